@@ -1,0 +1,46 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Dependencies point one way: WinnowCore (value types, no I/O) at the bottom, C libraries and
+// I/O at the edges, the `winnow` command on top. See README.md, "Architecture".
+let package = Package(
+    name: "winnow",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "winnow", targets: ["winnow"]),
+        // The engine as a library, for the benchmarks package and for embedding.
+        .library(name: "WinnowEngine", targets: [
+            "WinnowCore", "WinnowText", "WinnowMatch", "WinnowRules", "WinnowPolicy", "WinnowIO", "WinnowPipeline",
+        ]),
+    ],
+    dependencies: [
+            .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CPCRE2",
+            pkgConfig: "libpcre2-8",
+            providers: [.apt(["libpcre2-dev"])]
+        ),
+        .target(name: "WinnowCore"),
+        .target(name: "WinnowText", dependencies: ["WinnowCore"], exclude: ["Data"]),
+        .target(name: "WinnowMatch", dependencies: ["WinnowCore", "WinnowText", "CPCRE2"]),
+        .target(name: "WinnowRules", dependencies: ["WinnowCore", "WinnowText", "WinnowMatch"]),
+        .target(name: "WinnowPolicy", dependencies: ["WinnowCore"]),
+        .target(name: "WinnowIO", dependencies: ["WinnowCore"]),
+        .target(name: "WinnowPipeline", dependencies: [
+            "WinnowCore", "WinnowText", "WinnowMatch", "WinnowRules", "WinnowPolicy", "WinnowIO",
+        ]),
+        .executableTarget(name: "winnow", dependencies: [
+            "WinnowCore", "WinnowMatch", "WinnowPolicy", "WinnowIO", "WinnowPipeline",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "WinnowTextTests", dependencies: ["WinnowText"]),
+        .testTarget(name: "WinnowMatchTests", dependencies: ["WinnowMatch", "WinnowText"]),
+        .testTarget(name: "WinnowIOTests", dependencies: ["WinnowIO", "WinnowCore"]),
+        .testTarget(name: "WinnowPipelineTests", dependencies: [
+            "WinnowPipeline", "WinnowMatch", "WinnowPolicy", "WinnowCore",
+        ]),
+        .testTarget(name: "WinnowCLITests", dependencies: ["WinnowCore"]),
+    ]
+)

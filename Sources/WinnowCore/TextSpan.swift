@@ -1,0 +1,13 @@
+/// A half-open range `[start, end)` in the original comment text, counted in Unicode scalar
+/// values (code points), the unit Python's `str` slicing uses.
+public struct TextSpan: Sendable, Equatable, CustomStringConvertible {
+    public var start: Int
+    public var end: Int
+
+    public init(start: Int, end: Int) {
+        self.start = start
+        self.end = end
+    }
+
+    public var description: String { "[\(start), \(end))" }
+}

@@ -1,0 +1,18 @@
+/// Settings of `winnow filter`'s stream processing.
+public struct FilterOptions: Sendable {
+    /// Lines longer than this get an `error` verdict and are skipped without being buffered.
+    public var maxLineBytes: Int
+    /// Threads that judge events in parallel (output order is kept).
+    public var workers: Int
+    /// Most lines handled as one batch.
+    public var batchLines: Int
+
+    public init(maxLineBytes: Int = 1 << 20, workers: Int = FilterOptions.defaultWorkers, batchLines: Int = 4096) {
+        self.maxLineBytes = maxLineBytes
+        self.workers = workers
+        self.batchLines = batchLines
+    }
+
+    /// One worker per available core.
+    public static var defaultWorkers: Int { max(1, System.activeProcessorCount) }
+}

@@ -1,0 +1,60 @@
+import WinnowCore
+import WinnowMatch
+import WinnowText
+
+/// Reports every wordlist entry found in a comment, with the list's settings and the exact place
+/// in the original text. It only reports; the policy decides what the findings amount to.
+public struct StopwordRule: Sendable {
+    public static let name = "stopword"
+
+    public let stopwords: StopwordSet
+
+    public init(stopwords: StopwordSet) {
+        self.stopwords = stopwords
+    }
+
+    /// Appends one reason per match (in text order) and one per pattern that gave up.
+    public func evaluate(
+        original: String, normalized: NormalizedText, scratch: MatchScratch,
+        matches: inout StopwordMatches, into reasons: inout [Reason]
+    ) {
+        stopwords.match(normalized, scratch: scratch, into: &matches)
+        if matches.hits.isEmpty && matches.failures.isEmpty { return }
+        matches.hits.sort {
+            ($0.original.lowerBound, $0.list, $0.entry) < ($1.original.lowerBound, $1.list, $1.entry)
+        }
+        var original = original
+        original.withUTF8 { text in
+            var previous: StopwordHit?
+            var scalarsBefore = 0
+            var counted = 0
+            for hit in matches.hits where hit != previous {
+                previous = hit
+                // Hits are sorted by start, so scalar offsets are counted incrementally.
+                scalarsBefore += scalarCount(text, counted..<hit.original.lowerBound)
+                counted = hit.original.lowerBound
+                let length = scalarCount(text, hit.original)
+                let list = stopwords.lists[hit.list]
+                let entry = list.entries[hit.entry]
+                reasons.append(Reason(
+                    rule: Self.name, action: list.settings.action.ruleAction, list: list.name,
+                    category: list.settings.category, severity: list.settings.severity, term: entry.term,
+                    match: String(decoding: UnsafeBufferPointer(rebasing: text[hit.original]), as: UTF8.self),
+                    span: TextSpan(start: scalarsBefore, end: scalarsBefore + length), utf8Range: hit.original,
+                    note: list.settings.note))
+            }
+        }
+        for failure in matches.failures {
+            let list = failure.list.map { stopwords.lists[$0] }
+            reasons.append(Reason(
+                rule: Self.name, list: list?.name, category: list?.settings.category,
+                term: failure.entry.flatMap { entry in list?.entries[entry].term }, message: failure.message))
+        }
+    }
+
+    private func scalarCount(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int {
+        var count = 0
+        for k in range where text[k] & 0xC0 != 0x80 { count += 1 }
+        return count
+    }
+}

@@ -1,0 +1,351 @@
+/// Turns a comment into the views that stop-word matching runs on, undoing the usual evasions
+/// while remembering where every character came from.
+///
+/// Folding (both views), per scalar:
+/// - Unicode compatibility decomposition (the K in NFKC: fullwidth, ligatures, math letters,
+///   circled letters), full case folding (`ß` → `ss`), diacritics removed (`é` → `e`);
+/// - zero-width and other format characters, variation selectors and control characters removed;
+/// - non-ASCII look-alikes mapped to their Latin prototype (Unicode TR39 `confusables.txt`:
+///   Cyrillic `а` → `a`, Greek `ο` → `o`); ASCII is never remapped by confusables;
+/// - every kind of white space becomes one space.
+///
+/// Skeleton only, on top of folding:
+/// - a run of three or more single characters separated by the same single separator
+///   (`f.u.c.k`, `f u c k`, `f-u-c-k`, `f*u*c*k`) is joined into one word;
+/// - leetspeak inside a word that has at least one letter: `0`→o, `1`→i, `3`→e, `4`→a, `5`→s,
+///   `7`→t, `8`→b, `9`→g, `$`→s, `@`→a (not at the start of a word, where it is a mention),
+///   `!` and `|` → i (only between letters or digits, so `wow!!!` keeps its `!`);
+/// - `1`, `!` and `|` can stand for `i` or `l`: they become `i`, and the compiled word lists let
+///   an `l` of an entry match an `i` (an `i` of an entry does not match an `l`, so that `tilts`
+///   stays apart from `tits`);
+/// - a letter repeated three or more times is squashed to two (`fuuuuck` → `fuuck`; the
+///   compiled word lists let a letter of an entry match one or more of it);
+/// - `_` becomes a space and runs of spaces collapse into one.
+public struct Normalizer: Sendable {
+    private let table: FoldTable
+    private let asciiTables: ASCIITables
+
+    public init() {
+        table = FoldTable.shared
+        asciiTables = ASCIITables.shared
+    }
+
+    /// Normalizes the UTF-8 `text` (which must be valid UTF-8) into `out`, replacing its
+    /// previous content. `folded` asks for the folded view too.
+    public func normalize(_ text: UnsafeBufferPointer<UInt8>, into out: inout NormalizedText, folded: Bool = false) {
+        // No scalar folds to more than 6 scalars per UTF-8 byte of its own (U+FDFA is the worst).
+        let ascii = isASCII(text)
+        out.reserveUnits(ascii ? text.count : 6 * text.count)
+        let count = out.withUnits { fold(text, into: $0) }
+        out.unitCount = count
+        // The views are moved out while the unit arrays are borrowed (no copy: swaps).
+        if folded {
+            var view = TextView()
+            swap(&view, &out.folded)
+            out.withUnits { units in
+                view.rewrite(capacity: ascii ? count : 4 * count) { writer in
+                    for k in 0..<count { writer.append(units.scalar[k], from: units.start[k], to: units.end[k]) }
+                }
+            }
+            swap(&view, &out.folded)
+        }
+        var view = TextView()
+        swap(&view, &out.skeleton)
+        out.withUnits { units in
+            joinSpelledOutWords(units, count: count)
+            decodeLeetspeak(units, count: count)
+            view.rewrite(capacity: ascii ? count : 4 * count) { writer in
+                emitSkeleton(units, count: count, into: &writer)
+            }
+        }
+        swap(&view, &out.skeleton)
+    }
+
+    /// Convenience for tests and cold paths.
+    public func normalize(_ text: String, folded: Bool = false) -> NormalizedText {
+        var out = NormalizedText()
+        var text = text
+        text.withUTF8 { normalize($0, into: &out, folded: folded) }
+        return out
+    }
+
+    // MARK: - Folding
+
+    /// Folds every scalar of `text` into `units`; returns how many units it wrote.
+    private func fold(_ text: UnsafeBufferPointer<UInt8>, into u: UnitBuffers) -> Int {
+        var m = 0
+        var i = 0
+        let n = text.count
+        let asciiFold = asciiTables.fold, asciiClass = asciiTables.kind
+        while i < n {
+            let b = text[i]
+            if b < 0x80 {
+                let folded = asciiFold[Int(b)]
+                if folded != 0 {
+                    u.scalar[m] = UInt32(folded)
+                    u.start[m] = Int32(i)
+                    u.end[m] = Int32(i + 1)
+                    u.kind[m] = asciiClass[Int(folded)]
+                    m += 1
+                }
+                i += 1
+                continue
+            }
+            let (scalar, length) = decodeScalar(text, at: i)
+            let start = Int32(i), end = Int32(i + length)
+            let before = m
+            let mapped = table.fold(scalar) { replacement in
+                u.scalar[m] = replacement
+                u.start[m] = start
+                u.end[m] = end
+                u.kind[m] = characterClass(replacement)
+                m += 1
+            }
+            if !mapped {
+                u.scalar[m] = scalar
+                u.start[m] = start
+                u.end[m] = end
+                u.kind[m] = characterClass(scalar)
+                m += 1
+            } else if m == before, m > 0, isCombiningMark(scalar) {
+                // A removed diacritic belongs to the letter before it: a match ending on that
+                // letter covers the mark too.
+                u.end[m - 1] = end
+            }
+            i += length
+        }
+        return m
+    }
+
+    // MARK: - Skeleton
+
+    /// Removes the separators of `f.u.c.k`-style sequences: three or more single word characters,
+    /// each separated from the next by the same one separator character.
+    private func joinSpelledOutWords(_ u: UnitBuffers, count m: Int) {
+        @inline(__always) func wordish(_ k: Int) -> Bool { k >= 0 && k < m && u.kind[k].isWordish }
+        @inline(__always) func single(_ k: Int) -> Bool { wordish(k) && !wordish(k - 1) && !wordish(k + 1) }
+        @inline(__always) func joins(_ k: Int) -> Bool { u.kind[k] == .space || u.kind[k] == .separator }
+        var k = 0
+        while k + 2 < m {
+            guard u.kind[k].isWordish else {
+                k += 1
+                continue
+            }
+            guard single(k), joins(k + 1), single(k + 2) else {
+                // Skip the rest of this word.
+                k += 1
+                while k < m && u.kind[k].isWordish { k += 1 }
+                continue
+            }
+            let separator = u.scalar[k + 1]
+            var items = 2
+            var letters = (u.kind[k] == .letter ? 1 : 0) + (u.kind[k + 2] == .letter ? 1 : 0)
+            var last = k + 2
+            while last + 2 < m, u.scalar[last + 1] == separator, single(last + 2) {
+                last += 2
+                items += 1
+                if u.kind[last] == .letter { letters += 1 }
+            }
+            if items >= 3 && letters >= 1 {
+                var s = k + 1
+                while s < last {
+                    u.kind[s] = .removed
+                    s += 2
+                }
+            }
+            k = last + 1
+        }
+    }
+
+    /// Rewrites leetspeak inside words that contain at least one letter.
+    private func decodeLeetspeak(_ u: UnitBuffers, count m: Int) {
+        var k = 0
+        while k < m {
+            let kind = u.kind[k]
+            guard kind.isWordish else {
+                k += 1
+                continue
+            }
+            // Fast path: a word of plain letters needs nothing else.
+            var end = k + 1
+            var hasLetter = kind == .letter
+            var hasLeet = kind != .letter
+            while end < m {
+                let c = u.kind[end]
+                if c == .letter {
+                    hasLetter = true
+                } else if c == .digit || c == .leet {
+                    hasLeet = true
+                } else if c != .removed {
+                    break
+                }
+                end += 1
+            }
+            if hasLetter && hasLeet { decodeWord(u, from: k, to: end) }
+            k = end
+        }
+    }
+
+    /// Leetspeak in one word `from..<to` (removed separators inside it are skipped).
+    private func decodeWord(_ u: UnitBuffers, from: Int, to: Int) {
+        // `!` and `|` stand for a letter only between letters or digits, never at the edges of
+        // a word ("wow!!!" keeps its exclamation marks).
+        var firstAlphanumeric = from
+        while firstAlphanumeric < to && !u.kind[firstAlphanumeric].isAlphanumeric { firstAlphanumeric += 1 }
+        var lastAlphanumeric = to - 1
+        while lastAlphanumeric > from && !u.kind[lastAlphanumeric].isAlphanumeric { lastAlphanumeric -= 1 }
+        var first = from
+        while first < to && u.kind[first] == .removed { first += 1 }
+        for q in from..<to where u.kind[q] == .digit || u.kind[q] == .leet {
+            let inside = q > firstAlphanumeric && q < lastAlphanumeric
+            if let letter = leetLetter(UInt8(truncatingIfNeeded: u.scalar[q]), atStart: q == first, inside: inside) {
+                u.scalar[q] = UInt32(letter)
+                u.kind[q] = .letter
+            }
+        }
+    }
+
+    /// Squashes long letter runs, turns `_` into a space, collapses spaces, and writes the view.
+    private func emitSkeleton(_ u: UnitBuffers, count m: Int, into writer: inout TextViewWriter) {
+        var previous: UInt32 = 0x20  // as if preceded by a space: leading spaces are dropped
+        var run = 0
+        for k in 0..<m {
+            let kind = u.kind[k]
+            if kind == .removed { continue }
+            var c = u.scalar[k]
+            if c == 0x5F { c = 0x20 }  // _
+            if c == previous {
+                run += 1
+                if c == 0x20 { continue }
+                if run >= 3 && kind == .letter {
+                    // Folded into the previous letter: its source now reaches this one.
+                    writer.extendLast(to: u.end[k])
+                    continue
+                }
+            } else {
+                run = 1
+                previous = c
+            }
+            writer.append(c, from: u.start[k], to: u.end[k])
+        }
+    }
+}
+
+@inline(__always)
+private func isASCII(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let base = text.baseAddress else { return true }
+    let raw = UnsafeRawPointer(base)
+    var i = 0
+    var bits: UInt64 = 0
+    while i + 8 <= text.count {
+        bits |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+        i += 8
+    }
+    while i < text.count {
+        bits |= UInt64(text[i])
+        i += 1
+    }
+    return bits & 0x8080_8080_8080_8080 == 0
+}
+
+// MARK: - Character classes
+
+/// Lookup tables for ASCII, allocated once and never freed: the hot loop reads them through
+/// plain pointers (no lazy-global check, no bounds check, no reference counting).
+struct ASCIITables: @unchecked Sendable {
+    /// Upper case to lower case, white space to a space, control characters to 0 (removed).
+    let fold: UnsafePointer<UInt8>
+    /// The class of each folded ASCII character.
+    let kind: UnsafePointer<CharacterClass>
+
+    static let shared = ASCIITables()
+
+    private init() {
+        let fold = UnsafeMutablePointer<UInt8>.allocate(capacity: 128)
+        let kind = UnsafeMutablePointer<CharacterClass>.allocate(capacity: 128)
+        for b in 0..<128 {
+            switch b {
+            case 0x41...0x5A: fold[b] = UInt8(b + 32)
+            case 0x09...0x0D: fold[b] = 0x20
+            case 0x00...0x1F, 0x7F: fold[b] = 0
+            default: fold[b] = UInt8(b)
+            }
+            switch UInt8(b) {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): kind[b] = .letter
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): kind[b] = .digit
+            case UInt8(ascii: "@"), UInt8(ascii: "$"), UInt8(ascii: "!"), UInt8(ascii: "|"): kind[b] = .leet
+            case UInt8(ascii: " "): kind[b] = .space
+            default: kind[b] = isJoinSeparator(UInt32(b)) ? .separator : .other
+            }
+        }
+        self.fold = UnsafePointer(fold)
+        self.kind = UnsafePointer(kind)
+    }
+}
+
+@inline(__always)
+func characterClass(_ scalar: UInt32) -> CharacterClass {
+    if scalar < 0x80 { return ASCIITables.shared.kind[Int(scalar)] }
+    return isLetter(scalar) ? .letter : .other
+}
+
+@inline(__always)
+func decodeScalar(_ text: UnsafeBufferPointer<UInt8>, at i: Int) -> (UInt32, Int) {
+    let b = UInt32(text[i])
+    if b < 0xE0 {
+        return ((b & 0x1F) << 6 | UInt32(text[i + 1] & 0x3F), 2)
+    }
+    if b < 0xF0 {
+        return ((b & 0x0F) << 12 | UInt32(text[i + 1] & 0x3F) << 6 | UInt32(text[i + 2] & 0x3F), 3)
+    }
+    return (
+        (b & 0x07) << 18 | UInt32(text[i + 1] & 0x3F) << 12 | UInt32(text[i + 2] & 0x3F) << 6
+            | UInt32(text[i + 3] & 0x3F), 4
+    )
+}
+
+@inline(__always)
+func isLetter(_ c: UInt32) -> Bool {
+    if c < 0x80 { return c >= 0x61 && c <= 0x7A }  // folded text has no upper-case ASCII
+    guard let scalar = Unicode.Scalar(c) else { return false }
+    return scalar.properties.isAlphabetic
+}
+
+/// Characters that spell a word out when put between its letters: `f.u.c.k`, `f u c k`.
+@inline(__always)
+func isJoinSeparator(_ c: UInt32) -> Bool {
+    switch c {
+    case 0x20, 0x2E, 0x2D, 0x5F, 0x2A, 0x7E, 0x2C, 0x2F, 0x5C, 0x2B, 0x3A, 0x3B, 0x27, 0x60, 0x5E, 0x3D, 0x22:
+        // space . - _ * ~ , / \ + : ; ' ` ^ = "
+        return true
+    default:
+        return false
+    }
+}
+
+/// The letter a leetspeak character stands for inside a word, if any.
+@inline(__always)
+func leetLetter(_ c: UInt8, atStart: Bool, inside: Bool) -> UInt8? {
+    switch c {
+    case UInt8(ascii: "0"): return UInt8(ascii: "o")
+    case UInt8(ascii: "1"): return UInt8(ascii: "i")
+    case UInt8(ascii: "3"): return UInt8(ascii: "e")
+    case UInt8(ascii: "4"): return UInt8(ascii: "a")
+    case UInt8(ascii: "5"): return UInt8(ascii: "s")
+    case UInt8(ascii: "7"): return UInt8(ascii: "t")
+    case UInt8(ascii: "8"): return UInt8(ascii: "b")
+    case UInt8(ascii: "9"): return UInt8(ascii: "g")
+    case UInt8(ascii: "$"): return UInt8(ascii: "s")
+    case UInt8(ascii: "@"): return atStart ? nil : UInt8(ascii: "a")
+    case UInt8(ascii: "!"), UInt8(ascii: "|"): return inside ? UInt8(ascii: "i") : nil
+    default: return nil
+    }
+}
+
+func isCombiningMark(_ c: UInt32) -> Bool {
+    guard let scalar = Unicode.Scalar(c) else { return false }
+    switch scalar.properties.generalCategory {
+    case .nonspacingMark, .enclosingMark, .spacingMark: return true
+    default: return false
+    }
+}

@@ -1,0 +1,95 @@
+import ArgumentParser
+import WinnowCore
+import WinnowIO
+import WinnowMatch
+import WinnowPipeline
+import WinnowPolicy
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct Filter: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Filter NDJSON events from stdin into one NDJSON verdict per line on stdout.",
+        discussion: """
+            Every input line gets exactly one output line, in input order; a line that cannot be \
+            read gets an `error` verdict and the stream goes on. Exit status 0 at the end of the \
+            input, also when stdout is closed early (`| head`).
+            """
+    )
+
+    @OptionGroup var wordlists: WordlistOptions
+
+    @Option(
+        name: .customLong("action"),
+        help: ArgumentHelp(
+            "Override the action of every list of a category: CATEGORY=ACTION, ACTION one of allow, annotate, flag, censor, hold, reject (repeatable).",
+            valueName: "category=action"))
+    var actions: [CategoryAction] = []
+
+    @Flag(help: "Compute everything but answer `allow`, with the would-be action in `would`.")
+    var dryRun = false
+
+    @Option(help: "Longest accepted input line in bytes; longer lines get an `error` verdict.")
+    var maxLineBytes = 1 << 20
+
+    @Option(help: "Worker threads (default: one per core).")
+    var workers = FilterOptions.defaultWorkers
+
+    @Option(help: "Most lines judged as one batch.")
+    var batchLines = 4096
+
+    func validate() throws {
+        guard maxLineBytes >= 64 else { throw ValidationError("--max-line-bytes must be at least 64") }
+        guard (1...256).contains(workers) else { throw ValidationError("--workers must be between 1 and 256") }
+        guard (1...1_000_000).contains(batchLines) else { throw ValidationError("--batch-lines must be between 1 and 1000000") }
+    }
+
+    func run() throws {
+        let stopwords = try wordlists.compile()
+        var overrides: [String: RuleAction?] = [:]
+        for override in actions { overrides[override.category] = override.action }
+        let knownCategories = Set(stopwords.lists.map(\.settings.category))
+        for category in overrides.keys where !knownCategories.contains(category) {
+            let known = knownCategories.sorted().joined(separator: ", ")
+            throw ValidationError("--action: no list has category '\(category)' (categories: \(known))")
+        }
+        let engine = Engine(stopwords: stopwords, policy: Policy(categoryActions: overrides, dryRun: dryRun))
+        let pipeline = FilterPipeline(
+            engine: engine, options: FilterOptions(maxLineBytes: maxLineBytes, workers: workers, batchLines: batchLines))
+        signal(SIGPIPE, SIG_IGN)
+        do {
+            let summary = try pipeline.run(input: STDIN_FILENO, output: STDOUT_FILENO)
+            if let code = summary.readError {
+                printError("winnow: reading stdin failed: \(String(cString: strerror(code)))")
+                throw ExitCode(1)
+            }
+        } catch is OutputWriter.Closed {
+            return
+        } catch let failure as OutputWriter.Failed {
+            printError("winnow: cannot write verdicts to stdout: \(failure)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// `--action CATEGORY=ACTION`.
+struct CategoryAction: ExpressibleByArgument {
+    var category: String
+    /// `nil` for `allow`.
+    var action: RuleAction?
+
+    init?(argument: String) {
+        let parts = argument.split(separator: "=", maxSplits: 1).map(String.init)
+        guard parts.count == 2, !parts[0].isEmpty else { return nil }
+        category = parts[0]
+        if parts[1] == "allow" {
+            action = nil
+        } else if let action = RuleAction(rawValue: parts[1]), action != .timeout, action != .ban {
+            self.action = action
+        } else {
+            return nil
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import WinnowMatch
+
+/// `--wordlists DIR`, shared by the commands that match stop words.
+struct WordlistOptions: ParsableArguments {
+    @Option(
+        name: .customLong("wordlists"),
+        help: ArgumentHelp(
+            "Wordlist directory (default: $WINNOW_WORDLISTS, else the Wordlists/ shipped with Winnow).",
+            valueName: "dir"))
+    var directory: String?
+
+    /// The directory to use: the option, the environment, or the bundled lists.
+    var resolvedDirectory: String { directory ?? Self.defaultDirectory }
+
+    /// `$WINNOW_WORDLISTS`, else the bundled lists.
+    static var defaultDirectory: String {
+        if let fromEnvironment = ProcessInfo.processInfo.environment["WINNOW_WORDLISTS"], !fromEnvironment.isEmpty {
+            return fromEnvironment
+        }
+        return BundledData.wordlists
+    }
+
+    /// Loads and compiles the lists, or stops with every problem listed and exit status 2.
+    func compile() throws -> StopwordSet {
+        let path = resolvedDirectory
+        let (lists, errors) = WordlistDirectory.load(path)
+        guard errors.isEmpty else {
+            for error in errors { printError("winnow: \(error)") }
+            printError("winnow: the wordlists in \(path) have \(errors.count) problem(s); `winnow wordlists check` lists them")
+            throw ExitCode(2)
+        }
+        do throws(WordlistCompileErrors) {
+            return try StopwordSet(lists: lists)
+        } catch {
+            for problem in error.errors { printError("winnow: \(problem)") }
+            throw ExitCode(2)
+        }
+    }
+}
+
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}

@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+
+@Suite("Command line")
+struct CommandLineTests {
+    let fixtures = WinnowProcess.repository.appendingPathComponent("Tests/Fixtures/wordlists").path
+
+    @Test("a closed stdout ends the run quietly with status 0")
+    func closedStdout() throws {
+        // `winnow filter … | head -n 1`, through a shell so that head really closes the pipe.
+        let lines = String(repeating: #"{"author":"a","text":"hello there"}"# + "\n", count: 200_000)
+        let input = FileManager.default.temporaryDirectory.appendingPathComponent("winnow-head-\(getpid()).ndjson")
+        try lines.write(to: input, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: input) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", "set -o pipefail; '\(WinnowProcess.executable.path)' filter --wordlists '\(fixtures)' < '\(input.path)' | head -n 1; echo \"status=$?\""]
+        let stdout = Pipe(), stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        let errors = Collector(stderr.fileHandleForReading)
+        let output = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(output == #"{"id":1,"action":"allow","reasons":[]}"# + "\nstatus=0\n")
+        #expect(String(decoding: errors.wait(), as: UTF8.self) == "")
+    }
+
+    @Test("an unreadable wordlist directory stops with a clear message and status 2")
+    func missingWordlists() throws {
+        let result = try WinnowProcess.run(["filter", "--wordlists", "/nonexistent/lists"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("winnow: /nonexistent/lists: no such wordlist directory"))
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test("a broken wordlist is reported with file and line, status 2")
+    func brokenWordlist() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("winnow-broken-\(getpid())/en")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir.deletingLastPathComponent()) }
+        try "@action: censor\nok\n/(a/\n".write(to: dir.appendingPathComponent("x.txt"), atomically: true, encoding: .utf8)
+        let result = try WinnowProcess.run(["filter", "--wordlists", dir.deletingLastPathComponent().path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("en/x.txt:3: PCRE2 cannot compile /(a/: missing closing parenthesis at offset 2"))
+
+        let check = try WinnowProcess.run(["wordlists", "check", dir.deletingLastPathComponent().path])
+        #expect(check.status == 1)
+        #expect(check.stdoutText.contains("en/x.txt:3: PCRE2 cannot compile"))
+    }
+
+    @Test("unusable arguments are refused before reading anything", arguments: [
+        ["filter", "--action", "profanity"],
+        ["filter", "--action", "profanity=delete"],
+        ["filter", "--workers", "0"],
+        ["filter", "--max-line-bytes", "10"],
+        ["filter", "--bogus"],
+    ])
+    func badArguments(arguments: [String]) throws {
+        let result = try WinnowProcess.run(arguments + ["--wordlists", fixtures])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("Error:"))
+    }
+
+    @Test("an --action for an unknown category is refused")
+    func unknownCategory() throws {
+        let result = try WinnowProcess.run(["filter", "--wordlists", fixtures, "--action", "nonsense=flag"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("no list has category 'nonsense'"))
+    }
+
+    @Test("wordlists check prints per-list counts")
+    func check() throws {
+        let result = try WinnowProcess.run(["wordlists", "check", fixtures])
+        #expect(result.status == 0)
+        let lines = result.stdoutText.split(separator: "\n")
+        #expect(lines.contains { $0.hasPrefix("en/profanity") && $0.contains("censor") })
+        #expect(lines.last?.hasPrefix("5 lists, 19 entries, compiled into") == true)
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+import WinnowCore
+import WinnowMatch
+import WinnowPipeline
+import WinnowPolicy
+
+@Suite("Filter pipeline")
+struct FilterPipelineTests {
+    /// Runs the pipeline over `input` through real pipes and returns stdout and the summary.
+    func run(_ input: [UInt8], options: FilterOptions) throws -> (output: [UInt8], summary: FilterSummary) {
+        let engine = Engine(stopwords: try fixtureStopwords(), policy: Policy(), clock: FixedClock(time: 0))
+        let pipeline = FilterPipeline(engine: engine, options: options)
+        let stdin = Pipe(), stdout = Pipe()
+        let feeder = Thread {
+            stdin.fileHandleForWriting.write(Data(input))
+            try? stdin.fileHandleForWriting.close()
+        }
+        feeder.start()
+        let collected = OutputCollector(stdout.fileHandleForReading)
+        let summary = try pipeline.run(input: stdin.fileHandleForReading.fileDescriptor, output: stdout.fileHandleForWriting.fileDescriptor)
+        try stdout.fileHandleForWriting.close()
+        return (collected.wait(), summary)
+    }
+
+    /// A generated stream: clean lines, stop words, and bad lines of every kind.
+    func workload(lines: Int) -> [UInt8] {
+        var out: [UInt8] = []
+        let texts = ["hello there", "what the fuck", "f.u.c.k this", "you idiot", "I want to die", "a cocktail in Scunthorpe", "zorblax!"]
+        for k in 0..<lines {
+            switch k % 11 {
+            case 3: out += Array("{not json\n".utf8)
+            case 7: out += Array(#"{"author":"a"}"#.utf8) + [0x0A]
+            case 9: out += Array(#"{"author":"a","text":"bad "#.utf8) + [0xFF] + Array(#""}"#.utf8) + [0x0A]
+            default:
+                out += Array(#"{"id":\#(k),"author":"u\#(k % 13)","text":"\#(texts[k % texts.count]) #\#(k)"}"#.utf8) + [0x0A]
+            }
+        }
+        return out
+    }
+
+    @Test("one verdict per line, in order, the same with one worker or four")
+    func parallelMatchesSequential() throws {
+        let input = workload(lines: 20_000)
+        let sequential = try run(input, options: FilterOptions(workers: 1, batchLines: 4096))
+        let parallel = try run(input, options: FilterOptions(workers: 4, batchLines: 1000))
+        let lines = sequential.output.split(separator: 0x0A, omittingEmptySubsequences: false)
+        #expect(lines.count == 20_001)  // 20,000 verdicts and the empty string after the last newline
+        #expect(parallel.output == sequential.output)
+        #expect(sequential.summary.total == 20_000)
+        let badLines = (0..<20_000).filter { [3, 7, 9].contains($0 % 11) }.count
+        #expect(sequential.summary.count(.error) == badLines)
+        // Every verdict carries its own id or line, in input order.
+        for (k, line) in lines.dropLast().enumerated() where k % 11 != 3 && k % 11 != 9 && k % 11 != 7 {
+            #expect(line.starts(with: Array(#"{"id":\#(k),"#.utf8)), "line \(k + 1)")
+        }
+    }
+}
+
+/// Reads a file handle to its end on a background thread.
+final class OutputCollector: @unchecked Sendable {
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle) {
+        Thread {
+            self.data = handle.readDataToEndOfFile()
+            self.done.signal()
+        }.start()
+    }
+
+    func wait() -> [UInt8] {
+        done.wait()
+        return Array(data)
+    }
+}

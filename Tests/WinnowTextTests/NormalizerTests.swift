@@ -1,0 +1,131 @@
+import Testing
+@testable import WinnowText
+
+@Suite("Normalizer: skeleton view")
+struct NormalizerTests {
+    let normalizer = Normalizer()
+
+    @Test("each evasion class folds to the plain spelling", arguments: [
+        // case, white space
+        ("Hello  World", "hello world"),
+        ("FUCK", "fuck"),
+        // compatibility forms: fullwidth, math alphanumerics, ligatures, circled letters
+        ("ｆｕｃｋ", "fuck"),
+        ("𝐟𝐮𝐜𝐤", "fuck"),
+        ("ﬁne", "fine"),
+        ("ⓕⓤⓒⓚ", "fuck"),
+        // diacritics, precomposed and combining
+        ("fück", "fuck"),
+        ("fu\u{0308}ck", "fuck"),
+        ("enculé", "encule"),
+        // full case folding
+        ("STRAẞE", "strasse"),
+        // zero-width and format characters
+        ("f\u{200B}u\u{200D}c\u{FEFF}k", "fuck"),
+        ("sh\u{00AD}it", "shit"),
+        // confusables: Cyrillic and Greek look-alikes
+        ("ѕhіt", "shit"),
+        ("fuсk", "fuck"),
+        ("ρορ", "pop"),
+        // leetspeak inside words
+        ("sh1t", "shit"),
+        ("s1ut", "siut"),
+        ("a$$hole", "asshole"),
+        ("b!tch", "bitch"),
+        ("sh!!t", "shiit"),
+        ("h3ll0", "hello"),
+        ("c@t", "cat"),
+        // separators between single letters
+        ("f.u.c.k", "fuck"),
+        ("f u c k", "fuck"),
+        ("f-u-c-k", "fuck"),
+        ("f*u*c*k you", "fuck you"),
+        ("s_h_i_t", "shit"),
+        // long runs squashed to two
+        ("fuuuuuck", "fuuck"),
+        ("shiiiit", "shiit"),
+    ])
+    func evasion(input: String, skeleton: String) {
+        #expect(normalizer.normalize(input).skeleton.string == skeleton)
+    }
+
+    @Test("ordinary text keeps its shape", arguments: [
+        ("I have 50 cats and 3 dogs", "i have 50 cats and 3 dogs"),
+        ("wow!!! really?", "wow!!! really?"),
+        ("@user hello", "@user hello"),
+        ("Dr. J. R. Smith", "dr. j. r. smith"),
+        ("a.m. and p.m.", "a.m. and p.m."),
+        ("cost $5", "cost $5"),
+        ("don't", "don't"),
+        ("good", "good"),
+        ("Привет мир", "пpивeт миp"),
+        ("日本語のテキスト", "日本語のテキスト"),
+    ])
+    func ordinary(input: String, skeleton: String) {
+        #expect(normalizer.normalize(input).skeleton.string == skeleton)
+    }
+
+    @Test("a skeleton range maps back to exactly what the author wrote")
+    func offsetsMapBack() throws {
+        let cases: [(text: String, skeletonWord: String, original: String)] = [
+            ("you f.u.c.k off", "fuck", "f.u.c.k"),
+            ("oh ｆｕｃｋ!", "fuck", "ｆｕｃｋ"),
+            ("so fuuuuuuck it", "fuuck", "fuuuuuuck"),
+            ("ca fu\u{0308}ck", "fuck", "fu\u{0308}ck"),
+            ("x ѕhіt y", "shit", "ѕhіt"),
+            ("STRAẞE", "strasse", "STRAẞE"),
+        ]
+        for (text, word, original) in cases {
+            let view = normalizer.normalize(text).skeleton
+            let skeleton = Array(view.bytes)
+            let needle = Array(word.utf8)
+            let at = try #require(
+                (0...(skeleton.count - needle.count)).first { Array(skeleton[$0..<($0 + needle.count)]) == needle },
+                "\(word) in \(view.string)")
+            let range = view.originalRange(of: at..<(at + needle.count))
+            let bytes = Array(text.utf8)[range]
+            #expect(String(decoding: bytes, as: UTF8.self) == original)
+        }
+    }
+
+    @Test("the folded view only folds")
+    func foldedView() {
+        let text = normalizer.normalize("Sh1T  ＨÉLLO f.u.c.k", folded: true)
+        #expect(text.folded.string == "sh1t  hello f.u.c.k")
+    }
+
+    @Test("offset maps stay consistent on arbitrary text")
+    func offsetInvariants() {
+        // A deterministic mix of the characters the normalizer treats specially.
+        let alphabet = Array("aAlI1!|$@ .-_*fuckß\u{0301}\u{200B}ｆ𝐟ѕіο€😀日\n\t'")
+        var generator = SplitMix64(seed: 42)
+        for _ in 0..<2_000 {
+            let length = Int(generator.next() % 40)
+            let text = String((0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+            let utf8 = Array(text.utf8)
+            let view = normalizer.normalize(text).skeleton
+            #expect(view.bytes.count == view.sourceStart.count && view.bytes.count == view.sourceEnd.count)
+            #expect(String(validating: view.bytes, as: UTF8.self) != nil, "skeleton is valid UTF-8 for \(text.debugDescription)")
+            var previousStart: Int32 = 0
+            for k in view.bytes.indices {
+                let start = Int(view.sourceStart[k]), end = Int(view.sourceEnd[k])
+                #expect(start >= Int(previousStart) && start < end && end <= utf8.count, "\(text.debugDescription) byte \(k)")
+                #expect(utf8[start] & 0xC0 != 0x80 && (end == utf8.count || utf8[end] & 0xC0 != 0x80))
+                previousStart = view.sourceStart[k]
+            }
+        }
+    }
+}
+
+/// A small deterministic random generator for property tests.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
