@@ -4,6 +4,9 @@
 public enum Action: String, Sendable, CaseIterable, Comparable {
     case allow, flag, censor, hold, reject, timeout, ban, error
 
+    /// Position in `allCases`, for per-action counters.
+    public var index: Int { rank }
+
     private var rank: Int {
         switch self {
         case .allow: 0

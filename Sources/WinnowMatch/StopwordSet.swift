@@ -5,16 +5,20 @@ import WinnowText
 /// the folded view, and the allow-list entries likewise. Built once, shared by all threads.
 public final class StopwordSet: Sendable {
     public let lists: [Wordlist]
-    /// What a mark in a compiled pattern stands for: the entries (one per list) with that skeleton.
-    let targets: [[(list: Int, entry: Int)]]
+    /// What a mark in a compiled pattern stands for: the entries with that skeleton, each with
+    /// the shape a candidate must have (one entry per list and shape).
+    let targets: [[Target]]
     /// Word-list patterns compiled twice: for ASCII-only text (faster, byte mode) and for any text.
     let blockASCII: [PCRE2Pattern]
     let blockUnicode: [PCRE2Pattern]
     let allowASCII: [PCRE2Pattern]
     let allowUnicode: [PCRE2Pattern]
-    /// Raw `/…/` entries, each its own pattern, over the folded view.
-    let rawBlock: [(pattern: PCRE2Pattern, list: Int, entry: Int)]
-    let rawAllow: [PCRE2Pattern]
+    /// Raw `/…/` entries over the folded view: combined into one pattern where they can be
+    /// (marks name them), alone where they cannot (back-references, marks or names of their own).
+    let rawBlock: [RawPattern]
+    let rawAllow: [RawPattern]
+    /// What a mark in a raw pattern stands for.
+    let rawTargets: [(list: Int, entry: Int)]
     /// Wildcard shape of each target, to widen its hits to whole words.
     let targetKinds: [WordlistEntry.Kind]
 
@@ -24,34 +28,52 @@ public final class StopwordSet: Sendable {
     public var patternCount: Int {
         blockASCII.count + blockUnicode.count + allowASCII.count + allowUnicode.count + rawBlock.count + rawAllow.count
     }
+    /// The source of every compiled pattern, by role, for `winnow wordlists check --patterns`.
+    public var patternSources: [(role: String, source: String)] {
+        func describe(_ role: String, _ patterns: [PCRE2Pattern]) -> [(role: String, source: String)] {
+            patterns.map { ("\(role)\($0.isJITCompiled ? "" : " (not JIT-compiled: interpreted)")", $0.source) }
+        }
+        return describe("words, ASCII text", blockASCII) + describe("words, any text", blockUnicode)
+            + describe("allow, ASCII text", allowASCII) + describe("allow, any text", allowUnicode)
+            + describe("raw patterns, ASCII text", rawBlock.compactMap(\.asciiPattern))
+            + describe("raw patterns, any text", rawBlock.map(\.pattern))
+            + describe("raw allow patterns, ASCII text", rawAllow.compactMap(\.asciiPattern))
+            + describe("raw allow patterns, any text", rawAllow.map(\.pattern))
+    }
+
     /// Compiled size of all patterns with their JIT code, in bytes.
     public var memorySize: Int {
-        (blockASCII + blockUnicode + allowASCII + allowUnicode + rawAllow + rawBlock.map(\.pattern))
+        (blockASCII + blockUnicode + allowASCII + allowUnicode + (rawAllow + rawBlock).flatMap { [$0.pattern] + ($0.asciiPattern.map { [$0] } ?? []) })
             .reduce(0) { $0 + $1.memorySize }
+    }
+
+    /// One entry behind a mark, with what its candidates must show.
+    struct Target {
+        var list: Int
+        var entry: Int
+        var shape: TermShape
     }
 
     /// Compiles `lists`. Entries that cannot be compiled are reported with file and line.
     public init(lists: [Wordlist], normalizer: Normalizer = Normalizer()) throws(WordlistCompileErrors) {
         self.lists = lists
         var errors: [WordlistError] = []
-        var targets: [[(list: Int, entry: Int)]] = []
+        var targets: [[Target]] = []
         var targetKinds: [WordlistEntry.Kind] = []
         var markOf: [String: Int] = [:]
         var blockTerms: [TermPatternBuilder.Term] = []
         var allowTerms: [TermPatternBuilder.Term] = []
-        var rawBlock: [(pattern: PCRE2Pattern, list: Int, entry: Int)] = []
-        var rawAllow: [PCRE2Pattern] = []
+        var rawBlockEntries: [RawEntry] = []
+        var rawAllowEntries: [RawEntry] = []
 
         for (listIndex, list) in lists.enumerated() {
             for (entryIndex, entry) in list.entries.enumerated() {
                 if entry.kind == .pattern {
                     do {
-                        let pattern = try PCRE2Pattern(entry.body, options: [.unicode, .caseless])
-                        if entry.isAllow {
-                            rawAllow.append(pattern)
-                        } else {
-                            rawBlock.append((pattern, listIndex, entryIndex))
-                        }
+                        // Compiled alone first: this validates it and names the line of a broken one.
+                        let pattern = try PCRE2Pattern(entry.body, options: Self.rawOptions)
+                        let raw = RawEntry(pattern: pattern, list: listIndex, entry: entryIndex)
+                        if entry.isAllow { rawAllowEntries.append(raw) } else { rawBlockEntries.append(raw) }
                     } catch {
                         errors.append(WordlistError(
                             path: list.path, line: entry.line,
@@ -59,21 +81,23 @@ public final class StopwordSet: Sendable {
                     }
                     continue
                 }
-                let skeleton = Array(normalizer.normalize(entry.body).skeleton.string.unicodeScalars.map(\.value))
+                let view = normalizer.normalize(entry.body).skeleton
+                let skeleton = Array(view.string.unicodeScalars.map(\.value))
                 guard skeleton.contains(where: { $0 != 0x20 }) else {
                     errors.append(WordlistError(path: list.path, line: entry.line, message: "entry '\(entry.term)' is empty after normalization"))
                     continue
                 }
-                let key = "\(entry.isAllow ? "!" : "")\(entry.kind)|" + String(String.UnicodeScalarView(skeleton.compactMap(Unicode.Scalar.init)))
+                let target = Target(list: listIndex, entry: entryIndex, shape: TermShape(skeleton: view))
+                let key = "\(entry.isAllow ? "!" : "")\(entry.kind)|" + view.string
                 if let mark = markOf[key] {
-                    if !targets[mark].contains(where: { $0.list == listIndex }) {
-                        targets[mark].append((listIndex, entryIndex))
+                    if !targets[mark].contains(where: { $0.list == listIndex && $0.shape == target.shape }) {
+                        targets[mark].append(target)
                     }
                     continue
                 }
                 let mark = targets.count
                 markOf[key] = mark
-                targets.append([(listIndex, entryIndex)])
+                targets.append([target])
                 targetKinds.append(entry.kind)
                 let term = TermPatternBuilder.Term(skeleton: skeleton, kind: entry.kind, mark: mark)
                 if entry.isAllow { allowTerms.append(term) } else { blockTerms.append(term) }
@@ -95,11 +119,91 @@ public final class StopwordSet: Sendable {
         blockUnicode = compileSharded(sortedBlock, ascii: false)
         allowASCII = compileSharded(sortedAllow, ascii: true)
         allowUnicode = compileSharded(sortedAllow, ascii: false)
-        self.rawBlock = rawBlock
-        self.rawAllow = rawAllow
+        var rawTargets: [(list: Int, entry: Int)] = []
+        rawBlock = Self.combine(rawBlockEntries, lists: lists, targets: &rawTargets)
+        rawAllow = Self.combine(rawAllowEntries, lists: lists, targets: &rawTargets)
+        self.rawTargets = rawTargets
         self.targets = targets
         self.targetKinds = targetKinds
         if !errors.isEmpty { throw WordlistCompileErrors(errors: errors) }
+    }
+
+    fileprivate static let rawOptions: PCRE2Pattern.Options = [.unicode, .caseless]
+
+    private struct RawEntry {
+        var pattern: PCRE2Pattern
+        var list: Int
+        var entry: Int
+    }
+
+    /// A compiled pattern of raw entries, and the entry when it holds only one (for messages).
+    /// Compiled twice like the word lists: Unicode-aware for any text, and in byte mode for
+    /// ASCII-only text (same results there, much faster), unless it only compiles as Unicode.
+    struct RawPattern {
+        var pattern: PCRE2Pattern
+        var asciiPattern: PCRE2Pattern?
+        var only: (list: Int, entry: Int)?
+
+        init?(_ source: String, only: (list: Int, entry: Int)?) {
+            guard let pattern = try? PCRE2Pattern(source, options: StopwordSet.rawOptions) else { return nil }
+            self.pattern = pattern
+            asciiPattern = try? PCRE2Pattern(source, options: .caseless)
+            self.only = only
+        }
+
+        func pattern(for view: TextView) -> PCRE2Pattern { view.isASCII ? asciiPattern ?? pattern : pattern }
+    }
+
+    /// One pattern for all raw entries that can share one (each wrapped as `(?:…)(*:N)`), plus
+    /// the ones that cannot, alone. A pattern alone reports the mark of its own entry too.
+    private static func combine(_ entries: [RawEntry], lists: [Wordlist], targets: inout [(list: Int, entry: Int)]) -> [RawPattern] {
+        var alone: [RawPattern] = []
+        var parts: [(source: String, owner: (list: Int, entry: Int))] = []
+        for raw in entries {
+            let body = lists[raw.list].entries[raw.entry].body
+            let mark = targets.count
+            let owner = (raw.list, raw.entry)
+            targets.append(owner)
+            let source = "(?:\(body))(*:\(mark))"
+            // Group numbers shift and names may clash in a combination; marks would be overwritten.
+            let standsAlone = hasBackReference(body) || body.contains("(*") || hasNamedGroup(body) || body.contains("(?|")
+            if standsAlone, let own = RawPattern(source, only: owner) {
+                alone.append(own)
+            } else {
+                parts.append((source, owner))
+            }
+        }
+        if parts.count > 1, let combined = RawPattern(parts.map(\.source).joined(separator: "|"), only: nil) {
+            return [combined] + alone
+        }
+        // One part, or a combination too large to compile: one pattern each.
+        return parts.compactMap { RawPattern($0.source, only: $0.owner) } + alone
+    }
+
+    /// `\1`…`\9`, `\g…`, `\k…`: references that break when groups are renumbered.
+    private static func hasBackReference(_ body: String) -> Bool {
+        var escaped = false
+        for c in body.unicodeScalars {
+            if escaped {
+                if ("1"..."9").contains(c) || c == "g" || c == "k" { return true }
+                escaped = false
+            } else if c == "\\" {
+                escaped = true
+            }
+        }
+        return false
+    }
+
+    /// `(?<name>`, `(?'name'`, `(?P<name>`: names may clash in a combination. (`(?<=` and `(?<!`
+    /// are lookbehinds, not names.)
+    private static func hasNamedGroup(_ body: String) -> Bool {
+        let scalars = Array(body.unicodeScalars)
+        for k in scalars.indices where scalars[k] == "(" && k + 2 < scalars.count && scalars[k + 1] == "?" {
+            let next = scalars[k + 2]
+            if next == "'" || next == "P" { return true }
+            if next == "<", k + 3 < scalars.count, scalars[k + 3] != "=", scalars[k + 3] != "!" { return true }
+        }
+        return false
     }
 
     /// Compiles terms into as few patterns as PCRE2's size limit allows, halving on "too large".
@@ -121,19 +225,23 @@ public final class StopwordSet: Sendable {
         for pattern in block {
             scan(pattern, view: skeleton, scratch: scratch) { range, mark in
                 guard let mark else { return }
-                let original = widened(range, kind: targetKinds[mark], in: skeleton)
-                for target in targets[mark] {
-                    result.hits.append(StopwordHit(list: target.list, entry: target.entry, original: original))
+                var original: Range<Int>?
+                for target in targets[mark] where target.shape.accepts(skeleton, at: range.lowerBound) {
+                    let widened = original ?? widened(range, kind: targetKinds[mark], in: skeleton)
+                    original = widened
+                    result.hits.append(StopwordHit(list: target.list, entry: target.entry, original: widened))
                 }
             } failed: { message in
                 result.failures.append(MatchFailure(list: nil, entry: nil, message: message))
             }
         }
         for raw in rawBlock {
-            scan(raw.pattern, view: text.folded, scratch: scratch) { range, _ in
-                result.hits.append(StopwordHit(list: raw.list, entry: raw.entry, original: text.folded.originalRange(of: range)))
+            scan(raw.pattern(for: text.folded), view: text.folded, scratch: scratch) { range, mark in
+                guard let mark else { return }
+                let target = rawTargets[mark]
+                result.hits.append(StopwordHit(list: target.list, entry: target.entry, original: text.folded.originalRange(of: range)))
             } failed: { message in
-                result.failures.append(MatchFailure(list: raw.list, entry: raw.entry, message: message))
+                result.failures.append(MatchFailure(list: raw.only?.list, entry: raw.only?.entry, message: message))
             }
         }
         if !result.hits.isEmpty { removeAllowed(text, scratch: scratch, from: &result) }
@@ -144,11 +252,12 @@ public final class StopwordSet: Sendable {
         let skeleton = text.skeleton
         for pattern in skeleton.isASCII ? allowASCII : allowUnicode {
             scan(pattern, view: skeleton, scratch: scratch) { range, mark in
-                allowed.append(widened(range, kind: mark.map { targetKinds[$0] } ?? .word, in: skeleton))
+                guard let mark, targets[mark].contains(where: { $0.shape.accepts(skeleton, at: range.lowerBound) }) else { return }
+                allowed.append(widened(range, kind: targetKinds[mark], in: skeleton))
             } failed: { _ in }
         }
-        for pattern in rawAllow {
-            scan(pattern, view: text.folded, scratch: scratch) { range, _ in
+        for raw in rawAllow {
+            scan(raw.pattern(for: text.folded), view: text.folded, scratch: scratch) { range, _ in
                 allowed.append(text.folded.originalRange(of: range))
             } failed: { _ in }
         }
@@ -173,7 +282,7 @@ public final class StopwordSet: Sendable {
         _ pattern: PCRE2Pattern, view: TextView, scratch: MatchScratch,
         found: (Range<Int>, Int?) -> Void, failed: (String) -> Void
     ) {
-        view.bytes.withUnsafeBufferPointer { subject in
+        view.withBytes { subject in
             guard let base = subject.baseAddress else { return }
             var start = 0
             while start <= subject.count {

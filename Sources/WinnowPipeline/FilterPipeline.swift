@@ -72,7 +72,7 @@ public final class FilterPipeline: Sendable {
                     verdict = .error(line: number, id: error.id, message: error.message)
                 }
             }
-            scratch.actionCounts[Action.allCases.firstIndex(of: verdict.action)!] += 1
+            scratch.actionCounts[verdict.action.index] += 1
             encoder.encode(verdict, into: &scratch.output)
         }
     }
@@ -87,7 +87,7 @@ public struct FilterSummary: Sendable {
 
     public var total: Int { actionCounts.reduce(0, +) }
 
-    public func count(_ action: Action) -> Int { actionCounts[Action.allCases.firstIndex(of: action)!] }
+    public func count(_ action: Action) -> Int { actionCounts[action.index] }
 }
 
 /// The reader's buffer, handed to the workers of one batch. Nobody writes to it until every

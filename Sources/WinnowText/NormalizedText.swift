@@ -59,6 +59,8 @@ enum CharacterClass: UInt8 {
     /// Removed (a separator inside a spelled-out word).
     case removed
     case letter
+    /// A letter decoded from leetspeak (`1` → `i`); counts as a letter.
+    case leetLetter
     case digit
     /// `@ $ ! |`: may stand for a letter inside a word.
     case leet
@@ -68,6 +70,7 @@ enum CharacterClass: UInt8 {
     case other
 
     /// Letters, digits and leetspeak symbols: what a word is made of.
-    @inline(__always) var isWordish: Bool { self == .letter || self == .digit || self == .leet }
-    @inline(__always) var isAlphanumeric: Bool { self == .letter || self == .digit }
+    @inline(__always) var isLetter: Bool { self == .letter || self == .leetLetter }
+    @inline(__always) var isWordish: Bool { self == .letter || self == .leetLetter || self == .digit || self == .leet }
+    @inline(__always) var isAlphanumeric: Bool { self == .letter || self == .leetLetter || self == .digit }
 }

@@ -15,12 +15,14 @@
 /// - leetspeak inside a word that has at least one letter: `0`→o, `1`→i, `3`→e, `4`→a, `5`→s,
 ///   `7`→t, `8`→b, `9`→g, `$`→s, `@`→a (not at the start of a word, where it is a mention),
 ///   `!` and `|` → i (only between letters or digits, so `wow!!!` keeps its `!`);
-/// - `1`, `!` and `|` can stand for `i` or `l`: they become `i`, and the compiled word lists let
-///   an `l` of an entry match an `i` (an `i` of an entry does not match an `l`, so that `tilts`
-///   stays apart from `tits`);
-/// - a letter repeated three or more times is squashed to two (`fuuuuck` → `fuuck`; the
-///   compiled word lists let a letter of an entry match one or more of it);
+/// - every `l` is written `i`, since `1`, `!` and `|` stand for either;
+/// - a run of one letter is written once (`fuuuuck` → `fuck`, `ass` → `as`);
 /// - `_` becomes a space and runs of spaces collapse into one.
+///
+/// What the last three steps hide is kept per letter in `TextView.letterRuns` (doubled, a real
+/// `l`, a real `i`), and word-list matches are checked against it: an entry's doubled letter
+/// needs a doubled letter in the text (`ass` does not match `as`), and an entry's `i` does not
+/// match a real `l` (`tits` does not match `tilts`), while an entry's `l` matches `1`.
 public struct Normalizer: Sendable {
     private let table: FoldTable
     private let asciiTables: ASCIITables
@@ -33,8 +35,22 @@ public struct Normalizer: Sendable {
     /// Normalizes the UTF-8 `text` (which must be valid UTF-8) into `out`, replacing its
     /// previous content. `folded` asks for the folded view too.
     public func normalize(_ text: UnsafeBufferPointer<UInt8>, into out: inout NormalizedText, folded: Bool = false) {
-        // No scalar folds to more than 6 scalars per UTF-8 byte of its own (U+FDFA is the worst).
+        normalize(text, into: &out, folded: folded, fastPath: true)
+    }
+
+    /// `fastPath: false` forces the general path, so that tests can compare the two.
+    func normalize(_ text: UnsafeBufferPointer<UInt8>, into out: inout NormalizedText, folded: Bool, fastPath: Bool) {
         let ascii = isASCII(text)
+        // Most comments are plain ASCII: one pass per view, no intermediate units.
+        if ascii && fastPath {
+            var done = false
+            out.skeleton.rewrite(capacity: text.count) { writer in done = skeletonOfASCII(text, into: &writer) }
+            if done {
+                if folded { out.folded.rewrite(capacity: text.count) { writer in foldASCII(text, into: &writer) } }
+                return
+            }
+        }
+        // No scalar folds to more than 6 scalars per UTF-8 byte of its own (U+FDFA is the worst).
         out.reserveUnits(ascii ? text.count : 6 * text.count)
         let count = out.withUnits { fold(text, into: $0) }
         out.unitCount = count
@@ -59,6 +75,111 @@ public struct Normalizer: Sendable {
             }
         }
         swap(&view, &out.skeleton)
+    }
+
+    // MARK: - ASCII fast path
+
+    /// The folded view of ASCII text: lower case, white space as spaces, control characters removed.
+    private func foldASCII(_ text: UnsafeBufferPointer<UInt8>, into writer: inout TextViewWriter) {
+        let fold = asciiTables.fold
+        for i in 0..<text.count {
+            let c = fold[Int(text[i])]
+            if c != 0 { writer.append(UInt32(c), from: Int32(truncatingIfNeeded: i), to: Int32(truncatingIfNeeded: i &+ 1)) }
+        }
+    }
+
+    /// The skeleton of ASCII text in one pass, word by word: the same result as the general
+    /// path (a test compares them), without its intermediate arrays. Returns false when the text
+    /// needs the general path: control characters, or single characters that may spell a word
+    /// out (`f.u.c.k`).
+    private func skeletonOfASCII(_ text: UnsafeBufferPointer<UInt8>, into writer: inout TextViewWriter) -> Bool {
+        let fold = asciiTables.fold, kind = asciiTables.kind
+        let n = text.count
+        var previous: UInt8 = 0x20  // as if preceded by a space: leading spaces are dropped
+        var previousIsLetter = false
+        var i = 0
+        while i < n {
+            let c = fold[Int(text[i])]
+            if c == 0 { return false }
+            guard kind[Int(c)].isWordish else {
+                let out: UInt8 = c == 0x5F ? 0x20 : c  // _
+                if !(out == 0x20 && previous == 0x20) {
+                    writer.append(UInt32(out), from: Int32(truncatingIfNeeded: i), to: Int32(truncatingIfNeeded: i &+ 1))
+                    previous = out
+                    previousIsLetter = false
+                }
+                i &+= 1
+                continue
+            }
+            // One word: i..<end.
+            var end = i
+            var hasLetter = false
+            var hasLeet = false
+            var firstAlphanumeric = -1
+            var lastAlphanumeric = -1
+            while end < n {
+                let w = fold[Int(text[end])]
+                if w == 0 { return false }
+                switch kind[Int(w)] {
+                case .letter: hasLetter = true
+                case .digit, .leet: hasLeet = true
+                default: break
+                }
+                let k = kind[Int(w)]
+                guard k.isWordish else { break }
+                if k.isAlphanumeric {
+                    if firstAlphanumeric < 0 { firstAlphanumeric = end }
+                    lastAlphanumeric = end
+                }
+                end &+= 1
+            }
+            if end &- i == 1 && end &+ 1 < n {
+                // A single character, a separator, a single character: maybe spelled out.
+                let separator = kind[Int(fold[Int(text[end])])]
+                if separator == .space || separator == .separator,
+                    kind[Int(fold[Int(text[end &+ 1])])].isWordish,
+                    end &+ 2 == n || !kind[Int(fold[Int(text[end &+ 2])])].isWordish
+                {
+                    return false
+                }
+            }
+            let decode = hasLetter && hasLeet
+            for q in i..<end {
+                var c = fold[Int(text[q])]
+                var k = kind[Int(c)]
+                if decode && k != .letter,
+                    let letter = leetLetter(c, atStart: q == i, inside: q > firstAlphanumeric && q < lastAlphanumeric)
+                {
+                    c = letter
+                    k = .leetLetter
+                }
+                let from = Int32(truncatingIfNeeded: q), to = Int32(truncatingIfNeeded: q &+ 1)
+                guard k.isLetter else {
+                    writer.append(UInt32(c), from: from, to: to)
+                    previous = c
+                    previousIsLetter = false
+                    continue
+                }
+                var run: UInt8 = 0
+                if k == .letter {
+                    if c == 0x6C {  // l
+                        c = 0x69
+                        run = LetterRun.hasL
+                    } else if c == 0x69 {
+                        run = LetterRun.hasI
+                    }
+                }
+                if previousIsLetter && c == previous {
+                    writer.extendLast(to: to, run: run | LetterRun.doubled)
+                    continue
+                }
+                writer.append(UInt32(c), from: from, to: to, run: run)
+                previous = c
+                previousIsLetter = true
+            }
+            i = end
+        }
+        return true
     }
 
     /// Convenience for tests and cold paths.
@@ -200,33 +321,44 @@ public struct Normalizer: Sendable {
             let inside = q > firstAlphanumeric && q < lastAlphanumeric
             if let letter = leetLetter(UInt8(truncatingIfNeeded: u.scalar[q]), atStart: q == first, inside: inside) {
                 u.scalar[q] = UInt32(letter)
-                u.kind[q] = .letter
+                u.kind[q] = .leetLetter
             }
         }
     }
 
-    /// Squashes long letter runs, turns `_` into a space, collapses spaces, and writes the view.
+    /// Writes the skeleton: `l` written as `i`, a run of one letter written once with its
+    /// `LetterRun` flags, `_` as a space, runs of spaces collapsed.
     private func emitSkeleton(_ u: UnitBuffers, count m: Int, into writer: inout TextViewWriter) {
         var previous: UInt32 = 0x20  // as if preceded by a space: leading spaces are dropped
-        var run = 0
+        var previousIsLetter = false
         for k in 0..<m {
             let kind = u.kind[k]
             if kind == .removed { continue }
             var c = u.scalar[k]
-            if c == 0x5F { c = 0x20 }  // _
-            if c == previous {
-                run += 1
-                if c == 0x20 { continue }
-                if run >= 3 && kind == .letter {
-                    // Folded into the previous letter: its source now reaches this one.
-                    writer.extendLast(to: u.end[k])
+            if kind.isLetter {
+                var run: UInt8 = 0
+                if kind == .letter {
+                    if c == 0x6C {  // l
+                        c = 0x69
+                        run = LetterRun.hasL
+                    } else if c == 0x69 {
+                        run = LetterRun.hasI
+                    }
+                }
+                if previousIsLetter && c == previous {
+                    writer.extendLast(to: u.end[k], run: run | LetterRun.doubled)
                     continue
                 }
-            } else {
-                run = 1
+                writer.append(c, from: u.start[k], to: u.end[k], run: run)
                 previous = c
+                previousIsLetter = true
+                continue
             }
+            if c == 0x5F { c = 0x20 }  // _
+            if c == 0x20 && previous == 0x20 { continue }
             writer.append(c, from: u.start[k], to: u.end[k])
+            previous = c
+            previousIsLetter = false
         }
     }
 }

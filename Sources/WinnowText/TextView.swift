@@ -1,52 +1,77 @@
 /// One normalized rendering of a comment, as UTF-8, with a map from every byte back to the
 /// original text so that a match in the view can be reported and masked where the author wrote it.
 public struct TextView: Sendable {
-    /// The normalized text, UTF-8.
-    public internal(set) var bytes: [UInt8] = []
-    /// For each byte of `bytes`: where its source starts in the original text (UTF-8 byte offset).
-    public internal(set) var sourceStart: [Int32] = []
-    /// For each byte of `bytes`: where its source ends in the original text (exclusive). Covers
-    /// the diacritics and repeated letters that were folded into it.
-    public internal(set) var sourceEnd: [Int32] = []
-    /// True when `bytes` holds ASCII only (matching can then skip Unicode-aware patterns).
-    public internal(set) var isASCII = true
+    // Storage only grows (it is reused from one comment to the next); `count` says how much of
+    // it the current comment uses.
+    private var storedBytes: [UInt8] = []
+    private var storedStart: [Int32] = []
+    private var storedEnd: [Int32] = []
+    private var storedRuns: [UInt8] = []
+
+    /// Number of bytes in the view.
+    public private(set) var count = 0
+    /// True when the view holds ASCII only (matching can then use byte-mode patterns).
+    public private(set) var isASCII = true
 
     public init() {}
 
+    /// The normalized text, UTF-8.
+    public var bytes: ArraySlice<UInt8> { storedBytes[..<count] }
+    /// For each byte: where its source starts in the original text (UTF-8 byte offset).
+    public var sourceStart: ArraySlice<Int32> { storedStart[..<count] }
+    /// For each byte: where its source ends in the original text (exclusive). Covers the
+    /// diacritics and repeated letters that were folded into it.
+    public var sourceEnd: ArraySlice<Int32> { storedEnd[..<count] }
+    /// For each byte (skeleton view only): the `LetterRun` flags of the letter it belongs to,
+    /// which word-list matches are checked against; 0 for other characters.
+    public var letterRuns: ArraySlice<UInt8> { storedRuns[..<count] }
+
+    /// Byte `k` of the view.
+    @inline(__always) public func byte(at k: Int) -> UInt8 { storedBytes[k] }
+    /// The `LetterRun` flags of byte `k`.
+    @inline(__always) public func letterRun(at k: Int) -> UInt8 { storedRuns[k] }
+
+    /// Calls `body` with the view's bytes.
+    @inline(__always)
+    public func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        storedBytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[..<count])) }
+    }
+
     /// The original byte range that a byte range of this view came from.
     public func originalRange(of range: Range<Int>) -> Range<Int> {
-        precondition(!range.isEmpty && range.upperBound <= bytes.count)
-        return Int(sourceStart[range.lowerBound])..<Int(sourceEnd[range.upperBound - 1])
+        precondition(!range.isEmpty && range.upperBound <= count)
+        return Int(storedStart[range.lowerBound])..<Int(storedEnd[range.upperBound - 1])
     }
 
     /// The view as a `String`, for tests and debugging.
     public var string: String { String(decoding: bytes, as: UTF8.self) }
 
-    /// Rewrites the view from `units[0..<count]`: `body` gets a writer with room for `capacity`
-    /// bytes and writes through it; the arrays are then cut to what was written.
+    /// Rewrites the view: `body` gets a writer with room for `capacity` bytes and writes
+    /// through it.
     mutating func rewrite(capacity: Int, _ body: (inout TextViewWriter) -> Void) {
-        if bytes.count < capacity {
-            let extra = capacity - bytes.count
-            bytes.append(contentsOf: repeatElement(0, count: extra))
-            sourceStart.append(contentsOf: repeatElement(0, count: extra))
-            sourceEnd.append(contentsOf: repeatElement(0, count: extra))
+        if storedBytes.count < capacity {
+            let extra = capacity - storedBytes.count
+            storedBytes.append(contentsOf: repeatElement(0, count: extra))
+            storedStart.append(contentsOf: repeatElement(0, count: extra))
+            storedEnd.append(contentsOf: repeatElement(0, count: extra))
+            storedRuns.append(contentsOf: repeatElement(0, count: extra))
         }
         var written = 0
         var ascii = true
-        bytes.withUnsafeMutableBufferPointer { b in
-            sourceStart.withUnsafeMutableBufferPointer { s in
-                sourceEnd.withUnsafeMutableBufferPointer { e in
-                    var writer = TextViewWriter(bytes: b.baseAddress!, start: s.baseAddress!, end: e.baseAddress!)
-                    body(&writer)
-                    written = writer.count
-                    ascii = writer.isASCII
+        storedBytes.withUnsafeMutableBufferPointer { b in
+            storedStart.withUnsafeMutableBufferPointer { s in
+                storedEnd.withUnsafeMutableBufferPointer { e in
+                    storedRuns.withUnsafeMutableBufferPointer { r in
+                        var writer = TextViewWriter(
+                            bytes: b.baseAddress!, start: s.baseAddress!, end: e.baseAddress!, runs: r.baseAddress!)
+                        body(&writer)
+                        written = writer.count
+                        ascii = writer.isASCII
+                    }
                 }
             }
         }
-        let surplus = bytes.count - written
-        bytes.removeLast(surplus)
-        sourceStart.removeLast(surplus)
-        sourceEnd.removeLast(surplus)
+        count = written
         isASCII = ascii
     }
 }
@@ -56,16 +81,18 @@ struct TextViewWriter {
     let bytes: UnsafeMutablePointer<UInt8>
     let start: UnsafeMutablePointer<Int32>
     let end: UnsafeMutablePointer<Int32>
+    let runs: UnsafeMutablePointer<UInt8>
     var count = 0
     var isASCII = true
 
     /// Appends `scalar` as UTF-8, every byte mapped to `from..<to` of the original.
     @inline(__always)
-    mutating func append(_ scalar: UInt32, from: Int32, to: Int32) {
+    mutating func append(_ scalar: UInt32, from: Int32, to: Int32, run: UInt8 = 0) {
         if scalar < 0x80 {
             bytes[count] = UInt8(truncatingIfNeeded: scalar)
             start[count] = from
             end[count] = to
+            runs[count] = run
             count += 1
             return
         }
@@ -90,16 +117,19 @@ struct TextViewWriter {
         for k in count..<(count + length) {
             start[k] = from
             end[k] = to
+            runs[k] = run
         }
         count += length
     }
 
-    /// Extends the source of the last scalar written (all its bytes) to `to`.
+    /// Folds one more copy of the last letter written into it: its source now reaches `to`, and
+    /// its run flags gain `run`.
     @inline(__always)
-    mutating func extendLast(to: Int32) {
+    mutating func extendLast(to: Int32, run: UInt8) {
         var k = count - 1
         while k >= 0 {
             if end[k] < to { end[k] = to }
+            runs[k] |= run
             if bytes[k] & 0xC0 != 0x80 { break }  // reached the lead byte
             k -= 1
         }
@@ -112,7 +142,7 @@ extension TextView {
         var k = offset
         while k > 0 {
             var lead = k - 1
-            while lead > 0 && bytes[lead] & 0xC0 == 0x80 { lead -= 1 }
+            while lead > 0 && storedBytes[lead] & 0xC0 == 0x80 { lead -= 1 }
             guard isWordScalar(at: lead) else { break }
             k = lead
         }
@@ -122,17 +152,28 @@ extension TextView {
     /// The end of the word that contains the byte at `offset` (or `offset` itself).
     public func wordEnd(after offset: Int) -> Int {
         var k = offset
-        while k < bytes.count, isWordScalar(at: k) {
+        while k < count, isWordScalar(at: k) {
             k += 1
-            while k < bytes.count && bytes[k] & 0xC0 == 0x80 { k += 1 }
+            while k < count && storedBytes[k] & 0xC0 == 0x80 { k += 1 }
         }
         return k
     }
 
     private func isWordScalar(at k: Int) -> Bool {
-        let b = bytes[k]
+        let b = storedBytes[k]
         if b < 0x80 { return (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) }
-        let scalar: UInt32 = bytes.withUnsafeBufferPointer { decodeScalar($0, at: k).0 }
+        let scalar: UInt32 = withBytes { decodeScalar($0, at: k).0 }
         return isLetter(scalar)
     }
+}
+
+/// Flags that a skeleton letter keeps about the run of letters it stands for, so that matches
+/// can be checked beyond what the (letter-for-letter) patterns see.
+public enum LetterRun {
+    /// The letter was repeated: `ss` in `ass`, `sss` in `asss`.
+    public static let doubled: UInt8 = 0x01
+    /// The run holds a real `l` (the skeleton writes every `l` as `i`).
+    public static let hasL: UInt8 = 0x02
+    /// The run holds a real `i` (not one decoded from `1`, `!` or `|`).
+    public static let hasI: UInt8 = 0x04
 }

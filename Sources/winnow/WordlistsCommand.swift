@@ -16,6 +16,9 @@ struct Wordlists: ParsableCommand {
         @Argument(help: "Wordlist directory (default: the bundled Wordlists/).")
         var directory: String?
 
+        @Flag(help: "Also print the compiled PCRE2 patterns.")
+        var patterns = false
+
         func run() throws {
             let path = directory ?? WordlistOptions.defaultDirectory
             let started = DispatchTime.now()
@@ -52,6 +55,9 @@ struct Wordlists: ParsableCommand {
                 print(
                     "\(lists.count) lists, \(total) entries, compiled into \(compiled.patternCount) PCRE2 patterns "
                         + "(\(compiled.memorySize / 1024) KiB with JIT code) in \(String(format: "%.1f", elapsed)) ms")
+            }
+            if patterns, let compiled {
+                for (role, source) in compiled.patternSources { print("\n# \(role)\n\(source)") }
             }
             for problem in problems { print("error: \(problem)") }
             if !problems.isEmpty {
