@@ -41,8 +41,6 @@ public final class WorkerScratch: @unchecked Sendable {
     public let match = MatchScratch()
     public var matches = StopwordMatches()
     public var reasons: [Reason] = []
-    /// Encoded verdicts waiting to be written, in input order.
-    public var output: [UInt8] = []
     /// Verdicts given per action since the start.
     public var actionCounts = [Int](repeating: 0, count: Action.allCases.count)
 

@@ -1,10 +1,12 @@
 import Dispatch
+import Synchronization
 import WinnowCore
 import WinnowIO
 
 /// `winnow filter`: NDJSON events in, exactly one NDJSON verdict per input line out, in input
-/// order. Lines are read in batches (as many as are waiting, never waiting for more), judged on
-/// all workers, and written in order before the next batch is read.
+/// order. Lines are read in batches (as many as are waiting, never waiting for more) and judged
+/// in chunks on all workers; while one batch is judged, the verdicts of the previous one are
+/// written by a writer thread (at most one batch in flight, so memory stays bounded).
 public final class FilterPipeline: Sendable {
     private let engine: Engine
     private let options: FilterOptions
@@ -14,6 +16,8 @@ public final class FilterPipeline: Sendable {
 
     /// Below this many lines a batch is judged on the calling thread: dispatching costs more.
     private static let parallelThreshold = 64
+    /// Chunks per worker and batch: small enough that a slow chunk does not leave a core idle.
+    private static let chunksPerWorker = 4
 
     public init(engine: Engine, options: FilterOptions) {
         self.engine = engine
@@ -25,29 +29,38 @@ public final class FilterPipeline: Sendable {
     /// went away, `OutputWriter.Failed` when writing failed.
     public func run(input: Int32, output: Int32) throws -> FilterSummary {
         let reader = LineReader(fd: input, maxLineBytes: options.maxLineBytes)
-        let writer = OutputWriter(fd: output)
+        let writer = BackgroundWriter(OutputWriter(fd: output))
+        // Two sets of chunk buffers: one being filled by the workers, one being written.
+        var buffers = (ChunkBuffers(), ChunkBuffers())
         var batch: [InputLine] = []
         batch.reserveCapacity(options.batchLines)
         while reader.nextBatch(maxLines: options.batchLines, into: &batch) {
             let lines = batch
-            let bytes = reader.bytes
-            let workers = lines.count >= Self.parallelThreshold ? scratches.count : 1
+            let bytes = BatchBytes(bytes: reader.bytes)
+            let chunks = lines.count >= Self.parallelThreshold
+                ? min(options.workers * Self.chunksPerWorker, lines.count / 16) : 1
+            let outputs = buffers.0
+            outputs.prepare(chunks)
+            @Sendable func judgeChunk(_ c: Int, scratch: WorkerScratch) {
+                let lower = lines.count * c / chunks
+                let upper = lines.count * (c + 1) / chunks
+                self.judge(lines[lower..<upper], bytes: bytes.bytes, scratch: scratch, into: &outputs.buffers[c].bytes)
+            }
+            let workers = min(scratches.count, chunks)
             if workers == 1 {
-                judge(lines[...], bytes: bytes, scratch: scratches[0])
+                for c in 0..<chunks { judgeChunk(c, scratch: scratches[0]) }
             } else {
+                // Exactly `workers` threads; each takes the next chunk until none is left.
+                let next = ChunkCounter()
                 let scratches = self.scratches
-                let shared = BatchBytes(bytes: bytes)
                 DispatchQueue.concurrentPerform(iterations: workers) { w in
-                    let lower = lines.count * w / workers
-                    let upper = lines.count * (w + 1) / workers
-                    self.judge(lines[lower..<upper], bytes: shared.bytes, scratch: scratches[w])
+                    while let c = next.take(below: chunks) { judgeChunk(c, scratch: scratches[w]) }
                 }
             }
-            for w in 0..<workers {
-                try writer.write(scratches[w].output)
-                scratches[w].output.removeAll(keepingCapacity: true)
-            }
+            try writer.write(outputs, chunks: chunks)
+            swap(&buffers.0, &buffers.1)
         }
+        try writer.finish()
         var summary = FilterSummary(readError: reader.readError)
         for scratch in scratches {
             for (k, count) in scratch.actionCounts.enumerated() { summary.actionCounts[k] += count }
@@ -55,7 +68,9 @@ public final class FilterPipeline: Sendable {
         return summary
     }
 
-    private func judge(_ lines: ArraySlice<InputLine>, bytes: UnsafeRawBufferPointer, scratch: WorkerScratch) {
+    private func judge(
+        _ lines: ArraySlice<InputLine>, bytes: UnsafeRawBufferPointer, scratch: WorkerScratch, into output: inout [UInt8]
+    ) {
         for line in lines {
             let verdict: Verdict
             switch line {
@@ -73,7 +88,7 @@ public final class FilterPipeline: Sendable {
                 }
             }
             scratch.actionCounts[verdict.action.index] += 1
-            encoder.encode(verdict, into: &scratch.output)
+            encoder.encode(verdict, into: &output)
         }
     }
 }
@@ -94,4 +109,14 @@ public struct FilterSummary: Sendable {
 /// worker is done (the reader only moves on after `concurrentPerform` returns).
 private struct BatchBytes: @unchecked Sendable {
     let bytes: UnsafeRawBufferPointer
+}
+
+/// Hands out chunk numbers to the workers of one batch.
+private final class ChunkCounter: Sendable {
+    private let next = Atomic<Int>(0)
+
+    func take(below limit: Int) -> Int? {
+        let c = next.wrappingAdd(1, ordering: .relaxed).oldValue
+        return c < limit ? c : nil
+    }
 }
