@@ -155,6 +155,7 @@ struct JSONScanner {
             return seconds
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             let range = try number(id)
+            if let seconds = Self.plainDecimal(b[range]) { return seconds }
             guard let seconds = Double(String(decoding: b[range], as: UTF8.self)), seconds.isFinite else {
                 throw DecodeError("field 'ts' is out of range", id: id)
             }
@@ -162,6 +163,28 @@ struct JSONScanner {
         default:
             throw typeError("ts", "a number of seconds or an RFC 3339 string", id)
         }
+    }
+
+    /// `1700000000` or `1700000000.123` (up to 6 decimals) without going through a String:
+    /// one exact integer divided by a power of ten, so it rounds exactly like `Double(String)`.
+    /// `nil` for anything else (signs, exponents, long fractions), which takes the general path.
+    private static func plainDecimal(_ digits: Slice<UnsafeBufferPointer<UInt8>>) -> Double? {
+        var value: Int64 = 0
+        var scale: Int64 = 1
+        var fraction = false
+        for c in digits {
+            if c == UInt8(ascii: ".") && !fraction {
+                fraction = true
+                continue
+            }
+            guard c >= 0x30 && c <= 0x39, value < 1 << 49 else { return nil }
+            value = value * 10 + Int64(c - 0x30)
+            if fraction {
+                scale *= 10
+                if scale > 1_000_000 { return nil }
+            }
+        }
+        return Double(value) / Double(scale)
     }
 
     private mutating func rolesField(_ id: EventID?) throws(DecodeError) -> [String] {

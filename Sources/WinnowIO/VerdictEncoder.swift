@@ -9,76 +9,76 @@ public struct VerdictEncoder: Sendable {
     public init() {}
 
     public func encode(_ verdict: Verdict, into out: inout [UInt8]) {
-        out.append(contentsOf: #"{"id":"#.utf8)
+        appendLiteral(#"{"id":"#, to: &out)
         switch verdict.id {
         case .string(let s): appendString(s, to: &out)
         case .number(let literal): out.append(contentsOf: literal.utf8)
         case .line(let n): appendInt(n, to: &out)
-        case nil: out.append(contentsOf: "null".utf8)
+        case nil: appendLiteral("null", to: &out)
         }
-        out.append(contentsOf: #","action":""#.utf8)
-        out.append(contentsOf: verdict.action.rawValue.utf8)
+        appendLiteral(#","action":""#, to: &out)
+        appendLiteral(verdict.action.literal, to: &out)
         out.append(UInt8(ascii: "\""))
         if let would = verdict.would {
-            out.append(contentsOf: #","would":""#.utf8)
-            out.append(contentsOf: would.rawValue.utf8)
+            appendLiteral(#","would":""#, to: &out)
+            appendLiteral(would.literal, to: &out)
             out.append(UInt8(ascii: "\""))
         }
-        out.append(contentsOf: #","reasons":["#.utf8)
+        appendLiteral(#","reasons":["#, to: &out)
         for (k, reason) in verdict.reasons.enumerated() {
             if k > 0 { out.append(UInt8(ascii: ",")) }
             encode(reason, into: &out)
         }
         out.append(UInt8(ascii: "]"))
         if let text = verdict.text {
-            out.append(contentsOf: #","text":"#.utf8)
+            appendLiteral(#","text":"#, to: &out)
             appendString(text, to: &out)
         }
         if !verdict.notes.isEmpty {
-            out.append(contentsOf: #","notes":["#.utf8)
+            appendLiteral(#","notes":["#, to: &out)
             for (k, note) in verdict.notes.enumerated() {
                 if k > 0 { out.append(UInt8(ascii: ",")) }
-                out.append(contentsOf: #"{"list":"#.utf8)
+                appendLiteral(#"{"list":"#, to: &out)
                 appendString(note.list, to: &out)
-                out.append(contentsOf: #","note":"#.utf8)
+                appendLiteral(#","note":"#, to: &out)
                 appendString(note.text, to: &out)
                 out.append(UInt8(ascii: "}"))
             }
             out.append(UInt8(ascii: "]"))
         }
         if let meta = verdict.meta {
-            out.append(contentsOf: #","meta":"#.utf8)
+            appendLiteral(#","meta":"#, to: &out)
             out.append(contentsOf: meta)
         }
         if let line = verdict.line {
-            out.append(contentsOf: #","line":"#.utf8)
+            appendLiteral(#","line":"#, to: &out)
             appendInt(line, to: &out)
         }
         if let error = verdict.error {
-            out.append(contentsOf: #","error":"#.utf8)
+            appendLiteral(#","error":"#, to: &out)
             appendString(error, to: &out)
         }
-        out.append(contentsOf: "}\n".utf8)
+        appendLiteral("}\n", to: &out)
     }
 
     private func encode(_ reason: Reason, into out: inout [UInt8]) {
-        out.append(contentsOf: #"{"rule":"#.utf8)
+        appendLiteral(#"{"rule":"#, to: &out)
         appendString(reason.rule, to: &out)
         if let action = reason.action {
-            out.append(contentsOf: #","action":""#.utf8)
-            out.append(contentsOf: action.rawValue.utf8)
+            appendLiteral(#","action":""#, to: &out)
+            appendLiteral(action.literal, to: &out)
             out.append(UInt8(ascii: "\""))
         }
         appendField("list", reason.list, to: &out)
         appendField("category", reason.category, to: &out)
         if let severity = reason.severity {
-            out.append(contentsOf: #","severity":"#.utf8)
+            appendLiteral(#","severity":"#, to: &out)
             appendInt(severity, to: &out)
         }
         appendField("term", reason.term, to: &out)
         appendField("match", reason.match, to: &out)
         if let span = reason.span {
-            out.append(contentsOf: #","span":["#.utf8)
+            appendLiteral(#","span":["#, to: &out)
             appendInt(span.start, to: &out)
             out.append(UInt8(ascii: ","))
             appendInt(span.end, to: &out)
@@ -91,10 +91,45 @@ public struct VerdictEncoder: Sendable {
     @inline(__always)
     private func appendField(_ key: StaticString, _ value: String?, to out: inout [UInt8]) {
         guard let value else { return }
-        out.append(contentsOf: #",""#.utf8)
+        appendLiteral(#",""#, to: &out)
         out.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
-        out.append(contentsOf: #"":"#.utf8)
+        appendLiteral(#"":"#, to: &out)
         appendString(value, to: &out)
+    }
+}
+
+/// Appends a literal's bytes with one copy (a `String.UTF8View` goes through a generic path).
+@inline(__always)
+func appendLiteral(_ literal: StaticString, to out: inout [UInt8]) {
+    out.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+}
+
+extension Action {
+    var literal: StaticString {
+        switch self {
+        case .allow: "allow"
+        case .flag: "flag"
+        case .censor: "censor"
+        case .hold: "hold"
+        case .reject: "reject"
+        case .timeout: "timeout"
+        case .ban: "ban"
+        case .error: "error"
+        }
+    }
+}
+
+extension RuleAction {
+    var literal: StaticString {
+        switch self {
+        case .annotate: "annotate"
+        case .flag: "flag"
+        case .censor: "censor"
+        case .hold: "hold"
+        case .reject: "reject"
+        case .timeout: "timeout"
+        case .ban: "ban"
+        }
     }
 }
 
@@ -113,13 +148,13 @@ public func appendString(_ s: String, to out: inout [UInt8]) {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<k]))
             runStart = k + 1
             switch c {
-            case 0x22: out.append(contentsOf: #"\""#.utf8)
-            case 0x5C: out.append(contentsOf: #"\\"#.utf8)
-            case 0x0A: out.append(contentsOf: #"\n"#.utf8)
-            case 0x0D: out.append(contentsOf: #"\r"#.utf8)
-            case 0x09: out.append(contentsOf: #"\t"#.utf8)
+            case 0x22: appendLiteral(#"\""#, to: &out)
+            case 0x5C: appendLiteral(#"\\"#, to: &out)
+            case 0x0A: appendLiteral(#"\n"#, to: &out)
+            case 0x0D: appendLiteral(#"\r"#, to: &out)
+            case 0x09: appendLiteral(#"\t"#, to: &out)
             default:
-                out.append(contentsOf: #"\u00"#.utf8)
+                appendLiteral(#"\u00"#, to: &out)
                 out.append(hexDigits[Int(c >> 4)])
                 out.append(hexDigits[Int(c & 0xF)])
             }

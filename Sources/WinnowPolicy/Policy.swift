@@ -19,8 +19,9 @@ public struct Policy: Sendable {
         var reasons = reasons
         var action = Action.allow
         var notes: [Note] = []
+        let overrides = !categoryActions.isEmpty
         for k in reasons.indices {
-            if let category = reasons[k].category, let override = categoryActions[category] {
+            if overrides, let category = reasons[k].category, let override = categoryActions[category] {
                 reasons[k].action = override
             }
             guard let requested = reasons[k].action else { continue }
@@ -33,7 +34,11 @@ public struct Policy: Sendable {
         }
         var censored: String?
         if action == .censor {
-            censored = Self.mask(event.text, ranges: reasons.filter { $0.action == .censor }.compactMap(\.utf8Range))
+            var ranges: [Range<Int>] = []
+            for reason in reasons where reason.action == .censor {
+                if let range = reason.utf8Range { ranges.append(range) }
+            }
+            censored = Self.mask(event.text, ranges: ranges)
         }
         if dryRun {
             return Verdict(id: event.id, action: .allow, would: action, reasons: reasons, notes: notes, meta: event.meta)

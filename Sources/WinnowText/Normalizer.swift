@@ -46,7 +46,9 @@ public struct Normalizer: Sendable {
             var done = false
             out.skeleton.rewrite(capacity: text.count) { writer in done = skeletonOfASCII(text, into: &writer) }
             if done {
-                if folded { out.folded.rewrite(capacity: text.count) { writer in foldASCII(text, into: &writer) } }
+                // Without control characters (the fast path refuses them) folding ASCII only
+                // changes case and white space: byte k of the view is byte k of the text.
+                if folded { out.folded.rewriteIdentity(count: text.count, ascii: true) { foldASCII(text, into: $0) } }
                 return
             }
         }
@@ -79,19 +81,17 @@ public struct Normalizer: Sendable {
 
     // MARK: - ASCII fast path
 
-    /// The folded view of ASCII text: lower case, white space as spaces, control characters removed.
-    private func foldASCII(_ text: UnsafeBufferPointer<UInt8>, into writer: inout TextViewWriter) {
+    /// The folded view of ASCII text without control characters: lower case, white space as spaces.
+    private func foldASCII(_ text: UnsafeBufferPointer<UInt8>, into bytes: UnsafeMutablePointer<UInt8>) {
         let fold = asciiTables.fold
-        for i in 0..<text.count {
-            let c = fold[Int(text[i])]
-            if c != 0 { writer.append(UInt32(c), from: Int32(truncatingIfNeeded: i), to: Int32(truncatingIfNeeded: i &+ 1)) }
-        }
+        for i in 0..<text.count { bytes[i] = fold[Int(text[i])] }
     }
 
-    /// The skeleton of ASCII text in one pass, word by word: the same result as the general
-    /// path (a test compares them), without its intermediate arrays. Returns false when the text
-    /// needs the general path: control characters, or single characters that may spell a word
-    /// out (`f.u.c.k`).
+    /// The skeleton of ASCII text in one pass: the same result as the general path (a test
+    /// compares them), without its intermediate arrays. Letters are written as they are read; a
+    /// word that turns out to hold digits or leetspeak symbols is rewritten once its end is
+    /// known. Returns false when the text needs the general path: control characters, or single
+    /// characters that may spell a word out (`f.u.c.k`).
     private func skeletonOfASCII(_ text: UnsafeBufferPointer<UInt8>, into writer: inout TextViewWriter) -> Bool {
         let fold = asciiTables.fold, kind = asciiTables.kind
         let n = text.count
@@ -101,7 +101,8 @@ public struct Normalizer: Sendable {
         while i < n {
             let c = fold[Int(text[i])]
             if c == 0 { return false }
-            guard kind[Int(c)].isWordish else {
+            let k = kind[Int(c)]
+            guard k.isWordish else {
                 let out: UInt8 = c == 0x5F ? 0x20 : c  // _
                 if !(out == 0x20 && previous == 0x20) {
                     writer.append(UInt32(out), from: Int32(truncatingIfNeeded: i), to: Int32(truncatingIfNeeded: i &+ 1))
@@ -111,29 +112,28 @@ public struct Normalizer: Sendable {
                 i &+= 1
                 continue
             }
-            // One word: i..<end.
-            var end = i
+            // A word starts at i. Write its letters while scanning to its end.
+            let wordStart = i
+            let written = writer.count
+            let previousAtStart = previous, previousIsLetterAtStart = previousIsLetter
             var hasLetter = false
             var hasLeet = false
-            var firstAlphanumeric = -1
-            var lastAlphanumeric = -1
+            var end = i
             while end < n {
                 let w = fold[Int(text[end])]
                 if w == 0 { return false }
-                switch kind[Int(w)] {
-                case .letter: hasLetter = true
-                case .digit, .leet: hasLeet = true
-                default: break
-                }
-                let k = kind[Int(w)]
-                guard k.isWordish else { break }
-                if k.isAlphanumeric {
-                    if firstAlphanumeric < 0 { firstAlphanumeric = end }
-                    lastAlphanumeric = end
+                let wk = kind[Int(w)]
+                if wk == .letter {
+                    hasLetter = true
+                    if !hasLeet { appendLetter(w, at: end, into: &writer, previous: &previous, previousIsLetter: &previousIsLetter) }
+                } else if wk == .digit || wk == .leet {
+                    hasLeet = true
+                } else {
+                    break
                 }
                 end &+= 1
             }
-            if end &- i == 1 && end &+ 1 < n {
+            if end &- wordStart == 1 && end &+ 1 < n {
                 // A single character, a separator, a single character: maybe spelled out.
                 let separator = kind[Int(fold[Int(text[end])])]
                 if separator == .space || separator == .separator,
@@ -143,43 +143,71 @@ public struct Normalizer: Sendable {
                     return false
                 }
             }
-            let decode = hasLetter && hasLeet
-            for q in i..<end {
-                var c = fold[Int(text[q])]
-                var k = kind[Int(c)]
-                if decode && k != .letter,
-                    let letter = leetLetter(c, atStart: q == i, inside: q > firstAlphanumeric && q < lastAlphanumeric)
-                {
-                    c = letter
-                    k = .leetLetter
-                }
-                let from = Int32(truncatingIfNeeded: q), to = Int32(truncatingIfNeeded: q &+ 1)
-                guard k.isLetter else {
-                    writer.append(UInt32(c), from: from, to: to)
-                    previous = c
-                    previousIsLetter = false
-                    continue
-                }
-                var run: UInt8 = 0
-                if k == .letter {
-                    if c == 0x6C {  // l
-                        c = 0x69
-                        run = LetterRun.hasL
-                    } else if c == 0x69 {
-                        run = LetterRun.hasI
-                    }
-                }
-                if previousIsLetter && c == previous {
-                    writer.extendLast(to: to, run: run | LetterRun.doubled)
-                    continue
-                }
-                writer.append(UInt32(c), from: from, to: to, run: run)
-                previous = c
-                previousIsLetter = true
+            if hasLeet {
+                writer.count = written
+                previous = previousAtStart
+                previousIsLetter = previousIsLetterAtStart
+                writeWord(text, from: wordStart, to: end, decode: hasLetter, into: &writer, previous: &previous,
+                          previousIsLetter: &previousIsLetter)
             }
             i = end
         }
         return true
+    }
+
+    /// Writes one letter of the ASCII fast path: `l` as `i`, a repeated letter folded into the
+    /// one before it.
+    @inline(__always)
+    private func appendLetter(
+        _ letter: UInt8, at q: Int, into writer: inout TextViewWriter, previous: inout UInt8, previousIsLetter: inout Bool,
+        decoded: Bool = false
+    ) {
+        var c = letter
+        var run: UInt8 = 0
+        if !decoded {
+            if c == 0x6C {  // l
+                c = 0x69
+                run = LetterRun.hasL
+            } else if c == 0x69 {
+                run = LetterRun.hasI
+            }
+        }
+        let to = Int32(truncatingIfNeeded: q &+ 1)
+        if previousIsLetter && c == previous {
+            writer.extendLast(to: to, run: run | LetterRun.doubled)
+            return
+        }
+        writer.append(UInt32(c), from: Int32(truncatingIfNeeded: q), to: to, run: run)
+        previous = c
+        previousIsLetter = true
+    }
+
+    /// Writes a word that holds digits or leetspeak symbols, decoding them when it also holds a
+    /// letter (see `decodeWord` for the rules).
+    private func writeWord(
+        _ text: UnsafeBufferPointer<UInt8>, from: Int, to: Int, decode: Bool, into writer: inout TextViewWriter,
+        previous: inout UInt8, previousIsLetter: inout Bool
+    ) {
+        let fold = asciiTables.fold, kind = asciiTables.kind
+        var firstAlphanumeric = to
+        var lastAlphanumeric = from - 1
+        for q in from..<to where kind[Int(fold[Int(text[q])])].isAlphanumeric {
+            if firstAlphanumeric == to { firstAlphanumeric = q }
+            lastAlphanumeric = q
+        }
+        for q in from..<to {
+            let c = fold[Int(text[q])]
+            let k = kind[Int(c)]
+            if k == .letter {
+                appendLetter(c, at: q, into: &writer, previous: &previous, previousIsLetter: &previousIsLetter)
+            } else if decode, let letter = leetLetter(c, atStart: q == from, inside: q > firstAlphanumeric && q < lastAlphanumeric) {
+                appendLetter(letter, at: q, into: &writer, previous: &previous, previousIsLetter: &previousIsLetter, decoded: true)
+            } else {
+                writer.append(UInt32(c), from: Int32(truncatingIfNeeded: q), to: Int32(truncatingIfNeeded: q &+ 1))
+                previous = c
+                previousIsLetter = false
+            }
+        }
     }
 
     /// Convenience for tests and cold paths.

@@ -12,16 +12,22 @@ public struct TextView: Sendable {
     public private(set) var count = 0
     /// True when the view holds ASCII only (matching can then use byte-mode patterns).
     public private(set) var isASCII = true
+    /// True when byte `k` of the view comes from byte `k` of the original (the maps are not stored).
+    private var isIdentity = false
 
     public init() {}
 
     /// The normalized text, UTF-8.
     public var bytes: ArraySlice<UInt8> { storedBytes[..<count] }
     /// For each byte: where its source starts in the original text (UTF-8 byte offset).
-    public var sourceStart: ArraySlice<Int32> { storedStart[..<count] }
+    public var sourceStart: ArraySlice<Int32> {
+        isIdentity ? ArraySlice((0..<count).map { Int32($0) }) : storedStart[..<count]
+    }
     /// For each byte: where its source ends in the original text (exclusive). Covers the
     /// diacritics and repeated letters that were folded into it.
-    public var sourceEnd: ArraySlice<Int32> { storedEnd[..<count] }
+    public var sourceEnd: ArraySlice<Int32> {
+        isIdentity ? ArraySlice((0..<count).map { Int32($0 + 1) }) : storedEnd[..<count]
+    }
     /// For each byte (skeleton view only): the `LetterRun` flags of the letter it belongs to,
     /// which word-list matches are checked against; 0 for other characters.
     public var letterRuns: ArraySlice<UInt8> { storedRuns[..<count] }
@@ -40,6 +46,7 @@ public struct TextView: Sendable {
     /// The original byte range that a byte range of this view came from.
     public func originalRange(of range: Range<Int>) -> Range<Int> {
         precondition(!range.isEmpty && range.upperBound <= count)
+        if isIdentity { return range }
         return Int(storedStart[range.lowerBound])..<Int(storedEnd[range.upperBound - 1])
     }
 
@@ -49,13 +56,11 @@ public struct TextView: Sendable {
     /// Rewrites the view: `body` gets a writer with room for `capacity` bytes and writes
     /// through it.
     mutating func rewrite(capacity: Int, _ body: (inout TextViewWriter) -> Void) {
-        if storedBytes.count < capacity {
-            let extra = capacity - storedBytes.count
-            storedBytes.append(contentsOf: repeatElement(0, count: extra))
-            storedStart.append(contentsOf: repeatElement(0, count: extra))
-            storedEnd.append(contentsOf: repeatElement(0, count: extra))
-            storedRuns.append(contentsOf: repeatElement(0, count: extra))
-        }
+        // Each array is grown on its own: an identity rewrite grows the bytes only.
+        if storedBytes.count < capacity { storedBytes.append(contentsOf: repeatElement(0, count: capacity - storedBytes.count)) }
+        if storedStart.count < capacity { storedStart.append(contentsOf: repeatElement(0, count: capacity - storedStart.count)) }
+        if storedEnd.count < capacity { storedEnd.append(contentsOf: repeatElement(0, count: capacity - storedEnd.count)) }
+        if storedRuns.count < capacity { storedRuns.append(contentsOf: repeatElement(0, count: capacity - storedRuns.count)) }
         var written = 0
         var ascii = true
         storedBytes.withUnsafeMutableBufferPointer { b in
@@ -73,6 +78,19 @@ public struct TextView: Sendable {
         }
         count = written
         isASCII = ascii
+        isIdentity = false
+    }
+
+    /// Rewrites the view as `count` bytes that map one to one onto the original text's bytes
+    /// (no source maps are written). `body` fills the bytes.
+    mutating func rewriteIdentity(count: Int, ascii: Bool, _ body: (UnsafeMutablePointer<UInt8>) -> Void) {
+        if storedBytes.count < count {
+            storedBytes.append(contentsOf: repeatElement(0, count: count - storedBytes.count))
+        }
+        storedBytes.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
+        self.count = count
+        isASCII = ascii
+        isIdentity = true
     }
 }
 
@@ -82,6 +100,7 @@ struct TextViewWriter {
     let start: UnsafeMutablePointer<Int32>
     let end: UnsafeMutablePointer<Int32>
     let runs: UnsafeMutablePointer<UInt8>
+    /// Bytes written so far; may be set back to rewrite the tail.
     var count = 0
     var isASCII = true
 

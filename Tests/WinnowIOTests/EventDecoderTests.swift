@@ -45,6 +45,22 @@ struct EventDecoderTests {
         #expect(event.timestamp == ts)
     }
 
+    @Test("numeric timestamps read exactly as Double(String) reads them")
+    func timestampDigits() throws {
+        var generator = SystemRandomNumberGenerator()
+        var literals = ["0", "0.5", "1700000000", "1700000000.123", "1732550000.999999", "12.0000001", "-5", "1e9", "1.5E+2"]
+        for _ in 0..<2_000 {
+            let integer = UInt64.random(in: 0...2_000_000_000, using: &generator)
+            let decimals = Int.random(in: 0...7, using: &generator)
+            let fraction = (0..<decimals).map { _ in String(Int.random(in: 0...9, using: &generator)) }.joined()
+            literals.append(decimals == 0 ? "\(integer)" : "\(integer).\(fraction)")
+        }
+        for literal in literals {
+            let event = try decode(#"{"text":"x","author":"a","ts":"# + literal + "}").get()
+            #expect(event.timestamp == Double(literal), "\(literal)")
+        }
+    }
+
     @Test("text reaches the matcher byte for byte, U+FEFF included")
     func exactText() throws {
         let event = try decode("{\"text\":\"a\u{FEFF}b\u{200B}c\\ufeff\",\"author\":\"a\"}").get()

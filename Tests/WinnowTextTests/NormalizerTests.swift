@@ -140,6 +140,28 @@ struct NormalizerTests {
         }
     }
 
+    @Test("reused scratch gives the same views as fresh scratch, across fast and general paths")
+    func reusedScratch() {
+        let texts = ["short", String(repeating: "long ASCII text, sh1t ", count: 40), "ѕhіt ｆｕｃｋ", "x",
+                     String(repeating: "ünïcödé wörds ", count: 60), "f.u.c.k", "tiny", String(repeating: "ab ", count: 500)]
+        var reused = NormalizedText()
+        var generator = SplitMix64(seed: 3)
+        for _ in 0..<3 {
+            for text in texts.shuffled(using: &generator) {
+                var copy = text
+                copy.withUTF8 { normalizer.normalize($0, into: &reused, folded: true) }
+                let fresh = normalizer.normalize(text, folded: true)
+                #expect(reused.skeleton.bytes == fresh.skeleton.bytes)
+                #expect(reused.skeleton.sourceStart == fresh.skeleton.sourceStart)
+                #expect(reused.skeleton.sourceEnd == fresh.skeleton.sourceEnd)
+                #expect(reused.skeleton.letterRuns == fresh.skeleton.letterRuns)
+                #expect(reused.folded.bytes == fresh.folded.bytes)
+                #expect(reused.folded.sourceStart == fresh.folded.sourceStart)
+                #expect(reused.folded.sourceEnd == fresh.folded.sourceEnd)
+            }
+        }
+    }
+
     @Test("offset maps stay consistent on arbitrary text")
     func offsetInvariants() {
         // A deterministic mix of the characters the normalizer treats specially.
