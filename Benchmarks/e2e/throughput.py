@@ -173,12 +173,12 @@ def main():
     out.append("The peers only find lines containing a term; winnow does the whole job: parse JSON, "
                "normalize (NFKC, case, confusables, leetspeak, separators), match every list, decide, "
                "write one JSON verdict per event.\n")
-    out.append("| tool | lines | median s | lines/s | MB/s of text | lines/s vs grep -P trie |")
+    out.append("| tool | lines | median s (min–max) | lines/s | MB/s of text | lines/s vs grep -P trie |")
     out.append("|---|---:|---:|---:|---:|---:|")
     for name, cmd, n, nbytes in jobs:
         m = statistics.median(times[name])
         rate = n / m
-        out.append(f"| {name} | {n:,} | {m:.2f} | {rate:,.0f} | {nbytes / m / 1e6:.1f} | "
+        out.append(f"| {name} | {n:,} | {m:.2f} ({min(times[name]):.2f}–{max(times[name]):.2f}) | {rate:,.0f} | {nbytes / m / 1e6:.1f} | "
                    f"{rate / (args.events / base):.2f} |")
     out.append("\nCommands (stdout to a file in each case):\n")
     for name, cmd, *_ in jobs:

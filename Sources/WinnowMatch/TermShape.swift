@@ -2,30 +2,36 @@ import WinnowText
 
 /// What a word-list term demands of a candidate match beyond its skeleton letters: for each of
 /// its scalars, whether the text must show a doubled letter there, and whether a real `l` is
-/// ruled out (an `i` of the term only matches `i`, `1`, `!` or `|`).
+/// ruled out (an `i` of the term only matches `i`, `1`, `!` or `|`) or a real `i` (an `l` of the
+/// term only matches `l`, `1`, `!` or `|`).
 struct TermShape: Sendable, Equatable {
     private var needsDouble: [Bool]
     private var forbidsL: [Bool]
+    private var forbidsI: [Bool]
     private let skeleton: [UInt32]
 
     init(skeleton view: TextView) {
         skeleton = Array(view.string.unicodeScalars.map(\.value))
         var needsDouble: [Bool] = []
         var forbidsL: [Bool] = []
+        var forbidsI: [Bool] = []
         var k = 0
         while k < view.count {
             let runs = view.letterRun(at: k)
             needsDouble.append(runs & LetterRun.doubled != 0)
-            forbidsL.append(view.byte(at: k) == 0x69 && runs & LetterRun.hasI != 0 && runs & LetterRun.hasL == 0)
+            let isI = view.byte(at: k) == 0x69
+            forbidsL.append(isI && runs & LetterRun.hasI != 0 && runs & LetterRun.hasL == 0)
+            forbidsI.append(isI && runs & LetterRun.hasL != 0 && runs & LetterRun.hasI == 0)
             k += 1
             while k < view.count && view.byte(at: k) & 0xC0 == 0x80 { k += 1 }
         }
         self.needsDouble = needsDouble
         self.forbidsL = forbidsL
+        self.forbidsI = forbidsI
     }
 
     /// True when nothing needs checking (most terms): no doubled letter, no `i`.
-    var isTrivial: Bool { !needsDouble.contains(true) && !forbidsL.contains(true) }
+    var isTrivial: Bool { !needsDouble.contains(true) && !forbidsL.contains(true) && !forbidsI.contains(true) }
 
     /// Whether the candidate starting at `start` in `view` has the doubled letters and the
     /// `i`/`l` the term asks for. The caller guarantees the skeleton letters already match.
@@ -44,6 +50,8 @@ struct TermShape: Sendable, Equatable {
             let runs = view.letterRun(at: p)
             if needsDouble[k] && runs & LetterRun.doubled == 0 { return false }
             if forbidsL[k] && runs & LetterRun.hasL != 0 { return false }
+            // An `l` of the term matches `l`, `1`, `!`, `|`, but not a real `i` alone.
+            if forbidsI[k] && runs & LetterRun.hasI != 0 && runs & LetterRun.hasL == 0 { return false }
             p += scalar < 0x80 ? 1 : scalar < 0x800 ? 2 : scalar < 0x10000 ? 3 : 4
         }
         return true

@@ -147,7 +147,8 @@ public struct Normalizer: Sendable {
                 writer.count = written
                 previous = previousAtStart
                 previousIsLetter = previousIsLetterAtStart
-                writeWord(text, from: wordStart, to: end, decode: hasLetter, into: &writer, previous: &previous,
+                let decode = hasLetter && !isQuantity(text, from: wordStart, to: end)
+                writeWord(text, from: wordStart, to: end, decode: decode, into: &writer, previous: &previous,
                           previousIsLetter: &previousIsLetter)
             }
             i = end
@@ -330,7 +331,7 @@ public struct Normalizer: Sendable {
                 }
                 end += 1
             }
-            if hasLetter && hasLeet { decodeWord(u, from: k, to: end) }
+            if hasLetter && hasLeet && !isQuantity(u, from: k, to: end) { decodeWord(u, from: k, to: end) }
             k = end
         }
     }
@@ -406,6 +407,35 @@ private func isASCII(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
         i += 1
     }
     return bits & 0x8080_8080_8080_8080 == 0
+}
+
+// MARK: - Quantities
+
+/// A number with a unit (`900k`, `24h`, `10th`, `1080p`): two or more digits, then one to three
+/// letters, nothing else. Its digits are a number, not leetspeak (`900k` is not `gook`).
+private func isQuantity(digitsThenLetters classes: some Sequence<CharacterClass>) -> Bool {
+    var digits = 0
+    var letters = 0
+    for kind in classes {
+        switch kind {
+        case .digit where letters == 0: digits += 1
+        case .letter: letters += 1
+        case .removed: continue
+        default: return false
+        }
+    }
+    return digits >= 2 && (1...3).contains(letters)
+}
+
+extension Normalizer {
+    fileprivate func isQuantity(_ u: UnitBuffers, from: Int, to: Int) -> Bool {
+        WinnowText.isQuantity(digitsThenLetters: (from..<to).lazy.map { u.kind[$0] })
+    }
+
+    fileprivate func isQuantity(_ text: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Bool {
+        let tables = ASCIITables.shared
+        return WinnowText.isQuantity(digitsThenLetters: (from..<to).lazy.map { tables.kind[Int(tables.fold[Int(text[$0])])] })
+    }
 }
 
 // MARK: - Character classes

@@ -68,6 +68,15 @@ struct StopwordSetTests {
         #expect(hits(set, "go to he11") == ["hell=he11"])
         #expect(hits(set, "t1ts") == ["tits=t1ts"])
         #expect(hits(set, "the ship tilts") == [])
+        #expect(hits(set, "siut") == [], "a real i never stands for an l of an entry")
+    }
+
+    @Test("numbers with units are not leetspeak; short leet words are")
+    func quantities() throws {
+        let set = try compile([("en/p", "gook\nass\nboobs")])
+        #expect(hits(set, "900K views, 24h, 10th, 1080p") == [])
+        #expect(hits(set, "a 900k and a g00k") == ["gook=g00k"])
+        #expect(hits(set, "kiss my 4ss, b00bs") == ["ass=4ss", "boobs=b00bs"])
     }
 
     @Test("non-ASCII entries match non-ASCII text")

@@ -56,6 +56,7 @@ struct NormalizerTests {
         ("Dr. J. R. Smith", "dr. j. r. smith"),
         ("a.m. and p.m.", "a.m. and p.m."),
         ("cost $5", "cost $5"),
+        ("900K views in 24h", "900k views in 24h"),
         ("don't", "don't"),
         ("good", "god"),
         ("Привет мир", "пpивeт миp"),
