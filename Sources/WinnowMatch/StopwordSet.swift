@@ -1,5 +1,11 @@
 import WinnowText
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// All wordlists of a directory compiled for matching: the literal and wildcard entries of every
 /// list as a few trie-factored PCRE2 patterns over the skeleton view, raw patterns one by one over
 /// the folded view, and the allow-list entries likewise. Built once, shared by all threads.
@@ -143,12 +149,21 @@ public final class StopwordSet: Sendable {
         var pattern: PCRE2Pattern
         var asciiPattern: PCRE2Pattern?
         var only: (list: Int, entry: Int)?
+        /// A literal every match contains (see `RequiredLiteral`): text without it is skipped.
+        var required: [UInt8]?
 
-        init?(_ source: String, only: (list: Int, entry: Int)?) {
+        init?(_ source: String, only: (list: Int, entry: Int)?, required: [UInt8]? = nil) {
             guard let pattern = try? PCRE2Pattern(source, options: StopwordSet.rawOptions) else { return nil }
             self.pattern = pattern
             asciiPattern = try? PCRE2Pattern(source, options: .caseless)
             self.only = only
+            self.required = required
+        }
+
+        /// Whether the folded text can hold a match at all.
+        func mayMatch(_ view: TextView) -> Bool {
+            guard let required else { return true }
+            return view.withBytes { text in required.withUnsafeBufferPointer { StopwordSet.contains(text, $0) } }
         }
 
         func pattern(for view: TextView) -> PCRE2Pattern { view.isASCII ? asciiPattern ?? pattern : pattern }
@@ -169,6 +184,9 @@ public final class StopwordSet: Sendable {
             let standsAlone = hasBackReference(body) || body.contains("(*") || hasNamedGroup(body) || body.contains("(?|")
             if standsAlone, let own = RawPattern(source, only: owner) {
                 alone.append(own)
+            } else if let required = RequiredLiteral.extract(from: body), let own = RawPattern(source, only: owner, required: required) {
+                // Cheap to rule out: its own pattern, run only when its literal is there.
+                alone.append(own)
             } else {
                 parts.append((source, owner))
             }
@@ -178,6 +196,20 @@ public final class StopwordSet: Sendable {
         }
         // One part, or a combination too large to compile: one pattern each.
         return parts.compactMap { RawPattern($0.source, only: $0.owner) } + alone
+    }
+
+    /// Whether `needle` occurs in `text` (memchr for the first byte, then a comparison).
+    fileprivate static func contains(_ text: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = text.baseAddress, let first = needle.first, needle.count <= text.count else { return false }
+        var k = 0
+        let last = text.count - needle.count
+        while k <= last {
+            guard let hit = memchr(base + k, Int32(first), last - k + 1) else { return false }
+            k = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            if memcmp(base + k, needle.baseAddress!, needle.count) == 0 { return true }
+            k += 1
+        }
+        return false
     }
 
     /// `\1`…`\9`, `\g…`, `\k…`: references that break when groups are renumbered.
@@ -235,7 +267,7 @@ public final class StopwordSet: Sendable {
                 result.failures.append(MatchFailure(list: nil, entry: nil, message: message))
             }
         }
-        for raw in rawBlock {
+        for raw in rawBlock where raw.mayMatch(text.folded) {
             scan(raw.pattern(for: text.folded), view: text.folded, scratch: scratch) { range, mark in
                 guard let mark else { return }
                 let target = rawTargets[mark]
@@ -256,7 +288,7 @@ public final class StopwordSet: Sendable {
                 allowed.append(widened(range, kind: targetKinds[mark], in: skeleton))
             } failed: { _ in }
         }
-        for raw in rawAllow {
+        for raw in rawAllow where raw.mayMatch(text.folded) {
             scan(raw.pattern(for: text.folded), view: text.folded, scratch: scratch) { range, _ in
                 allowed.append(text.folded.originalRange(of: range))
             } failed: { _ in }
