@@ -120,17 +120,7 @@ extension Action {
 }
 
 extension RuleAction {
-    var literal: StaticString {
-        switch self {
-        case .annotate: "annotate"
-        case .flag: "flag"
-        case .censor: "censor"
-        case .hold: "hold"
-        case .reject: "reject"
-        case .timeout: "timeout"
-        case .ban: "ban"
-        }
-    }
+    var literal: StaticString { self == .annotate ? "annotate" : verdictAction.literal }
 }
 
 private let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)

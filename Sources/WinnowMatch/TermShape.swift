@@ -28,14 +28,16 @@ struct TermShape: Sendable, Equatable {
         self.needsDouble = needsDouble
         self.forbidsL = forbidsL
         self.forbidsI = forbidsI
+        isTrivial = !needsDouble.contains(true) && !forbidsL.contains(true) && !forbidsI.contains(true)
     }
 
-    /// True when nothing needs checking (most terms): no doubled letter, no `i`.
-    var isTrivial: Bool { !needsDouble.contains(true) && !forbidsL.contains(true) && !forbidsI.contains(true) }
+    /// True when nothing needs checking (most terms): no doubled letter, no `i` or `l`.
+    private let isTrivial: Bool
 
     /// Whether the candidate starting at `start` in `view` has the doubled letters and the
     /// `i`/`l` the term asks for. The caller guarantees the skeleton letters already match.
     func accepts(_ view: TextView, at start: Int) -> Bool {
+        if isTrivial { return true }
         var p = start
         for (k, scalar) in skeleton.enumerated() {
             if scalar == 0x20 {

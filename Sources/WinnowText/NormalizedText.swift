@@ -10,12 +10,11 @@ public struct NormalizedText: Sendable {
     public internal(set) var folded = TextView()
 
     // Scratch: the folded scalars, where each came from, and its character class. The arrays
-    // only grow; `unitCount` says how much of them the current comment uses.
+    // only grow; the normalizer passes along how much of them the current comment uses.
     var units: [UInt32] = []
     var unitStart: [Int32] = []
     var unitEnd: [Int32] = []
     var unitClass: [CharacterClass] = []
-    var unitCount = 0
 
     public init() {}
 

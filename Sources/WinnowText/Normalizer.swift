@@ -55,7 +55,6 @@ public struct Normalizer: Sendable {
         // No scalar folds to more than 6 scalars per UTF-8 byte of its own (U+FDFA is the worst).
         out.reserveUnits(ascii ? text.count : 6 * text.count)
         let count = out.withUnits { fold(text, into: $0) }
-        out.unitCount = count
         // The views are moved out while the unit arrays are borrowed (no copy: swaps).
         if folded {
             var view = TextView()
