@@ -25,6 +25,9 @@ public final class StopwordSet: Sendable {
     let rawAllow: [RawPattern]
     /// What a mark in a raw pattern stands for.
     let rawTargets: [(list: Int, entry: Int)]
+    /// The required literals of raw patterns as one plain alternation; its marks are literal
+    /// indexes. One fast scan tells which raw patterns can match a text at all.
+    let requiredLiterals: PCRE2Pattern?
     /// Wildcard shape of each target, to widen its hits to whole words.
     let targetKinds: [WordlistEntry.Kind]
 
@@ -126,8 +129,10 @@ public final class StopwordSet: Sendable {
         allowASCII = compileSharded(sortedAllow, ascii: true)
         allowUnicode = compileSharded(sortedAllow, ascii: false)
         var rawTargets: [(list: Int, entry: Int)] = []
-        rawBlock = Self.combine(rawBlockEntries, lists: lists, targets: &rawTargets)
-        rawAllow = Self.combine(rawAllowEntries, lists: lists, targets: &rawTargets)
+        var literals: [[UInt8]] = []
+        rawBlock = Self.combine(rawBlockEntries, lists: lists, targets: &rawTargets, literals: &literals)
+        rawAllow = Self.combine(rawAllowEntries, lists: lists, targets: &rawTargets, literals: &literals)
+        requiredLiterals = Self.literalPattern(literals)
         self.rawTargets = rawTargets
         self.targets = targets
         self.targetKinds = targetKinds
@@ -149,21 +154,23 @@ public final class StopwordSet: Sendable {
         var pattern: PCRE2Pattern
         var asciiPattern: PCRE2Pattern?
         var only: (list: Int, entry: Int)?
-        /// A literal every match contains (see `RequiredLiteral`): text without it is skipped.
-        var required: [UInt8]?
+        /// Index of a literal every match contains in `StopwordSet.requiredLiterals` (see
+        /// `RequiredLiteral`): text without it is skipped.
+        var requiredLiteral: Int?
 
-        init?(_ source: String, only: (list: Int, entry: Int)?, required: [UInt8]? = nil) {
+        init?(_ source: String, only: (list: Int, entry: Int)?, requiredLiteral: Int? = nil) {
             guard let pattern = try? PCRE2Pattern(source, options: StopwordSet.rawOptions) else { return nil }
             self.pattern = pattern
             asciiPattern = try? PCRE2Pattern(source, options: .caseless)
             self.only = only
-            self.required = required
+            self.requiredLiteral = requiredLiteral
         }
 
-        /// Whether the folded text can hold a match at all.
-        func mayMatch(_ view: TextView) -> Bool {
-            guard let required else { return true }
-            return view.withBytes { text in required.withUnsafeBufferPointer { StopwordSet.contains(text, $0) } }
+        /// Whether a text whose required literals found are `present` can hold a match.
+        @inline(__always)
+        func mayMatch(_ present: UInt64) -> Bool {
+            guard let requiredLiteral else { return true }
+            return present & (1 << UInt64(requiredLiteral)) != 0
         }
 
         func pattern(for view: TextView) -> PCRE2Pattern { view.isASCII ? asciiPattern ?? pattern : pattern }
@@ -171,7 +178,9 @@ public final class StopwordSet: Sendable {
 
     /// One pattern for all raw entries that can share one (each wrapped as `(?:…)(*:N)`), plus
     /// the ones that cannot, alone. A pattern alone reports the mark of its own entry too.
-    private static func combine(_ entries: [RawEntry], lists: [Wordlist], targets: inout [(list: Int, entry: Int)]) -> [RawPattern] {
+    private static func combine(
+        _ entries: [RawEntry], lists: [Wordlist], targets: inout [(list: Int, entry: Int)], literals: inout [[UInt8]]
+    ) -> [RawPattern] {
         var alone: [RawPattern] = []
         var parts: [(source: String, owner: (list: Int, entry: Int))] = []
         for raw in entries {
@@ -184,8 +193,11 @@ public final class StopwordSet: Sendable {
             let standsAlone = hasBackReference(body) || body.contains("(*") || hasNamedGroup(body) || body.contains("(?|")
             if standsAlone, let own = RawPattern(source, only: owner) {
                 alone.append(own)
-            } else if let required = RequiredLiteral.extract(from: body), let own = RawPattern(source, only: owner, required: required) {
+            } else if literals.count < 64, let literal = RequiredLiteral.extract(from: body),
+                let own = RawPattern(source, only: owner, requiredLiteral: literals.count)
+            {
                 // Cheap to rule out: its own pattern, run only when its literal is there.
+                literals.append(literal)
                 alone.append(own)
             } else {
                 parts.append((source, owner))
@@ -198,18 +210,23 @@ public final class StopwordSet: Sendable {
         return parts.compactMap { RawPattern($0.source, only: $0.owner) } + alone
     }
 
-    /// Whether `needle` occurs in `text` (memchr for the first byte, then a comparison).
-    fileprivate static func contains(_ text: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = text.baseAddress, let first = needle.first, needle.count <= text.count else { return false }
-        var k = 0
-        let last = text.count - needle.count
-        while k <= last {
-            guard let hit = memchr(base + k, Int32(first), last - k + 1) else { return false }
-            k = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-            if memcmp(base + k, needle.baseAddress!, needle.count) == 0 { return true }
-            k += 1
-        }
-        return false
+    private static func literalPattern(_ literals: [[UInt8]]) -> PCRE2Pattern? {
+        guard !literals.isEmpty else { return nil }
+        // Literals hold lower-case ASCII letters, digits and spaces only: no escaping needed.
+        let source = literals.enumerated().map { "\(String(decoding: $0.element, as: UTF8.self))(*:\($0.offset))" }
+            .joined(separator: "|")
+        return try? PCRE2Pattern(source, options: [])
+    }
+
+    /// Which required literals occur in the folded text, as a bit set.
+    private func presentLiterals(in view: TextView, scratch: MatchScratch) -> UInt64 {
+        guard let requiredLiterals else { return 0 }
+        var present: UInt64 = 0
+        // Matches may overlap ("learning" holds "earn" and "learn"): resume one byte later.
+        scan(requiredLiterals, view: view, scratch: scratch, overlapping: true) { _, mark in
+            if let mark { present |= 1 << UInt64(mark) }
+        } failed: { _ in present = .max }
+        return present
     }
 
     /// `\1`…`\9`, `\g…`, `\k…`: references that break when groups are renumbered.
@@ -267,7 +284,8 @@ public final class StopwordSet: Sendable {
                 result.failures.append(MatchFailure(list: nil, entry: nil, message: message))
             }
         }
-        for raw in rawBlock where raw.mayMatch(text.folded) {
+        let present = rawBlock.isEmpty ? 0 : presentLiterals(in: text.folded, scratch: scratch)
+        for raw in rawBlock where raw.mayMatch(present) {
             scan(raw.pattern(for: text.folded), view: text.folded, scratch: scratch) { range, mark in
                 guard let mark else { return }
                 let target = rawTargets[mark]
@@ -288,7 +306,8 @@ public final class StopwordSet: Sendable {
                 allowed.append(widened(range, kind: targetKinds[mark], in: skeleton))
             } failed: { _ in }
         }
-        for raw in rawAllow where raw.mayMatch(text.folded) {
+        let present = rawAllow.isEmpty ? 0 : presentLiterals(in: text.folded, scratch: scratch)
+        for raw in rawAllow where raw.mayMatch(present) {
             scan(raw.pattern(for: text.folded), view: text.folded, scratch: scratch) { range, _ in
                 allowed.append(text.folded.originalRange(of: range))
             } failed: { _ in }
@@ -311,7 +330,7 @@ public final class StopwordSet: Sendable {
 
     @inline(__always)
     private func scan(
-        _ pattern: PCRE2Pattern, view: TextView, scratch: MatchScratch,
+        _ pattern: PCRE2Pattern, view: TextView, scratch: MatchScratch, overlapping: Bool = false,
         found: (Range<Int>, Int?) -> Void, failed: (String) -> Void
     ) {
         view.withBytes { subject in
@@ -322,7 +341,7 @@ public final class StopwordSet: Sendable {
                     guard let (range, mark) = try pattern.firstMatch(in: base, length: subject.count, from: start, scratch: scratch)
                     else { return }
                     if !range.isEmpty { found(range, mark) }
-                    start = range.isEmpty ? range.upperBound + 1 : range.upperBound
+                    start = range.isEmpty || overlapping ? range.lowerBound + 1 : range.upperBound
                 } catch {
                     failed(error.isMatchLimit
                         ? "match limit exceeded: a pattern backtracked too much on this text; the rest of the text was not searched by it"
