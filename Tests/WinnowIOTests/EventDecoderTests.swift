@@ -61,6 +61,29 @@ struct EventDecoderTests {
         }
     }
 
+    @Test("the 8-byte scan finds quotes, backslashes and control bytes exactly when they are there")
+    func specialByteScan() {
+        var generator = SystemRandomNumberGenerator()
+        let interesting: [UInt8] = [0x00, 0x01, 0x1F, 0x20, 0x21, 0x22, 0x23, 0x5B, 0x5C, 0x5D, 0x7F, 0x80, 0xA2, 0xDC, 0xFF]
+        for _ in 0..<100_000 {
+            let bytes = (0..<8).map { _ in
+                Bool.random(using: &generator) ? interesting.randomElement(using: &generator)! : UInt8.random(in: 0x20...0xFF, using: &generator)
+            }
+            let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+            let expected = bytes.contains { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }
+            if JSONScanner.hasSpecialByte(word) != expected {
+                Issue.record("wrong answer for \(bytes)")
+                return
+            }
+        }
+        // Escapes and quotes at every offset of a long string still decode.
+        for offset in 0..<17 {
+            let prefix = String(repeating: "a", count: offset)
+            let event = try? decode(#"{"author":"a","text":""# + prefix + #"\"q\\z"}"#).get()
+            #expect(event?.text == prefix + "\"q\\z")
+        }
+    }
+
     @Test("text reaches the matcher byte for byte, U+FEFF included")
     func exactText() throws {
         let event = try decode("{\"text\":\"a\u{FEFF}b\u{200B}c\\ufeff\",\"author\":\"a\"}").get()
