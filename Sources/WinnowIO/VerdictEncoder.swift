@@ -8,100 +8,109 @@ import WinnowCore
 public struct VerdictEncoder: Sendable {
     public init() {}
 
+    /// Appends `verdict` and a newline to `out`.
     public func encode(_ verdict: Verdict, into out: inout [UInt8]) {
-        appendLiteral(#"{"id":"#, to: &out)
+        let buffer = ByteBuffer(capacity: 256)
+        encode(verdict, into: buffer)
+        out.append(contentsOf: buffer.array)
+    }
+
+    /// Appends `verdict` and a newline to `out`.
+    public func encode(_ verdict: Verdict, into out: ByteBuffer) {
+        out.append(#"{"id":"#)
         switch verdict.id {
-        case .string(let s): appendString(s, to: &out)
-        case .number(let literal): out.append(contentsOf: literal.utf8)
-        case .line(let n): appendInt(n, to: &out)
-        case nil: appendLiteral("null", to: &out)
+        case .string(let s): appendString(s, to: out)
+        case .number(let literal): appendUTF8(literal, to: out)
+        case .line(let n): appendInt(n, to: out)
+        case nil: out.append("null")
         }
-        appendLiteral(#","action":""#, to: &out)
-        appendLiteral(verdict.action.literal, to: &out)
+        out.append(#","action":""#)
+        out.append(verdict.action.literal)
         out.append(UInt8(ascii: "\""))
         if let would = verdict.would {
-            appendLiteral(#","would":""#, to: &out)
-            appendLiteral(would.literal, to: &out)
+            out.append(#","would":""#)
+            out.append(would.literal)
             out.append(UInt8(ascii: "\""))
         }
-        appendLiteral(#","reasons":["#, to: &out)
+        out.append(#","reasons":["#)
         for (k, reason) in verdict.reasons.enumerated() {
             if k > 0 { out.append(UInt8(ascii: ",")) }
-            encode(reason, into: &out)
+            encode(reason, into: out)
         }
         out.append(UInt8(ascii: "]"))
         if let text = verdict.text {
-            appendLiteral(#","text":"#, to: &out)
-            appendString(text, to: &out)
+            out.append(#","text":"#)
+            appendString(text, to: out)
         }
         if !verdict.notes.isEmpty {
-            appendLiteral(#","notes":["#, to: &out)
+            out.append(#","notes":["#)
             for (k, note) in verdict.notes.enumerated() {
                 if k > 0 { out.append(UInt8(ascii: ",")) }
-                appendLiteral(#"{"list":"#, to: &out)
-                appendString(note.list, to: &out)
-                appendLiteral(#","note":"#, to: &out)
-                appendString(note.text, to: &out)
+                out.append(#"{"list":"#)
+                appendString(note.list, to: out)
+                out.append(#","note":"#)
+                appendString(note.text, to: out)
                 out.append(UInt8(ascii: "}"))
             }
             out.append(UInt8(ascii: "]"))
         }
         if let meta = verdict.meta {
-            appendLiteral(#","meta":"#, to: &out)
-            out.append(contentsOf: meta)
+            out.append(#","meta":"#)
+            out.append(meta)
         }
         if let line = verdict.line {
-            appendLiteral(#","line":"#, to: &out)
-            appendInt(line, to: &out)
+            out.append(#","line":"#)
+            appendInt(line, to: out)
         }
         if let error = verdict.error {
-            appendLiteral(#","error":"#, to: &out)
-            appendString(error, to: &out)
+            out.append(#","error":"#)
+            appendString(error, to: out)
         }
-        appendLiteral("}\n", to: &out)
+        out.append("}\n")
     }
 
-    private func encode(_ reason: Reason, into out: inout [UInt8]) {
-        appendLiteral(#"{"rule":"#, to: &out)
-        appendString(reason.rule, to: &out)
+    private func encode(_ reason: Reason, into out: ByteBuffer) {
+        out.append(#"{"rule":"#)
+        appendString(reason.rule, to: out)
         if let action = reason.action {
-            appendLiteral(#","action":""#, to: &out)
-            appendLiteral(action.literal, to: &out)
+            out.append(#","action":""#)
+            out.append(action.literal)
             out.append(UInt8(ascii: "\""))
         }
-        appendField("list", reason.list, to: &out)
-        appendField("category", reason.category, to: &out)
+        appendField("list", reason.list, to: out)
+        appendField("category", reason.category, to: out)
         if let severity = reason.severity {
-            appendLiteral(#","severity":"#, to: &out)
-            appendInt(severity, to: &out)
+            out.append(#","severity":"#)
+            appendInt(severity, to: out)
         }
-        appendField("term", reason.term, to: &out)
-        appendField("match", reason.match, to: &out)
+        appendField("term", reason.term, to: out)
+        appendField("match", reason.match, to: out)
         if let span = reason.span {
-            appendLiteral(#","span":["#, to: &out)
-            appendInt(span.start, to: &out)
+            out.append(#","span":["#)
+            appendInt(span.start, to: out)
             out.append(UInt8(ascii: ","))
-            appendInt(span.end, to: &out)
+            appendInt(span.end, to: out)
             out.append(UInt8(ascii: "]"))
         }
-        appendField("message", reason.message, to: &out)
+        appendField("message", reason.message, to: out)
         out.append(UInt8(ascii: "}"))
     }
 
     @inline(__always)
-    private func appendField(_ key: StaticString, _ value: String?, to out: inout [UInt8]) {
+    private func appendField(_ key: StaticString, _ value: String?, to out: ByteBuffer) {
         guard let value else { return }
-        appendLiteral(#",""#, to: &out)
-        out.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
-        appendLiteral(#"":"#, to: &out)
-        appendString(value, to: &out)
+        out.append(#",""#)
+        out.append(key)
+        out.append(#"":"#)
+        appendString(value, to: out)
     }
 }
 
-/// Appends a literal's bytes with one copy (a `String.UTF8View` goes through a generic path).
+/// Appends a string's UTF-8 bytes as they are.
 @inline(__always)
-func appendLiteral(_ literal: StaticString, to out: inout [UInt8]) {
-    out.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+func appendUTF8(_ s: String, to out: ByteBuffer) {
+    var s = s
+    s.withUTF8 { out.append($0) }
 }
 
 extension Action {
@@ -127,7 +136,7 @@ private let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
 /// Appends `s` as a JSON string literal (quotes, backslash and control characters escaped;
 /// everything else, non-ASCII included, written as UTF-8).
-public func appendString(_ s: String, to out: inout [UInt8]) {
+public func appendString(_ s: String, to out: ByteBuffer) {
     out.append(UInt8(ascii: "\""))
     var s = s
     s.withUTF8 { bytes in
@@ -135,30 +144,30 @@ public func appendString(_ s: String, to out: inout [UInt8]) {
         for k in 0..<bytes.count {
             let c = bytes[k]
             guard c < 0x20 || c == 0x22 || c == 0x5C else { continue }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<k]))
+            out.append(UnsafeBufferPointer(rebasing: bytes[runStart..<k]))
             runStart = k + 1
             switch c {
-            case 0x22: appendLiteral(#"\""#, to: &out)
-            case 0x5C: appendLiteral(#"\\"#, to: &out)
-            case 0x0A: appendLiteral(#"\n"#, to: &out)
-            case 0x0D: appendLiteral(#"\r"#, to: &out)
-            case 0x09: appendLiteral(#"\t"#, to: &out)
+            case 0x22: out.append(#"\""#)
+            case 0x5C: out.append(#"\\"#)
+            case 0x0A: out.append(#"\n"#)
+            case 0x0D: out.append(#"\r"#)
+            case 0x09: out.append(#"\t"#)
             default:
-                appendLiteral(#"\u00"#, to: &out)
+                out.append(#"\u00"#)
                 out.append(hexDigits[Int(c >> 4)])
                 out.append(hexDigits[Int(c & 0xF)])
             }
         }
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
+        out.append(UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
     }
     out.append(UInt8(ascii: "\""))
 }
 
 @inline(__always)
-func appendInt(_ n: Int, to out: inout [UInt8]) {
+func appendInt(_ n: Int, to out: ByteBuffer) {
     if n < 0 {
         out.append(UInt8(ascii: "-"))
-        appendInt(-n, to: &out)
+        appendInt(-n, to: out)
         return
     }
     if n < 10 {
@@ -174,6 +183,6 @@ func appendInt(_ n: Int, to out: inout [UInt8]) {
             value /= 10
             count += 1
         }
-        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[(24 - count)...]))
+        out.append(UnsafeRawBufferPointer(rebasing: raw[(24 - count)...]))
     }
 }

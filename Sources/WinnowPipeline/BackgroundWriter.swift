@@ -21,8 +21,8 @@ final class BackgroundWriter: Sendable {
         queue.async(group: inFlight) {
             do {
                 for c in 0..<chunks {
-                    try self.output.write(buffers.buffers[c].bytes)
-                    buffers.buffers[c].bytes.removeAll(keepingCapacity: true)
+                    try self.output.write(buffers.buffers[c].bytes.bytes)
+                    buffers.buffers[c].bytes.removeAll()
                 }
             } catch {
                 self.failure.withLock { $0 = error }
@@ -41,7 +41,7 @@ final class BackgroundWriter: Sendable {
 final class OutputBuffer: @unchecked Sendable {
     // Written by one worker while its chunk is judged, then by the writer thread; the hand-over
     // is ordered by `concurrentPerform` returning and the writer's dispatch group.
-    var bytes: [UInt8] = []
+    let bytes = ByteBuffer()
 }
 
 /// One output buffer per chunk of a batch.

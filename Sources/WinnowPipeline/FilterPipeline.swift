@@ -44,7 +44,7 @@ public final class FilterPipeline: Sendable {
             @Sendable func judgeChunk(_ c: Int, scratch: WorkerScratch) {
                 let lower = lines.count * c / chunks
                 let upper = lines.count * (c + 1) / chunks
-                self.judge(lines[lower..<upper], bytes: bytes.bytes, scratch: scratch, into: &outputs.buffers[c].bytes)
+                self.judge(lines[lower..<upper], bytes: bytes.bytes, scratch: scratch, into: outputs.buffers[c].bytes)
             }
             let workers = min(scratches.count, chunks)
             if workers == 1 {
@@ -69,7 +69,7 @@ public final class FilterPipeline: Sendable {
     }
 
     private func judge(
-        _ lines: ArraySlice<InputLine>, bytes: UnsafeRawBufferPointer, scratch: WorkerScratch, into output: inout [UInt8]
+        _ lines: ArraySlice<InputLine>, bytes: UnsafeRawBufferPointer, scratch: WorkerScratch, into output: ByteBuffer
     ) {
         for line in lines {
             let verdict: Verdict
@@ -88,7 +88,7 @@ public final class FilterPipeline: Sendable {
                 }
             }
             scratch.actionCounts[verdict.action.index] += 1
-            encoder.encode(verdict, into: &output)
+            encoder.encode(verdict, into: output)
         }
     }
 }

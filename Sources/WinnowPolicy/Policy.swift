@@ -50,28 +50,39 @@ public struct Policy: Sendable {
     /// except white space, so that a masked phrase keeps its shape.
     static func mask(_ text: String, ranges: [Range<Int>]) -> String {
         var text = text
+        let ordered = ranges.sorted { $0.lowerBound < $1.lowerBound }
         return text.withUTF8 { bytes in
-            var out = [UInt8](repeating: 0, count: bytes.count)
-            let written = out.withUnsafeMutableBufferPointer { out in
+            // Masking never makes the text longer: one `*` replaces one or more bytes.
+            String(unsafeUninitializedCapacity: bytes.count) { out in
                 var n = 0
                 var k = 0
-                while k < bytes.count {
-                    let lead = bytes[k]
-                    let length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
-                    if ranges.contains(where: { $0.contains(k) }) && !isWhitespace(bytes, at: k, lead: lead) {
-                        out[n] = UInt8(ascii: "*")
-                        n += 1
-                    } else {
-                        for j in k..<min(k + length, bytes.count) {
-                            out[n] = bytes[j]
+                func copy(upTo end: Int) {
+                    guard end > k else { return }
+                    (out.baseAddress! + n).update(from: bytes.baseAddress! + k, count: end - k)
+                    n += end - k
+                    k = end
+                }
+                for range in ordered {
+                    copy(upTo: min(range.lowerBound, bytes.count))
+                    let end = min(range.upperBound, bytes.count)
+                    while k < end {
+                        let lead = bytes[k]
+                        let length = min(lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4, bytes.count - k)
+                        if isWhitespace(bytes, at: k, lead: lead) {
+                            for j in k..<(k + length) {
+                                out[n] = bytes[j]
+                                n += 1
+                            }
+                        } else {
+                            out[n] = UInt8(ascii: "*")
                             n += 1
                         }
+                        k += length
                     }
-                    k += length
                 }
+                copy(upTo: bytes.count)
                 return n
             }
-            return String(decoding: out[..<written], as: UTF8.self)
         }
     }
 
