@@ -33,9 +33,9 @@ public struct VerdictEncoder: Sendable {
             out.append(UInt8(ascii: "\""))
         }
         out.append(#","reasons":["#)
-        for (k, reason) in verdict.reasons.enumerated() {
+        for k in verdict.reasons.indices {
             if k > 0 { out.append(UInt8(ascii: ",")) }
-            encode(reason, into: out)
+            encode(verdict.reasons[k], into: out)
         }
         out.append(UInt8(ascii: "]"))
         if let text = verdict.text {
@@ -69,7 +69,7 @@ public struct VerdictEncoder: Sendable {
         out.append("}\n")
     }
 
-    private func encode(_ reason: Reason, into out: ByteBuffer) {
+    private func encode(_ reason: borrowing Reason, into out: ByteBuffer) {
         out.append(#"{"rule":"#)
         appendString(reason.rule, to: out)
         if let action = reason.action {

@@ -10,19 +10,15 @@ public final class Engine: Sendable {
     public let normalizer: Normalizer
     public let stopwordRule: StopwordRule
     public let policy: Policy
-    private let clock: any Clock
 
-    public init(stopwords: StopwordSet, policy: Policy, clock: any Clock = WallClock()) {
+    public init(stopwords: StopwordSet, policy: Policy) {
         normalizer = Normalizer()
         stopwordRule = StopwordRule(stopwords: stopwords)
         self.policy = policy
-        self.clock = clock
     }
 
     /// The verdict for one decoded event. `scratch` belongs to the calling thread.
     public func judge(_ event: Event, scratch: WorkerScratch) -> Verdict {
-        var event = event
-        if event.timestamp == nil { event.timestamp = clock.now() }
         let needsFolded = stopwordRule.stopwords.needsFoldedView
         var text = event.text
         text.withUTF8 { normalizer.normalize($0, into: &scratch.normalized, folded: needsFolded) }

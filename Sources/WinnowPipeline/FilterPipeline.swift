@@ -13,14 +13,17 @@ public final class FilterPipeline: Sendable {
     private let decoder = EventDecoder()
     private let encoder = VerdictEncoder()
     private let scratches: [WorkerScratch]
+    private let clock: any Clock
 
     /// Below this many lines a batch is judged on the calling thread: dispatching costs more.
     private static let parallelThreshold = 64
     /// Chunks per worker and batch: small enough that a slow chunk does not leave a core idle.
     private static let chunksPerWorker = 4
 
-    public init(engine: Engine, options: FilterOptions) {
+    /// `clock` stamps events that carry no `ts` (once per batch: they arrived together).
+    public init(engine: Engine, options: FilterOptions, clock: any Clock = WallClock()) {
         self.engine = engine
+        self.clock = clock
         self.options = options
         scratches = (0..<max(1, options.workers)).map { _ in WorkerScratch() }
     }
@@ -36,6 +39,7 @@ public final class FilterPipeline: Sendable {
         batch.reserveCapacity(options.batchLines)
         while reader.nextBatch(maxLines: options.batchLines, into: &batch) {
             let lines = batch
+            let arrival = clock.now()
             let bytes = BatchBytes(bytes: reader.bytes)
             let chunks = lines.count >= Self.parallelThreshold
                 ? min(options.workers * Self.chunksPerWorker, lines.count / 16) : 1
@@ -44,7 +48,8 @@ public final class FilterPipeline: Sendable {
             @Sendable func judgeChunk(_ c: Int, scratch: WorkerScratch) {
                 let lower = lines.count * c / chunks
                 let upper = lines.count * (c + 1) / chunks
-                self.judge(lines[lower..<upper], bytes: bytes.bytes, scratch: scratch, into: outputs.buffers[c].bytes)
+                self.judge(
+                    lines[lower..<upper], bytes: bytes.bytes, arrival: arrival, scratch: scratch, into: outputs.buffers[c].bytes)
             }
             let workers = min(scratches.count, chunks)
             if workers == 1 {
@@ -69,7 +74,8 @@ public final class FilterPipeline: Sendable {
     }
 
     private func judge(
-        _ lines: ArraySlice<InputLine>, bytes: UnsafeRawBufferPointer, scratch: WorkerScratch, into output: ByteBuffer
+        _ lines: ArraySlice<InputLine>, bytes: UnsafeRawBufferPointer, arrival: Double, scratch: WorkerScratch,
+        into output: ByteBuffer
     ) {
         for line in lines {
             let verdict: Verdict
@@ -81,7 +87,8 @@ public final class FilterPipeline: Sendable {
             case .line(let number, let range):
                 let lineBytes = UnsafeBufferPointer(rebasing: bytes.assumingMemoryBound(to: UInt8.self)[range])
                 switch decoder.decode(lineBytes, lineNumber: number) {
-                case .success(let event):
+                case .success(var event):
+                    if event.timestamp == nil { event.timestamp = arrival }
                     verdict = engine.judge(event, scratch: scratch)
                 case .failure(let error):
                     verdict = .error(line: number, id: error.id, message: error.message)

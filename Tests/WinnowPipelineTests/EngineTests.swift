@@ -23,7 +23,7 @@ struct FixedClock: Clock {
 @Suite("Engine and policy")
 struct EngineTests {
     func judge(_ text: String, policy: Policy = Policy()) throws -> Verdict {
-        let engine = Engine(stopwords: try fixtureStopwords(), policy: policy, clock: FixedClock(time: 0))
+        let engine = Engine(stopwords: try fixtureStopwords(), policy: policy)
         return engine.judge(Event(id: .string("e"), author: "a", text: text, line: 1), scratch: WorkerScratch())
     }
 

@@ -9,8 +9,8 @@ import WinnowPolicy
 struct FilterPipelineTests {
     /// Runs the pipeline over `input` through real pipes and returns stdout and the summary.
     func run(_ input: [UInt8], options: FilterOptions) throws -> (output: [UInt8], summary: FilterSummary) {
-        let engine = Engine(stopwords: try fixtureStopwords(), policy: Policy(), clock: FixedClock(time: 0))
-        let pipeline = FilterPipeline(engine: engine, options: options)
+        let engine = Engine(stopwords: try fixtureStopwords(), policy: Policy())
+        let pipeline = FilterPipeline(engine: engine, options: options, clock: FixedClock(time: 0))
         let stdin = Pipe(), stdout = Pipe()
         let feeder = Thread {
             stdin.fileHandleForWriting.write(Data(input))

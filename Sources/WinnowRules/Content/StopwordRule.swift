@@ -8,9 +8,31 @@ public struct StopwordRule: Sendable {
     public static let name = "stopword"
 
     public let stopwords: StopwordSet
+    /// What a reason needs of each list, gathered once: copying a whole `Wordlist` per hit
+    /// would retain every string and array in it.
+    private let lists: [ListFacts]
 
     public init(stopwords: StopwordSet) {
         self.stopwords = stopwords
+        lists = stopwords.lists.map(ListFacts.init)
+    }
+
+    private final class ListFacts: Sendable {
+        let name: String
+        let action: RuleAction
+        let category: String
+        let severity: Int
+        let note: String?
+        let terms: [String]
+
+        init(_ list: Wordlist) {
+            name = list.name
+            action = list.settings.action.ruleAction
+            category = list.settings.category
+            severity = list.settings.severity
+            note = list.settings.note
+            terms = list.entries.map(\.term)
+        }
     }
 
     /// Appends one reason per match (in text order) and one per pattern that gave up.
@@ -34,14 +56,13 @@ public struct StopwordRule: Sendable {
                 scalarsBefore += scalarCount(text, counted..<hit.original.lowerBound)
                 counted = hit.original.lowerBound
                 let length = scalarCount(text, hit.original)
-                let list = stopwords.lists[hit.list]
-                let entry = list.entries[hit.entry]
+                let list = lists[hit.list]
                 reasons.append(Reason(
-                    rule: Self.name, action: list.settings.action.ruleAction, list: list.name,
-                    category: list.settings.category, severity: list.settings.severity, term: entry.term,
+                    rule: Self.name, action: list.action, list: list.name, category: list.category,
+                    severity: list.severity, term: list.terms[hit.entry],
                     match: String(decoding: UnsafeBufferPointer(rebasing: text[hit.original]), as: UTF8.self),
                     span: TextSpan(start: scalarsBefore, end: scalarsBefore + length), utf8Range: hit.original,
-                    note: list.settings.note))
+                    note: list.note))
             }
         }
         for failure in matches.failures {
