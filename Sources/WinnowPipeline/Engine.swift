@@ -30,8 +30,8 @@ public final class Engine: Sendable {
     }
 }
 
-/// Per-thread working memory, reused from one event to the next so the hot path does not
-/// allocate once warm. Never shared between threads.
+/// Per-thread working memory, reused from one event to the next so that normalization and
+/// matching do not allocate once warm. Never shared between threads.
 public final class WorkerScratch: @unchecked Sendable {
     public var normalized = NormalizedText()
     public let match = MatchScratch()
