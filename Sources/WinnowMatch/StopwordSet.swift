@@ -284,7 +284,8 @@ public final class StopwordSet: Sendable {
                 result.failures.append(MatchFailure(list: nil, entry: nil, message: message))
             }
         }
-        let present = rawBlock.isEmpty ? 0 : presentLiterals(in: text.folded, scratch: scratch)
+        // One literal scan serves the raw block and raw allow patterns alike.
+        let present = needsFoldedView ? presentLiterals(in: text.folded, scratch: scratch) : 0
         for raw in rawBlock where raw.mayMatch(present) {
             scan(raw.pattern(for: text.folded), view: text.folded, scratch: scratch) { range, mark in
                 guard let mark else { return }
@@ -294,10 +295,14 @@ public final class StopwordSet: Sendable {
                 result.failures.append(MatchFailure(list: raw.only?.list, entry: raw.only?.entry, message: message))
             }
         }
-        if !result.hits.isEmpty { removeAllowed(text, scratch: scratch, from: &result) }
+        if !result.hits.isEmpty { removeAllowed(text, present: present, scratch: scratch, from: &result) }
     }
 
-    private func removeAllowed(_ text: NormalizedText, scratch: MatchScratch, from result: inout StopwordMatches) {
+    /// Drops the hits that lie inside an allow-list match. `present`: the raw patterns' required
+    /// literals found in the text.
+    private func removeAllowed(
+        _ text: NormalizedText, present: UInt64, scratch: MatchScratch, from result: inout StopwordMatches
+    ) {
         var allowed: [Range<Int>] = []
         let skeleton = text.skeleton
         for pattern in skeleton.isASCII ? allowASCII : allowUnicode {
@@ -306,7 +311,6 @@ public final class StopwordSet: Sendable {
                 allowed.append(widened(range, kind: targetKinds[mark], in: skeleton))
             } failed: { _ in }
         }
-        let present = rawAllow.isEmpty ? 0 : presentLiterals(in: text.folded, scratch: scratch)
         for raw in rawAllow where raw.mayMatch(present) {
             scan(raw.pattern(for: text.folded), view: text.folded, scratch: scratch) { range, _ in
                 allowed.append(text.folded.originalRange(of: range))
