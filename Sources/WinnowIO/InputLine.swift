@@ -3,10 +3,4 @@
 public enum InputLine: Sendable {
     case line(number: Int, bytes: Range<Int>)
     case tooLong(number: Int, atLeast: Int)
-
-    public var number: Int {
-        switch self {
-        case .line(let number, _), .tooLong(let number, _): number
-        }
-    }
 }
