@@ -131,13 +131,7 @@ struct NormalizerTests {
                 normalizer.normalize(bytes, into: &fast, folded: true, fastPath: true)
                 normalizer.normalize(bytes, into: &general, folded: true, fastPath: false)
             }
-            #expect(fast.skeleton.bytes == general.skeleton.bytes, "\(text.debugDescription)")
-            #expect(fast.skeleton.sourceStart == general.skeleton.sourceStart, "\(text.debugDescription)")
-            #expect(fast.skeleton.sourceEnd == general.skeleton.sourceEnd, "\(text.debugDescription)")
-            #expect(fast.skeleton.letterRuns == general.skeleton.letterRuns, "\(text.debugDescription)")
-            #expect(fast.folded.bytes == general.folded.bytes, "\(text.debugDescription)")
-            #expect(fast.folded.sourceStart == general.folded.sourceStart, "\(text.debugDescription)")
-            if fast.skeleton.bytes != general.skeleton.bytes { break }
+            if !expectSameViews(fast, general, text) { break }
         }
     }
 
@@ -151,16 +145,20 @@ struct NormalizerTests {
             for text in texts.shuffled(using: &generator) {
                 var copy = text
                 copy.withUTF8 { normalizer.normalize($0, into: &reused, folded: true) }
-                let fresh = normalizer.normalize(text, folded: true)
-                #expect(reused.skeleton.bytes == fresh.skeleton.bytes)
-                #expect(reused.skeleton.sourceStart == fresh.skeleton.sourceStart)
-                #expect(reused.skeleton.sourceEnd == fresh.skeleton.sourceEnd)
-                #expect(reused.skeleton.letterRuns == fresh.skeleton.letterRuns)
-                #expect(reused.folded.bytes == fresh.folded.bytes)
-                #expect(reused.folded.sourceStart == fresh.folded.sourceStart)
-                #expect(reused.folded.sourceEnd == fresh.folded.sourceEnd)
+                expectSameViews(reused, normalizer.normalize(text, folded: true), text)
             }
         }
+    }
+
+    /// Expects both views of `a` and `b` to be identical, maps and run flags included.
+    @discardableResult
+    private func expectSameViews(_ a: NormalizedText, _ b: NormalizedText, _ text: String) -> Bool {
+        let same = a.skeleton.bytes == b.skeleton.bytes && a.skeleton.sourceStart == b.skeleton.sourceStart
+            && a.skeleton.sourceEnd == b.skeleton.sourceEnd && a.skeleton.letterRuns == b.skeleton.letterRuns
+            && a.folded.bytes == b.folded.bytes && a.folded.sourceStart == b.folded.sourceStart
+            && a.folded.sourceEnd == b.folded.sourceEnd
+        #expect(same, "views differ for \(text.debugDescription): \(a.skeleton.string.debugDescription) vs \(b.skeleton.string.debugDescription)")
+        return same
     }
 
     @Test("offset maps stay consistent on arbitrary text")
