@@ -123,8 +123,7 @@ struct NormalizerTests {
         let alphabet = Array("aAbcdefiIlLosStux0134578952@$!|_ .-*,'~/\\:;\"=^`+\t\n?#&()")
         var generator = SplitMix64(seed: 7)
         for round in 0..<20_000 {
-            let length = Int(generator.next() % 30)
-            var text = String((0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+            var text = generator.text(from: alphabet, maxLength: 30)
             if round % 7 == 0 { text = String(text.map { $0 == "x" ? " " : $0 }) }  // more single letters
             var fast = NormalizedText(), general = NormalizedText()
             text.withUTF8 { bytes in
@@ -167,8 +166,7 @@ struct NormalizerTests {
         let alphabet = Array("aAlI1!|$@ .-_*fuckß\u{0301}\u{200B}ｆ𝐟ѕіο€😀日\n\t'")
         var generator = SplitMix64(seed: 42)
         for _ in 0..<2_000 {
-            let length = Int(generator.next() % 40)
-            let text = String((0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+            let text = generator.text(from: alphabet, maxLength: 40)
             let utf8 = Array(text.utf8)
             let view = normalizer.normalize(text).skeleton
             #expect(view.bytes.count == view.sourceStart.count && view.bytes.count == view.sourceEnd.count)
@@ -194,5 +192,11 @@ struct SplitMix64: RandomNumberGenerator {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+
+    /// A random string of fewer than `maxLength` characters drawn from `alphabet`.
+    mutating func text(from alphabet: [Character], maxLength: Int) -> String {
+        let length = Int(next() % UInt64(maxLength))
+        return String((0..<length).map { _ in alphabet[Int(next() % UInt64(alphabet.count))] })
     }
 }
