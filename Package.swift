@@ -10,7 +10,8 @@ let package = Package(
         .executable(name: "winnow", targets: ["winnow"]),
         // The engine as a library, for the benchmarks package and for embedding.
         .library(name: "WinnowEngine", targets: [
-            "WinnowCore", "WinnowText", "WinnowMatch", "WinnowRules", "WinnowPolicy", "WinnowIO", "WinnowPipeline",
+            "WinnowCore", "WinnowText", "WinnowMatch", "WinnowLimits", "WinnowRules", "WinnowPolicy", "WinnowIO",
+            "WinnowPipeline",
         ]),
     ],
     dependencies: [
@@ -25,21 +26,23 @@ let package = Package(
         .target(name: "WinnowCore"),
         .target(name: "WinnowText", dependencies: ["WinnowCore"], exclude: ["Data"]),
         .target(name: "WinnowMatch", dependencies: ["WinnowCore", "WinnowText", "CPCRE2"]),
-        .target(name: "WinnowRules", dependencies: ["WinnowCore", "WinnowText", "WinnowMatch"]),
-        .target(name: "WinnowPolicy", dependencies: ["WinnowCore"]),
+        .target(name: "WinnowLimits", dependencies: ["WinnowCore"]),
+        .target(name: "WinnowRules", dependencies: ["WinnowCore", "WinnowText", "WinnowMatch", "WinnowLimits"]),
+        .target(name: "WinnowPolicy", dependencies: ["WinnowCore", "WinnowLimits"]),
         .target(name: "WinnowIO", dependencies: ["WinnowCore"]),
         .target(name: "WinnowPipeline", dependencies: [
-            "WinnowCore", "WinnowText", "WinnowMatch", "WinnowRules", "WinnowPolicy", "WinnowIO",
+            "WinnowCore", "WinnowText", "WinnowMatch", "WinnowLimits", "WinnowRules", "WinnowPolicy", "WinnowIO",
         ]),
         .executableTarget(name: "winnow", dependencies: [
-            "WinnowCore", "WinnowMatch", "WinnowPolicy", "WinnowIO", "WinnowPipeline",
+            "WinnowCore", "WinnowMatch", "WinnowLimits", "WinnowPolicy", "WinnowIO", "WinnowPipeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "WinnowTextTests", dependencies: ["WinnowText"]),
         .testTarget(name: "WinnowMatchTests", dependencies: ["WinnowMatch", "WinnowText"]),
+        .testTarget(name: "WinnowLimitsTests", dependencies: ["WinnowLimits"]),
         .testTarget(name: "WinnowIOTests", dependencies: ["WinnowIO", "WinnowCore"]),
         .testTarget(name: "WinnowPipelineTests", dependencies: [
-            "WinnowPipeline", "WinnowMatch", "WinnowPolicy", "WinnowCore",
+            "WinnowPipeline", "WinnowMatch", "WinnowLimits", "WinnowRules", "WinnowPolicy", "WinnowCore",
         ]),
         .testTarget(name: "WinnowCLITests", dependencies: ["WinnowCore"]),
     ]

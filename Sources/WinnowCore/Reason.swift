@@ -22,11 +22,20 @@ public struct Reason: Sendable, Equatable {
     public var note: String?
     /// A human-readable explanation for reasons that are not matches (e.g. a match limit hit).
     public var message: String?
+    /// For window rules: which limit or window fired, e.g. `author 5/10s`.
+    public var limit: String?
+    /// For window rules: how many events the window held, this one included (copies, strikes…).
+    public var count: Int?
+    /// For window rules: seconds until the author may post again.
+    public var retryAfter: Double?
+    /// The rule is in dry-run: reported, but the policy does not act on it.
+    public var dryRun: Bool
 
     public init(
         rule: String, action: RuleAction? = nil, list: String? = nil, category: String? = nil,
         severity: Int? = nil, term: String? = nil, match: String? = nil, span: TextSpan? = nil,
-        utf8Range: Range<Int>? = nil, note: String? = nil, message: String? = nil
+        utf8Range: Range<Int>? = nil, note: String? = nil, message: String? = nil,
+        limit: String? = nil, count: Int? = nil, retryAfter: Double? = nil, dryRun: Bool = false
     ) {
         self.rule = rule
         self.action = action
@@ -39,5 +48,9 @@ public struct Reason: Sendable, Equatable {
         self.utf8Range = utf8Range
         self.note = note
         self.message = message
+        self.limit = limit
+        self.count = count
+        self.retryAfter = retryAfter
+        self.dryRun = dryRun
     }
 }

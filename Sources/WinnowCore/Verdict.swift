@@ -6,6 +6,8 @@ public struct Verdict: Sendable {
     /// In dry-run mode the action that would have been taken (`action` is then `allow`).
     public var would: Action?
     public var reasons: [Reason]
+    /// With `timeout` (and a `ban` that ends): when the author may post again, seconds since the epoch.
+    public var until: Double?
     /// With `censor`: the comment with every censored match masked.
     public var text: String?
     /// Help notes of `annotate` lists that matched.
@@ -17,13 +19,14 @@ public struct Verdict: Sendable {
     public var error: String?
 
     public init(
-        id: EventID?, action: Action, would: Action? = nil, reasons: [Reason] = [], text: String? = nil,
+        id: EventID?, action: Action, would: Action? = nil, reasons: [Reason] = [], until: Double? = nil, text: String? = nil,
         notes: [Note] = [], meta: [UInt8]? = nil, line: Int? = nil, error: String? = nil
     ) {
         self.id = id
         self.action = action
         self.would = would
         self.reasons = reasons
+        self.until = until
         self.text = text
         self.notes = notes
         self.meta = meta

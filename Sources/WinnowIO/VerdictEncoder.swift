@@ -3,7 +3,7 @@ import WinnowCore
 /// Writes verdicts as one-line JSON objects by appending bytes to a buffer: about six times
 /// faster than JSONEncoder, and with a fixed key order, so that golden files are stable.
 ///
-/// Key order: `id`, `action`, `would`, `reasons`, `text`, `notes`, `meta`, `line`, `error`;
+/// Key order: `id`, `action`, `would`, `until`, `reasons`, `text`, `notes`, `meta`, `line`, `error`;
 /// absent optional keys are left out.
 public struct VerdictEncoder: Sendable {
     public init() {}
@@ -31,6 +31,10 @@ public struct VerdictEncoder: Sendable {
             out.append(#","would":""#)
             out.append(would.literal)
             out.append(UInt8(ascii: "\""))
+        }
+        if let until = verdict.until {
+            out.append(#","until":"#)
+            appendSeconds(until, to: out)
         }
         out.append(#","reasons":["#)
         for k in verdict.reasons.indices {
@@ -92,6 +96,16 @@ public struct VerdictEncoder: Sendable {
             appendInt(span.end, to: out)
             out.append(UInt8(ascii: "]"))
         }
+        appendField("limit", reason.limit, to: out)
+        if let count = reason.count {
+            out.append(#","count":"#)
+            appendInt(count, to: out)
+        }
+        if let retryAfter = reason.retryAfter {
+            out.append(#","retry_after":"#)
+            appendSeconds(retryAfter, to: out)
+        }
+        if reason.dryRun { out.append(#","dry_run":true"#) }
         appendField("message", reason.message, to: out)
         out.append(UInt8(ascii: "}"))
     }
@@ -161,6 +175,28 @@ public func appendString(_ s: String, to out: ByteBuffer) {
         out.append(UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
     }
     out.append(UInt8(ascii: "\""))
+}
+
+/// Seconds with up to millisecond precision and no trailing zeros: `12`, `0.25`, `1700000000.123`.
+func appendSeconds(_ seconds: Double, to out: ByteBuffer) {
+    let millis = Int((seconds * 1000).rounded())
+    if millis < 0 { out.append(UInt8(ascii: "-")) }
+    let magnitude = abs(millis)
+    appendInt(magnitude / 1000, to: out)
+    var fraction = magnitude % 1000
+    guard fraction != 0 else { return }
+    out.append(UInt8(ascii: "."))
+    var digits = 3
+    while fraction % 10 == 0 {
+        fraction /= 10
+        digits -= 1
+    }
+    var divisor = 1
+    for _ in 1..<digits { divisor *= 10 }
+    while divisor > 0 {
+        out.append(UInt8(48 + fraction / divisor % 10))
+        divisor /= 10
+    }
 }
 
 @inline(__always)

@@ -1,3 +1,5 @@
+import WinnowLimits
+
 /// Settings of `winnow filter`'s stream processing.
 public struct FilterOptions: Sendable {
     /// Lines longer than this get an `error` verdict and are skipped without being buffered.
@@ -6,11 +8,20 @@ public struct FilterOptions: Sendable {
     public var workers: Int
     /// Most lines handled as one batch.
     public var batchLines: Int
+    /// The time the window rules run on.
+    public var clock: ClockMode
+    /// On event time, how far behind the latest `ts` an event may be and still be judged at its own.
+    public var lateTolerance: Micros
 
-    public init(maxLineBytes: Int = 1 << 20, workers: Int = FilterOptions.defaultWorkers, batchLines: Int = 4096) {
+    public init(
+        maxLineBytes: Int = 1 << 20, workers: Int = FilterOptions.defaultWorkers, batchLines: Int = 4096,
+        clock: ClockMode = .wall, lateTolerance: Micros = 5 * Micros.perSecond
+    ) {
         self.maxLineBytes = maxLineBytes
         self.workers = workers
         self.batchLines = batchLines
+        self.clock = clock
+        self.lateTolerance = lateTolerance
     }
 
     /// One worker per available core.

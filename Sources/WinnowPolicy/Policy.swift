@@ -24,7 +24,7 @@ public struct Policy: Sendable {
             if overrides, let category = reasons[k].category, let override = categoryActions[category] {
                 reasons[k].action = override
             }
-            guard let requested = reasons[k].action else { continue }
+            guard let requested = reasons[k].action, !reasons[k].dryRun else { continue }
             action = max(action, requested.verdictAction)
             if requested == .annotate, let note = reasons[k].note, let list = reasons[k].list,
                 !notes.contains(where: { $0.list == list })

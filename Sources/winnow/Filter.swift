@@ -31,6 +31,8 @@ struct Filter: ParsableCommand {
     @Flag(help: "Compute everything but answer `allow`, with the would-be action in `would`.")
     var dryRun = false
 
+    @OptionGroup(title: "Windows (rate limits, slow-mode, escalation)") var windows: WindowOptions
+
     @Option(help: "Longest accepted input line in bytes; longer lines get an `error` verdict.")
     var maxLineBytes = 1 << 20
 
@@ -44,6 +46,7 @@ struct Filter: ParsableCommand {
         guard maxLineBytes >= 64 else { throw ValidationError("--max-line-bytes must be at least 64") }
         guard (1...256).contains(workers) else { throw ValidationError("--workers must be between 1 and 256") }
         guard (1...1_000_000).contains(batchLines) else { throw ValidationError("--batch-lines must be between 1 and 1000000") }
+        try windows.validate()
     }
 
     func run() throws {
@@ -55,9 +58,13 @@ struct Filter: ParsableCommand {
             let known = knownCategories.sorted().joined(separator: ", ")
             throw ValidationError("--action: no list has category '\(category)' (categories: \(known))")
         }
-        let engine = Engine(stopwords: stopwords, policy: Policy(categoryActions: overrides, dryRun: dryRun))
-        let pipeline = FilterPipeline(
-            engine: engine, options: FilterOptions(maxLineBytes: maxLineBytes, workers: workers, batchLines: batchLines))
+        let engine = Engine(
+            stopwords: stopwords, policy: Policy(categoryActions: overrides, dryRun: dryRun),
+            behavior: windows.behaviorSettings())
+        let options = FilterOptions(
+            maxLineBytes: maxLineBytes, workers: workers, batchLines: batchLines, clock: windows.clock,
+            lateTolerance: windows.lateTolerance.micros)
+        let pipeline = FilterPipeline(engine: engine, options: options)
         signal(SIGPIPE, SIG_IGN)
         do {
             let summary = try pipeline.run(input: STDIN_FILENO, output: STDOUT_FILENO)

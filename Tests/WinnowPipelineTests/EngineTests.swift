@@ -23,8 +23,8 @@ struct FixedClock: Clock {
 @Suite("Engine and policy")
 struct EngineTests {
     func judge(_ text: String, policy: Policy = Policy()) throws -> Verdict {
-        let engine = Engine(stopwords: try fixtureStopwords(), policy: policy)
-        return engine.judge(Event(id: .string("e"), author: "a", text: text, line: 1), scratch: WorkerScratch())
+        let engine = Engine(stopwords: try fixtureStopwords(), policy: policy, behavior: .off)
+        return engine.judge(Event(id: .string("e"), author: "a", text: text, line: 1), scratch: WorkerScratch(), at: 0)
     }
 
     @Test("clean text is allowed with no reasons")

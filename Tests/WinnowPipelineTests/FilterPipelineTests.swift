@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WinnowCore
+import WinnowLimits
 import WinnowMatch
 import WinnowPipeline
 import WinnowPolicy
@@ -9,7 +10,9 @@ import WinnowPolicy
 struct FilterPipelineTests {
     /// Runs the pipeline over `input` through real pipes and returns stdout and the summary.
     func run(_ input: [UInt8], options: FilterOptions) throws -> (output: [UInt8], summary: FilterSummary) {
-        let engine = Engine(stopwords: try fixtureStopwords(), policy: Policy())
+        var behavior = BehaviorSettings.defaultPolicy
+        behavior.channels["slow"] = ChannelSettings(slowMode: 2 * Micros.perSecond)
+        let engine = Engine(stopwords: try fixtureStopwords(), policy: Policy(), behavior: behavior)
         let pipeline = FilterPipeline(engine: engine, options: options, clock: FixedClock(time: 0))
         let stdin = Pipe(), stdout = Pipe()
         let feeder = Thread {
@@ -33,23 +36,33 @@ struct FilterPipelineTests {
             case 7: out += Array(#"{"author":"a"}"#.utf8) + [0x0A]
             case 9: out += Array(#"{"author":"a","text":"bad "#.utf8) + [0xFF] + Array(#""}"#.utf8) + [0x0A]
             default:
-                out += Array(#"{"id":\#(k),"author":"u\#(k % 13)","text":"\#(texts[k % texts.count]) #\#(k)"}"#.utf8) + [0x0A]
+                // Ten events a second, a few of them late, in two channels, one of them slow.
+                let ts = Double(k) / 10 - (k % 17 == 0 ? 8 : 0)
+                // Every fifth line a clean comment of one author who posts too often.
+                let channel = k % 3 == 0 ? "slow" : "main"
+                let author = k % 5 == 1 ? "chatty" : "u\(k % 13)"
+                let text = k % 5 == 1 ? "hello" : texts[k % texts.count]
+                out += Array(#"{"id":\#(k),"author":"\#(author)","channel":"\#(channel)","ts":\#(ts),"text":"\#(text) #\#(k)"}"#.utf8) + [0x0A]
             }
         }
         return out
     }
 
-    @Test("one verdict per line, in order, the same with one worker or four")
+    @Test("one verdict per line, in order, byte-identical on event time with one worker or four")
     func parallelMatchesSequential() throws {
         let input = workload(lines: 20_000)
-        let sequential = try run(input, options: FilterOptions(workers: 1, batchLines: 4096))
-        let parallel = try run(input, options: FilterOptions(workers: 4, batchLines: 1000))
+        let sequential = try run(input, options: FilterOptions(workers: 1, batchLines: 4096, clock: .event))
+        let parallel = try run(input, options: FilterOptions(workers: 4, batchLines: 1000, clock: .event))
         let lines = sequential.output.split(separator: 0x0A, omittingEmptySubsequences: false)
         #expect(lines.count == 20_001)  // 20,000 verdicts and the empty string after the last newline
         #expect(parallel.output == sequential.output)
         #expect(sequential.summary.total == 20_000)
         let badLines = (0..<20_000).filter { [3, 7, 9].contains($0 % 11) }.count
         #expect(sequential.summary.count(.error) == badLines)
+        // The window rules did fire, so the comparison covers them.
+        for action in [Action.reject, .timeout, .ban] { #expect(sequential.summary.count(action) > 0, "\(action)") }
+        let text = String(decoding: sequential.output, as: UTF8.self)
+        for rule in ["rate_limit", "slow_mode", "escalation", "late"] { #expect(text.contains(#""rule":"\#(rule)""#), "\(rule)") }
         // Every verdict carries its own id or line, in input order.
         for (k, line) in lines.dropLast().enumerated() where k % 11 != 3 && k % 11 != 9 && k % 11 != 7 {
             #expect(line.starts(with: Array(#"{"id":\#(k),"#.utf8)), "line \(k + 1)")

@@ -1,0 +1,54 @@
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A fixed array of 64-bit atomics in anonymous memory. The pages are zero until touched, so a
+/// table sized for a million authors costs memory only as authors arrive.
+final class AtomicWords: @unchecked Sendable {
+    private let base: UnsafeMutablePointer<Atomic<UInt64>>
+    let count: Int
+
+    init(count: Int) {
+        precondition(count > 0)
+        let bytes = count * MemoryLayout<UInt64>.stride
+        guard let raw = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+            raw != MAP_FAILED
+        else {
+            fatalError("cannot map \(bytes) bytes for the window table")
+        }
+        // An all-zero word is a valid `Atomic<UInt64>(0)`.
+        base = raw.bindMemory(to: Atomic<UInt64>.self, capacity: count)
+        self.count = count
+    }
+
+    deinit { munmap(UnsafeMutableRawPointer(base), count * MemoryLayout<UInt64>.stride) }
+
+    @inline(__always)
+    func load(_ index: Int) -> UInt64 { base[index].load(ordering: .acquiring) }
+
+    @inline(__always)
+    func store(_ index: Int, _ value: UInt64) { base[index].store(value, ordering: .releasing) }
+
+    /// Replaces `expected` with `desired`; returns the value found.
+    @inline(__always)
+    func compareExchange(_ index: Int, expected: UInt64, desired: UInt64) -> (exchanged: Bool, original: UInt64) {
+        base[index].compareExchange(expected: expected, desired: desired, ordering: .acquiringAndReleasing)
+    }
+
+    /// Applies `transform` to the word until no other thread got in between (a CAS loop);
+    /// returns the old and the new value. `transform` returning `nil` leaves the word as it is.
+    @inline(__always)
+    func update(_ index: Int, _ transform: (UInt64) -> UInt64?) -> (old: UInt64, new: UInt64) {
+        var current = load(index)
+        while true {
+            guard let next = transform(current) else { return (current, current) }
+            let result = compareExchange(index, expected: current, desired: next)
+            if result.exchanged { return (current, next) }
+            current = result.original
+        }
+    }
+}

@@ -1,0 +1,135 @@
+/// Everything Winnow remembers between events, shared by every worker thread (and later every
+/// socket connection), bounded in memory, and kept when the configuration is reloaded.
+///
+/// Three tables of the same kind: authors, authors within a channel, and channels. What each
+/// word of a slot holds is listed in `AuthorWord`, `PairWord` and `ChannelWord`.
+public final class BehaviorState: Sendable {
+    public let authors: WindowTable
+    public let pairs: WindowTable
+    public let channels: WindowTable
+
+    /// `maxAuthors` bounds both the author table and the author-within-channel table.
+    public init(maxAuthors: Int = BehaviorState.defaultMaxAuthors, maxChannels: Int = 65_536) {
+        authors = WindowTable(capacity: maxAuthors, wordsPerSlot: AuthorWord.count, pinWord: AuthorWord.penalty) { word, now in
+            Penalty(packed: word).isActive(at: now)
+        }
+        pairs = WindowTable(capacity: maxAuthors, wordsPerSlot: PairWord.count)
+        channels = WindowTable(capacity: maxChannels, wordsPerSlot: ChannelWord.count)
+    }
+
+    public static let defaultMaxAuthors = 1_000_000
+
+    /// Bytes held per tracked author at most: its own slot and one author-within-channel slot.
+    public var bytesPerAuthor: Int { authors.bytesPerKey + pairs.bytesPerKey }
+
+    /// Table keys of authors and channels: hashed with different seeds so that an author and a
+    /// channel of the same name are different keys.
+    public static func authorKey(_ author: String) -> UInt64 { StableHash.hash(author, seed: 0x5157_0a07) }
+    public static func channelKey(_ channel: String) -> UInt64 { StableHash.hash(channel, seed: 0xc4a7_7e15) }
+    public static func pairKey(author: UInt64, channel: UInt64) -> UInt64 { StableHash.combine(author, channel) }
+}
+
+/// Words of an author's slot.
+public enum AuthorWord {
+    /// When the author was first seen (µs); 0 in a new slot.
+    public static let firstSeen = 0
+    /// TAT of the per-author rate limit (µs).
+    public static let rate = 1
+    /// `Strikes`, packed.
+    public static let strikes = 2
+    /// `Penalty`, packed: a timeout or ban in force pins the slot, so no one escapes it by
+    /// crowding the table.
+    public static let penalty = 3
+    /// The fingerprints of the author's last few comments, as `RecentText`.
+    public static let recent = 4
+    public static let recentCount = 3
+    public static let count = 7
+}
+
+/// Words of an author-within-channel slot.
+public enum PairWord {
+    /// TAT of the per-author-in-channel rate limit (µs).
+    public static let rate = 0
+    /// When the author's last comment that slow-mode let through was posted (µs).
+    public static let lastPost = 1
+    public static let count = 2
+}
+
+/// Words of a channel's slot.
+public enum ChannelWord {
+    /// TAT of the channel's overall rate limit (µs).
+    public static let rate = 0
+    /// First-seen authors in the current raid window, as `WindowCount`.
+    public static let newcomers = 1
+    /// Slow-mode switched on by a raid stays on until this time (µs).
+    public static let raidSlowModeUntil = 2
+    public static let count = 3
+}
+
+/// A count within a fixed window: `[count: 16 | window start, seconds: 32]` in the low 48 bits.
+/// Fixed windows are coarse at their edges; they serve strikes and raids, where a window is minutes.
+public struct WindowCount: Equatable, Sendable {
+    public var count: Int
+    public var start: Micros
+
+    public init(count: Int, start: Micros) {
+        self.count = count
+        self.start = start
+    }
+
+    public init(packed: UInt64) {
+        count = Int(packed >> 32 & 0xFFFF)
+        start = Micros(packed & 0xFFFF_FFFF) * Micros.perSecond
+    }
+
+    public var packed: UInt64 {
+        UInt64(min(count, 0xFFFF)) << 32 | UInt64(UInt32(clamping: start / Micros.perSecond))
+    }
+
+    /// The count after one more event at `now`: a window older than `window` starts over.
+    public func adding(at now: Micros, window: Micros) -> WindowCount {
+        if count == 0 || now - start >= window || now < start {
+            return WindowCount(count: 1, start: now)
+        }
+        return WindowCount(count: count + 1, start: start)
+    }
+
+    /// The count at `now`: 0 once the window is over.
+    public func current(at now: Micros, window: Micros) -> Int {
+        now - start >= window || now < start ? 0 : count
+    }
+}
+
+/// A timeout or ban: in force until `until`, which is `Penalty.forever` for a ban without end.
+public struct Penalty: Equatable, Sendable {
+    public enum Kind: UInt64, Sendable { case none = 0, timeout = 1, ban = 2 }
+
+    public var kind: Kind
+    public var until: Micros
+    /// Timeouts given to the author so far (while tracked), which lead to a ban.
+    public var timeouts: Int
+
+    public static let forever: Micros = (1 << 46) - 1
+
+    public init(kind: Kind, until: Micros, timeouts: Int) {
+        self.kind = kind
+        self.until = until
+        self.timeouts = timeouts
+    }
+
+    /// Layout: `[kind: 2 | timeouts: 14 | until in milliseconds: 46]` (46 bits of milliseconds
+    /// reach the year 4200).
+    public init(packed: UInt64) {
+        kind = Kind(rawValue: packed >> 62) ?? .none
+        timeouts = Int(packed >> 46 & 0x3FFF)
+        let millis = Micros(packed & ((1 << 46) - 1))
+        until = millis == Self.forever ? Self.forever : millis * 1000
+    }
+
+    public var packed: UInt64 {
+        let millis = until == Self.forever ? Self.forever : min(Self.forever - 1, max(0, until / 1000))
+        return kind.rawValue << 62 | UInt64(min(timeouts, 0x3FFF)) << 46 | UInt64(millis)
+    }
+
+    public func isActive(at now: Micros) -> Bool { kind != .none && (until == Self.forever || until > now) }
+}

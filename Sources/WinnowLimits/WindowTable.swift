@@ -1,0 +1,146 @@
+import Synchronization
+
+/// A fixed-capacity table of per-key state (one slot per author, say), shared by every worker
+/// thread and read and written without locks: each slot is a few 64-bit words, each changed
+/// by compare-and-swap on its own.
+///
+/// The table is set-associative: a key lives in one bucket of eight slots. When its bucket is
+/// full, a new key takes the slot of the key seen longest ago (the idle one) — unless that slot
+/// is *pinned* (its pin word holds a time still to come, e.g. an author's ban), which is never
+/// evicted. Memory is therefore fixed at `capacity × (8 + 8 × wordsPerSlot)` bytes, and pages
+/// are only touched as keys arrive.
+///
+/// A slot's key word packs a 32-bit tag of the key's hash with the second it was last seen.
+/// Two keys whose hashes agree on both the bucket and the tag share a slot (odds about 2⁻³² per
+/// pair in a bucket). State words hold times, so the state of an evicted key, being idle, reads
+/// as expired to whoever takes the slot; the new owner clears it right after claiming.
+public final class WindowTable: Sendable {
+    public static let ways = 8
+
+    /// Most keys tracked at once.
+    public let capacity: Int
+    public let wordsPerSlot: Int
+    private let bucketCount: Int
+    private let keys: AtomicWords
+    private let words: AtomicWords
+    private let pinWord: Int?
+    private let isPinning: (@Sendable (UInt64, Micros) -> Bool)?
+    private let occupiedSlots = Atomic<Int>(0)
+    private let evictedKeys = Atomic<Int>(0)
+    private let untrackedEvents = Atomic<Int>(0)
+
+    /// `capacity` is rounded up to a multiple of eight. A slot whose word `pinWord` makes
+    /// `isPinning(word, now)` true is never evicted.
+    public init(
+        capacity: Int, wordsPerSlot: Int, pinWord: Int? = nil,
+        isPinning: (@Sendable (UInt64, Micros) -> Bool)? = nil
+    ) {
+        precondition(capacity > 0 && wordsPerSlot > 0)
+        bucketCount = (capacity + Self.ways - 1) / Self.ways
+        self.capacity = bucketCount * Self.ways
+        self.wordsPerSlot = wordsPerSlot
+        self.pinWord = pinWord
+        self.isPinning = isPinning
+        keys = AtomicWords(count: self.capacity)
+        words = AtomicWords(count: self.capacity * wordsPerSlot)
+    }
+
+    /// Bytes of state per tracked key.
+    public var bytesPerKey: Int { 8 * (1 + wordsPerSlot) }
+
+    /// Keys tracked now.
+    public var trackedKeys: Int { occupiedSlots.load(ordering: .relaxed) }
+    /// Keys that lost their slot to a newer one since the start.
+    public var evictions: Int { evictedKeys.load(ordering: .relaxed) }
+    /// Lookups that found no slot: the key's bucket was full of pinned keys.
+    public var untracked: Int { untrackedEvents.load(ordering: .relaxed) }
+
+    /// The slot of `hash`, claimed for it when it has none (`isNew`, its words all zero), and
+    /// marked as seen at `now`. `nil` only when the bucket is full of pinned keys.
+    public func slot(for hash: UInt64, at now: Micros) -> Slot? {
+        let bucket = Int((UInt64(UInt32(truncatingIfNeeded: hash)) &* UInt64(bucketCount)) >> 32) * Self.ways
+        let tag = UInt64(UInt32(truncatingIfNeeded: hash >> 32) | 1)
+        let second = UInt64(UInt32(clamping: max(1, now / Micros.perSecond)))
+        for _ in 0..<8 {
+            for way in 0..<Self.ways {
+                let index = bucket + way
+                let key = keys.load(index)
+                guard key >> 32 == tag else { continue }
+                if key & 0xFFFF_FFFF < second {
+                    _ = keys.compareExchange(index, expected: key, desired: tag << 32 | second)
+                }
+                return Slot(index: index, isNew: false)
+            }
+            // Not tracked: take an empty slot, or else the one idle longest that is not pinned.
+            var victim = -1
+            var victimKey: UInt64 = 0
+            var victimSeen = UInt64.max
+            for way in 0..<Self.ways {
+                let index = bucket + way
+                let key = keys.load(index)
+                let seen = key == 0 ? 0 : key & 0xFFFF_FFFF
+                if seen < victimSeen && (key == 0 || !isPinned(index, now: now)) {
+                    victim = index
+                    victimKey = key
+                    victimSeen = seen
+                    if key == 0 { break }
+                }
+            }
+            guard victim >= 0 else {
+                untrackedEvents.wrappingAdd(1, ordering: .relaxed)
+                return nil
+            }
+            if keys.compareExchange(victim, expected: victimKey, desired: tag << 32 | second).exchanged {
+                for word in 0..<wordsPerSlot { words.store(victim * wordsPerSlot + word, 0) }
+                if victimKey == 0 {
+                    occupiedSlots.wrappingAdd(1, ordering: .relaxed)
+                } else {
+                    evictedKeys.wrappingAdd(1, ordering: .relaxed)
+                }
+                return Slot(index: victim, isNew: true)
+            }
+            // Another thread changed the bucket meanwhile: look again.
+        }
+        untrackedEvents.wrappingAdd(1, ordering: .relaxed)
+        return nil
+    }
+
+    /// The slot of `hash` if it is tracked; never claims one.
+    public func existingSlot(for hash: UInt64) -> Slot? {
+        let bucket = Int((UInt64(UInt32(truncatingIfNeeded: hash)) &* UInt64(bucketCount)) >> 32) * Self.ways
+        let tag = UInt64(UInt32(truncatingIfNeeded: hash >> 32) | 1)
+        for way in 0..<Self.ways where keys.load(bucket + way) >> 32 == tag {
+            return Slot(index: bucket + way, isNew: false)
+        }
+        return nil
+    }
+
+    @inline(__always)
+    public func load(_ slot: Slot, _ word: Int) -> UInt64 { words.load(slot.index * wordsPerSlot + word) }
+
+    @inline(__always)
+    public func store(_ slot: Slot, _ word: Int, _ value: UInt64) { words.store(slot.index * wordsPerSlot + word, value) }
+
+    /// Applies `transform` atomically (compare-and-swap loop); `nil` from it leaves the word.
+    @inline(__always)
+    public func update(_ slot: Slot, _ word: Int, _ transform: (UInt64) -> UInt64?) -> (old: UInt64, new: UInt64) {
+        words.update(slot.index * wordsPerSlot + word, transform)
+    }
+
+    private func isPinned(_ index: Int, now: Micros) -> Bool {
+        guard let pinWord, let isPinning else { return false }
+        return isPinning(words.load(index * wordsPerSlot + pinWord), now)
+    }
+
+    /// A claimed slot of the table.
+    public struct Slot: Sendable, Equatable {
+        public let index: Int
+        /// The key had no slot before this lookup.
+        public let isNew: Bool
+
+        public init(index: Int, isNew: Bool) {
+            self.index = index
+            self.isNew = isNew
+        }
+    }
+}

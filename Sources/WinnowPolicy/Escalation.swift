@@ -1,0 +1,100 @@
+import WinnowCore
+import WinnowLimits
+
+/// Strikes lead to a timeout, timeouts to a ban. A verdict at least as strong as
+/// `strikeAction` is a strike; `strikes` of them within `window` time the author out for
+/// `timeout`; the `banAfterTimeouts`-th timeout is a ban instead (for `banDuration`, or for
+/// good). While a timeout or ban is in force, the author's events get it straight away.
+public struct Escalation: Sendable, Equatable {
+    public static let name = "escalation"
+
+    public var enabled: Bool
+    public var strikeAction: Action
+    public var strikes: Int
+    public var window: Micros
+    public var timeout: Micros
+    /// 0: never ban.
+    public var banAfterTimeouts: Int
+    /// `nil`: a ban has no end.
+    public var banDuration: Micros?
+    /// Count strikes and report the would-be penalty, but impose none.
+    public var dryRun: Bool
+
+    public init(
+        enabled: Bool = true, strikeAction: Action = .reject, strikes: Int = 3, window: Micros = 600 * Micros.perSecond,
+        timeout: Micros = 600 * Micros.perSecond, banAfterTimeouts: Int = 3, banDuration: Micros? = nil,
+        dryRun: Bool = false
+    ) {
+        self.enabled = enabled
+        self.strikeAction = strikeAction
+        self.strikes = strikes
+        self.window = window
+        self.timeout = timeout
+        self.banAfterTimeouts = banAfterTimeouts
+        self.banDuration = banDuration
+        self.dryRun = dryRun
+    }
+
+    /// The timeout or ban in force for the event's author, as a reason, and its end
+    /// (`nil`: no end).
+    public func penaltyInForce(_ context: WindowContext) -> (reason: Reason, until: Micros?)? {
+        guard let slot = context.author else { return nil }
+        let penalty = Penalty(packed: context.state.authors.load(slot, AuthorWord.penalty))
+        guard penalty.isActive(at: context.now) else { return nil }
+        let forever = penalty.until == Penalty.forever
+        let retryAfter = forever ? nil : (penalty.until - context.now).seconds
+        let reason: Reason
+        switch penalty.kind {
+        case .ban:
+            reason = Reason(
+                rule: "ban", action: .ban,
+                message: forever ? "the author is banned" : "the author is banned until \(penalty.until.seconds)",
+                retryAfter: retryAfter)
+        default:
+            reason = Reason(rule: "timeout", action: .timeout, message: "the author is timed out", retryAfter: retryAfter)
+        }
+        return (reason, forever ? nil : penalty.until)
+    }
+
+    /// Counts a strike when `verdict` is one, and turns the verdict into a timeout or ban when
+    /// the strikes reach the threshold. `dryRunAll` is the global `--dry-run`.
+    public func apply(to verdict: inout Verdict, _ context: WindowContext, dryRunAll: Bool) {
+        let decided = verdict.would ?? verdict.action
+        guard enabled, !context.isExempt, decided >= strikeAction, decided < .timeout, decided != .error,
+            let slot = context.author
+        else { return }
+        let table = context.state.authors
+        let now = context.now
+        var reached = false
+        _ = table.update(slot, AuthorWord.strikes) { word in
+            var count = WindowCount(packed: word).adding(at: now, window: window)
+            reached = count.count >= strikes
+            if reached { count = WindowCount(count: 0, start: now) }
+            return count.packed
+        }
+        guard reached else { return }
+        let quiet = dryRun || dryRunAll
+        var penalty = Penalty(packed: table.load(slot, AuthorWord.penalty))
+        let timeouts = penalty.timeouts + 1
+        let ban = banAfterTimeouts > 0 && timeouts >= banAfterTimeouts
+        let until: Micros? = ban ? banDuration.map { now + $0 } : now + timeout
+        penalty = Penalty(kind: ban ? .ban : .timeout, until: until ?? Penalty.forever, timeouts: timeouts)
+        if !quiet { table.store(slot, AuthorWord.penalty, penalty.packed) }
+        let action: RuleAction = ban ? .ban : .timeout
+        let length = until.map { "for \(DurationText.describe($0 - now))" } ?? "for good"
+        let what = ban ? "banned \(length) (timeout \(timeouts))" : "timed out \(length) (timeout \(timeouts))"
+        verdict.reasons.append(
+            Reason(
+                rule: Self.name, action: action,
+                message: "strike \(strikes) of \(strikes) in \(DurationText.describe(window)): \(what)",
+                limit: "\(strikes) strikes in \(DurationText.describe(window))", count: strikes,
+                retryAfter: until.map { ($0 - now).seconds }, dryRun: quiet))
+        if dryRunAll {
+            verdict.would = max(decided, action.verdictAction)
+        } else if !dryRun {
+            verdict.action = action.verdictAction
+            verdict.text = nil
+            verdict.until = until?.seconds
+        }
+    }
+}

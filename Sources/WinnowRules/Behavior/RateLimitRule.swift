@@ -1,0 +1,72 @@
+import WinnowCore
+import WinnowLimits
+
+/// Frequency limits per author, per author within a channel, and per channel overall, each a
+/// rate with a burst (GCRA, one atomic word of state each), checked from the narrowest to the
+/// widest. The first limit an event is over is its reason, and the wider limits do not count
+/// it: one author hammering the channel does not use up everyone else's share.
+public struct RateLimitRule: Sendable, Equatable {
+    public static let name = "rate_limit"
+
+    /// The limits in force in one channel; `nil` turns a limit off.
+    public struct Limits: Sendable, Equatable {
+        public var author: RateLimit?
+        public var authorInChannel: RateLimit?
+        public var channel: RateLimit?
+
+        public init(author: RateLimit? = nil, authorInChannel: RateLimit? = nil, channel: RateLimit? = nil) {
+            self.author = author
+            self.authorInChannel = authorInChannel
+            self.channel = channel
+        }
+
+        public var isEmpty: Bool { author == nil && authorInChannel == nil && channel == nil }
+    }
+
+    public var action: RuleAction
+    public var dryRun: Bool
+
+    public init(action: RuleAction = .reject, dryRun: Bool = false) {
+        self.action = action
+        self.dryRun = dryRun
+    }
+
+    public func evaluate(_ context: WindowContext, limits: Limits, into reasons: inout [Reason]) {
+        guard !context.isExempt else { return }
+        let state = context.state
+        if let limit = limits.author, let slot = context.author,
+            !check(limit, scope: "author", table: state.authors, slot: slot, word: AuthorWord.rate, context, &reasons)
+        {
+            return
+        }
+        if let limit = limits.authorInChannel, let slot = context.pair,
+            !check(limit, scope: "author_channel", table: state.pairs, slot: slot, word: PairWord.rate, context, &reasons)
+        {
+            return
+        }
+        if let limit = limits.channel, let slot = context.channelSlot {
+            _ = check(limit, scope: "channel", table: state.channels, slot: slot, word: ChannelWord.rate, context, &reasons)
+        }
+    }
+
+    private func check(
+        _ limit: RateLimit, scope: String, table: WindowTable, slot: WindowTable.Slot, word: Int,
+        _ context: WindowContext, _ reasons: inout [Reason]
+    ) -> Bool {
+        var retryAfter: Micros = 0
+        _ = table.update(slot, word) { tat in
+            switch limit.check(tat: Micros(bitPattern: tat), now: context.now) {
+            case .conforms(let newTAT): return UInt64(bitPattern: newTAT)
+            case .limited(let wait):
+                retryAfter = wait
+                return nil
+            }
+        }
+        guard retryAfter > 0 else { return true }
+        reasons.append(
+            Reason(
+                rule: Self.name, action: action, limit: "\(scope) \(limit)", retryAfter: retryAfter.seconds,
+                dryRun: dryRun))
+        return false
+    }
+}

@@ -1,0 +1,50 @@
+import WinnowCore
+import WinnowLimits
+
+/// Slow-mode: in a channel where it is on, an author may post once per interval. Only comments
+/// that slow-mode lets through start a new interval. Exempt roles pass.
+public struct SlowModeRule: Sendable, Equatable {
+    public static let name = "slow_mode"
+
+    public var action: RuleAction
+    public var dryRun: Bool
+
+    public init(action: RuleAction = .reject, dryRun: Bool = false) {
+        self.action = action
+        self.dryRun = dryRun
+    }
+
+    /// `interval` is the channel's (0: off); `raidInterval` applies while a raid switched
+    /// slow-mode on in the channel (the longer of the two wins).
+    public func evaluate(_ context: WindowContext, interval: Micros, raidInterval: Micros, into reasons: inout [Reason]) {
+        guard let pair = context.pair else { return }
+        var interval = interval
+        var source = "channel"
+        if raidInterval > interval, let channel = context.channelSlot,
+            Micros(bitPattern: context.state.channels.load(channel, ChannelWord.raidSlowModeUntil)) > context.now
+        {
+            interval = raidInterval
+            source = "raid"
+        }
+        // 0 is "no comment yet", so a comment at the epoch itself is stored 1 µs later.
+        let now = max(1, context.now)
+        if context.isExempt || interval == 0 {
+            context.state.pairs.store(pair, PairWord.lastPost, UInt64(bitPattern: now))
+            return
+        }
+        var retryAfter: Micros = 0
+        _ = context.state.pairs.update(pair, PairWord.lastPost) { word in
+            let last = Micros(bitPattern: word)
+            if last != 0 && now - last < interval {
+                retryAfter = last + interval - now
+                return nil
+            }
+            return UInt64(bitPattern: now)
+        }
+        guard retryAfter > 0 else { return }
+        reasons.append(
+            Reason(
+                rule: Self.name, action: action, limit: "\(source) \(DurationText.describe(interval))",
+                retryAfter: retryAfter.seconds, dryRun: dryRun))
+    }
+}
