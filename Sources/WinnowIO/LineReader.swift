@@ -139,6 +139,14 @@ public final class LineReader {
         }
     }
 
+    /// Whether `nextBatch` would return without waiting for input: a whole line is buffered,
+    /// the input is over, or more can be read right now.
+    public var hasLineReady: Bool {
+        if atEOF { return true }
+        if end > start, let base = buffer.baseAddress, memchr(base + start, 0x0A, end - start) != nil { return true }
+        return inputIsWaiting()
+    }
+
     /// Whether more input can be read right now without blocking.
     private func inputIsWaiting() -> Bool {
         var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)

@@ -42,8 +42,9 @@ public enum AuthorWord {
     public static let penalty = 3
     /// The fingerprints of the author's last few comments, as `RecentText`.
     public static let recent = 4
-    public static let recentCount = 3
-    public static let count = 7
+    public static let recentCount = 4
+    /// Eight words: a slot is one cache line.
+    public static let count = 8
 }
 
 /// Words of an author-within-channel slot.

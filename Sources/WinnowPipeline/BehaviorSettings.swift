@@ -40,6 +40,17 @@ public struct BehaviorSettings: Sendable, Equatable {
         escalation.enabled || !defaults.isOff || channels.values.contains { !$0.isOff }
     }
 
+    /// Whether any channel has slow-mode or a per-author-in-channel limit (which need the
+    /// author-within-channel table).
+    public var needsPairs: Bool {
+        ([defaults] + channels.values).contains { $0.slowMode > 0 || $0.rateLimits.authorInChannel != nil }
+    }
+
+    /// Whether any channel has a channel-wide limit.
+    public var needsChannels: Bool {
+        ([defaults] + channels.values).contains { $0.rateLimits.channel != nil }
+    }
+
     @inline(__always)
     public func settings(for channel: String) -> ChannelSettings {
         channels.isEmpty ? defaults : channels[channel] ?? defaults

@@ -8,9 +8,11 @@ import WinnowText
 /// Everything needed to judge events, built once from the configuration and shared by every
 /// worker. An event is judged in two steps:
 ///
-/// 1. `analyze` — stateless and parallel: normalize once, content rules report reasons.
-/// 2. `decide` — in event order: window rules read and update the shared `BehaviorState`,
-///    the policy turns all reasons into a verdict, escalation may turn it into a timeout or ban.
+/// 1. `judgeContent` — stateless, on any worker in parallel: normalize once, content rules
+///    report reasons, the policy gives a first verdict.
+/// 2. `applyWindows` — in event order: window rules read and update the shared
+///    `BehaviorState`; when they report anything the policy decides again, and escalation may
+///    turn the verdict into a timeout or ban.
 public final class Engine: Sendable {
     public let normalizer: Normalizer
     public let stopwordRule: StopwordRule
@@ -18,6 +20,13 @@ public final class Engine: Sendable {
     public let behavior: BehaviorSettings
     /// Per-author and per-channel windows; survives a new `Engine` built on reload.
     public let state: BehaviorState
+    /// Whether `applyWindows` has anything to do.
+    public let hasWindows: Bool
+    private let needsPairs: Bool
+    private let needsChannels: Bool
+    /// The defaults first, then each channel with its own settings.
+    private let channelSettings: [ChannelSettings]
+    private let channelSettingsIndex: [String: Int]
 
     public init(
         stopwords: StopwordSet, policy: Policy, behavior: BehaviorSettings = BehaviorSettings(),
@@ -28,61 +37,75 @@ public final class Engine: Sendable {
         self.policy = policy
         self.behavior = behavior
         self.state = state ?? BehaviorState(maxAuthors: behavior.maxAuthors)
+        hasWindows = behavior.isActive
+        needsPairs = behavior.needsPairs
+        needsChannels = behavior.needsChannels
+        let named = behavior.channels.sorted { $0.key < $1.key }
+        channelSettings = [behavior.defaults] + named.map(\.value)
+        channelSettingsIndex = Dictionary(uniqueKeysWithValues: named.enumerated().map { ($0.element.key, $0.offset + 1) })
     }
 
-    /// Step 1: what can be known about `event` without any state. `scratch` belongs to the
+    /// Step 1: the verdict on what `event` says, without any state. `scratch` belongs to the
     /// calling thread.
-    public func analyze(_ event: Event, scratch: WorkerScratch) -> Analysis {
+    public func judgeContent(_ event: Event, scratch: WorkerScratch) -> Verdict {
         let needsFolded = stopwordRule.stopwords.needsFoldedView
         var text = event.text
         text.withUTF8 { normalizer.normalize($0, into: &scratch.normalized, folded: needsFolded) }
-        var analysis = Analysis()
+        scratch.reasons.removeAll(keepingCapacity: true)
         stopwordRule.evaluate(
             original: event.text, normalized: scratch.normalized, scratch: scratch.match,
-            matches: &scratch.matches, into: &analysis.reasons)
-        if behavior.isActive {
-            analysis.authorKey = BehaviorState.authorKey(event.author)
-            analysis.channelKey = BehaviorState.channelKey(event.channel)
-        }
-        return analysis
+            matches: &scratch.matches, into: &scratch.reasons)
+        return policy.verdict(for: event, reasons: scratch.reasons)
     }
 
-    /// Step 2: the verdict for `event` judged at `now`. Calls for events whose order matters
-    /// (one author, one channel) must come in that order; any thread may make them.
-    public func decide(_ event: Event, _ analysis: Analysis, at now: Micros) -> Verdict {
-        guard behavior.isActive else { return policy.verdict(for: event, reasons: analysis.reasons) }
-        let isExempt = !event.roles.isEmpty && event.roles.contains(where: behavior.exemptRoles.contains)
+    /// What step 2 needs to know of `event`, worked out in step 1 (in parallel).
+    public func windowFacts(of event: Event) -> WindowFacts {
+        WindowFacts(
+            author: BehaviorState.authorKey(event.author), channel: BehaviorState.channelKey(event.channel),
+            settings: channelSettingsIndex.isEmpty ? 0 : channelSettingsIndex[event.channel] ?? 0,
+            isExempt: !event.roles.isEmpty && event.roles.contains(where: behavior.exemptRoles.contains))
+    }
+
+    /// Step 2: window rules on an event judged at `now`, folded into its first `verdict`.
+    /// Calls for events whose order matters (one author, one channel) must come in that order;
+    /// any thread may make them.
+    public func applyWindows(_ facts: WindowFacts, to verdict: inout Verdict, at now: Micros) {
+        guard hasWindows else { return }
         let context = WindowContext(
-            state: state, now: now, channel: event.channel, authorKey: analysis.authorKey,
-            channelKey: analysis.channelKey, isExempt: isExempt)
-        var reasons = analysis.reasons
+            state: state, now: now, authorKey: facts.author, channelKey: facts.channel, isExempt: facts.isExempt,
+            needsPair: needsPairs, needsChannel: needsChannels)
         if let (penalty, until) = behavior.escalation.penaltyInForce(context) {
-            reasons.insert(penalty, at: 0)
-            var verdict = policy.verdict(for: event, reasons: reasons)
-            if verdict.action >= .timeout { verdict.until = until?.seconds }
-            return verdict
+            // The penalty is the whole answer: what the comment says does not matter now.
+            let action = penalty.action?.verdictAction ?? .timeout
+            verdict = policy.dryRun
+                ? Verdict(id: verdict.id, action: .allow, would: action, reasons: [penalty], meta: verdict.meta)
+                : Verdict(id: verdict.id, action: action, reasons: [penalty], until: until?.seconds, meta: verdict.meta)
+            return
         }
-        let channel = behavior.settings(for: event.channel)
-        behavior.rateLimit.evaluate(context, limits: channel.rateLimits, into: &reasons)
-        behavior.slowMode.evaluate(context, interval: channel.slowMode, raidInterval: 0, into: &reasons)
-        var verdict = policy.verdict(for: event, reasons: reasons)
+        var windowReasons: [Reason] = []
+        let channel = channelSettings[facts.settings]
+        behavior.rateLimit.evaluate(context, limits: channel.rateLimits, into: &windowReasons)
+        behavior.slowMode.evaluate(context, interval: channel.slowMode, raidInterval: 0, into: &windowReasons)
+        if !windowReasons.isEmpty { policy.merge(windowReasons, into: &verdict) }
         behavior.escalation.apply(to: &verdict, context, dryRunAll: policy.dryRun)
-        return verdict
     }
 
     /// Both steps at once, for callers that judge one event at a time.
     public func judge(_ event: Event, scratch: WorkerScratch, at now: Micros) -> Verdict {
-        decide(event, analyze(event, scratch: scratch), at: now)
+        var verdict = judgeContent(event, scratch: scratch)
+        if hasWindows { applyWindows(windowFacts(of: event), to: &verdict, at: now) }
+        return verdict
     }
 }
 
-/// What `Engine.analyze` found, handed to `Engine.decide`.
-public struct Analysis: Sendable {
-    /// The content rules' reasons, in text order.
-    public var reasons: [Reason] = []
-    /// Keys of the author and the channel in the window tables (0 when no window rule is on).
-    public var authorKey: UInt64 = 0
-    public var channelKey: UInt64 = 0
+/// What the window rules need of one event: its keys in the window tables, the settings of
+/// its channel, and whether its author is exempt.
+public struct WindowFacts: Sendable {
+    public var author: UInt64
+    public var channel: UInt64
+    /// Index into the engine's channel settings (0: the defaults).
+    var settings: Int
+    public var isExempt: Bool
 }
 
 /// Per-thread working memory, reused from one event to the next so that normalization and
@@ -91,6 +114,7 @@ public final class WorkerScratch: @unchecked Sendable {
     public var normalized = NormalizedText()
     public let match = MatchScratch()
     public var matches = StopwordMatches()
+    public var reasons: [Reason] = []
 
     public init() {}
 }

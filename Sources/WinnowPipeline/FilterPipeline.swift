@@ -8,13 +8,15 @@ import WinnowLimits
 /// order. Lines are read in batches (as many as are waiting, never waiting for more). A batch
 /// goes through three steps:
 ///
-/// 1. analyze, in chunks on all workers: decode, normalize, content rules;
-/// 2. decide, on one thread in input order: window rules, policy, escalation — so that on
-///    event time the output is the same whatever the number of workers;
-/// 3. encode, in chunks on all workers.
+/// 1. analyze, in chunks on all workers: decode, normalize, content rules, first verdict;
+/// 2. decide, on the reading thread in input order: window rules, policy, escalation — so
+///    that on event time the output is the same whatever the number of workers;
+/// 3. encode, on the reading thread, and hand the bytes to a writer thread.
 ///
-/// While one batch is judged, the verdicts of the previous one are written by a writer thread
-/// (at most one batch in flight, so memory stays bounded).
+/// Steps 2 and 3 of a batch run while the workers analyze the next one, so the one
+/// sequential step does not leave the cores idle. When no more input is waiting, the batch in
+/// hand is finished and written before reading blocks: a verdict is never held back waiting
+/// for more input. At most two batches are in memory and one is being written.
 public final class FilterPipeline: Sendable {
     private let engine: Engine
     private let options: FilterOptions
@@ -23,7 +25,7 @@ public final class FilterPipeline: Sendable {
     private let scratches: [WorkerScratch]
     private let clock: any Clock
 
-    /// Below this many lines a batch is judged on the calling thread: dispatching costs more.
+    /// Below this many lines a batch is analyzed on the reading thread: dispatching costs more.
     private static let parallelThreshold = 64
     /// Chunks per worker and batch: small enough that a slow chunk does not leave a core idle.
     private static let chunksPerWorker = 4
@@ -42,102 +44,159 @@ public final class FilterPipeline: Sendable {
     public func run(input: Int32, output: Int32) throws -> FilterSummary {
         let reader = LineReader(fd: input, maxLineBytes: options.maxLineBytes)
         let writer = BackgroundWriter(OutputWriter(fd: output))
-        // Two sets of chunk buffers: one being filled by the workers, one being written.
-        var buffers = (ChunkBuffers(), ChunkBuffers())
-        let work = ChunkWork()
-        var timeline = Timeline(mode: options.clock, lateTolerance: options.lateTolerance, clock: clock)
-        var summary = FilterSummary()
+        var finisher = BatchFinisher(
+            engine: engine, encoder: encoder, writer: writer,
+            timeline: Timeline(mode: options.clock, lateTolerance: options.lateTolerance, clock: clock))
+        // Two of each: one batch being analyzed while the other is decided and encoded.
+        var works = (BatchWork(), BatchWork())
+        var inHand: BatchWork?
         var batch: [InputLine] = []
         batch.reserveCapacity(options.batchLines)
-        while reader.nextBatch(maxLines: options.batchLines, into: &batch) {
+        while true {
+            if let previous = inHand, !reader.hasLineReady {
+                try finisher.finish(previous)
+                inHand = nil
+            }
+            guard reader.nextBatch(maxLines: options.batchLines, into: &batch) else { break }
             let lines = batch
             let bytes = BatchBytes(bytes: reader.bytes)
+            let work = works.0
             let chunks = lines.count >= Self.parallelThreshold
                 ? min(options.workers * Self.chunksPerWorker, lines.count / 16) : 1
-            let outputs = buffers.0
-            outputs.prepare(chunks)
             work.prepare(chunks)
-            forEachChunk(chunks) { c, scratch in
+            let analyzeChunk: @Sendable (Int, WorkerScratch) -> Void = { c, scratch in
                 let lower = lines.count * c / chunks
                 let upper = lines.count * (c + 1) / chunks
-                self.analyze(lines[lower..<upper], bytes: bytes.bytes, scratch: scratch, into: &work.items[c])
+                self.analyze(lines[lower..<upper], bytes: bytes.bytes, scratch: scratch, into: work.chunks[c])
             }
-            for c in 0..<chunks {
-                for k in work.items[c].indices {
-                    if case .event(let event, let analysis) = work.items[c][k] {
-                        let (now, late) = timeline.time(of: event.timestamp)
-                        var verdict = engine.decide(event, analysis, at: now)
-                        if let late { verdict.reasons.append(late) }
-                        work.items[c][k] = .verdict(verdict)
-                    }
-                    if case .verdict(let verdict) = work.items[c][k] { summary.actionCounts[verdict.action.index] += 1 }
-                }
+            if chunks == 1 {
+                if let previous = inHand { try finisher.finish(previous) }
+                analyzeChunk(0, scratches[0])
+                try finisher.finish(work)
+                inHand = nil
+                continue
             }
-            forEachChunk(chunks) { c, _ in
-                let output = outputs.buffers[c].bytes
-                for item in work.items[c] {
-                    if case .verdict(let verdict) = item { self.encoder.encode(verdict, into: output) }
-                }
-                work.items[c].removeAll(keepingCapacity: true)
-            }
-            try writer.write(outputs, chunks: chunks)
-            swap(&buffers.0, &buffers.1)
+            let analysis = startOnWorkers(chunks, analyzeChunk)
+            if let previous = inHand { try finisher.finish(previous) }
+            analysis.wait()
+            inHand = work
+            swap(&works.0, &works.1)
         }
+        if let previous = inHand { try finisher.finish(previous) }
         try writer.finish()
+        var summary = FilterSummary()
+        summary.actionCounts = finisher.actionCounts
         summary.readError = reader.readError
         return summary
     }
 
-    /// Runs `body` for chunks `0..<chunks`: on exactly `min(workers, chunks)` threads, each
-    /// taking the next chunk until none is left.
-    private func forEachChunk(_ chunks: Int, _ body: @Sendable (Int, WorkerScratch) -> Void) {
-        let workers = min(scratches.count, chunks)
-        if workers == 1 {
-            for c in 0..<chunks { body(c, scratches[0]) }
-            return
-        }
+    /// Starts `body` for chunks `0..<chunks` on `min(workers, chunks)` threads, each taking
+    /// the next chunk until none is left; the group is done when all are.
+    private func startOnWorkers(_ chunks: Int, _ body: @escaping @Sendable (Int, WorkerScratch) -> Void) -> DispatchGroup {
+        let group = DispatchGroup()
         let next = ChunkCounter()
-        let scratches = self.scratches
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            while let c = next.take(below: chunks) { body(c, scratches[w]) }
+        for w in 0..<min(scratches.count, chunks) {
+            let scratch = scratches[w]
+            DispatchQueue.global().async(group: group) {
+                while let c = next.take(below: chunks) { body(c, scratch) }
+            }
         }
+        return group
     }
 
     private func analyze(
-        _ lines: ArraySlice<InputLine>, bytes: UnsafeRawBufferPointer, scratch: WorkerScratch, into items: inout [WorkItem]
+        _ lines: ArraySlice<InputLine>, bytes: UnsafeRawBufferPointer, scratch: WorkerScratch, into chunk: ChunkWork
     ) {
+        let windows = engine.hasWindows
         for line in lines {
             switch line {
             case .tooLong(let number, let size):
-                items.append(.verdict(.error(
+                chunk.verdicts.append(.error(
                     line: number,
-                    message: "line is longer than the maximum of \(options.maxLineBytes) bytes (\(size)+ bytes); see --max-line-bytes")))
+                    message: "line is longer than the maximum of \(options.maxLineBytes) bytes (\(size)+ bytes); see --max-line-bytes"))
             case .line(let number, let range):
                 let lineBytes = UnsafeBufferPointer(rebasing: bytes.assumingMemoryBound(to: UInt8.self)[range])
                 switch decoder.decode(lineBytes, lineNumber: number) {
                 case .success(let event):
-                    items.append(.event(event, engine.analyze(event, scratch: scratch)))
+                    if windows {
+                        chunk.pending.append(
+                            PendingEvent(index: chunk.verdicts.count, timestamp: event.timestamp, facts: engine.windowFacts(of: event)))
+                    }
+                    chunk.verdicts.append(engine.judgeContent(event, scratch: scratch))
                 case .failure(let error):
-                    items.append(.verdict(.error(line: number, id: error.id, message: error.message)))
+                    chunk.verdicts.append(.error(line: number, id: error.id, message: error.message))
                 }
             }
         }
     }
 }
 
-/// One input line on its way through a batch: analyzed, then decided.
-enum WorkItem {
-    case event(Event, Analysis)
-    case verdict(Verdict)
+/// A decoded event waiting for the window rules, and where its verdict sits in its chunk.
+struct PendingEvent {
+    let index: Int
+    let timestamp: Double?
+    let facts: WindowFacts
 }
 
-/// Per chunk of a batch, the lines being judged. Each chunk's array is touched by one thread
-/// at a time; the hand-overs are ordered by `concurrentPerform` returning.
+/// One chunk of a batch: its verdicts, in input order, and its events waiting for the window
+/// rules. Touched by one thread at a time; the hand-overs are ordered by `concurrentPerform`
+/// returning.
 final class ChunkWork: @unchecked Sendable {
-    var items: [[WorkItem]] = []
+    var verdicts: [Verdict] = []
+    var pending: [PendingEvent] = []
+}
 
-    func prepare(_ chunks: Int) {
-        while items.count < chunks { items.append([]) }
+/// The chunks of a batch, reused from batch to batch.
+final class BatchWork: @unchecked Sendable {
+    private(set) var chunks: [ChunkWork] = []
+    /// Chunks in use by the current batch.
+    private(set) var count = 0
+
+    func prepare(_ count: Int) {
+        while chunks.count < count { chunks.append(ChunkWork()) }
+        self.count = count
+    }
+}
+
+/// Steps 2 and 3 of a batch, on the reading thread: window rules in input order, encoding,
+/// hand-over to the writer.
+struct BatchFinisher {
+    let engine: Engine
+    let encoder: VerdictEncoder
+    let writer: BackgroundWriter
+    var timeline: Timeline
+    /// Two sets of output buffers: one being filled, one being written.
+    private var outputs = (ChunkBuffers(), ChunkBuffers())
+    /// Verdicts per action, over the whole run.
+    private(set) var actionCounts = [Int](repeating: 0, count: Action.allCases.count)
+
+    init(engine: Engine, encoder: VerdictEncoder, writer: BackgroundWriter, timeline: Timeline) {
+        self.engine = engine
+        self.encoder = encoder
+        self.writer = writer
+        self.timeline = timeline
+    }
+
+    mutating func finish(_ work: BatchWork) throws {
+        let buffers = outputs.0
+        buffers.prepare(work.count)
+        for c in 0..<work.count {
+            let chunk = work.chunks[c]
+            for pending in chunk.pending {
+                let (now, late) = timeline.time(of: pending.timestamp)
+                engine.applyWindows(pending.facts, to: &chunk.verdicts[pending.index], at: now)
+                if let late { chunk.verdicts[pending.index].reasons.append(late) }
+            }
+            let output = buffers.buffers[c].bytes
+            for verdict in chunk.verdicts {
+                actionCounts[verdict.action.index] += 1
+                encoder.encode(verdict, into: output)
+            }
+            chunk.verdicts.removeAll(keepingCapacity: true)
+            chunk.pending.removeAll(keepingCapacity: true)
+        }
+        try writer.write(buffers, chunks: work.count)
+        swap(&outputs.0, &outputs.1)
     }
 }
 

@@ -46,6 +46,22 @@ public struct Policy: Sendable {
         return Verdict(id: event.id, action: action, reasons: reasons, text: censored, notes: notes, meta: event.meta)
     }
 
+    /// Adds the window rules' reasons to a verdict the content rules already gave. Window rules
+    /// never censor, so the masked text only goes when the action moves past `censor`.
+    public func merge(_ windowReasons: [Reason], into verdict: inout Verdict) {
+        var decided = verdict.would ?? verdict.action
+        for reason in windowReasons where !reason.dryRun {
+            if let requested = reason.action { decided = max(decided, requested.verdictAction) }
+        }
+        verdict.reasons.append(contentsOf: windowReasons)
+        if decided > .censor { verdict.text = nil }
+        if dryRun {
+            verdict.would = decided
+        } else {
+            verdict.action = decided
+        }
+    }
+
     /// `text` with every character inside `ranges` (UTF-8 byte ranges) replaced by one `*`,
     /// except white space, so that a masked phrase keeps its shape.
     static func mask(_ text: String, ranges: [Range<Int>]) -> String {
