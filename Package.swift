@@ -15,7 +15,8 @@ let package = Package(
         ]),
     ],
     dependencies: [
-            .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(
@@ -33,13 +34,21 @@ let package = Package(
         .target(name: "WinnowPipeline", dependencies: [
             "WinnowCore", "WinnowText", "WinnowMatch", "WinnowLimits", "WinnowRules", "WinnowPolicy", "WinnowIO",
         ]),
+        // The only module that reads YAML.
+        .target(name: "WinnowConfig", dependencies: [
+            "WinnowCore", "WinnowLimits", "WinnowRules", "WinnowPolicy", "WinnowPipeline",
+            .product(name: "Yams", package: "Yams"),
+        ]),
         .executableTarget(name: "winnow", dependencies: [
-            "WinnowCore", "WinnowMatch", "WinnowLimits", "WinnowPolicy", "WinnowIO", "WinnowPipeline",
+            "WinnowCore", "WinnowMatch", "WinnowLimits", "WinnowConfig", "WinnowPolicy", "WinnowIO", "WinnowPipeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "WinnowTextTests", dependencies: ["WinnowText"]),
         .testTarget(name: "WinnowMatchTests", dependencies: ["WinnowMatch", "WinnowText"]),
         .testTarget(name: "WinnowLimitsTests", dependencies: ["WinnowLimits"]),
+        .testTarget(name: "WinnowConfigTests", dependencies: [
+            "WinnowConfig", "WinnowPipeline", "WinnowPolicy", "WinnowRules", "WinnowLimits", "WinnowCore",
+        ]),
         .testTarget(name: "WinnowIOTests", dependencies: ["WinnowIO", "WinnowCore"]),
         .testTarget(name: "WinnowPipelineTests", dependencies: [
             "WinnowPipeline", "WinnowMatch", "WinnowLimits", "WinnowRules", "WinnowPolicy", "WinnowCore",

@@ -2,7 +2,9 @@ import WinnowCore
 import WinnowLimits
 
 /// Strikes lead to a timeout, timeouts to a ban. A verdict at least as strong as
-/// `strikeAction` is a strike; `strikes` of them within `window` time the author out for
+/// `strikeAction`, asked for by one of `strikeRules` (what the author said or did, not how
+/// often: being rate-limited is its own answer), is a strike; `strikes` of them within
+/// `window` time the author out for
 /// `timeout`; the `banAfterTimeouts`-th timeout is a ban instead (for `banDuration`, or for
 /// good). While a timeout or ban is in force, the author's events get it straight away.
 public struct Escalation: Sendable, Equatable {
@@ -10,6 +12,8 @@ public struct Escalation: Sendable, Equatable {
 
     public var enabled: Bool
     public var strikeAction: Action
+    /// Rules whose findings count as strikes.
+    public var strikeRules: Set<String>
     public var strikes: Int
     public var window: Micros
     public var timeout: Micros
@@ -21,12 +25,14 @@ public struct Escalation: Sendable, Equatable {
     public var dryRun: Bool
 
     public init(
-        enabled: Bool = true, strikeAction: Action = .reject, strikes: Int = 3, window: Micros = 600 * Micros.perSecond,
+        enabled: Bool = true, strikeAction: Action = .reject, strikeRules: Set<String> = Escalation.defaultStrikeRules,
+        strikes: Int = 3, window: Micros = 600 * Micros.perSecond,
         timeout: Micros = 600 * Micros.perSecond, banAfterTimeouts: Int = 3, banDuration: Micros? = nil,
         dryRun: Bool = false
     ) {
         self.enabled = enabled
         self.strikeAction = strikeAction
+        self.strikeRules = strikeRules
         self.strikes = strikes
         self.window = window
         self.timeout = timeout
@@ -34,6 +40,9 @@ public struct Escalation: Sendable, Equatable {
         self.banDuration = banDuration
         self.dryRun = dryRun
     }
+
+    /// Content and manipulation rules; not rate limits or slow-mode.
+    public static let defaultStrikeRules: Set<String> = ["stopword", "repeat", "flood", "links"]
 
     /// The timeout or ban in force for the event's author, as a reason, and its end
     /// (`nil`: no end).
@@ -61,7 +70,11 @@ public struct Escalation: Sendable, Equatable {
     public func apply(to verdict: inout Verdict, _ context: WindowContext, dryRunAll: Bool) {
         let decided = verdict.would ?? verdict.action
         guard enabled, !context.isExempt, decided >= strikeAction, decided < .timeout, decided != .error,
-            let slot = context.author
+            let slot = context.author,
+            verdict.reasons.contains(where: { reason in
+                !reason.dryRun && strikeRules.contains(reason.rule)
+                    && (reason.action?.verdictAction ?? .allow) >= strikeAction
+            })
         else { return }
         let table = context.state.authors
         let now = context.now

@@ -9,10 +9,14 @@ public struct Policy: Sendable {
     public var categoryActions: [String: RuleAction?]
     /// Compute everything but answer `allow`, with the would-be action in `would`.
     public var dryRun: Bool
+    /// Rules whose reasons are reported but not acted on (content rules; the window rules
+    /// carry their own dry-run switch).
+    public var dryRunRules: Set<String>
 
-    public init(categoryActions: [String: RuleAction?] = [:], dryRun: Bool = false) {
+    public init(categoryActions: [String: RuleAction?] = [:], dryRun: Bool = false, dryRunRules: Set<String> = []) {
         self.categoryActions = categoryActions
         self.dryRun = dryRun
+        self.dryRunRules = dryRunRules
     }
 
     public func verdict(for event: Event, reasons: [Reason]) -> Verdict {
@@ -20,7 +24,9 @@ public struct Policy: Sendable {
         var action = Action.allow
         var notes: [Note] = []
         let overrides = !categoryActions.isEmpty
+        let quietRules = !dryRunRules.isEmpty
         for k in reasons.indices {
+            if quietRules && dryRunRules.contains(reasons[k].rule) { reasons[k].dryRun = true }
             if overrides, let category = reasons[k].category, let override = categoryActions[category] {
                 reasons[k].action = override
             }

@@ -51,19 +51,18 @@ struct Filter: ParsableCommand {
 
     func run() throws {
         let stopwords = try wordlists.compile()
-        var overrides: [String: RuleAction?] = [:]
-        for override in actions { overrides[override.category] = override.action }
         let knownCategories = Set(stopwords.lists.map(\.settings.category))
-        for category in overrides.keys where !knownCategories.contains(category) {
+        for override in actions where !knownCategories.contains(override.category) {
             let known = knownCategories.sorted().joined(separator: ", ")
-            throw ValidationError("--action: no list has category '\(category)' (categories: \(known))")
+            throw ValidationError("--action: no list has category '\(override.category)' (categories: \(known))")
         }
-        let engine = Engine(
-            stopwords: stopwords, policy: Policy(categoryActions: overrides, dryRun: dryRun),
-            behavior: windows.behaviorSettings())
+        var configuration = try windows.configuration(categories: knownCategories)
+        for override in actions { configuration.policy.categoryActions[override.category] = override.action }
+        if dryRun { configuration.policy.dryRun = true }
+        let engine = Engine(stopwords: stopwords, policy: configuration.policy, behavior: configuration.behavior)
         let options = FilterOptions(
-            maxLineBytes: maxLineBytes, workers: workers, batchLines: batchLines, clock: windows.clock,
-            lateTolerance: windows.lateTolerance.micros)
+            maxLineBytes: maxLineBytes, workers: workers, batchLines: batchLines, clock: configuration.clock ?? .wall,
+            lateTolerance: configuration.lateTolerance)
         let pipeline = FilterPipeline(engine: engine, options: options)
         signal(SIGPIPE, SIG_IGN)
         do {

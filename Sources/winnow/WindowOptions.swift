@@ -1,16 +1,22 @@
 import ArgumentParser
+import Foundation
+import WinnowConfig
 import WinnowLimits
 import WinnowPipeline
 import WinnowPolicy
 import WinnowRules
 
-/// Flags of the window rules, shared by `filter` (and later `serve` and `replay`).
+/// The policy file and the flags that override it, shared by `filter` (and later `serve` and
+/// `replay`). Precedence: built-in policy < policy file < flags.
 struct WindowOptions: ParsableArguments {
-    @Option(help: "Time the window rules run on: `wall` (when the event is judged) or `event` (its `ts`; deterministic).")
-    var clock: ClockMode = .wall
+    @Option(help: ArgumentHelp("Policy file (YAML); see `winnow config default`.", valueName: "file"))
+    var policy: String?
 
-    @Option(help: "On event time, how far behind the latest `ts` an event is still judged at its own (e.g. 5s).")
-    var lateTolerance = DurationArgument(micros: 5 * Micros.perSecond)
+    @Option(help: "Time the window rules run on: `wall` (when the event is judged; default) or `event` (its `ts`; deterministic).")
+    var clock: ClockMode?
+
+    @Option(help: "On event time, how far behind the latest `ts` an event is still judged at its own (default 5s).")
+    var lateTolerance: DurationArgument?
 
     @Option(
         help: ArgumentHelp(
@@ -23,14 +29,14 @@ struct WindowOptions: ParsableArguments {
             "Slow-mode: SECONDS for every channel, or CHANNEL=SECONDS (repeatable).", valueName: "[channel=]seconds"))
     var slowMode: [SlowModeArgument] = []
 
-    @Option(help: "Authors tracked at once; the idle ones are forgotten beyond it.")
-    var maxAuthors = BehaviorState.defaultMaxAuthors
+    @Option(help: "Authors tracked at once; the idle ones are forgotten beyond it (default 1000000).")
+    var maxAuthors: Int?
 
     @Flag(help: "Turn off strikes, timeouts and bans.")
     var noEscalation = false
 
     func validate() throws {
-        guard (8...1_000_000_000).contains(maxAuthors) else {
+        if let maxAuthors, !(8...1_000_000_000).contains(maxAuthors) {
             throw ValidationError("--max-authors must be between 8 and 1000000000")
         }
         var seen = Set<String>()
@@ -41,11 +47,28 @@ struct WindowOptions: ParsableArguments {
         }
     }
 
-    /// The built-in policy's window settings with these flags applied.
-    func behaviorSettings() -> BehaviorSettings {
-        var settings = BehaviorSettings.defaultPolicy
+    /// The configuration in force: the policy file (or the built-in policy) with these flags
+    /// on top. Policy file problems are printed and end the run with status 2.
+    func configuration(categories: Set<String>) throws -> Configuration {
+        var configuration = Configuration.default
+        if let policy {
+            do {
+                configuration = try PolicyFile.load(policy, knownCategories: categories)
+            } catch {
+                for problem in error.problems { printError("winnow: \(problem)") }
+                throw ExitCode(2)
+            }
+        }
+        let behavior = configuration.behavior
+        var settings = behavior
         if let rateLimit { settings.defaults.rateLimits.author = rateLimit.limit }
         for mode in slowMode where mode.channel == nil { settings.defaults.slowMode = mode.interval }
+        for (channel, var channelSettings) in behavior.channels {
+            // A flag for every channel reaches the channels the file names too.
+            if let rateLimit { channelSettings.rateLimits.author = rateLimit.limit }
+            for mode in slowMode where mode.channel == nil { channelSettings.slowMode = mode.interval }
+            settings.channels[channel] = channelSettings
+        }
         for mode in slowMode {
             guard let channel = mode.channel else { continue }
             var channelSettings = settings.channels[channel] ?? settings.defaults
@@ -53,8 +76,11 @@ struct WindowOptions: ParsableArguments {
             settings.channels[channel] = channelSettings
         }
         if noEscalation { settings.escalation.enabled = false }
-        settings.maxAuthors = maxAuthors
-        return settings
+        if let maxAuthors { settings.maxAuthors = maxAuthors }
+        configuration.behavior = settings
+        if let clock { configuration.clock = clock }
+        if let lateTolerance { configuration.lateTolerance = lateTolerance.micros }
+        return configuration
     }
 }
 

@@ -55,6 +55,11 @@ struct CommandLineTests {
         ["filter", "--workers", "0"],
         ["filter", "--max-line-bytes", "10"],
         ["filter", "--bogus"],
+        ["filter", "--rate-limit", "5 per second"],
+        ["filter", "--slow-mode", "general=soon"],
+        ["filter", "--slow-mode", "10s", "--slow-mode", "20s"],
+        ["filter", "--clock", "sundial"],
+        ["filter", "--max-authors", "3"],
     ])
     func badArguments(arguments: [String]) throws {
         let result = try WinnowProcess.run(arguments + ["--wordlists", fixtures])
@@ -76,5 +81,36 @@ struct CommandLineTests {
         let lines = result.stdoutText.split(separator: "\n")
         #expect(lines.contains { $0.hasPrefix("en/profanity") && $0.contains("censor") })
         #expect(lines.last?.hasPrefix("5 lists, 19 entries, compiled into") == true)
+    }
+
+    @Test("config check lists every problem of a policy file with line and key, status 2")
+    func configCheckProblems() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("winnow-policy-\(getpid()).yaml")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try "rate_limits:\n  author: lots\nstopwords:\n  categories: {nonsense: flag}\n".write(
+            to: file, atomically: true, encoding: .utf8)
+        let result = try WinnowProcess.run(["config", "check", file.path, "--wordlists", fixtures])
+        #expect(result.status == 2)
+        #expect(result.stderr.split(separator: "\n") == [
+            "winnow: \(file.path):2:11: rate_limits.author: expected a rate such as 5/10s or '20/1m burst 5', or off, not 'lots'",
+            "winnow: \(file.path):4:26: stopwords.categories.nonsense: no wordlist has this category (categories: insult, profanity, self-harm, slur)",
+        ])
+        // `filter` refuses to start on it the same way.
+        let filter = try WinnowProcess.run(["filter", "--policy", file.path, "--wordlists", fixtures])
+        #expect(filter.status == 2)
+        #expect(filter.stderr.contains("rate_limits.author"))
+    }
+
+    @Test("config default prints a policy that config check accepts")
+    func configDefault() throws {
+        let printed = try WinnowProcess.run(["config", "default"])
+        #expect(printed.status == 0)
+        #expect(printed.stdoutText.contains("rate_limits:\n  author: 5/10s"))
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("winnow-default-\(getpid()).yaml")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data(printed.stdout).write(to: file)
+        let check = try WinnowProcess.run(["config", "check", file.path, "--wordlists", fixtures])
+        #expect(check.status == 0)
+        #expect(check.stdoutText.contains("escalation: 3 strikes (reject or stronger) in 10m -> timeout 10m; ban after 3 timeouts for 1d"))
     }
 }

@@ -70,6 +70,45 @@ struct FilterPipelineTests {
     }
 }
 
+extension FilterPipelineTests {
+    @Test("verdicts come out while the input stays open: none is held back waiting for more")
+    func promptWhileInputIsOpen() throws {
+        let engine = Engine(stopwords: try fixtureStopwords(), policy: Policy(), behavior: .defaultPolicy)
+        let pipeline = FilterPipeline(engine: engine, options: FilterOptions(workers: 2), clock: FixedClock(time: 0))
+        let stdin = Pipe(), stdout = Pipe()
+        let finished = DispatchSemaphore(value: 0)
+        let input = stdin.fileHandleForReading.fileDescriptor, output = stdout.fileHandleForWriting.fileDescriptor
+        Thread {
+            _ = try? pipeline.run(input: input, output: output)
+            finished.signal()
+        }.start()
+        // A batch big enough for the parallel path, then a single line; stdin stays open.
+        for round in [300, 1] {
+            var lines = ""
+            for k in 0..<round { lines += #"{"id":\#(k),"author":"a\#(k)","text":"hello"}"# + "\n" }
+            stdin.fileHandleForWriting.write(Data(lines.utf8))
+            #expect(readLines(round, from: stdout.fileHandleForReading.fileDescriptor, within: 20) == round)
+        }
+        try stdin.fileHandleForWriting.close()
+        #expect(finished.wait(timeout: .now() + 20) == .success)
+    }
+
+    /// Reads until `count` newlines arrived or `seconds` passed; returns the newlines read.
+    private func readLines(_ count: Int, from fd: Int32, within seconds: Int) -> Int {
+        var seen = 0
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        let deadline = Date().addingTimeInterval(Double(seconds))
+        while seen < count && Date() < deadline {
+            var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptor, 1, 100) > 0 else { continue }
+            let n = read(fd, &buffer, buffer.count)
+            guard n > 0 else { break }
+            seen += buffer[0..<n].filter { $0 == 0x0A }.count
+        }
+        return seen
+    }
+}
+
 /// Reads a file handle to its end on a background thread.
 final class OutputCollector: @unchecked Sendable {
     private var data = Data()

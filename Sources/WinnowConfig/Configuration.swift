@@ -1,0 +1,64 @@
+import WinnowCore
+import WinnowLimits
+import WinnowPipeline
+import WinnowPolicy
+
+/// Everything a policy file decides: the policy over the content rules, the window rules, and
+/// the clock. Built from `Configuration.default` with a file's values on top, then the
+/// command line's flags on top of that.
+public struct Configuration: Sendable, Equatable {
+    public var policy: Policy
+    public var behavior: BehaviorSettings
+    /// `nil`: the command's own default (wall time for `filter` and `serve`).
+    public var clock: ClockMode?
+    public var lateTolerance: Micros
+
+    public init(policy: Policy, behavior: BehaviorSettings, clock: ClockMode? = nil, lateTolerance: Micros) {
+        self.policy = policy
+        self.behavior = behavior
+        self.clock = clock
+        self.lateTolerance = lateTolerance
+    }
+
+    /// The built-in policy (README, "Policy file"; `winnow config default` prints it).
+    public static let `default` = Configuration(
+        policy: Policy(), behavior: .defaultPolicy, clock: nil, lateTolerance: 5 * Micros.perSecond)
+}
+
+extension Policy: Equatable {
+    public static func == (lhs: Policy, rhs: Policy) -> Bool {
+        lhs.categoryActions == rhs.categoryActions && lhs.dryRun == rhs.dryRun && lhs.dryRunRules == rhs.dryRunRules
+    }
+}
+
+extension Configuration {
+    /// What is in force, one rule per line, for `winnow config check`.
+    public var summary: String {
+        func rate(_ limit: RateLimit?) -> String { limit.map(\.description) ?? "off" }
+        func duration(_ micros: Micros) -> String { micros == 0 ? "off" : DurationText.describe(micros) }
+        func channel(_ name: String, _ settings: ChannelSettings) -> String {
+            let limits = settings.rateLimits
+            return "  \(name): rate author \(rate(limits.author)), author_channel \(rate(limits.authorInChannel)), "
+                + "channel \(rate(limits.channel)); slow_mode \(duration(settings.slowMode))"
+        }
+        let e = behavior.escalation
+        var lines = [
+            "clock: \(clock?.rawValue ?? "command default"), late tolerance \(DurationText.describe(lateTolerance))",
+            "max authors: \(behavior.maxAuthors); exempt roles: \(behavior.exemptRoles.sorted().joined(separator: ", "))",
+            "stopwords: category overrides \(policy.categoryActions.isEmpty ? "none" : policy.categoryActions.keys.sorted().joined(separator: ", "))"
+                + (policy.dryRunRules.contains("stopword") ? " (dry run)" : ""),
+            "rate limits: action \(behavior.rateLimit.action.rawValue)\(behavior.rateLimit.dryRun ? " (dry run)" : "")",
+            "slow mode: action \(behavior.slowMode.action.rawValue)\(behavior.slowMode.dryRun ? " (dry run)" : "")",
+            e.enabled
+                ? "escalation: \(e.strikes) strikes (\(e.strikeAction.rawValue) or stronger) in \(DurationText.describe(e.window)) -> timeout \(DurationText.describe(e.timeout)); "
+                    + (e.banAfterTimeouts == 0 ? "never a ban" : "ban after \(e.banAfterTimeouts) timeouts for \(e.banDuration.map(DurationText.describe) ?? "good")")
+                    + (e.dryRun ? " (dry run)" : "")
+                : "escalation: off",
+            "channels:",
+            channel("(default)", behavior.defaults),
+        ]
+        for name in behavior.channels.keys.sorted() { lines.append(channel(name, behavior.channels[name]!)) }
+        if policy.dryRun { lines.append("dry run: every verdict is allow, with the would-be action in `would`") }
+        return lines.joined(separator: "\n")
+    }
+}

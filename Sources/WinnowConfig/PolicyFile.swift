@@ -1,0 +1,205 @@
+import Foundation
+import WinnowCore
+import WinnowLimits
+import WinnowPipeline
+import WinnowPolicy
+import WinnowRules
+import Yams
+
+/// The policy file: YAML, so that people can comment their rules. Validated as a whole at
+/// start-up: unknown keys, wrong types and impossible values are all reported with file,
+/// line, column and key; nothing half-read is ever used.
+public enum PolicyFile {
+    /// The top-level keys, in the order the README documents them.
+    static let topKeys = [
+        "clock", "late_tolerance", "max_authors", "exempt_roles", "dry_run", "stopwords", "rate_limits", "slow_mode",
+        "escalation", "channels",
+    ]
+
+    /// Reads and validates the file at `path`.
+    public static func load(_ path: String, knownCategories: Set<String>? = nil) throws(PolicyProblems) -> Configuration {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw PolicyProblems(problems: [
+                PolicyProblem(file: path, line: 1, column: 1, key: "", message: "cannot read the file")
+            ])
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw PolicyProblems(problems: [
+                PolicyProblem(file: path, line: 1, column: 1, key: "", message: "the file is not UTF-8 text")
+            ])
+        }
+        return try parse(text, file: path, knownCategories: knownCategories)
+    }
+
+    /// Validates `yaml` on top of `base`. `knownCategories`, when given, are the categories
+    /// of the loaded wordlists: an override for another category is an error.
+    public static func parse(
+        _ yaml: String, file: String, base: Configuration = .default, knownCategories: Set<String>? = nil
+    ) throws(PolicyProblems) -> Configuration {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            throw PolicyProblems(problems: [syntaxProblem(error, file: file)])
+        } catch {
+            throw PolicyProblems(problems: [PolicyProblem(file: file, line: 1, column: 1, key: "", message: "\(error)")])
+        }
+        var configuration = base
+        guard let root else { return configuration }  // an empty file: the defaults
+        let reader = NodeReader(file: file)
+        var channels: (path: String, node: Node)?
+        for (key, path, node) in reader.mapping(root, "", allowed: topKeys) {
+            switch key {
+            case "clock":
+                if let clock = reader.choice(node, path, of: ClockMode.allCases) { configuration.clock = clock }
+            case "late_tolerance":
+                if let tolerance = reader.duration(node, path) { configuration.lateTolerance = tolerance }
+            case "max_authors":
+                if let max = reader.int(node, path, in: 8...1_000_000_000) { configuration.behavior.maxAuthors = max }
+            case "exempt_roles":
+                if let roles = reader.strings(node, path) { configuration.behavior.exemptRoles = Set(roles) }
+            case "dry_run":
+                if let dryRun = reader.bool(node, path) { configuration.policy.dryRun = dryRun }
+            case "stopwords":
+                readStopwords(node, path, reader, &configuration.policy, knownCategories: knownCategories)
+            case "rate_limits":
+                readRateLimits(node, path, reader, &configuration.behavior.defaults.rateLimits, rule: &configuration.behavior.rateLimit)
+            case "slow_mode":
+                readSlowMode(node, path, reader, &configuration.behavior.defaults.slowMode, rule: &configuration.behavior.slowMode)
+            case "escalation":
+                readEscalation(node, path, reader, &configuration.behavior.escalation)
+            case "channels":
+                channels = (path, node)  // read last: channels start from the defaults the file sets
+            default:
+                break
+            }
+        }
+        if let channels { readChannels(channels.node, channels.path, reader, &configuration.behavior) }
+        if !reader.problems.isEmpty {
+            throw PolicyProblems(problems: reader.problems.sorted { ($0.line, $0.column) < ($1.line, $1.column) })
+        }
+        return configuration
+    }
+
+    private static let ruleActions: [RuleAction] = [.flag, .hold, .reject]
+
+    private static func readStopwords(
+        _ node: Node, _ key: String, _ reader: NodeReader, _ policy: inout Policy, knownCategories: Set<String>?
+    ) {
+        for (name, path, value) in reader.mapping(node, key, allowed: ["dry_run", "categories"]) {
+            switch name {
+            case "dry_run":
+                if let dryRun = reader.bool(value, path) {
+                    if dryRun { policy.dryRunRules.insert(StopwordRule.name) } else { policy.dryRunRules.remove(StopwordRule.name) }
+                }
+            default:
+                for (category, categoryPath, actionNode) in reader.mapping(value, path) {
+                    if let knownCategories, !knownCategories.contains(category) {
+                        reader.problem(
+                            actionNode, categoryPath,
+                            "no wordlist has this category (categories: \(knownCategories.sorted().joined(separator: ", ")))")
+                        continue
+                    }
+                    guard let text = reader.string(actionNode, categoryPath) else { continue }
+                    if text == "allow" {
+                        policy.categoryActions[category] = .some(nil)
+                    } else if let action = RuleAction(rawValue: text), action != .timeout, action != .ban {
+                        policy.categoryActions[category] = .some(action)
+                    } else {
+                        reader.problem(
+                            actionNode, categoryPath,
+                            "expected one of allow, annotate, flag, censor, hold, reject, not '\(text)'")
+                    }
+                }
+            }
+        }
+    }
+
+    private static func readRateLimits(
+        _ node: Node, _ key: String, _ reader: NodeReader, _ limits: inout RateLimitRule.Limits, rule: inout RateLimitRule
+    ) {
+        for (name, path, value) in reader.mapping(
+            node, key, allowed: ["author", "author_channel", "channel", "action", "dry_run"])
+        {
+            switch name {
+            case "author": if let limit = reader.rate(value, path) { limits.author = limit }
+            case "author_channel": if let limit = reader.rate(value, path) { limits.authorInChannel = limit }
+            case "channel": if let limit = reader.rate(value, path) { limits.channel = limit }
+            case "action": if let action = reader.choice(value, path, of: ruleActions) { rule.action = action }
+            default: if let dryRun = reader.bool(value, path) { rule.dryRun = dryRun }
+            }
+        }
+    }
+
+    private static func readSlowMode(
+        _ node: Node, _ key: String, _ reader: NodeReader, _ interval: inout Micros, rule: inout SlowModeRule
+    ) {
+        if node.scalar != nil {  // `slow_mode: 30s`
+            if let value = reader.duration(node, key) { interval = value }
+            return
+        }
+        for (name, path, value) in reader.mapping(node, key, allowed: ["interval", "action", "dry_run"]) {
+            switch name {
+            case "interval": if let value = reader.duration(value, path) { interval = value }
+            case "action": if let action = reader.choice(value, path, of: ruleActions) { rule.action = action }
+            default: if let dryRun = reader.bool(value, path) { rule.dryRun = dryRun }
+            }
+        }
+    }
+
+    private static func readEscalation(_ node: Node, _ key: String, _ reader: NodeReader, _ escalation: inout Escalation) {
+        let keys = ["enabled", "dry_run", "strike_action", "strike_rules", "strikes", "window", "timeout", "ban_after_timeouts", "ban_duration"]
+        for (name, path, value) in reader.mapping(node, key, allowed: keys) {
+            switch name {
+            case "enabled": if let enabled = reader.bool(value, path) { escalation.enabled = enabled }
+            case "dry_run": if let dryRun = reader.bool(value, path) { escalation.dryRun = dryRun }
+            case "strike_action":
+                if let action = reader.choice(value, path, of: [Action.flag, .hold, .reject]) { escalation.strikeAction = action }
+            case "strike_rules": if let rules = reader.strings(value, path) { escalation.strikeRules = Set(rules) }
+            case "strikes": if let strikes = reader.int(value, path, in: 1...1000) { escalation.strikes = strikes }
+            case "window": if let window = reader.duration(value, path) { escalation.window = window }
+            case "timeout": if let timeout = reader.duration(value, path) { escalation.timeout = timeout }
+            case "ban_after_timeouts":
+                if let count = reader.int(value, path, in: 0...10_000) { escalation.banAfterTimeouts = count }
+            default:
+                if reader.string(value, path) == "forever" {
+                    escalation.banDuration = nil
+                } else if let duration = reader.duration(value, path) {
+                    escalation.banDuration = duration
+                }
+            }
+        }
+        if escalation.window <= 0 { reader.problem(node, "\(key).window", "must be longer than 0s") }
+    }
+
+    private static func readChannels(_ node: Node, _ key: String, _ reader: NodeReader, _ behavior: inout BehaviorSettings) {
+        for (channel, path, value) in reader.mapping(node, key) {
+            var settings = behavior.channels[channel] ?? behavior.defaults
+            var rateRule = behavior.rateLimit
+            var slowRule = behavior.slowMode
+            for (name, innerPath, inner) in reader.mapping(value, path, allowed: ["rate_limits", "slow_mode"]) {
+                if name == "rate_limits" {
+                    readRateLimits(inner, innerPath, reader, &settings.rateLimits, rule: &rateRule)
+                } else {
+                    readSlowMode(inner, innerPath, reader, &settings.slowMode, rule: &slowRule)
+                }
+            }
+            if rateRule != behavior.rateLimit || slowRule != behavior.slowMode {
+                reader.problem(value, path, "action and dry_run are set for the whole policy, not per channel")
+            }
+            behavior.channels[channel] = settings
+        }
+    }
+
+    private static func syntaxProblem(_ error: YamlError, file: String) -> PolicyProblem {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+            .composer(_, let problem, let mark, _):
+            return PolicyProblem(file: file, line: mark.line, column: mark.column, key: "", message: "YAML: \(problem)")
+        default:
+            // Yams appends the offending text after a newline; the first line says it all.
+            let message = "\(error)".split(separator: "\n").first.map(String.init) ?? "\(error)"
+            return PolicyProblem(file: file, line: 1, column: 1, key: "", message: "YAML: \(message)")
+        }
+    }
+}

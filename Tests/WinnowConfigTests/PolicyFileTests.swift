@@ -1,0 +1,133 @@
+import Testing
+import WinnowConfig
+import WinnowCore
+import WinnowLimits
+import WinnowPipeline
+import WinnowPolicy
+import WinnowRules
+
+@Suite("Policy file")
+struct PolicyFileTests {
+    let s = Micros.perSecond
+
+    func parse(_ yaml: String, categories: Set<String>? = nil) throws(PolicyProblems) -> Configuration {
+        try PolicyFile.parse(yaml, file: "policy.yaml", knownCategories: categories)
+    }
+
+    /// The problems `yaml` has, as `line:column: key: message` strings.
+    func problems(_ yaml: String, categories: Set<String>? = nil) -> [String] {
+        do {
+            _ = try parse(yaml, categories: categories)
+            return []
+        } catch {
+            return error.problems.map { "\($0.line):\($0.column): \($0.key): \($0.message)" }
+        }
+    }
+
+    @Test("the default policy text reads back as exactly the built-in policy")
+    func defaultText() throws {
+        #expect(try parse(PolicyFile.defaultText) == Configuration.default)
+    }
+
+    @Test("an empty file is the built-in policy")
+    func empty() throws {
+        #expect(try parse("") == Configuration.default)
+        #expect(try parse("# only a comment\n") == Configuration.default)
+    }
+
+    @Test("every key is read")
+    func everyKey() throws {
+        let configuration = try parse("""
+            clock: event
+            late_tolerance: 2s
+            max_authors: 5000
+            exempt_roles: [vip]
+            dry_run: true
+            stopwords:
+              dry_run: true
+              categories: {profanity: allow, insult: reject}
+            rate_limits: {author: 3/10s burst 2, author_channel: 2/5s, channel: 100/1s, action: hold, dry_run: true}
+            slow_mode: {interval: 30s, action: flag, dry_run: true}
+            escalation:
+              enabled: true
+              dry_run: true
+              strike_action: hold
+              strikes: 5
+              window: 1h
+              timeout: 2m
+              ban_after_timeouts: 0
+              ban_duration: forever
+            channels:
+              quiet: {slow_mode: 1m}
+              busy:
+                rate_limits: {channel: off}
+            """, categories: ["profanity", "insult"])
+        #expect(configuration.clock == .event)
+        #expect(configuration.lateTolerance == 2 * s)
+        #expect(configuration.policy == Policy(
+            categoryActions: ["profanity": RuleAction?.none, "insult": RuleAction.reject], dryRun: true, dryRunRules: ["stopword"]))
+        let b = configuration.behavior
+        #expect(b.maxAuthors == 5000)
+        #expect(b.exemptRoles == ["vip"])
+        #expect(b.defaults.rateLimits == RateLimitRule.Limits(
+            author: RateLimit(events: 3, period: 10 * s, burst: 2), authorInChannel: RateLimit(events: 2, period: 5 * s),
+            channel: RateLimit(events: 100, period: s)))
+        #expect(b.rateLimit == RateLimitRule(action: .hold, dryRun: true))
+        #expect(b.slowMode == SlowModeRule(action: .flag, dryRun: true))
+        #expect(b.defaults.slowMode == 30 * s)
+        #expect(b.escalation == Escalation(
+            enabled: true, strikeAction: .hold, strikes: 5, window: 3600 * s, timeout: 120 * s, banAfterTimeouts: 0,
+            banDuration: nil, dryRun: true))
+        // Channels start from the file's defaults and change only what they name.
+        #expect(b.channels["quiet"] == ChannelSettings(rateLimits: b.defaults.rateLimits, slowMode: 60 * s))
+        var busy = b.defaults
+        busy.rateLimits.channel = nil
+        #expect(b.channels["busy"] == busy)
+    }
+
+    @Test("channels read the file's defaults even when written first")
+    func channelsFirst() throws {
+        let b = try parse("channels: {a: {slow_mode: 5s}}\nrate_limits: {author: 1/1s}\n").behavior
+        #expect(b.channels["a"]?.rateLimits.author == RateLimit(events: 1, period: s))
+    }
+
+    @Test("every problem is reported, with line, column and key")
+    func problemsAreListed() {
+        let found = problems("""
+            clock: sundial
+            max_authors: many
+            rate_limits:
+              author: 5 per 10s
+              colour: blue
+            escalation:
+              strikes: 0
+              ban_duration: soon
+            stopwords:
+              categories: {profanity: obliterate, nonsense: flag}
+            channels:
+              general: {slow_mode: 10s, action: reject}
+            mystery: 1
+            """, categories: ["profanity"])
+        #expect(found == [
+            "1:8: clock: expected one of event, wall, not 'sundial'",
+            "2:14: max_authors: expected a whole number from 8 to 1000000000, not 'many'",
+            "4:11: rate_limits.author: expected a rate such as 5/10s or '20/1m burst 5', or off, not '5 per 10s'",
+            "5:3: rate_limits.colour: unknown key (known here: author, author_channel, channel, action, dry_run)",
+            "7:12: escalation.strikes: expected a whole number from 1 to 1000, not '0'",
+            "8:17: escalation.ban_duration: expected a duration such as 500ms, 10s, 5m, 2h or 1d, not 'soon'",
+            "10:27: stopwords.categories.profanity: expected one of allow, annotate, flag, censor, hold, reject, not 'obliterate'",
+            "10:49: stopwords.categories.nonsense: no wordlist has this category (categories: profanity)",
+            "12:29: channels.general.action: unknown key (known here: rate_limits, slow_mode)",
+            "13:1: mystery: unknown key (known here: clock, late_tolerance, max_authors, exempt_roles, dry_run, stopwords, rate_limits, slow_mode, escalation, channels)",
+        ])
+    }
+
+    @Test("YAML syntax errors name the place")
+    func syntax() {
+        #expect(problems("rate_limits:\n  author: [5/10s\n") == ["3:1: : YAML: did not find expected ',' or ']'"])
+        #expect(problems("- a list\n- at the top\n") == ["1:1: : expected a mapping of keys to values"])
+        #expect(problems("clock: event\nclock: wall\n") == [
+            "1:1: : YAML: Parser: expected all keys to be unique but found the following duplicated key(s): 'clock'."
+        ])
+    }
+}
