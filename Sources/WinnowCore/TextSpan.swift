@@ -11,3 +11,14 @@ public struct TextSpan: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { "[\(start), \(end))" }
 }
+
+extension TextSpan {
+    /// The span of the UTF-8 byte range `range` of `text`.
+    public init(utf8 range: Range<Int>, in text: UnsafeBufferPointer<UInt8>) {
+        var start = 0
+        for k in 0..<range.lowerBound where text[k] & 0xC0 != 0x80 { start += 1 }
+        var length = 0
+        for k in range where text[k] & 0xC0 != 0x80 { length += 1 }
+        self.init(start: start, end: start + length)
+    }
+}

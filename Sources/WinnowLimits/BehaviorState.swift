@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Everything Winnow remembers between events, shared by every worker thread (and later every
 /// socket connection), bounded in memory, and kept when the configuration is reloaded.
 ///
@@ -7,6 +9,11 @@ public final class BehaviorState: Sendable {
     public let authors: WindowTable
     public let pairs: WindowTable
     public let channels: WindowTable
+    /// Near-duplicate texts seen from different authors (flood detection).
+    public let campaigns: WindowTable
+    /// The time of the first event judged (µs; 0 before): who was "first seen" before Winnow
+    /// had been watching for a while is not a newcomer.
+    private let start = Atomic<Int64>(0)
 
     /// `maxAuthors` bounds both the author table and the author-within-channel table.
     public init(maxAuthors: Int = BehaviorState.defaultMaxAuthors, maxChannels: Int = 65_536) {
@@ -15,11 +22,24 @@ public final class BehaviorState: Sendable {
         }
         pairs = WindowTable(capacity: maxAuthors, wordsPerSlot: PairWord.count)
         channels = WindowTable(capacity: maxChannels, wordsPerSlot: ChannelWord.count)
+        campaigns = WindowTable(capacity: Self.maxCampaignKeys, wordsPerSlot: CampaignWord.count)
+    }
+
+    /// Room for the band and campaign keys of about 50,000 distinct recent texts.
+    public static let maxCampaignKeys = 262_144
+
+    /// When Winnow started watching: the time of the first event, set by it.
+    public func watchingSince(_ now: Micros) -> Micros {
+        let seen = start.load(ordering: .relaxed)
+        if seen != 0 { return seen }
+        let result = start.compareExchange(expected: 0, desired: max(1, now), ordering: .relaxed)
+        return result.exchanged ? max(1, now) : result.original
     }
 
     public static let defaultMaxAuthors = 1_000_000
 
-    /// Bytes held per tracked author at most: its own slot and one author-within-channel slot.
+    /// Bytes held per tracked author at most: its own slot and one author-within-channel slot
+    /// (the channel and campaign tables have fixed sizes of their own).
     public var bytesPerAuthor: Int { authors.bytesPerKey + pairs.bytesPerKey }
 
     /// Table keys of authors and channels: hashed with different seeds so that an author and a
@@ -40,9 +60,11 @@ public enum AuthorWord {
     /// `Penalty`, packed: a timeout or ban in force pins the slot, so no one escapes it by
     /// crowding the table.
     public static let penalty = 3
-    /// The fingerprints of the author's last few comments, as `RecentText`.
+    /// The fingerprints of the author's last few comments: `[fingerprint: 48 | second: 16]`.
     public static let recent = 4
-    public static let recentCount = 4
+    public static let recentCount = 3
+    /// The flood campaign the author's last copy belonged to: `[slot: 24 | tag: 24 | second: 16]`.
+    public static let campaign = 7
     /// Eight words: a slot is one cache line.
     public static let count = 8
 }
@@ -56,6 +78,16 @@ public enum PairWord {
     public static let count = 2
 }
 
+/// Words of a slot of the campaign table (flood detection), which holds two kinds of keys:
+/// one per band of a fingerprint (word `representative` only), and one per campaign.
+public enum CampaignWord {
+    /// The fingerprint of the campaign's first copy.
+    public static let representative = 0
+    /// Distinct authors that posted a copy in the current window, as `WindowCount`.
+    public static let authors = 1
+    public static let count = 2
+}
+
 /// Words of a channel's slot.
 public enum ChannelWord {
     /// TAT of the channel's overall rate limit (µs).
@@ -64,7 +96,9 @@ public enum ChannelWord {
     public static let newcomers = 1
     /// Slow-mode switched on by a raid stays on until this time (µs).
     public static let raidSlowModeUntil = 2
-    public static let count = 3
+    /// The usual number of first-seen authors per raid window: `[average × 16: 32 | windows: 16]`.
+    public static let newcomerBaseline = 3
+    public static let count = 4
 }
 
 /// A count within a fixed window: `[count: 16 | window start, seconds: 32]` in the low 48 bits.

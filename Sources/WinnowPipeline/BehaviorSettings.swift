@@ -3,11 +3,17 @@ import WinnowLimits
 import WinnowPolicy
 import WinnowRules
 
-/// The configuration of the window rules (rate limits, slow-mode, escalation): the part of
-/// the policy that needs memory of earlier events.
+/// The configuration of every rule beyond the stop words: the window rules (rate limits,
+/// slow-mode, repeat, flood, raid, escalation), which need memory of earlier events, and the
+/// text heuristics (links, noise), which do not.
 public struct BehaviorSettings: Sendable, Equatable {
     public var rateLimit: RateLimitRule
     public var slowMode: SlowModeRule
+    public var repeatRule: RepeatRule
+    public var flood: FloodRule
+    public var raid: RaidRule
+    public var links: LinkRule
+    public var noise: NoiseRule
     public var escalation: Escalation
     /// Roles exempt from rate limits, slow-mode and escalation.
     public var exemptRoles: Set<String>
@@ -19,12 +25,19 @@ public struct BehaviorSettings: Sendable, Equatable {
 
     public init(
         rateLimit: RateLimitRule = RateLimitRule(), slowMode: SlowModeRule = SlowModeRule(),
-        escalation: Escalation = Escalation(), exemptRoles: Set<String> = ["moderator", "admin"],
+        repeatRule: RepeatRule = RepeatRule(enabled: false), flood: FloodRule = FloodRule(enabled: false),
+        raid: RaidRule = RaidRule(enabled: false), links: LinkRule = LinkRule(enabled: false),
+        noise: NoiseRule = NoiseRule(enabled: false), escalation: Escalation = Escalation(), exemptRoles: Set<String> = ["moderator", "admin"],
         defaults: ChannelSettings = ChannelSettings(), channels: [String: ChannelSettings] = [:],
         maxAuthors: Int = BehaviorState.defaultMaxAuthors
     ) {
         self.rateLimit = rateLimit
         self.slowMode = slowMode
+        self.repeatRule = repeatRule
+        self.flood = flood
+        self.raid = raid
+        self.links = links
+        self.noise = noise
         self.escalation = escalation
         self.exemptRoles = exemptRoles
         self.defaults = defaults
@@ -32,23 +45,25 @@ public struct BehaviorSettings: Sendable, Equatable {
         self.maxAuthors = maxAuthors
     }
 
-    /// No window rule at all: `decide` then needs no state.
+    /// No rule beyond the stop words.
     public static let off = BehaviorSettings(escalation: Escalation(enabled: false))
 
     /// Whether any rule needs the window tables.
     public var isActive: Bool {
-        escalation.enabled || !defaults.isOff || channels.values.contains { !$0.isOff }
+        escalation.enabled || repeatRule.enabled || flood.enabled || raid.enabled
+            || (links.enabled && links.newAuthorWindow > 0) || !defaults.isOff || channels.values.contains { !$0.isOff }
     }
 
     /// Whether any channel has slow-mode or a per-author-in-channel limit (which need the
     /// author-within-channel table).
     public var needsPairs: Bool {
-        ([defaults] + channels.values).contains { $0.slowMode > 0 || $0.rateLimits.authorInChannel != nil }
+        (raid.enabled && raid.slowMode > 0)
+            || ([defaults] + channels.values).contains { $0.slowMode > 0 || $0.rateLimits.authorInChannel != nil }
     }
 
-    /// Whether any channel has a channel-wide limit.
+    /// Whether any rule keeps per-channel state.
     public var needsChannels: Bool {
-        ([defaults] + channels.values).contains { $0.rateLimits.channel != nil }
+        raid.enabled || ([defaults] + channels.values).contains { $0.rateLimits.channel != nil }
     }
 
     @inline(__always)
@@ -73,9 +88,11 @@ public struct ChannelSettings: Sendable, Equatable {
 
 extension BehaviorSettings {
     /// The built-in policy, for a busy public chat: each author at most 5 comments per 10 s;
-    /// no slow-mode; 3 strikes (rejected comments) in 10 minutes time an author out for 10
-    /// minutes, and the third timeout is a ban for a day. Moderators and admins are exempt.
+    /// no slow-mode; every heuristic on with its defaults; 3 strikes (rejected comments) in 10
+    /// minutes time an author out for 10 minutes, and the third timeout is a ban for a day.
+    /// Moderators and admins are exempt.
     public static let defaultPolicy = BehaviorSettings(
+        repeatRule: RepeatRule(), flood: FloodRule(), raid: RaidRule(), links: LinkRule(), noise: NoiseRule(),
         escalation: Escalation(banDuration: 86_400 * Micros.perSecond),
         defaults: ChannelSettings(rateLimits: .init(author: RateLimit(events: 5, period: 10 * Micros.perSecond))))
 }

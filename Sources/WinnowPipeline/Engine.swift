@@ -8,7 +8,7 @@ import WinnowText
 /// Everything needed to judge events, built once from the configuration and shared by every
 /// worker. An event is judged in two steps:
 ///
-/// 1. `judgeContent` — stateless, on any worker in parallel: normalize once, content rules
+/// 1. `analyze` — stateless, on any worker in parallel: normalize once, content rules
 ///    report reasons, the policy gives a first verdict.
 /// 2. `applyWindows` — in event order: window rules read and update the shared
 ///    `BehaviorState`; when they report anything the policy decides again, and escalation may
@@ -27,6 +27,7 @@ public final class Engine: Sendable {
     /// The defaults first, then each channel with its own settings.
     private let channelSettings: [ChannelSettings]
     private let channelSettingsIndex: [String: Int]
+    private let needsFingerprint: Bool
 
     public init(
         stopwords: StopwordSet, policy: Policy, behavior: BehaviorSettings = BehaviorSettings(),
@@ -40,14 +41,15 @@ public final class Engine: Sendable {
         hasWindows = behavior.isActive
         needsPairs = behavior.needsPairs
         needsChannels = behavior.needsChannels
+        needsFingerprint = behavior.repeatRule.enabled || behavior.flood.enabled
         let named = behavior.channels.sorted { $0.key < $1.key }
         channelSettings = [behavior.defaults] + named.map(\.value)
         channelSettingsIndex = Dictionary(uniqueKeysWithValues: named.enumerated().map { ($0.element.key, $0.offset + 1) })
     }
 
-    /// Step 1: the verdict on what `event` says, without any state. `scratch` belongs to the
-    /// calling thread.
-    public func judgeContent(_ event: Event, scratch: WorkerScratch) -> Verdict {
+    /// Step 1: the verdict on what `event` says, without any state, and what step 2 needs to
+    /// know of it. `scratch` belongs to the calling thread.
+    public func analyze(_ event: Event, scratch: WorkerScratch) -> (verdict: Verdict, facts: WindowFacts) {
         let needsFolded = stopwordRule.stopwords.needsFoldedView
         var text = event.text
         text.withUTF8 { normalizer.normalize($0, into: &scratch.normalized, folded: needsFolded) }
@@ -55,15 +57,17 @@ public final class Engine: Sendable {
         stopwordRule.evaluate(
             original: event.text, normalized: scratch.normalized, scratch: scratch.match,
             matches: &scratch.matches, into: &scratch.reasons)
-        return policy.verdict(for: event, reasons: scratch.reasons)
-    }
-
-    /// What step 2 needs to know of `event`, worked out in step 1 (in parallel).
-    public func windowFacts(of event: Event) -> WindowFacts {
-        WindowFacts(
+        let found = behavior.links.scan(event.text, into: &scratch.reasons)
+        behavior.noise.evaluate(event.text, into: &scratch.reasons)
+        let verdict = policy.verdict(for: event, reasons: scratch.reasons)
+        guard hasWindows else { return (verdict, WindowFacts()) }
+        let facts = WindowFacts(
             author: BehaviorState.authorKey(event.author), channel: BehaviorState.channelKey(event.channel),
             settings: channelSettingsIndex.isEmpty ? 0 : channelSettingsIndex[event.channel] ?? 0,
-            isExempt: !event.roles.isEmpty && event.roles.contains(where: behavior.exemptRoles.contains))
+            isExempt: !event.roles.isEmpty && event.roles.contains(where: behavior.exemptRoles.contains),
+            fingerprint: needsFingerprint ? Fingerprint(scratch.normalized.skeleton) : Fingerprint(bits: 0, words: 0),
+            links: found.links)
+        return (verdict, facts)
     }
 
     /// Step 2: window rules on an event judged at `now`, folded into its first `verdict`.
@@ -85,15 +89,21 @@ public final class Engine: Sendable {
         var windowReasons: [Reason] = []
         let channel = channelSettings[facts.settings]
         behavior.rateLimit.evaluate(context, limits: channel.rateLimits, into: &windowReasons)
-        behavior.slowMode.evaluate(context, interval: channel.slowMode, raidInterval: 0, into: &windowReasons)
+        behavior.slowMode.evaluate(
+            context, interval: channel.slowMode, raidInterval: behavior.raid.enabled ? behavior.raid.slowMode : 0,
+            into: &windowReasons)
+        let isRepeat = behavior.repeatRule.evaluate(context, fingerprint: facts.fingerprint, into: &windowReasons)
+        behavior.flood.evaluate(context, fingerprint: facts.fingerprint, isOwnRepeat: isRepeat, into: &windowReasons)
+        behavior.links.evaluateNewcomer(context, links: facts.links, into: &windowReasons)
+        behavior.raid.evaluate(context, into: &windowReasons)
         if !windowReasons.isEmpty { policy.merge(windowReasons, into: &verdict) }
         behavior.escalation.apply(to: &verdict, context, dryRunAll: policy.dryRun)
     }
 
     /// Both steps at once, for callers that judge one event at a time.
     public func judge(_ event: Event, scratch: WorkerScratch, at now: Micros) -> Verdict {
-        var verdict = judgeContent(event, scratch: scratch)
-        if hasWindows { applyWindows(windowFacts(of: event), to: &verdict, at: now) }
+        var (verdict, facts) = analyze(event, scratch: scratch)
+        applyWindows(facts, to: &verdict, at: now)
         return verdict
     }
 }
@@ -101,11 +111,14 @@ public final class Engine: Sendable {
 /// What the window rules need of one event: its keys in the window tables, the settings of
 /// its channel, and whether its author is exempt.
 public struct WindowFacts: Sendable {
-    public var author: UInt64
-    public var channel: UInt64
+    public var author: UInt64 = 0
+    public var channel: UInt64 = 0
     /// Index into the engine's channel settings (0: the defaults).
-    var settings: Int
-    public var isExempt: Bool
+    var settings = 0
+    public var isExempt = false
+    /// For repeat and flood (0 bits when neither is on).
+    public var fingerprint = Fingerprint(bits: 0, words: 0)
+    public var links = 0
 }
 
 /// Per-thread working memory, reused from one event to the next so that normalization and

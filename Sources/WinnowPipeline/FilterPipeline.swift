@@ -77,8 +77,13 @@ public final class FilterPipeline: Sendable {
                 continue
             }
             let analysis = startOnWorkers(chunks, analyzeChunk)
-            if let previous = inHand { try finisher.finish(previous) }
+            // The workers read this batch's bytes: wait for them even when writing failed.
+            var failure: (any Error)?
+            if let previous = inHand {
+                do { try finisher.finish(previous) } catch { failure = error }
+            }
             analysis.wait()
+            if let failure { throw failure }
             inHand = work
             swap(&works.0, &works.1)
         }
@@ -118,11 +123,11 @@ public final class FilterPipeline: Sendable {
                 let lineBytes = UnsafeBufferPointer(rebasing: bytes.assumingMemoryBound(to: UInt8.self)[range])
                 switch decoder.decode(lineBytes, lineNumber: number) {
                 case .success(let event):
+                    let (verdict, facts) = engine.analyze(event, scratch: scratch)
                     if windows {
-                        chunk.pending.append(
-                            PendingEvent(index: chunk.verdicts.count, timestamp: event.timestamp, facts: engine.windowFacts(of: event)))
+                        chunk.pending.append(PendingEvent(index: chunk.verdicts.count, timestamp: event.timestamp, facts: facts))
                     }
-                    chunk.verdicts.append(engine.judgeContent(event, scratch: scratch))
+                    chunk.verdicts.append(verdict)
                 case .failure(let error):
                     chunk.verdicts.append(.error(line: number, id: error.id, message: error.message))
                 }

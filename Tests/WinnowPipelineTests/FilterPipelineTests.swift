@@ -41,7 +41,8 @@ struct FilterPipelineTests {
                 // Every fifth line a clean comment of one author who posts too often.
                 let channel = k % 3 == 0 ? "slow" : "main"
                 let author = k % 5 == 1 ? "chatty" : "u\(k % 13)"
-                let text = k % 5 == 1 ? "hello" : texts[k % texts.count]
+                let letters = String(String(k, radix: 26).map { Character(Unicode.Scalar(($0.wholeNumberValue ?? (Int($0.asciiValue!) - 87)) + 97)!) })
+                let text = k % 5 == 1 ? "hello \(letters)" : texts[k % texts.count]
                 out += Array(#"{"id":\#(k),"author":"\#(author)","channel":"\#(channel)","ts":\#(ts),"text":"\#(text) #\#(k)"}"#.utf8) + [0x0A]
             }
         }
@@ -62,7 +63,7 @@ struct FilterPipelineTests {
         // The window rules did fire, so the comparison covers them.
         for action in [Action.reject, .timeout, .ban] { #expect(sequential.summary.count(action) > 0, "\(action)") }
         let text = String(decoding: sequential.output, as: UTF8.self)
-        for rule in ["rate_limit", "slow_mode", "escalation", "late"] { #expect(text.contains(#""rule":"\#(rule)""#), "\(rule)") }
+        for rule in ["rate_limit", "slow_mode", "escalation", "late", "repeat", "flood"] { #expect(text.contains(#""rule":"\#(rule)""#), "\(rule)") }
         // Every verdict carries its own id or line, in input order.
         for (k, line) in lines.dropLast().enumerated() where k % 11 != 3 && k % 11 != 9 && k % 11 != 7 {
             #expect(line.starts(with: Array(#"{"id":\#(k),"#.utf8)), "line \(k + 1)")

@@ -1,0 +1,96 @@
+import WinnowCore
+import WinnowLimits
+
+/// **links** and **mentions**: too many links or mentions in one comment, link shorteners,
+/// disguised links (`example . com`, `example[.]com`, `example dot com`), and links from
+/// authors first seen moments ago. The scan of the text is stateless (`scan`); the newcomer
+/// check needs the author's window (`evaluateNewcomer`).
+public struct LinkRule: Sendable, Equatable {
+    public static let name = "links"
+    public static let mentionsName = "mentions"
+
+    public var enabled: Bool
+    public var maxLinks: Int
+    public var maxMentions: Int
+    /// A link from an author first seen less than this long ago (0: off).
+    public var newAuthorWindow: Micros
+    public var shorteners: Set<String>
+    public var action: RuleAction
+    public var dryRun: Bool
+
+    public init(
+        enabled: Bool = true, maxLinks: Int = 2, maxMentions: Int = 5, newAuthorWindow: Micros = 600 * Micros.perSecond,
+        shorteners: Set<String> = LinkRule.defaultShorteners, action: RuleAction = .hold, dryRun: Bool = false
+    ) {
+        self.enabled = enabled
+        self.maxLinks = maxLinks
+        self.maxMentions = maxMentions
+        self.newAuthorWindow = newAuthorWindow
+        self.shorteners = shorteners
+        self.action = action
+        self.dryRun = dryRun
+    }
+
+    public static let defaultShorteners: Set<String> = [
+        "bit.ly", "tinyurl.com", "t.co", "goo.gl", "ow.ly", "is.gd", "buff.ly", "cutt.ly", "rb.gy", "shorturl.at",
+        "tiny.cc", "t.ly", "rebrand.ly", "bl.ink", "s.id", "v.gd", "shorte.st", "adf.ly", "bitly.com", "lnkd.in",
+        "qr.ae", "soo.gd", "clck.ru", "tinyurl.ru", "u.to",
+    ]
+
+    /// What the scan found, for the newcomer check.
+    public struct Found: Sendable {
+        public var links = 0
+        public var mentions = 0
+    }
+
+    /// Reports too many links or mentions, shorteners and disguised links.
+    public func scan(_ text: String, into reasons: inout [Reason]) -> Found {
+        guard enabled else { return Found() }
+        var text = text
+        return text.withUTF8 { bytes in
+            let links = LinkScanner.links(in: bytes)
+            var found = Found(links: links.count, mentions: LinkScanner.mentionCount(in: bytes))
+            for link in links {
+                let host = link.host.lowercased()
+                if link.isDisguised {
+                    reasons.append(reason(
+                        message: "a disguised link", term: host, bytes: bytes, range: link.range))
+                } else if shorteners.contains(host) {
+                    reasons.append(reason(message: "a link shortener", term: host, bytes: bytes, range: link.range))
+                }
+            }
+            if links.count > maxLinks {
+                reasons.append(Reason(
+                    rule: Self.name, action: action, message: "\(links.count) links", limit: "at most \(maxLinks) links",
+                    count: links.count, dryRun: dryRun))
+            }
+            if found.mentions > maxMentions {
+                reasons.append(Reason(
+                    rule: Self.mentionsName, action: action, message: "\(found.mentions) mentions",
+                    limit: "at most \(maxMentions) mentions", count: found.mentions, dryRun: dryRun))
+            }
+            found.links = links.count
+            return found
+        }
+    }
+
+    /// Reports a link from an author first seen less than `newAuthorWindow` ago — unless
+    /// Winnow itself had not been watching that long when the author first came.
+    public func evaluateNewcomer(_ context: WindowContext, links: Int, into reasons: inout [Reason]) {
+        guard enabled, links > 0, newAuthorWindow > 0, !context.isExempt, let author = context.author else { return }
+        let firstSeen = Micros(bitPattern: context.state.authors.load(author, AuthorWord.firstSeen))
+        let watching = context.state.watchingSince(context.now)
+        guard firstSeen - watching >= newAuthorWindow, context.now - firstSeen < newAuthorWindow else { return }
+        reasons.append(Reason(
+            rule: Self.name, action: action,
+            message: "a link from an author first seen \(DurationText.describe(context.now - firstSeen)) ago",
+            limit: "new authors: \(DurationText.describe(newAuthorWindow))", dryRun: dryRun))
+    }
+
+    private func reason(message: String, term: String, bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>) -> Reason {
+        Reason(
+            rule: Self.name, action: action, term: term,
+            match: String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self),
+            span: TextSpan(utf8: range, in: bytes), utf8Range: range, message: message, dryRun: dryRun)
+    }
+}

@@ -1,0 +1,144 @@
+/// Finds links in raw comment text: `http(s)://…`, `www.…`, bare `name.tld` for well-known
+/// top-level domains, and disguised forms (`name . com`, `name[.]com`, `name(dot)com`,
+/// `name dot com`). ASCII only: that is what a link has to be to work.
+enum LinkScanner {
+    struct Link {
+        var range: Range<Int>
+        var host: String
+        var isDisguised: Bool
+    }
+
+    static let topLevelDomains: Set<String> = [
+        "com", "net", "org", "io", "ly", "gl", "co", "ru", "info", "biz", "xyz", "me", "tv", "gg", "link", "click", "top",
+        "site", "online", "live", "club", "shop", "store", "app", "dev", "us", "uk", "de", "fr", "cc", "to", "be", "at",
+        "in", "su", "win", "vip", "pro", "fun", "icu", "cn", "tk", "ml", "ga", "cf", "gq", "ws",
+    ]
+
+    static func links(in text: UnsafeBufferPointer<UInt8>) -> [Link] {
+        var links: [Link] = []
+        let n = text.count
+        var k = 0
+        while k < n {
+            // Only a position that starts a word can start a link.
+            guard isHostByte(text[k]), k == 0 || !isHostByte(text[k - 1]) && text[k - 1] != UInt8(ascii: "@") else {
+                k += 1
+                continue
+            }
+            if let link = link(in: text, at: k) {
+                links.append(link)
+                k = link.range.upperBound
+            } else {
+                while k < n && isHostByte(text[k]) { k += 1 }
+            }
+        }
+        return links
+    }
+
+    static func mentionCount(in text: UnsafeBufferPointer<UInt8>) -> Int {
+        var count = 0
+        for k in 0..<text.count where text[k] == UInt8(ascii: "@") && k + 1 < text.count && isLabelByte(text[k + 1]) {
+            if k == 0 || !isLabelByte(text[k - 1]) { count += 1 }
+        }
+        return count
+    }
+
+    private static func link(in text: UnsafeBufferPointer<UInt8>, at start: Int) -> Link? {
+        let n = text.count
+        var k = start
+        // Scheme.
+        for scheme in ["https://", "http://"] where hasPrefix(text, at: k, scheme) {
+            k += scheme.utf8.count
+            let hostStart = k
+            while k < n && (isLabelByte(text[k]) || text[k] == UInt8(ascii: ".")) { k += 1 }
+            guard k > hostStart else { return nil }
+            let host = string(text, hostStart..<k)
+            while k < n && !isSpace(text[k]) { k += 1 }
+            return Link(range: start..<k, host: host.hasPrefix("www.") ? String(host.dropFirst(4)) : host, isDisguised: false)
+        }
+        // Labels separated by dots, or by disguised dots.
+        var labels: [Range<Int>] = []
+        var disguised = false
+        while true {
+            let labelStart = k
+            while k < n && isLabelByte(text[k]) { k += 1 }
+            guard k > labelStart else { break }
+            labels.append(labelStart..<k)
+            if k < n && text[k] == UInt8(ascii: ".") && k + 1 < n && isLabelByte(text[k + 1]) {
+                k += 1
+                continue
+            }
+            if let after = disguisedDot(text, at: k) {
+                disguised = true
+                k = after
+                continue
+            }
+            break
+        }
+        guard labels.count >= 2 else { return nil }
+        let tld = string(text, labels[labels.count - 1]).lowercased()
+        var host = labels.map { string(text, $0) }.joined(separator: ".").lowercased()
+        let www = host.hasPrefix("www.")
+        guard www || topLevelDomains.contains(tld) else { return nil }
+        if www { host.removeFirst(4) }
+        var end = labels[labels.count - 1].upperBound
+        if !disguised, end < n, text[end] == UInt8(ascii: "/") {
+            while end < n && !isSpace(text[end]) { end += 1 }
+        }
+        return Link(range: start..<end, host: host, isDisguised: disguised)
+    }
+
+    /// After a label: ` . `, `[.]`, `(.)`, `(dot)`, `[dot]`, ` dot ` followed by a label;
+    /// returns where the next label starts.
+    private static func disguisedDot(_ text: UnsafeBufferPointer<UInt8>, at start: Int) -> Int? {
+        let n = text.count
+        var k = start
+        var spaces = 0
+        while k < n && text[k] == UInt8(ascii: " ") {
+            k += 1
+            spaces += 1
+        }
+        var matched = false
+        for form in ["[.]", "(.)", "(dot)", "[dot]", "{dot}", "dot", "."] where hasPrefix(text, at: k, form, caseInsensitive: true) {
+            // A plain `.` or `dot` counts only with spaces around it.
+            if (form == "." || form == "dot") && spaces == 0 { continue }
+            k += form.utf8.count
+            matched = true
+            break
+        }
+        guard matched else { return nil }
+        while k < n && text[k] == UInt8(ascii: " ") { k += 1 }
+        guard k < n, isLabelByte(text[k]) else { return nil }
+        // The next label must be a known top-level domain, or this is just a sentence.
+        var end = k
+        while end < n && isLabelByte(text[end]) { end += 1 }
+        guard topLevelDomains.contains(string(text, k..<end).lowercased()) else { return nil }
+        guard end == n || !isLabelByte(text[end]) else { return nil }
+        return k
+    }
+
+    @inline(__always) static func isLabelByte(_ c: UInt8) -> Bool {
+        (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || (c >= 0x30 && c <= 0x39) || c == UInt8(ascii: "-")
+            || c == UInt8(ascii: "_")
+    }
+
+    @inline(__always) private static func isHostByte(_ c: UInt8) -> Bool { isLabelByte(c) }
+
+    @inline(__always) private static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0D) }
+
+    private static func hasPrefix(
+        _ text: UnsafeBufferPointer<UInt8>, at k: Int, _ prefix: String, caseInsensitive: Bool = true
+    ) -> Bool {
+        let p = Array(prefix.utf8)
+        guard k + p.count <= text.count else { return false }
+        for j in 0..<p.count {
+            var c = text[k + j]
+            if caseInsensitive && c >= 0x41 && c <= 0x5A { c |= 0x20 }
+            if c != p[j] { return false }
+        }
+        return true
+    }
+
+    private static func string(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: text[range]), as: UTF8.self)
+    }
+}

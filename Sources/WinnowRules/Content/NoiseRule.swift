@@ -1,0 +1,105 @@
+import WinnowCore
+
+/// **noise**: comments that shout or smear: mostly capitals, long runs of one character,
+/// mostly emoji and symbols, or letters with stacked combining marks ("zalgo"). Stateless:
+/// one pass over the text's scalars.
+public struct NoiseRule: Sendable, Equatable {
+    public static let name = "noise"
+
+    public var enabled: Bool
+    /// Share of upper-case letters, counted once a comment has `minLetters` letters.
+    public var capsRatio: Double
+    public var minLetters: Int
+    /// Longest run of one character (spaces aside).
+    public var maxRun: Int
+    /// Share of emoji and symbols among the visible characters, once there are `minCharacters`.
+    public var symbolRatio: Double
+    public var minCharacters: Int
+    /// Most combining marks on one letter.
+    public var maxMarks: Int
+    public var action: RuleAction
+    public var dryRun: Bool
+
+    public init(
+        enabled: Bool = true, capsRatio: Double = 0.7, minLetters: Int = 12, maxRun: Int = 10, symbolRatio: Double = 0.6,
+        minCharacters: Int = 10, maxMarks: Int = 3, action: RuleAction = .flag, dryRun: Bool = false
+    ) {
+        self.enabled = enabled
+        self.capsRatio = capsRatio
+        self.minLetters = minLetters
+        self.maxRun = maxRun
+        self.symbolRatio = symbolRatio
+        self.minCharacters = minCharacters
+        self.maxMarks = maxMarks
+        self.action = action
+        self.dryRun = dryRun
+    }
+
+    public func evaluate(_ text: String, into reasons: inout [Reason]) {
+        guard enabled else { return }
+        var letters = 0, upper = 0, visible = 0, symbols = 0
+        var run = 0, longestRun = 0, runCharacter: Unicode.Scalar?
+        var marks = 0, mostMarks = 0
+        for scalar in text.unicodeScalars {
+            if scalar == runCharacter && scalar != " " {
+                run += 1
+            } else {
+                runCharacter = scalar
+                run = 1
+            }
+            longestRun = max(longestRun, run)
+            if scalar.isASCII {
+                marks = 0
+                let v = scalar.value
+                if v >= 0x41 && v <= 0x5A {
+                    letters += 1
+                    upper += 1
+                } else if v >= 0x61 && v <= 0x7A {
+                    letters += 1
+                }
+                if v > 0x20 && v < 0x7F { visible += 1 }
+                continue
+            }
+            let properties = scalar.properties
+            switch properties.generalCategory {
+            case .nonspacingMark, .enclosingMark:
+                marks += 1
+                mostMarks = max(mostMarks, marks)
+                continue
+            case .uppercaseLetter, .titlecaseLetter:
+                letters += 1
+                upper += 1
+            case .lowercaseLetter, .otherLetter, .modifierLetter:
+                letters += 1
+            case .otherSymbol, .mathSymbol, .currencySymbol, .modifierSymbol:
+                symbols += 1
+            case .format, .spaceSeparator, .control:
+                continue
+            default:
+                break
+            }
+            marks = 0
+            visible += 1
+        }
+        if letters >= minLetters && Double(upper) >= capsRatio * Double(letters) {
+            reasons.append(reason("mostly capitals: \(upper) of \(letters) letters", limit: "caps \(percent(capsRatio))", count: upper))
+        }
+        if longestRun > maxRun {
+            reasons.append(reason("one character \(longestRun) times in a row", limit: "run \(maxRun)", count: longestRun))
+        }
+        if visible >= minCharacters && Double(symbols) >= symbolRatio * Double(visible) {
+            reasons.append(reason(
+                "mostly emoji and symbols: \(symbols) of \(visible) characters", limit: "symbols \(percent(symbolRatio))",
+                count: symbols))
+        }
+        if mostMarks > maxMarks {
+            reasons.append(reason("\(mostMarks) combining marks stacked on one letter", limit: "marks \(maxMarks)", count: mostMarks))
+        }
+    }
+
+    private func reason(_ message: String, limit: String, count: Int) -> Reason {
+        Reason(rule: Self.name, action: action, message: message, limit: limit, count: count, dryRun: dryRun)
+    }
+
+    private func percent(_ ratio: Double) -> String { "\(Int((ratio * 100).rounded()))%" }
+}

@@ -1,0 +1,130 @@
+import WinnowCore
+import WinnowLimits
+import WinnowText
+
+/// **flood**: a coordinated campaign, the same or nearly the same text from many distinct
+/// authors within a short window. Copies are found through the fingerprint's four 16-bit
+/// bands (locality-sensitive hashing): a copy within 3 bits of the first always shares a band
+/// with it, and most copies within `maxDistance` do. Each campaign counts the authors that
+/// posted a copy (an author's own repeats do not count again). From the `authors`-th copy on,
+/// every copy is refused; the authors who posted a copy before are flagged on their next
+/// comment within the window.
+public struct FloodRule: Sendable, Equatable {
+    public static let name = "flood"
+
+    public var enabled: Bool
+    public var window: Micros
+    /// Distinct authors from which a text is a campaign.
+    public var authors: Int
+    /// Shorter comments ("lol", "first!") are everyday chat, not campaigns.
+    public var minWords: Int
+    public var maxDistance: Int
+    public var action: RuleAction
+    /// For authors who posted a copy before the campaign was recognised.
+    public var participantAction: RuleAction
+    public var dryRun: Bool
+
+    public init(
+        enabled: Bool = true, window: Micros = 60 * Micros.perSecond, authors: Int = 5, minWords: Int = 4,
+        maxDistance: Int = 12, action: RuleAction = .reject, participantAction: RuleAction = .flag, dryRun: Bool = false
+    ) {
+        self.enabled = enabled
+        self.window = window
+        self.authors = authors
+        self.minWords = minWords
+        self.maxDistance = maxDistance
+        self.action = action
+        self.participantAction = participantAction
+        self.dryRun = dryRun
+    }
+
+    public func evaluate(
+        _ context: WindowContext, fingerprint: Fingerprint, isOwnRepeat: Bool, into reasons: inout [Reason]
+    ) {
+        guard enabled, !context.isExempt else { return }
+        if !evaluateCopy(context, fingerprint: fingerprint, isOwnRepeat: isOwnRepeat, into: &reasons) {
+            flagParticipant(context, into: &reasons)
+        }
+    }
+
+    /// Counts the comment in its campaign; returns whether it was refused as a flood.
+    private func evaluateCopy(
+        _ context: WindowContext, fingerprint: Fingerprint, isOwnRepeat: Bool, into reasons: inout [Reason]
+    ) -> Bool {
+        let table = context.state.campaigns
+        let now = context.now
+        guard fingerprint.bits != 0, fingerprint.words >= minWords else { return false }
+        // Find the campaign through any band of the fingerprint, or start one.
+        var representative: UInt64 = 0
+        for band in 0..<4 {
+            guard let slot = table.existingSlot(for: Self.bandKey(band, fingerprint.bits)) else { continue }
+            let candidate = table.load(slot, CampaignWord.representative)
+            if candidate != 0 && Fingerprint.distance(candidate, fingerprint.bits) <= maxDistance {
+                representative = candidate
+                break
+            }
+        }
+        if representative == 0 {
+            representative = fingerprint.bits
+            for band in 0..<4 {
+                if let slot = table.slot(for: Self.bandKey(band, fingerprint.bits), at: now) {
+                    table.store(slot, CampaignWord.representative, representative)
+                }
+            }
+        }
+        guard let campaign = table.slot(for: Self.campaignKey(representative), at: now) else { return false }
+        if campaign.isNew { table.store(campaign, CampaignWord.representative, representative) }
+        let counted: WindowCount
+        if isOwnRepeat {
+            counted = WindowCount(packed: table.load(campaign, CampaignWord.authors))
+        } else {
+            let window = self.window
+            counted = WindowCount(packed: table.update(campaign, CampaignWord.authors) {
+                WindowCount(packed: $0).adding(at: now, window: window).packed
+            }.new)
+        }
+        let copies = counted.current(at: now, window: window)
+        if copies >= 2, let author = context.author {
+            // Remember the campaign, so that the author can be flagged once it is recognised.
+            let mark = UInt64(campaign.index) << 40 | (representative >> 40 & 0xFF_FFFF) << 16
+                | UInt64(max(0, now / Micros.perSecond)) & 0xFFFF
+            context.state.authors.store(author, AuthorWord.campaign, mark)
+        }
+        guard copies >= authors else { return false }
+        reasons.append(
+            Reason(
+                rule: Self.name, action: action,
+                message: "a copy of a text posted by \(copies) authors within \(DurationText.describe(window))",
+                limit: "\(authors) authors in \(DurationText.describe(window))", count: copies, dryRun: dryRun))
+        return true
+    }
+
+    /// Flags an author whose earlier copy belongs to a campaign recognised since.
+    private func flagParticipant(_ context: WindowContext, into reasons: inout [Reason]) {
+        guard let author = context.author else { return }
+        let mark = context.state.authors.load(author, AuthorWord.campaign)
+        guard mark != 0 else { return }
+        let second = UInt64(max(0, context.now / Micros.perSecond)) & 0xFFFF
+        guard (second &- mark) & 0xFFFF < UInt64(window / Micros.perSecond) else { return }
+        let campaigns = context.state.campaigns
+        let slotIndex = Int(mark >> 40)
+        guard slotIndex < campaigns.capacity else { return }
+        let slot = WindowTable.Slot(index: slotIndex, isNew: false)
+        guard campaigns.load(slot, CampaignWord.representative) >> 40 & 0xFF_FFFF == mark >> 16 & 0xFF_FFFF else { return }
+        let copies = WindowCount(packed: campaigns.load(slot, CampaignWord.authors)).current(at: context.now, window: window)
+        guard copies >= authors else { return }
+        reasons.append(
+            Reason(
+                rule: Self.name, action: participantAction,
+                message: "posted a copy of a campaign now at \(copies) authors", limit: "participant", count: copies,
+                dryRun: dryRun))
+    }
+
+    static func bandKey(_ band: Int, _ bits: UInt64) -> UInt64 {
+        StableHash.combine(0xf100d_0000 | UInt64(band), bits >> (16 * UInt64(band)) & 0xFFFF)
+    }
+
+    static func campaignKey(_ representative: UInt64) -> UInt64 {
+        StableHash.combine(0xca_4a16, representative)
+    }
+}

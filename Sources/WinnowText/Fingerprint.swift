@@ -1,0 +1,136 @@
+/// A 64-bit similarity sketch of a comment (SimHash), for telling near-duplicates apart from
+/// different texts: the number of differing bits grows with how much of the text changed.
+///
+/// Computed from the skeleton view, so case, look-alike letters, leetspeak and stretched
+/// letters do not count; digits, punctuation, emoji and `@mentions` are left out too, so that
+/// a spammer cannot make copies look new by adding them. The features are the words and the
+/// pairs of neighbouring words: changing one word of ten changes about a fifth of them.
+public struct Fingerprint: Equatable, Sendable {
+    /// 0 for a comment without words.
+    public var bits: UInt64
+    /// Words that went into the sketch (at most `maxWords`).
+    public var words: Int
+
+    public init(bits: UInt64, words: Int) {
+        self.bits = bits
+        self.words = words
+    }
+
+    /// Longer comments are sketched from their first `maxWords` words.
+    public static let maxWords = 64
+
+    /// Bits that differ between two sketches.
+    @inline(__always)
+    public static func distance(_ a: UInt64, _ b: UInt64) -> Int { (a ^ b).nonzeroBitCount }
+
+    public init(_ view: TextView) {
+        var accumulator = SimHashAccumulator()
+        var words = 0
+        var previous: UInt64 = 0
+        view.withBytes { bytes in
+            var k = 0
+            let n = bytes.count
+            while k < n && words < Self.maxWords {
+                // Skip to the next word; a word starting with `@` is a mention, left out.
+                let c = bytes[k]
+                if c == UInt8(ascii: "@") {
+                    k += 1
+                    while k < n && Self.isWordByte(bytes[k]) { k += 1 }
+                    continue
+                }
+                guard Self.isWordByte(c) else {
+                    k += Self.length(ofSequenceAt: c)
+                    continue
+                }
+                var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+                while k < n && Self.isWordByte(bytes[k]) {
+                    let length = min(Self.length(ofSequenceAt: bytes[k]), n - k)
+                    if bytes[k] >= 0xF0 || (bytes[k] >= 0x80 && !Self.isLetterSequence(bytes, at: k)) { break }
+                    for j in k..<(k + length) { hash = (hash ^ UInt64(bytes[j])) &* 0x100_0000_01b3 }
+                    k += length
+                }
+                if hash == 0xcbf2_9ce4_8422_2325 {
+                    k += 1
+                    continue
+                }
+                let word = Self.mix(hash)
+                accumulator.add(word)
+                if words > 0 { accumulator.add(Self.mix(previous &* 31 ^ word)) }
+                previous = word
+                words += 1
+            }
+        }
+        bits = words == 0 ? 0 : accumulator.bits
+        self.words = words
+    }
+
+    /// ASCII letters, and the lead and continuation bytes of non-ASCII characters (checked
+    /// further by `isLetterSequence`).
+    @inline(__always)
+    private static func isWordByte(_ c: UInt8) -> Bool {
+        (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z")) || c >= 0x80
+    }
+
+    /// Whether the non-ASCII character at `k` is a letter (most of U+0080–U+1FFF and the CJK
+    /// blocks) rather than punctuation, a symbol or an emoji (U+2000–U+2BFF, four-byte sequences).
+    @inline(__always)
+    private static func isLetterSequence(_ bytes: UnsafeBufferPointer<UInt8>, at k: Int) -> Bool {
+        let lead = bytes[k]
+        if lead < 0xC2 { return false }  // a stray continuation byte
+        if lead < 0xE0 { return true }
+        if lead == 0xE2 { return false }  // U+2000–U+2FFF: punctuation, symbols, arrows, dingbats
+        if lead == 0xEF, k + 1 < bytes.count, bytes[k + 1] >= 0xB8 { return false }  // variation selectors, BOM, half-width forms
+        return lead < 0xF0
+    }
+
+    @inline(__always)
+    private static func length(ofSequenceAt lead: UInt8) -> Int {
+        lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+    }
+
+    @inline(__always)
+    private static func mix(_ x: UInt64) -> UInt64 {
+        var z = x &+ 0x9e37_79b9_7f4a_7c15
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+}
+
+/// Sums ±1 per bit over the features, eight bits at a time through a table.
+private struct SimHashAccumulator {
+    private var lanes = (
+        SIMD8<Int16>(), SIMD8<Int16>(), SIMD8<Int16>(), SIMD8<Int16>(),
+        SIMD8<Int16>(), SIMD8<Int16>(), SIMD8<Int16>(), SIMD8<Int16>()
+    )
+
+    /// For each byte value, +1 in lane i where bit i is set, -1 where it is not.
+    private static let signs: [SIMD8<Int16>] = (0..<256).map { value in
+        var lanes = SIMD8<Int16>()
+        for i in 0..<8 { lanes[i] = (value >> i) & 1 == 1 ? 1 : -1 }
+        return lanes
+    }
+
+    @inline(__always)
+    mutating func add(_ feature: UInt64) {
+        Self.signs.withUnsafeBufferPointer { signs in
+            lanes.0 &+= signs[Int(feature & 0xFF)]
+            lanes.1 &+= signs[Int(feature >> 8 & 0xFF)]
+            lanes.2 &+= signs[Int(feature >> 16 & 0xFF)]
+            lanes.3 &+= signs[Int(feature >> 24 & 0xFF)]
+            lanes.4 &+= signs[Int(feature >> 32 & 0xFF)]
+            lanes.5 &+= signs[Int(feature >> 40 & 0xFF)]
+            lanes.6 &+= signs[Int(feature >> 48 & 0xFF)]
+            lanes.7 &+= signs[Int(feature >> 56 & 0xFF)]
+        }
+    }
+
+    var bits: UInt64 {
+        var result: UInt64 = 0
+        let all = [lanes.0, lanes.1, lanes.2, lanes.3, lanes.4, lanes.5, lanes.6, lanes.7]
+        for (b, lane) in all.enumerated() {
+            for i in 0..<8 where lane[i] > 0 { result |= 1 << UInt64(8 * b + i) }
+        }
+        return result
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+import WinnowText
+
+@Suite("Fingerprints of near-duplicates")
+struct FingerprintTests {
+    let normalizer = Normalizer()
+
+    func fingerprint(_ text: String) -> Fingerprint {
+        var normalized = NormalizedText()
+        var text = text
+        text.withUTF8 { normalizer.normalize($0, into: &normalized, folded: false) }
+        return Fingerprint(normalized.skeleton)
+    }
+
+    static let youtubeTexts: [String] = {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/comments/youtube-spam-collection.ndjson")
+        let lines = (try? String(contentsOf: url, encoding: .utf8))?.split(separator: "\n") ?? []
+        return lines.compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["text"] as? String
+        }
+    }()
+
+    @Test("emoji, punctuation, numbers, case, spacing, mentions and disguises leave it unchanged", arguments: [
+        "check out my channel 😀😀", "CHECK OUT MY CHANNEL!!!", "check  out my channel 123", "@someone check out my channel",
+        "ch3ck out my chaaaannel", "сheck out my channel",  // Cyrillic с
+    ])
+    func invariants(variant: String) {
+        #expect(fingerprint(variant) == fingerprint("check out my channel"))
+        #expect(fingerprint(variant).words == 4)
+    }
+
+    @Test("no words, no fingerprint")
+    func empty() {
+        #expect(fingerprint("😀 123 !!! @you") == Fingerprint(bits: 0, words: 0))
+    }
+
+    /// On the real spam of the YouTube collection: one word replaced stays within 16 bits for
+    /// most comments of ten words or more, and random other comments almost never come that close.
+    @Test("one changed word stays close; other comments stay far")
+    func oneChangedWord() throws {
+        let texts = Self.youtubeTexts
+        try #require(texts.count > 1_000)
+        var closeLong = 0, long = 0, closeOther = 0, others = 0
+        for (k, text) in texts.enumerated() {
+            var words = text.split(separator: " ").map(String.init)
+            guard words.count >= 10 else { continue }
+            words[k % words.count] = "banana"
+            long += 1
+            if Fingerprint.distance(fingerprint(text).bits, fingerprint(words.joined(separator: " ")).bits) <= 16 {
+                closeLong += 1
+            }
+            let other = texts[(k * 7919 + 13) % texts.count]
+            guard fingerprint(other).words >= 10, other != text else { continue }
+            others += 1
+            if Fingerprint.distance(fingerprint(text).bits, fingerprint(other).bits) <= 16 { closeOther += 1 }
+        }
+        #expect(long > 200)
+        #expect(Double(closeLong) / Double(long) >= 0.9, "\(closeLong) of \(long)")
+        #expect(Double(closeOther) / Double(others) <= 0.02, "\(closeOther) of \(others)")
+    }
+}
