@@ -34,6 +34,61 @@ extension PolicyFile {
           action: reject
           dry_run: false
 
+        # repeat: the same author posting the same or nearly the same text again within the window.
+        # max_distance: differing bits of 64 still "nearly the same" (less for comments under 8 words).
+        repeat:
+          enabled: true
+          window: 1m
+          max_distance: 16
+          action: reject
+          dry_run: false
+
+        # flood: the same or nearly the same text from many distinct authors within the window.
+        flood:
+          enabled: true
+          window: 1m
+          authors: 5
+          min_words: 4
+          max_distance: 12
+          action: reject
+          participant_action: flag
+          dry_run: false
+
+        # raid: a burst of first-seen authors in one channel (factor times the usual, at least
+        # min_newcomers); switches slow-mode on in the channel until cool_down after the burst.
+        raid:
+          enabled: true
+          window: 1m
+          min_newcomers: 20
+          factor: 5
+          warm_up_windows: 3
+          slow_mode: 10s
+          cool_down: 5m
+          action: flag
+          dry_run: false
+
+        # links and mentions: too many, link shorteners, disguised links, links from new authors.
+        links:
+          enabled: true
+          max_links: 2
+          max_mentions: 5
+          new_author_window: 10m
+          shorteners: [bit.ly, tinyurl.com, t.co, goo.gl, ow.ly, is.gd, buff.ly, cutt.ly, rb.gy, shorturl.at, tiny.cc, t.ly, rebrand.ly, bl.ink, s.id, v.gd, shorte.st, adf.ly, bitly.com, lnkd.in, qr.ae, soo.gd, clck.ru, tinyurl.ru, u.to]
+          action: hold
+          dry_run: false
+
+        # noise: shouting capitals, long runs of one character, mostly emoji and symbols, zalgo.
+        noise:
+          enabled: true
+          caps_ratio: 0.7
+          min_letters: 12
+          max_run: 10
+          symbol_ratio: 0.6
+          min_characters: 10
+          max_marks: 3
+          action: flag
+          dry_run: false
+
         # Strikes lead to timeouts, timeouts to a ban. A strike: a verdict at least as strong as
         # strike_action, asked for by one of strike_rules (not by rate limits or slow-mode).
         escalation:

@@ -71,6 +71,17 @@ final class NodeReader {
         return value
     }
 
+    /// A share from 0 to 1 (`0.7`) or a percentage (`70%`).
+    func ratio(_ node: Node, _ key: String) -> Double? {
+        guard let text = string(node, key) else { return nil }
+        let value = text.hasSuffix("%") ? Double(text.dropLast()).map { $0 / 100 } : Double(text)
+        guard let value, value > 0, value <= 1 else {
+            problem(node, key, "expected a share such as 0.7 or 70%, not '\(text)'")
+            return nil
+        }
+        return value
+    }
+
     func duration(_ node: Node, _ key: String) -> Micros? {
         guard let text = string(node, key) else { return nil }
         guard let micros = DurationText.parse(text) else {

@@ -13,7 +13,7 @@ public enum PolicyFile {
     /// The top-level keys, in the order the README documents them.
     static let topKeys = [
         "clock", "late_tolerance", "max_authors", "exempt_roles", "dry_run", "stopwords", "rate_limits", "slow_mode",
-        "escalation", "channels",
+        "repeat", "flood", "raid", "links", "noise", "escalation", "channels",
     ]
 
     /// Reads and validates the file at `path`.
@@ -66,6 +66,16 @@ public enum PolicyFile {
                 readRateLimits(node, path, reader, &configuration.behavior.defaults.rateLimits, rule: &configuration.behavior.rateLimit)
             case "slow_mode":
                 readSlowMode(node, path, reader, &configuration.behavior.defaults.slowMode, rule: &configuration.behavior.slowMode)
+            case "repeat":
+                readRepeat(node, path, reader, &configuration.behavior.repeatRule)
+            case "flood":
+                readFlood(node, path, reader, &configuration.behavior.flood)
+            case "raid":
+                readRaid(node, path, reader, &configuration.behavior.raid)
+            case "links":
+                readLinks(node, path, reader, &configuration.behavior.links)
+            case "noise":
+                readNoise(node, path, reader, &configuration.behavior.noise)
             case "escalation":
                 readEscalation(node, path, reader, &configuration.behavior.escalation)
             case "channels":
@@ -143,6 +153,116 @@ public enum PolicyFile {
             case "interval": if let value = reader.duration(value, path) { interval = value }
             case "action": if let action = reader.choice(value, path, of: ruleActions) { rule.action = action }
             default: if let dryRun = reader.bool(value, path) { rule.dryRun = dryRun }
+            }
+        }
+    }
+
+    private static func readRepeat(_ node: Node, _ key: String, _ reader: NodeReader, _ rule: inout RepeatRule) {
+        for (name, path, value) in reader.mapping(
+            node, key, allowed: ["enabled", "window", "max_distance", "action", "dry_run"])
+        {
+            switch name {
+            case "enabled": if let v = reader.bool(value, path) { rule.enabled = v }
+            case "window":
+                if let v = reader.duration(value, path) {
+                    if v < Micros.perSecond || v > 12 * 3600 * Micros.perSecond {
+                        reader.problem(value, path, "must be from 1s to 12h")
+                    } else {
+                        rule.window = v
+                    }
+                }
+            case "max_distance": if let v = reader.int(value, path, in: 0...32) { rule.maxDistance = v }
+            case "action": if let v = reader.choice(value, path, of: ruleActions) { rule.action = v }
+            default: if let v = reader.bool(value, path) { rule.dryRun = v }
+            }
+        }
+    }
+
+    private static func readFlood(_ node: Node, _ key: String, _ reader: NodeReader, _ rule: inout FloodRule) {
+        for (name, path, value) in reader.mapping(
+            node, key,
+            allowed: ["enabled", "window", "authors", "min_words", "max_distance", "action", "participant_action", "dry_run"])
+        {
+            switch name {
+            case "enabled": if let v = reader.bool(value, path) { rule.enabled = v }
+            case "window":
+                if let v = reader.duration(value, path) {
+                    if v < Micros.perSecond || v > 12 * 3600 * Micros.perSecond {
+                        reader.problem(value, path, "must be from 1s to 12h")
+                    } else {
+                        rule.window = v
+                    }
+                }
+            case "authors": if let v = reader.int(value, path, in: 2...65_535) { rule.authors = v }
+            case "min_words": if let v = reader.int(value, path, in: 1...64) { rule.minWords = v }
+            case "max_distance": if let v = reader.int(value, path, in: 0...24) { rule.maxDistance = v }
+            case "action": if let v = reader.choice(value, path, of: ruleActions) { rule.action = v }
+            case "participant_action": if let v = reader.choice(value, path, of: ruleActions) { rule.participantAction = v }
+            default: if let v = reader.bool(value, path) { rule.dryRun = v }
+            }
+        }
+    }
+
+    private static func readRaid(_ node: Node, _ key: String, _ reader: NodeReader, _ rule: inout RaidRule) {
+        for (name, path, value) in reader.mapping(
+            node, key,
+            allowed: [
+                "enabled", "window", "min_newcomers", "factor", "warm_up_windows", "slow_mode", "cool_down", "action",
+                "dry_run",
+            ])
+        {
+            switch name {
+            case "enabled": if let v = reader.bool(value, path) { rule.enabled = v }
+            case "window":
+                if let v = reader.duration(value, path) {
+                    if v < Micros.perSecond { reader.problem(value, path, "must be at least 1s") } else { rule.window = v }
+                }
+            case "min_newcomers": if let v = reader.int(value, path, in: 1...65_535) { rule.minNewcomers = v }
+            case "factor": if let v = reader.int(value, path, in: 1...1000) { rule.factor = v }
+            case "warm_up_windows": if let v = reader.int(value, path, in: 0...1000) { rule.warmUpWindows = v }
+            case "slow_mode": if let v = reader.duration(value, path) { rule.slowMode = v }
+            case "cool_down": if let v = reader.duration(value, path) { rule.coolDown = v }
+            case "action": if let v = reader.choice(value, path, of: ruleActions) { rule.action = v }
+            default: if let v = reader.bool(value, path) { rule.dryRun = v }
+            }
+        }
+    }
+
+    private static func readLinks(_ node: Node, _ key: String, _ reader: NodeReader, _ rule: inout LinkRule) {
+        for (name, path, value) in reader.mapping(
+            node, key,
+            allowed: ["enabled", "max_links", "max_mentions", "new_author_window", "shorteners", "action", "dry_run"])
+        {
+            switch name {
+            case "enabled": if let v = reader.bool(value, path) { rule.enabled = v }
+            case "max_links": if let v = reader.int(value, path, in: 0...1000) { rule.maxLinks = v }
+            case "max_mentions": if let v = reader.int(value, path, in: 0...1000) { rule.maxMentions = v }
+            case "new_author_window": if let v = reader.duration(value, path) { rule.newAuthorWindow = v }
+            case "shorteners": if let v = reader.strings(value, path) { rule.shorteners = Set(v.map { $0.lowercased() }) }
+            case "action": if let v = reader.choice(value, path, of: ruleActions) { rule.action = v }
+            default: if let v = reader.bool(value, path) { rule.dryRun = v }
+            }
+        }
+    }
+
+    private static func readNoise(_ node: Node, _ key: String, _ reader: NodeReader, _ rule: inout NoiseRule) {
+        for (name, path, value) in reader.mapping(
+            node, key,
+            allowed: [
+                "enabled", "caps_ratio", "min_letters", "max_run", "symbol_ratio", "min_characters", "max_marks", "action",
+                "dry_run",
+            ])
+        {
+            switch name {
+            case "enabled": if let v = reader.bool(value, path) { rule.enabled = v }
+            case "caps_ratio": if let v = reader.ratio(value, path) { rule.capsRatio = v }
+            case "min_letters": if let v = reader.int(value, path, in: 1...10_000) { rule.minLetters = v }
+            case "max_run": if let v = reader.int(value, path, in: 1...10_000) { rule.maxRun = v }
+            case "symbol_ratio": if let v = reader.ratio(value, path) { rule.symbolRatio = v }
+            case "min_characters": if let v = reader.int(value, path, in: 1...10_000) { rule.minCharacters = v }
+            case "max_marks": if let v = reader.int(value, path, in: 1...1000) { rule.maxMarks = v }
+            case "action": if let v = reader.choice(value, path, of: ruleActions) { rule.action = v }
+            default: if let v = reader.bool(value, path) { rule.dryRun = v }
             }
         }
     }

@@ -11,24 +11,24 @@ public struct WindowContext {
     /// `nil` when the table had no room (a bucket full of banned authors): the author is
     /// then judged as if seen for the first time.
     public let author: WindowTable.Slot?
-    public let pair: WindowTable.Slot?
+    /// Looked up only by the rules that need it (`pair()`): one or two cache misses.
+    private let pairKey: UInt64
     public let channelSlot: WindowTable.Slot?
     /// The author's first event since Winnow started tracking them.
     public let isFirstSeen: Bool
 
-    /// Looks up (or claims) the event's slots; `needsPair` and `needsChannel` say whether any
-    /// rule in force reads the author-within-channel and channel tables (each lookup is a cache
-    /// miss or two on a big table).
+    /// Looks up (or claims) the event's author and channel slots; `needsChannel` says whether
+    /// any rule in force reads the channel table.
     public init(
         state: BehaviorState, now: Micros, authorKey: UInt64, channelKey: UInt64, isExempt: Bool,
-        needsPair: Bool = true, needsChannel: Bool = true
+        needsChannel: Bool = true
     ) {
         self.state = state
         self.now = now
         self.isExempt = isExempt
         let author = state.authors.slot(for: authorKey, at: now)
         self.author = author
-        pair = needsPair ? state.pairs.slot(for: BehaviorState.pairKey(author: authorKey, channel: channelKey), at: now) : nil
+        pairKey = BehaviorState.pairKey(author: authorKey, channel: channelKey)
         channelSlot = needsChannel ? state.channels.slot(for: channelKey, at: now) : nil
         if let author {
             let first = state.authors.update(author, AuthorWord.firstSeen) { $0 == 0 ? UInt64(bitPattern: max(1, now)) : nil }
@@ -37,4 +37,7 @@ public struct WindowContext {
             isFirstSeen = true
         }
     }
+
+    /// The author-within-channel slot (looked up, or claimed, on each call).
+    public func pair() -> WindowTable.Slot? { state.pairs.slot(for: pairKey, at: now) }
 }

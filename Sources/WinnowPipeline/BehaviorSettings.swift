@@ -54,13 +54,6 @@ public struct BehaviorSettings: Sendable, Equatable {
             || (links.enabled && links.newAuthorWindow > 0) || !defaults.isOff || channels.values.contains { !$0.isOff }
     }
 
-    /// Whether any channel has slow-mode or a per-author-in-channel limit (which need the
-    /// author-within-channel table).
-    public var needsPairs: Bool {
-        (raid.enabled && raid.slowMode > 0)
-            || ([defaults] + channels.values).contains { $0.slowMode > 0 || $0.rateLimits.authorInChannel != nil }
-    }
-
     /// Whether any rule keeps per-channel state.
     public var needsChannels: Bool {
         raid.enabled || ([defaults] + channels.values).contains { $0.rateLimits.channel != nil }

@@ -22,7 +22,6 @@ public final class Engine: Sendable {
     public let state: BehaviorState
     /// Whether `applyWindows` has anything to do.
     public let hasWindows: Bool
-    private let needsPairs: Bool
     private let needsChannels: Bool
     /// The defaults first, then each channel with its own settings.
     private let channelSettings: [ChannelSettings]
@@ -39,7 +38,6 @@ public final class Engine: Sendable {
         self.behavior = behavior
         self.state = state ?? BehaviorState(maxAuthors: behavior.maxAuthors)
         hasWindows = behavior.isActive
-        needsPairs = behavior.needsPairs
         needsChannels = behavior.needsChannels
         needsFingerprint = behavior.repeatRule.enabled || behavior.flood.enabled
         let named = behavior.channels.sorted { $0.key < $1.key }
@@ -77,7 +75,7 @@ public final class Engine: Sendable {
         guard hasWindows else { return }
         let context = WindowContext(
             state: state, now: now, authorKey: facts.author, channelKey: facts.channel, isExempt: facts.isExempt,
-            needsPair: needsPairs, needsChannel: needsChannels)
+            needsChannel: needsChannels)
         if let (penalty, until) = behavior.escalation.penaltyInForce(context) {
             // The penalty is the whole answer: what the comment says does not matter now.
             let action = penalty.action?.verdictAction ?? .timeout

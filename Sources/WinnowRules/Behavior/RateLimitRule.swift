@@ -39,7 +39,7 @@ public struct RateLimitRule: Sendable, Equatable {
         {
             return
         }
-        if let limit = limits.authorInChannel, let slot = context.pair,
+        if let limit = limits.authorInChannel, let slot = context.pair(),
             !check(limit, scope: "author_channel", table: state.pairs, slot: slot, word: PairWord.rate, context, &reasons)
         {
             return

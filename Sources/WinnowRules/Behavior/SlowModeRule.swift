@@ -17,7 +17,6 @@ public struct SlowModeRule: Sendable, Equatable {
     /// `interval` is the channel's (0: off); `raidInterval` applies while a raid switched
     /// slow-mode on in the channel (the longer of the two wins).
     public func evaluate(_ context: WindowContext, interval: Micros, raidInterval: Micros, into reasons: inout [Reason]) {
-        guard let pair = context.pair else { return }
         var interval = interval
         var source = "channel"
         if raidInterval > interval, let channel = context.channelSlot,
@@ -26,12 +25,11 @@ public struct SlowModeRule: Sendable, Equatable {
             interval = raidInterval
             source = "raid"
         }
+        // Without slow-mode in force nothing is kept: an author's first comment once it comes
+        // on starts their interval.
+        guard interval > 0, !context.isExempt, let pair = context.pair() else { return }
         // 0 is "no comment yet", so a comment at the epoch itself is stored 1 µs later.
         let now = max(1, context.now)
-        if context.isExempt || interval == 0 {
-            context.state.pairs.store(pair, PairWord.lastPost, UInt64(bitPattern: now))
-            return
-        }
         var retryAfter: Micros = 0
         _ = context.state.pairs.update(pair, PairWord.lastPost) { word in
             let last = Micros(bitPattern: word)

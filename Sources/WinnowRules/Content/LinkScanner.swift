@@ -16,6 +16,7 @@ enum LinkScanner {
 
     static func links(in text: UnsafeBufferPointer<UInt8>) -> [Link] {
         var links: [Link] = []
+        guard mayHoldLink(text) else { return links }
         let n = text.count
         var k = 0
         while k < n {
@@ -34,6 +35,21 @@ enum LinkScanner {
         return links
     }
 
+    /// A link needs a `.` or the word `dot`: most comments have neither and are done here.
+    private static func mayHoldLink(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = text.count
+        var k = 0
+        while k < n {
+            let c = text[k]
+            if c == UInt8(ascii: ".") { return true }
+            if c | 0x20 == UInt8(ascii: "d"), k + 2 < n, text[k + 1] | 0x20 == UInt8(ascii: "o"), text[k + 2] | 0x20 == UInt8(ascii: "t") {
+                return true
+            }
+            k += 1
+        }
+        return false
+    }
+
     static func mentionCount(in text: UnsafeBufferPointer<UInt8>) -> Int {
         var count = 0
         for k in 0..<text.count where text[k] == UInt8(ascii: "@") && k + 1 < text.count && isLabelByte(text[k + 1]) {
@@ -46,8 +62,8 @@ enum LinkScanner {
         let n = text.count
         var k = start
         // Scheme.
-        for scheme in ["https://", "http://"] where hasPrefix(text, at: k, scheme) {
-            k += scheme.utf8.count
+        for scheme: StaticString in ["https://", "http://"] where hasPrefix(text, at: k, scheme) {
+            k += scheme.utf8CodeUnitCount
             let hostStart = k
             while k < n && (isLabelByte(text[k]) || text[k] == UInt8(ascii: ".")) { k += 1 }
             guard k > hostStart else { return nil }
@@ -55,7 +71,12 @@ enum LinkScanner {
             while k < n && !isSpace(text[k]) { k += 1 }
             return Link(range: start..<k, host: host.hasPrefix("www.") ? String(host.dropFirst(4)) : host, isDisguised: false)
         }
-        // Labels separated by dots, or by disguised dots.
+        // Labels separated by dots, or by disguised dots. Most words are followed by neither.
+        var firstEnd = k
+        while firstEnd < n && isLabelByte(text[firstEnd]) { firstEnd += 1 }
+        guard firstEnd > k else { return nil }
+        let dotted = firstEnd + 1 < n && text[firstEnd] == UInt8(ascii: ".") && isLabelByte(text[firstEnd + 1])
+        guard dotted || disguisedDot(text, at: firstEnd) != nil else { return nil }
         var labels: [Range<Int>] = []
         var disguised = false
         while true {
@@ -97,11 +118,20 @@ enum LinkScanner {
             k += 1
             spaces += 1
         }
+        // Every disguised dot starts with one of these.
+        guard k < n else { return nil }
+        switch text[k] | 0x20 {
+        case UInt8(ascii: "["), UInt8(ascii: "("), UInt8(ascii: "{"), UInt8(ascii: "d"), UInt8(ascii: "."): break
+        default: return nil
+        }
         var matched = false
-        for form in ["[.]", "(.)", "(dot)", "[dot]", "{dot}", "dot", "."] where hasPrefix(text, at: k, form, caseInsensitive: true) {
+        let forms: [(StaticString, needsSpaces: Bool)] = [
+            ("[.]", false), ("(.)", false), ("(dot)", false), ("[dot]", false), ("{dot}", false), ("dot", true), (".", true),
+        ]
+        for (form, needsSpaces) in forms where hasPrefix(text, at: k, form) {
             // A plain `.` or `dot` counts only with spaces around it.
-            if (form == "." || form == "dot") && spaces == 0 { continue }
-            k += form.utf8.count
+            if needsSpaces && spaces == 0 { continue }
+            k += form.utf8CodeUnitCount
             matched = true
             break
         }
@@ -125,12 +155,14 @@ enum LinkScanner {
 
     @inline(__always) private static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0D) }
 
+    /// Whether `text` holds `prefix` (lower-case ASCII) at `k`, ignoring case.
     private static func hasPrefix(
-        _ text: UnsafeBufferPointer<UInt8>, at k: Int, _ prefix: String, caseInsensitive: Bool = true
+        _ text: UnsafeBufferPointer<UInt8>, at k: Int, _ prefix: StaticString, caseInsensitive: Bool = true
     ) -> Bool {
-        let p = Array(prefix.utf8)
-        guard k + p.count <= text.count else { return false }
-        for j in 0..<p.count {
+        let count = prefix.utf8CodeUnitCount
+        guard k + count <= text.count else { return false }
+        let p = prefix.utf8Start
+        for j in 0..<count {
             var c = text[k + j]
             if caseInsensitive && c >= 0x41 && c <= 0x5A { c |= 0x20 }
             if c != p[j] { return false }

@@ -1,0 +1,146 @@
+import Testing
+import WinnowCore
+import WinnowLimits
+import WinnowPipeline
+import WinnowPolicy
+import WinnowRules
+
+/// Each manipulation heuristic on event time, with realistic evasions.
+@Suite("Manipulation heuristics")
+struct HeuristicsTests {
+    typealias Harness = WindowRulesTests.Harness
+    let s = Micros.perSecond
+
+    /// Only the rules under test, escalation off.
+    func only(
+        repeatRule: RepeatRule = RepeatRule(enabled: false), flood: FloodRule = FloodRule(enabled: false),
+        raid: RaidRule = RaidRule(enabled: false), links: LinkRule = LinkRule(enabled: false),
+        noise: NoiseRule = NoiseRule(enabled: false)
+    ) -> BehaviorSettings {
+        BehaviorSettings(
+            repeatRule: repeatRule, flood: flood, raid: raid, links: links, noise: noise,
+            escalation: Escalation(enabled: false))
+    }
+
+    @Test("repeat: copies with emoji, punctuation, numbers, case and one changed word are caught; others pass")
+    func repeatEvasions() throws {
+        let h = try Harness(only(repeatRule: RepeatRule(window: 60 * s)))
+        let original = "hey everyone check out my new channel for daily gaming videos and giveaways"
+        #expect(h.post("sam", at: 0, original).action == .allow)
+        for (k, copy) in [
+            "HEY EVERYONE check out my new channel for daily gaming videos and giveaways!!! 🔥🔥",
+            "hey everyone check out my new channel for daily gaming videos and giveaways 2024",
+            "hey everyone check out my new channel for daily gaming clips and giveaways",
+        ].enumerated() {
+            let verdict = h.post("sam", at: Double(k + 1), copy)
+            #expect(verdict.action == .reject, "\(copy)")
+            #expect(verdict.reasons.first?.rule == "repeat")
+        }
+        // A different comment, another author, or the same text after the window: allowed.
+        #expect(h.post("sam", at: 10, "what a great match last night, the keeper was amazing").action == .allow)
+        #expect(h.post("kim", at: 11, original).action == .allow)
+        #expect(h.post("ann", at: 0, "lol").action == .allow)
+        #expect(h.post("ann", at: 1, "lol nice").action == .allow)  // short: must match closely
+        let again = h.post("ann", at: 2, "LOL!!")
+        #expect(again.reasons == [Reason(
+            rule: "repeat", action: .reject, message: "the same as a comment of the same author 2s before", limit: "1m",
+            count: 2)])
+        #expect(h.post("sam", at: 200, original).action == .allow)
+    }
+
+    @Test("flood: from the fifth author on every copy is refused; earlier authors are flagged next time")
+    func floodCampaign() throws {
+        let h = try Harness(only(repeatRule: RepeatRule(), flood: FloodRule(window: 60 * s, authors: 5)))
+        let text = "free robux generator no verification visit my profile now"
+        for k in 0..<4 {
+            let copy = k % 2 == 0 ? text : "@streamer " + text.uppercased() + " 💰"
+            #expect(h.post("bot\(k)", at: Double(k), copy).action == .allow, "copy \(k)")
+        }
+        // The same author again does not count as another author.
+        #expect(h.post("bot0", at: 4, text).reasons.map(\.rule) == ["repeat"])
+        let fifth = h.post("bot4", at: 5, text + " 😀")
+        #expect(fifth.action == .reject)
+        #expect(fifth.reasons == [Reason(
+            rule: "flood", action: .reject, message: "a copy of a text posted by 5 authors within 1m",
+            limit: "5 authors in 1m", count: 5)])
+        #expect(h.post("bot5", at: 6, text).action == .reject)
+        // An earlier participant is flagged on their next comment within the window.
+        let participant = h.post("bot1", at: 7, "hello")
+        #expect(participant.action == .flag)
+        #expect(participant.reasons.first?.limit == "participant")
+        // After the window the campaign is forgotten.
+        #expect(h.post("bot9", at: 100, text).action == .allow)
+        // Short everyday texts from many authors are not a campaign.
+        for k in 0..<10 { #expect(h.post("fan\(k)", at: 200 + Double(k), "first!").action == .allow) }
+    }
+
+    @Test("raid: a burst of first-seen authors flags newcomers and switches slow-mode on until the cool-down")
+    func raid() throws {
+        let raid = RaidRule(
+            window: 10 * s, minNewcomers: 5, factor: 3, warmUpWindows: 2, slowMode: 30 * s, coolDown: 60 * s)
+        let h = try Harness(only(raid: raid))
+        // Three quiet windows: one newcomer each.
+        for w in 0..<3 { #expect(h.post("regular\(w)", at: Double(w * 10)).action == .allow) }
+        var flagged = 0
+        for k in 0..<8 {
+            let verdict = h.post("raider\(k)", at: 30 + Double(k) * 0.5)
+            if verdict.reasons.contains(where: { $0.rule == "raid" }) { flagged += 1 }
+        }
+        #expect(flagged == 4)  // from the fifth newcomer of the window on
+        // Slow-mode is on in the raided channel for everyone (moderators aside) …
+        #expect(h.post("regular0", at: 40).action == .allow)
+        let second = h.post("regular0", at: 45)
+        #expect(second.reasons == [Reason(rule: "slow_mode", action: .reject, limit: "raid 30s", retryAfter: 25)])
+        #expect(h.post("regular0", at: 46, channel: "other").action == .allow)
+        // … and off after the cool-down.
+        #expect(h.post("regular1", at: 100).action == .allow)
+        #expect(h.post("regular1", at: 101).action == .allow)
+    }
+
+    @Test("links: shorteners, disguised links, too many links or mentions, with exact spans")
+    func links() throws {
+        let h = try Harness(only(links: LinkRule(maxLinks: 2, maxMentions: 2, newAuthorWindow: 0)))
+        let shortened = h.post("a", at: 0, "win here: https://bit.ly/3xYz now")
+        #expect(shortened.action == .hold)
+        #expect(shortened.reasons == [Reason(
+            rule: "links", action: .hold, term: "bit.ly", match: "https://bit.ly/3xYz", span: TextSpan(start: 10, end: 29),
+            utf8Range: 10..<29, message: "a link shortener")])
+        for disguised in ["go to freegift . com today", "go to freegift[.]com today", "go to freegift dot com today", "go to freegift(dot)com today"] {
+            let verdict = h.post("a", at: 1, disguised)
+            #expect(verdict.reasons.first?.message == "a disguised link", "\(disguised)")
+            #expect(verdict.reasons.first?.term == "freegift.com", "\(disguised)")
+        }
+        #expect(h.post("a", at: 2, "see www.one.com, two.net and three.org/page").reasons.map(\.limit) == ["at most 2 links"])
+        #expect(h.post("a", at: 3, "@a @b @c hello").reasons.map(\.rule) == ["mentions"])
+        for clean in ["I paid 3.50 for it. Done.", "e.g. this is fine", "the end. com on", "mail me at x@example.com"] {
+            #expect(h.post("a", at: 4, clean).reasons.isEmpty, "\(clean)")
+        }
+    }
+
+    @Test("links: from an author first seen moments ago, once Winnow has been watching long enough")
+    func newcomerLinks() throws {
+        let h = try Harness(only(links: LinkRule(newAuthorWindow: 600 * s)))
+        #expect(h.post("old", at: 0, "see example.com").action == .allow)  // Winnow just started
+        let fresh = h.post("fresh", at: 700, "see example.com")
+        #expect(fresh.reasons.map(\.message) == ["a link from an author first seen 0s ago"])
+        #expect(h.post("fresh", at: 1300.5, "see example.com").action == .allow)
+        #expect(h.post("old", at: 701, "see example.com").action == .allow)
+    }
+
+    @Test("noise", arguments: [
+        ("THIS IS THE BEST VIDEO EVER MADE", ["caps 70%"]),
+        ("This is the best video ever made", []),
+        ("noooooooooooooo way", ["run 10"]),
+        ("😀😀😀😀😀😀😀😀😀😀 ok", ["symbols 60%"]),
+        ("Z\u{0337}\u{0328}\u{031B}\u{0301}\u{0302}algo", ["marks 3"]),
+        ("a\u{0301}\u{0302}\u{0303} three marks pass", []),
+        ("café naïve résumé", []),
+        ("OK", []),
+    ])
+    func noise(text: String, limits: [String]) throws {
+        let h = try Harness(only(noise: NoiseRule()))
+        let verdict = h.post("a", at: 0, text)
+        #expect(verdict.reasons.map { $0.limit ?? "" } == limits)
+        #expect(verdict.action == (limits.isEmpty ? .allow : .flag))
+    }
+}
