@@ -9,7 +9,9 @@ public final class BehaviorState: Sendable {
     public let authors: WindowTable
     public let pairs: WindowTable
     public let channels: WindowTable
-    /// Near-duplicate texts seen from different authors (flood detection).
+    /// Which campaign a text belongs to (flood detection).
+    public let campaignIndex = CampaignIndex()
+    /// Campaigns with more than one copy: how many authors posted one (flood detection).
     public let campaigns: WindowTable
     /// The time of the first event judged (µs; 0 before): who was "first seen" before Winnow
     /// had been watching for a while is not a newcomer.
@@ -25,8 +27,8 @@ public final class BehaviorState: Sendable {
         campaigns = WindowTable(capacity: Self.maxCampaignKeys, wordsPerSlot: CampaignWord.count)
     }
 
-    /// Room for the band and campaign keys of about 50,000 distinct recent texts.
-    public static let maxCampaignKeys = 262_144
+    /// Campaigns with at least two copies tracked at once.
+    public static let maxCampaignKeys = 65_536
 
     /// When Winnow started watching: the time of the first event, set by it.
     public func watchingSince(_ now: Micros) -> Micros {
@@ -78,8 +80,8 @@ public enum PairWord {
     public static let count = 2
 }
 
-/// Words of a slot of the campaign table (flood detection), which holds two kinds of keys:
-/// one per band of a fingerprint (word `representative` only), and one per campaign.
+/// Words of a slot of the campaign table (flood detection), one per campaign with two copies
+/// or more.
 public enum CampaignWord {
     /// The fingerprint of the campaign's first copy.
     public static let representative = 0

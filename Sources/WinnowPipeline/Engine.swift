@@ -52,11 +52,15 @@ public final class Engine: Sendable {
         var text = event.text
         text.withUTF8 { normalizer.normalize($0, into: &scratch.normalized, folded: needsFolded) }
         scratch.reasons.removeAll(keepingCapacity: true)
+        var found = LinkRule.Found()
         stopwordRule.evaluate(
             original: event.text, normalized: scratch.normalized, scratch: scratch.match,
             matches: &scratch.matches, into: &scratch.reasons)
-        let found = behavior.links.scan(event.text, into: &scratch.reasons)
-        behavior.noise.evaluate(event.text, into: &scratch.reasons)
+        if behavior.links.enabled || behavior.noise.enabled {
+            let stats = text.withUTF8 { TextStats($0) }
+            found = behavior.links.scan(event.text, stats: stats, into: &scratch.reasons)
+            behavior.noise.evaluate(stats, into: &scratch.reasons)
+        }
         let verdict = policy.verdict(for: event, reasons: scratch.reasons)
         guard hasWindows else { return (verdict, WindowFacts()) }
         let facts = WindowFacts(

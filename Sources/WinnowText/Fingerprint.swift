@@ -42,17 +42,23 @@ public struct Fingerprint: Equatable, Sendable {
                     k += Self.length(ofSequenceAt: c)
                     continue
                 }
-                var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-                while k < n && Self.isWordByte(bytes[k]) {
-                    let length = min(Self.length(ofSequenceAt: bytes[k]), n - k)
-                    if bytes[k] >= 0xF0 || (bytes[k] >= 0x80 && !Self.isLetterSequence(bytes, at: k)) { break }
-                    for j in k..<(k + length) { hash = (hash ^ UInt64(bytes[j])) &* 0x100_0000_01b3 }
-                    k += length
+                // The word: ASCII letters and non-ASCII letters, up to anything else.
+                let wordStart = k
+                while k < n {
+                    let b = bytes[k]
+                    if b < 0x80 {
+                        guard (b | 0x20) >= UInt8(ascii: "a") && (b | 0x20) <= UInt8(ascii: "z") else { break }
+                        k += 1
+                    } else {
+                        guard b < 0xF0, Self.isLetterSequence(bytes, at: k) else { break }
+                        k += min(Self.length(ofSequenceAt: b), n - k)
+                    }
                 }
-                if hash == 0xcbf2_9ce4_8422_2325 {
+                guard k > wordStart else {
                     k += 1
                     continue
                 }
+                let hash = Self.hashBytes(bytes, wordStart..<k)
                 let word = Self.mix(hash)
                 accumulator.add(word)
                 if words > 0 { accumulator.add(Self.mix(previous &* 31 ^ word)) }
@@ -88,6 +94,26 @@ public struct Fingerprint: Equatable, Sendable {
         lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
     }
 
+    /// The bytes of one word, eight at a time.
+    @inline(__always)
+    private static func hashBytes(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> UInt64 {
+        let raw = UnsafeRawBufferPointer(bytes)
+        var h: UInt64 = 0x9e37_79b9 &* UInt64(range.count &+ 1)
+        var k = range.lowerBound
+        while k + 8 <= range.upperBound {
+            h = mix(h ^ raw.loadUnaligned(fromByteOffset: k, as: UInt64.self))
+            k += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while k < range.upperBound {
+            tail |= UInt64(bytes[k]) << shift
+            shift += 8
+            k += 1
+        }
+        return h ^ tail
+    }
+
     @inline(__always)
     private static func mix(_ x: UInt64) -> UInt64 {
         var z = x &+ 0x9e37_79b9_7f4a_7c15
@@ -104,33 +130,39 @@ private struct SimHashAccumulator {
         SIMD8<Int16>(), SIMD8<Int16>(), SIMD8<Int16>(), SIMD8<Int16>()
     )
 
-    /// For each byte value, +1 in lane i where bit i is set, -1 where it is not.
-    private static let signs: [SIMD8<Int16>] = (0..<256).map { value in
-        var lanes = SIMD8<Int16>()
-        for i in 0..<8 { lanes[i] = (value >> i) & 1 == 1 ? 1 : -1 }
-        return lanes
-    }
+    /// For each byte value, +1 in lane i where bit i is set, -1 where it is not. Allocated once
+    /// and never freed: a plain pointer, so that adding a feature touches no reference count.
+    private nonisolated(unsafe) static let signs: UnsafePointer<SIMD8<Int16>> = {
+        let table = UnsafeMutablePointer<SIMD8<Int16>>.allocate(capacity: 256)
+        for value in 0..<256 {
+            var lanes = SIMD8<Int16>()
+            for i in 0..<8 { lanes[i] = (value >> i) & 1 == 1 ? 1 : -1 }
+            table[value] = lanes
+        }
+        return UnsafePointer(table)
+    }()
+
+    private let signs = SimHashAccumulator.signs
 
     @inline(__always)
     mutating func add(_ feature: UInt64) {
-        Self.signs.withUnsafeBufferPointer { signs in
-            lanes.0 &+= signs[Int(feature & 0xFF)]
-            lanes.1 &+= signs[Int(feature >> 8 & 0xFF)]
-            lanes.2 &+= signs[Int(feature >> 16 & 0xFF)]
-            lanes.3 &+= signs[Int(feature >> 24 & 0xFF)]
-            lanes.4 &+= signs[Int(feature >> 32 & 0xFF)]
-            lanes.5 &+= signs[Int(feature >> 40 & 0xFF)]
-            lanes.6 &+= signs[Int(feature >> 48 & 0xFF)]
-            lanes.7 &+= signs[Int(feature >> 56 & 0xFF)]
-        }
+        lanes.0 &+= signs[Int(feature & 0xFF)]
+        lanes.1 &+= signs[Int(feature >> 8 & 0xFF)]
+        lanes.2 &+= signs[Int(feature >> 16 & 0xFF)]
+        lanes.3 &+= signs[Int(feature >> 24 & 0xFF)]
+        lanes.4 &+= signs[Int(feature >> 32 & 0xFF)]
+        lanes.5 &+= signs[Int(feature >> 40 & 0xFF)]
+        lanes.6 &+= signs[Int(feature >> 48 & 0xFF)]
+        lanes.7 &+= signs[Int(feature >> 56 & 0xFF)]
     }
 
     var bits: UInt64 {
-        var result: UInt64 = 0
-        let all = [lanes.0, lanes.1, lanes.2, lanes.3, lanes.4, lanes.5, lanes.6, lanes.7]
-        for (b, lane) in all.enumerated() {
-            for i in 0..<8 where lane[i] > 0 { result |= 1 << UInt64(8 * b + i) }
+        let positive = SIMD8<Int16>(repeating: 0)
+        let weights = SIMD8<UInt16>(1, 2, 4, 8, 16, 32, 64, 128)
+        func byte(_ lane: SIMD8<Int16>) -> UInt64 {
+            UInt64(SIMD8<UInt16>(repeating: 0).replacing(with: weights, where: lane .> positive).wrappedSum())
         }
-        return result
+        return byte(lanes.0) | byte(lanes.1) << 8 | byte(lanes.2) << 16 | byte(lanes.3) << 24
+            | byte(lanes.4) << 32 | byte(lanes.5) << 40 | byte(lanes.6) << 48 | byte(lanes.7) << 56
     }
 }

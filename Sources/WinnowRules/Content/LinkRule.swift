@@ -1,5 +1,6 @@
 import WinnowCore
 import WinnowLimits
+import WinnowText
 
 /// **links** and **mentions**: too many links or mentions in one comment, link shorteners,
 /// disguised links (`example . com`, `example[.]com`, `example dot com`), and links from
@@ -41,15 +42,26 @@ public struct LinkRule: Sendable, Equatable {
     public struct Found: Sendable {
         public var links = 0
         public var mentions = 0
+
+        public init(links: Int = 0, mentions: Int = 0) {
+            self.links = links
+            self.mentions = mentions
+        }
     }
 
     /// Reports too many links or mentions, shorteners and disguised links.
-    public func scan(_ text: String, into reasons: inout [Reason]) -> Found {
+    public func scan(_ text: String, stats: TextStats, into reasons: inout [Reason]) -> Found {
         guard enabled else { return Found() }
+        var found = Found(links: 0, mentions: stats.mentions)
+        if found.mentions > maxMentions {
+            reasons.append(Reason(
+                rule: Self.mentionsName, action: action, message: "\(found.mentions) mentions",
+                limit: "at most \(maxMentions) mentions", count: found.mentions, dryRun: dryRun))
+        }
+        guard stats.mayHoldLink else { return found }
         var text = text
         return text.withUTF8 { bytes in
             let links = LinkScanner.links(in: bytes)
-            var found = Found(links: links.count, mentions: LinkScanner.mentionCount(in: bytes))
             for link in links {
                 let host = link.host.lowercased()
                 if link.isDisguised {
@@ -63,11 +75,6 @@ public struct LinkRule: Sendable, Equatable {
                 reasons.append(Reason(
                     rule: Self.name, action: action, message: "\(links.count) links", limit: "at most \(maxLinks) links",
                     count: links.count, dryRun: dryRun))
-            }
-            if found.mentions > maxMentions {
-                reasons.append(Reason(
-                    rule: Self.mentionsName, action: action, message: "\(found.mentions) mentions",
-                    limit: "at most \(maxMentions) mentions", count: found.mentions, dryRun: dryRun))
             }
             found.links = links.count
             return found

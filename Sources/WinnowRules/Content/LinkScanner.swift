@@ -16,7 +16,6 @@ enum LinkScanner {
 
     static func links(in text: UnsafeBufferPointer<UInt8>) -> [Link] {
         var links: [Link] = []
-        guard mayHoldLink(text) else { return links }
         let n = text.count
         var k = 0
         while k < n {
@@ -35,34 +34,11 @@ enum LinkScanner {
         return links
     }
 
-    /// A link needs a `.` or the word `dot`: most comments have neither and are done here.
-    private static func mayHoldLink(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
-        let n = text.count
-        var k = 0
-        while k < n {
-            let c = text[k]
-            if c == UInt8(ascii: ".") { return true }
-            if c | 0x20 == UInt8(ascii: "d"), k + 2 < n, text[k + 1] | 0x20 == UInt8(ascii: "o"), text[k + 2] | 0x20 == UInt8(ascii: "t") {
-                return true
-            }
-            k += 1
-        }
-        return false
-    }
-
-    static func mentionCount(in text: UnsafeBufferPointer<UInt8>) -> Int {
-        var count = 0
-        for k in 0..<text.count where text[k] == UInt8(ascii: "@") && k + 1 < text.count && isLabelByte(text[k + 1]) {
-            if k == 0 || !isLabelByte(text[k - 1]) { count += 1 }
-        }
-        return count
-    }
-
     private static func link(in text: UnsafeBufferPointer<UInt8>, at start: Int) -> Link? {
         let n = text.count
         var k = start
         // Scheme.
-        for scheme: StaticString in ["https://", "http://"] where hasPrefix(text, at: k, scheme) {
+        for scheme: StaticString in ["https://", "http://"] where text[k] | 0x20 == UInt8(ascii: "h") && hasPrefix(text, at: k, scheme) {
             k += scheme.utf8CodeUnitCount
             let hostStart = k
             while k < n && (isLabelByte(text[k]) || text[k] == UInt8(ascii: ".")) { k += 1 }

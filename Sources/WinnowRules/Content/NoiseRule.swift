@@ -1,4 +1,5 @@
 import WinnowCore
+import WinnowText
 
 /// **noise**: comments that shout or smear: mostly capitals, long runs of one character,
 /// mostly emoji and symbols, or letters with stacked combining marks ("zalgo"). Stateless:
@@ -35,67 +36,10 @@ public struct NoiseRule: Sendable, Equatable {
         self.dryRun = dryRun
     }
 
-    public func evaluate(_ text: String, into reasons: inout [Reason]) {
+    public func evaluate(_ stats: TextStats, into reasons: inout [Reason]) {
         guard enabled else { return }
-        var letters = 0, upper = 0, visible = 0, symbols = 0
-        var run = 0, longestRun = 0, runCharacter: UInt32 = 0xFFFF_FFFF
-        var marks = 0, mostMarks = 0
-        var text = text
-        text.withUTF8 { bytes in
-            var k = 0
-            let n = bytes.count
-            while k < n {
-                let lead = bytes[k]
-                var value = UInt32(lead)
-                if lead < 0x80 {
-                    k += 1
-                } else {
-                    // Decode one scalar (the text is valid UTF-8: the decoder checked it).
-                    let length = lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
-                    value = UInt32(lead) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
-                    for j in 1..<length where k + j < n { value = value << 6 | UInt32(bytes[k + j] & 0x3F) }
-                    k += length
-                }
-                if value == runCharacter && value != 0x20 {
-                    run += 1
-                } else {
-                    runCharacter = value
-                    run = 1
-                }
-                longestRun = max(longestRun, run)
-                if value < 0x80 {
-                    marks = 0
-                    if value >= 0x41 && value <= 0x5A {
-                        letters += 1
-                        upper += 1
-                    } else if value >= 0x61 && value <= 0x7A {
-                        letters += 1
-                    }
-                    if value > 0x20 && value < 0x7F { visible += 1 }
-                    continue
-                }
-                guard let scalar = Unicode.Scalar(value) else { continue }
-                switch scalar.properties.generalCategory {
-                case .nonspacingMark, .enclosingMark:
-                    marks += 1
-                    mostMarks = max(mostMarks, marks)
-                    continue
-                case .uppercaseLetter, .titlecaseLetter:
-                    letters += 1
-                    upper += 1
-                case .lowercaseLetter, .otherLetter, .modifierLetter:
-                    letters += 1
-                case .otherSymbol, .mathSymbol, .currencySymbol, .modifierSymbol:
-                    symbols += 1
-                case .format, .spaceSeparator, .control:
-                    continue
-                default:
-                    break
-                }
-                marks = 0
-                visible += 1
-            }
-        }
+        let letters = stats.letters, upper = stats.uppercase, visible = stats.visible, symbols = stats.symbols
+        let longestRun = stats.longestRun, mostMarks = stats.mostMarks
         if letters >= minLetters && Double(upper) >= capsRatio * Double(letters) {
             reasons.append(reason("mostly capitals: \(upper) of \(letters) letters", limit: "caps \(percent(capsRatio))", count: upper))
         }

@@ -4,8 +4,8 @@ import WinnowText
 
 /// **flood**: a coordinated campaign, the same or nearly the same text from many distinct
 /// authors within a short window. Copies are found through the fingerprint's four 16-bit
-/// bands (locality-sensitive hashing): a copy within 3 bits of the first always shares a band
-/// with it, and most copies within `maxDistance` do. Each campaign counts the authors that
+/// bands (`CampaignIndex`, locality-sensitive hashing): a copy within 3 bits of the first
+/// always shares a band with it, and most copies within `maxDistance` do. Each campaign counts the authors that
 /// posted a copy (an author's own repeats do not count again). From the `authors`-th copy on,
 /// every copy is refused; the authors who posted a copy before are flagged on their next
 /// comment within the window.
@@ -55,32 +55,25 @@ public struct FloodRule: Sendable, Equatable {
         let now = context.now
         guard fingerprint.bits != 0, fingerprint.words >= minWords else { return false }
         // Find the campaign through any band of the fingerprint, or start one.
-        var representative: UInt64 = 0
-        for band in 0..<4 {
-            guard let slot = table.existingSlot(for: Self.bandKey(band, fingerprint.bits)) else { continue }
-            let candidate = table.load(slot, CampaignWord.representative)
-            if candidate != 0 && Fingerprint.distance(candidate, fingerprint.bits) <= maxDistance {
-                representative = candidate
-                break
-            }
+        let index = context.state.campaignIndex
+        guard let representative = index.representative(of: fingerprint.bits, maxDistance: maxDistance) else {
+            index.register(fingerprint.bits, representative: fingerprint.bits)
+            return false
         }
-        if representative == 0 {
-            representative = fingerprint.bits
-            for band in 0..<4 {
-                if let slot = table.slot(for: Self.bandKey(band, fingerprint.bits), at: now) {
-                    table.store(slot, CampaignWord.representative, representative)
-                }
-            }
-        }
+        index.register(fingerprint.bits, representative: representative)
+        // A campaign is counted from its second copy on: the first author is in the count.
         guard let campaign = table.slot(for: Self.campaignKey(representative), at: now) else { return false }
+        let window = self.window
         if campaign.isNew { table.store(campaign, CampaignWord.representative, representative) }
         let counted: WindowCount
         if isOwnRepeat {
             counted = WindowCount(packed: table.load(campaign, CampaignWord.authors))
         } else {
-            let window = self.window
-            counted = WindowCount(packed: table.update(campaign, CampaignWord.authors) {
-                WindowCount(packed: $0).adding(at: now, window: window).packed
+            counted = WindowCount(packed: table.update(campaign, CampaignWord.authors) { word in
+                let current = WindowCount(packed: word)
+                // A new or expired window starts at two: the first copy and this one.
+                if current.current(at: now, window: window) == 0 { return WindowCount(count: 2, start: now).packed }
+                return current.adding(at: now, window: window).packed
             }.new)
         }
         let copies = counted.current(at: now, window: window)
@@ -118,10 +111,6 @@ public struct FloodRule: Sendable, Equatable {
                 rule: Self.name, action: participantAction,
                 message: "posted a copy of a campaign now at \(copies) authors", limit: "participant", count: copies,
                 dryRun: dryRun))
-    }
-
-    static func bandKey(_ band: Int, _ bits: UInt64) -> UInt64 {
-        StableHash.combine(0xf100d_0000 | UInt64(band), bits >> (16 * UInt64(band)) & 0xFFFF)
     }
 
     static func campaignKey(_ representative: UInt64) -> UInt64 {

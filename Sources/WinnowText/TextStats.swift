@@ -1,0 +1,161 @@
+/// Counts over a comment's original text, gathered in one pass for the rules that judge its
+/// shape (noise) and look for links and mentions, so that each does not walk the text again.
+public struct TextStats: Equatable, Sendable {
+    public var letters = 0
+    public var uppercase = 0
+    /// Characters other than spaces, controls and invisible formatting.
+    public var visible = 0
+    /// Emoji and other symbols.
+    public var symbols = 0
+    /// The longest run of one character (spaces aside).
+    public var longestRun = 0
+    /// The most combining marks on one character.
+    public var mostMarks = 0
+    /// `@name` tokens.
+    public var mentions = 0
+    /// A `.` or the letters `dot`: without either there is no link.
+    public var mayHoldLink = false
+
+    public init() {}
+
+    /// Byte classes of ASCII: bit 0 letter, bit 1 upper case, bit 2 visible, bit 3 part of a name.
+    private static let asciiClass: [UInt8] = (0..<128).map { c in
+        var bits: UInt8 = 0
+        let isUpper = c >= 0x41 && c <= 0x5A, isLower = c >= 0x61 && c <= 0x7A, isDigit = c >= 0x30 && c <= 0x39
+        if isUpper || isLower { bits |= 1 }
+        if isUpper { bits |= 2 }
+        if c > 0x20 && c < 0x7F { bits |= 4 }
+        if isUpper || isLower || isDigit || c == 0x5F || c == 0x2D { bits |= 8 }
+        return bits
+    }
+
+    private static let highBits: UInt64 = 0x8080_8080_8080_8080
+
+    @inline(__always)
+    private static func repeated(_ byte: UInt8) -> UInt64 { UInt64(byte) &* 0x0101_0101_0101_0101 }
+
+    /// Whether one of the eight bytes is `@`, `.`, `d` or `D` (which need a closer look).
+    @inline(__always)
+    private static func hasSpecialByte(_ w: UInt64) -> Bool {
+        func hasByte(_ b: UInt8) -> UInt64 {
+            let x = w ^ repeated(b)
+            return (x &- repeated(0x01)) & ~x & highBits
+        }
+        return hasByte(0x40) | hasByte(0x2E) | hasByte(0x64) | hasByte(0x44) != 0
+    }
+
+    public init(_ text: UnsafeBufferPointer<UInt8>) {
+        // Locals, not `self`'s fields, in the loop: they stay in registers.
+        var letters = 0, uppercase = 0, visible = 0, symbols = 0, longestRun = 0, mostMarks = 0, mentions = 0
+        var mayHoldLink = false
+        var run = 0
+        var previous: UInt32 = 0xFFFF_FFFF
+        var marks = 0
+        var previousClass: UInt8 = 0
+        Self.asciiClass.withUnsafeBufferPointer { table in
+            var k = 0
+            let n = text.count
+            let raw = UnsafeRawBufferPointer(text)
+            while k < n {
+                // Eight ASCII bytes at a time: counts by bit tricks, the rest byte by byte.
+                if k + 8 <= n {
+                    let w = raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+                    if w & Self.highBits == 0 && !Self.hasSpecialByte(w) {
+                        let upper = (w &+ Self.repeated(0x80 - 0x41)) & ~(w &+ Self.repeated(0x80 - 0x5B))
+                        let lower = (w &+ Self.repeated(0x80 - 0x61)) & ~(w &+ Self.repeated(0x80 - 0x7B))
+                        let shown = (w &+ Self.repeated(0x80 - 0x21)) & ~(w &+ Self.repeated(0x80 - 0x7F))
+                        uppercase &+= (upper & Self.highBits).nonzeroBitCount
+                        letters &+= ((upper | lower) & Self.highBits).nonzeroBitCount
+                        visible &+= (shown & Self.highBits).nonzeroBitCount
+                        for j in 0..<8 {
+                            let value = UInt32(text[k &+ j])
+                            if value == previous && value != 0x20 {
+                                run &+= 1
+                                if run > longestRun { longestRun = run }
+                            } else {
+                                previous = value
+                                run = 1
+                            }
+                        }
+                        if longestRun == 0 { longestRun = 1 }
+                        marks = 0
+                        previousClass = table[Int(text[k &+ 7])]
+                        k &+= 8
+                        continue
+                    }
+                }
+                let lead = text[k]
+                if lead < 0x80 {
+                    let value = UInt32(lead)
+                    if value == previous && lead != 0x20 {
+                        run += 1
+                    } else {
+                        previous = value
+                        run = 1
+                    }
+                    if run > longestRun { longestRun = run }
+                    marks = 0
+                    let bits = table[Int(lead)]
+                    letters &+= Int(bits & 1)
+                    uppercase &+= Int(bits >> 1 & 1)
+                    visible &+= Int(bits >> 2 & 1)
+                    if lead == 0x40, k + 1 < n, text[k + 1] < 0x80, table[Int(text[k + 1])] & 8 != 0, previousClass & 8 == 0 {
+                        mentions += 1
+                    }
+                    if lead == 0x2E
+                        || (lead | 0x20 == 0x64 && k + 2 < n && text[k + 1] | 0x20 == 0x6F && text[k + 2] | 0x20 == 0x74)
+                    {
+                        mayHoldLink = true
+                    }
+                    previousClass = bits
+                    k += 1
+                    continue
+                }
+                previousClass = 0
+                let length = lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+                var value = UInt32(lead) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+                var j = 1
+                while j < length && k + j < n {
+                    value = value << 6 | UInt32(text[k + j] & 0x3F)
+                    j += 1
+                }
+                k += length
+                if value == previous {
+                    run += 1
+                } else {
+                    previous = value
+                    run = 1
+                }
+                if run > longestRun { longestRun = run }
+                guard let scalar = Unicode.Scalar(value) else { continue }
+                switch scalar.properties.generalCategory {
+                case .nonspacingMark, .enclosingMark:
+                    marks += 1
+                    if marks > mostMarks { mostMarks = marks }
+                    continue
+                case .uppercaseLetter, .titlecaseLetter:
+                    letters += 1
+                    uppercase += 1
+                case .lowercaseLetter, .otherLetter, .modifierLetter:
+                    letters += 1
+                case .otherSymbol, .mathSymbol, .currencySymbol, .modifierSymbol:
+                    symbols += 1
+                case .format, .spaceSeparator, .control:
+                    continue
+                default:
+                    break
+                }
+                marks = 0
+                visible += 1
+            }
+        }
+        self.letters = letters
+        self.uppercase = uppercase
+        self.visible = visible
+        self.symbols = symbols
+        self.longestRun = longestRun
+        self.mostMarks = mostMarks
+        self.mentions = mentions
+        self.mayHoldLink = mayHoldLink
+    }
+}

@@ -1,0 +1,75 @@
+import Testing
+import WinnowText
+
+@Suite("Text statistics")
+struct TextStatsTests {
+    /// The obvious implementation, scalar by scalar: the model the fast path must agree with.
+    func model(_ text: String) -> TextStats {
+        var stats = TextStats()
+        var run = 0, previous: Unicode.Scalar?, marks = 0, previousIsName = false
+        let scalars = Array(text.unicodeScalars)
+        for (k, scalar) in scalars.enumerated() {
+            if scalar == previous && scalar != " " { run += 1 } else { previous = scalar; run = 1 }
+            stats.longestRun = max(stats.longestRun, run)
+            let isName = scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" || scalar == "-")
+            if scalar == "@", k + 1 < scalars.count, scalars[k + 1].isASCII,
+                scalars[k + 1].properties.isAlphabetic || ("0"..."9").contains(scalars[k + 1]) || scalars[k + 1] == "_" || scalars[k + 1] == "-",
+                !previousIsName
+            {
+                stats.mentions += 1
+            }
+            previousIsName = isName
+            if scalar == "." { stats.mayHoldLink = true }
+            if scalar == "d" || scalar == "D", k + 2 < scalars.count, scalars[k + 1] == "o" || scalars[k + 1] == "O",
+                scalars[k + 2] == "t" || scalars[k + 2] == "T"
+            {
+                stats.mayHoldLink = true
+            }
+            switch scalar.properties.generalCategory {
+            case .nonspacingMark, .enclosingMark:
+                marks += 1
+                stats.mostMarks = max(stats.mostMarks, marks)
+                continue
+            case .uppercaseLetter, .titlecaseLetter:
+                stats.letters += 1
+                stats.uppercase += 1
+            case .lowercaseLetter, .otherLetter, .modifierLetter:
+                stats.letters += 1
+            case .otherSymbol, .mathSymbol, .currencySymbol, .modifierSymbol:
+                if !scalar.isASCII { stats.symbols += 1 }
+            case .format, .spaceSeparator, .control:
+                // Invisible characters between marks do not break a stack (an evasion); ASCII does.
+                if scalar.isASCII { marks = 0 }
+                continue
+            default:
+                break
+            }
+            marks = 0
+            if !(scalar.isASCII && scalar.value <= 0x20) && scalar.value != 0x7F { stats.visible += 1 }
+        }
+        return stats
+    }
+
+    func stats(_ text: String) -> TextStats {
+        var text = text
+        return text.withUTF8 { TextStats($0) }
+    }
+
+    @Test("examples", arguments: [
+        "Hello World", "THIS IS LOUD!!!!!!!!!!!!", "mail @bob and @carol", "x@y.com", "see example dot com", "ℌ𝔢𝔩𝔩𝔬 😀😀😀",
+        "Z\u{0337}\u{0328}\u{031B}\u{0301}algo", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "", "   ", "ÀÉÎÕÜ àéîõü",
+    ])
+    func examples(text: String) {
+        #expect(stats(text) == model(text), "\(text.debugDescription)")
+    }
+
+    @Test("random texts agree with the model")
+    func randomTexts() {
+        var random = SplitMix64(seed: 7)
+        let alphabet: [Character] = Array("aAbBdDoOtTzZ .@-_!?0123456789 xXyY") + ["é", "É", "😀", "\u{0301}", "ß", "€", "\u{200B}", "\t"]
+        for _ in 0..<3_000 {
+            let text = random.text(from: alphabet, maxLength: 40)
+            #expect(stats(text) == model(text), "\(text.debugDescription)")
+        }
+    }
+}
