@@ -41,6 +41,9 @@ extension Configuration {
             return "  \(name): rate author \(rate(limits.author)), author_channel \(rate(limits.authorInChannel)), "
                 + "channel \(rate(limits.channel)); slow_mode \(duration(settings.slowMode))"
         }
+        func heuristic(_ name: String, _ enabled: Bool, _ action: RuleAction, _ dryRun: Bool, _ what: String) -> String {
+            enabled ? "\(name): \(what) -> \(action.rawValue)\(dryRun ? " (dry run)" : "")" : "\(name): off"
+        }
         let e = behavior.escalation
         var lines = [
             "clock: \(clock?.rawValue ?? "command default"), late tolerance \(DurationText.describe(lateTolerance))",
@@ -49,6 +52,16 @@ extension Configuration {
                 + (policy.dryRunRules.contains("stopword") ? " (dry run)" : ""),
             "rate limits: action \(behavior.rateLimit.action.rawValue)\(behavior.rateLimit.dryRun ? " (dry run)" : "")",
             "slow mode: action \(behavior.slowMode.action.rawValue)\(behavior.slowMode.dryRun ? " (dry run)" : "")",
+            heuristic("repeat", behavior.repeatRule.enabled, behavior.repeatRule.action, behavior.repeatRule.dryRun,
+                      "within \(DurationText.describe(behavior.repeatRule.window)), \(behavior.repeatRule.maxDistance) of 64 bits"),
+            heuristic("flood", behavior.flood.enabled, behavior.flood.action, behavior.flood.dryRun,
+                      "\(behavior.flood.authors) authors in \(DurationText.describe(behavior.flood.window))"),
+            heuristic("raid", behavior.raid.enabled, behavior.raid.action, behavior.raid.dryRun,
+                      "\(behavior.raid.factor)x usual newcomers (at least \(behavior.raid.minNewcomers)) in \(DurationText.describe(behavior.raid.window)), slow-mode \(duration(behavior.raid.slowMode))"),
+            heuristic("links", behavior.links.enabled, behavior.links.action, behavior.links.dryRun,
+                      "at most \(behavior.links.maxLinks) links, \(behavior.links.maxMentions) mentions, \(behavior.links.shorteners.count) shorteners, new authors \(duration(behavior.links.newAuthorWindow))"),
+            heuristic("noise", behavior.noise.enabled, behavior.noise.action, behavior.noise.dryRun,
+                      "caps \(behavior.noise.capsRatio), run \(behavior.noise.maxRun), symbols \(behavior.noise.symbolRatio), marks \(behavior.noise.maxMarks)"),
             e.enabled
                 ? "escalation: \(e.strikes) strikes (\(e.strikeAction.rawValue) or stronger) in \(DurationText.describe(e.window)) -> timeout \(DurationText.describe(e.timeout)); "
                     + (e.banAfterTimeouts == 0 ? "never a ban" : "ban after \(e.banAfterTimeouts) timeouts for \(e.banDuration.map(DurationText.describe) ?? "good")")

@@ -1,7 +1,9 @@
 import Benchmark
 import Foundation
+import Dispatch
 import WinnowCore
 import WinnowIO
+import WinnowLimits
 import WinnowMatch
 import WinnowPipeline
 import WinnowPolicy
@@ -24,7 +26,8 @@ let benchmarks: @Sendable () -> Void = {
     let (lists, _) = WordlistDirectory.load(repository.appendingPathComponent("Wordlists").path)
     guard let stopwords = try? StopwordSet(lists: lists) else { fatalError("bundled wordlists do not compile") }
     let normalizer = Normalizer()
-    let engine = Engine(stopwords: stopwords, policy: Policy())
+    let engine = Engine(stopwords: stopwords, policy: Policy(), behavior: .off)
+    let everyRule = Engine(stopwords: stopwords, policy: Policy(), behavior: .defaultPolicy)
     let count = events.count
 
     let configuration = Benchmark.Configuration(
@@ -67,13 +70,74 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("judge event (normalize, match, policy)", configuration: configuration) { benchmark in
         let scratch = WorkerScratch()
         for _ in benchmark.scaledIterations {
-            for event in events { blackHole(engine.judge(event, scratch: scratch)) }
+            for event in events { blackHole(engine.judge(event, scratch: scratch, at: 1_700_000_000 * Micros.perSecond)) }
+        }
+    }
+
+    Benchmark("judge event, every rule on (windows on event time)", configuration: configuration) { benchmark in
+        let scratch = WorkerScratch()
+        var now: Micros = 1_700_000_000 * Micros.perSecond
+        for _ in benchmark.scaledIterations {
+            for event in events {
+                now += 10_000
+                blackHole(everyRule.judge(event, scratch: scratch, at: now))
+            }
+        }
+    }
+
+    Benchmark("text statistics (noise, links)", configuration: configuration) { benchmark in
+        for _ in benchmark.scaledIterations {
+            for event in events {
+                var text = event.text
+                blackHole(text.withUTF8 { TextStats($0) })
+            }
+        }
+    }
+
+    Benchmark("fingerprint (repeat, flood)", configuration: configuration) { benchmark in
+        let normalized: [NormalizedText] = events.map { normalizer.normalize($0.text, folded: false) }
+        for _ in benchmark.scaledIterations {
+            for text in normalized { blackHole(Fingerprint(text.skeleton)) }
+        }
+    }
+
+    // Limiter: one GCRA check per operation on a table of 1M authors, the keys spread over it.
+    let limiterConfiguration = Benchmark.Configuration(
+        metrics: [.wallClock, .throughput, .instructions], scalingFactor: .mega, maxDuration: .seconds(3))
+    let limit = RateLimit(events: 5, period: 10 * Micros.perSecond)
+    let keys = (0..<1_000_000).map { StableHash.hash("author-\($0)") }
+
+    func limiterOps(_ table: WindowTable, range: Range<Int>, now: Micros) -> Int {
+        var admitted = 0
+        for k in range {
+            guard let slot = table.slot(for: keys[k % keys.count], at: now) else { continue }
+            var passed = false
+            _ = table.update(slot, 0) { tat in
+                guard case .conforms(let next) = limit.check(tat: Micros(bitPattern: tat), now: now) else { return nil }
+                passed = true
+                return UInt64(bitPattern: next)
+            }
+            if passed { admitted += 1 }
+        }
+        return admitted
+    }
+
+    Benchmark("limiter check, 1 thread", configuration: limiterConfiguration) { benchmark in
+        let table = WindowTable(capacity: 1_000_000, wordsPerSlot: 1)
+        blackHole(limiterOps(table, range: 0..<benchmark.scaledIterations.count, now: 1_700_000_000 * Micros.perSecond))
+    }
+
+    Benchmark("limiter check, 2 threads on the same authors", configuration: limiterConfiguration) { benchmark in
+        let table = WindowTable(capacity: 1_000_000, wordsPerSlot: 1)
+        let total = benchmark.scaledIterations.count
+        DispatchQueue.concurrentPerform(iterations: 2) { _ in
+            blackHole(limiterOps(table, range: 0..<(total / 2), now: 1_700_000_000 * Micros.perSecond))
         }
     }
 
     Benchmark("encode verdict", configuration: configuration) { benchmark in
         let scratch = WorkerScratch()
-        let verdicts = events.map { engine.judge($0, scratch: scratch) }
+        let verdicts = events.map { engine.judge($0, scratch: scratch, at: 0) }
         let encoder = VerdictEncoder()
         var out: [UInt8] = []
         for _ in benchmark.scaledIterations {
