@@ -123,46 +123,48 @@ public struct Fingerprint: Equatable, Sendable {
     }
 }
 
-/// Sums ±1 per bit over the features, eight bits at a time through a table.
+/// Counts, for each of the 64 bit positions, how many features have that bit set; a bit of the
+/// SimHash is set when more than half do. Eight 8-bit counters per word (a comment has at most
+/// 127 features, so they never overflow), filled through a table: one lookup and one add per
+/// byte of a feature. Plain integers on purpose: generic SIMD code allocates when it is not
+/// specialized.
 private struct SimHashAccumulator {
-    private var lanes = (
-        SIMD8<Int16>(), SIMD8<Int16>(), SIMD8<Int16>(), SIMD8<Int16>(),
-        SIMD8<Int16>(), SIMD8<Int16>(), SIMD8<Int16>(), SIMD8<Int16>()
-    )
+    private var counts: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+    private var features = 0
 
-    /// For each byte value, +1 in lane i where bit i is set, -1 where it is not. Allocated once
-    /// and never freed: a plain pointer, so that adding a feature touches no reference count.
-    private nonisolated(unsafe) static let signs: UnsafePointer<SIMD8<Int16>> = {
-        let table = UnsafeMutablePointer<SIMD8<Int16>>.allocate(capacity: 256)
+    /// For each byte value, 1 in the 8-bit lane i where bit i is set.
+    private nonisolated(unsafe) static let spread: UnsafePointer<UInt64> = {
+        let table = UnsafeMutablePointer<UInt64>.allocate(capacity: 256)
         for value in 0..<256 {
-            var lanes = SIMD8<Int16>()
-            for i in 0..<8 { lanes[i] = (value >> i) & 1 == 1 ? 1 : -1 }
+            var lanes: UInt64 = 0
+            for i in 0..<8 where (value >> i) & 1 == 1 { lanes |= 1 << (8 * UInt64(i)) }
             table[value] = lanes
         }
         return UnsafePointer(table)
     }()
 
-    private let signs = SimHashAccumulator.signs
-
     @inline(__always)
     mutating func add(_ feature: UInt64) {
-        lanes.0 &+= signs[Int(feature & 0xFF)]
-        lanes.1 &+= signs[Int(feature >> 8 & 0xFF)]
-        lanes.2 &+= signs[Int(feature >> 16 & 0xFF)]
-        lanes.3 &+= signs[Int(feature >> 24 & 0xFF)]
-        lanes.4 &+= signs[Int(feature >> 32 & 0xFF)]
-        lanes.5 &+= signs[Int(feature >> 40 & 0xFF)]
-        lanes.6 &+= signs[Int(feature >> 48 & 0xFF)]
-        lanes.7 &+= signs[Int(feature >> 56 & 0xFF)]
+        let spread = Self.spread
+        counts.0 &+= spread[Int(feature & 0xFF)]
+        counts.1 &+= spread[Int(feature >> 8 & 0xFF)]
+        counts.2 &+= spread[Int(feature >> 16 & 0xFF)]
+        counts.3 &+= spread[Int(feature >> 24 & 0xFF)]
+        counts.4 &+= spread[Int(feature >> 32 & 0xFF)]
+        counts.5 &+= spread[Int(feature >> 40 & 0xFF)]
+        counts.6 &+= spread[Int(feature >> 48 & 0xFF)]
+        counts.7 &+= spread[Int(feature >> 56 & 0xFF)]
+        features &+= 1
     }
 
     var bits: UInt64 {
-        let positive = SIMD8<Int16>(repeating: 0)
-        let weights = SIMD8<UInt16>(1, 2, 4, 8, 16, 32, 64, 128)
-        func byte(_ lane: SIMD8<Int16>) -> UInt64 {
-            UInt64(SIMD8<UInt16>(repeating: 0).replacing(with: weights, where: lane .> positive).wrappedSum())
+        let half = UInt64(features)
+        func byte(_ word: UInt64) -> UInt64 {
+            var result: UInt64 = 0
+            for i in 0..<8 where (word >> (8 * UInt64(i)) & 0xFF) * 2 > half { result |= 1 << UInt64(i) }
+            return result
         }
-        return byte(lanes.0) | byte(lanes.1) << 8 | byte(lanes.2) << 16 | byte(lanes.3) << 24
-            | byte(lanes.4) << 32 | byte(lanes.5) << 40 | byte(lanes.6) << 48 | byte(lanes.7) << 56
+        return byte(counts.0) | byte(counts.1) << 8 | byte(counts.2) << 16 | byte(counts.3) << 24
+            | byte(counts.4) << 32 | byte(counts.5) << 40 | byte(counts.6) << 48 | byte(counts.7) << 56
     }
 }

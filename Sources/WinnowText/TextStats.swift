@@ -34,14 +34,11 @@ public struct TextStats: Equatable, Sendable {
     @inline(__always)
     private static func repeated(_ byte: UInt8) -> UInt64 { UInt64(byte) &* 0x0101_0101_0101_0101 }
 
-    /// Whether one of the eight bytes is `@`, `.`, `d` or `D` (which need a closer look).
+    /// Non-zero when one of the eight bytes of `w` is `byte`.
     @inline(__always)
-    private static func hasSpecialByte(_ w: UInt64) -> Bool {
-        func hasByte(_ b: UInt8) -> UInt64 {
-            let x = w ^ repeated(b)
-            return (x &- repeated(0x01)) & ~x & highBits
-        }
-        return hasByte(0x40) | hasByte(0x2E) | hasByte(0x64) | hasByte(0x44) != 0
+    private static func hasByte(_ w: UInt64, _ byte: UInt8) -> UInt64 {
+        let x = w ^ repeated(byte)
+        return (x &- repeated(0x01)) & ~x & highBits
     }
 
     public init(_ text: UnsafeBufferPointer<UInt8>) {
@@ -60,7 +57,19 @@ public struct TextStats: Equatable, Sendable {
                 // Eight ASCII bytes at a time: counts by bit tricks, the rest byte by byte.
                 if k + 8 <= n {
                     let w = raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)
-                    if w & Self.highBits == 0 && !Self.hasSpecialByte(w) {
+                    if w & Self.highBits == 0 && Self.hasByte(w, 0x40) == 0 {
+                        // `.` or `dot`: once seen, no need to look again.
+                        if !mayHoldLink {
+                            if Self.hasByte(w, 0x2E) != 0 {
+                                mayHoldLink = true
+                            } else if Self.hasByte(w, 0x64) | Self.hasByte(w, 0x44) != 0 {
+                                for j in 0..<8 where text[k &+ j] | 0x20 == 0x64 && k &+ j &+ 2 < n
+                                    && text[k &+ j &+ 1] | 0x20 == 0x6F && text[k &+ j &+ 2] | 0x20 == 0x74
+                                {
+                                    mayHoldLink = true
+                                }
+                            }
+                        }
                         let upper = (w &+ Self.repeated(0x80 - 0x41)) & ~(w &+ Self.repeated(0x80 - 0x5B))
                         let lower = (w &+ Self.repeated(0x80 - 0x61)) & ~(w &+ Self.repeated(0x80 - 0x7B))
                         let shown = (w &+ Self.repeated(0x80 - 0x21)) & ~(w &+ Self.repeated(0x80 - 0x7F))

@@ -107,7 +107,7 @@ let benchmarks: @Sendable () -> Void = {
     let limit = RateLimit(events: 5, period: 10 * Micros.perSecond)
     let keys = (0..<1_000_000).map { StableHash.hash("author-\($0)") }
 
-    func limiterOps(_ table: WindowTable, range: Range<Int>, now: Micros) -> Int {
+    @Sendable func limiterOps(_ table: WindowTable, range: Range<Int>, now: Micros) -> Int {
         var admitted = 0
         for k in range {
             guard let slot = table.slot(for: keys[k % keys.count], at: now) else { continue }

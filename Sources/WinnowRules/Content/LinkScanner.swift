@@ -24,14 +24,41 @@ enum LinkScanner {
                 k += 1
                 continue
             }
+            // Most words are followed by a space or punctuation that cannot continue a link.
+            var end = k
+            while end < n && isHostByte(text[end]) { end += 1 }
+            if !mayContinueLink(text, at: end) {
+                k = end
+                continue
+            }
             if let link = link(in: text, at: k) {
                 links.append(link)
                 k = link.range.upperBound
             } else {
-                while k < n && isHostByte(text[k]) { k += 1 }
+                k = end
             }
         }
         return links
+    }
+
+    /// Whether what follows a word at `k` can continue a link: `.`, `:` (a scheme), `[ ( {`, or
+    /// spaces then `. [ ( { d D` (a disguised dot).
+    @inline(__always)
+    private static func mayContinueLink(_ text: UnsafeBufferPointer<UInt8>, at k: Int) -> Bool {
+        var k = k
+        guard k < text.count else { return false }
+        switch text[k] {
+        case UInt8(ascii: "."), UInt8(ascii: ":"), UInt8(ascii: "["), UInt8(ascii: "("), UInt8(ascii: "{"): return true
+        case UInt8(ascii: " "): break
+        default: return false
+        }
+        while k < text.count && text[k] == UInt8(ascii: " ") { k += 1 }
+        guard k < text.count else { return false }
+        switch text[k] {
+        case UInt8(ascii: "."), UInt8(ascii: "["), UInt8(ascii: "("), UInt8(ascii: "{"), UInt8(ascii: "d"), UInt8(ascii: "D"):
+            return true
+        default: return false
+        }
     }
 
     private static func link(in text: UnsafeBufferPointer<UInt8>, at start: Int) -> Link? {
