@@ -47,7 +47,27 @@ public final class Engine: Sendable {
 
     /// Step 1: the verdict on what `event` says, without any state, and what step 2 needs to
     /// know of it. `scratch` belongs to the calling thread.
-    public func analyze(_ event: Event, scratch: WorkerScratch) -> (verdict: Verdict, facts: WindowFacts) {
+    ///
+    /// With `penaltyCheckAt`, an author timed out or banned at that time is not analyzed at all:
+    /// the penalty will be the whole answer (`facts.skippedContent`; `applyWindows` then asks for
+    /// the analysis after all if the penalty turns out to be over).
+    public func analyze(
+        _ event: Event, scratch: WorkerScratch, penaltyCheckAt hint: Micros? = nil
+    ) -> (verdict: Verdict, facts: WindowFacts) {
+        if let hint, hasWindows, behavior.escalation.enabled, !policy.dryRun {
+            let author = BehaviorState.authorKey(event.author)
+            if let slot = state.authors.existingSlot(for: author),
+                Penalty(packed: state.authors.load(slot, AuthorWord.penalty)).isActive(at: hint)
+            {
+                var facts = WindowFacts()
+                facts.author = author
+                facts.channel = BehaviorState.channelKey(event.channel)
+                facts.settings = channelSettingsIndex.isEmpty ? 0 : channelSettingsIndex[event.channel] ?? 0
+                facts.isExempt = !event.roles.isEmpty && event.roles.contains(where: behavior.exemptRoles.contains)
+                facts.skippedContent = true
+                return (Verdict(id: event.id, action: .allow, meta: event.meta), facts)
+            }
+        }
         let needsFolded = stopwordRule.stopwords.needsFoldedView
         var text = event.text
         text.withUTF8 { normalizer.normalize($0, into: &scratch.normalized, folded: needsFolded) }
@@ -75,8 +95,15 @@ public final class Engine: Sendable {
     /// Step 2: window rules on an event judged at `now`, folded into its first `verdict`.
     /// Calls for events whose order matters (one author, one channel) must come in that order;
     /// any thread may make them.
-    public func applyWindows(_ facts: WindowFacts, to verdict: inout Verdict, at now: Micros) {
+    ///
+    /// `analyzeSkipped` gives the analysis of an event whose content `analyze` skipped; it is
+    /// called when the penalty that made it skip is over by now.
+    public func applyWindows(
+        _ facts: WindowFacts, to verdict: inout Verdict, at now: Micros,
+        analyzeSkipped: (() -> (verdict: Verdict, facts: WindowFacts))? = nil
+    ) {
         guard hasWindows else { return }
+        var facts = facts
         let context = WindowContext(
             state: state, now: now, authorKey: facts.author, channelKey: facts.channel, isExempt: facts.isExempt,
             needsChannel: needsChannels)
@@ -87,6 +114,10 @@ public final class Engine: Sendable {
                 ? Verdict(id: verdict.id, action: .allow, would: action, reasons: [penalty], meta: verdict.meta)
                 : Verdict(id: verdict.id, action: action, reasons: [penalty], until: until?.seconds, meta: verdict.meta)
             return
+        }
+        if facts.skippedContent {
+            guard let analyzeSkipped else { preconditionFailure("an event analyzed without content needs analyzeSkipped") }
+            (verdict, facts) = analyzeSkipped()
         }
         var windowReasons: [Reason] = []
         let channel = channelSettings[facts.settings]
@@ -121,6 +152,8 @@ public struct WindowFacts: Sendable {
     /// For repeat and flood (0 bits when neither is on).
     public var fingerprint = Fingerprint(bits: 0, words: 0)
     public var links = 0
+    /// `analyze` skipped the content: the author had a penalty in force.
+    public var skippedContent = false
 }
 
 /// Per-thread working memory, reused from one event to the next so that normalization and

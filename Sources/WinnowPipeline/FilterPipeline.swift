@@ -64,10 +64,12 @@ public final class FilterPipeline: Sendable {
             let chunks = lines.count >= Self.parallelThreshold
                 ? min(options.workers * Self.chunksPerWorker, lines.count / 16) : 1
             work.prepare(chunks)
+            let arrival = Micros(seconds: clock.now())
             let analyzeChunk: @Sendable (Int, WorkerScratch) -> Void = { c, scratch in
                 let lower = lines.count * c / chunks
                 let upper = lines.count * (c + 1) / chunks
-                self.analyze(lines[lower..<upper], bytes: bytes.bytes, scratch: scratch, into: work.chunks[c])
+                self.analyze(
+                    lines[lower..<upper], bytes: bytes.bytes, arrival: arrival, scratch: scratch, into: work.chunks[c])
             }
             if chunks == 1 {
                 if let previous = inHand { try finisher.finish(previous) }
@@ -110,7 +112,8 @@ public final class FilterPipeline: Sendable {
     }
 
     private func analyze(
-        _ lines: ArraySlice<InputLine>, bytes: UnsafeRawBufferPointer, scratch: WorkerScratch, into chunk: ChunkWork
+        _ lines: ArraySlice<InputLine>, bytes: UnsafeRawBufferPointer, arrival: Micros, scratch: WorkerScratch,
+        into chunk: ChunkWork
     ) {
         let windows = engine.hasWindows
         for line in lines {
@@ -123,9 +126,14 @@ public final class FilterPipeline: Sendable {
                 let lineBytes = UnsafeBufferPointer(rebasing: bytes.assumingMemoryBound(to: UInt8.self)[range])
                 switch decoder.decode(lineBytes, lineNumber: number) {
                 case .success(let event):
-                    let (verdict, facts) = engine.analyze(event, scratch: scratch)
+                    // On event time the event's own `ts`; on wall time the batch's arrival: close
+                    // enough for a hint (the penalty is checked again in order).
+                    let hint = options.clock == .event ? event.timestamp.map(Micros.init(seconds:)) ?? arrival : arrival
+                    let (verdict, facts) = engine.analyze(event, scratch: scratch, penaltyCheckAt: windows ? hint : nil)
                     if windows {
-                        chunk.pending.append(PendingEvent(index: chunk.verdicts.count, timestamp: event.timestamp, facts: facts))
+                        chunk.pending.append(PendingEvent(
+                            index: chunk.verdicts.count, timestamp: event.timestamp, facts: facts,
+                            skippedEvent: facts.skippedContent ? event : nil))
                     }
                     chunk.verdicts.append(verdict)
                 case .failure(let error):
@@ -141,6 +149,8 @@ struct PendingEvent {
     let index: Int
     let timestamp: Double?
     let facts: WindowFacts
+    /// Kept only when the analysis skipped the content (see `Engine.analyze`).
+    let skippedEvent: Event?
 }
 
 /// One chunk of a batch: its verdicts, in input order, and its events waiting for the window
@@ -170,6 +180,8 @@ struct BatchFinisher {
     let encoder: VerdictEncoder
     let writer: BackgroundWriter
     var timeline: Timeline
+    /// For the rare comment whose analysis was skipped and is needed after all.
+    let scratch = WorkerScratch()
     /// Two sets of output buffers: one being filled, one being written.
     private var outputs = (ChunkBuffers(), ChunkBuffers())
     /// Verdicts per action, over the whole run.
@@ -185,11 +197,15 @@ struct BatchFinisher {
     mutating func finish(_ work: BatchWork) throws {
         let buffers = outputs.0
         buffers.prepare(work.count)
+        let engine = self.engine, scratch = self.scratch
         for c in 0..<work.count {
             let chunk = work.chunks[c]
             for pending in chunk.pending {
                 let (now, late) = timeline.time(of: pending.timestamp)
-                engine.applyWindows(pending.facts, to: &chunk.verdicts[pending.index], at: now)
+                engine.applyWindows(pending.facts, to: &chunk.verdicts[pending.index], at: now) {
+                    // The author's penalty ended in the meantime: analyze the comment after all.
+                    engine.analyze(pending.skippedEvent!, scratch: scratch)
+                }
                 if let late { chunk.verdicts[pending.index].reasons.append(late) }
             }
             let output = buffers.buffers[c].bytes

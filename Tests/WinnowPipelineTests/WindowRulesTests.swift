@@ -153,4 +153,28 @@ struct WindowRulesTests {
         #expect(verdict.would == .timeout)
         #expect(h.post("eve", at: 1, "hello").would == .allow)
     }
+
+    @Test("an author under a penalty is not analyzed; if the penalty is over by the decision, the analysis is done then")
+    func skippedAnalysis() throws {
+        let h = try Harness(settings(escalation: Escalation(strikes: 1, timeout: 60 * s)))
+        #expect(h.post("eve", at: 0, "zorblax").action == .timeout)  // timed out until 60
+        let event = Event(id: .string("x"), author: "eve", text: "shit happens", line: 99)
+        let (first, facts) = h.engine.analyze(event, scratch: h.scratch, penaltyCheckAt: 30 * s)
+        #expect(facts.skippedContent)
+        #expect(first.reasons.isEmpty)
+        // Decided while the timeout holds: the penalty is the answer, no analysis needed.
+        var during = first
+        h.engine.applyWindows(facts, to: &during, at: 59 * s) { Issue.record("analyzed needlessly"); return (first, facts) }
+        #expect(during.action == .timeout)
+        // Decided after it ended: analyzed after all, the content verdict stands.
+        var after = first
+        var analyzed = false
+        h.engine.applyWindows(facts, to: &after, at: 61 * s) {
+            analyzed = true
+            return h.engine.analyze(event, scratch: h.scratch)
+        }
+        #expect(analyzed)
+        #expect(after.action == .censor)
+        #expect(after.reasons.map(\.term) == ["shit"])
+    }
 }
