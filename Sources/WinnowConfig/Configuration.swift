@@ -53,7 +53,7 @@ extension Configuration {
             "rate limits: action \(behavior.rateLimit.action.rawValue)\(behavior.rateLimit.dryRun ? " (dry run)" : "")",
             "slow mode: action \(behavior.slowMode.action.rawValue)\(behavior.slowMode.dryRun ? " (dry run)" : "")",
             heuristic("repeat", behavior.repeatRule.enabled, behavior.repeatRule.action, behavior.repeatRule.dryRun,
-                      "within \(DurationText.describe(behavior.repeatRule.window)), \(behavior.repeatRule.maxDistance) of 64 bits"),
+                      "within \(DurationText.describe(behavior.repeatRule.window)), \(behavior.repeatRule.minMatches) of 8 sketch values"),
             heuristic("flood", behavior.flood.enabled, behavior.flood.action, behavior.flood.dryRun,
                       "\(behavior.flood.authors) authors in \(DurationText.describe(behavior.flood.window))"),
             heuristic("raid", behavior.raid.enabled, behavior.raid.action, behavior.raid.dryRun,

@@ -35,11 +35,12 @@ extension PolicyFile {
           dry_run: false
 
         # repeat: the same author posting the same or nearly the same text again within the window.
-        # max_distance: differing bits of 64 still "nearly the same" (less for comments under 8 words).
+        # min_matches: equal values of 8 in the word-set sketch for "nearly the same" (comments of
+        # one or two words need the same words).
         repeat:
           enabled: true
           window: 1m
-          max_distance: 16
+          min_matches: 4
           action: reject
           dry_run: false
 

@@ -159,19 +159,19 @@ public enum PolicyFile {
 
     private static func readRepeat(_ node: Node, _ key: String, _ reader: NodeReader, _ rule: inout RepeatRule) {
         for (name, path, value) in reader.mapping(
-            node, key, allowed: ["enabled", "window", "max_distance", "action", "dry_run"])
+            node, key, allowed: ["enabled", "window", "min_matches", "action", "dry_run"])
         {
             switch name {
             case "enabled": if let v = reader.bool(value, path) { rule.enabled = v }
             case "window":
                 if let v = reader.duration(value, path) {
-                    if v < Micros.perSecond || v > 12 * 3600 * Micros.perSecond {
-                        reader.problem(value, path, "must be from 1s to 12h")
+                    if v < Micros.perSecond || v > 3600 * Micros.perSecond {
+                        reader.problem(value, path, "must be from 1s to 1h")
                     } else {
                         rule.window = v
                     }
                 }
-            case "max_distance": if let v = reader.int(value, path, in: 0...32) { rule.maxDistance = v }
+            case "min_matches": if let v = reader.int(value, path, in: 1...8) { rule.minMatches = v }
             case "action": if let v = reader.choice(value, path, of: ruleActions) { rule.action = v }
             default: if let v = reader.bool(value, path) { rule.dryRun = v }
             }

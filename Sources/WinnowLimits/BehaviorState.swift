@@ -62,7 +62,7 @@ public enum AuthorWord {
     /// `Penalty`, packed: a timeout or ban in force pins the slot, so no one escapes it by
     /// crowding the table.
     public static let penalty = 3
-    /// The fingerprints of the author's last few comments: `[fingerprint: 48 | second: 16]`.
+    /// The word-set sketches of the author's last few comments: `[sketch: 48 | words: 4 | second: 12]`.
     public static let recent = 4
     public static let recentCount = 3
     /// The flood campaign the author's last copy belonged to: `[slot: 24 | tag: 24 | second: 16]`.

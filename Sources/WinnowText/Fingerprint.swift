@@ -1,20 +1,49 @@
-/// A 64-bit similarity sketch of a comment (SimHash), for telling near-duplicates apart from
-/// different texts: the number of differing bits grows with how much of the text changed.
+/// Two similarity sketches of a comment, for telling near-duplicates apart from different
+/// texts, both computed from its words in one pass:
+///
+/// - `bits`, a 64-bit SimHash of the words and pairs of neighbouring words: the number of
+///   differing bits grows with how much of the text changed; its 16-bit bands let the flood
+///   rule find copies among all recent comments by lookup.
+/// - `wordSet`, a b-bit MinHash of the set of words: eight 6-bit values, each the low bits of
+///   the smallest of the words' hashes under one of eight hash functions. Two comments agree on
+///   each value with a probability close to the Jaccard similarity of their word sets, so one
+///   changed word of four still leaves about 5 of 8 equal, while different texts share about
+///   0.1 by chance. The repeat rule compares these.
 ///
 /// Computed from the skeleton view, so case, look-alike letters, leetspeak and stretched
 /// letters do not count; digits, punctuation, emoji and `@mentions` are left out too, so that
-/// a spammer cannot make copies look new by adding them. The features are the words and the
-/// pairs of neighbouring words: changing one word of ten changes about a fifth of them.
+/// a spammer cannot make copies look new by adding them.
 public struct Fingerprint: Equatable, Sendable {
     /// 0 for a comment without words.
     public var bits: UInt64
     /// Words that went into the sketch (at most `maxWords`).
     public var words: Int
+    /// Eight 6-bit MinHash values in the low 48 bits (0 for a comment without words).
+    public var wordSet: UInt64
 
-    public init(bits: UInt64, words: Int) {
+    public init(bits: UInt64, words: Int, wordSet: UInt64 = 0) {
         self.bits = bits
         self.words = words
+        self.wordSet = wordSet
     }
+
+    /// How many of the eight 6-bit values of two word-set sketches are equal.
+    @inline(__always)
+    public static func matchingValues(_ a: UInt64, _ b: UInt64) -> Int {
+        var x = a ^ b
+        var equal = 0
+        for _ in 0..<8 {
+            if x & 0x3F == 0 { equal += 1 }
+            x >>= 6
+        }
+        return equal
+    }
+
+    /// Odd multipliers: eight hash functions from one word hash (multiply, keep the high bits).
+    private static let multipliers: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (
+        0x9e37_79b9_7f4a_7c15, 0xbf58_476d_1ce4_e5b9, 0x94d0_49bb_1331_11eb, 0xd6e8_feb8_6659_fd93,
+        0xa076_1d64_78bd_642f, 0xe703_7ed1_a0b4_28db, 0x8ebc_6af0_9c88_c6e3, 0x5899_65cc_7537_4cc3
+    )
 
     /// Longer comments are sketched from their first `maxWords` words.
     public static let maxWords = 64
@@ -27,6 +56,8 @@ public struct Fingerprint: Equatable, Sendable {
         var accumulator = SimHashAccumulator()
         var words = 0
         var previous: UInt64 = 0
+        var minima = (UInt64.max, UInt64.max, UInt64.max, UInt64.max, UInt64.max, UInt64.max, UInt64.max, UInt64.max)
+        let m = Self.multipliers
         view.withBytes { bytes in
             var k = 0
             let n = bytes.count
@@ -62,12 +93,25 @@ public struct Fingerprint: Equatable, Sendable {
                 let word = Self.mix(hash)
                 accumulator.add(word)
                 if words > 0 { accumulator.add(Self.mix(previous &* 31 ^ word)) }
+                minima.0 = min(minima.0, word &* m.0)
+                minima.1 = min(minima.1, word &* m.1)
+                minima.2 = min(minima.2, word &* m.2)
+                minima.3 = min(minima.3, word &* m.3)
+                minima.4 = min(minima.4, word &* m.4)
+                minima.5 = min(minima.5, word &* m.5)
+                minima.6 = min(minima.6, word &* m.6)
+                minima.7 = min(minima.7, word &* m.7)
                 previous = word
                 words += 1
             }
         }
         bits = words == 0 ? 0 : accumulator.bits
         self.words = words
+        // Six middle bits of each minimum: the top bits of a minimum are mostly zeros, and the
+        // middle bits of a product are well mixed.
+        @inline(__always) func six(_ value: UInt64, _ i: UInt64) -> UInt64 { (value >> 26 & 0x3F) << (6 * i) }
+        wordSet = words == 0 ? 0 : six(minima.0, 0) | six(minima.1, 1) | six(minima.2, 2) | six(minima.3, 3)
+            | six(minima.4, 4) | six(minima.5, 5) | six(minima.6, 6) | six(minima.7, 7)
     }
 
     /// ASCII letters, and the lead and continuation bytes of non-ASCII characters (checked

@@ -22,7 +22,7 @@ struct HeuristicsTests {
             escalation: Escalation(enabled: false))
     }
 
-    @Test("repeat: copies with emoji, punctuation, numbers, case and one changed word are caught; others pass")
+    @Test("repeat: copies with emoji, punctuation, numbers, case, reordering and one changed word are caught; others pass")
     func repeatEvasions() throws {
         let h = try Harness(only(repeatRule: RepeatRule(window: 60 * s)))
         let original = "hey everyone check out my new channel for daily gaming videos and giveaways"
@@ -31,6 +31,7 @@ struct HeuristicsTests {
             "HEY EVERYONE check out my new channel for daily gaming videos and giveaways!!! 🔥🔥",
             "hey everyone check out my new channel for daily gaming videos and giveaways 2024",
             "hey everyone check out my new channel for daily gaming clips and giveaways",
+            "check out my new channel hey everyone, daily gaming videos and giveaways",
         ].enumerated() {
             let verdict = h.post("sam", at: Double(k + 1), copy)
             #expect(verdict.action == .reject, "\(copy)")
@@ -38,6 +39,9 @@ struct HeuristicsTests {
         }
         // A different comment, another author, or the same text after the window: allowed.
         #expect(h.post("sam", at: 10, "what a great match last night, the keeper was amazing").action == .allow)
+        // Short comments: one changed word of four is still a repeat.
+        #expect(h.post("joe", at: 20, "check out my channel").action == .allow)
+        #expect(h.post("joe", at: 21, "check out my videos").reasons.map(\.rule) == ["repeat"])
         #expect(h.post("kim", at: 11, original).action == .allow)
         #expect(h.post("ann", at: 0, "lol").action == .allow)
         #expect(h.post("ann", at: 1, "lol nice").action == .allow)  // short: must match closely

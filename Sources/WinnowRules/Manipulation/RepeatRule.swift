@@ -3,30 +3,31 @@ import WinnowLimits
 import WinnowText
 
 /// **repeat**: the same author posting the same or nearly the same text again within a window.
-/// The author's last three comments are kept as fingerprints (48 bits of the SimHash and the
-/// second they were posted); a comment within `maxDistance` bits (scaled to 48) of one of them
-/// in the window is a repeat. Added emoji, punctuation, numbers, mentions or case do not change
-/// a fingerprint at all; one changed word moves it by a few bits (see README, "repeat"). Short
-/// comments must match more closely: the allowance shrinks in proportion below eight words, so
-/// "lol" then "lol nice" is not a repeat, while "lol" twice is.
+/// The author's last three comments are kept as word-set sketches (`Fingerprint.wordSet`: eight
+/// 6-bit MinHash values), with their number of words and the second they were posted; a comment
+/// of about the same length (the longer at most a quarter longer, or one word) whose sketch has
+/// at least `minMatches` of eight values equal to one of them in the window is a repeat. Added emoji,
+/// punctuation, numbers, mentions or case do not change a sketch at all; one changed word of
+/// three or more leaves most values equal (see README, "repeat"). Comments of one or two words
+/// must have the same words: "lol" then "lol nice" is not a repeat, "lol" twice is.
 public struct RepeatRule: Sendable, Equatable {
     public static let name = "repeat"
 
     public var enabled: Bool
-    /// Whole seconds, at most 12 hours (times are kept modulo 18 hours).
+    /// Whole seconds, at most an hour (times are kept modulo 4,096 s).
     public var window: Micros
-    /// Most differing bits of 64 for "nearly the same".
-    public var maxDistance: Int
+    /// Equal values of eight for "nearly the same" (comments of three words or more).
+    public var minMatches: Int
     public var action: RuleAction
     public var dryRun: Bool
 
     public init(
-        enabled: Bool = true, window: Micros = 60 * Micros.perSecond, maxDistance: Int = 16, action: RuleAction = .reject,
+        enabled: Bool = true, window: Micros = 60 * Micros.perSecond, minMatches: Int = 4, action: RuleAction = .reject,
         dryRun: Bool = false
     ) {
         self.enabled = enabled
         self.window = window
-        self.maxDistance = maxDistance
+        self.minMatches = minMatches
         self.action = action
         self.dryRun = dryRun
     }
@@ -34,36 +35,40 @@ public struct RepeatRule: Sendable, Equatable {
     /// Reports a repeat and remembers the comment. Returns whether it was one.
     @discardableResult
     public func evaluate(_ context: WindowContext, fingerprint: Fingerprint, into reasons: inout [Reason]) -> Bool {
-        guard enabled, fingerprint.bits != 0, !context.isExempt, let slot = context.author else { return false }
+        guard enabled, fingerprint.words > 0, !context.isExempt, let slot = context.author else { return false }
         let table = context.state.authors
-        let second = UInt64(max(0, context.now / Micros.perSecond)) & 0xFFFF
+        let second = UInt64(max(0, context.now / Micros.perSecond)) & 0xFFF
+        let words = min(fingerprint.words, 15)
         let windowSeconds = UInt64(window / Micros.perSecond)
-        let print48 = fingerprint.bits >> 16
-        let limit = maxDistance * 3 * min(fingerprint.words, 8) / 32
+        let sketch = fingerprint.wordSet & 0xFFFF_FFFF_FFFF
+        let needed = fingerprint.words >= 3 ? minMatches : 8
         var copies = 0
-        var nearest = 64
+        var most = 0
         var newest = UInt64.max
         var oldestWord = AuthorWord.recent
         var oldestAge: UInt64 = 0
         for k in 0..<AuthorWord.recentCount {
             let word = AuthorWord.recent + k
             let entry = table.load(slot, word)
-            let age = entry == 0 ? UInt64.max : (second &- entry) & 0xFFFF
+            let age = entry == 0 ? UInt64.max : (second &- entry) & 0xFFF
             if age >= oldestAge {
                 oldestAge = age
                 oldestWord = word
             }
             guard entry != 0, age < windowSeconds else { continue }
-            let distance = Fingerprint48.distance(entry >> 16, print48)
-            if distance <= limit {
+            let otherWords = Int(entry >> 12 & 0xF)
+            let longer = max(words, otherWords), shorter = min(words, otherWords)
+            guard longer - shorter <= max(1, longer / 4) else { continue }
+            let equal = Fingerprint.matchingValues(entry >> 16, sketch)
+            if equal >= needed {
                 copies += 1
-                nearest = min(nearest, distance)
+                most = max(most, equal)
                 newest = min(newest, age)
             }
         }
-        table.store(slot, oldestWord, print48 << 16 | second)
+        table.store(slot, oldestWord, sketch << 16 | UInt64(words) << 12 | second)
         guard copies > 0 else { return false }
-        let how = nearest == 0 ? "the same as" : "nearly the same as (\(nearest) of 48 bits differ)"
+        let how = most == 8 ? "the same as" : "nearly the same as (\(most) of 8 sketch values equal)"
         reasons.append(
             Reason(
                 rule: Self.name, action: action,
@@ -71,9 +76,4 @@ public struct RepeatRule: Sendable, Equatable {
                 count: copies + 1, dryRun: dryRun))
         return true
     }
-}
-
-enum Fingerprint48 {
-    @inline(__always)
-    static func distance(_ a: UInt64, _ b: UInt64) -> Int { ((a ^ b) & 0xFFFF_FFFF_FFFF).nonzeroBitCount }
 }
