@@ -44,13 +44,14 @@ extension PolicyFile {
           action: reject
           dry_run: false
 
-        # flood: the same or nearly the same text from many distinct authors within the window.
+        # flood: the same or nearly the same text from many distinct authors within the window
+        # (min_matches: equal values of 8 in the word-set sketch for "a copy").
         flood:
           enabled: true
           window: 1m
           authors: 5
           min_words: 4
-          max_distance: 12
+          min_matches: 5
           action: reject
           participant_action: flag
           dry_run: false

@@ -181,7 +181,7 @@ public enum PolicyFile {
     private static func readFlood(_ node: Node, _ key: String, _ reader: NodeReader, _ rule: inout FloodRule) {
         for (name, path, value) in reader.mapping(
             node, key,
-            allowed: ["enabled", "window", "authors", "min_words", "max_distance", "action", "participant_action", "dry_run"])
+            allowed: ["enabled", "window", "authors", "min_words", "min_matches", "action", "participant_action", "dry_run"])
         {
             switch name {
             case "enabled": if let v = reader.bool(value, path) { rule.enabled = v }
@@ -195,7 +195,7 @@ public enum PolicyFile {
                 }
             case "authors": if let v = reader.int(value, path, in: 2...65_535) { rule.authors = v }
             case "min_words": if let v = reader.int(value, path, in: 1...64) { rule.minWords = v }
-            case "max_distance": if let v = reader.int(value, path, in: 0...24) { rule.maxDistance = v }
+            case "min_matches": if let v = reader.int(value, path, in: 1...8) { rule.minMatches = v }
             case "action": if let v = reader.choice(value, path, of: ruleActions) { rule.action = v }
             case "participant_action": if let v = reader.choice(value, path, of: ruleActions) { rule.participantAction = v }
             default: if let v = reader.bool(value, path) { rule.dryRun = v }

@@ -1,35 +1,49 @@
-/// Finds the campaign a text belongs to from its fingerprint, without locks: for each of the
-/// fingerprint's four 16-bit bands, a direct-mapped word holding the representative (the
-/// fingerprint of the campaign's first copy) of the latest text with that band value.
+/// Finds the campaign a comment belongs to from its word-set sketch (`Fingerprint.wordSet`,
+/// eight 6-bit MinHash values), without locks: for each of four overlapping bands of three
+/// values (18 bits), a direct-mapped word holding the representative (the sketch of the
+/// campaign's first copy) of the latest comment with that band.
 ///
-/// A copy within 3 bits of its representative always shares a band with it; copies within a
-/// dozen bits mostly do. Unrelated texts overwrite each other's entries, so an entry lives
-/// about 65,536 texts; a campaign keeps its entries alive as long as copies keep coming. Four
-/// loads per lookup from 2 MiB that stay in cache: this is what makes the flood rule cheap.
+/// A copy with the same words always shares every band; one whose word set is 80% the same
+/// shares at least one band nine times in ten. Unrelated comments overwrite each other's
+/// entries, so an entry lives about 262,144 comments; a campaign keeps its entries alive as
+/// long as copies keep coming. Four loads per lookup from 8 MiB: this keeps the flood rule cheap.
 public final class CampaignIndex: Sendable {
-    private let words = AtomicWords(count: 4 * 65_536)
+    private let words = AtomicWords(count: 4 << 18)
 
     public init() {}
 
-    /// The representative of the campaign `fingerprint` belongs to, if one is within
-    /// `maxDistance` bits.
+    /// The representative of the campaign `sketch` belongs to, if one has at least
+    /// `minMatches` of eight values equal.
     @inline(__always)
-    public func representative(of fingerprint: UInt64, maxDistance: Int) -> UInt64? {
+    public func representative(of sketch: UInt64, minMatches: Int) -> UInt64? {
         for band in 0..<4 {
-            let candidate = words.load(Self.index(band, fingerprint))
-            if candidate != 0 && (candidate ^ fingerprint).nonzeroBitCount <= maxDistance { return candidate }
+            let candidate = words.load(Self.index(band, sketch))
+            if candidate != 0 && Self.matching(candidate, sketch) >= minMatches { return candidate }
         }
         return nil
     }
 
-    /// Points `fingerprint`'s bands at `representative`.
+    /// Points `sketch`'s bands at `representative`.
     @inline(__always)
-    public func register(_ fingerprint: UInt64, representative: UInt64) {
-        for band in 0..<4 { words.store(Self.index(band, fingerprint), representative) }
+    public func register(_ sketch: UInt64, representative: UInt64) {
+        for band in 0..<4 { words.store(Self.index(band, sketch), representative) }
+    }
+
+    /// Band `b` is values `2b`, `2b+1` and `2b+2` (wrapping): 18 bits.
+    @inline(__always)
+    private static func index(_ band: Int, _ sketch: UInt64) -> Int {
+        let doubled = sketch | sketch << 48  // values 0 and 1 again above value 7
+        return band << 18 | Int(doubled >> (12 * UInt64(band)) & 0x3FFFF)
     }
 
     @inline(__always)
-    private static func index(_ band: Int, _ fingerprint: UInt64) -> Int {
-        band << 16 | Int(fingerprint >> (16 * UInt64(band)) & 0xFFFF)
+    private static func matching(_ a: UInt64, _ b: UInt64) -> Int {
+        var x = a ^ b
+        var equal = 0
+        for _ in 0..<8 {
+            if x & 0x3F == 0 { equal += 1 }
+            x >>= 6
+        }
+        return equal
     }
 }

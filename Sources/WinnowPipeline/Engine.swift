@@ -87,7 +87,7 @@ public final class Engine: Sendable {
             author: BehaviorState.authorKey(event.author), channel: BehaviorState.channelKey(event.channel),
             settings: channelSettingsIndex.isEmpty ? 0 : channelSettingsIndex[event.channel] ?? 0,
             isExempt: !event.roles.isEmpty && event.roles.contains(where: behavior.exemptRoles.contains),
-            fingerprint: needsFingerprint ? Fingerprint(scratch.normalized.skeleton) : Fingerprint(bits: 0, words: 0),
+            fingerprint: needsFingerprint ? Fingerprint(scratch.normalized.skeleton) : Fingerprint(words: 0, wordSet: 0),
             links: found.links)
         return (verdict, facts)
     }
@@ -150,7 +150,7 @@ public struct WindowFacts: Sendable {
     var settings = 0
     public var isExempt = false
     /// For repeat and flood (0 bits when neither is on).
-    public var fingerprint = Fingerprint(bits: 0, words: 0)
+    public var fingerprint = Fingerprint(words: 0, wordSet: 0)
     public var links = 0
     /// `analyze` skipped the content: the author had a penalty in force.
     public var skippedContent = false

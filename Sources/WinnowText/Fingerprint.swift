@@ -1,31 +1,27 @@
-/// Two similarity sketches of a comment, for telling near-duplicates apart from different
-/// texts, both computed from its words in one pass:
-///
-/// - `bits`, a 64-bit SimHash of the words and pairs of neighbouring words: the number of
-///   differing bits grows with how much of the text changed; its 16-bit bands let the flood
-///   rule find copies among all recent comments by lookup.
-/// - `wordSet`, a b-bit MinHash of the set of words: eight 6-bit values, each the low bits of
-///   the smallest of the words' hashes under one of eight hash functions. Two comments agree on
-///   each value with a probability close to the Jaccard similarity of their word sets, so one
-///   changed word of four still leaves about 5 of 8 equal, while different texts share about
-///   0.1 by chance. The repeat rule compares these.
+/// A similarity sketch of a comment, for telling near-duplicates apart from different texts:
+/// a b-bit MinHash of its set of words. Eight 6-bit values, each from the smallest of the
+/// words' hashes under one of eight hash functions; two comments agree on each value with a
+/// probability close to the Jaccard similarity of their word sets, so one changed word of four
+/// still leaves about 5 of 8 equal, while different texts share about 0.1 by chance. The repeat
+/// rule compares sketches; the flood rule finds copies by looking up bands of three values.
 ///
 /// Computed from the skeleton view, so case, look-alike letters, leetspeak and stretched
 /// letters do not count; digits, punctuation, emoji and `@mentions` are left out too, so that
 /// a spammer cannot make copies look new by adding them.
 public struct Fingerprint: Equatable, Sendable {
-    /// 0 for a comment without words.
-    public var bits: UInt64
     /// Words that went into the sketch (at most `maxWords`).
     public var words: Int
     /// Eight 6-bit MinHash values in the low 48 bits (0 for a comment without words).
     public var wordSet: UInt64
 
-    public init(bits: UInt64, words: Int, wordSet: UInt64 = 0) {
-        self.bits = bits
+    public init(words: Int, wordSet: UInt64) {
         self.words = words
         self.wordSet = wordSet
     }
+
+    /// The sketch's value `i` (0 to 7).
+    @inline(__always)
+    public static func value(_ sketch: UInt64, _ i: Int) -> UInt64 { sketch >> (6 * UInt64(i)) & 0x3F }
 
     /// How many of the eight 6-bit values of two word-set sketches are equal.
     @inline(__always)
@@ -48,14 +44,8 @@ public struct Fingerprint: Equatable, Sendable {
     /// Longer comments are sketched from their first `maxWords` words.
     public static let maxWords = 64
 
-    /// Bits that differ between two sketches.
-    @inline(__always)
-    public static func distance(_ a: UInt64, _ b: UInt64) -> Int { (a ^ b).nonzeroBitCount }
-
     public init(_ view: TextView) {
-        var accumulator = SimHashAccumulator()
         var words = 0
-        var previous: UInt64 = 0
         var minima = (UInt64.max, UInt64.max, UInt64.max, UInt64.max, UInt64.max, UInt64.max, UInt64.max, UInt64.max)
         let m = Self.multipliers
         view.withBytes { bytes in
@@ -91,8 +81,6 @@ public struct Fingerprint: Equatable, Sendable {
                 }
                 let hash = Self.hashBytes(bytes, wordStart..<k)
                 let word = Self.mix(hash)
-                accumulator.add(word)
-                if words > 0 { accumulator.add(Self.mix(previous &* 31 ^ word)) }
                 minima.0 = min(minima.0, word &* m.0)
                 minima.1 = min(minima.1, word &* m.1)
                 minima.2 = min(minima.2, word &* m.2)
@@ -101,11 +89,9 @@ public struct Fingerprint: Equatable, Sendable {
                 minima.5 = min(minima.5, word &* m.5)
                 minima.6 = min(minima.6, word &* m.6)
                 minima.7 = min(minima.7, word &* m.7)
-                previous = word
                 words += 1
             }
         }
-        bits = words == 0 ? 0 : accumulator.bits
         self.words = words
         // Six middle bits of each minimum: the top bits of a minimum are mostly zeros, and the
         // middle bits of a product are well mixed.
@@ -164,51 +150,5 @@ public struct Fingerprint: Equatable, Sendable {
         z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
         z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
         return z ^ (z >> 31)
-    }
-}
-
-/// Counts, for each of the 64 bit positions, how many features have that bit set; a bit of the
-/// SimHash is set when more than half do. Eight 8-bit counters per word (a comment has at most
-/// 127 features, so they never overflow), filled through a table: one lookup and one add per
-/// byte of a feature. Plain integers on purpose: generic SIMD code allocates when it is not
-/// specialized.
-private struct SimHashAccumulator {
-    private var counts: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
-    private var features = 0
-
-    /// For each byte value, 1 in the 8-bit lane i where bit i is set.
-    private nonisolated(unsafe) static let spread: UnsafePointer<UInt64> = {
-        let table = UnsafeMutablePointer<UInt64>.allocate(capacity: 256)
-        for value in 0..<256 {
-            var lanes: UInt64 = 0
-            for i in 0..<8 where (value >> i) & 1 == 1 { lanes |= 1 << (8 * UInt64(i)) }
-            table[value] = lanes
-        }
-        return UnsafePointer(table)
-    }()
-
-    @inline(__always)
-    mutating func add(_ feature: UInt64) {
-        let spread = Self.spread
-        counts.0 &+= spread[Int(feature & 0xFF)]
-        counts.1 &+= spread[Int(feature >> 8 & 0xFF)]
-        counts.2 &+= spread[Int(feature >> 16 & 0xFF)]
-        counts.3 &+= spread[Int(feature >> 24 & 0xFF)]
-        counts.4 &+= spread[Int(feature >> 32 & 0xFF)]
-        counts.5 &+= spread[Int(feature >> 40 & 0xFF)]
-        counts.6 &+= spread[Int(feature >> 48 & 0xFF)]
-        counts.7 &+= spread[Int(feature >> 56 & 0xFF)]
-        features &+= 1
-    }
-
-    var bits: UInt64 {
-        let half = UInt64(features)
-        func byte(_ word: UInt64) -> UInt64 {
-            var result: UInt64 = 0
-            for i in 0..<8 where (word >> (8 * UInt64(i)) & 0xFF) * 2 > half { result |= 1 << UInt64(i) }
-            return result
-        }
-        return byte(counts.0) | byte(counts.1) << 8 | byte(counts.2) << 16 | byte(counts.3) << 24
-            | byte(counts.4) << 32 | byte(counts.5) << 40 | byte(counts.6) << 48 | byte(counts.7) << 56
     }
 }

@@ -136,6 +136,15 @@ public struct TextStats: Equatable, Sendable {
                     run = 1
                 }
                 if run > longestRun { longestRun = run }
+                // The commonest letters outside ASCII, without a Unicode table lookup: Latin-1
+                // (À–ÿ but × and ÷) and the basic Cyrillic alphabet (А–я).
+                if (value >= 0xC0 && value <= 0xFF && value != 0xD7 && value != 0xF7) || (value >= 0x410 && value <= 0x44F) {
+                    letters += 1
+                    if value < 0xDF || (value >= 0x410 && value < 0x430) { uppercase += 1 }
+                    marks = 0
+                    visible += 1
+                    continue
+                }
                 guard let scalar = Unicode.Scalar(value) else { continue }
                 switch scalar.properties.generalCategory {
                 case .nonspacingMark, .enclosingMark:

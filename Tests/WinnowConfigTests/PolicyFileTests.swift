@@ -89,14 +89,14 @@ struct PolicyFileTests {
     func heuristics() throws {
         let b = try parse("""
             repeat: {window: 30s, min_matches: 6, action: hold, dry_run: true}
-            flood: {enabled: false, window: 2m, authors: 10, min_words: 3, max_distance: 6, action: hold, participant_action: hold}
+            flood: {enabled: false, window: 2m, authors: 10, min_words: 3, min_matches: 7, action: hold, participant_action: hold}
             raid: {window: 30s, min_newcomers: 50, factor: 3, warm_up_windows: 0, slow_mode: 0s, cool_down: 1m, action: hold}
             links: {max_links: 0, max_mentions: 1, new_author_window: 0s, shorteners: [Bit.ly], action: reject}
             noise: {caps_ratio: 90%, min_letters: 5, max_run: 4, symbol_ratio: 0.5, min_characters: 3, max_marks: 1, enabled: false}
             """).behavior
         #expect(b.repeatRule == RepeatRule(window: 30 * s, minMatches: 6, action: .hold, dryRun: true))
         #expect(b.flood == FloodRule(
-            enabled: false, window: 120 * s, authors: 10, minWords: 3, maxDistance: 6, action: .hold, participantAction: .hold))
+            enabled: false, window: 120 * s, authors: 10, minWords: 3, minMatches: 7, action: .hold, participantAction: .hold))
         #expect(b.raid == RaidRule(
             window: 30 * s, minNewcomers: 50, factor: 3, warmUpWindows: 0, slowMode: 0, coolDown: 60 * s, action: .hold))
         #expect(b.links == LinkRule(maxLinks: 0, maxMentions: 1, newAuthorWindow: 0, shorteners: ["bit.ly"], action: .reject))

@@ -33,32 +33,7 @@ struct FingerprintTests {
 
     @Test("no words, no fingerprint")
     func empty() {
-        #expect(fingerprint("😀 123 !!! @you") == Fingerprint(bits: 0, words: 0))
-    }
-
-    /// On the real spam of the YouTube collection: one word replaced stays within 16 bits for
-    /// most comments of ten words or more, and random other comments almost never come that close.
-    @Test("one changed word stays close; other comments stay far")
-    func oneChangedWord() throws {
-        let texts = Self.youtubeTexts
-        try #require(texts.count > 1_000)
-        var closeLong = 0, long = 0, closeOther = 0, others = 0
-        for (k, text) in texts.enumerated() {
-            var words = text.split(separator: " ").map(String.init)
-            guard words.count >= 10 else { continue }
-            words[k % words.count] = "banana"
-            long += 1
-            if Fingerprint.distance(fingerprint(text).bits, fingerprint(words.joined(separator: " ")).bits) <= 16 {
-                closeLong += 1
-            }
-            let other = texts[(k * 7919 + 13) % texts.count]
-            guard fingerprint(other).words >= 10, other != text else { continue }
-            others += 1
-            if Fingerprint.distance(fingerprint(text).bits, fingerprint(other).bits) <= 16 { closeOther += 1 }
-        }
-        #expect(long > 200)
-        #expect(Double(closeLong) / Double(long) >= 0.9, "\(closeLong) of \(long)")
-        #expect(Double(closeOther) / Double(others) <= 0.02, "\(closeOther) of \(others)")
+        #expect(fingerprint("😀 123 !!! @you") == Fingerprint(words: 0, wordSet: 0))
     }
 
     /// The word-set sketch the repeat rule uses: one changed word in comments of three words or
@@ -79,7 +54,7 @@ struct FingerprintTests {
             }
             let other = fingerprint(texts[(k * 7919 + 13) % texts.count])
             let longer = max(original.words, other.words), shorter = min(original.words, other.words)
-            guard other.bits != original.bits, longer - shorter <= max(1, longer / 4) else { continue }
+            guard other.wordSet != original.wordSet, longer - shorter <= max(1, longer / 4) else { continue }
             others += 1
             if Fingerprint.matchingValues(original.wordSet, other.wordSet) >= 4 { closeOther += 1 }
         }

@@ -66,7 +66,7 @@ struct TextStatsTests {
     @Test("random texts agree with the model")
     func randomTexts() {
         var random = SplitMix64(seed: 7)
-        let alphabet: [Character] = Array("aAbBdDoOtTzZ .@-_!?0123456789 xXyY") + ["é", "É", "😀", "\u{0301}", "ß", "€", "\u{200B}", "\t"]
+        let alphabet: [Character] = Array("aAbBdDoOtTzZ .@-_!?0123456789 xXyY") + ["é", "É", "😀", "\u{0301}", "ß", "€", "\u{200B}", "\t", "ÿ", "×", "Я", "я", "Ё", "ñ", "Ā"]
         for _ in 0..<3_000 {
             let text = random.text(from: alphabet, maxLength: 40)
             #expect(stats(text) == model(text), "\(text.debugDescription)")

@@ -3,9 +3,9 @@ import WinnowLimits
 import WinnowText
 
 /// **flood**: a coordinated campaign, the same or nearly the same text from many distinct
-/// authors within a short window. Copies are found through the fingerprint's four 16-bit
-/// bands (`CampaignIndex`, locality-sensitive hashing): a copy within 3 bits of the first
-/// always shares a band with it, and most copies within `maxDistance` do. Each campaign counts the authors that
+/// authors within a short window. Copies are found through four bands of the word-set sketch
+/// (`CampaignIndex`, locality-sensitive hashing) and confirmed when at least `minMatches` of
+/// its eight values equal the campaign's first copy. Each campaign counts the authors that
 /// posted a copy (an author's own repeats do not count again). From the `authors`-th copy on,
 /// every copy is refused; the authors who posted a copy before are flagged on their next
 /// comment within the window.
@@ -18,7 +18,8 @@ public struct FloodRule: Sendable, Equatable {
     public var authors: Int
     /// Shorter comments ("lol", "first!") are everyday chat, not campaigns.
     public var minWords: Int
-    public var maxDistance: Int
+    /// Equal sketch values of eight for "a copy".
+    public var minMatches: Int
     public var action: RuleAction
     /// For authors who posted a copy before the campaign was recognised.
     public var participantAction: RuleAction
@@ -26,13 +27,13 @@ public struct FloodRule: Sendable, Equatable {
 
     public init(
         enabled: Bool = true, window: Micros = 60 * Micros.perSecond, authors: Int = 5, minWords: Int = 4,
-        maxDistance: Int = 12, action: RuleAction = .reject, participantAction: RuleAction = .flag, dryRun: Bool = false
+        minMatches: Int = 5, action: RuleAction = .reject, participantAction: RuleAction = .flag, dryRun: Bool = false
     ) {
         self.enabled = enabled
         self.window = window
         self.authors = authors
         self.minWords = minWords
-        self.maxDistance = maxDistance
+        self.minMatches = minMatches
         self.action = action
         self.participantAction = participantAction
         self.dryRun = dryRun
@@ -53,14 +54,14 @@ public struct FloodRule: Sendable, Equatable {
     ) -> Bool {
         let table = context.state.campaigns
         let now = context.now
-        guard fingerprint.bits != 0, fingerprint.words >= minWords else { return false }
+        guard fingerprint.wordSet != 0, fingerprint.words >= minWords else { return false }
         // Find the campaign through any band of the fingerprint, or start one.
         let index = context.state.campaignIndex
-        guard let representative = index.representative(of: fingerprint.bits, maxDistance: maxDistance) else {
-            index.register(fingerprint.bits, representative: fingerprint.bits)
+        guard let representative = index.representative(of: fingerprint.wordSet, minMatches: minMatches) else {
+            index.register(fingerprint.wordSet, representative: fingerprint.wordSet)
             return false
         }
-        index.register(fingerprint.bits, representative: representative)
+        index.register(fingerprint.wordSet, representative: representative)
         // A campaign is counted from its second copy on: the first author is in the count.
         guard let campaign = table.slot(for: Self.campaignKey(representative), at: now) else { return false }
         let window = self.window
@@ -79,7 +80,7 @@ public struct FloodRule: Sendable, Equatable {
         let copies = counted.current(at: now, window: window)
         if copies >= 2, let author = context.author {
             // Remember the campaign, so that the author can be flagged once it is recognised.
-            let mark = UInt64(campaign.index) << 40 | (representative >> 40 & 0xFF_FFFF) << 16
+            let mark = UInt64(campaign.index) << 40 | (representative >> 24 & 0xFF_FFFF) << 16
                 | UInt64(max(0, now / Micros.perSecond)) & 0xFFFF
             context.state.authors.store(author, AuthorWord.campaign, mark)
         }
@@ -103,7 +104,7 @@ public struct FloodRule: Sendable, Equatable {
         let slotIndex = Int(mark >> 40)
         guard slotIndex < campaigns.capacity else { return }
         let slot = WindowTable.Slot(index: slotIndex, isNew: false)
-        guard campaigns.load(slot, CampaignWord.representative) >> 40 & 0xFF_FFFF == mark >> 16 & 0xFF_FFFF else { return }
+        guard campaigns.load(slot, CampaignWord.representative) >> 24 & 0xFF_FFFF == mark >> 16 & 0xFF_FFFF else { return }
         let copies = WindowCount(packed: campaigns.load(slot, CampaignWord.authors)).current(at: context.now, window: window)
         guard copies >= authors else { return }
         reasons.append(
