@@ -45,10 +45,16 @@ public struct Fingerprint: Equatable, Sendable {
     public static let maxWords = 64
 
     public init(_ view: TextView) {
+        self = view.withBytes { Self.sketch($0) }
+    }
+
+    /// The sketch of a view's bytes. A function of its own, not a closure: its counters then
+    /// stay in registers.
+    private static func sketch(_ bytes: UnsafeBufferPointer<UInt8>) -> Fingerprint {
         var words = 0
         var minima = (UInt64.max, UInt64.max, UInt64.max, UInt64.max, UInt64.max, UInt64.max, UInt64.max, UInt64.max)
         let m = Self.multipliers
-        view.withBytes { bytes in
+        do {
             var k = 0
             let n = bytes.count
             while k < n && words < Self.maxWords {
@@ -92,12 +98,12 @@ public struct Fingerprint: Equatable, Sendable {
                 words += 1
             }
         }
-        self.words = words
         // Six middle bits of each minimum: the top bits of a minimum are mostly zeros, and the
         // middle bits of a product are well mixed.
         @inline(__always) func six(_ value: UInt64, _ i: UInt64) -> UInt64 { (value >> 26 & 0x3F) << (6 * i) }
-        wordSet = words == 0 ? 0 : six(minima.0, 0) | six(minima.1, 1) | six(minima.2, 2) | six(minima.3, 3)
+        let wordSet = words == 0 ? 0 : six(minima.0, 0) | six(minima.1, 1) | six(minima.2, 2) | six(minima.3, 3)
             | six(minima.4, 4) | six(minima.5, 5) | six(minima.6, 6) | six(minima.7, 7)
+        return Fingerprint(words: words, wordSet: wordSet)
     }
 
     /// ASCII letters, and the lead and continuation bytes of non-ASCII characters (checked

@@ -19,7 +19,15 @@ public struct TextStats: Equatable, Sendable {
     public init() {}
 
     /// Byte classes of ASCII: bit 0 letter, bit 1 upper case, bit 2 visible, bit 3 part of a name.
-    private static let asciiClass: [UInt8] = (0..<128).map { c in
+    /// A plain pointer, allocated once: the scan loop below must not run inside a closure, or
+    /// its counters would live in memory instead of registers.
+    private nonisolated(unsafe) static let asciiClass: UnsafePointer<UInt8> = {
+        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 128)
+        for (c, bits) in asciiClasses.enumerated() { table[c] = bits }
+        return UnsafePointer(table)
+    }()
+
+    private static let asciiClasses: [UInt8] = (0..<128).map { c in
         var bits: UInt8 = 0
         let isUpper = c >= 0x41 && c <= 0x5A, isLower = c >= 0x61 && c <= 0x7A, isDigit = c >= 0x30 && c <= 0x39
         if isUpper || isLower { bits |= 1 }
@@ -49,7 +57,8 @@ public struct TextStats: Equatable, Sendable {
         var previous: UInt32 = 0xFFFF_FFFF
         var marks = 0
         var previousClass: UInt8 = 0
-        Self.asciiClass.withUnsafeBufferPointer { table in
+        let table = Self.asciiClass
+        do {
             var k = 0
             let n = text.count
             let raw = UnsafeRawBufferPointer(text)
