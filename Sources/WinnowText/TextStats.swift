@@ -85,14 +85,21 @@ public struct TextStats: Equatable, Sendable {
                         uppercase &+= (upper & Self.highBits).nonzeroBitCount
                         letters &+= ((upper | lower) & Self.highBits).nonzeroBitCount
                         visible &+= (shown & Self.highBits).nonzeroBitCount
-                        for j in 0..<8 {
-                            let value = UInt32(text[k &+ j])
-                            if value == previous && value != 0x20 {
-                                run &+= 1
-                                if run > longestRun { longestRun = run }
-                            } else {
-                                previous = value
-                                run = 1
+                        // Runs: a byte equal to the one before it shows as a zero byte here.
+                        let before = w << 8 | (previous < 0x80 ? UInt64(previous) : 0xFF)
+                        if Self.hasByte(w ^ before, 0) == 0 {
+                            previous = UInt32(w >> 56)
+                            run = 1
+                        } else {
+                            for j in 0..<8 {
+                                let value = UInt32(text[k &+ j])
+                                if value == previous && value != 0x20 {
+                                    run &+= 1
+                                    if run > longestRun { longestRun = run }
+                                } else {
+                                    previous = value
+                                    run = 1
+                                }
                             }
                         }
                         if longestRun == 0 { longestRun = 1 }
