@@ -91,6 +91,16 @@ final class NodeReader {
         return micros
     }
 
+    /// A duration within `range`, e.g. a window the packed state can represent.
+    func duration(_ node: Node, _ key: String, in range: ClosedRange<Micros>) -> Micros? {
+        guard let value = duration(node, key) else { return nil }
+        guard range.contains(value) else {
+            problem(node, key, "must be from \(DurationText.describe(range.lowerBound)) to \(DurationText.describe(range.upperBound))")
+            return nil
+        }
+        return value
+    }
+
     /// A rate such as `5/10s` (optionally `burst N`), or `off`: `.some(nil)` for off.
     func rate(_ node: Node, _ key: String) -> RateLimit?? {
         guard let text = string(node, key) else { return nil }

@@ -164,13 +164,7 @@ public enum PolicyFile {
             switch name {
             case "enabled": if let v = reader.bool(value, path) { rule.enabled = v }
             case "window":
-                if let v = reader.duration(value, path) {
-                    if v < Micros.perSecond || v > 3600 * Micros.perSecond {
-                        reader.problem(value, path, "must be from 1s to 1h")
-                    } else {
-                        rule.window = v
-                    }
-                }
+                if let v = reader.duration(value, path, in: Micros.perSecond...3600 * Micros.perSecond) { rule.window = v }
             case "min_matches": if let v = reader.int(value, path, in: 1...8) { rule.minMatches = v }
             case "action": if let v = reader.choice(value, path, of: ruleActions) { rule.action = v }
             default: if let v = reader.bool(value, path) { rule.dryRun = v }
@@ -186,13 +180,7 @@ public enum PolicyFile {
             switch name {
             case "enabled": if let v = reader.bool(value, path) { rule.enabled = v }
             case "window":
-                if let v = reader.duration(value, path) {
-                    if v < Micros.perSecond || v > 12 * 3600 * Micros.perSecond {
-                        reader.problem(value, path, "must be from 1s to 12h")
-                    } else {
-                        rule.window = v
-                    }
-                }
+                if let v = reader.duration(value, path, in: Micros.perSecond...12 * 3600 * Micros.perSecond) { rule.window = v }
             case "authors": if let v = reader.int(value, path, in: 2...65_535) { rule.authors = v }
             case "min_words": if let v = reader.int(value, path, in: 1...64) { rule.minWords = v }
             case "min_matches": if let v = reader.int(value, path, in: 1...8) { rule.minMatches = v }
@@ -214,9 +202,7 @@ public enum PolicyFile {
             switch name {
             case "enabled": if let v = reader.bool(value, path) { rule.enabled = v }
             case "window":
-                if let v = reader.duration(value, path) {
-                    if v < Micros.perSecond { reader.problem(value, path, "must be at least 1s") } else { rule.window = v }
-                }
+                if let v = reader.duration(value, path, in: Micros.perSecond...30 * 86_400 * Micros.perSecond) { rule.window = v }
             case "min_newcomers": if let v = reader.int(value, path, in: 1...65_535) { rule.minNewcomers = v }
             case "factor": if let v = reader.int(value, path, in: 1...1000) { rule.factor = v }
             case "warm_up_windows": if let v = reader.int(value, path, in: 0...1000) { rule.warmUpWindows = v }

@@ -1,3 +1,5 @@
+import WinnowCore
+
 /// Finds the campaign a comment belongs to from its word-set sketch (`Fingerprint.wordSet`,
 /// eight 6-bit MinHash values), without locks: for each of four overlapping bands of three
 /// values (18 bits), a direct-mapped word holding the representative (the sketch of the
@@ -18,7 +20,7 @@ public final class CampaignIndex: Sendable {
     public func representative(of sketch: UInt64, minMatches: Int) -> UInt64? {
         for band in 0..<4 {
             let candidate = words.load(Self.index(band, sketch))
-            if candidate != 0 && Self.matching(candidate, sketch) >= minMatches { return candidate }
+            if candidate != 0 && WordSetSketch.matchingValues(candidate, sketch) >= minMatches { return candidate }
         }
         return nil
     }
@@ -34,16 +36,5 @@ public final class CampaignIndex: Sendable {
     private static func index(_ band: Int, _ sketch: UInt64) -> Int {
         let doubled = sketch | sketch << 48  // values 0 and 1 again above value 7
         return band << 18 | Int(doubled >> (12 * UInt64(band)) & 0x3FFFF)
-    }
-
-    @inline(__always)
-    private static func matching(_ a: UInt64, _ b: UInt64) -> Int {
-        var x = a ^ b
-        var equal = 0
-        for _ in 0..<8 {
-            if x & 0x3F == 0 { equal += 1 }
-            x >>= 6
-        }
-        return equal
     }
 }

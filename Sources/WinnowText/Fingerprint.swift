@@ -1,3 +1,5 @@
+import WinnowCore
+
 /// A similarity sketch of a comment, for telling near-duplicates apart from different texts:
 /// a b-bit MinHash of its set of words. Eight 6-bit values, each from the smallest of the
 /// words' hashes under one of eight hash functions; two comments agree on each value with a
@@ -25,15 +27,7 @@ public struct Fingerprint: Equatable, Sendable {
 
     /// How many of the eight 6-bit values of two word-set sketches are equal.
     @inline(__always)
-    public static func matchingValues(_ a: UInt64, _ b: UInt64) -> Int {
-        var x = a ^ b
-        var equal = 0
-        for _ in 0..<8 {
-            if x & 0x3F == 0 { equal += 1 }
-            x >>= 6
-        }
-        return equal
-    }
+    public static func matchingValues(_ a: UInt64, _ b: UInt64) -> Int { WordSetSketch.matchingValues(a, b) }
 
     /// Odd multipliers: eight hash functions from one word hash (multiply, keep the high bits).
     private static let multipliers: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (
