@@ -2,15 +2,16 @@ import WinnowCore
 
 /// Finds the campaign a comment belongs to from its word-set sketch (`Fingerprint.wordSet`,
 /// eight 6-bit MinHash values), without locks: for each of four overlapping bands of three
-/// values (18 bits), a direct-mapped word holding the representative (the sketch of the
-/// campaign's first copy) of the latest comment with that band.
+/// values (18 bits, folded to 16), a direct-mapped word holding the representative (the sketch
+/// of the campaign's first copy) of the latest comment with that band.
 ///
 /// A copy with the same words always shares every band; one whose word set is 80% the same
 /// shares at least one band nine times in ten. Unrelated comments overwrite each other's
-/// entries, so an entry lives about 262,144 comments; a campaign keeps its entries alive as
-/// long as copies keep coming. Four loads per lookup from 8 MiB: this keeps the flood rule cheap.
+/// entries, so an entry lives about 65,536 comments; a campaign keeps its entries alive as
+/// long as copies keep coming. Four loads per lookup from 2 MiB, which stays in cache: this
+/// keeps the flood rule cheap.
 public final class CampaignIndex: Sendable {
-    private let words = AtomicWords(count: 4 << 18)
+    private let words = AtomicWords(count: 4 << 16)
 
     public init() {}
 
@@ -31,10 +32,11 @@ public final class CampaignIndex: Sendable {
         for band in 0..<4 { words.store(Self.index(band, sketch), representative) }
     }
 
-    /// Band `b` is values `2b`, `2b+1` and `2b+2` (wrapping): 18 bits.
+    /// Band `b` is values `2b`, `2b+1` and `2b+2` (wrapping): 18 bits, folded to 16.
     @inline(__always)
     private static func index(_ band: Int, _ sketch: UInt64) -> Int {
         let doubled = sketch | sketch << 48  // values 0 and 1 again above value 7
-        return band << 18 | Int(doubled >> (12 * UInt64(band)) & 0x3FFFF)
+        let bits = doubled >> (12 * UInt64(band)) & 0x3FFFF
+        return band << 16 | Int((bits ^ bits >> 16) & 0xFFFF)
     }
 }

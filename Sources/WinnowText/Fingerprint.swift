@@ -48,6 +48,7 @@ public struct Fingerprint: Equatable, Sendable {
         var words = 0
         var minima = (UInt64.max, UInt64.max, UInt64.max, UInt64.max, UInt64.max, UInt64.max, UInt64.max, UInt64.max)
         let m = Self.multipliers
+        let raw = UnsafeRawBufferPointer(bytes)
         do {
             var k = 0
             let n = bytes.count
@@ -66,6 +67,16 @@ public struct Fingerprint: Equatable, Sendable {
                 // The word: ASCII letters and non-ASCII letters, up to anything else.
                 let wordStart = k
                 while k < n {
+                    // Eight ASCII letters at a time.
+                    if k + 8 <= n {
+                        let letters = Self.asciiLetterMask(raw.loadUnaligned(fromByteOffset: k, as: UInt64.self))
+                        if letters == 0x8080_8080_8080_8080 {
+                            k += 8
+                            continue
+                        }
+                        k += (~letters & 0x8080_8080_8080_8080).trailingZeroBitCount / 8
+                    }
+                    guard k < n else { break }
                     let b = bytes[k]
                     if b < 0x80 {
                         guard (b | 0x20) >= UInt8(ascii: "a") && (b | 0x20) <= UInt8(ascii: "z") else { break }
@@ -98,6 +109,15 @@ public struct Fingerprint: Equatable, Sendable {
         let wordSet = words == 0 ? 0 : six(minima.0, 0) | six(minima.1, 1) | six(minima.2, 2) | six(minima.3, 3)
             | six(minima.4, 4) | six(minima.5, 5) | six(minima.6, 6) | six(minima.7, 7)
         return Fingerprint(words: words, wordSet: wordSet)
+    }
+
+    /// 0x80 in each byte of `w` that is an ASCII letter (either case), 0 in the others.
+    @inline(__always)
+    private static func asciiLetterMask(_ w: UInt64) -> UInt64 {
+        let lower = (w | 0x2020_2020_2020_2020) & 0x7F7F_7F7F_7F7F_7F7F
+        let atLeastA = lower &+ 0x1F1F_1F1F_1F1F_1F1F  // high bit set from 0x61 up
+        let pastZ = lower &+ 0x0505_0505_0505_0505  // high bit set from 0x7B up
+        return atLeastA & ~pastZ & ~w & 0x8080_8080_8080_8080
     }
 
     /// ASCII letters, and the lead and continuation bytes of non-ASCII characters (checked
