@@ -151,15 +151,23 @@ public struct Fingerprint: Equatable, Sendable {
         var h: UInt64 = 0x9e37_79b9 &* UInt64(range.count &+ 1)
         var k = range.lowerBound
         while k + 8 <= range.upperBound {
-            h = mix(h ^ raw.loadUnaligned(fromByteOffset: k, as: UInt64.self))
+            h = mix(h ^ UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)))
             k += 8
         }
-        var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while k < range.upperBound {
-            tail |= UInt64(bytes[k]) << shift
-            shift += 8
-            k += 1
+        let left = range.upperBound - k
+        guard left > 0 else { return h }
+        var tail: UInt64
+        if k + 8 <= bytes.count {
+            // One load past the word, masked to its bytes (little-endian: the first byte lowest).
+            tail = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)) & (UInt64.max >> (64 - 8 * UInt64(left)))
+        } else {
+            tail = 0
+            var shift: UInt64 = 0
+            while k < range.upperBound {
+                tail |= UInt64(bytes[k]) << shift
+                shift += 8
+                k += 1
+            }
         }
         return h ^ tail
     }
