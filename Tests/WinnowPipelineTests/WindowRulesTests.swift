@@ -1,3 +1,5 @@
+import Dispatch
+import Synchronization
 import Testing
 import WinnowCore
 import WinnowLimits
@@ -176,5 +178,68 @@ struct WindowRulesTests {
         #expect(analyzed)
         #expect(after.action == .censor)
         #expect(after.reasons.map(\.term) == ["shit"])
+    }
+}
+
+/// The engine's shared state under many threads and many authors.
+@Suite("Window state under load")
+struct WindowStateLoadTests {
+    let s = Micros.perSecond
+
+    /// Several threads judge comments of disjoint authors at the same instants: each author's
+    /// verdicts depend only on that author's own comments, so the counts per action must equal
+    /// those of one thread judging everything in order.
+    @Test("many threads on the shared state agree with one thread")
+    func concurrentJudging() throws {
+        func run(threads: Int) throws -> [Action: Int] {
+            var behavior = BehaviorSettings.defaultPolicy
+            behavior.raid.enabled = false  // per channel, so it depends on the interleaving
+            behavior.flood.enabled = false  // across authors, likewise
+            let engine = Engine(stopwords: try fixtureStopwords(), policy: Policy(), behavior: behavior)
+            let texts = ["hello", "hello", "zorblax", "what a goal", "zorblax again and again", "fuck", "nice one"]
+            let counts = Mutex([Action: Int]())
+            // Four groups of 50 authors, 1,000 comments each; a thread takes whole groups.
+            DispatchQueue.concurrentPerform(iterations: threads) { t in
+                let scratch = WorkerScratch()
+                var local = [Action: Int]()
+                for group in stride(from: t, to: 4, by: threads) {
+                    for k in 0..<1_000 {
+                        let author = group * 1_000 + k % 50
+                        let event = Event(
+                            id: .number("\(k)"), author: "a\(author)", timestamp: Double(k / 10), text: texts[k % texts.count],
+                            line: k)
+                        local[engine.judge(event, scratch: scratch, at: Micros(k / 10) * s).action, default: 0] += 1
+                    }
+                }
+                counts.withLock { total in for (action, n) in local { total[action, default: 0] += n } }
+            }
+            return counts.withLock { $0 }
+        }
+        // Authors are split by group, and each group's comments come in order.
+        let one = try run(threads: 1)
+        #expect(one[.timeout, default: 0] > 0)
+        #expect(one[.reject, default: 0] > 0)
+        #expect(try run(threads: 4) == one)
+    }
+
+    @Test("more authors than the cap: memory stays bounded and the newest authors are still judged")
+    func authorCap() throws {
+        var behavior = BehaviorSettings.defaultPolicy
+        behavior.maxAuthors = 1_000
+        let engine = Engine(stopwords: try fixtureStopwords(), policy: Policy(), behavior: behavior)
+        let scratch = WorkerScratch()
+        for k in 0..<20_000 {
+            let event = Event(id: .number("\(k)"), author: "a\(k)", text: "hello", line: k)
+            _ = engine.judge(event, scratch: scratch, at: Micros(k) * s)
+        }
+        #expect(engine.state.authors.trackedKeys == 1_000)
+        #expect(engine.state.authors.evictions == 19_000)
+        // The latest author still has a rate limit: six comments in a second, the sixth refused.
+        var last: Verdict?
+        let distinct = ["good morning", "what a match", "the keeper was great", "anyone here from paris", "nice stream", "one more"]
+        for (k, text) in distinct.enumerated() {
+            last = engine.judge(Event(id: .number("x\(k)"), author: "a19999", text: text, line: k), scratch: scratch, at: 20_000 * s)
+        }
+        #expect(last?.reasons.map(\.rule) == ["rate_limit"])
     }
 }
