@@ -51,7 +51,8 @@ let package = Package(
         ]),
         .testTarget(name: "WinnowIOTests", dependencies: ["WinnowIO", "WinnowCore"]),
         .testTarget(name: "WinnowPipelineTests", dependencies: [
-            "WinnowPipeline", "WinnowMatch", "WinnowLimits", "WinnowRules", "WinnowPolicy", "WinnowCore",
+            "WinnowPipeline", "WinnowMatch", "WinnowLimits", "WinnowRules", "WinnowPolicy", "WinnowCore", "WinnowText",
+            "WinnowIO",
         ]),
         .testTarget(name: "WinnowCLITests", dependencies: ["WinnowCore"]),
     ]

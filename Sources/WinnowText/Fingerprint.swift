@@ -56,8 +56,10 @@ public struct Fingerprint: Equatable, Sendable {
                 // Skip to the next word; a word starting with `@` is a mention, left out.
                 let c = bytes[k]
                 if c == UInt8(ascii: "@") {
+                    // The whole handle, digits included (the skeleton may have turned some of
+                    // them into letters): up to white space or punctuation that ends a name.
                     k += 1
-                    while k < n && Self.isWordByte(bytes[k]) { k += 1 }
+                    while k < n && !Self.endsHandle(bytes[k]) { k += 1 }
                     continue
                 }
                 guard Self.isWordByte(c) else {
@@ -109,6 +111,17 @@ public struct Fingerprint: Equatable, Sendable {
         let wordSet = words == 0 ? 0 : six(minima.0, 0) | six(minima.1, 1) | six(minima.2, 2) | six(minima.3, 3)
             | six(minima.4, 4) | six(minima.5, 5) | six(minima.6, 6) | six(minima.7, 7)
         return Fingerprint(words: words, wordSet: wordSet)
+    }
+
+    @inline(__always)
+    private static func endsHandle(_ c: UInt8) -> Bool {
+        switch c {
+        case 0x20, 0x09, 0x0A, 0x0D, UInt8(ascii: ","), UInt8(ascii: ":"), UInt8(ascii: ";"), UInt8(ascii: "!"),
+            UInt8(ascii: "?"), UInt8(ascii: ")"), UInt8(ascii: "@"):
+            return true
+        default:
+            return false
+        }
     }
 
     /// 0x80 in each byte of `w` that is an ASCII letter (either case), 0 in the others.

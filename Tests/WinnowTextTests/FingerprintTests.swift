@@ -24,6 +24,7 @@ struct FingerprintTests {
 
     @Test("emoji, punctuation, numbers, case, spacing, mentions and disguises leave it unchanged", arguments: [
         "check out my channel 😀😀", "CHECK OUT MY CHANNEL!!!", "check  out my channel 123", "@someone check out my channel",
+        "@u613649716 check out my channel", "@user_42: check out my channel",
         "ch3ck out my chaaaannel", "сheck out my channel",  // Cyrillic с
     ])
     func invariants(variant: String) {

@@ -66,14 +66,14 @@ public struct FloodRule: Sendable, Equatable {
         guard let campaign = table.slot(for: Self.campaignKey(representative), at: now) else { return false }
         let window = self.window
         if campaign.isNew { table.store(campaign, CampaignWord.representative, representative) }
-        let counted: WindowCount
+        let counted: SlidingCount
         if isOwnRepeat {
-            counted = WindowCount(packed: table.load(campaign, CampaignWord.authors))
+            counted = SlidingCount(packed: table.load(campaign, CampaignWord.authors))
         } else {
-            counted = WindowCount(packed: table.update(campaign, CampaignWord.authors) { word in
-                let current = WindowCount(packed: word)
-                // A new or expired window starts at two: the first copy and this one.
-                if current.current(at: now, window: window) == 0 { return WindowCount(count: 2, start: now).packed }
+            counted = SlidingCount(packed: table.update(campaign, CampaignWord.authors) { word in
+                let current = SlidingCount(packed: word)
+                // A new campaign starts at two: the first copy and this one.
+                if current.current(at: now, window: window) == 0 { return current.adding(2, at: now, window: window).packed }
                 return current.adding(at: now, window: window).packed
             }.new)
         }
@@ -105,7 +105,7 @@ public struct FloodRule: Sendable, Equatable {
         guard slotIndex < campaigns.capacity else { return }
         let slot = WindowTable.Slot(index: slotIndex, isNew: false)
         guard campaigns.load(slot, CampaignWord.representative) >> 24 & 0xFF_FFFF == mark >> 16 & 0xFF_FFFF else { return }
-        let copies = WindowCount(packed: campaigns.load(slot, CampaignWord.authors)).current(at: context.now, window: window)
+        let copies = SlidingCount(packed: campaigns.load(slot, CampaignWord.authors)).current(at: context.now, window: window)
         guard copies >= authors else { return }
         reasons.append(
             Reason(
