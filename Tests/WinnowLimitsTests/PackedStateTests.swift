@@ -17,6 +17,23 @@ struct PackedStateTests {
         #expect(count.adding(at: 160 * s, window: 60 * s) == WindowCount(count: 1, start: 160 * s))
     }
 
+    @Test("sliding counts carry the previous window over, weighted by overlap")
+    func slidingCount() {
+        let w = 60 * s
+        var count = SlidingCount(count: 0, start: 0)
+        for t in [100, 110, 120, 150] { count = count.adding(at: Micros(t) * s, window: w) }
+        #expect(count == SlidingCount(previous: 0, count: 4, start: 100 * s))
+        #expect(SlidingCount(packed: count.packed) == count)
+        // 30 s into the next window: 4 × (1 - 30/60) = 2 of the previous, plus 1 new.
+        count = count.adding(at: 190 * s, window: w)
+        #expect(count == SlidingCount(previous: 4, count: 1, start: 160 * s))
+        #expect(count.current(at: 190 * s, window: w) == 3)
+        #expect(count.current(at: 219 * s, window: w) == 1)  // 4 × 1/60 rounds down to 0
+        // Two windows later everything is gone.
+        #expect(count.current(at: 300 * s, window: w) == 0)
+        #expect(count.adding(at: 300 * s, window: w) == SlidingCount(count: 1, start: 300 * s))
+    }
+
     @Test("penalties round-trip and know when they are over")
     func penalty() {
         let timeout = Penalty(kind: .timeout, until: 1_700_000_600 * s, timeouts: 2)
