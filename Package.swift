@@ -24,6 +24,11 @@ let package = Package(
             pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"])]
         ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         .target(name: "WinnowCore"),
         .target(name: "WinnowText", dependencies: ["WinnowCore"], exclude: ["Data"]),
         .target(name: "WinnowMatch", dependencies: ["WinnowCore", "WinnowText", "CPCRE2"]),
@@ -34,6 +39,8 @@ let package = Package(
         .target(name: "WinnowPipeline", dependencies: [
             "WinnowCore", "WinnowText", "WinnowMatch", "WinnowLimits", "WinnowRules", "WinnowPolicy", "WinnowIO",
         ]),
+        // The only module that talks to SQLite.
+        .target(name: "WinnowAudit", dependencies: ["WinnowCore", "CSQLite"]),
         // The only module that reads YAML.
         .target(name: "WinnowConfig", dependencies: [
             "WinnowCore", "WinnowLimits", "WinnowRules", "WinnowPolicy", "WinnowPipeline",
@@ -46,6 +53,7 @@ let package = Package(
         .testTarget(name: "WinnowTextTests", dependencies: ["WinnowText"]),
         .testTarget(name: "WinnowMatchTests", dependencies: ["WinnowMatch", "WinnowText"]),
         .testTarget(name: "WinnowLimitsTests", dependencies: ["WinnowLimits"]),
+        .testTarget(name: "WinnowAuditTests", dependencies: ["WinnowAudit", "WinnowCore"]),
         .testTarget(name: "WinnowConfigTests", dependencies: [
             "WinnowConfig", "WinnowPipeline", "WinnowPolicy", "WinnowRules", "WinnowLimits", "WinnowCore",
         ]),
