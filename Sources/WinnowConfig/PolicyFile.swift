@@ -93,6 +93,29 @@ public enum PolicyFile {
 
     private static let ruleActions: [RuleAction] = [.flag, .hold, .reject]
 
+    /// Reads `action` and `dry_run`, which every rule section has; returns whether `name` was one.
+    private static func readShared<R: RuleSettings>(
+        _ name: String, _ value: Node, _ path: String, _ reader: NodeReader, _ rule: inout R
+    ) -> Bool {
+        switch name {
+        case "action": if let v = reader.choice(value, path, of: ruleActions) { rule.action = v }
+        case "dry_run": if let v = reader.bool(value, path) { rule.dryRun = v }
+        default: return false
+        }
+        return true
+    }
+
+    /// `enabled` as well, for rules that can be switched off.
+    private static func readShared<R: SwitchableRule>(
+        _ name: String, _ value: Node, _ path: String, _ reader: NodeReader, switchable rule: inout R
+    ) -> Bool {
+        if name == "enabled" {
+            if let v = reader.bool(value, path) { rule.enabled = v }
+            return true
+        }
+        return readShared(name, value, path, reader, &rule)
+    }
+
     private static func readStopwords(
         _ node: Node, _ key: String, _ reader: NodeReader, _ policy: inout Policy, knownCategories: Set<String>?
     ) {
@@ -135,8 +158,7 @@ public enum PolicyFile {
             case "author": if let limit = reader.rate(value, path) { limits.author = limit }
             case "author_channel": if let limit = reader.rate(value, path) { limits.authorInChannel = limit }
             case "channel": if let limit = reader.rate(value, path) { limits.channel = limit }
-            case "action": if let action = reader.choice(value, path, of: ruleActions) { rule.action = action }
-            default: if let dryRun = reader.bool(value, path) { rule.dryRun = dryRun }
+            default: _ = readShared(name, value, path, reader, &rule)
             }
         }
     }
@@ -151,8 +173,7 @@ public enum PolicyFile {
         for (name, path, value) in reader.mapping(node, key, allowed: ["interval", "action", "dry_run"]) {
             switch name {
             case "interval": if let value = reader.duration(value, path) { interval = value }
-            case "action": if let action = reader.choice(value, path, of: ruleActions) { rule.action = action }
-            default: if let dryRun = reader.bool(value, path) { rule.dryRun = dryRun }
+            default: _ = readShared(name, value, path, reader, &rule)
             }
         }
     }
@@ -162,12 +183,10 @@ public enum PolicyFile {
             node, key, allowed: ["enabled", "window", "min_matches", "action", "dry_run"])
         {
             switch name {
-            case "enabled": if let v = reader.bool(value, path) { rule.enabled = v }
             case "window":
                 if let v = reader.duration(value, path, in: Micros.perSecond...3600 * Micros.perSecond) { rule.window = v }
             case "min_matches": if let v = reader.int(value, path, in: 1...8) { rule.minMatches = v }
-            case "action": if let v = reader.choice(value, path, of: ruleActions) { rule.action = v }
-            default: if let v = reader.bool(value, path) { rule.dryRun = v }
+            default: _ = readShared(name, value, path, reader, switchable: &rule)
             }
         }
     }
@@ -178,15 +197,13 @@ public enum PolicyFile {
             allowed: ["enabled", "window", "authors", "min_words", "min_matches", "action", "participant_action", "dry_run"])
         {
             switch name {
-            case "enabled": if let v = reader.bool(value, path) { rule.enabled = v }
             case "window":
                 if let v = reader.duration(value, path, in: Micros.perSecond...12 * 3600 * Micros.perSecond) { rule.window = v }
             case "authors": if let v = reader.int(value, path, in: 2...65_535) { rule.authors = v }
             case "min_words": if let v = reader.int(value, path, in: 1...64) { rule.minWords = v }
             case "min_matches": if let v = reader.int(value, path, in: 1...8) { rule.minMatches = v }
-            case "action": if let v = reader.choice(value, path, of: ruleActions) { rule.action = v }
             case "participant_action": if let v = reader.choice(value, path, of: ruleActions) { rule.participantAction = v }
-            default: if let v = reader.bool(value, path) { rule.dryRun = v }
+            default: _ = readShared(name, value, path, reader, switchable: &rule)
             }
         }
     }
@@ -200,7 +217,6 @@ public enum PolicyFile {
             ])
         {
             switch name {
-            case "enabled": if let v = reader.bool(value, path) { rule.enabled = v }
             case "window":
                 if let v = reader.duration(value, path, in: Micros.perSecond...30 * 86_400 * Micros.perSecond) { rule.window = v }
             case "min_newcomers": if let v = reader.int(value, path, in: 1...65_535) { rule.minNewcomers = v }
@@ -208,8 +224,7 @@ public enum PolicyFile {
             case "warm_up_windows": if let v = reader.int(value, path, in: 0...1000) { rule.warmUpWindows = v }
             case "slow_mode": if let v = reader.duration(value, path) { rule.slowMode = v }
             case "cool_down": if let v = reader.duration(value, path) { rule.coolDown = v }
-            case "action": if let v = reader.choice(value, path, of: ruleActions) { rule.action = v }
-            default: if let v = reader.bool(value, path) { rule.dryRun = v }
+            default: _ = readShared(name, value, path, reader, switchable: &rule)
             }
         }
     }
@@ -220,13 +235,11 @@ public enum PolicyFile {
             allowed: ["enabled", "max_links", "max_mentions", "new_author_window", "shorteners", "action", "dry_run"])
         {
             switch name {
-            case "enabled": if let v = reader.bool(value, path) { rule.enabled = v }
             case "max_links": if let v = reader.int(value, path, in: 0...1000) { rule.maxLinks = v }
             case "max_mentions": if let v = reader.int(value, path, in: 0...1000) { rule.maxMentions = v }
             case "new_author_window": if let v = reader.duration(value, path) { rule.newAuthorWindow = v }
             case "shorteners": if let v = reader.strings(value, path) { rule.shorteners = Set(v.map { $0.lowercased() }) }
-            case "action": if let v = reader.choice(value, path, of: ruleActions) { rule.action = v }
-            default: if let v = reader.bool(value, path) { rule.dryRun = v }
+            default: _ = readShared(name, value, path, reader, switchable: &rule)
             }
         }
     }
@@ -240,15 +253,13 @@ public enum PolicyFile {
             ])
         {
             switch name {
-            case "enabled": if let v = reader.bool(value, path) { rule.enabled = v }
             case "caps_ratio": if let v = reader.ratio(value, path) { rule.capsRatio = v }
             case "min_letters": if let v = reader.int(value, path, in: 1...10_000) { rule.minLetters = v }
             case "max_run": if let v = reader.int(value, path, in: 1...10_000) { rule.maxRun = v }
             case "symbol_ratio": if let v = reader.ratio(value, path) { rule.symbolRatio = v }
             case "min_characters": if let v = reader.int(value, path, in: 1...10_000) { rule.minCharacters = v }
             case "max_marks": if let v = reader.int(value, path, in: 1...1000) { rule.maxMarks = v }
-            case "action": if let v = reader.choice(value, path, of: ruleActions) { rule.action = v }
-            default: if let v = reader.bool(value, path) { rule.dryRun = v }
+            default: _ = readShared(name, value, path, reader, switchable: &rule)
             }
         }
     }
