@@ -39,8 +39,8 @@ final class BackgroundWriter: Sendable {
 
 /// The output of one chunk of a batch.
 final class OutputBuffer: @unchecked Sendable {
-    // Written by one worker while its chunk is judged, then by the writer thread; the hand-over
-    // is ordered by `concurrentPerform` returning and the writer's dispatch group.
+    // Filled by the reading thread when it finishes a batch, then emptied by the writer thread;
+    // the hand-over is ordered by the writer's dispatch group.
     let bytes = ByteBuffer()
 }
 

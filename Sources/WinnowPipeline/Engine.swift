@@ -54,16 +54,16 @@ public final class Engine: Sendable {
     public func analyze(
         _ event: Event, scratch: WorkerScratch, penaltyCheckAt hint: Micros? = nil
     ) -> (verdict: Verdict, facts: WindowFacts) {
-        if let hint, hasWindows, behavior.escalation.enabled, !policy.dryRun {
-            let author = BehaviorState.authorKey(event.author)
-            if let slot = state.authors.existingSlot(for: author),
+        var facts = WindowFacts()
+        if hasWindows {
+            facts.author = BehaviorState.authorKey(event.author)
+            facts.channel = BehaviorState.channelKey(event.channel)
+            facts.settings = channelSettingsIndex.isEmpty ? 0 : channelSettingsIndex[event.channel] ?? 0
+            facts.isExempt = !event.roles.isEmpty && event.roles.contains(where: behavior.exemptRoles.contains)
+            if let hint, behavior.escalation.enabled, !policy.dryRun,
+                let slot = state.authors.existingSlot(for: facts.author),
                 Penalty(packed: state.authors.load(slot, AuthorWord.penalty)).isActive(at: hint)
             {
-                var facts = WindowFacts()
-                facts.author = author
-                facts.channel = BehaviorState.channelKey(event.channel)
-                facts.settings = channelSettingsIndex.isEmpty ? 0 : channelSettingsIndex[event.channel] ?? 0
-                facts.isExempt = !event.roles.isEmpty && event.roles.contains(where: behavior.exemptRoles.contains)
                 facts.skippedContent = true
                 return (Verdict(id: event.id, action: .allow, meta: event.meta), facts)
             }
@@ -72,24 +72,16 @@ public final class Engine: Sendable {
         var text = event.text
         text.withUTF8 { normalizer.normalize($0, into: &scratch.normalized, folded: needsFolded) }
         scratch.reasons.removeAll(keepingCapacity: true)
-        var found = LinkRule.Found()
         stopwordRule.evaluate(
             original: event.text, normalized: scratch.normalized, scratch: scratch.match,
             matches: &scratch.matches, into: &scratch.reasons)
         if behavior.links.enabled || behavior.noise.enabled {
             let stats = text.withUTF8 { TextStats($0) }
-            found = behavior.links.scan(event.text, stats: stats, into: &scratch.reasons)
+            facts.links = behavior.links.scan(event.text, stats: stats, into: &scratch.reasons)
             behavior.noise.evaluate(stats, into: &scratch.reasons)
         }
-        let verdict = policy.verdict(for: event, reasons: scratch.reasons)
-        guard hasWindows else { return (verdict, WindowFacts()) }
-        let facts = WindowFacts(
-            author: BehaviorState.authorKey(event.author), channel: BehaviorState.channelKey(event.channel),
-            settings: channelSettingsIndex.isEmpty ? 0 : channelSettingsIndex[event.channel] ?? 0,
-            isExempt: !event.roles.isEmpty && event.roles.contains(where: behavior.exemptRoles.contains),
-            fingerprint: needsFingerprint ? Fingerprint(scratch.normalized.skeleton) : Fingerprint(words: 0, wordSet: 0),
-            links: found.links)
-        return (verdict, facts)
+        if needsFingerprint { facts.fingerprint = Fingerprint(scratch.normalized.skeleton) }
+        return (policy.verdict(for: event, reasons: scratch.reasons), facts)
     }
 
     /// Step 2: window rules on an event judged at `now`, folded into its first `verdict`.
@@ -97,10 +89,13 @@ public final class Engine: Sendable {
     /// any thread may make them.
     ///
     /// `analyzeSkipped` gives the analysis of an event whose content `analyze` skipped; it is
-    /// called when the penalty that made it skip is over by now.
+    /// called when the penalty that made it skip is over by now. (Not escaping: no allocation
+    /// per event.)
     public func applyWindows(
         _ facts: WindowFacts, to verdict: inout Verdict, at now: Micros,
-        analyzeSkipped: (() -> (verdict: Verdict, facts: WindowFacts))? = nil
+        analyzeSkipped: () -> (verdict: Verdict, facts: WindowFacts) = {
+            preconditionFailure("an event analyzed without content needs analyzeSkipped")
+        }
     ) {
         guard hasWindows else { return }
         var facts = facts
@@ -115,10 +110,7 @@ public final class Engine: Sendable {
                 : Verdict(id: verdict.id, action: action, reasons: [penalty], until: until?.seconds, meta: verdict.meta)
             return
         }
-        if facts.skippedContent {
-            guard let analyzeSkipped else { preconditionFailure("an event analyzed without content needs analyzeSkipped") }
-            (verdict, facts) = analyzeSkipped()
-        }
+        if facts.skippedContent { (verdict, facts) = analyzeSkipped() }
         var windowReasons: [Reason] = []
         let channel = channelSettings[facts.settings]
         behavior.rateLimit.evaluate(context, limits: channel.rateLimits, into: &windowReasons)

@@ -154,8 +154,8 @@ struct PendingEvent {
 }
 
 /// One chunk of a batch: its verdicts, in input order, and its events waiting for the window
-/// rules. Touched by one thread at a time; the hand-overs are ordered by `concurrentPerform`
-/// returning.
+/// rules. Touched by one thread at a time: a worker fills it, the reading thread finishes it
+/// after the batch's dispatch group is done.
 final class ChunkWork: @unchecked Sendable {
     var verdicts: [Verdict] = []
     var pending: [PendingEvent] = []
@@ -234,7 +234,7 @@ public struct FilterSummary: Sendable {
 }
 
 /// The reader's buffer, handed to the workers of one batch. Nobody writes to it until every
-/// worker is done (the reader only moves on after `concurrentPerform` returns).
+/// worker is done (the reader only reads again after the batch's dispatch group is done).
 private struct BatchBytes: @unchecked Sendable {
     let bytes: UnsafeRawBufferPointer
 }

@@ -38,37 +38,25 @@ public struct LinkRule: Sendable, Equatable {
         "qr.ae", "soo.gd", "clck.ru", "tinyurl.ru", "u.to",
     ]
 
-    /// What the scan found, for the newcomer check.
-    public struct Found: Sendable {
-        public var links = 0
-        public var mentions = 0
-
-        public init(links: Int = 0, mentions: Int = 0) {
-            self.links = links
-            self.mentions = mentions
-        }
-    }
-
-    /// Reports too many links or mentions, shorteners and disguised links.
-    public func scan(_ text: String, stats: TextStats, into reasons: inout [Reason]) -> Found {
-        guard enabled else { return Found() }
-        var found = Found(links: 0, mentions: stats.mentions)
-        if found.mentions > maxMentions {
+    /// Reports too many links or mentions, shorteners and disguised links; returns the number
+    /// of links, for the newcomer check.
+    public func scan(_ text: String, stats: TextStats, into reasons: inout [Reason]) -> Int {
+        guard enabled else { return 0 }
+        if stats.mentions > maxMentions {
             reasons.append(Reason(
-                rule: Self.mentionsName, action: action, message: "\(found.mentions) mentions",
-                limit: "at most \(maxMentions) mentions", count: found.mentions, dryRun: dryRun))
+                rule: Self.mentionsName, action: action, message: "\(stats.mentions) mentions",
+                limit: "at most \(maxMentions) mentions", count: stats.mentions, dryRun: dryRun))
         }
-        guard stats.mayHoldLink else { return found }
+        guard stats.mayHoldLink else { return 0 }
         var text = text
         return text.withUTF8 { bytes in
             let links = LinkScanner.links(in: bytes)
             for link in links {
-                let host = link.host.lowercased()
+                // `host` is lower case already.
                 if link.isDisguised {
-                    reasons.append(reason(
-                        message: "a disguised link", term: host, bytes: bytes, range: link.range))
-                } else if shorteners.contains(host) {
-                    reasons.append(reason(message: "a link shortener", term: host, bytes: bytes, range: link.range))
+                    reasons.append(reason(message: "a disguised link", term: link.host, bytes: bytes, range: link.range))
+                } else if shorteners.contains(link.host) {
+                    reasons.append(reason(message: "a link shortener", term: link.host, bytes: bytes, range: link.range))
                 }
             }
             if links.count > maxLinks {
@@ -76,8 +64,7 @@ public struct LinkRule: Sendable, Equatable {
                     rule: Self.name, action: action, message: "\(links.count) links", limit: "at most \(maxLinks) links",
                     count: links.count, dryRun: dryRun))
             }
-            found.links = links.count
-            return found
+            return links.count
         }
     }
 

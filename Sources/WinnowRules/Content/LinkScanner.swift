@@ -4,6 +4,7 @@
 enum LinkScanner {
     struct Link {
         var range: Range<Int>
+        /// Lower case, without a leading `www.`.
         var host: String
         var isDisguised: Bool
     }
@@ -20,13 +21,13 @@ enum LinkScanner {
         var k = 0
         while k < n {
             // Only a position that starts a word can start a link.
-            guard isHostByte(text[k]), k == 0 || !isHostByte(text[k - 1]) && text[k - 1] != UInt8(ascii: "@") else {
+            guard isLabelByte(text[k]), k == 0 || !isLabelByte(text[k - 1]) && text[k - 1] != UInt8(ascii: "@") else {
                 k += 1
                 continue
             }
             // Most words are followed by a space or punctuation that cannot continue a link.
             var end = k
-            while end < n && isHostByte(text[end]) { end += 1 }
+            while end < n && isLabelByte(text[end]) { end += 1 }
             if !mayContinueLink(text, at: end) {
                 k = end
                 continue
@@ -70,7 +71,7 @@ enum LinkScanner {
             let hostStart = k
             while k < n && (isLabelByte(text[k]) || text[k] == UInt8(ascii: ".")) { k += 1 }
             guard k > hostStart else { return nil }
-            let host = string(text, hostStart..<k)
+            let host = string(text, hostStart..<k).lowercased()
             while k < n && !isSpace(text[k]) { k += 1 }
             return Link(range: start..<k, host: host.hasPrefix("www.") ? String(host.dropFirst(4)) : host, isDisguised: false)
         }
@@ -153,8 +154,6 @@ enum LinkScanner {
         (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || (c >= 0x30 && c <= 0x39) || c == UInt8(ascii: "-")
             || c == UInt8(ascii: "_")
     }
-
-    @inline(__always) private static func isHostByte(_ c: UInt8) -> Bool { isLabelByte(c) }
 
     @inline(__always) private static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0D) }
 
