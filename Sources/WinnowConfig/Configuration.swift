@@ -25,12 +25,6 @@ public struct Configuration: Sendable, Equatable {
         policy: Policy(), behavior: .defaultPolicy, clock: nil, lateTolerance: 5 * Micros.perSecond)
 }
 
-extension Policy: Equatable {
-    public static func == (lhs: Policy, rhs: Policy) -> Bool {
-        lhs.categoryActions == rhs.categoryActions && lhs.dryRun == rhs.dryRun && lhs.dryRunRules == rhs.dryRunRules
-    }
-}
-
 extension Configuration {
     /// What is in force, one rule per line, for `winnow config check`.
     public var summary: String {

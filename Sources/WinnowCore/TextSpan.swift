@@ -15,10 +15,7 @@ public struct TextSpan: Sendable, Equatable, CustomStringConvertible {
 extension TextSpan {
     /// The span of the UTF-8 byte range `range` of `text`.
     public init(utf8 range: Range<Int>, in text: UnsafeBufferPointer<UInt8>) {
-        var start = 0
-        for k in 0..<range.lowerBound where text[k] & 0xC0 != 0x80 { start += 1 }
-        var length = 0
-        for k in range where text[k] & 0xC0 != 0x80 { length += 1 }
-        self.init(start: start, end: start + length)
+        let start = UTF8Scalars.count(text, 0..<range.lowerBound)
+        self.init(start: start, end: start + UTF8Scalars.count(text, range))
     }
 }

@@ -3,7 +3,7 @@ import WinnowCore
 /// Turns the reasons the rules reported into a verdict: the strongest action any reason asks
 /// for wins, after per-category overrides; `annotate` reasons add their help notes; `censor`
 /// masks what the censoring reasons matched.
-public struct Policy: Sendable {
+public struct Policy: Sendable, Equatable {
     /// Per category, the action to use instead of the list's own; `nil` means "allow": the
     /// reasons stay in the verdict for transparency but ask for nothing.
     public var categoryActions: [String: RuleAction?]
@@ -89,7 +89,7 @@ public struct Policy: Sendable {
                     let end = min(range.upperBound, bytes.count)
                     while k < end {
                         let lead = bytes[k]
-                        let length = min(lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4, bytes.count - k)
+                        let length = min(UTF8Scalars.length(lead: lead), bytes.count - k)
                         if isWhitespace(bytes, at: k, lead: lead) {
                             for j in k..<(k + length) {
                                 out[n] = bytes[j]

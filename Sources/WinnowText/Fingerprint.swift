@@ -21,13 +21,6 @@ public struct Fingerprint: Equatable, Sendable {
         self.wordSet = wordSet
     }
 
-    /// The sketch's value `i` (0 to 7).
-    @inline(__always)
-    public static func value(_ sketch: UInt64, _ i: Int) -> UInt64 { sketch >> (6 * UInt64(i)) & 0x3F }
-
-    /// How many of the eight 6-bit values of two word-set sketches are equal.
-    @inline(__always)
-    public static func matchingValues(_ a: UInt64, _ b: UInt64) -> Int { WordSetSketch.matchingValues(a, b) }
 
     /// Odd multipliers: eight hash functions from one word hash (multiply, keep the high bits).
     private static let multipliers: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (
@@ -63,7 +56,7 @@ public struct Fingerprint: Equatable, Sendable {
                     continue
                 }
                 guard Self.isWordByte(c) else {
-                    k += Self.length(ofSequenceAt: c)
+                    k += UTF8Scalars.length(lead: c)
                     continue
                 }
                 // The word: ASCII letters and non-ASCII letters, up to anything else.
@@ -85,7 +78,7 @@ public struct Fingerprint: Equatable, Sendable {
                         k += 1
                     } else {
                         guard b < 0xF0, Self.isLetterSequence(bytes, at: k) else { break }
-                        k += min(Self.length(ofSequenceAt: b), n - k)
+                        k += min(UTF8Scalars.length(lead: b), n - k)
                     }
                 }
                 guard k > wordStart else {
@@ -150,11 +143,6 @@ public struct Fingerprint: Equatable, Sendable {
         if lead == 0xE2 { return false }  // U+2000–U+2FFF: punctuation, symbols, arrows, dingbats
         if lead == 0xEF, k + 1 < bytes.count, bytes[k + 1] >= 0xB8 { return false }  // variation selectors, BOM, half-width forms
         return lead < 0xF0
-    }
-
-    @inline(__always)
-    private static func length(ofSequenceAt lead: UInt8) -> Int {
-        lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
     }
 
     /// The bytes of one word, eight at a time.

@@ -1,3 +1,5 @@
+import WinnowCore
+
 /// Counts over a comment's original text, gathered in one pass for the rules that judge its
 /// shape (noise) and look for links and mentions, so that each does not walk the text again.
 public struct TextStats: Equatable, Sendable {
@@ -23,19 +25,17 @@ public struct TextStats: Equatable, Sendable {
     /// its counters would live in memory instead of registers.
     private nonisolated(unsafe) static let asciiClass: UnsafePointer<UInt8> = {
         let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 128)
-        for (c, bits) in asciiClasses.enumerated() { table[c] = bits }
+        for c in 0..<128 {
+            var bits: UInt8 = 0
+            let isUpper = c >= 0x41 && c <= 0x5A, isLower = c >= 0x61 && c <= 0x7A, isDigit = c >= 0x30 && c <= 0x39
+            if isUpper || isLower { bits |= 1 }
+            if isUpper { bits |= 2 }
+            if c > 0x20 && c < 0x7F { bits |= 4 }
+            if isUpper || isLower || isDigit || c == 0x5F || c == 0x2D { bits |= 8 }
+            table[c] = bits
+        }
         return UnsafePointer(table)
     }()
-
-    private static let asciiClasses: [UInt8] = (0..<128).map { c in
-        var bits: UInt8 = 0
-        let isUpper = c >= 0x41 && c <= 0x5A, isLower = c >= 0x61 && c <= 0x7A, isDigit = c >= 0x30 && c <= 0x39
-        if isUpper || isLower { bits |= 1 }
-        if isUpper { bits |= 2 }
-        if c > 0x20 && c < 0x7F { bits |= 4 }
-        if isUpper || isLower || isDigit || c == 0x5F || c == 0x2D { bits |= 8 }
-        return bits
-    }
 
     private static let highBits: UInt64 = 0x8080_8080_8080_8080
 
@@ -137,7 +137,7 @@ public struct TextStats: Equatable, Sendable {
                     continue
                 }
                 previousClass = 0
-                let length = lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+                let length = UTF8Scalars.length(lead: lead)
                 var value = UInt32(lead) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
                 var j = 1
                 while j < length && k + j < n {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WinnowCore
 import WinnowText
 
 @Suite("Fingerprints of near-duplicates")
@@ -50,19 +51,19 @@ struct FingerprintTests {
             guard original.words >= 3, words.count >= 3 else { continue }
             words[k % words.count] = "banana"
             changed += 1
-            if Fingerprint.matchingValues(original.wordSet, fingerprint(words.joined(separator: " ")).wordSet) >= 4 {
+            if WordSetSketch.matchingValues(original.wordSet, fingerprint(words.joined(separator: " ")).wordSet) >= 4 {
                 similar += 1
             }
             let other = fingerprint(texts[(k * 7919 + 13) % texts.count])
             let longer = max(original.words, other.words), shorter = min(original.words, other.words)
             guard other.wordSet != original.wordSet, longer - shorter <= max(1, longer / 4) else { continue }
             others += 1
-            if Fingerprint.matchingValues(original.wordSet, other.wordSet) >= 4 { closeOther += 1 }
+            if WordSetSketch.matchingValues(original.wordSet, other.wordSet) >= 4 { closeOther += 1 }
         }
         #expect(changed > 900)
         #expect(Double(similar) / Double(changed) >= 0.9, "\(similar) of \(changed)")
         // (Many "other" comments of this spam collection are variants of the same spam.)
         #expect(Double(closeOther) / Double(others) <= 0.05, "\(closeOther) of \(others)")
-        #expect(Fingerprint.matchingValues(fingerprint("check out my channel").wordSet, fingerprint("CHECK OUT MY CHANNEL 😀").wordSet) == 8)
+        #expect(WordSetSketch.matchingValues(fingerprint("check out my channel").wordSet, fingerprint("CHECK OUT MY CHANNEL 😀").wordSet) == 8)
     }
 }

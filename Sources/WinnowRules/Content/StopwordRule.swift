@@ -53,9 +53,9 @@ public struct StopwordRule: Sendable {
             for hit in matches.hits where hit != previous {
                 previous = hit
                 // Hits are sorted by start, so scalar offsets are counted incrementally.
-                scalarsBefore += scalarCount(text, counted..<hit.original.lowerBound)
+                scalarsBefore += UTF8Scalars.count(text, counted..<hit.original.lowerBound)
                 counted = hit.original.lowerBound
-                let length = scalarCount(text, hit.original)
+                let length = UTF8Scalars.count(text, hit.original)
                 let list = lists[hit.list]
                 reasons.append(Reason(
                     rule: Self.name, action: list.action, list: list.name, category: list.category,
@@ -71,11 +71,5 @@ public struct StopwordRule: Sendable {
                 rule: Self.name, list: list?.name, category: list?.settings.category,
                 term: failure.entry.flatMap { entry in list?.entries[entry].term }, message: failure.message))
         }
-    }
-
-    private func scalarCount(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int {
-        var count = 0
-        for k in range where text[k] & 0xC0 != 0x80 { count += 1 }
-        return count
     }
 }

@@ -59,7 +59,7 @@ public struct RepeatRule: Sendable, Equatable {
             let otherWords = Int(entry >> 12 & 0xF)
             let longer = max(words, otherWords), shorter = min(words, otherWords)
             guard longer - shorter <= max(1, longer / 4) else { continue }
-            let equal = Fingerprint.matchingValues(entry >> 16, sketch)
+            let equal = WordSetSketch.matchingValues(entry >> 16, sketch)
             if equal >= needed {
                 copies += 1
                 most = max(most, equal)
