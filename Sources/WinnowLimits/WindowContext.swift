@@ -16,6 +16,8 @@ public struct WindowContext {
     public let channelSlot: WindowTable.Slot?
     /// The author's first event since Winnow started tracking them.
     public let isFirstSeen: Bool
+    /// When Winnow started watching: the time of the first event it judged.
+    public let watchingSince: Micros
 
     /// Looks up (or claims) the event's author and channel slots; `needsChannel` says whether
     /// any rule in force reads the channel table.
@@ -26,6 +28,7 @@ public struct WindowContext {
         self.state = state
         self.now = now
         self.isExempt = isExempt
+        watchingSince = state.watchingSince(now)
         let author = state.authors.slot(for: authorKey, at: now)
         self.author = author
         pairKey = BehaviorState.pairKey(author: authorKey, channel: channelKey)

@@ -47,6 +47,11 @@ struct PackedStateTests {
         #expect(!Penalty(packed: 0).isActive(at: 0))
     }
 
+    @Test("96 bytes per tracked author, as the README says")
+    func bytesPerAuthor() {
+        #expect(BehaviorState(maxAuthors: 8).bytesPerAuthor == 96)
+    }
+
     @Test("stable hashes do not change between runs")
     func stableHash() {
         #expect(StableHash.hash("") == StableHash.hash(""))

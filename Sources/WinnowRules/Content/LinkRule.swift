@@ -73,8 +73,7 @@ public struct LinkRule: Sendable, Equatable {
     public func evaluateNewcomer(_ context: WindowContext, links: Int, into reasons: inout [Reason]) {
         guard enabled, links > 0, newAuthorWindow > 0, !context.isExempt, let author = context.author else { return }
         let firstSeen = Micros(bitPattern: context.state.authors.load(author, AuthorWord.firstSeen))
-        let watching = context.state.watchingSince(context.now)
-        guard firstSeen - watching >= newAuthorWindow, context.now - firstSeen < newAuthorWindow else { return }
+        guard firstSeen - context.watchingSince >= newAuthorWindow, context.now - firstSeen < newAuthorWindow else { return }
         reasons.append(Reason(
             rule: Self.name, action: action,
             message: "a link from an author first seen \(DurationText.describe(context.now - firstSeen)) ago",
