@@ -59,16 +59,14 @@ struct WindowOptions: ParsableArguments {
                 throw ExitCode(2)
             }
         }
-        let behavior = configuration.behavior
-        var settings = behavior
-        if let rateLimit { settings.defaults.rateLimits.author = rateLimit.limit }
-        for mode in slowMode where mode.channel == nil { settings.defaults.slowMode = mode.interval }
-        for (channel, var channelSettings) in behavior.channels {
-            // A flag for every channel reaches the channels the file names too.
-            if let rateLimit { channelSettings.rateLimits.author = rateLimit.limit }
-            for mode in slowMode where mode.channel == nil { channelSettings.slowMode = mode.interval }
-            settings.channels[channel] = channelSettings
+        var settings = configuration.behavior
+        // A flag for every channel reaches the defaults and the channels the file names.
+        func applyEveryChannelFlags(_ channel: inout ChannelSettings) {
+            if let rateLimit { channel.rateLimits.author = rateLimit.limit }
+            for mode in slowMode where mode.channel == nil { channel.slowMode = mode.interval }
         }
+        applyEveryChannelFlags(&settings.defaults)
+        for name in settings.channels.keys { applyEveryChannelFlags(&settings.channels[name]!) }
         for mode in slowMode {
             guard let channel = mode.channel else { continue }
             var channelSettings = settings.channels[channel] ?? settings.defaults
