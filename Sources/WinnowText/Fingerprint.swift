@@ -42,61 +42,59 @@ public struct Fingerprint: Equatable, Sendable {
         var minima = (UInt64.max, UInt64.max, UInt64.max, UInt64.max, UInt64.max, UInt64.max, UInt64.max, UInt64.max)
         let m = Self.multipliers
         let raw = UnsafeRawBufferPointer(bytes)
-        do {
-            var k = 0
-            let n = bytes.count
-            while k < n && words < Self.maxWords {
-                // Skip to the next word; a word starting with `@` is a mention, left out.
-                let c = bytes[k]
-                if c == UInt8(ascii: "@") {
-                    // The whole handle, digits included (the skeleton may have turned some of
-                    // them into letters): up to white space or punctuation that ends a name.
-                    k += 1
-                    while k < n && !Self.endsHandle(bytes[k]) { k += 1 }
-                    continue
-                }
-                guard Self.isWordByte(c) else {
-                    k += UTF8Scalars.length(lead: c)
-                    continue
-                }
-                // The word: ASCII letters and non-ASCII letters, up to anything else.
-                let wordStart = k
-                while k < n {
-                    // Eight ASCII letters at a time.
-                    if k + 8 <= n {
-                        let letters = Self.asciiLetterMask(raw.loadUnaligned(fromByteOffset: k, as: UInt64.self))
-                        if letters == 0x8080_8080_8080_8080 {
-                            k += 8
-                            continue
-                        }
-                        k += (~letters & 0x8080_8080_8080_8080).trailingZeroBitCount / 8
-                    }
-                    guard k < n else { break }
-                    let b = bytes[k]
-                    if b < 0x80 {
-                        guard (b | 0x20) >= UInt8(ascii: "a") && (b | 0x20) <= UInt8(ascii: "z") else { break }
-                        k += 1
-                    } else {
-                        guard b < 0xF0, Self.isLetterSequence(bytes, at: k) else { break }
-                        k += min(UTF8Scalars.length(lead: b), n - k)
-                    }
-                }
-                guard k > wordStart else {
-                    k += 1
-                    continue
-                }
-                let hash = Self.hashBytes(bytes, wordStart..<k)
-                let word = Self.mix(hash)
-                minima.0 = min(minima.0, word &* m.0)
-                minima.1 = min(minima.1, word &* m.1)
-                minima.2 = min(minima.2, word &* m.2)
-                minima.3 = min(minima.3, word &* m.3)
-                minima.4 = min(minima.4, word &* m.4)
-                minima.5 = min(minima.5, word &* m.5)
-                minima.6 = min(minima.6, word &* m.6)
-                minima.7 = min(minima.7, word &* m.7)
-                words += 1
+        var k = 0
+        let n = bytes.count
+        while k < n && words < Self.maxWords {
+            // Skip to the next word; a word starting with `@` is a mention, left out.
+            let c = bytes[k]
+            if c == UInt8(ascii: "@") {
+                // The whole handle, digits included (the skeleton may have turned some of
+                // them into letters): up to white space or punctuation that ends a name.
+                k += 1
+                while k < n && !Self.endsHandle(bytes[k]) { k += 1 }
+                continue
             }
+            guard Self.isWordByte(c) else {
+                k += UTF8Scalars.length(lead: c)
+                continue
+            }
+            // The word: ASCII letters and non-ASCII letters, up to anything else.
+            let wordStart = k
+            while k < n {
+                // Eight ASCII letters at a time.
+                if k + 8 <= n {
+                    let letters = Self.asciiLetterMask(raw.loadUnaligned(fromByteOffset: k, as: UInt64.self))
+                    if letters == 0x8080_8080_8080_8080 {
+                        k += 8
+                        continue
+                    }
+                    k += (~letters & 0x8080_8080_8080_8080).trailingZeroBitCount / 8
+                }
+                guard k < n else { break }
+                let b = bytes[k]
+                if b < 0x80 {
+                    guard (b | 0x20) >= UInt8(ascii: "a") && (b | 0x20) <= UInt8(ascii: "z") else { break }
+                    k += 1
+                } else {
+                    guard b < 0xF0, Self.isLetterSequence(bytes, at: k) else { break }
+                    k += min(UTF8Scalars.length(lead: b), n - k)
+                }
+            }
+            guard k > wordStart else {
+                k += 1
+                continue
+            }
+            let hash = Self.hashBytes(bytes, wordStart..<k)
+            let word = Self.mix(hash)
+            minima.0 = min(minima.0, word &* m.0)
+            minima.1 = min(minima.1, word &* m.1)
+            minima.2 = min(minima.2, word &* m.2)
+            minima.3 = min(minima.3, word &* m.3)
+            minima.4 = min(minima.4, word &* m.4)
+            minima.5 = min(minima.5, word &* m.5)
+            minima.6 = min(minima.6, word &* m.6)
+            minima.7 = min(minima.7, word &* m.7)
+            words += 1
         }
         // Six middle bits of each minimum: the top bits of a minimum are mostly zeros, and the
         // middle bits of a product are well mixed.

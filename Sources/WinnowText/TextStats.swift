@@ -58,130 +58,128 @@ public struct TextStats: Equatable, Sendable {
         var marks = 0
         var previousClass: UInt8 = 0
         let table = Self.asciiClass
-        do {
-            var k = 0
-            let n = text.count
-            let raw = UnsafeRawBufferPointer(text)
-            while k < n {
-                // Eight ASCII bytes at a time: counts by bit tricks, the rest byte by byte.
-                if k + 8 <= n {
-                    let w = raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)
-                    if w & Self.highBits == 0 && Self.hasByte(w, 0x40) == 0 {
-                        // `.` or `dot`: once seen, no need to look again.
-                        if !mayHoldLink {
-                            if Self.hasByte(w, 0x2E) != 0 {
+        var k = 0
+        let n = text.count
+        let raw = UnsafeRawBufferPointer(text)
+        while k < n {
+            // Eight ASCII bytes at a time: counts by bit tricks, the rest byte by byte.
+            if k + 8 <= n {
+                let w = raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+                if w & Self.highBits == 0 && Self.hasByte(w, 0x40) == 0 {
+                    // `.` or `dot`: once seen, no need to look again.
+                    if !mayHoldLink {
+                        if Self.hasByte(w, 0x2E) != 0 {
+                            mayHoldLink = true
+                        } else if Self.hasByte(w, 0x64) | Self.hasByte(w, 0x44) != 0 {
+                            for j in 0..<8 where text[k &+ j] | 0x20 == 0x64 && k &+ j &+ 2 < n
+                                && text[k &+ j &+ 1] | 0x20 == 0x6F && text[k &+ j &+ 2] | 0x20 == 0x74
+                            {
                                 mayHoldLink = true
-                            } else if Self.hasByte(w, 0x64) | Self.hasByte(w, 0x44) != 0 {
-                                for j in 0..<8 where text[k &+ j] | 0x20 == 0x64 && k &+ j &+ 2 < n
-                                    && text[k &+ j &+ 1] | 0x20 == 0x6F && text[k &+ j &+ 2] | 0x20 == 0x74
-                                {
-                                    mayHoldLink = true
-                                }
                             }
                         }
-                        let upper = (w &+ Self.repeated(0x80 - 0x41)) & ~(w &+ Self.repeated(0x80 - 0x5B))
-                        let lower = (w &+ Self.repeated(0x80 - 0x61)) & ~(w &+ Self.repeated(0x80 - 0x7B))
-                        let shown = (w &+ Self.repeated(0x80 - 0x21)) & ~(w &+ Self.repeated(0x80 - 0x7F))
-                        uppercase &+= (upper & Self.highBits).nonzeroBitCount
-                        letters &+= ((upper | lower) & Self.highBits).nonzeroBitCount
-                        visible &+= (shown & Self.highBits).nonzeroBitCount
-                        // Runs: a byte equal to the one before it shows as a zero byte here.
-                        let before = w << 8 | (previous < 0x80 ? UInt64(previous) : 0xFF)
-                        if Self.hasByte(w ^ before, 0) == 0 {
-                            previous = UInt32(w >> 56)
-                            run = 1
-                        } else {
-                            for j in 0..<8 {
-                                let value = UInt32(text[k &+ j])
-                                if value == previous && value != 0x20 {
-                                    run &+= 1
-                                    if run > longestRun { longestRun = run }
-                                } else {
-                                    previous = value
-                                    run = 1
-                                }
-                            }
-                        }
-                        if longestRun == 0 { longestRun = 1 }
-                        marks = 0
-                        previousClass = table[Int(text[k &+ 7])]
-                        k &+= 8
-                        continue
                     }
-                }
-                let lead = text[k]
-                if lead < 0x80 {
-                    let value = UInt32(lead)
-                    if value == previous && lead != 0x20 {
-                        run += 1
-                    } else {
-                        previous = value
+                    let upper = (w &+ Self.repeated(0x80 - 0x41)) & ~(w &+ Self.repeated(0x80 - 0x5B))
+                    let lower = (w &+ Self.repeated(0x80 - 0x61)) & ~(w &+ Self.repeated(0x80 - 0x7B))
+                    let shown = (w &+ Self.repeated(0x80 - 0x21)) & ~(w &+ Self.repeated(0x80 - 0x7F))
+                    uppercase &+= (upper & Self.highBits).nonzeroBitCount
+                    letters &+= ((upper | lower) & Self.highBits).nonzeroBitCount
+                    visible &+= (shown & Self.highBits).nonzeroBitCount
+                    // Runs: a byte equal to the one before it shows as a zero byte here.
+                    let before = w << 8 | (previous < 0x80 ? UInt64(previous) : 0xFF)
+                    if Self.hasByte(w ^ before, 0) == 0 {
+                        previous = UInt32(w >> 56)
                         run = 1
+                    } else {
+                        for j in 0..<8 {
+                            let value = UInt32(text[k &+ j])
+                            if value == previous && value != 0x20 {
+                                run &+= 1
+                                if run > longestRun { longestRun = run }
+                            } else {
+                                previous = value
+                                run = 1
+                            }
+                        }
                     }
-                    if run > longestRun { longestRun = run }
+                    if longestRun == 0 { longestRun = 1 }
                     marks = 0
-                    let bits = table[Int(lead)]
-                    letters &+= Int(bits & 1)
-                    uppercase &+= Int(bits >> 1 & 1)
-                    visible &+= Int(bits >> 2 & 1)
-                    if lead == 0x40, k + 1 < n, text[k + 1] < 0x80, table[Int(text[k + 1])] & 8 != 0, previousClass & 8 == 0 {
-                        mentions += 1
-                    }
-                    if lead == 0x2E
-                        || (lead | 0x20 == 0x64 && k + 2 < n && text[k + 1] | 0x20 == 0x6F && text[k + 2] | 0x20 == 0x74)
-                    {
-                        mayHoldLink = true
-                    }
-                    previousClass = bits
-                    k += 1
+                    previousClass = table[Int(text[k &+ 7])]
+                    k &+= 8
                     continue
                 }
-                previousClass = 0
-                let length = UTF8Scalars.length(lead: lead)
-                var value = UInt32(lead) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
-                var j = 1
-                while j < length && k + j < n {
-                    value = value << 6 | UInt32(text[k + j] & 0x3F)
-                    j += 1
-                }
-                k += length
-                if value == previous {
+            }
+            let lead = text[k]
+            if lead < 0x80 {
+                let value = UInt32(lead)
+                if value == previous && lead != 0x20 {
                     run += 1
                 } else {
                     previous = value
                     run = 1
                 }
                 if run > longestRun { longestRun = run }
-                // The commonest letters outside ASCII, without a Unicode table lookup: Latin-1
-                // (À–ÿ but × and ÷) and the basic Cyrillic alphabet (А–я).
-                if (value >= 0xC0 && value <= 0xFF && value != 0xD7 && value != 0xF7) || (value >= 0x410 && value <= 0x44F) {
-                    letters += 1
-                    if value < 0xDF || (value >= 0x410 && value < 0x430) { uppercase += 1 }
-                    marks = 0
-                    visible += 1
-                    continue
+                marks = 0
+                let bits = table[Int(lead)]
+                letters &+= Int(bits & 1)
+                uppercase &+= Int(bits >> 1 & 1)
+                visible &+= Int(bits >> 2 & 1)
+                if lead == 0x40, k + 1 < n, text[k + 1] < 0x80, table[Int(text[k + 1])] & 8 != 0, previousClass & 8 == 0 {
+                    mentions += 1
                 }
-                guard let scalar = Unicode.Scalar(value) else { continue }
-                switch scalar.properties.generalCategory {
-                case .nonspacingMark, .enclosingMark:
-                    marks += 1
-                    if marks > mostMarks { mostMarks = marks }
-                    continue
-                case .uppercaseLetter, .titlecaseLetter:
-                    letters += 1
-                    uppercase += 1
-                case .lowercaseLetter, .otherLetter, .modifierLetter:
-                    letters += 1
-                case .otherSymbol, .mathSymbol, .currencySymbol, .modifierSymbol:
-                    symbols += 1
-                case .format, .spaceSeparator, .control:
-                    continue
-                default:
-                    break
+                if lead == 0x2E
+                    || (lead | 0x20 == 0x64 && k + 2 < n && text[k + 1] | 0x20 == 0x6F && text[k + 2] | 0x20 == 0x74)
+                {
+                    mayHoldLink = true
                 }
+                previousClass = bits
+                k += 1
+                continue
+            }
+            previousClass = 0
+            let length = UTF8Scalars.length(lead: lead)
+            var value = UInt32(lead) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+            var j = 1
+            while j < length && k + j < n {
+                value = value << 6 | UInt32(text[k + j] & 0x3F)
+                j += 1
+            }
+            k += length
+            if value == previous {
+                run += 1
+            } else {
+                previous = value
+                run = 1
+            }
+            if run > longestRun { longestRun = run }
+            // The commonest letters outside ASCII, without a Unicode table lookup: Latin-1
+            // (À–ÿ but × and ÷) and the basic Cyrillic alphabet (А–я).
+            if (value >= 0xC0 && value <= 0xFF && value != 0xD7 && value != 0xF7) || (value >= 0x410 && value <= 0x44F) {
+                letters += 1
+                if value < 0xDF || (value >= 0x410 && value < 0x430) { uppercase += 1 }
                 marks = 0
                 visible += 1
+                continue
             }
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            switch scalar.properties.generalCategory {
+            case .nonspacingMark, .enclosingMark:
+                marks += 1
+                if marks > mostMarks { mostMarks = marks }
+                continue
+            case .uppercaseLetter, .titlecaseLetter:
+                letters += 1
+                uppercase += 1
+            case .lowercaseLetter, .otherLetter, .modifierLetter:
+                letters += 1
+            case .otherSymbol, .mathSymbol, .currencySymbol, .modifierSymbol:
+                symbols += 1
+            case .format, .spaceSeparator, .control:
+                continue
+            default:
+                break
+            }
+            marks = 0
+            visible += 1
         }
         self.letters = letters
         self.uppercase = uppercase
