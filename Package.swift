@@ -17,6 +17,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(
@@ -38,9 +39,12 @@ let package = Package(
         .target(name: "WinnowIO", dependencies: ["WinnowCore"]),
         .target(name: "WinnowPipeline", dependencies: [
             "WinnowCore", "WinnowText", "WinnowMatch", "WinnowLimits", "WinnowRules", "WinnowPolicy", "WinnowIO",
+            "WinnowAudit",
         ]),
         // The only module that talks to SQLite.
-        .target(name: "WinnowAudit", dependencies: ["WinnowCore", "CSQLite"]),
+        .target(name: "WinnowAudit", dependencies: [
+            "WinnowCore", "CSQLite", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // The only module that reads YAML.
         .target(name: "WinnowConfig", dependencies: [
             "WinnowCore", "WinnowLimits", "WinnowRules", "WinnowPolicy", "WinnowPipeline",
@@ -48,6 +52,7 @@ let package = Package(
         ]),
         .executableTarget(name: "winnow", dependencies: [
             "WinnowCore", "WinnowMatch", "WinnowLimits", "WinnowConfig", "WinnowPolicy", "WinnowIO", "WinnowPipeline",
+            "WinnowAudit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "WinnowTextTests", dependencies: ["WinnowText"]),
@@ -62,6 +67,6 @@ let package = Package(
             "WinnowPipeline", "WinnowMatch", "WinnowLimits", "WinnowRules", "WinnowPolicy", "WinnowCore", "WinnowText",
             "WinnowIO",
         ]),
-        .testTarget(name: "WinnowCLITests", dependencies: ["WinnowCore"]),
+        .testTarget(name: "WinnowCLITests", dependencies: ["WinnowCore", "WinnowAudit"]),
     ]
 )

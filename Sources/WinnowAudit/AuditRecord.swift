@@ -1,23 +1,28 @@
 import WinnowCore
 
 /// One judged input line as the audit trail keeps it: the event (or what could be read of a
-/// broken line) and its verdict with every reason.
+/// broken line) and where its verdict line, as released, sits in the batch's bytes.
 public struct AuditRecord: Sendable {
-    /// The event's id as written (a string, or a number's literal); `nil` for a broken line.
+    /// The event's id as written (a string, or a number's literal; the line number when absent).
     public var eventID: String?
     public var line: Int
     public var author: String?
     public var channel: String?
-    /// Seconds since the epoch, as judged.
+    /// The event's `ts`, or when it arrived if it had none (seconds since the epoch).
     public var timestamp: Double?
     /// The comment, or `nil` when only its hash is kept (`--audit-text hash`).
     public var text: String?
     public var textHash: String?
-    public var verdict: Verdict
+    public var action: Action
+    /// A timeout or ban this event brought on its author.
+    public var penalty: AuthorPenalty?
+    /// Where the verdict's JSON line (without its newline) is in its part of the `AuditBatch`.
+    public var verdict: Range<Int>
 
     public init(
         eventID: String?, line: Int, author: String? = nil, channel: String? = nil, timestamp: Double? = nil,
-        text: String? = nil, textHash: String? = nil, verdict: Verdict
+        text: String? = nil, textHash: String? = nil, action: Action = .error, penalty: AuthorPenalty? = nil,
+        verdict: Range<Int> = 0..<0
     ) {
         self.eventID = eventID
         self.line = line
@@ -26,6 +31,71 @@ public struct AuditRecord: Sendable {
         self.timestamp = timestamp
         self.text = text
         self.textHash = textHash
+        self.action = action
+        self.penalty = penalty
         self.verdict = verdict
+    }
+
+    /// The record of a decoded event, keeping its text or only the text's hash. The verdict
+    /// parts are filled in once the verdict is final.
+    public init(_ event: Event, timestamp: Double?, textMode: AuditTextMode) {
+        self.init(
+            eventID: event.id.auditText, line: event.line, author: event.author, channel: event.channel,
+            timestamp: timestamp, text: textMode == .full ? event.text : nil,
+            textHash: textMode == .hash ? ContentHash.sha256(event.text) : nil)
+    }
+}
+
+/// A timeout or ban imposed on an author, and when it ends (`nil`: never).
+public struct AuthorPenalty: Sendable, Equatable {
+    public var action: Action
+    public var until: Double?
+
+    public init(action: Action, until: Double?) {
+        self.action = action
+        self.until = until
+    }
+
+    /// The penalty `verdict` imposes, if it is the one that imposed it (not a later event of an
+    /// author already under it).
+    public init?(imposedBy verdict: Verdict) {
+        guard verdict.action >= .timeout,
+            verdict.reasons.contains(where: { $0.rule == "escalation" && !$0.dryRun })
+        else { return nil }
+        self.init(action: verdict.action, until: verdict.until)
+    }
+}
+
+/// The records of one batch and the verdict lines they point into: committed as one transaction.
+///
+/// Each part's `verdicts` points at the bytes written to stdout (no copy): whoever builds a
+/// batch keeps those bytes alive and unchanged until the batch is committed.
+public struct AuditBatch: @unchecked Sendable {
+    public struct Part {
+        public var records: [AuditRecord]
+        public var verdicts: UnsafeRawBufferPointer
+
+        public init(records: [AuditRecord], verdicts: UnsafeRawBufferPointer) {
+            self.records = records
+            self.verdicts = verdicts
+        }
+    }
+
+    public var parts: [Part] = []
+
+    public init(parts: [Part] = []) {
+        self.parts = parts
+    }
+
+    public var isEmpty: Bool { parts.allSatisfy { $0.records.isEmpty } }
+}
+
+extension EventID {
+    /// The id as verdicts show it, and as `winnow audit explain` looks it up.
+    public var auditText: String {
+        switch self {
+        case .string(let text), .number(let text): text
+        case .line(let line): String(line)
+        }
     }
 }

@@ -1,20 +1,36 @@
 /// The audit database's schema, versioned with `PRAGMA user_version`: each entry of
 /// `migrations` takes the database from version `index` to `index + 1`, so a file written by
 /// an older Winnow is brought forward on open and never rebuilt.
+///
+/// One row per judged line, appended: the hot path pays for one insert per event and for no
+/// secondary index (an index on author or event id would dirty a random page per event, one on
+/// `ts` costs a tenth of the insert; `winnow audit` scans instead, about a second per million
+/// events). Each verdict is kept as the exact
+/// JSON line that was released; the `reasons` view opens its reasons up as rows.
 enum AuditSchema {
     static var version: Int { migrations.count }
 
     static let migrations: [String] = [
-        // 1: events with their verdicts, the reasons, author state changes, configurations.
+        // 1: configurations, runs, events with their verdicts, author state changes.
         """
         CREATE TABLE configs (
-            hash TEXT PRIMARY KEY,
+            id INTEGER PRIMARY KEY,
+            hash TEXT NOT NULL UNIQUE,
             wordlists TEXT NOT NULL,
             policy TEXT NOT NULL,
             first_used REAL NOT NULL
         );
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            config INTEGER NOT NULL REFERENCES configs(id),
+            text_mode TEXT NOT NULL,
+            pid INTEGER NOT NULL,
+            started_at REAL NOT NULL
+        );
         CREATE TABLE events (
             seq INTEGER PRIMARY KEY,
+            run INTEGER NOT NULL REFERENCES runs(id),
             event_id TEXT,
             line INTEGER NOT NULL,
             author TEXT,
@@ -23,41 +39,26 @@ enum AuditSchema {
             text TEXT,
             text_hash TEXT,
             action TEXT NOT NULL,
-            would TEXT,
-            until REAL,
-            error TEXT,
-            config TEXT REFERENCES configs(hash),
-            source TEXT NOT NULL,
+            verdict TEXT NOT NULL,
             recorded_at REAL NOT NULL
         );
-        CREATE INDEX events_by_id ON events(event_id);
-        CREATE INDEX events_by_author ON events(author, ts);
-        CREATE INDEX events_by_ts ON events(ts);
-        CREATE TABLE reasons (
-            seq INTEGER NOT NULL REFERENCES events(seq),
-            position INTEGER NOT NULL,
-            rule TEXT NOT NULL,
-            action TEXT,
-            list TEXT,
-            category TEXT,
-            term TEXT,
-            match TEXT,
-            span_start INTEGER,
-            span_end INTEGER,
-            limit_name TEXT,
-            count INTEGER,
-            retry_after REAL,
-            message TEXT,
-            dry_run INTEGER NOT NULL,
-            PRIMARY KEY (seq, position)
-        ) WITHOUT ROWID;
         CREATE TABLE author_changes (
             seq INTEGER NOT NULL REFERENCES events(seq),
             author TEXT NOT NULL,
             change TEXT NOT NULL,
+            at REAL,
             until REAL
         );
         CREATE INDEX author_changes_by_author ON author_changes(author);
+        CREATE VIEW reasons AS
+            SELECT e.seq AS seq, r.key AS position,
+                   r.value ->> 'rule' AS rule, r.value ->> 'action' AS action, r.value ->> 'list' AS list,
+                   r.value ->> 'category' AS category, r.value ->> 'term' AS term, r.value ->> 'match' AS match,
+                   r.value ->> '$.span[0]' AS span_start, r.value ->> '$.span[1]' AS span_end,
+                   r.value ->> 'limit' AS limit_name, r.value ->> 'count' AS count,
+                   r.value ->> 'retry_after' AS retry_after, r.value ->> 'message' AS message,
+                   coalesce(r.value ->> 'dry_run', 0) AS dry_run
+            FROM events e, json_each(e.verdict, '$.reasons') r;
         """
     ]
 }

@@ -27,6 +27,15 @@ final class SQLiteDatabase {
 
     deinit { sqlite3_close_v2(handle) }
 
+    /// Process-wide settings, before the first connection: no memory statistics (they take a
+    /// global mutex on every allocation), and connections that each stay on one thread.
+    static func configureLibrary() { _ = libraryConfigured }
+
+    private static let libraryConfigured: Bool = {
+        _ = winnow_sqlite3_disable_memstatus()
+        return true
+    }()
+
     var lastError: String { String(cString: sqlite3_errmsg(handle)) }
 
     func execute(_ sql: String) throws(AuditError) {
@@ -91,6 +100,15 @@ final class Statement {
         }
     }
 
+    /// Binds bytes that stay valid and unchanged until the statement is reset (no copy).
+    func bindStatic(_ index: Int32, text: UnsafeRawBufferPointer) {
+        guard let base = text.baseAddress, !text.isEmpty else {
+            sqlite3_bind_text(statement, index, "", 0, nil)
+            return
+        }
+        sqlite3_bind_text(statement, index, base.assumingMemoryBound(to: CChar.self), Int32(text.count), nil)
+    }
+
     func bind(_ index: Int32, _ value: Int?) {
         if let value { sqlite3_bind_int64(statement, index, Int64(value)) } else { sqlite3_bind_null(statement, index) }
     }
@@ -117,7 +135,6 @@ final class Statement {
     func run() throws(AuditError) {
         try step()
         sqlite3_reset(statement)
-        sqlite3_clear_bindings(statement)
     }
 
     func reset() {
@@ -126,6 +143,14 @@ final class Statement {
     }
 
     func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(statement, column)) }
+
+    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
+
+    func optionalInt(_ column: Int32) -> Int? { isNull(column) ? nil : int(column) }
+
+    func double(_ column: Int32) -> Double? {
+        isNull(column) ? nil : sqlite3_column_double(statement, column)
+    }
 
     func text(_ column: Int32) -> String? {
         guard let pointer = sqlite3_column_text(statement, column) else { return nil }

@@ -1,5 +1,6 @@
 import Dispatch
 import Synchronization
+import WinnowAudit
 import WinnowCore
 import WinnowIO
 import WinnowLimits
@@ -11,7 +12,8 @@ import WinnowLimits
 /// 1. analyze, in chunks on all workers: decode, normalize, content rules, first verdict;
 /// 2. decide, on the reading thread in input order: window rules, policy, escalation — so
 ///    that on event time the output is the same whatever the number of workers;
-/// 3. encode, on the reading thread, and hand the bytes to a writer thread.
+/// 3. encode, on the reading thread, and hand the bytes to a writer thread — which, with an
+///    audit trail, first commits the batch's audit rows (group commit, see `AuditCommitMode`).
 ///
 /// Steps 2 and 3 of a batch run while the workers analyze the next one, so the one
 /// sequential step does not leave the cores idle. When no more input is waiting, the batch in
@@ -24,6 +26,7 @@ public final class FilterPipeline: Sendable {
     private let encoder = VerdictEncoder()
     private let scratches: [WorkerScratch]
     private let clock: any Clock
+    private let audit: AuditTrail?
 
     /// Below this many lines a batch is analyzed on the reading thread: dispatching costs more.
     private static let parallelThreshold = 64
@@ -31,19 +34,22 @@ public final class FilterPipeline: Sendable {
     private static let chunksPerWorker = 4
 
     /// `clock` gives the wall time: the time of every event with `--clock wall`, and of events
-    /// without `ts`.
-    public init(engine: Engine, options: FilterOptions, clock: any Clock = WallClock()) {
+    /// without `ts`. With `audit`, every line is recorded there before (or, with
+    /// `AuditCommitMode.async`, right after) its verdict is written.
+    public init(engine: Engine, options: FilterOptions, clock: any Clock = WallClock(), audit: AuditTrail? = nil) {
         self.engine = engine
         self.clock = clock
         self.options = options
+        self.audit = audit
         scratches = (0..<max(1, options.workers)).map { _ in WorkerScratch() }
     }
 
     /// Runs until the end of `input`. Throws `OutputWriter.Closed` when the reader of `output`
-    /// went away, `OutputWriter.Failed` when writing failed.
+    /// went away, `OutputWriter.Failed` when writing failed, `AuditError` when the audit trail
+    /// could not be written (the verdicts of that batch are then not released either).
     public func run(input: Int32, output: Int32) throws -> FilterSummary {
         let reader = LineReader(fd: input, maxLineBytes: options.maxLineBytes)
-        let writer = BackgroundWriter(OutputWriter(fd: output))
+        let writer = BackgroundWriter(OutputWriter(fd: output), audit: audit)
         var finisher = BatchFinisher(
             engine: engine, encoder: encoder, writer: writer,
             timeline: Timeline(mode: options.clock, lateTolerance: options.lateTolerance, clock: clock))
@@ -116,12 +122,16 @@ public final class FilterPipeline: Sendable {
         into chunk: ChunkWork
     ) {
         let windows = engine.hasWindows
+        let textMode = audit?.textMode
+        if textMode != nil { chunk.records.reserveCapacity(lines.count) }
         for line in lines {
             switch line {
             case .tooLong(let number, let size):
-                chunk.verdicts.append(.error(
+                let verdict = Verdict.error(
                     line: number,
-                    message: "line is longer than the maximum of \(options.maxLineBytes) bytes (\(size)+ bytes); see --max-line-bytes"))
+                    message: "line is longer than the maximum of \(options.maxLineBytes) bytes (\(size)+ bytes); see --max-line-bytes")
+                if textMode != nil { chunk.records.append(AuditRecord(eventID: String(number), line: number)) }
+                chunk.verdicts.append(verdict)
             case .line(let number, let range):
                 let lineBytes = UnsafeBufferPointer(rebasing: bytes.assumingMemoryBound(to: UInt8.self)[range])
                 switch decoder.decode(lineBytes, lineNumber: number) {
@@ -135,9 +145,16 @@ public final class FilterPipeline: Sendable {
                             index: chunk.verdicts.count, timestamp: event.timestamp, facts: facts,
                             skippedEvent: facts.skippedContent ? event : nil))
                     }
+                    if let textMode {
+                        chunk.records.append(AuditRecord(event, timestamp: event.timestamp ?? arrival.seconds, textMode: textMode))
+                    }
                     chunk.verdicts.append(verdict)
                 case .failure(let error):
-                    chunk.verdicts.append(.error(line: number, id: error.id, message: error.message))
+                    let verdict = Verdict.error(line: number, id: error.id, message: error.message)
+                    if textMode != nil {
+                        chunk.records.append(AuditRecord(eventID: error.id?.auditText ?? String(number), line: number))
+                    }
+                    chunk.verdicts.append(verdict)
                 }
             }
         }
@@ -159,6 +176,8 @@ struct PendingEvent {
 final class ChunkWork: @unchecked Sendable {
     var verdicts: [Verdict] = []
     var pending: [PendingEvent] = []
+    /// With an audit trail: one per verdict, completed with the final verdict by the finisher.
+    var records: [AuditRecord] = []
 }
 
 /// The chunks of a batch, reused from batch to batch.
@@ -182,8 +201,9 @@ struct BatchFinisher {
     var timeline: Timeline
     /// For the rare comment whose analysis was skipped and is needed after all.
     let scratch = WorkerScratch()
-    /// Two sets of output buffers: one being filled, one being written.
-    private var outputs = (ChunkBuffers(), ChunkBuffers())
+    /// Output buffers: one set being filled, the others being written (see `BackgroundWriter.depth`).
+    private let outputs: [ChunkBuffers]
+    private var nextOutput = 0
     /// Verdicts per action, over the whole run.
     private(set) var actionCounts = [Int](repeating: 0, count: Action.allCases.count)
 
@@ -192,11 +212,13 @@ struct BatchFinisher {
         self.encoder = encoder
         self.writer = writer
         self.timeline = timeline
+        outputs = (0...writer.depth).map { _ in ChunkBuffers() }
     }
 
     mutating func finish(_ work: BatchWork) throws {
-        let buffers = outputs.0
+        let buffers = outputs[nextOutput]
         buffers.prepare(work.count)
+        var audit = AuditBatch()
         let engine = self.engine, scratch = self.scratch
         for c in 0..<work.count {
             let chunk = work.chunks[c]
@@ -209,15 +231,32 @@ struct BatchFinisher {
                 if let late { chunk.verdicts[pending.index].reasons.append(late) }
             }
             let output = buffers.buffers[c].bytes
-            for verdict in chunk.verdicts {
-                actionCounts[verdict.action.index] += 1
-                encoder.encode(verdict, into: output)
+            if chunk.records.isEmpty {
+                for verdict in chunk.verdicts {
+                    actionCounts[verdict.action.index] += 1
+                    encoder.encode(verdict, into: output)
+                }
+            } else {
+                // Each record points at its verdict line, as released, in this chunk's output.
+                for k in chunk.verdicts.indices {
+                    let verdict = chunk.verdicts[k]
+                    actionCounts[verdict.action.index] += 1
+                    let start = output.count
+                    encoder.encode(verdict, into: output)
+                    chunk.records[k].action = verdict.action
+                    chunk.records[k].penalty = AuthorPenalty(imposedBy: verdict)
+                    chunk.records[k].verdict = start..<output.count - 1
+                }
+                // Handed over, not copied: the worker starts a new array for the next batch.
+                var records: [AuditRecord] = []
+                swap(&records, &chunk.records)
+                audit.parts.append(AuditBatch.Part(records: records, verdicts: output.bytes))
             }
             chunk.verdicts.removeAll(keepingCapacity: true)
             chunk.pending.removeAll(keepingCapacity: true)
         }
-        try writer.write(buffers, chunks: work.count)
-        swap(&outputs.0, &outputs.1)
+        try writer.write(buffers, chunks: work.count, audit: audit)
+        nextOutput = (nextOutput + 1) % outputs.count
     }
 }
 

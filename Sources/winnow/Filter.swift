@@ -1,4 +1,6 @@
 import ArgumentParser
+import WinnowAudit
+import WinnowConfig
 import WinnowCore
 import WinnowIO
 import WinnowMatch
@@ -33,6 +35,8 @@ struct Filter: ParsableCommand {
 
     @OptionGroup(title: "Windows (rate limits, slow-mode, escalation)") var windows: WindowOptions
 
+    @OptionGroup(title: "Audit trail") var audit: AuditOptions
+
     @Option(help: "Longest accepted input line in bytes; longer lines get an `error` verdict.")
     var maxLineBytes = 1 << 20
 
@@ -63,7 +67,10 @@ struct Filter: ParsableCommand {
         let options = FilterOptions(
             maxLineBytes: maxLineBytes, workers: workers, batchLines: batchLines, clock: configuration.clock ?? .wall,
             lateTolerance: configuration.lateTolerance)
-        let pipeline = FilterPipeline(engine: engine, options: options)
+        let trail = try audit.open(
+            source: "filter",
+            configuration: AuditedConfiguration(stopwords: stopwords, configuration: configuration, policyFile: windows.policy))
+        let pipeline = FilterPipeline(engine: engine, options: options, audit: trail)
         signal(SIGPIPE, SIG_IGN)
         do {
             let summary = try pipeline.run(input: STDIN_FILENO, output: STDOUT_FILENO)
@@ -75,6 +82,10 @@ struct Filter: ParsableCommand {
             return
         } catch let failure as OutputWriter.Failed {
             printError("winnow: cannot write verdicts to stdout: \(failure)")
+            throw ExitCode(1)
+        } catch let failure as AuditError {
+            printError("winnow: \(failure.message)")
+            printError("winnow: stopped: the verdicts of the batch that could not be recorded were not released, nor any after it")
             throw ExitCode(1)
         }
     }

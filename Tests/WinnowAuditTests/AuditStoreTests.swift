@@ -13,44 +13,114 @@ struct AuditStoreTests {
         try body(folder)
     }
 
-    func records(_ count: Int) -> [AuditRecord] {
-        (0..<count).map { k in
-            let reasons = k % 3 == 0
-                ? [Reason(rule: "stopword", action: .censor, list: "en/profanity", category: "profanity", term: "shit", match: "shit",
-                          span: TextSpan(start: 0, end: 4)),
-                   Reason(rule: "rate_limit", action: .reject, limit: "author 5/10s", retryAfter: 1.5)]
-                : []
-            var verdict = Verdict(id: .string("e\(k)"), action: reasons.isEmpty ? .allow : .reject, reasons: reasons)
-            if k == 7 {
-                verdict = Verdict(
-                    id: .string("e7"), action: .timeout,
-                    reasons: [Reason(rule: "escalation", action: .timeout, limit: "3 strikes in 10m", count: 3)], until: 1_700_000_600)
+    /// `count` judged events as the pipeline hands them over: every third rejected with two
+    /// reasons, event 7 a timeout imposed by escalation; author `a(k % 5)`, one second apart.
+    struct Sample {
+        var records: [AuditRecord] = []
+        var verdicts: [UInt8] = []
+
+        init(_ count: Int, firstTimestamp: Double = 1_700_000_000) {
+            for k in 0..<count {
+                var action = Action.allow
+                var reasons = ""
+                var penalty: AuthorPenalty?
+                if k == 7 {
+                    action = .timeout
+                    penalty = AuthorPenalty(action: .timeout, until: 1_700_000_600)
+                    reasons = #"{"rule":"escalation","action":"timeout","limit":"3 strikes in 10m","count":3}"#
+                } else if k % 3 == 0 {
+                    action = .reject
+                    reasons = #"{"rule":"stopword","action":"censor","list":"en/profanity","category":"profanity","term":"shit","match":"shit","span":[0,4]},"#
+                        + #"{"rule":"rate_limit","action":"reject","limit":"author 5/10s","retry_after":1.5}"#
+                }
+                let line = #"{"id":"e\#(k)","action":"\#(action.rawValue)","reasons":[\#(reasons)]}"#
+                let start = verdicts.count
+                verdicts += Array(line.utf8)
+                records.append(AuditRecord(
+                    eventID: "e\(k)", line: k + 1, author: "a\(k % 5)", channel: k % 2 == 0 ? "main" : "side",
+                    timestamp: firstTimestamp + Double(k), text: "shit \(k)", action: action, penalty: penalty,
+                    verdict: start..<verdicts.count))
+                verdicts.append(UInt8(ascii: "\n"))
             }
-            return AuditRecord(
-                eventID: "e\(k)", line: k + 1, author: "a\(k % 5)", channel: "main", timestamp: 1_700_000_000 + Double(k),
-                text: "shit \(k)", verdict: verdict)
+        }
+
+        func commit(to trail: AuditTrail) throws {
+            try verdicts.withUnsafeBytes { bytes in
+                try trail.commit(AuditBatch(parts: [AuditBatch.Part(records: records, verdicts: bytes)]))
+            }
         }
     }
+
+    let configuration = AuditedConfiguration(wordlists: "w", policy: "p")
 
     @Test("a new file gets the current schema in WAL mode; batches land whole; the file checks out")
     func roundTrip() throws {
         try withFolder { folder in
             let path = folder.appendingPathComponent("audit.sqlite").path
             let store = try AuditStore(path: path)
-            try store.registerConfiguration(hash: "c1", wordlists: "w", policy: "p", at: 1)
-            try store.record(records(100), configuration: "c1", source: "filter", at: 2)
-            try store.record(records(10), configuration: "c1", source: "filter", at: 3)
+            let trail = try AuditTrail(store: store, configuration: configuration, source: "filter")
+            try Sample(100).commit(to: trail)
+            try Sample(10, firstTimestamp: 1_800_000_000).commit(to: trail)
             #expect(try store.count(.events) == 110)
-            // Batch of 100: 34 events with two reasons, one escalation; batch of 10: 4 with two, one escalation.
+            // Batch of 100: 34 rejects with two reasons (0, 3, …, 99), one timeout (7); batch of 10: 4 and one.
             #expect(try store.count(.reasons) == 34 * 2 + 1 + 4 * 2 + 1)
             #expect(try store.count(.authorChanges) == 2)
             #expect(try store.count(.configs) == 1)
+            #expect(try store.count(.runs) == 1)
             #expect(try store.integrityCheck() == "ok")
             #expect(FileManager.default.fileExists(atPath: path + "-wal"))
-            // Opening it again keeps everything and migrates nothing.
+            // Opening it again keeps everything and migrates nothing; a second run shares the configuration.
             let again = try AuditStore(path: path)
+            _ = try AuditTrail(store: again, configuration: configuration, source: "replay")
             #expect(try again.count(.events) == 110)
+            #expect(try again.count(.configs) == 1)
+            #expect(try again.count(.runs) == 2)
             #expect(AuditStore.schemaVersion == 1)
+        }
+    }
+
+    @Test("queries: stats over a time range, an event explained, an author's history, the export")
+    func queries() throws {
+        try withFolder { folder in
+            let path = folder.appendingPathComponent("audit.sqlite").path
+            let trail = try AuditTrail(store: try AuditStore(path: path), configuration: configuration, source: "filter")
+            try Sample(100).commit(to: trail)
+            let queries = try AuditQueries(path: path)
+
+            let all = try queries.stats()
+            #expect(all.events == 100)
+            #expect(all.actions.map(\.name) == ["allow", "reject", "timeout"])
+            #expect(all.actions.map(\.count) == [65, 34, 1])
+            #expect(all.rules.map(\.name) == ["rate_limit", "stopword", "escalation"])
+            #expect(all.rules.map(\.count) == [34, 34, 1])
+            #expect(all.lists.map(\.name) == ["en/profanity"])
+            #expect(all.channels.map(\.count) == [50, 50])
+            #expect(all.first == 1_700_000_000)
+            #expect(all.last == 1_700_000_099)
+            // [10, 20): events 10…19, rejects at 12, 15, 18.
+            let some = try queries.stats(AuditQueries.TimeRange(since: 1_700_000_010, until: 1_700_000_020))
+            #expect(some.events == 10)
+            #expect(some.actions.first { $0.name == "reject" }?.count == 3)
+
+            let explained = try queries.events(id: "e3")
+            #expect(explained.count == 1)
+            #expect(explained[0].rules == ["stopword", "rate_limit"])
+            #expect(explained[0].lists == ["en/profanity", ""])
+            #expect(explained[0].terms == ["shit", ""])
+            #expect(explained[0].verdict.hasPrefix(#"{"id":"e3","action":"reject""#))
+            #expect(explained[0].source == "filter")
+            #expect(try queries.configuration(hash: explained[0].configHash) == configuration)
+
+            let author = try queries.author("a2", recent: 3)
+            #expect(author.events == 20)
+            #expect(author.penalties.count == 1)
+            #expect(author.penalties.first?.eventID == "e7")
+            #expect(author.penalties.first?.until == 1_700_000_600)
+            #expect(author.recent.map { $0.id ?? "" } == ["e97", "e92", "e87"])
+
+            var exported: [String] = []
+            try queries.export { exported.append($0.id ?? "") }
+            #expect(exported == (0..<100).map { "e\($0)" })
         }
     }
 
@@ -71,6 +141,7 @@ struct AuditStoreTests {
             } catch let error as AuditError {
                 #expect(error.message.contains("not a Winnow audit trail"))
             }
+            #expect(throws: AuditError.self) { try AuditQueries(path: foreign) }
             // Another writer holds the lock.
             let locked = folder.appendingPathComponent("locked.sqlite").path
             _ = try AuditStore(path: locked)

@@ -14,6 +14,9 @@ struct CommandLineTests {
         defer { try? FileManager.default.removeItem(at: input) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        let directory = try WinnowProcess.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        process.currentDirectoryURL = directory
         process.arguments = ["-c", "set -o pipefail; '\(WinnowProcess.executable.path)' filter --wordlists '\(fixtures)' < '\(input.path)' | head -n 1; echo \"status=$?\""]
         let stdout = Pipe(), stderr = Pipe()
         process.standardOutput = stdout

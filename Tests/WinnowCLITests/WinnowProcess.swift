@@ -24,12 +24,25 @@ enum WinnowProcess {
         var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
     }
 
-    /// Runs winnow with `arguments`, feeding `input` on stdin.
-    static func run(_ arguments: [String], input: [UInt8] = [], environment: [String: String]? = nil) throws -> Result {
+    /// A new empty folder: each run gets its own working directory, so that the default audit
+    /// file of one run never meets another's.
+    static func makeTemporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("winnow-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// Runs winnow with `arguments`, feeding `input` on stdin, in `directory` (by default a new
+    /// temporary folder, removed afterwards).
+    static func run(
+        _ arguments: [String], input: [UInt8] = [], environment: [String: String]? = nil, in directory: URL? = nil
+    ) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        process.currentDirectoryURL = FileManager.default.temporaryDirectory
+        let workingDirectory = try directory ?? makeTemporaryDirectory()
+        defer { if directory == nil { try? FileManager.default.removeItem(at: workingDirectory) } }
+        process.currentDirectoryURL = workingDirectory
         if let environment { process.environment = environment }
         let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
         process.standardInput = stdin

@@ -1,0 +1,176 @@
+import Foundation
+import Testing
+import WinnowAudit
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `winnow filter` with its audit trail, and `winnow audit`, as a user runs them: the real
+/// binary, a real SQLite file in a working directory of its own.
+@Suite("Audit trail (end to end)")
+struct AuditTrailTests {
+    let fixtures = WinnowProcess.repository.appendingPathComponent("Tests/Fixtures").path
+    var sample: String { fixtures + "/comments/youtube-spam-collection.ndjson" }
+
+    func withDirectory(_ body: (URL) throws -> Void) throws {
+        let directory = try WinnowProcess.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try body(directory)
+    }
+
+    /// Every verdict line written to stdout is in the trail, byte for byte, in order.
+    func expectReleasedVerdictsRecorded(_ stdout: [UInt8], in path: String) throws -> Int {
+        let released = String(decoding: stdout, as: UTF8.self).split(separator: "\n").map(String.init)
+        var recorded: [String] = []
+        try AuditQueries(path: path).export { recorded.append($0.verdict) }
+        #expect(recorded.count >= released.count)
+        for (k, line) in released.enumerated() where k >= recorded.count || recorded[k] != line {
+            Issue.record("released verdict \(k + 1) is not in the audit trail as released: \(line)")
+            break
+        }
+        return recorded.count
+    }
+
+    @Test("filter records every line in winnow-audit.sqlite; stats, explain, author and export read it back")
+    func filterThenAsk() throws {
+        try withDirectory { directory in
+            let input = try Data(contentsOf: URL(fileURLWithPath: sample))
+            let run = try WinnowProcess.run(["filter", "--clock", "event"], input: Array(input), in: directory)
+            #expect(run.status == 0, "stderr: \(run.stderr)")
+            let path = directory.appendingPathComponent("winnow-audit.sqlite").path
+            #expect(try expectReleasedVerdictsRecorded(run.stdout, in: path) == 1138)
+            #expect(try AuditStore(path: path).integrityCheck() == "ok")
+
+            // The counts per action of the trail are those of the verdicts on stdout.
+            var actions: [String: Int] = [:]
+            for line in run.stdoutText.split(separator: "\n") {
+                let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+                actions[object["action"] as! String, default: 0] += 1
+            }
+            let stats = try WinnowProcess.run(["audit", "stats", "--json"], in: directory)
+            #expect(stats.status == 0, "stderr: \(stats.stderr)")
+            let json = try JSONSerialization.jsonObject(with: Data(stats.stdout)) as! [String: Any]
+            #expect(json["events"] as? Int == 1138)
+            #expect(json["actions"] as? [String: Int] == actions)
+            #expect((json["channels"] as? [String: Int])?.values.reduce(0, +) == 1138)
+
+            // The second event of the sample is held for two spam phrases.
+            let explain = try WinnowProcess.run(["audit", "explain", "LZQPQhLyRh_C2cTtd9MvFRJedxydaVW-2sNg5Diuo4A"], in: directory)
+            #expect(explain.status == 0)
+            #expect(explain.stdoutText.contains("verdict: hold"))
+            #expect(explain.stdoutText.contains(#"1. stopword  -> hold  list "en/spam"  category "spam"  term "check out my new channel"  match "check out my new channel"  at characters 9..<33"#))
+            #expect(explain.stdoutText.contains("en/spam  \(WinnowProcess.repository.path)/Wordlists/en/spam.txt"))
+            #expect(explain.stdoutText.contains("clock: event"))
+
+            let author = try WinnowProcess.run(["audit", "author", "adam riyati"], in: directory)
+            #expect(author.status == 0)
+            #expect(author.stdoutText.hasPrefix("author adam riyati: 1 event, ts 2013-11-07T12:37:15Z to 2013-11-07T12:37:15Z\n"))
+
+            let csv = try WinnowProcess.run(["audit", "export", "--format", "csv", "--until", "2013-11-08"], in: directory)
+            let rows = csv.stdoutText.split(separator: "\n")
+            #expect(rows.first == "seq,id,line,author,channel,ts,action,rules,lists,terms,text,text_hash,source,config,recorded_at")
+            #expect(rows.count == 1 + 2)
+            #expect(rows[2].contains(",hold,stopword;stopword,en/spam;en/spam,check out my new channel;please subscribe,"))
+
+            let missing = try WinnowProcess.run(["audit", "explain", "no-such-id"], in: directory)
+            #expect(missing.status == 1)
+            #expect(missing.stderr == "winnow: no event with id no-such-id in winnow-audit.sqlite\n")
+        }
+    }
+
+    @Test("--no-audit writes no file; --audit-text hash keeps only the SHA-256 of each text")
+    func noAuditAndHash() throws {
+        try withDirectory { directory in
+            let input = Array(#"{"id":"h1","author":"a","text":"hello"}"#.utf8) + [10]
+            let off = try WinnowProcess.run(["filter", "--no-audit"], input: input, in: directory)
+            #expect(off.status == 0)
+            #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("winnow-audit.sqlite").path))
+
+            let hashed = try WinnowProcess.run(["filter", "--audit", "h.sqlite", "--audit-text", "hash"], input: input, in: directory)
+            #expect(hashed.status == 0, "stderr: \(hashed.stderr)")
+            let entries = try AuditQueries(path: directory.appendingPathComponent("h.sqlite").path).events(id: "h1")
+            #expect(entries.count == 1)
+            #expect(entries.first?.text == nil)
+            #expect(entries.first?.textHash == "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824")
+        }
+    }
+
+    @Test("an unwritable audit path or a trail locked by another writer stops at start-up, before any verdict")
+    func refusedAtStartUp() throws {
+        try withDirectory { directory in
+            let input = Array(#"{"author":"a","text":"hello"}"#.utf8) + [10]
+            let unwritable = try WinnowProcess.run(["filter", "--audit", "/nonexistent/dir/audit.sqlite"], input: input, in: directory)
+            #expect(unwritable.status == 1)
+            #expect(unwritable.stdout.isEmpty)
+            #expect(unwritable.stderr.hasPrefix("winnow: cannot open the audit database /nonexistent/dir/audit.sqlite: "))
+
+            let path = directory.appendingPathComponent("winnow-audit.sqlite").path
+            _ = try AuditStore(path: path)
+            let holder = Process()
+            holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            holder.arguments = ["python3", "-c", "import sqlite3,time; c=sqlite3.connect('\(path)', isolation_level=None); c.execute('begin immediate'); print('locked', flush=True); time.sleep(5)"]
+            let out = Pipe()
+            holder.standardOutput = out
+            try holder.run()
+            defer {
+                holder.terminate()
+                holder.waitUntilExit()
+            }
+            _ = out.fileHandleForReading.availableData
+            let locked = try WinnowProcess.run(["filter"], input: input, in: directory)
+            #expect(locked.status == 1)
+            #expect(locked.stdout.isEmpty)
+            #expect(locked.stderr.contains("is locked by another writer"))
+        }
+    }
+
+    @Test("kill -9 in the middle of a run: the file checks out, every released verdict is in it, a restart goes on")
+    func killedMidRun() throws {
+        // The feeder writes into a pipe whose reader gets killed: an error, not a signal.
+        signal(SIGPIPE, SIG_IGN)
+        try withDirectory { directory in
+            let line = #"{"author":"a%d","channel":"c%d","text":"spam spam buy followers now %d"}"#
+            let process = Process()
+            process.executableURL = WinnowProcess.executable
+            process.arguments = ["filter", "--batch-lines", "256"]
+            process.currentDirectoryURL = directory
+            let stdin = Pipe(), stdout = Pipe()
+            process.standardInput = stdin
+            process.standardOutput = stdout
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            // Lines keep coming while verdicts are read; the kill lands in the middle of the stream.
+            let feeder = Thread {
+                for k in 0..<2_000_000 {
+                    let text = String(format: line, k % 977, k % 7, k) + "\n"
+                    do { try stdin.fileHandleForWriting.write(contentsOf: Data(text.utf8)) } catch { return }
+                }
+            }
+            feeder.start()
+            var released: [UInt8] = []
+            while released.count < 3_000_000 {
+                let chunk = stdout.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                released += chunk
+            }
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            #expect(process.terminationReason == .uncaughtSignal)
+            // What reached the pipe before the kill was released too.
+            released += stdout.fileHandleForReading.readDataToEndOfFile()
+            try? stdin.fileHandleForWriting.close()
+            if let cut = released.lastIndex(of: UInt8(ascii: "\n")) { released = Array(released[...cut]) }
+
+            let path = directory.appendingPathComponent("winnow-audit.sqlite").path
+            let recorded = try expectReleasedVerdictsRecorded(released, in: path)
+            #expect(recorded >= 10_000)
+            #expect(try AuditStore(path: path).integrityCheck() == "ok")
+
+            let again = try WinnowProcess.run(["filter"], input: Array(#"{"author":"b","text":"hello"}"#.utf8) + [10], in: directory)
+            #expect(again.status == 0, "stderr: \(again.stderr)")
+            #expect(try AuditStore(path: path).count(.events) == recorded + 1)
+            #expect(try AuditStore(path: path).count(.runs) == 2)
+        }
+    }
+}
