@@ -45,6 +45,8 @@ let package = Package(
         .target(name: "WinnowAudit", dependencies: [
             "WinnowCore", "CSQLite", .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // Dumps in (NDJSON, CSV) and the evaluation report out, around the same pipeline.
+        .target(name: "WinnowReplay", dependencies: ["WinnowCore", "WinnowIO", "WinnowPipeline"]),
         // The only module that reads YAML.
         .target(name: "WinnowConfig", dependencies: [
             "WinnowCore", "WinnowLimits", "WinnowRules", "WinnowPolicy", "WinnowPipeline",
@@ -52,7 +54,7 @@ let package = Package(
         ]),
         .executableTarget(name: "winnow", dependencies: [
             "WinnowCore", "WinnowMatch", "WinnowLimits", "WinnowConfig", "WinnowPolicy", "WinnowIO", "WinnowPipeline",
-            "WinnowAudit",
+            "WinnowAudit", "WinnowReplay",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "WinnowTextTests", dependencies: ["WinnowText"]),
@@ -68,5 +70,6 @@ let package = Package(
             "WinnowIO",
         ]),
         .testTarget(name: "WinnowCLITests", dependencies: ["WinnowCore", "WinnowAudit"]),
+        .testTarget(name: "WinnowReplayTests", dependencies: ["WinnowReplay", "WinnowCore"]),
     ]
 )

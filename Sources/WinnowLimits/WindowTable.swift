@@ -55,51 +55,68 @@ public final class WindowTable: Sendable {
     /// Lookups that found no slot: the key's bucket was full of pinned keys.
     public var untracked: Int { untrackedEvents.load(ordering: .relaxed) }
 
+    /// A key word while its slot is being handed to a new key (tag 0: no real key has it, since
+    /// tags are odd).
+    static let claiming: UInt64 = 1
+
     /// The slot of `hash`, claimed for it when it has none (`isNew`, its words all zero), and
     /// marked as seen at `now`. `nil` only when the bucket is full of pinned keys.
     public func slot(for hash: UInt64, at now: Micros) -> Slot? {
         let bucket = Int((UInt64(UInt32(truncatingIfNeeded: hash)) &* UInt64(bucketCount)) >> 32) * Self.ways
         let tag = UInt64(UInt32(truncatingIfNeeded: hash >> 32) | 1)
         let second = UInt64(UInt32(clamping: max(1, now / Micros.perSecond)))
-        for _ in 0..<8 {
-            for way in 0..<Self.ways {
-                let index = bucket + way
-                let key = keys.load(index)
-                guard key >> 32 == tag else { continue }
-                if key & 0xFFFF_FFFF < second {
-                    _ = keys.compareExchange(index, expected: key, desired: tag << 32 | second)
-                }
-                return Slot(index: index, isNew: false)
-            }
-            // Not tracked: take an empty slot, or else the one idle longest that is not pinned.
+        var attempts = 0
+        while attempts < 8 {
+            // One pass looks for the key and, in case it is not there, picks the slot to claim:
+            // two passes would miss a claim of the same key by another thread between them.
+            var busy = false
             var victim = -1
             var victimKey: UInt64 = 0
             var victimSeen = UInt64.max
             for way in 0..<Self.ways {
                 let index = bucket + way
                 let key = keys.load(index)
+                if key >> 32 == tag {
+                    if key & 0xFFFF_FFFF < second {
+                        _ = keys.compareExchange(index, expected: key, desired: tag << 32 | second)
+                    }
+                    return Slot(index: index, isNew: false)
+                }
+                if key == Self.claiming {
+                    busy = true
+                    continue
+                }
+                // Not tracked (so far): an empty slot, or else the one idle longest that is not pinned.
+                guard victimKey != 0 || victim < 0 else { continue }
                 let seen = key == 0 ? 0 : key & 0xFFFF_FFFF
                 if seen < victimSeen && (key == 0 || !isPinned(index, now: now)) {
                     victim = index
                     victimKey = key
                     victimSeen = seen
-                    if key == 0 { break }
                 }
             }
+            // A slot of this bucket is being handed to a new key, maybe ours: claiming one of our
+            // own now could track one author twice. The hand-over is a few stores: look again.
+            if busy { continue }
+            attempts += 1
             guard victim >= 0 else {
                 untrackedEvents.wrappingAdd(1, ordering: .relaxed)
                 return nil
             }
-            if keys.compareExchange(victim, expected: victimKey, desired: tag << 32 | second).exchanged {
-                for word in 0..<wordsPerSlot { words.store(victim * wordsPerSlot + word, 0) }
-                if victimKey == 0 {
-                    occupiedSlots.wrappingAdd(1, ordering: .relaxed)
-                } else {
-                    evictedKeys.wrappingAdd(1, ordering: .relaxed)
-                }
+            if victimKey == 0 {
+                // Never used: its words are still zero, so it can be published at once.
+                guard keys.compareExchange(victim, expected: 0, desired: tag << 32 | second).exchanged else { continue }
+                occupiedSlots.wrappingAdd(1, ordering: .relaxed)
                 return Slot(index: victim, isNew: true)
             }
-            // Another thread changed the bucket meanwhile: look again.
+            // Evicting: mark the slot as being claimed, clear the old author's words, then
+            // publish the new key — so that no thread sees the new key with stale words, or
+            // updates words that are about to be cleared.
+            guard keys.compareExchange(victim, expected: victimKey, desired: Self.claiming).exchanged else { continue }
+            for word in 0..<wordsPerSlot { words.store(victim * wordsPerSlot + word, 0) }
+            keys.store(victim, tag << 32 | second)
+            evictedKeys.wrappingAdd(1, ordering: .relaxed)
+            return Slot(index: victim, isNew: true)
         }
         untrackedEvents.wrappingAdd(1, ordering: .relaxed)
         return nil

@@ -27,6 +27,7 @@ public final class FilterPipeline: Sendable {
     private let scratches: [WorkerScratch]
     private let clock: any Clock
     private let audit: AuditTrail?
+    private let observer: (any VerdictObserver)?
 
     /// Below this many lines a batch is analyzed on the reading thread: dispatching costs more.
     private static let parallelThreshold = 64
@@ -35,12 +36,17 @@ public final class FilterPipeline: Sendable {
 
     /// `clock` gives the wall time: the time of every event with `--clock wall`, and of events
     /// without `ts`. With `audit`, every line is recorded there before (or, with
-    /// `AuditCommitMode.async`, right after) its verdict is written.
-    public init(engine: Engine, options: FilterOptions, clock: any Clock = WallClock(), audit: AuditTrail? = nil) {
+    /// `AuditCommitMode.async`, right after) its verdict is written. `observer` sees every
+    /// verdict, in input order.
+    public init(
+        engine: Engine, options: FilterOptions, clock: any Clock = WallClock(), audit: AuditTrail? = nil,
+        observer: (any VerdictObserver)? = nil
+    ) {
         self.engine = engine
         self.clock = clock
         self.options = options
         self.audit = audit
+        self.observer = observer
         scratches = (0..<max(1, options.workers)).map { _ in WorkerScratch() }
     }
 
@@ -52,7 +58,7 @@ public final class FilterPipeline: Sendable {
         let writer = BackgroundWriter(OutputWriter(fd: output), audit: audit)
         var finisher = BatchFinisher(
             engine: engine, encoder: encoder, writer: writer,
-            timeline: Timeline(mode: options.clock, lateTolerance: options.lateTolerance, clock: clock))
+            timeline: Timeline(mode: options.clock, lateTolerance: options.lateTolerance, clock: clock), observer: observer)
         // Two of each: one batch being analyzed while the other is decided and encoded.
         var works = (BatchWork(), BatchWork())
         var inHand: BatchWork?
@@ -161,6 +167,12 @@ public final class FilterPipeline: Sendable {
     }
 }
 
+/// Sees every verdict of a run, in input order, on the thread that finishes batches (replay's
+/// report). It runs on the pipeline's one sequential step: keep it quick.
+public protocol VerdictObserver: AnyObject, Sendable {
+    func observe(_ verdict: Verdict)
+}
+
 /// A decoded event waiting for the window rules, and where its verdict sits in its chunk.
 struct PendingEvent {
     let index: Int
@@ -204,14 +216,19 @@ struct BatchFinisher {
     /// Output buffers: one set being filled, the others being written (see `BackgroundWriter.depth`).
     private let outputs: [ChunkBuffers]
     private var nextOutput = 0
+    let observer: (any VerdictObserver)?
     /// Verdicts per action, over the whole run.
     private(set) var actionCounts = [Int](repeating: 0, count: Action.allCases.count)
 
-    init(engine: Engine, encoder: VerdictEncoder, writer: BackgroundWriter, timeline: Timeline) {
+    init(
+        engine: Engine, encoder: VerdictEncoder, writer: BackgroundWriter, timeline: Timeline,
+        observer: (any VerdictObserver)? = nil
+    ) {
         self.engine = engine
         self.encoder = encoder
         self.writer = writer
         self.timeline = timeline
+        self.observer = observer
         outputs = (0...writer.depth).map { _ in ChunkBuffers() }
     }
 
@@ -230,6 +247,7 @@ struct BatchFinisher {
                 }
                 if let late { chunk.verdicts[pending.index].reasons.append(late) }
             }
+            if let observer { for verdict in chunk.verdicts { observer.observe(verdict) } }
             let output = buffers.buffers[c].bytes
             if chunk.records.isEmpty {
                 for verdict in chunk.verdicts {

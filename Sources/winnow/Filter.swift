@@ -23,15 +23,7 @@ struct Filter: ParsableCommand {
 
     @OptionGroup var wordlists: WordlistOptions
 
-    @Option(
-        name: .customLong("action"),
-        help: ArgumentHelp(
-            "Override the action of every list of a category: CATEGORY=ACTION, ACTION one of allow, annotate, flag, censor, hold, reject (repeatable).",
-            valueName: "category=action"))
-    var actions: [CategoryAction] = []
-
-    @Flag(help: "Compute everything but answer `allow`, with the would-be action in `would`.")
-    var dryRun = false
+    @OptionGroup var overrides: PolicyOverrides
 
     @OptionGroup(title: "Windows (rate limits, slow-mode, escalation)") var windows: WindowOptions
 
@@ -55,14 +47,9 @@ struct Filter: ParsableCommand {
 
     func run() throws {
         let stopwords = try wordlists.compile()
-        let knownCategories = Set(stopwords.lists.map(\.settings.category))
-        for override in actions where !knownCategories.contains(override.category) {
-            let known = knownCategories.sorted().joined(separator: ", ")
-            throw ValidationError("--action: no list has category '\(override.category)' (categories: \(known))")
-        }
-        var configuration = try windows.configuration(categories: knownCategories)
-        for override in actions { configuration.policy.categoryActions[override.category] = override.action }
-        if dryRun { configuration.policy.dryRun = true }
+        try overrides.check(against: stopwords)
+        var configuration = try windows.configuration(categories: Set(stopwords.lists.map(\.settings.category)))
+        overrides.apply(to: &configuration)
         let engine = Engine(stopwords: stopwords, policy: configuration.policy, behavior: configuration.behavior)
         let options = FilterOptions(
             maxLineBytes: maxLineBytes, workers: workers, batchLines: batchLines, clock: configuration.clock ?? .wall,
@@ -87,26 +74,6 @@ struct Filter: ParsableCommand {
             printError("winnow: \(failure.message)")
             printError("winnow: stopped: the verdicts of the batch that could not be recorded were not released, nor any after it")
             throw ExitCode(1)
-        }
-    }
-}
-
-/// `--action CATEGORY=ACTION`.
-struct CategoryAction: ExpressibleByArgument {
-    var category: String
-    /// `nil` for `allow`.
-    var action: RuleAction?
-
-    init?(argument: String) {
-        let parts = argument.split(separator: "=", maxSplits: 1).map(String.init)
-        guard parts.count == 2, !parts[0].isEmpty else { return nil }
-        category = parts[0]
-        if parts[1] == "allow" {
-            action = nil
-        } else if let action = RuleAction(rawValue: parts[1]), action != .timeout, action != .ban {
-            self.action = action
-        } else {
-            return nil
         }
     }
 }

@@ -4,32 +4,6 @@ import Foundation
 import Glibc
 #endif
 
-/// JSON literals for the few outputs the CLI writes by hand (the verdict stream has its own
-/// encoder in WinnowIO).
-enum JSONText {
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
-
-    static func number(_ value: Double?) -> String {
-        guard let value, value.isFinite else { return "null" }
-        return value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
-    }
-}
-
 /// RFC 4180 fields: quoted when they hold a comma, a quote or a line break.
 enum CSVText {
     static func field(_ text: String) -> String {

@@ -173,4 +173,38 @@ struct AuditTrailTests {
             #expect(try AuditStore(path: path).count(.runs) == 2)
         }
     }
+
+    @Test("a full disk stops the run with a message; every verdict released before is in the trail",
+          .enabled(if: getuid() == 0, "needs root to mount a small tmpfs"))
+    func fullDisk() throws {
+        try withDirectory { directory in
+            let disk = directory.appendingPathComponent("disk")
+            try FileManager.default.createDirectory(at: disk, withIntermediateDirectories: true)
+            func shell(_ command: String) throws -> Int32 {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: "/bin/sh")
+                process.arguments = ["-c", command]
+                try process.run()
+                process.waitUntilExit()
+                return process.terminationStatus
+            }
+            guard try shell("mount -t tmpfs -o size=512k winnow-test '\(disk.path)' 2>/dev/null") == 0 else {
+                Issue.record("mount failed although running as root")
+                return
+            }
+            defer { _ = try? shell("umount '\(disk.path)'") }
+            let line = #"{"author":"a","text":"hello there, this comment takes some room in the audit trail"}"# + "\n"
+            let input = Array(String(repeating: line, count: 50_000).utf8)
+            let path = disk.appendingPathComponent("audit.sqlite").path
+            let run = try WinnowProcess.run(
+                ["filter", "--audit", path, "--no-escalation", "--batch-lines", "64"], input: input, in: directory)
+            #expect(run.status == 1)
+            #expect(run.stderr.contains("database or disk is full"))
+            #expect(run.stderr.contains("stopped: the verdicts of the batch that could not be recorded were not released"))
+            let released = run.stdoutText.split(separator: "\n").count
+            #expect(released > 0 && released < 50_000)
+            #expect(try expectReleasedVerdictsRecorded(run.stdout, in: path) >= released)
+            #expect(try AuditQueries(path: path).stats().events >= released)
+        }
+    }
 }

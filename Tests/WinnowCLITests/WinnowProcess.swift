@@ -49,8 +49,10 @@ enum WinnowProcess {
         process.standardOutput = stdout
         process.standardError = stderr
         try process.run()
+        // winnow may stop before reading all of its input: an error for the feeder, not a signal.
+        signal(SIGPIPE, SIG_IGN)
         let feeder = Thread {
-            stdin.fileHandleForWriting.write(Data(input))
+            try? stdin.fileHandleForWriting.write(contentsOf: Data(input))
             try? stdin.fileHandleForWriting.close()
         }
         feeder.start()
