@@ -46,18 +46,12 @@ struct Filter: ParsableCommand {
     }
 
     func run() throws {
-        let stopwords = try wordlists.compile()
-        try overrides.check(against: stopwords)
-        var configuration = try windows.configuration(categories: Set(stopwords.lists.map(\.settings.category)))
-        overrides.apply(to: &configuration)
-        let engine = Engine(stopwords: stopwords, policy: configuration.policy, behavior: configuration.behavior)
+        let setup = try JudgingSetup(wordlists: wordlists, overrides: overrides, windows: windows, defaultClock: .wall)
         let options = FilterOptions(
-            maxLineBytes: maxLineBytes, workers: workers, batchLines: batchLines, clock: configuration.clock ?? .wall,
-            lateTolerance: configuration.lateTolerance)
-        let trail = try audit.open(
-            source: "filter",
-            configuration: AuditedConfiguration(stopwords: stopwords, configuration: configuration, policyFile: windows.policy))
-        let pipeline = FilterPipeline(engine: engine, options: options, audit: trail)
+            maxLineBytes: maxLineBytes, workers: workers, batchLines: batchLines, clock: setup.clock,
+            lateTolerance: setup.configuration.lateTolerance)
+        let trail = try setup.openAudit(audit, source: "filter")
+        let pipeline = FilterPipeline(engine: setup.engine, options: options, audit: trail)
         signal(SIGPIPE, SIG_IGN)
         do {
             let summary = try pipeline.run(input: STDIN_FILENO, output: STDOUT_FILENO)

@@ -64,12 +64,8 @@ struct Replay: ParsableCommand {
     }
 
     func run() throws {
-        let stopwords = try wordlists.compile()
-        try overrides.check(against: stopwords)
-        var configuration = try windows.configuration(categories: Set(stopwords.lists.map(\.settings.category)))
-        overrides.apply(to: &configuration)
         // Replay runs on event time unless told otherwise.
-        if configuration.clock == nil { configuration.clock = .event }
+        let setup = try JudgingSetup(wordlists: wordlists, overrides: overrides, windows: windows, defaultClock: .event)
 
         let labelSpec = label.map { LabelSpec(field: $0, positive: Set(positive.isEmpty ? ["1"] : positive)) }
         let started = Date()
@@ -82,14 +78,11 @@ struct Replay: ParsableCommand {
             throw ExitCode(2)
         }
 
-        let engine = Engine(stopwords: stopwords, policy: configuration.policy, behavior: configuration.behavior)
-        let trail = try audit.open(
-            source: "replay",
-            configuration: AuditedConfiguration(stopwords: stopwords, configuration: configuration, policyFile: windows.policy))
+        let trail = try setup.openAudit(audit, source: "replay")
         let report = ReplayReport(input: input, label: labelSpec)
         let pipeline = FilterPipeline(
-            engine: engine,
-            options: FilterOptions(workers: workers, clock: configuration.clock ?? .event, lateTolerance: configuration.lateTolerance),
+            engine: setup.engine,
+            options: FilterOptions(workers: workers, clock: setup.clock, lateTolerance: setup.configuration.lateTolerance),
             audit: trail, observer: report)
 
         let output = try openVerdicts()

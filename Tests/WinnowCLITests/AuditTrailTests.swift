@@ -174,7 +174,7 @@ struct AuditTrailTests {
         }
     }
 
-    @Test("a full disk stops the run with a message; every verdict released before is in the trail",
+    @Test("a read-only file system is refused at start-up; a full disk stops the run with a message, every verdict released before it in the trail",
           .enabled(if: getuid() == 0, "needs root to mount a small tmpfs"))
     func fullDisk() throws {
         try withDirectory { directory in
@@ -193,6 +193,17 @@ struct AuditTrailTests {
                 return
             }
             defer { _ = try? shell("umount '\(disk.path)'") }
+
+            // First read-only: refused at start-up, nothing read, nothing released.
+            #expect(try shell("mount -o remount,ro '\(disk.path)'") == 0)
+            let readOnly = try WinnowProcess.run(
+                ["filter", "--audit", disk.appendingPathComponent("ro.sqlite").path],
+                input: Array(#"{"author":"a","text":"hello"}"#.utf8) + [10], in: directory)
+            #expect(readOnly.status == 1)
+            #expect(readOnly.stdout.isEmpty)
+            #expect(readOnly.stderr.hasPrefix("winnow: cannot open the audit database \(disk.path)/ro.sqlite: "))
+            #expect(try shell("mount -o remount,rw '\(disk.path)'") == 0)
+
             let line = #"{"author":"a","text":"hello there, this comment takes some room in the audit trail"}"# + "\n"
             let input = Array(String(repeating: line, count: 50_000).utf8)
             let path = disk.appendingPathComponent("audit.sqlite").path

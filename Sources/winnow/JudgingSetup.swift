@@ -1,0 +1,35 @@
+import WinnowAudit
+import WinnowConfig
+import WinnowMatch
+import WinnowPipeline
+
+/// What every command that judges events builds first: the compiled lists, the configuration
+/// in force (built-in policy < policy file < flags) and the engine. Problems are printed and end
+/// the run (status 2) before any input is read.
+struct JudgingSetup {
+    let stopwords: StopwordSet
+    let configuration: Configuration
+    let engine: Engine
+    private let policyFile: String?
+
+    /// `defaultClock`: the command's clock when neither the file nor a flag names one.
+    init(wordlists: WordlistOptions, overrides: PolicyOverrides, windows: WindowOptions, defaultClock: ClockMode) throws {
+        stopwords = try wordlists.compile()
+        try overrides.check(against: stopwords)
+        var configuration = try windows.configuration(categories: Set(stopwords.lists.map(\.settings.category)))
+        overrides.apply(to: &configuration)
+        if configuration.clock == nil { configuration.clock = defaultClock }
+        self.configuration = configuration
+        policyFile = windows.policy
+        engine = Engine(stopwords: stopwords, policy: configuration.policy, behavior: configuration.behavior)
+    }
+
+    var clock: ClockMode { configuration.clock ?? .wall }
+
+    /// The run's audit trail, with this configuration registered (nil with `--no-audit`).
+    func openAudit(_ audit: AuditOptions, source: String) throws -> AuditTrail? {
+        try audit.open(
+            source: source,
+            configuration: AuditedConfiguration(stopwords: stopwords, configuration: configuration, policyFile: policyFile))
+    }
+}
