@@ -68,6 +68,9 @@ struct ReplayTests {
             #expect(misses.first?["text"] as? String == "nice 😂")
             let stopword = (evaluation["rules"] as! [String: [String: Any]])["stopword"]!
             #expect(stopword["tp"] as? Int == 2)
+            // Authors by events not allowed, then by name; channels (the files' names) by events.
+            #expect((report["top_authors"] as? [[String: Any]])?.map { $0["author"] as? String } == ["bob", "cid", "ann", "eve", "fay"])
+            #expect((report["top_channels"] as? [[String: Any]])?.map { $0["channel"] as? String } == ["one", "two"])
 
             let html = try String(contentsOf: directory.appendingPathComponent("report.html"), encoding: .utf8)
             #expect(html.hasPrefix("<!DOCTYPE html>"))
@@ -105,6 +108,27 @@ struct ReplayTests {
             let unmapped = try WinnowProcess.run(["replay", "x.csv", "--map", "text=A,author=B,ts=WHEN"], in: directory)
             #expect(unmapped.status == 2)
             #expect(unmapped.stderr.contains("no column 'WHEN' in the header of this file (A, B)"))
+        }
+    }
+
+    @Test("progress on stderr when it is a terminal, nothing of it otherwise")
+    func progress() throws {
+        try withDirectory { directory in
+            let lines = (0..<300_000).map { #"{"id":"e\#($0)","author":"a\#($0 % 5000)","ts":\#(1_700_000_000 + $0),"text":"comment number \#($0)"}"# }
+            try (lines.joined(separator: "\n") + "\n").write(
+                to: directory.appendingPathComponent("big.ndjson"), atomically: true, encoding: .utf8)
+            // `script` gives the command a terminal and copies what it wrote to our pipe.
+            let terminal = try WinnowProcess.run(
+                ["-qec", "'\(WinnowProcess.executable.path)' replay big.ndjson --no-audit", "/dev/null"],
+                in: directory, executable: URL(fileURLWithPath: "/usr/bin/script"))
+            #expect(terminal.status == 0, "stderr: \(terminal.stderr)")
+            #expect(terminal.stdoutText.contains("replay: "))
+            #expect(terminal.stdoutText.contains(" of 300000 events, "))
+            #expect(terminal.stdoutText.contains(" events/s, ETA "))
+            let pipe = try WinnowProcess.run(["replay", "big.ndjson", "--no-audit"], in: directory)
+            #expect(pipe.status == 0)
+            #expect(pipe.stderr == "")
+            #expect(pipe.stdoutText.hasPrefix("replayed 300000 events from 1 files in "))
         }
     }
 }

@@ -35,7 +35,8 @@ enum WinnowProcess {
     /// Runs winnow with `arguments`, feeding `input` on stdin, in `directory` (by default a new
     /// temporary folder, removed afterwards).
     static func run(
-        _ arguments: [String], input: [UInt8] = [], environment: [String: String]? = nil, in directory: URL? = nil
+        _ arguments: [String], input: [UInt8] = [], environment: [String: String]? = nil, in directory: URL? = nil,
+        executable: URL = WinnowProcess.executable
     ) throws -> Result {
         let process = Process()
         process.executableURL = executable
