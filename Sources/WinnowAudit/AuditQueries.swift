@@ -47,7 +47,8 @@ public final class AuditQueries {
         statement.bind(index + 1, range.until ?? .infinity)
     }
 
-    private static let inRange = "ts >= ?1 AND ts < ?2"
+    // Without a range every row counts, also those without a time (unreadable lines).
+    private static let inRange = "((ts >= ?1 AND ts < ?2) OR (ts IS NULL AND ?1 = -9e999 AND ?2 = 9e999))"
 
     public func stats(_ range: TimeRange = TimeRange()) throws(AuditError) -> Stats {
         var stats = Stats()
@@ -192,7 +193,9 @@ public final class AuditQueries {
 
     /// Every event in the range, in the order they were recorded.
     public func export(_ range: TimeRange = TimeRange(), each: (Entry) throws -> Void) throws {
-        let events = try database.prepare("\(Self.entrySelect) WHERE e.ts >= ?1 AND e.ts < ?2 ORDER BY e.seq")
+        let events = try database.prepare("""
+            \(Self.entrySelect) WHERE ((e.ts >= ?1 AND e.ts < ?2) OR (e.ts IS NULL AND ?1 = -9e999 AND ?2 = 9e999)) ORDER BY e.seq
+            """)
         bind(range, to: events, from: 1)
         while try events.step() { try each(entry(events)) }
     }

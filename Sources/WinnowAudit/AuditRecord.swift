@@ -18,6 +18,9 @@ public struct AuditRecord: Sendable {
     public var penalty: AuthorPenalty?
     /// Where the verdict's JSON line (without its newline) is in its part of the `AuditBatch`.
     public var verdict: Range<Int>
+    /// The user and process that sent the event over the sidecar's socket.
+    public var peerUID: Int?
+    public var peerPID: Int?
 
     public init(
         eventID: String?, line: Int, author: String? = nil, channel: String? = nil, timestamp: Double? = nil,

@@ -59,6 +59,11 @@ enum AuditSchema {
                    r.value ->> 'retry_after' AS retry_after, r.value ->> 'message' AS message,
                    coalesce(r.value ->> 'dry_run', 0) AS dry_run
             FROM events e, json_each(e.verdict, '$.reasons') r;
+        """,
+        // 2: who sent each event to the sidecar (SO_PEERCRED of its connection).
         """
+        ALTER TABLE events ADD COLUMN peer_uid INTEGER;
+        ALTER TABLE events ADD COLUMN peer_pid INTEGER;
+        """,
     ]
 }

@@ -21,7 +21,7 @@ public final class AuditStore {
     private let insertEvents: Statement
     private let insertChange: Statement
     static let rowsPerInsert = 32
-    private static let columnsPerRow: Int32 = 11
+    private static let columnsPerRow: Int32 = 13
 
     public static var schemaVersion: Int { AuditSchema.version }
 
@@ -55,7 +55,7 @@ public final class AuditStore {
             throw error
         }
         try database.execute("PRAGMA busy_timeout = \(Self.busyTimeoutMilliseconds)")
-        let insert = "INSERT INTO events (run, event_id, line, author, channel, ts, text, text_hash, action, verdict, recorded_at) VALUES "
+        let insert = "INSERT INTO events (run, event_id, line, author, channel, ts, text, text_hash, action, verdict, recorded_at, peer_uid, peer_pid) VALUES "
         func values(_ rows: Int) -> String {
             (0..<rows).map { row in
                 "(" + (1...Int(Self.columnsPerRow)).map { "?\(row * Int(Self.columnsPerRow) + $0)" }.joined(separator: ", ") + ")"
@@ -166,6 +166,8 @@ public final class AuditStore {
         statement.bind(offset + 9, record.action.rawValue)
         statement.bindStatic(offset + 10, text: UnsafeRawBufferPointer(rebasing: verdicts[record.verdict]))
         statement.bind(offset + 11, time)
+        statement.bind(offset + 12, record.peerUID)
+        statement.bind(offset + 13, record.peerPID)
     }
 
     private func recordPenalty(of record: borrowing AuditRecord, seq: Int) throws(AuditError) {

@@ -13,6 +13,8 @@ public final class BehaviorState: Sendable {
     public let campaignIndex = CampaignIndex()
     /// Campaigns with more than one copy: how many authors posted one (flood detection).
     public let campaigns: WindowTable
+    /// Slow-mode switched on or off by a moderator, per channel.
+    public let slowModeOverrides = SlowModeOverrides()
     /// The time of the first event judged (µs; 0 before): who was "first seen" before Winnow
     /// had been watching for a while is not a newcomer.
     private let start = Atomic<Int64>(0)

@@ -114,15 +114,41 @@ public final class Engine: Sendable {
         var windowReasons: [Reason] = []
         let channel = channelSettings[facts.settings]
         behavior.rateLimit.evaluate(context, limits: channel.rateLimits, into: &windowReasons)
-        behavior.slowMode.evaluate(
-            context, interval: channel.slowMode, raidInterval: behavior.raid.enabled ? behavior.raid.slowMode : 0,
-            into: &windowReasons)
+        var slowMode = channel.slowMode
+        var raidSlowMode = behavior.raid.enabled ? behavior.raid.slowMode : 0
+        switch state.slowModeOverrides.setting(for: facts.channel) {
+        case .on(let interval)?: (slowMode, raidSlowMode) = (interval, 0)
+        case .off?: (slowMode, raidSlowMode) = (0, 0)
+        case nil: break
+        }
+        behavior.slowMode.evaluate(context, interval: slowMode, raidInterval: raidSlowMode, into: &windowReasons)
         let isRepeat = behavior.repeatRule.evaluate(context, fingerprint: facts.fingerprint, into: &windowReasons)
         behavior.flood.evaluate(context, fingerprint: facts.fingerprint, isOwnRepeat: isRepeat, into: &windowReasons)
         behavior.links.evaluateNewcomer(context, links: facts.links, into: &windowReasons)
         behavior.raid.evaluate(context, into: &windowReasons)
         if !windowReasons.isEmpty { policy.merge(windowReasons, into: &verdict) }
         behavior.escalation.apply(to: &verdict, context, dryRunAll: policy.dryRun)
+    }
+
+    /// A timeout or ban imposed by a moderator (the sidecar's ops): in force until `until`
+    /// (`Penalty.forever`: a ban without end), pinning the author's slot like one from
+    /// escalation. `.none` lifts any penalty. Returns the penalty the author had before.
+    @discardableResult
+    public func setPenalty(_ kind: Penalty.Kind, author: String, at now: Micros, until: Micros) -> Penalty? {
+        guard let slot = state.authors.slot(for: BehaviorState.authorKey(author), at: now) else { return nil }
+        let (old, _) = state.authors.update(slot, AuthorWord.penalty) { word in
+            let previous = Penalty(packed: word)
+            let timeouts = previous.timeouts + (kind == .timeout ? 1 : 0)
+            return Penalty(kind: kind, until: kind == .none ? 0 : until, timeouts: timeouts).packed
+        }
+        return Penalty(packed: old)
+    }
+
+    /// The penalty in force for an author at `now`, if any.
+    public func penalty(of author: String, at now: Micros) -> Penalty? {
+        guard let slot = state.authors.existingSlot(for: BehaviorState.authorKey(author)) else { return nil }
+        let penalty = Penalty(packed: state.authors.load(slot, AuthorWord.penalty))
+        return penalty.isActive(at: now) ? penalty : nil
     }
 
     /// Both steps at once, for callers that judge one event at a time.

@@ -15,19 +15,19 @@ public enum ClockMode: String, Sendable, CaseIterable {
 /// `lateTolerance` behind it is judged at its own `ts`; one further behind is judged at
 /// `latest - lateTolerance` and gets an informational `late` reason. An event without `ts`
 /// is judged at the latest time (the wall clock before the first `ts`).
-struct Timeline {
+public struct Timeline: Sendable {
     let mode: ClockMode
     let lateTolerance: Micros
     let clock: any Clock
     private var latest: Micros = .min
 
-    init(mode: ClockMode, lateTolerance: Micros, clock: any Clock) {
+    public init(mode: ClockMode, lateTolerance: Micros, clock: any Clock) {
         self.mode = mode
         self.lateTolerance = lateTolerance
         self.clock = clock
     }
 
-    mutating func time(of timestamp: Double?) -> (now: Micros, late: Reason?) {
+    public mutating func time(of timestamp: Double?) -> (now: Micros, late: Reason?) {
         guard mode == .event else { return (Micros(seconds: clock.now()), nil) }
         guard let timestamp else {
             if latest == .min { latest = Micros(seconds: clock.now()) }

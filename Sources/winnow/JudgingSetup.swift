@@ -26,10 +26,13 @@ struct JudgingSetup {
 
     var clock: ClockMode { configuration.clock ?? .wall }
 
+    /// The configuration as the audit trail names it.
+    var auditedConfiguration: AuditedConfiguration {
+        AuditedConfiguration(stopwords: stopwords, configuration: configuration, policyFile: policyFile)
+    }
+
     /// The run's audit trail, with this configuration registered (nil with `--no-audit`).
     func openAudit(_ audit: AuditOptions, source: String) throws -> AuditTrail? {
-        try audit.open(
-            source: source,
-            configuration: AuditedConfiguration(stopwords: stopwords, configuration: configuration, policyFile: policyFile))
+        try audit.open(source: source, configuration: auditedConfiguration)
     }
 }

@@ -59,6 +59,12 @@ struct WindowOptions: ParsableArguments {
                 throw ExitCode(2)
             }
         }
+        return applyFlags(to: configuration)
+    }
+
+    /// `configuration` with these flags on top.
+    func applyFlags(to configuration: Configuration) -> Configuration {
+        var configuration = configuration
         var settings = configuration.behavior
         // A flag for every channel reaches the defaults and the channels the file names.
         func applyEveryChannelFlags(_ channel: inout ChannelSettings) {

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import WinnowAudit
+@testable import WinnowAudit
 import WinnowCore
 
 @Suite("Audit store (real SQLite files)")
@@ -75,7 +75,37 @@ struct AuditStoreTests {
             #expect(try again.count(.events) == 110)
             #expect(try again.count(.configs) == 1)
             #expect(try again.count(.runs) == 2)
-            #expect(AuditStore.schemaVersion == 1)
+            #expect(AuditStore.schemaVersion == 2)
+        }
+    }
+
+    @Test("a file of an older schema is brought forward on open, its rows kept")
+    func migration() throws {
+        try withFolder { folder in
+            let path = folder.appendingPathComponent("v1.sqlite").path
+            // A trail as version 1 wrote it, with one event.
+            do {
+                let old = try SQLiteDatabase(path: path)
+                try old.execute(AuditSchema.migrations[0])
+                try old.execute("PRAGMA user_version = 1")
+                try old.execute("""
+                    INSERT INTO configs (hash, wordlists, policy, first_used) VALUES ('h', 'w', 'p', 1);
+                    INSERT INTO runs (source, config, text_mode, pid, started_at) VALUES ('filter', 1, 'full', 1, 1);
+                    INSERT INTO events (run, event_id, line, author, channel, ts, text, action, verdict, recorded_at)
+                    VALUES (1, 'old', 1, 'a', 'c', 5, 'hi', 'allow', '{"id":"old","action":"allow","reasons":[]}', 6);
+                    """)
+            }
+            let store = try AuditStore(path: path)
+            #expect(try store.count(.events) == 1)
+            let trail = try AuditTrail(store: store, configuration: configuration, source: "serve")
+            var sample = Sample(1)
+            sample.records[0].peerUID = 1000
+            sample.records[0].peerPID = 42
+            try sample.commit(to: trail)
+            let check = try SQLiteDatabase(path: path, readOnly: true)
+            #expect(try check.integer("PRAGMA user_version") == 2)
+            #expect(try check.integer("SELECT count(*) FROM events WHERE peer_uid IS NULL AND event_id = 'old'") == 1)
+            #expect(try check.text("SELECT peer_uid || ',' || peer_pid FROM events WHERE event_id = 'e0'") == "1000,42")
         }
     }
 

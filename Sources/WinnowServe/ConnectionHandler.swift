@@ -1,0 +1,240 @@
+import Logging
+import NIOCore
+import Synchronization
+
+/// One client connection: frames arrive in order, each gets exactly one answer line, written
+/// in the order the requests came even when some answers wait (for the audit commit, for a
+/// reload). Never buffers without bound: past `maxOutstanding` unanswered requests, or while
+/// the client does not read its answers, reading from it pauses.
+final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = LineFramer.Frame
+    typealias OutboundOut = ByteBuffer
+
+    private let service: SidecarService
+    private let registry: ConnectionRegistry
+    private let settings: ServeSettings
+    private var context: ChannelHandlerContext?
+    private var peer: PeerCredentials?
+    private var lineNumber = 0
+    /// Requests numbered as they come; answers written from `nextToWrite` on, in order.
+    private var nextRequest = 0
+    private var nextToWrite = 0
+    private var ready: [Int: [UInt8]] = [:]
+    private var readingPaused = false
+    private var draining = false
+    /// Requests read but not answered yet, past which reading pauses.
+    static let maxOutstanding = 4096
+
+    init(service: SidecarService, registry: ConnectionRegistry, settings: ServeSettings) {
+        self.service = service
+        self.registry = registry
+        self.settings = settings
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+
+    func channelActive(context: ChannelHandlerContext) {
+        service.stats.connectionOpened()
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let loop = context.eventLoop
+        registry.add(context.channel, drain: { loop.execute { bound.value.beginDrain() } })
+        PeerCredentials.of(context.channel).whenSuccess { peer in
+            let handler = bound.value
+            handler.peer = peer
+            if let allowed = handler.settings.allowedUIDs, !allowed.contains(peer?.uid ?? -1) {
+                handler.service.logger.warning("connection refused: uid not allowed", metadata: ["peer": "\(peer?.description ?? "unknown")"])
+                handler.refuse("uid \(peer.map { String($0.uid) } ?? "unknown") may not use this socket (see --allow-uid)")
+                return
+            }
+            handler.service.logger.info("connection opened", metadata: ["peer": "\(peer?.description ?? "unknown")"])
+        }
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        service.stats.connectionClosed()
+        registry.remove(context.channel)
+        service.logger.info("connection closed", metadata: [
+            "peer": "\(peer?.description ?? "unknown")", "requests": "\(nextRequest)", "unanswered": "\(nextRequest - nextToWrite)",
+        ])
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !draining else { return }
+        let request = nextRequest
+        nextRequest += 1
+        lineNumber += 1
+        switch unwrapInboundIn(data) {
+        case .tooLong(let size):
+            let message = "line is longer than the maximum of \(settings.maxLineBytes) bytes (\(size)+ bytes); see --max-line-bytes"
+            complete(request, Array((#"{"id":\#(lineNumber),"action":"error","reasons":[],"line":\#(lineNumber),"error":\#(jsonQuoted(message))}"# + "\n").utf8))
+        case .line(let line):
+            let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+            let loop = context.eventLoop
+            line.withUnsafeReadableBytes { bytes in
+                service.handle(bytes, number: lineNumber, peer: peer) { answer in
+                    if loop.inEventLoop {
+                        bound.value.complete(request, answer)
+                    } else {
+                        loop.execute { bound.value.complete(request, answer) }
+                    }
+                }
+            }
+        }
+        if nextRequest - nextToWrite >= Self.maxOutstanding { pauseReading() }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        context.flush()
+        context.fireChannelReadComplete()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        // A client that does not read its answers is paused, not buffered for.
+        if context.channel.isWritable { resumeReading() } else { pauseReading() }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // The client sent its last request and shut its side: answer everything, then close.
+        if let channelEvent = event as? ChannelEvent, channelEvent == .inputClosed {
+            draining = true
+            if nextToWrite == nextRequest { context.close(promise: nil) }
+            return
+        }
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read, nextRequest == nextToWrite {
+            refuse("idle for \(settings.idleTimeoutSeconds) s; closing (see --idle-timeout)")
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        // A client that hangs up mid-line, or any other socket error: this connection only.
+        service.logger.debug("connection error", metadata: ["error": "\(error)"])
+        context.close(promise: nil)
+    }
+
+    /// Writes the answers that are next in order.
+    private func complete(_ request: Int, _ answer: [UInt8]) {
+        guard let context else { return }
+        ready[request] = answer
+        var wrote = false
+        while let next = ready.removeValue(forKey: nextToWrite) {
+            var buffer = context.channel.allocator.buffer(capacity: next.count)
+            buffer.writeBytes(next)
+            context.write(wrapOutboundOut(buffer), promise: nil)
+            nextToWrite += 1
+            wrote = true
+        }
+        if wrote { context.flush() }
+        if nextRequest - nextToWrite < Self.maxOutstanding / 2, context.channel.isWritable { resumeReading() }
+        if draining && nextToWrite == nextRequest { context.close(promise: nil) }
+    }
+
+    private func pauseReading() {
+        guard !readingPaused, let context else { return }
+        readingPaused = true
+        context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
+    }
+
+    private func resumeReading() {
+        guard readingPaused, !draining, let context else { return }
+        readingPaused = false
+        context.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
+        context.read()
+    }
+
+    /// Reads what the client has already sent for a moment longer (it is in the socket's
+    /// buffer), then stops reading and closes once every request read is answered.
+    func beginDrain() {
+        guard let context, !draining else { return }
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        context.eventLoop.scheduleTask(in: Self.drainGrace) {
+            let handler = bound.value
+            guard let context = handler.context, !handler.draining else { return }
+            handler.draining = true
+            handler.readingPaused = true
+            context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
+            if handler.nextToWrite == handler.nextRequest { context.close(promise: nil) }
+        }
+    }
+
+    /// How long a draining connection still reads what its client already sent.
+    static let drainGrace = TimeAmount.milliseconds(200)
+
+    /// One error line, then the connection closes.
+    private func refuse(_ message: String) {
+        guard let context else { return }
+        draining = true
+        var buffer = context.channel.allocator.buffer(capacity: 128)
+        buffer.writeString(#"{"error":\#(jsonQuoted(message))}"# + "\n")
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in channel.close(promise: nil) }
+    }
+}
+
+func jsonQuoted(_ text: String) -> String {
+    var out = "\""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case _ where scalar.value < 0x20: out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
+        default: out.unicodeScalars.append(scalar)
+        }
+    }
+    return out + "\""
+}
+
+/// Answers a connection over the limit with one error line and closes it.
+final class RefusingHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+    let message: String
+
+    init(message: String) { self.message = message }
+
+    func channelActive(context: ChannelHandlerContext) {
+        var buffer = context.channel.allocator.buffer(capacity: 128)
+        buffer.writeString(#"{"error":\#(jsonQuoted(message))}"# + "\n")
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in channel.close(promise: nil) }
+    }
+}
+
+/// The open connections, for the connection limit and for draining.
+final class ConnectionRegistry: Sendable {
+    private let open = Mutex<[ObjectIdentifier: @Sendable () -> Void]>([:])
+    private let empty = Mutex<[@Sendable () -> Void]>([])
+
+    var count: Int { open.withLock { $0.count } }
+
+    func add(_ channel: Channel, drain: @escaping @Sendable () -> Void) {
+        open.withLock { $0[ObjectIdentifier(channel)] = drain }
+    }
+
+    func remove(_ channel: Channel) {
+        let waiting: [@Sendable () -> Void] = open.withLock { connections in
+            connections[ObjectIdentifier(channel)] = nil
+            guard connections.isEmpty else { return [] }
+            return empty.withLock { waiting in
+                defer { waiting.removeAll() }
+                return waiting
+            }
+        }
+        for callback in waiting { callback() }
+    }
+
+    /// Asks every connection to drain; `done` runs once none is left.
+    func drainAll(done: @escaping @Sendable () -> Void) {
+        let drains: [@Sendable () -> Void]? = open.withLock { connections in
+            if connections.isEmpty { return nil }
+            empty.withLock { $0.append(done) }
+            return Array(connections.values)
+        }
+        guard let drains else { return done() }
+        for drain in drains { drain() }
+    }
+}

@@ -1,0 +1,50 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Prometheus
+
+/// The Prometheus text endpoint (`--metrics HOST:PORT`): `GET /metrics` answers with every
+/// metric the sidecar keeps through swift-metrics; anything else is a 404.
+public enum MetricsEndpoint {
+    /// The registry behind swift-metrics; the command bootstraps `MetricsSystem` with it.
+    public static let registry = PrometheusCollectorRegistry()
+
+    static func start(on address: (host: String, port: Int), group: EventLoopGroup, logger: Logger) throws -> Channel {
+        let channel = try ServerBootstrap(group: group)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    try channel.pipeline.syncOperations.addHandler(MetricsHandler())
+                }
+            }
+            .bind(host: address.host, port: address.port).wait()
+        logger.notice("metrics", metadata: ["address": "http://\(address.host):\(address.port)/metrics"])
+        return channel
+    }
+
+    final class MetricsHandler: ChannelInboundHandler {
+        typealias InboundIn = HTTPServerRequestPart
+        typealias OutboundOut = HTTPServerResponsePart
+        private var path = ""
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            switch unwrapInboundIn(data) {
+            case .head(let head): path = head.uri
+            case .body: break
+            case .end:
+                let found = path == "/metrics"
+                let body = found ? MetricsEndpoint.registry.emitToBuffer() : Array("not found; try /metrics\n".utf8)
+                var headers = HTTPHeaders()
+                headers.add(name: "Content-Type", value: found ? "text/plain; version=0.0.4" : "text/plain")
+                headers.add(name: "Content-Length", value: String(body.count))
+                context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: found ? .ok : .notFound, headers: headers))), promise: nil)
+                var buffer = context.channel.allocator.buffer(capacity: body.count)
+                buffer.writeBytes(body)
+                context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            }
+        }
+    }
+}

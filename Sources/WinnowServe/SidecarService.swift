@@ -1,0 +1,161 @@
+import Foundation
+import Logging
+import NIOPosix
+import Synchronization
+import WinnowAudit
+import WinnowCore
+import WinnowIO
+import WinnowLimits
+import WinnowPipeline
+
+/// The engine in force and how to build the next one: `reload` builds a new engine from the
+/// files on a background thread and swaps it in; the per-author state carries over.
+public final class EngineHolder: Sendable {
+    /// Builds an engine from the files on disk on top of `state`, with the description of its
+    /// configuration for the audit trail; throws a message when the files are broken.
+    public typealias Builder = @Sendable (BehaviorState) throws -> (engine: Engine, configuration: AuditedConfiguration)
+
+    private let current: Mutex<(engine: Engine, configuration: AuditedConfiguration)>
+    private let builder: Builder
+    private let reloading = Mutex(false)
+
+    public init(engine: Engine, configuration: AuditedConfiguration, builder: @escaping Builder) {
+        current = Mutex((engine, configuration))
+        self.builder = builder
+    }
+
+    public var engine: Engine { current.withLock { $0.engine } }
+    public var configuration: AuditedConfiguration { current.withLock { $0.configuration } }
+
+    /// Rebuilds from the files and swaps; on failure the running engine stays. Returns the new
+    /// configuration, or throws why it was refused.
+    func reload() throws -> AuditedConfiguration {
+        guard reloading.withLock({ busy in
+            if busy { return false }
+            busy = true
+            return true
+        }) else { throw ServeError("a reload is already running") }
+        defer { reloading.withLock { $0 = false } }
+        let state = engine.state
+        let next = try builder(state)
+        current.withLock { $0 = next }
+        return next.configuration
+    }
+}
+
+/// A problem the sidecar reports in words.
+public struct ServeError: Error, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Judges the sidecar's requests: one event or control op per line, shared by every
+/// connection (one engine, one state, one audit trail). Independent of the socket plumbing.
+final class SidecarService: Sendable {
+    let engines: EngineHolder
+    let stats = ServeStats()
+    let logger: Logger
+    private let timeline: Mutex<Timeline>
+    private let decoder = EventDecoder()
+    private let encoder = VerdictEncoder()
+    private let audit: AuditQueue?
+    private let textMode: AuditTextMode
+    private let scratch = ThreadSpecificVariable<LoopScratch>()
+    /// Set by the server when it starts draining (for `health`).
+    let draining = Atomic<Bool>(false)
+
+    /// Buffers of one event-loop thread (thread-local: never shared).
+    final class LoopScratch: @unchecked Sendable {
+        let worker = WorkerScratch()
+        let output = WinnowIO.ByteBuffer(capacity: 4096)
+    }
+
+    init(engines: EngineHolder, clock: ClockMode, lateTolerance: Micros, audit: AuditTrail?, logger: Logger) {
+        self.engines = engines
+        self.logger = logger
+        timeline = Mutex(Timeline(mode: clock, lateTolerance: lateTolerance, clock: WallClock()))
+        self.audit = audit.map { AuditQueue(trail: $0, logger: logger) }
+        textMode = audit?.textMode ?? .full
+    }
+
+    /// Commits what the audit trail still holds and stops its thread.
+    func close() { audit?.close() }
+
+    private var loopScratch: LoopScratch {
+        if let scratch = scratch.currentValue { return scratch }
+        let made = LoopScratch()
+        scratch.currentValue = made
+        return made
+    }
+
+    /// Answers one request line. `respond` gets the answer line (with its newline): at once, on
+    /// the calling thread, or — for an audited event, a reload — later, from another thread.
+    func handle(_ line: UnsafeRawBufferPointer, number: Int, peer: PeerCredentials?, respond: @escaping @Sendable ([UInt8]) -> Void) {
+        let started = ContinuousClock.now
+        let bytes = line.bindMemory(to: UInt8.self)
+        if ControlOp.looksLikeOp(bytes) {
+            stats.recordOp()
+            ControlOp.handle(bytes, service: self, peer: peer, respond: respond)
+            return
+        }
+        let engine = engines.engine
+        let scratch = loopScratch
+        var verdict: Verdict
+        var record: AuditRecord?
+        switch decoder.decode(bytes, lineNumber: number) {
+        case .success(let event):
+            let (now, late) = timeline.withLock { $0.time(of: event.timestamp) }
+            verdict = engine.judge(event, scratch: scratch.worker, at: now)
+            if let late { verdict.reasons.append(late) }
+            if audit != nil {
+                record = AuditRecord(event, timestamp: event.timestamp ?? now.seconds, textMode: textMode)
+            }
+        case .failure(let error):
+            verdict = .error(line: number, id: error.id, message: error.message)
+            if audit != nil { record = AuditRecord(eventID: error.id?.auditText ?? String(number), line: number) }
+        }
+        let output = scratch.output
+        output.removeAll()
+        encoder.encode(verdict, into: output)
+        let answer = output.array
+        let elapsed = ContinuousClock.now - started
+        stats.record(
+            action: verdict.action, reasons: verdict.reasons,
+            latencyNanoseconds: elapsed.components.attoseconds / 1_000_000_000 + elapsed.components.seconds * 1_000_000_000)
+        guard let audit, var record else {
+            respond(answer)
+            return
+        }
+        record.action = verdict.action
+        record.penalty = AuthorPenalty(imposedBy: verdict)
+        record.peerUID = peer?.uid
+        record.peerPID = peer?.pid
+        let id = verdict.id
+        audit.enqueue(AuditQueue.Entry(record: record, verdict: Array(answer.dropLast())) { failure in
+            guard let failure else { return respond(answer) }
+            // Never a verdict without its audit row: the client learns why it has none.
+            let line = Verdict.error(
+                line: number, id: id, message: "the audit trail could not record this event: \(failure.message)")
+            let out = WinnowIO.ByteBuffer(capacity: 256)
+            VerdictEncoder().encode(line, into: out)
+            respond(out.array)
+        })
+    }
+
+    /// Records a moderator's op that changed an author's state (timeout, ban, unban).
+    func auditOp(author: String, action: Action, penalty: AuthorPenalty?, request: String, answer: [UInt8], peer: PeerCredentials?) {
+        guard let audit else { return }
+        var record = AuditRecord(
+            eventID: nil, line: 0, author: author, channel: nil, timestamp: Date().timeIntervalSince1970, text: request,
+            action: action, penalty: penalty)
+        record.peerUID = peer?.uid
+        record.peerPID = peer?.pid
+        audit.enqueue(AuditQueue.Entry(record: record, verdict: Array(answer.dropLast())) { _ in })
+    }
+
+    /// A new configuration is in force (after a reload): later rows name it.
+    func configurationChanged(_ configuration: AuditedConfiguration) { audit?.startRun(configuration) }
+
+    var auditEnabled: Bool { audit != nil }
+}

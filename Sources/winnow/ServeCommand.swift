@@ -1,0 +1,131 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Metrics
+import Prometheus
+import WinnowAudit
+import WinnowConfig
+import WinnowLimits
+import WinnowMatch
+import WinnowPipeline
+import WinnowServe
+
+/// `winnow serve`: the Unix-socket sidecar for chat bots.
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Answer NDJSON events with verdicts over a Unix stream socket, for many clients at once.",
+        discussion: """
+            One verdict line per event line, in order, on the same connection; all connections share \
+            one engine and its per-author state. Control ops: health, stats, reload, slow_mode, \
+            timeout, ban, unban. SIGHUP reloads the wordlists and the policy; SIGTERM or SIGINT drains \
+            and exits 0. See README.md, "The sidecar".
+            """
+    )
+
+    @Option(help: ArgumentHelp("The socket file to listen on.", valueName: "path"))
+    var socket: String
+
+    @Option(help: ArgumentHelp("Permissions of the socket file, in octal.", valueName: "mode"))
+    var socketMode = "0660"
+
+    @Option(help: ArgumentHelp("Group of the socket file (name or number).", valueName: "group"))
+    var socketGroup: String?
+
+    @Option(name: .customLong("allow-uid"), help: ArgumentHelp("Only peers with this uid may connect (repeatable).", valueName: "uid"))
+    var allowUIDs: [Int] = []
+
+    @Option(help: "Most connections at once; one more is answered with an error line and closed.")
+    var maxConnections = 1024
+
+    @Option(help: "Longest request line in bytes; a longer one gets an `error` verdict.")
+    var maxLineBytes = 1 << 20
+
+    @Option(help: "Close a connection idle for this many seconds (0: never).")
+    var idleTimeout = 300
+
+    @Option(help: "Event-loop threads (default: one per core).")
+    var threads = FilterOptions.defaultWorkers
+
+    @Option(help: ArgumentHelp("Serve Prometheus metrics on http://HOST:PORT/metrics.", valueName: "host:port"))
+    var metrics: String?
+
+    @Option(help: "Log level on stderr: trace, debug, info, notice, warning, error.")
+    var logLevel: Logger.Level = .info
+
+    @OptionGroup var wordlists: WordlistOptions
+    @OptionGroup var overrides: PolicyOverrides
+    @OptionGroup(title: "Windows (rate limits, slow-mode, escalation)") var windows: WindowOptions
+    @OptionGroup(title: "Audit trail") var audit: AuditOptions
+
+    func validate() throws {
+        guard let mode = UInt32(socketMode, radix: 8), mode <= 0o777 else { throw ValidationError("--socket-mode must be octal, e.g. 0660") }
+        if mode & 0o002 != 0 { throw ValidationError("--socket-mode: a world-writable socket lets anyone on the machine in; give the clients a group instead") }
+        guard (1...100_000).contains(maxConnections) else { throw ValidationError("--max-connections must be between 1 and 100000") }
+        guard maxLineBytes >= 64 else { throw ValidationError("--max-line-bytes must be at least 64") }
+        guard idleTimeout >= 0 else { throw ValidationError("--idle-timeout must be 0 or more") }
+        guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256") }
+        if let metrics, Self.address(metrics) == nil { throw ValidationError("--metrics must be HOST:PORT, e.g. 127.0.0.1:9464") }
+        try windows.validate()
+    }
+
+    static func address(_ text: String) -> (host: String, port: Int)? {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port)
+        else { return nil }
+        return (String(text[..<colon]), port)
+    }
+
+    func run() throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = logLevel
+            return handler
+        }
+        let logger = Logger(label: "winnow.serve")
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: MetricsEndpoint.registry))
+
+        let setup = try JudgingSetup(wordlists: wordlists, overrides: overrides, windows: windows, defaultClock: .wall)
+        let trail = try setup.openAudit(audit, source: "serve")
+        let (wordlists, overrides, windows) = (self.wordlists, self.overrides, self.windows)
+        // A reload reads the same files again: the lists, the policy file, the same flags on top.
+        let engines = EngineHolder(engine: setup.engine, configuration: setup.auditedConfiguration) { state in
+            let directory = wordlists.resolvedDirectory
+            let (lists, errors) = WordlistDirectory.load(directory)
+            guard errors.isEmpty else { throw ServeError(errors.map(\.description).joined(separator: "; ")) }
+            let stopwords: StopwordSet
+            do throws(WordlistCompileErrors) { stopwords = try StopwordSet(lists: lists) } catch {
+                throw ServeError(error.errors.map(\.description).joined(separator: "; "))
+            }
+            var configuration = Configuration.default
+            if let policy = windows.policy {
+                do throws(PolicyProblems) {
+                    configuration = try PolicyFile.load(policy, knownCategories: Set(stopwords.lists.map(\.settings.category)))
+                } catch {
+                    throw ServeError(error.problems.map(\.description).joined(separator: "; "))
+                }
+            }
+            configuration = windows.applyFlags(to: configuration)
+            overrides.apply(to: &configuration)
+            let engine = Engine(stopwords: stopwords, policy: configuration.policy, behavior: configuration.behavior, state: state)
+            return (engine, AuditedConfiguration(stopwords: stopwords, configuration: configuration, policyFile: windows.policy))
+        }
+        var settings = ServeSettings(socketPath: socket, threads: threads)
+        settings.socketMode = UInt32(socketMode, radix: 8)!
+        settings.socketGroup = socketGroup
+        settings.allowedUIDs = allowUIDs.isEmpty ? nil : Set(allowUIDs)
+        settings.maxConnections = maxConnections
+        settings.maxLineBytes = maxLineBytes
+        settings.idleTimeoutSeconds = idleTimeout
+        settings.metricsAddress = metrics.flatMap(Self.address)
+        let server = SidecarServer(
+            settings: settings, engines: engines, clock: setup.clock, lateTolerance: setup.configuration.lateTolerance,
+            audit: trail, logger: logger)
+        do {
+            try server.run()
+        } catch let error as ServeError {
+            printError("winnow: \(error.message)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -1,0 +1,272 @@
+import Foundation
+import Testing
+import Synchronization
+import WinnowAudit
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `winnow serve` against a real Unix socket, with real clients.
+@Suite("Sidecar (real socket)")
+struct ServeTests {
+    let wordlists = WinnowProcess.repository.appendingPathComponent("Tests/Fixtures/wordlists").path
+
+    func json(_ line: String?) -> [String: Any] {
+        (line.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } as? [String: Any]) ?? [:]
+    }
+
+    @Test("pipelined requests: one answer each, in order; ops; a bad line gets an error and the stream goes on")
+    func protocolInOrder() throws {
+        let server = try ServeProcess(["--wordlists", wordlists])
+        defer { server.removeDirectory() }
+        let client = try server.client()
+        client.send("""
+            {"id":"e1","author":"a","text":"what a shit day"}
+            {"op":"health","id":"h"}
+            not json at all
+            {"id":"e2","author":"a","text":"hello"}
+            {"op":"ban","author":"troll"}
+            {"id":"e3","author":"troll","text":"hello"}
+            {"op":"unban","author":"troll"}
+            {"id":"e4","author":"troll","text":"hello"}
+            {"op":"slow_mode","channel":"default","seconds":60}
+            {"id":"e5","author":"s","text":"one"}
+            {"id":"e6","author":"s","text":"two"}
+            {"op":"slow_mode","channel":"default","reset":true}
+            {"id":"e7","author":"s","text":"three"}
+            {"op":"dance"}
+
+            """)
+        client.finishSending()
+        let answers = client.readAll().map(json)
+        #expect(answers.count == 14)
+        #expect(answers.map { $0["id"] as? String ?? $0["op"] as? String ?? "" }
+            == ["e1", "h", "", "e2", "ban", "e3", "unban", "e4", "slow_mode", "e5", "e6", "slow_mode", "e7", "dance"])
+        #expect(answers[0]["action"] as? String == "censor")
+        #expect(answers[1]["ok"] as? Bool == true)
+        #expect(answers[2]["action"] as? String == "error")
+        #expect(answers[2]["line"] as? Int == 3)
+        #expect(answers[3]["action"] as? String == "allow")
+        #expect(answers[5]["action"] as? String == "ban")
+        #expect(answers[6]["was"] as? String == "ban")
+        #expect(answers[7]["action"] as? String == "allow")
+        #expect(answers[8]["slow_mode"] as? String == "1m")
+        #expect(answers[9]["action"] as? String == "allow")
+        #expect(answers[10]["action"] as? String == "reject")
+        #expect((answers[10]["reasons"] as? [[String: Any]])?.first?["rule"] as? String == "slow_mode")
+        #expect(answers[12]["action"] as? String == "allow")
+        #expect(answers[13]["ok"] as? Bool == false)
+        let (status, log) = server.stop()
+        #expect(status == 0, "log: \(log)")
+        #expect(!FileManager.default.fileExists(atPath: server.socket))
+        // Every event is in the audit trail with the uid and pid of the client (this process).
+        let trail = server.directory.appendingPathComponent("winnow-audit.sqlite").path
+        let entries = try AuditQueries(path: trail)
+        #expect(try entries.stats().events == 7 + 1 + 2)  // 7 events, the unreadable line, the ban and the unban
+        let store = try AuditStore(path: trail)
+        #expect(try store.count(.authorChanges) == 1)
+        #expect(log.contains("uid \(getuid()) pid \(getpid())"))
+    }
+
+    @Test("64 clients at once, each pipelining 200 events: every answer comes back on its own connection, in order")
+    func concurrentClients() throws {
+        let server = try ServeProcess(["--wordlists", wordlists, "--rate-limit", "off", "--no-audit"])
+        defer { server.removeDirectory() }
+        let failures = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: 64) { c in
+            guard let client = try? server.client() else { return failures.withLock { $0 += 1 } }
+            let lines = (0..<200).map { #"{"id":"c\#(c)-\#($0)","author":"u\#(c)","channel":"ch\#(c % 4)","text":"message \#($0) from \#(c)"}"# }
+            client.send(lines.joined(separator: "\n") + "\n")
+            client.finishSending()
+            let ids = client.readAll().map { json($0)["id"] as? String ?? "?" }
+            if ids != (0..<200).map({ "c\(c)-\($0)" }) { failures.withLock { $0 += 1 } }
+        }
+        #expect(failures.withLock { $0 } == 0)
+        #expect(server.stop().status == 0)
+    }
+
+    @Test("limits are shared: a rate limit, a ban and slow-mode hold across connections")
+    func sharedState() throws {
+        let server = try ServeProcess(["--wordlists", wordlists, "--rate-limit", "2/1m", "--no-audit"])
+        defer { server.removeDirectory() }
+        func ask(_ line: String) throws -> [String: Any] {
+            let client = try server.client()
+            client.send(line + "\n")
+            return json(client.readLine())
+        }
+        #expect(try ask(#"{"author":"x","text":"one"}"#)["action"] as? String == "allow")
+        #expect(try ask(#"{"author":"x","text":"two"}"#)["action"] as? String == "allow")
+        let third = try ask(#"{"author":"x","text":"three"}"#)
+        #expect(third["action"] as? String == "reject")
+        #expect((third["reasons"] as? [[String: Any]])?.first?["rule"] as? String == "rate_limit")
+        #expect(try ask(#"{"op":"timeout","author":"y","seconds":600}"#)["ok"] as? Bool == true)
+        #expect(try ask(#"{"author":"y","text":"hi"}"#)["action"] as? String == "timeout")
+        #expect(server.stop().status == 0)
+    }
+
+    @Test("reload under load swaps the wordlists without losing a request; a broken configuration is refused and the old one keeps serving")
+    func reloadUnderLoad() throws {
+        let directory = try WinnowProcess.makeTemporaryDirectory()
+        let lists = directory.appendingPathComponent("lists/en")
+        try FileManager.default.createDirectory(at: lists, withIntermediateDirectories: true)
+        let list = lists.appendingPathComponent("spam.txt")
+        try "@action: reject\nbuy followers\n".write(to: list, atomically: true, encoding: .utf8)
+        // Stop words only: every reject comes from the list.
+        let policy = directory.appendingPathComponent("policy.yaml")
+        try """
+            rate_limits: {author: off}
+            repeat: {enabled: false}
+            flood: {enabled: false}
+            raid: {enabled: false}
+            links: {enabled: false}
+            noise: {enabled: false}
+            escalation: {enabled: false}
+
+            """.write(to: policy, atomically: true, encoding: .utf8)
+        let server = try ServeProcess(
+            ["--wordlists", directory.appendingPathComponent("lists").path, "--policy", policy.path, "--no-audit"],
+            directory: directory)
+        defer { server.removeDirectory() }
+        let load = try server.client()
+        let events = 20_000
+        let feeder = Thread {
+            for k in 0..<events { load.send(#"{"id":"\#(k)","author":"a\#(k % 50)","text":"cheap pills here \#(k)"}"# + "\n") }
+            load.finishSending()
+        }
+        feeder.start()
+        usleep(100_000)
+        try "@action: reject\nbuy followers\ncheap pills\n".write(to: list, atomically: true, encoding: .utf8)
+        let control = try server.client()
+        control.send(#"{"op":"reload"}"# + "\n")
+        #expect(json(control.readLine())["ok"] as? Bool == true)
+        // Every request answered, in order; before the reload allowed, after it rejected.
+        let answers = load.readAll().map(json)
+        #expect(answers.count == events)
+        #expect(answers.map { $0["id"] as? String } == (0..<events).map { String($0) })
+        let actions = answers.map { $0["action"] as? String ?? "" }
+        let firstReject = actions.firstIndex(of: "reject") ?? events
+        #expect(firstReject < events)
+        #expect(actions[firstReject...].allSatisfy { $0 == "reject" })
+        #expect(actions[..<firstReject].allSatisfy { $0 == "allow" })
+
+        try "@action: nonsense\n/(unclosed/\n".write(to: list, atomically: true, encoding: .utf8)
+        control.send(#"{"op":"reload"}"# + "\n")
+        let refused = json(control.readLine())
+        #expect(refused["ok"] as? Bool == false)
+        #expect((refused["error"] as? String)?.contains("reload refused, the running configuration stays") == true)
+        control.send(#"{"author":"b","text":"cheap pills"}"# + "\n")
+        #expect(json(control.readLine())["action"] as? String == "reject")
+        // SIGHUP does the same as the op.
+        try "@action: reject\nbuy followers\n".write(to: list, atomically: true, encoding: .utf8)
+        server.signal(SIGHUP)
+        var reloaded = false
+        for _ in 0..<100 where !reloaded {
+            usleep(50_000)
+            control.send(#"{"author":"c","text":"cheap pills"}"# + "\n")
+            reloaded = json(control.readLine())["action"] as? String == "allow"
+        }
+        #expect(reloaded)
+        let (status, log) = server.stop()
+        #expect(status == 0)
+        #expect(log.contains("reloaded on SIGHUP"))
+    }
+
+    @Test("SIGTERM drains: requests already sent are answered, the trail is committed, the socket removed, exit 0")
+    func drain() throws {
+        let server = try ServeProcess(["--wordlists", wordlists, "--rate-limit", "off"])
+        defer { server.removeDirectory() }
+        let client = try server.client()
+        let count = 5_000
+        client.send((0..<count).map { #"{"id":"\#($0)","author":"a","text":"hi \#($0)"}"# }.joined(separator: "\n") + "\n")
+        // Once the first answer is here every request has been read or is in the socket buffer.
+        #expect(client.readLine() != nil)
+        usleep(200_000)
+        server.signal(SIGTERM)
+        let rest = client.readAll()
+        #expect(rest.count == count - 1)
+        let (status, log) = server.stop()
+        #expect(status == 0)
+        #expect(log.contains("draining"))
+        #expect(!FileManager.default.fileExists(atPath: server.socket))
+        let trail = server.directory.appendingPathComponent("winnow-audit.sqlite").path
+        #expect(try AuditQueries(path: trail).stats().events == count)
+    }
+
+    @Test("hostile clients: garbage, a giant line, a client that hangs up mid-line, a client that never reads")
+    func hostileClients() throws {
+        let server = try ServeProcess(["--wordlists", wordlists, "--rate-limit", "off", "--no-audit", "--max-line-bytes", "4096"])
+        defer { server.removeDirectory() }
+        let garbage = try server.client()
+        garbage.send([0xFF, 0xFE, 0x00, 0x41, 0x0A] + Array(#"{"author":"a","text":"ok"}"#.utf8) + [0x0A])
+        #expect(json(garbage.readLine())["action"] as? String == "error")
+        #expect(json(garbage.readLine())["action"] as? String == "allow")
+        let giant = try server.client()
+        giant.send(Array(repeating: UInt8(ascii: "x"), count: 1 << 20) + [0x0A] + Array(#"{"author":"a","text":"after"}"#.utf8) + [0x0A])
+        let tooLong = json(giant.readLine())
+        #expect(tooLong["action"] as? String == "error")
+        #expect((tooLong["error"] as? String)?.contains("longer than the maximum of 4096 bytes") == true)
+        #expect(json(giant.readLine())["action"] as? String == "allow")
+        do {
+            let hangUp = try server.client()
+            hangUp.send(#"{"author":"a","text":"half a li"#)
+        }
+        // Sends a lot and reads nothing: the server stops reading from it, others go on.
+        let stubborn = try server.client()
+        let flood = Array(((0..<2_000).map { #"{"author":"f","text":"padding padding padding padding padding \#($0)"}"# }
+            .joined(separator: "\n") + "\n").utf8)
+        let writer = Thread { for _ in 0..<50 { stubborn.send(flood) } }
+        writer.start()
+        usleep(500_000)
+        let other = try server.client()
+        let started = Date()
+        other.send(#"{"author":"b","text":"still there?"}"# + "\n")
+        #expect(json(other.readLine())["action"] as? String == "allow")
+        #expect(Date().timeIntervalSince(started) < 5)
+        let stats = try server.client()
+        stats.send(#"{"op":"stats"}"# + "\n")
+        #expect(json(stats.readLine())["ok"] as? Bool == true)
+        shutdown(stubborn.fd, Int32(SHUT_RDWR))
+        #expect(server.stop().status == 0)
+    }
+
+    @Test("the socket: mode 0660, a stale file replaced, a live one refused, too many connections, idle clients, a uid not allowed")
+    func socketRules() throws {
+        let directory = try WinnowProcess.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // A stale socket: a file left by a process that is gone.
+        let path = directory.appendingPathComponent("winnow.sock").path
+        let stale = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in for (k, b) in path.utf8.enumerated() { raw[k] = b } }
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(stale, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+        close(stale)
+        let server = try ServeProcess(
+            ["--wordlists", wordlists, "--no-audit", "--max-connections", "2", "--idle-timeout", "1"], directory: directory)
+        var info = stat()
+        #expect(stat(server.socket, &info) == 0)
+        #expect(info.st_mode & 0o777 == 0o660)
+        // A second server on the same socket is refused.
+        let second = try WinnowProcess.run(["serve", "--socket", server.socket, "--wordlists", wordlists, "--no-audit"], in: directory)
+        #expect(second.status == 1)
+        #expect(second.stderr.contains("another server is listening on \(server.socket)"))
+        let one = try server.client(), two = try server.client()
+        one.send(#"{"author":"a","text":"hi"}"# + "\n")
+        #expect(json(one.readLine())["action"] as? String == "allow")
+        two.send(#"{"author":"b","text":"hello"}"# + "\n")
+        #expect(json(two.readLine())["action"] as? String == "allow")
+        let three = try server.client()
+        #expect((json(three.readLine())["error"] as? String)?.hasPrefix("too many connections (the maximum is 2)") == true)
+        // Idle for a second: told why, then closed.
+        #expect((json(one.readLine())["error"] as? String)?.hasPrefix("idle for 1 s") == true)
+        #expect(one.readLine() == nil)
+        #expect(server.stop().status == 0)
+
+        let picky = try ServeProcess(["--wordlists", wordlists, "--no-audit", "--allow-uid", "54321"])
+        defer { picky.removeDirectory() }
+        let refused = try picky.client()
+        #expect((json(refused.readLine())["error"] as? String) == "uid \(getuid()) may not use this socket (see --allow-uid)")
+        #expect(picky.stop().status == 0)
+    }
+}
