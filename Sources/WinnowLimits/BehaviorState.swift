@@ -15,6 +15,9 @@ public final class BehaviorState: Sendable {
     public let campaigns: WindowTable
     /// Slow-mode switched on or off by a moderator, per channel.
     public let slowModeOverrides = SlowModeOverrides()
+    /// Set once a moderator has timed out, banned or unbanned anyone or set a channel's
+    /// slow-mode: from then on the window step runs also under a policy without window rules.
+    public let hasModeratorActions = Atomic<Bool>(false)
     /// The time of the first event judged (µs; 0 before): who was "first seen" before Winnow
     /// had been watching for a while is not a newcomer.
     private let start = Atomic<Int64>(0)

@@ -55,7 +55,7 @@ public final class Engine: Sendable {
         _ event: Event, scratch: WorkerScratch, penaltyCheckAt hint: Micros? = nil
     ) -> (verdict: Verdict, facts: WindowFacts) {
         var facts = WindowFacts()
-        if hasWindows {
+        if usesWindows {
             facts.author = BehaviorState.authorKey(event.author)
             facts.channel = BehaviorState.channelKey(event.channel)
             facts.settings = channelSettingsIndex.isEmpty ? 0 : channelSettingsIndex[event.channel] ?? 0
@@ -97,7 +97,7 @@ public final class Engine: Sendable {
             preconditionFailure("an event analyzed without content needs analyzeSkipped")
         }
     ) {
-        guard hasWindows else { return }
+        guard usesWindows else { return }
         var facts = facts
         let context = WindowContext(
             state: state, now: now, authorKey: facts.author, channelKey: facts.channel, isExempt: facts.isExempt,
@@ -130,11 +130,17 @@ public final class Engine: Sendable {
         behavior.escalation.apply(to: &verdict, context, dryRunAll: policy.dryRun)
     }
 
+    /// Whether events go through the window step: the policy has window rules, or a moderator
+    /// acted (a ban must hold whatever the policy).
+    @inline(__always)
+    var usesWindows: Bool { hasWindows || state.hasModeratorActions.load(ordering: .relaxed) }
+
     /// A timeout or ban imposed by a moderator (the sidecar's ops): in force until `until`
     /// (`Penalty.forever`: a ban without end), pinning the author's slot like one from
     /// escalation. `.none` lifts any penalty. Returns the penalty the author had before.
     @discardableResult
     public func setPenalty(_ kind: Penalty.Kind, author: String, at now: Micros, until: Micros) -> Penalty? {
+        state.hasModeratorActions.store(true, ordering: .relaxed)
         guard let slot = state.authors.slot(for: BehaviorState.authorKey(author), at: now) else { return nil }
         let (old, _) = state.authors.update(slot, AuthorWord.penalty) { word in
             let previous = Penalty(packed: word)

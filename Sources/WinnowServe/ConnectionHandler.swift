@@ -100,7 +100,7 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
         // The client sent its last request and shut its side: answer everything, then close.
         if let channelEvent = event as? ChannelEvent, channelEvent == .inputClosed {
             draining = true
-            if nextToWrite == nextRequest { context.close(promise: nil) }
+            if nextToWrite == nextRequest { closeAfterWrites() }
             return
         }
         if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read, nextRequest == nextToWrite {
@@ -130,7 +130,17 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
         if wrote { context.flush() }
         if nextRequest - nextToWrite < Self.maxOutstanding / 2, context.channel.isWritable { resumeReading() }
-        if draining && nextToWrite == nextRequest { context.close(promise: nil) }
+        if draining && nextToWrite == nextRequest { closeAfterWrites() }
+    }
+
+    /// Closes once every answer written so far has left (a plain close would drop the writes
+    /// still waiting for the socket).
+    private func closeAfterWrites() {
+        guard let context else { return }
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(channel.allocator.buffer(capacity: 0))).whenComplete { _ in
+            channel.close(promise: nil)
+        }
     }
 
     private func pauseReading() {
@@ -157,7 +167,7 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
             handler.draining = true
             handler.readingPaused = true
             context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
-            if handler.nextToWrite == handler.nextRequest { context.close(promise: nil) }
+            if handler.nextToWrite == handler.nextRequest { handler.closeAfterWrites() }
         }
     }
 

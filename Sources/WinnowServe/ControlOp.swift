@@ -64,6 +64,7 @@ enum ControlOp {
             guard let channel = request["channel"] as? String else { return fail("slow_mode needs \"channel\"") }
             let key = BehaviorState.channelKey(channel)
             let overrides = engine.state.slowModeOverrides
+            engine.state.hasModeratorActions.store(true, ordering: .relaxed)
             if request["reset"] as? Bool == true {
                 overrides.set(nil, for: key)
                 respond(answer(#","ok":true,"channel":\#(JSONText.quoted(channel)),"slow_mode":"policy""#))

@@ -66,6 +66,17 @@ struct ServeTests {
         #expect(try entries.stats().events == 7 + 1 + 2)  // 7 events, the unreadable line, the ban and the unban
         let store = try AuditStore(path: trail)
         #expect(try store.count(.authorChanges) == 1)
+        let peers = Process()
+        peers.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        peers.arguments = ["python3", "-c", """
+            import sqlite3; c = sqlite3.connect('\(trail)')
+            print(c.execute('select count(*) from events where peer_uid = ? and peer_pid = ?', (\(getuid()), \(getpid()))).fetchone()[0])
+            """]
+        let out = Pipe()
+        peers.standardOutput = out
+        try peers.run()
+        peers.waitUntilExit()
+        #expect(String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) == "10\n")
         #expect(log.contains("uid \(getuid()) pid \(getpid())"))
     }
 
@@ -134,10 +145,13 @@ struct ServeTests {
             for k in 0..<events { load.send(#"{"id":"\#(k)","author":"a\#(k % 50)","text":"cheap pills here \#(k)"}"# + "\n") }
             load.finishSending()
         }
+        let control = try server.client()
+        // State from before the reload must survive it.
+        control.send(#"{"op":"ban","author":"z"}"# + "\n")
+        #expect(json(control.readLine())["ok"] as? Bool == true)
         feeder.start()
         usleep(100_000)
         try "@action: reject\nbuy followers\ncheap pills\n".write(to: list, atomically: true, encoding: .utf8)
-        let control = try server.client()
         control.send(#"{"op":"reload"}"# + "\n")
         #expect(json(control.readLine())["ok"] as? Bool == true)
         // Every request answered, in order; before the reload allowed, after it rejected.
@@ -157,6 +171,8 @@ struct ServeTests {
         #expect((refused["error"] as? String)?.contains("reload refused, the running configuration stays") == true)
         control.send(#"{"author":"b","text":"cheap pills"}"# + "\n")
         #expect(json(control.readLine())["action"] as? String == "reject")
+        control.send(#"{"author":"z","text":"hello again"}"# + "\n")
+        #expect(json(control.readLine())["action"] as? String == "ban")
         // SIGHUP does the same as the op.
         try "@action: reject\nbuy followers\n".write(to: list, atomically: true, encoding: .utf8)
         server.signal(SIGHUP)
@@ -268,5 +284,25 @@ struct ServeTests {
         let refused = try picky.client()
         #expect((json(refused.readLine())["error"] as? String) == "uid \(getuid()) may not use this socket (see --allow-uid)")
         #expect(picky.stop().status == 0)
+    }
+
+    @Test("metrics: Prometheus text on --metrics, and the stats op")
+    func metrics() throws {
+        let port = 20_000 + Int(getpid() % 20_000)
+        let server = try ServeProcess(["--wordlists", wordlists, "--no-audit", "--metrics", "127.0.0.1:\(port)"])
+        defer { server.removeDirectory() }
+        let client = try server.client()
+        client.send(#"{"author":"a","text":"what a shit day"}"# + "\n" + #"{"author":"b","text":"hello"}"# + "\n" + #"{"op":"stats"}"# + "\n")
+        let answers = client.readLines(3).map(json)
+        #expect(answers[2]["events"] as? Int == 2)
+        #expect(answers[2]["actions"] as? [String: Int] == ["allow": 1, "censor": 1])
+        #expect(answers[2]["rules"] as? [String: Int] == ["stopword": 1])
+        let curl = try WinnowProcess.run(["-s", "http://127.0.0.1:\(port)/metrics"], executable: URL(fileURLWithPath: "/usr/bin/curl"))
+        #expect(curl.stdoutText.contains("winnow_events_total 2"))
+        #expect(curl.stdoutText.contains(#"winnow_verdicts_total{action="censor"} 1"#))
+        #expect(curl.stdoutText.contains(#"winnow_reasons_total{rule="stopword"} 1"#))
+        #expect(curl.stdoutText.contains("winnow_request_duration_seconds_count 2"))
+        #expect(curl.stdoutText.contains("winnow_open_connections 1"))
+        #expect(server.stop().status == 0)
     }
 }
