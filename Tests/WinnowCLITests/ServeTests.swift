@@ -279,8 +279,12 @@ struct ServeTests {
         #expect(one.readLine() == nil)
         #expect(server.stop().status == 0)
 
-        let picky = try ServeProcess(["--wordlists", wordlists, "--no-audit", "--allow-uid", "54321"])
+        // Root may give the socket to any group; others only to their own.
+        let group = getuid() == 0 ? 1 : Int(getgid())
+        let picky = try ServeProcess(["--wordlists", wordlists, "--no-audit", "--allow-uid", "54321", "--socket-group", String(group)])
         defer { picky.removeDirectory() }
+        #expect(stat(picky.socket, &info) == 0)
+        #expect(Int(info.st_gid) == group)
         let refused = try picky.client()
         #expect((json(refused.readLine())["error"] as? String) == "uid \(getuid()) may not use this socket (see --allow-uid)")
         #expect(picky.stop().status == 0)
