@@ -81,6 +81,25 @@ public final class PCRE2Pattern: @unchecked Sendable {
     }
 }
 
+extension PCRE2Pattern {
+    /// Every match of an all-matches pattern (one that ends in the callout `(?C1)`, see
+    /// `StopwordSet`), overlapping ones included, into `scratch.found`, in one call.
+    ///
+    /// - Throws: when PCRE2 gives up (match limit, JIT stack); what was found so far stays.
+    @inline(__always)
+    func allMatches(in subject: UnsafePointer<UInt8>, length: Int, scratch: MatchScratch) throws(PCRE2Error) {
+        scratch.found.removeAll(keepingCapacity: true)
+        let rc: Int32
+        if isJITCompiled {
+            rc = pcre2_jit_match_8(code, subject, length, 0, 0, scratch.matchData, scratch.context)
+        } else {
+            rc = pcre2_match_8(code, subject, length, 0, UInt32(PCRE2_NO_UTF_CHECK), scratch.matchData, scratch.context)
+        }
+        // The callout refuses every match, so "no match" is how a complete scan ends.
+        if rc < 0 && rc != PCRE2_ERROR_NOMATCH { throw PCRE2Error(code: rc, offset: 0) }
+    }
+}
+
 /// An error reported by PCRE2, with its own message.
 public struct PCRE2Error: Error, Sendable, CustomStringConvertible {
     public let code: Int32

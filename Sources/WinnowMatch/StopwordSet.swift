@@ -256,8 +256,12 @@ public final class StopwordSet: Sendable {
     }
 
     /// Compiles terms into as few patterns as PCRE2's size limit allows, halving on "too large".
+    /// Each ends in the callout `(?C1)`, which makes one scan list every match (see
+    /// `PCRE2Pattern.allMatches`): a term inside a longer one of another list (`fuck*` in
+    /// `fucking idiot`) is found too, instead of being hidden by it.
     private static func compile(_ terms: [TermPatternBuilder.Term], options: PCRE2Pattern.Options) throws(PCRE2Error) -> [PCRE2Pattern] {
-        guard let source = TermPatternBuilder.pattern(for: terms) else { return [] }
+        guard let trie = TermPatternBuilder.pattern(for: terms) else { return [] }
+        let source = "(?:\(trie))(?C1)"
         do {
             return [try PCRE2Pattern(source, options: options)]
         } catch where error.isPatternTooLarge && terms.count > 1 {
@@ -272,8 +276,7 @@ public final class StopwordSet: Sendable {
         let skeleton = text.skeleton
         let block = skeleton.isASCII ? blockASCII : blockUnicode
         for pattern in block {
-            scan(pattern, view: skeleton, scratch: scratch) { range, mark in
-                guard let mark else { return }
+            scanAll(pattern, view: skeleton, scratch: scratch) { range, mark in
                 var original: Range<Int>?
                 for target in targets[mark] where target.shape.accepts(skeleton, at: range.lowerBound) {
                     let widened = original ?? widened(range, kind: targetKinds[mark], in: skeleton)
@@ -284,6 +287,7 @@ public final class StopwordSet: Sendable {
                 result.failures.append(MatchFailure(list: nil, entry: nil, message: message))
             }
         }
+        if result.hits.count > 1 { Self.keepOutermost(&result.hits) }
         // One literal scan serves the raw block and raw allow patterns alike.
         let present = needsFoldedView ? presentLiterals(in: text.folded, scratch: scratch) : 0
         for raw in rawBlock where raw.mayMatch(present) {
@@ -306,8 +310,8 @@ public final class StopwordSet: Sendable {
         var allowed: [Range<Int>] = []
         let skeleton = text.skeleton
         for pattern in skeleton.isASCII ? allowASCII : allowUnicode {
-            scan(pattern, view: skeleton, scratch: scratch) { range, mark in
-                guard let mark, targets[mark].contains(where: { $0.shape.accepts(skeleton, at: range.lowerBound) }) else { return }
+            scanAll(pattern, view: skeleton, scratch: scratch) { range, mark in
+                guard targets[mark].contains(where: { $0.shape.accepts(skeleton, at: range.lowerBound) }) else { return }
                 allowed.append(widened(range, kind: targetKinds[mark], in: skeleton))
             } failed: { _ in }
         }
@@ -330,6 +334,47 @@ public final class StopwordSet: Sendable {
         if kind == .prefix || kind == .infix { upper = view.wordEnd(after: upper) }
         guard upper > lower else { return view.originalRange(of: range.lowerBound..<max(range.upperBound, range.lowerBound + 1)) }
         return view.originalRange(of: lower..<upper)
+    }
+
+    /// In text order, each list's hits minus those inside another hit of the same list (`idiot`
+    /// inside `fucking idiot`, both insults) and duplicates (a word that is two entries' match).
+    /// Hits of different lists stay, nested or not: each list asks for its own action.
+    static func keepOutermost(_ hits: inout [StopwordHit]) {
+        hits.sort { a, b in
+            if a.original.lowerBound != b.original.lowerBound { return a.original.lowerBound < b.original.lowerBound }
+            if a.original.upperBound != b.original.upperBound { return a.original.upperBound > b.original.upperBound }
+            return a.list != b.list ? a.list < b.list : a.entry < b.entry
+        }
+        var kept: [StopwordHit] = []
+        kept.reserveCapacity(hits.count)
+        for hit in hits where !kept.contains(where: { other in
+            other.list == hit.list && other.original.lowerBound <= hit.original.lowerBound
+                && hit.original.upperBound <= other.original.upperBound
+        }) {
+            kept.append(hit)
+        }
+        hits = kept
+    }
+
+    /// Every match of an all-matches pattern, in the order PCRE2 finds them.
+    @inline(__always)
+    private func scanAll(
+        _ pattern: PCRE2Pattern, view: TextView, scratch: MatchScratch,
+        found: (Range<Int>, Int) -> Void, failed: (String) -> Void
+    ) {
+        view.withBytes { subject in
+            guard let base = subject.baseAddress else { return }
+            do throws(PCRE2Error) {
+                try pattern.allMatches(in: base, length: subject.count, scratch: scratch)
+            } catch {
+                failed(error.isMatchLimit
+                    ? "match limit exceeded: a pattern backtracked too much on this text; the rest of the text was not searched by it"
+                    : "PCRE2 gave up on this text: \(error.message)")
+            }
+        }
+        for match in scratch.found where match.mark >= 0 && match.end > match.start {
+            found(match.start..<match.end, match.mark)
+        }
     }
 
     @inline(__always)

@@ -44,7 +44,7 @@ struct ReplayTests {
             let verdicts = try String(contentsOf: directory.appendingPathComponent("verdicts.ndjson"), encoding: .utf8)
                 .split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
             #expect(verdicts.map { $0["id"] as? String } == ["b2", "a2", "a3", "a4", "a1", "b1"])
-            #expect(verdicts.map { $0["action"] as? String } == ["allow", "hold", "flag", "error", "allow", "allow"])
+            #expect(verdicts.map { $0["action"] as? String } == ["allow", "hold", "censor", "error", "allow", "allow"])
 
             let report = try json(directory.appendingPathComponent("report.json"))
             #expect(report["events"] as? Int == 6)
@@ -54,7 +54,7 @@ struct ReplayTests {
                 "byte_order_mark": 1, "html_entities": 2, "line_break_in_field": 1, "empty_date": 1, "missing_columns": 1,
             ])
             #expect(quirks["empty_date"]?["examples"] as? [String] == ["one.csv:4"])
-            // Labeled: a1 0 allow (tn), a2 1 hold (tp), a3 1 flag (tp), b1 0 allow (tn), b2 1 allow (fn); a4 is an error.
+            // Labeled: a1 0 allow (tn), a2 1 hold (tp), a3 1 censor (tp), b1 0 allow (tn), b2 1 allow (fn); a4 is an error.
             let evaluation = report["evaluation"] as! [String: Any]
             let overall = evaluation["overall"] as! [String: Any]
             #expect(overall["tp"] as? Int == 2)

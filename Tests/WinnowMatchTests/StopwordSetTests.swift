@@ -38,6 +38,18 @@ struct StopwordSetTests {
         #expect(hits(set, text) == expected)
     }
 
+    @Test("a term inside a longer term of another list is found too; inside one of its own list it is not repeated")
+    func nestedTerms() throws {
+        let set = try compile([
+            ("en/insults", "@action: flag\nfucking idiot\nidiot\nyou are an idiot\n"),
+            ("en/profanity", Self.profanity),
+        ])
+        // Both lists ask for their action: the insult (flag) and the profanity inside it (censor).
+        #expect(hits(set, "you are a fucking idiot") == ["fucking idiot=fucking idiot", "fuck*=fucking"])
+        #expect(hits(set, "you are an idiot, an idiot") == ["you are an idiot=you are an idiot", "idiot=idiot"])
+        #expect(hits(set, "fuck, fuck and shit") == ["fuck*=fuck", "fuck*=fuck", "shit=shit"])
+    }
+
     @Test("clean words that contain a listed term do not match", arguments: [
         "Scunthorpe United", "a classic", "the assassin", "a cocktail party", "my therapist", "Charles Dickens",
         "data analysis", "passion", "shitake mushrooms", "Essex and Sussex", "cockpit", "assume", "bass guitar",
