@@ -125,9 +125,9 @@ def main():
     every_rule = "winnow filter, every rule on (built-in policy, --clock event)"
     only_stopwords = "winnow filter, stop words only (all cores)"
     jobs = [
-        (every_rule, f"{winnow} filter --clock event < {events}", lines, text_bytes),
-        (only_stopwords, f"{winnow} filter --policy {stopwords_only} < {events}", lines, text_bytes),
-        ("winnow filter, stop words only, --workers 1", f"{winnow} filter --policy {stopwords_only} --workers 1 < {events}",
+        (every_rule, f"{winnow} filter --no-audit --clock event < {events}", lines, text_bytes),
+        (only_stopwords, f"{winnow} filter --no-audit --policy {stopwords_only} < {events}", lines, text_bytes),
+        ("winnow filter, stop words only, --workers 1", f"{winnow} filter --no-audit --policy {stopwords_only} --workers 1 < {events}",
          lines, text_bytes),
         ("grep -P, trie pattern", f"LC_ALL=C.UTF-8 grep -P -i -c -f {work}/trie.re {text}", lines, text_bytes),
         ("pcre2grep, trie patterns", f"pcre2grep -i -c -f {work}/trie-8k.re {text}", lines, text_bytes),
@@ -145,7 +145,7 @@ def main():
     # Detection check on one run: which injected stop words did winnow catch?
     # (stop words only: with every rule on, a timed-out author's comment carries only the timeout)
     verdicts = f"{work}/verdicts.ndjson"
-    sh(f"{winnow} filter --policy {stopwords_only} < {events} > {verdicts}")
+    sh(f"{winnow} filter --no-audit --policy {stopwords_only} < {events} > {verdicts}")
     caught = {}
     injected = {}
     flood_events = set()
@@ -163,7 +163,7 @@ def main():
             total, n = caught.get(variant, (0, 0))
             caught[variant] = (total + 1, n + (1 if hit else 0))
     # Every rule on, event time: what the verdicts were, and how many flood copies were caught.
-    sh(f"{winnow} filter --clock event < {events} > {verdicts}")
+    sh(f"{winnow} filter --no-audit --clock event < {events} > {verdicts}")
     actions = {}
     rules = {}
     flood_caught = 0
