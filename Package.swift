@@ -62,6 +62,7 @@ let package = Package(
         .target(name: "WinnowServe", dependencies: [
             "WinnowCore", "WinnowIO", "WinnowPipeline", "WinnowAudit", "WinnowLimits", "WinnowPolicy",
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),

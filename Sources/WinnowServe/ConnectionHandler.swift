@@ -1,4 +1,5 @@
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import Synchronization
 
@@ -216,20 +217,20 @@ final class RefusingHandler: ChannelInboundHandler {
 
 /// The open connections, for the connection limit and for draining.
 final class ConnectionRegistry: Sendable {
-    private let open = Mutex<[ObjectIdentifier: @Sendable () -> Void]>([:])
-    private let empty = Mutex<[@Sendable () -> Void]>([])
+    private let open = NIOLockedValueBox<[ObjectIdentifier: @Sendable () -> Void]>([:])
+    private let empty = NIOLockedValueBox<[@Sendable () -> Void]>([])
 
-    var count: Int { open.withLock { $0.count } }
+    var count: Int { open.withLockedValue { $0.count } }
 
     func add(_ channel: Channel, drain: @escaping @Sendable () -> Void) {
-        open.withLock { $0[ObjectIdentifier(channel)] = drain }
+        open.withLockedValue { $0[ObjectIdentifier(channel)] = drain }
     }
 
     func remove(_ channel: Channel) {
-        let waiting: [@Sendable () -> Void] = open.withLock { connections in
+        let waiting: [@Sendable () -> Void] = open.withLockedValue { connections in
             connections[ObjectIdentifier(channel)] = nil
             guard connections.isEmpty else { return [] }
-            return empty.withLock { waiting in
+            return empty.withLockedValue { waiting in
                 defer { waiting.removeAll() }
                 return waiting
             }
@@ -239,9 +240,9 @@ final class ConnectionRegistry: Sendable {
 
     /// Asks every connection to drain; `done` runs once none is left.
     func drainAll(done: @escaping @Sendable () -> Void) {
-        let drains: [@Sendable () -> Void]? = open.withLock { connections in
+        let drains: [@Sendable () -> Void]? = open.withLockedValue { connections in
             if connections.isEmpty { return nil }
-            empty.withLock { $0.append(done) }
+            empty.withLockedValue { $0.append(done) }
             return Array(connections.values)
         }
         guard let drains else { return done() }

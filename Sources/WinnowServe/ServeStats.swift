@@ -1,4 +1,5 @@
 import Metrics
+import NIOConcurrencyHelpers
 import Synchronization
 import WinnowCore
 
@@ -19,7 +20,7 @@ final class ServeStats: Sendable {
         var actionCounters: [String: Counter] = [:]
     }
 
-    private let counts = Mutex(Counts())
+    private let counts = NIOLockedValueBox(Counts())
     private let eventsCounter = Counter(label: "winnow_events_total")
     private let latencyTimer = Metrics.Timer(label: "winnow_request_duration_seconds")
     private let connectionsGauge = Gauge(label: "winnow_open_connections")
@@ -29,7 +30,7 @@ final class ServeStats: Sendable {
     func record(action: Action, reasons: [Reason], latencyNanoseconds: Int64) {
         eventsCounter.increment()
         latencyTimer.recordNanoseconds(latencyNanoseconds)
-        counts.withLock { c in
+        counts.withLockedValue { c in
             c.events += 1
             if action == .error { c.unreadable += 1 }
             c.actions[action.rawValue, default: 0] += 1
@@ -53,12 +54,12 @@ final class ServeStats: Sendable {
         }
     }
 
-    func recordOp() { counts.withLock { $0.ops += 1 } }
+    func recordOp() { counts.withLockedValue { $0.ops += 1 } }
 
     func connectionOpened() {
         let open = openConnections.wrappingAdd(1, ordering: .relaxed).newValue
         connectionsGauge.record(open)
-        counts.withLock { $0.connectionsTotal += 1 }
+        counts.withLockedValue { $0.connectionsTotal += 1 }
     }
 
     func connectionClosed() {
@@ -66,13 +67,13 @@ final class ServeStats: Sendable {
         connectionsGauge.record(open)
     }
 
-    func connectionRefused() { counts.withLock { $0.refused += 1 } }
+    func connectionRefused() { counts.withLockedValue { $0.refused += 1 } }
 
     var connections: Int { openConnections.load(ordering: .relaxed) }
 
     /// The `stats` op's answer (without the op's own fields), as JSON members.
     func jsonMembers() -> String {
-        let c = counts.withLock { $0 }
+        let c = counts.withLockedValue { $0 }
         func object(_ values: [String: Int]) -> String {
             "{" + values.sorted { $0.key < $1.key }.map { "\(JSONText.quoted($0.key)):\($0.value)" }.joined(separator: ",") + "}"
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOPosix
 import Synchronization
 import WinnowAudit
@@ -15,30 +16,30 @@ public final class EngineHolder: Sendable {
     /// configuration for the audit trail; throws a message when the files are broken.
     public typealias Builder = @Sendable (BehaviorState) throws -> (engine: Engine, configuration: AuditedConfiguration)
 
-    private let current: Mutex<(engine: Engine, configuration: AuditedConfiguration)>
+    private let current: NIOLockedValueBox<(engine: Engine, configuration: AuditedConfiguration)>
     private let builder: Builder
-    private let reloading = Mutex(false)
+    private let reloading = NIOLockedValueBox(false)
 
     public init(engine: Engine, configuration: AuditedConfiguration, builder: @escaping Builder) {
-        current = Mutex((engine, configuration))
+        current = NIOLockedValueBox((engine, configuration))
         self.builder = builder
     }
 
-    public var engine: Engine { current.withLock { $0.engine } }
-    public var configuration: AuditedConfiguration { current.withLock { $0.configuration } }
+    public var engine: Engine { current.withLockedValue { $0.engine } }
+    public var configuration: AuditedConfiguration { current.withLockedValue { $0.configuration } }
 
     /// Rebuilds from the files and swaps; on failure the running engine stays. Returns the new
     /// configuration, or throws why it was refused.
     func reload() throws -> AuditedConfiguration {
-        guard reloading.withLock({ busy in
+        guard reloading.withLockedValue({ busy in
             if busy { return false }
             busy = true
             return true
         }) else { throw ServeError("a reload is already running") }
-        defer { reloading.withLock { $0 = false } }
+        defer { reloading.withLockedValue { $0 = false } }
         let state = engine.state
         let next = try builder(state)
-        current.withLock { $0 = next }
+        current.withLockedValue { $0 = next }
         return next.configuration
     }
 }
@@ -56,7 +57,7 @@ final class SidecarService: Sendable {
     let engines: EngineHolder
     let stats = ServeStats()
     let logger: Logger
-    private let timeline: Mutex<Timeline>
+    private let timeline: NIOLockedValueBox<Timeline>
     private let decoder = EventDecoder()
     private let encoder = VerdictEncoder()
     private let audit: AuditQueue?
@@ -74,7 +75,7 @@ final class SidecarService: Sendable {
     init(engines: EngineHolder, clock: ClockMode, lateTolerance: Micros, audit: AuditTrail?, logger: Logger) {
         self.engines = engines
         self.logger = logger
-        timeline = Mutex(Timeline(mode: clock, lateTolerance: lateTolerance, clock: WallClock()))
+        timeline = NIOLockedValueBox(Timeline(mode: clock, lateTolerance: lateTolerance, clock: WallClock()))
         self.audit = audit.map { AuditQueue(trail: $0, logger: logger) }
         textMode = audit?.textMode ?? .full
     }
@@ -105,7 +106,7 @@ final class SidecarService: Sendable {
         var record: AuditRecord?
         switch decoder.decode(bytes, lineNumber: number) {
         case .success(let event):
-            let (now, late) = timeline.withLock { $0.time(of: event.timestamp) }
+            let (now, late) = timeline.withLockedValue { $0.time(of: event.timestamp) }
             verdict = engine.judge(event, scratch: scratch.worker, at: now)
             if let late { verdict.reasons.append(late) }
             if audit != nil {

@@ -11,7 +11,7 @@ struct Wordlists: ParsableCommand {
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Validate a wordlist directory: per-list counts, compile time; exit 1 on any error.")
+            abstract: "Validate a wordlist directory: per-list counts, compile time, patterns that backtrack catastrophically; exit 1 on any error.")
 
         @Argument(help: "Wordlist directory (default: the bundled Wordlists/).")
         var directory: String?
@@ -59,6 +59,8 @@ struct Wordlists: ParsableCommand {
             if patterns, let compiled {
                 for (role, source) in compiled.patternSources { print("\n# \(role)\n\(source)") }
             }
+            // Catastrophic backtracking is a warning: such a pattern still works, within its limit.
+            for warning in BacktrackingProbe.warnings(for: lists) { print(warning) }
             for problem in problems { print("error: \(problem)") }
             if !problems.isEmpty {
                 print("\(problems.count) error(s)")

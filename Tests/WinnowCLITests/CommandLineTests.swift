@@ -86,6 +86,33 @@ struct CommandLineTests {
         #expect(lines.last?.hasPrefix("5 lists, 19 entries, compiled into") == true)
     }
 
+    @Test("a catastrophic pattern: wordlists check warns; at run time that event gets an error reason, the other lists still run")
+    func catastrophicPattern() throws {
+        let directory = try WinnowProcess.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let lists = directory.appendingPathComponent("lists/en")
+        try FileManager.default.createDirectory(at: lists, withIntermediateDirectories: true)
+        try "@action: reject\n/(a+)+$/\n/(x|xx)+y/\n/\\bbuy now\\b/\n".write(
+            to: lists.appendingPathComponent("evil.txt"), atomically: true, encoding: .utf8)
+        try "@action: censor\nshit\n".write(to: lists.appendingPathComponent("profanity.txt"), atomically: true, encoding: .utf8)
+        let check = try WinnowProcess.run(["wordlists", "check", directory.appendingPathComponent("lists").path], in: directory)
+        #expect(check.status == 0)
+        let warnings = check.stdoutText.split(separator: "\n").filter { $0.contains("backtracks catastrophically") }
+        #expect(warnings.count == 2)
+        #expect(warnings.first?.contains("evil.txt:2: warning: /(a+)+$/ backtracks catastrophically") == true)
+        #expect(warnings.last?.contains("evil.txt:3: warning: /(x|xx)+y/") == true)
+
+        let text = String(repeating: "a", count: 5000) + "! shit"
+        let run = try WinnowProcess.run(
+            ["filter", "--no-audit", "--wordlists", directory.appendingPathComponent("lists").path],
+            input: Array(#"{"author":"a","text":"\#(text)"}"#.utf8) + [10], in: directory)
+        let verdict = try JSONSerialization.jsonObject(with: Data(run.stdout)) as! [String: Any]
+        let reasons = verdict["reasons"] as! [[String: Any]]
+        #expect(verdict["action"] as? String == "censor")
+        #expect(reasons.contains { ($0["message"] as? String)?.hasPrefix("match limit exceeded") == true })
+        #expect(reasons.contains { $0["list"] as? String == "en/profanity" && $0["match"] as? String == "shit" })
+    }
+
     @Test("config check lists every problem of a policy file with line and key, status 2")
     func configCheckProblems() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("winnow-policy-\(getpid()).yaml")
