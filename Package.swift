@@ -17,6 +17,8 @@ let package = Package(
             "WinnowCore", "WinnowText", "WinnowMatch", "WinnowLimits", "WinnowRules", "WinnowPolicy", "WinnowIO",
             "WinnowPipeline",
         ]),
+        // The policy file reader, for the fuzz targets (Fuzz/).
+        .library(name: "WinnowPolicyFile", targets: ["WinnowConfig"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -1,0 +1,17 @@
+// swift-tools-version:6.0
+// libFuzzer targets, a package of their own (like Benchmarks/) so that the main build never
+// compiles them: each target's one file defines LLVMFuzzerTestOneInput and no `main`.
+// Build and run with scripts/fuzz.sh (README, "Hardening").
+import PackageDescription
+
+let package = Package(
+    name: "WinnowFuzz",
+    platforms: [.macOS(.v15)],
+    dependencies: [.package(name: "winnow", path: "../")],
+    targets: [
+        .executableTarget(name: "FuzzEventDecoder", dependencies: [.product(name: "WinnowEngine", package: "winnow")]),
+        .executableTarget(name: "FuzzNormalizer", dependencies: [.product(name: "WinnowEngine", package: "winnow")]),
+        .executableTarget(name: "FuzzWordlists", dependencies: [.product(name: "WinnowEngine", package: "winnow")]),
+        .executableTarget(name: "FuzzPolicyFile", dependencies: [.product(name: "WinnowPolicyFile", package: "winnow")]),
+    ]
+)
