@@ -36,7 +36,9 @@ PY
 cp Wordlists/*/*.txt "$work/lists/" 2>/dev/null || true
 for f in Wordlists/*/*.txt; do cp "$f" "$work/lists/$(echo "$f" | tr / _)"; done
 find Tests/Scenarios -name '*.yaml' -exec cp {} "$work/policies/" \;
-.build/release/winnow config default > "$work/policies/default.yaml" 2>/dev/null || swift run -c release winnow config default > "$work/policies/default.yaml"
+for binary in .build/release/winnow .build/debug/winnow; do
+    if [ -x "$binary" ]; then "$binary" config default > "$work/policies/default.yaml"; break; fi
+done
 
 status=0
 for target in FuzzEventDecoder:events FuzzNormalizer:texts FuzzWordlists:lists FuzzPolicyFile:policies; do

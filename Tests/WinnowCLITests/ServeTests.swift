@@ -309,4 +309,58 @@ struct ServeTests {
         #expect(curl.stdoutText.contains("winnow_open_connections 1"))
         #expect(server.stop().status == 0)
     }
+
+    /// Connects as user `nobody` and sends one event; the first line back, or why not.
+    func connectAsNobody(_ path: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", """
+            import os, socket
+            os.setgroups([]); os.setgid(65534); os.setuid(65534)
+            s = socket.socket(socket.AF_UNIX)
+            try:
+                s.connect('\(path)')
+            except OSError as e:
+                print('refused:', e.strerror); raise SystemExit
+            s.sendall(b'{"author":"n","text":"hello"}\\n')
+            print(s.makefile().readline().strip())
+            """]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        process.waitUntilExit()
+        return String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test("a second user: kept out by the socket's mode, let in by its group, refused by the uid allow-list; nothing written is world-writable",
+          .enabled(if: getuid() == 0, "needs root to act as a second user"))
+    func secondUser() throws {
+        // The default 0660 root:root socket: nobody may not even connect.
+        let closed = try ServeProcess(["--wordlists", wordlists])
+        defer { closed.removeDirectory() }
+        chmod(closed.directory.path, 0o755)
+        #expect(try connectAsNobody(closed.socket) == "refused: Permission denied")
+        #expect(closed.stop().status == 0)
+        // Nothing the sidecar wrote may be changed by others: the audit trail and its journal files.
+        for name in ["winnow-audit.sqlite", "winnow-audit.sqlite-wal", "winnow-audit.sqlite-shm"] {
+            var info = stat()
+            guard stat(closed.directory.appendingPathComponent(name).path, &info) == 0 else { continue }
+            #expect(info.st_mode & 0o002 == 0, "\(name) is world-writable")
+        }
+
+        // The socket given to nobody's group: nobody is served.
+        let shared = try ServeProcess(["--wordlists", wordlists, "--no-audit", "--socket-group", "65534"])
+        defer { shared.removeDirectory() }
+        chmod(shared.directory.path, 0o755)
+        #expect(try connectAsNobody(shared.socket).contains(#""action":"allow""#))
+        #expect(shared.stop().status == 0)
+
+        // The same, with only root allowed: nobody connects and is told no.
+        let picky = try ServeProcess(["--wordlists", wordlists, "--no-audit", "--socket-group", "65534", "--allow-uid", "0"])
+        defer { picky.removeDirectory() }
+        chmod(picky.directory.path, 0o755)
+        #expect(try connectAsNobody(picky.socket) == #"{"error":"uid 65534 may not use this socket (see --allow-uid)"}"#)
+        #expect(picky.stop().status == 0)
+    }
 }
