@@ -13,15 +13,36 @@ public final class MatchScratch: @unchecked Sendable {
     /// Word-list tries need a few steps per subject byte; catastrophic patterns need millions.
     public static let defaultMatchLimit: UInt32 = 5_000_000
 
+    /// The budget of one comment: `stepsPerByte` steps per byte of its text, at least
+    /// `minimumSteps`, at most the scratch's limit — so that a hostile short text costs
+    /// microseconds, not the full limit (see `budget(forBytes:)`).
+    public static let stepsPerByte = 64
+    public static let minimumSteps = 100_000
+
+    /// The most steps any call may take (what `budget(forBytes:)` is capped at).
+    public let matchLimit: UInt32
+    private(set) var currentLimit: UInt32
+
     public init(matchLimit: UInt32 = MatchScratch.defaultMatchLimit) {
         matchData = pcre2_match_data_create_8(1, nil)!
         context = pcre2_match_context_create_8(nil)!
         jitStack = pcre2_jit_stack_create_8(32 * 1024, 8 * 1024 * 1024, nil)!
+        self.matchLimit = matchLimit
+        currentLimit = matchLimit
         pcre2_jit_stack_assign_8(context, nil, UnsafeMutableRawPointer(jitStack))
         pcre2_set_match_limit_8(context, matchLimit)
         pcre2_set_depth_limit_8(context, 10_000)
         found.reserveCapacity(64)
         pcre2_set_callout_8(context, reportMatch, Unmanaged.passUnretained(self).toOpaque())
+    }
+
+    /// Sets the limit of every match call on the next comment from its length in bytes.
+    @inline(__always)
+    func budget(forBytes count: Int) {
+        let steps = UInt32(clamping: min(Int(matchLimit), max(Self.minimumSteps, count &* Self.stepsPerByte)))
+        guard steps != currentLimit else { return }
+        currentLimit = steps
+        pcre2_set_match_limit_8(context, steps)
     }
 
     deinit {

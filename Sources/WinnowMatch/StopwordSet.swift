@@ -274,6 +274,7 @@ public final class StopwordSet: Sendable {
     public func match(_ text: NormalizedText, scratch: MatchScratch, into result: inout StopwordMatches) {
         result.removeAll()
         let skeleton = text.skeleton
+        scratch.budget(forBytes: max(skeleton.count, text.folded.count))
         let block = skeleton.isASCII ? blockASCII : blockUnicode
         for pattern in block {
             scanAll(pattern, view: skeleton, scratch: scratch) { range, mark in

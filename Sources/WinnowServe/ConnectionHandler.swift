@@ -21,7 +21,9 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var nextRequest = 0
     private var nextToWrite = 0
     private var ready: [Int: [UInt8]] = [:]
-    private var readingPaused = false
+    /// Nothing is read before the peer is known and allowed (`autoRead` starts off).
+    private var readingPaused = true
+    private var peerChecked = false
     private var draining = false
     /// Requests read but not answered yet, past which reading pauses.
     static let maxOutstanding = 4096
@@ -48,6 +50,8 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
                 return
             }
             handler.service.logger.info("connection opened", metadata: ["peer": "\(peer?.description ?? "unknown")"])
+            handler.peerChecked = true
+            handler.resumeReading()
         }
         context.fireChannelActive()
     }
@@ -151,7 +155,7 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func resumeReading() {
-        guard readingPaused, !draining, let context else { return }
+        guard readingPaused, peerChecked, !draining, let context else { return }
         readingPaused = false
         context.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
         context.read()

@@ -73,6 +73,8 @@ public final class SidecarServer: Sendable {
             .childChannelOption(ChannelOptions.maxMessagesPerRead, value: 16)
             // A client may shut its sending side and still read its answers.
             .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
+            // Reading starts once the peer's uid has been checked (ConnectionHandler).
+            .childChannelOption(ChannelOptions.autoRead, value: false)
             .childChannelOption(
                 ChannelOptions.writeBufferWaterMark, value: ChannelOptions.Types.WriteBufferWaterMark(low: 64 << 10, high: 256 << 10))
             .childChannelInitializer { channel in

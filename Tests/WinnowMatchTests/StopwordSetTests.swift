@@ -38,6 +38,17 @@ struct StopwordSetTests {
         #expect(hits(set, text) == expected)
     }
 
+    @Test("the match budget of a comment grows with its length, between a floor and the scratch's limit")
+    func budget() {
+        let scratch = MatchScratch()
+        scratch.budget(forBytes: 10)
+        #expect(scratch.currentLimit == 100_000)
+        scratch.budget(forBytes: 10_000)
+        #expect(scratch.currentLimit == 640_000)
+        scratch.budget(forBytes: 1 << 20)
+        #expect(scratch.currentLimit == MatchScratch.defaultMatchLimit)
+    }
+
     @Test("a term inside a longer term of another list is found too; inside one of its own list it is not repeated")
     func nestedTerms() throws {
         let set = try compile([
