@@ -2,6 +2,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import Synchronization
+import WinnowCore
 
 /// One client connection: frames arrive in order, each gets exactly one answer line, written
 /// in the order the requests came even when some answers wait (for the audit commit, for a
@@ -73,7 +74,7 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
         switch unwrapInboundIn(data) {
         case .tooLong(let size):
             let message = "line is longer than the maximum of \(settings.maxLineBytes) bytes (\(size)+ bytes); see --max-line-bytes"
-            complete(request, Array((#"{"id":\#(lineNumber),"action":"error","reasons":[],"line":\#(lineNumber),"error":\#(jsonQuoted(message))}"# + "\n").utf8))
+            complete(request, Array((#"{"id":\#(lineNumber),"action":"error","reasons":[],"line":\#(lineNumber),"error":\#(JSONText.quoted(message))}"# + "\n").utf8))
         case .line(let line):
             let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
             let loop = context.eventLoop
@@ -184,23 +185,10 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
         guard let context else { return }
         draining = true
         var buffer = context.channel.allocator.buffer(capacity: 128)
-        buffer.writeString(#"{"error":\#(jsonQuoted(message))}"# + "\n")
+        buffer.writeString(#"{"error":\#(JSONText.quoted(message))}"# + "\n")
         let channel = context.channel
         context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in channel.close(promise: nil) }
     }
-}
-
-func jsonQuoted(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case _ where scalar.value < 0x20: out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
-        default: out.unicodeScalars.append(scalar)
-        }
-    }
-    return out + "\""
 }
 
 /// Answers a connection over the limit with one error line and closes it.
@@ -213,7 +201,7 @@ final class RefusingHandler: ChannelInboundHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         var buffer = context.channel.allocator.buffer(capacity: 128)
-        buffer.writeString(#"{"error":\#(jsonQuoted(message))}"# + "\n")
+        buffer.writeString(#"{"error":\#(JSONText.quoted(message))}"# + "\n")
         let channel = context.channel
         context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in channel.close(promise: nil) }
     }
