@@ -187,8 +187,17 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
         var buffer = context.channel.allocator.buffer(capacity: 128)
         buffer.writeString(#"{"error":\#(JSONText.quoted(message))}"# + "\n")
         let channel = context.channel
-        context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in channel.close(promise: nil) }
+        context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in closeGently(channel) }
     }
+}
+
+/// Ends a connection after an error line without losing it: the sending side is shut first,
+/// so the client reads the line and then the end; the connection closes when the client does,
+/// or a second later. (A plain close with the client's request still unread can reset the
+/// connection before the client has read the answer.)
+func closeGently(_ channel: Channel) {
+    channel.close(mode: .output, promise: nil)
+    channel.eventLoop.scheduleTask(in: .seconds(1)) { channel.close(promise: nil) }
 }
 
 /// Answers a connection over the limit with one error line and closes it.
@@ -203,7 +212,7 @@ final class RefusingHandler: ChannelInboundHandler {
         var buffer = context.channel.allocator.buffer(capacity: 128)
         buffer.writeString(#"{"error":\#(JSONText.quoted(message))}"# + "\n")
         let channel = context.channel
-        context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in channel.close(promise: nil) }
+        context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in closeGently(channel) }
     }
 }
 
