@@ -43,7 +43,7 @@ public struct AuditRecord: Sendable {
     /// parts are filled in once the verdict is final.
     public init(_ event: Event, timestamp: Double?, textMode: AuditTextMode) {
         self.init(
-            eventID: event.id.auditText, line: event.line, author: event.author, channel: event.channel,
+            eventID: event.id.text, line: event.line, author: event.author, channel: event.channel,
             timestamp: timestamp, text: textMode == .full ? event.text : nil,
             textHash: textMode == .hash ? ContentHash.sha256(event.text) : nil)
     }
@@ -91,14 +91,4 @@ public struct AuditBatch: @unchecked Sendable {
     }
 
     public var isEmpty: Bool { parts.allSatisfy { $0.records.isEmpty } }
-}
-
-extension EventID {
-    /// The id as verdicts show it, and as `winnow audit explain` looks it up.
-    public var auditText: String {
-        switch self {
-        case .string(let text), .number(let text): text
-        case .line(let line): String(line)
-        }
-    }
 }

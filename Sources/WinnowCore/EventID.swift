@@ -7,3 +7,13 @@ public enum EventID: Sendable, Equatable {
     /// No id was given: the 1-based input line number stands in.
     case line(Int)
 }
+
+extension EventID {
+    /// The id as verdicts show it: the string, the number's literal, or the line number.
+    public var text: String {
+        switch self {
+        case .string(let text), .number(let text): text
+        case .line(let line): String(line)
+        }
+    }
+}

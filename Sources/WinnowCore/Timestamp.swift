@@ -4,6 +4,15 @@
 /// Accepted: `YYYY-MM-DDTHH:MM:SS[.fraction][Z|±HH:MM|±HHMM]`, `T` or a space between date and
 /// time, `t`/`z` in lower case; no zone means UTC.
 public enum Timestamp {
+    /// What people type for a time: epoch seconds, an RFC 3339 date-time (see `parse`), or a
+    /// date alone (midnight UTC). For dump columns and `--since`/`--until`.
+    public static func parse(timeOrEpoch text: String) -> Double? {
+        if let seconds = Double(text), seconds.isFinite { return seconds }
+        if let time = parse(text) { return time }
+        if text.utf8.count == 10, let time = parse(text + "T00:00:00Z") { return time }
+        return nil
+    }
+
     public static func parse(_ text: String) -> Double? {
         var text = text
         return text.withUTF8 { parse(bytes: $0) }

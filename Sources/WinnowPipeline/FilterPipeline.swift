@@ -158,7 +158,7 @@ public final class FilterPipeline: Sendable {
                 case .failure(let error):
                     let verdict = Verdict.error(line: number, id: error.id, message: error.message)
                     if textMode != nil {
-                        chunk.records.append(AuditRecord(eventID: error.id?.auditText ?? String(number), line: number))
+                        chunk.records.append(AuditRecord(eventID: error.id?.text ?? String(number), line: number))
                     }
                     chunk.verdicts.append(verdict)
                 }
@@ -249,22 +249,19 @@ struct BatchFinisher {
             }
             if let observer { for verdict in chunk.verdicts { observer.observe(verdict) } }
             let output = buffers.buffers[c].bytes
-            if chunk.records.isEmpty {
-                for verdict in chunk.verdicts {
-                    actionCounts[verdict.action.index] += 1
-                    encoder.encode(verdict, into: output)
-                }
-            } else {
+            let recording = !chunk.records.isEmpty
+            for k in chunk.verdicts.indices {
+                let start = output.count
+                encoder.encode(chunk.verdicts[k], into: output)
+                let action = chunk.verdicts[k].action
+                actionCounts[action.index] += 1
+                guard recording else { continue }
                 // Each record points at its verdict line, as released, in this chunk's output.
-                for k in chunk.verdicts.indices {
-                    let verdict = chunk.verdicts[k]
-                    actionCounts[verdict.action.index] += 1
-                    let start = output.count
-                    encoder.encode(verdict, into: output)
-                    chunk.records[k].action = verdict.action
-                    chunk.records[k].penalty = AuthorPenalty(imposedBy: verdict)
-                    chunk.records[k].verdict = start..<output.count - 1
-                }
+                chunk.records[k].action = action
+                chunk.records[k].penalty = AuthorPenalty(imposedBy: chunk.verdicts[k])
+                chunk.records[k].verdict = start..<output.count - 1
+            }
+            if recording {
                 // Handed over, not copied: the worker starts a new array for the next batch.
                 var records: [AuditRecord] = []
                 swap(&records, &chunk.records)

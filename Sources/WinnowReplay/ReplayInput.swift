@@ -257,7 +257,7 @@ public struct ReplayInput: Sendable {
 
     /// An event as an NDJSON line (for the rare NDJSON event that needs a `ts` or id added).
     static func line(for event: Event) -> String {
-        var line = #"{"id":\#(JSONText.quoted(event.id == .line(event.line) ? String(event.line) : event.id.text))"#
+        var line = #"{"id":\#(JSONText.quoted(event.id.text))"#
             + #","author":\#(JSONText.quoted(event.author)),"channel":\#(JSONText.quoted(event.channel))"#
         if let ts = event.timestamp { line += #","ts":\#(String(ts))"# }
         if !event.roles.isEmpty { line += #","roles":[\#(event.roles.map(JSONText.quoted).joined(separator: ","))]"# }
@@ -280,13 +280,7 @@ public struct ReplayInput: Sendable {
         return nil
     }
 
-    /// ISO 8601 / RFC 3339 with or without zone and fractions, a date alone, or epoch seconds.
-    static func parseTime(_ text: String) -> Double? {
-        if let seconds = Double(text), seconds.isFinite { return seconds }
-        if let time = Timestamp.parse(text) { return time }
-        if text.utf8.count == 10, let time = Timestamp.parse(text + "T00:00:00Z") { return time }
-        return nil
-    }
+    static func parseTime(_ text: String) -> Double? { Timestamp.parse(timeOrEpoch: text) }
 
     /// The events in time order as NDJSON, written to `fd` in large blocks; returns false when
     /// the reader went away.
@@ -312,14 +306,5 @@ public struct ReplayInput: Sendable {
             if block.count >= 1 << 20, !flush() { return false }
         }
         return flush()
-    }
-}
-
-extension EventID {
-    var text: String {
-        switch self {
-        case .string(let text), .number(let text): text
-        case .line(let line): String(line)
-        }
     }
 }

@@ -19,7 +19,7 @@ final class AuditQueue: @unchecked Sendable {
 
     struct Entry {
         var record: AuditRecord
-        /// The verdict line as it will be released, without its newline.
+        /// The verdict line as it will be released (its newline is not recorded).
         var verdict: [UInt8]
         /// Called on the queue's thread once the row has committed (nil) or could not be (the error).
         var done: @Sendable (AuditError?) -> Void
@@ -97,7 +97,7 @@ final class AuditQueue: @unchecked Sendable {
         records.reserveCapacity(batch.count)
         for entry in batch {
             var record = entry.record
-            record.verdict = bytes.count..<bytes.count + entry.verdict.count
+            record.verdict = bytes.count..<bytes.count + entry.verdict.count - 1
             bytes += entry.verdict
             records.append(record)
         }

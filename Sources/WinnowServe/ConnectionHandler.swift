@@ -17,7 +17,6 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let settings: ServeSettings
     private var context: ChannelHandlerContext?
     private var peer: PeerCredentials?
-    private var lineNumber = 0
     /// Requests numbered as they come; answers written from `nextToWrite` on, in order.
     private var nextRequest = 0
     private var nextToWrite = 0
@@ -70,7 +69,8 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
         guard !draining else { return }
         let request = nextRequest
         nextRequest += 1
-        lineNumber += 1
+        // Requests are the connection's lines: the first is line 1.
+        let lineNumber = request + 1
         switch unwrapInboundIn(data) {
         case .tooLong(let size):
             let message = "line is longer than the maximum of \(settings.maxLineBytes) bytes (\(size)+ bytes); see --max-line-bytes"

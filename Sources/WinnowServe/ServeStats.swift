@@ -34,24 +34,23 @@ final class ServeStats: Sendable {
             c.events += 1
             if action == .error { c.unreadable += 1 }
             c.actions[action.rawValue, default: 0] += 1
-            let actionCounter = c.actionCounters[action.rawValue] ?? {
-                let counter = Counter(label: "winnow_verdicts_total", dimensions: [("action", action.rawValue)])
-                c.actionCounters[action.rawValue] = counter
-                return counter
-            }()
-            actionCounter.increment()
+            Self.counter(in: &c.actionCounters, "winnow_verdicts_total", "action", action.rawValue).increment()
             for reason in reasons {
                 c.rules[reason.rule, default: 0] += 1
-                let ruleCounter = c.ruleCounters[reason.rule] ?? {
-                    let counter = Counter(label: "winnow_reasons_total", dimensions: [("rule", reason.rule)])
-                    c.ruleCounters[reason.rule] = counter
-                    return counter
-                }()
-                ruleCounter.increment()
+                Self.counter(in: &c.ruleCounters, "winnow_reasons_total", "rule", reason.rule).increment()
             }
             let micros = max(1, latencyNanoseconds / 1000)
             c.latency[min(c.latency.count - 1, 64 - micros.leadingZeroBitCount)] += 1
         }
+    }
+
+    /// The counter of one label value, made on first use (swift-metrics counters are not free
+    /// to look up by label on every event).
+    private static func counter(in cache: inout [String: Counter], _ label: String, _ dimension: String, _ value: String) -> Counter {
+        if let counter = cache[value] { return counter }
+        let counter = Counter(label: label, dimensions: [(dimension, value)])
+        cache[value] = counter
+        return counter
     }
 
     func recordOp() { counts.withLockedValue { $0.ops += 1 } }

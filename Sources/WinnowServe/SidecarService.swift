@@ -114,7 +114,7 @@ final class SidecarService: Sendable {
             }
         case .failure(let error):
             verdict = .error(line: number, id: error.id, message: error.message)
-            if audit != nil { record = AuditRecord(eventID: error.id?.auditText ?? String(number), line: number) }
+            if audit != nil { record = AuditRecord(eventID: error.id?.text ?? String(number), line: number) }
         }
         let output = scratch.output
         output.removeAll()
@@ -133,7 +133,7 @@ final class SidecarService: Sendable {
         record.peerUID = peer?.uid
         record.peerPID = peer?.pid
         let id = verdict.id
-        audit.enqueue(AuditQueue.Entry(record: record, verdict: Array(answer.dropLast())) { failure in
+        audit.enqueue(AuditQueue.Entry(record: record, verdict: answer) { failure in
             guard let failure else { return respond(answer) }
             // Never a verdict without its audit row: the client learns why it has none.
             let line = Verdict.error(
@@ -152,7 +152,7 @@ final class SidecarService: Sendable {
             action: action, penalty: penalty)
         record.peerUID = peer?.uid
         record.peerPID = peer?.pid
-        audit.enqueue(AuditQueue.Entry(record: record, verdict: Array(answer.dropLast())) { _ in })
+        audit.enqueue(AuditQueue.Entry(record: record, verdict: answer) { _ in })
     }
 
     /// A new configuration is in force (after a reload): later rows name it.

@@ -224,14 +224,7 @@ struct TimeArgument: ExpressibleByArgument {
     var seconds: Double
 
     init?(argument: String) {
-        if let seconds = Double(argument), seconds.isFinite {
-            self.seconds = seconds
-        } else if let seconds = Timestamp.parse(argument) {
-            self.seconds = seconds
-        } else if let seconds = Timestamp.parse(argument + "T00:00:00Z") {
-            self.seconds = seconds
-        } else {
-            return nil
-        }
+        guard let seconds = Timestamp.parse(timeOrEpoch: argument) else { return nil }
+        self.seconds = seconds
     }
 }
