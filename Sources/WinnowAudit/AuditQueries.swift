@@ -150,8 +150,9 @@ public final class AuditQueries {
         public var actions: [(name: String, count: Int)] = []
         /// Reasons per rule over all the author's events (strikes are among them).
         public var rules: [(name: String, count: Int)] = []
-        /// Timeouts and bans, oldest first: the event that caused it, when, and until when.
-        public var penalties: [(seq: Int, eventID: String?, change: String, at: Double?, until: Double?)] = []
+        /// Timeouts and bans, oldest first: the event that caused it, when, until when, and the
+        /// strikes that led to it (nil: imposed by a moderator).
+        public var penalties: [(seq: Int, eventID: String?, change: String, at: Double?, until: Double?, strikes: Int?)] = []
         public var recent: [Entry] = []
     }
 
@@ -176,13 +177,16 @@ public final class AuditQueries {
         rules.bind(1, name)
         while try rules.step() { history.rules.append((rules.text(0) ?? "", rules.int(1))) }
         let penalties = try database.prepare("""
-            SELECT c.seq, e.event_id, c.change, c.at, c.until FROM author_changes c JOIN events e ON e.seq = c.seq
+            SELECT c.seq, e.event_id, c.change, c.at, c.until,
+                   (SELECT j.value ->> 'count' FROM json_each(e.verdict, '$.reasons') j WHERE j.value ->> 'rule' = 'escalation')
+            FROM author_changes c JOIN events e ON e.seq = c.seq
             WHERE c.author = ?1 ORDER BY c.seq
             """)
         penalties.bind(1, name)
         while try penalties.step() {
             history.penalties.append(
-                (penalties.int(0), penalties.text(1), penalties.text(2) ?? "", penalties.double(3), penalties.double(4)))
+                (penalties.int(0), penalties.text(1), penalties.text(2) ?? "", penalties.double(3), penalties.double(4),
+                 penalties.optionalInt(5)))
         }
         let latest = try database.prepare("\(Self.entrySelect) WHERE e.author = ?1 ORDER BY e.seq DESC LIMIT ?2")
         latest.bind(1, name)

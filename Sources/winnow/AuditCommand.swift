@@ -156,7 +156,8 @@ struct Audit: ParsableCommand {
             print("  timeouts and bans: \(history.penalties.isEmpty ? "none" : "")")
             for penalty in history.penalties {
                 let end = penalty.until.map { "until \(TimeText.iso($0))" } ?? "for good"
-                print("    \(TimeText.iso(penalty.at))  \(penalty.change) \(end)  (event \(penalty.eventID ?? "-"), seq \(penalty.seq))")
+                let cause = penalty.strikes.map { "after \($0) strikes" } ?? "by a moderator"
+                print("    \(TimeText.iso(penalty.at))  \(penalty.change) \(end), \(cause)  (event \(penalty.eventID ?? "-"), seq \(penalty.seq))")
             }
             print("  latest \(history.recent.count) events:")
             Table.print(

@@ -146,6 +146,7 @@ struct AuditStoreTests {
             #expect(author.penalties.count == 1)
             #expect(author.penalties.first?.eventID == "e7")
             #expect(author.penalties.first?.until == 1_700_000_600)
+            #expect(author.penalties.first?.strikes == 3)
             #expect(author.recent.map { $0.id ?? "" } == ["e97", "e92", "e87"])
 
             var exported: [String] = []
