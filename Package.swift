@@ -40,6 +40,8 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // glibc's <malloc.h> (mallopt), for the executable's allocator tuning.
+        .systemLibrary(name: "CMalloc"),
         .target(name: "WinnowCore", swiftSettings: hotPath),
         .target(name: "WinnowText", dependencies: ["WinnowCore"], exclude: ["Data"], swiftSettings: hotPath),
         .target(name: "WinnowMatch", dependencies: ["WinnowCore", "WinnowText", "CPCRE2"], swiftSettings: hotPath),
@@ -78,7 +80,7 @@ let package = Package(
         ]),
         .executableTarget(name: "winnow", dependencies: [
             "WinnowCore", "WinnowMatch", "WinnowLimits", "WinnowConfig", "WinnowPolicy", "WinnowIO", "WinnowPipeline",
-            "WinnowAudit", "WinnowReplay", "WinnowServe",
+            "WinnowAudit", "WinnowReplay", "WinnowServe", "CMalloc",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

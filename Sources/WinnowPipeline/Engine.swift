@@ -70,18 +70,25 @@ public final class Engine: Sendable {
         }
         let needsFolded = stopwordRule.stopwords.needsFoldedView
         var text = event.text
-        text.withUTF8 { normalizer.normalize($0, into: &scratch.normalized, folded: needsFolded) }
-        scratch.reasons.removeAll(keepingCapacity: true)
+        // The scratch's buffers are moved out for the duration (a swap, not a copy): read
+        // through the class, each would be copied (retained) at every use.
+        var normalized = NormalizedText()
+        swap(&normalized, &scratch.normalized)
+        defer { swap(&normalized, &scratch.normalized) }
+        text.withUTF8 { normalizer.normalize($0, into: &normalized, folded: needsFolded) }
+        var reasons: [Reason] = []
         stopwordRule.evaluate(
-            original: event.text, normalized: scratch.normalized, scratch: scratch.match,
-            matches: &scratch.matches, into: &scratch.reasons)
+            original: event.text, normalized: normalized, scratch: scratch.match,
+            matches: &scratch.matches, into: &reasons)
         if behavior.links.enabled || behavior.noise.enabled {
             let stats = text.withUTF8 { TextStats($0) }
-            facts.links = behavior.links.scan(event.text, stats: stats, into: &scratch.reasons)
-            behavior.noise.evaluate(stats, into: &scratch.reasons)
+            facts.links = behavior.links.scan(event.text, stats: stats, into: &reasons)
+            behavior.noise.evaluate(stats, into: &reasons)
         }
-        if needsFingerprint { facts.fingerprint = Fingerprint(scratch.normalized.skeleton) }
-        return (policy.verdict(for: event, reasons: scratch.reasons), facts)
+        if needsFingerprint { facts.fingerprint = Fingerprint(normalized.skeleton) }
+        // The verdict owns the reasons array: no array at all for a clean comment, no copy of
+        // the reasons for the others.
+        return (policy.verdict(for: event, reasons: reasons), facts)
     }
 
     /// Step 2: window rules on an event judged at `now`, folded into its first `verdict`.
@@ -91,13 +98,15 @@ public final class Engine: Sendable {
     /// `analyzeSkipped` gives the analysis of an event whose content `analyze` skipped; it is
     /// called when the penalty that made it skip is over by now. (Not escaping: no allocation
     /// per event.)
+    /// Returns whether `verdict` changed.
+    @discardableResult
     public func applyWindows(
         _ facts: WindowFacts, to verdict: inout Verdict, at now: Micros,
         analyzeSkipped: () -> (verdict: Verdict, facts: WindowFacts) = {
             preconditionFailure("an event analyzed without content needs analyzeSkipped")
         }
-    ) {
-        guard usesWindows else { return }
+    ) -> Bool {
+        guard usesWindows else { return false }
         var facts = facts
         let context = WindowContext(
             state: state, now: now, authorKey: facts.author, channelKey: facts.channel, isExempt: facts.isExempt,
@@ -108,9 +117,12 @@ public final class Engine: Sendable {
             verdict = policy.dryRun
                 ? Verdict(id: verdict.id, action: .allow, would: action, reasons: [penalty], meta: verdict.meta)
                 : Verdict(id: verdict.id, action: action, reasons: [penalty], until: until?.seconds, meta: verdict.meta)
-            return
+            return true
         }
-        if facts.skippedContent { (verdict, facts) = analyzeSkipped() }
+        let skipped = facts.skippedContent
+        if skipped { (verdict, facts) = analyzeSkipped() }
+        // Window rules and escalation only ever add reasons.
+        let reasonsBefore = verdict.reasons.count
         var windowReasons: [Reason] = []
         let channel = channelSettings[facts.settings]
         behavior.rateLimit.evaluate(context, limits: channel.rateLimits, into: &windowReasons)
@@ -128,6 +140,7 @@ public final class Engine: Sendable {
         behavior.raid.evaluate(context, into: &windowReasons)
         if !windowReasons.isEmpty { policy.merge(windowReasons, into: &verdict) }
         behavior.escalation.apply(to: &verdict, context, dryRunAll: policy.dryRun)
+        return skipped || verdict.reasons.count != reasonsBefore
     }
 
     /// Whether events go through the window step: the policy has window rules, or a moderator
@@ -186,7 +199,6 @@ public final class WorkerScratch: @unchecked Sendable {
     public var normalized = NormalizedText()
     public let match = MatchScratch()
     public var matches = StopwordMatches()
-    public var reasons: [Reason] = []
 
     public init() {}
 }

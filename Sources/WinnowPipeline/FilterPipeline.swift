@@ -25,6 +25,8 @@ public final class FilterPipeline: Sendable {
     private let decoder = EventDecoder()
     private let encoder = VerdictEncoder()
     private let scratches: [WorkerScratch]
+    /// For the chunks the reading thread analyzes itself.
+    private let readingScratch = WorkerScratch()
     private let clock: any Clock
     private let audit: AuditTrail?
     private let observer: (any VerdictObserver)?
@@ -90,11 +92,15 @@ public final class FilterPipeline: Sendable {
                 inHand = nil
                 continue
             }
-            let analysis = startOnWorkers(chunks, analyzeChunk)
+            let (analysis, next) = startOnWorkers(chunks, analyzeChunk)
             // The workers read this batch's bytes: wait for them even when writing failed.
             var failure: (any Error)?
             if let previous = inHand {
                 do { try finisher.finish(previous) } catch { failure = error }
+            }
+            // Done with its own part: this thread takes the chunks no worker has started.
+            if options.workers > 1 {
+                while let c = next.take(below: chunks) { analyzeChunk(c, readingScratch) }
             }
             analysis.wait()
             if let failure { throw failure }
@@ -110,8 +116,10 @@ public final class FilterPipeline: Sendable {
     }
 
     /// Starts `body` for chunks `0..<chunks` on `min(workers, chunks)` threads, each taking
-    /// the next chunk until none is left; the group is done when all are.
-    private func startOnWorkers(_ chunks: Int, _ body: @escaping @Sendable (Int, WorkerScratch) -> Void) -> DispatchGroup {
+    /// the next chunk from the counter until none is left; the group is done when all are.
+    private func startOnWorkers(
+        _ chunks: Int, _ body: @escaping @Sendable (Int, WorkerScratch) -> Void
+    ) -> (DispatchGroup, ChunkCounter) {
         let group = DispatchGroup()
         let next = ChunkCounter()
         for w in 0..<min(scratches.count, chunks) {
@@ -120,7 +128,7 @@ public final class FilterPipeline: Sendable {
                 while let c = next.take(below: chunks) { body(c, scratch) }
             }
         }
-        return group
+        return (group, next)
     }
 
     private func analyze(
@@ -131,13 +139,15 @@ public final class FilterPipeline: Sendable {
         let textMode = audit?.textMode
         if textMode != nil { chunk.records.reserveCapacity(lines.count) }
         for line in lines {
+            var verdict: Verdict
+            // A verdict the window step will replace anyway is not encoded here.
+            var final = true
             switch line {
             case .tooLong(let number, let size):
-                let verdict = Verdict.error(
+                verdict = Verdict.error(
                     line: number,
                     message: "line is longer than the maximum of \(options.maxLineBytes) bytes (\(size)+ bytes); see --max-line-bytes")
                 if textMode != nil { chunk.records.append(AuditRecord(eventID: String(number), line: number)) }
-                chunk.verdicts.append(verdict)
             case .line(let number, let range):
                 let lineBytes = UnsafeBufferPointer(rebasing: bytes.assumingMemoryBound(to: UInt8.self)[range])
                 switch decoder.decode(lineBytes, lineNumber: number) {
@@ -145,8 +155,10 @@ public final class FilterPipeline: Sendable {
                     // On event time the event's own `ts`; on wall time the batch's arrival: close
                     // enough for a hint (the penalty is checked again in order).
                     let hint = options.clock == .event ? event.timestamp.map(Micros.init(seconds:)) ?? arrival : arrival
-                    let (verdict, facts) = engine.analyze(event, scratch: scratch, penaltyCheckAt: windows ? hint : nil)
+                    let facts: WindowFacts
+                    (verdict, facts) = engine.analyze(event, scratch: scratch, penaltyCheckAt: windows ? hint : nil)
                     if windows {
+                        final = !facts.skippedContent
                         chunk.pending.append(PendingEvent(
                             index: chunk.verdicts.count, timestamp: event.timestamp, facts: facts,
                             skippedEvent: facts.skippedContent ? event : nil))
@@ -154,15 +166,17 @@ public final class FilterPipeline: Sendable {
                     if let textMode {
                         chunk.records.append(AuditRecord(event, timestamp: event.timestamp ?? arrival.seconds, textMode: textMode))
                     }
-                    chunk.verdicts.append(verdict)
                 case .failure(let error):
-                    let verdict = Verdict.error(line: number, id: error.id, message: error.message)
+                    verdict = Verdict.error(line: number, id: error.id, message: error.message)
                     if textMode != nil {
                         chunk.records.append(AuditRecord(eventID: error.id?.text ?? String(number), line: number))
                     }
-                    chunk.verdicts.append(verdict)
                 }
             }
+            // Encoded here, in parallel; the finisher re-encodes the few the window step changes.
+            if final { encoder.encode(verdict, into: chunk.encoded) }
+            chunk.lineEnds.append(chunk.encoded.count)
+            chunk.verdicts.append(verdict)
         }
     }
 }
@@ -182,11 +196,15 @@ struct PendingEvent {
     let skippedEvent: Event?
 }
 
-/// One chunk of a batch: its verdicts, in input order, and its events waiting for the window
-/// rules. Touched by one thread at a time: a worker fills it, the reading thread finishes it
-/// after the batch's dispatch group is done.
+/// One chunk of a batch: its verdicts, in input order, as values and as encoded by the worker,
+/// and its events waiting for the window rules. Touched by one thread at a time: a worker fills
+/// it, the reading thread finishes it after the batch's dispatch group is done.
 final class ChunkWork: @unchecked Sendable {
     var verdicts: [Verdict] = []
+    /// Verdict `k` encoded is `encoded[lineEnds[k - 1]..<lineEnds[k]]` (empty when the window
+    /// step was sure to replace it).
+    let encoded = ByteBuffer()
+    var lineEnds: [Int] = []
     var pending: [PendingEvent] = []
     /// With an audit trail: one per verdict, completed with the final verdict by the finisher.
     var records: [AuditRecord] = []
@@ -219,6 +237,8 @@ struct BatchFinisher {
     let observer: (any VerdictObserver)?
     /// Verdicts per action, over the whole run.
     private(set) var actionCounts = [Int](repeating: 0, count: Action.allCases.count)
+    /// Indexes, in a chunk, of the verdicts the window step changed (reused).
+    private var changed: [Int] = []
 
     init(
         engine: Engine, encoder: VerdictEncoder, writer: BackgroundWriter, timeline: Timeline,
@@ -239,26 +259,45 @@ struct BatchFinisher {
         let engine = self.engine, scratch = self.scratch
         for c in 0..<work.count {
             let chunk = work.chunks[c]
+            // Moved out of the chunk while in use (a swap): read through the class, every
+            // verdict would be copied at each use.
+            var verdicts: [Verdict] = []
+            swap(&verdicts, &chunk.verdicts)
+            changed.removeAll(keepingCapacity: true)
             for pending in chunk.pending {
                 let (now, late) = timeline.time(of: pending.timestamp)
-                engine.applyWindows(pending.facts, to: &chunk.verdicts[pending.index], at: now) {
+                var didChange = engine.applyWindows(pending.facts, to: &verdicts[pending.index], at: now) {
                     // The author's penalty ended in the meantime: analyze the comment after all.
                     engine.analyze(pending.skippedEvent!, scratch: scratch)
                 }
-                if let late { chunk.verdicts[pending.index].reasons.append(late) }
+                if let late {
+                    verdicts[pending.index].reasons.append(late)
+                    didChange = true
+                }
+                if didChange { changed.append(pending.index) }
             }
-            if let observer { for verdict in chunk.verdicts { observer.observe(verdict) } }
+            if let observer { for verdict in verdicts { observer.observe(verdict) } }
             let output = buffers.buffers[c].bytes
             let recording = !chunk.records.isEmpty
-            for k in chunk.verdicts.indices {
+            let encoded = chunk.encoded.bytes
+            var nextChanged = 0
+            var lineStart = 0
+            for k in verdicts.indices {
                 let start = output.count
-                encoder.encode(chunk.verdicts[k], into: output)
-                let action = chunk.verdicts[k].action
+                let lineEnd = chunk.lineEnds[k]
+                if nextChanged < changed.count && changed[nextChanged] == k {
+                    encoder.encode(verdicts[k], into: output)
+                    nextChanged += 1
+                } else {
+                    output.append(UnsafeRawBufferPointer(rebasing: encoded[lineStart..<lineEnd]))
+                }
+                lineStart = lineEnd
+                let action = verdicts[k].action
                 actionCounts[action.index] += 1
                 guard recording else { continue }
                 // Each record points at its verdict line, as released, in this chunk's output.
                 chunk.records[k].action = action
-                chunk.records[k].penalty = AuthorPenalty(imposedBy: chunk.verdicts[k])
+                chunk.records[k].penalty = AuthorPenalty(imposedBy: verdicts[k])
                 chunk.records[k].verdict = start..<output.count - 1
             }
             if recording {
@@ -267,8 +306,11 @@ struct BatchFinisher {
                 swap(&records, &chunk.records)
                 audit.parts.append(AuditBatch.Part(records: records, verdicts: output.bytes))
             }
-            chunk.verdicts.removeAll(keepingCapacity: true)
+            verdicts.removeAll(keepingCapacity: true)
+            swap(&verdicts, &chunk.verdicts)
             chunk.pending.removeAll(keepingCapacity: true)
+            chunk.lineEnds.removeAll(keepingCapacity: true)
+            chunk.encoded.removeAll()
         }
         try writer.write(buffers, chunks: work.count, audit: audit)
         nextOutput = (nextOutput + 1) % outputs.count

@@ -19,8 +19,7 @@ public struct Policy: Sendable, Equatable {
         self.dryRunRules = dryRunRules
     }
 
-    public func verdict(for event: Event, reasons: [Reason]) -> Verdict {
-        var reasons = reasons
+    public func verdict(for event: Event, reasons: consuming [Reason]) -> Verdict {
         var action = Action.allow
         var notes: [Note] = []
         let overrides = !categoryActions.isEmpty
@@ -41,8 +40,8 @@ public struct Policy: Sendable, Equatable {
         var censored: String?
         if action == .censor {
             var ranges: [Range<Int>] = []
-            for reason in reasons where reason.action == .censor {
-                if let range = reason.utf8Range { ranges.append(range) }
+            for k in reasons.indices where reasons[k].action == .censor {
+                if let range = reasons[k].utf8Range { ranges.append(range) }
             }
             censored = Self.mask(event.text, ranges: ranges)
         }

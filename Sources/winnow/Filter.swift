@@ -46,6 +46,7 @@ struct Filter: ParsableCommand {
     }
 
     func run() throws {
+        AllocatorTuning.keepFreedMemory()
         let setup = try JudgingSetup(wordlists: wordlists, overrides: overrides, windows: windows, defaultClock: .wall)
         let options = FilterOptions(
             maxLineBytes: maxLineBytes, workers: workers, batchLines: batchLines, clock: setup.clock,

@@ -64,6 +64,7 @@ struct Replay: ParsableCommand {
     }
 
     func run() throws {
+        AllocatorTuning.keepFreedMemory()
         // Replay runs on event time unless told otherwise.
         let setup = try JudgingSetup(wordlists: wordlists, overrides: overrides, windows: windows, defaultClock: .event)
 
