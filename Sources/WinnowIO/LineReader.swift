@@ -11,11 +11,15 @@ import Darwin
 /// - Prompt: a batch is returned as soon as no more input is waiting, so an interactive producer
 ///   gets each answer without waiting for a full batch; under load batches fill up.
 /// - A final line without a newline counts; `\r\n` line ends are accepted.
+/// - Two buffers, used in turn: a batch's bytes stay valid while the next batch is read, so
+///   that workers can still be analyzing one batch while the next one comes in.
 public final class LineReader {
     private let fd: Int32
     public let maxLineBytes: Int
     private let chunkSize: Int
     private var buffer: UnsafeMutableRawBufferPointer
+    /// The previous batch's buffer; the next batch is read into it.
+    private var otherBuffer: UnsafeMutableRawBufferPointer
     private var start = 0
     private var end = 0
     private var discarding = false
@@ -29,19 +33,22 @@ public final class LineReader {
         self.maxLineBytes = maxLineBytes
         self.chunkSize = chunkSize
         buffer = .allocate(byteCount: chunkSize * 2, alignment: 16)
+        otherBuffer = .allocate(byteCount: chunkSize * 2, alignment: 16)
     }
 
     deinit {
         buffer.deallocate()
+        otherBuffer.deallocate()
     }
 
-    /// The bytes of the current batch's lines; valid until the next `nextBatch` call.
+    /// The bytes of the current batch's lines; valid until the second `nextBatch` call from now.
     public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(buffer) }
 
     /// Fills `batch` with the next lines, at most `maxLines`. Blocks until at least one line is
     /// available; returns false at the end of the input.
     public func nextBatch(maxLines: Int, into batch: inout [InputLine]) -> Bool {
         batch.removeAll(keepingCapacity: true)
+        switchBuffers()
         while true {
             takeCompleteLines(maxLines: maxLines, into: &batch)
             if batch.count >= maxLines { return true }
@@ -95,6 +102,22 @@ public final class LineReader {
         var to = to
         if to > from && buffer[to - 1] == 0x0D { to -= 1 }
         return .line(number: lineNumber, bytes: from..<to)
+    }
+
+    /// Moves what is left of the input (a partial line, lines beyond the last batch) to the
+    /// other buffer and continues there, leaving the last batch's bytes untouched.
+    private func switchBuffers() {
+        if otherBuffer.count < buffer.count {
+            otherBuffer.deallocate()
+            otherBuffer = .allocate(byteCount: buffer.count, alignment: 16)
+        }
+        let pending = end - start
+        if pending > 0 {
+            otherBuffer.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: pending)
+        }
+        swap(&buffer, &otherBuffer)
+        start = 0
+        end = pending
     }
 
     private func compact() {

@@ -14,7 +14,7 @@ public struct FilterOptions: Sendable {
     public var lateTolerance: Micros
 
     public init(
-        maxLineBytes: Int = 1 << 20, workers: Int = FilterOptions.defaultWorkers, batchLines: Int = 4096,
+        maxLineBytes: Int = 1 << 20, workers: Int = FilterOptions.defaultWorkers, batchLines: Int = FilterOptions.defaultBatchLines,
         clock: ClockMode = .wall, lateTolerance: Micros = 5 * Micros.perSecond
     ) {
         self.maxLineBytes = maxLineBytes
@@ -26,4 +26,9 @@ public struct FilterOptions: Sendable {
 
     /// One worker per available core.
     public static var defaultWorkers: Int { max(1, System.activeProcessorCount) }
+
+    /// A batch is only what is waiting (a verdict never waits for more input), so this bounds
+    /// batches under load only: each batch costs a hand-over to the workers and back, and 16,384
+    /// lines ran the 1M-event workload 7% faster than 4,096 (a batch of 16,384 takes ~50 ms).
+    public static let defaultBatchLines = 16_384
 }

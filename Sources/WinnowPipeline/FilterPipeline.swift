@@ -9,22 +9,28 @@ import WinnowLimits
 /// order. Lines are read in batches (as many as are waiting, never waiting for more). A batch
 /// goes through three steps:
 ///
-/// 1. analyze, in chunks on all workers: decode, normalize, content rules, first verdict;
+/// 1. analyze, in chunks on all workers: decode, normalize, content rules, first verdict,
+///    encoded right away;
 /// 2. decide, on the reading thread in input order: window rules, policy, escalation — so
 ///    that on event time the output is the same whatever the number of workers;
-/// 3. encode, on the reading thread, and hand the bytes to a writer thread — which, with an
-///    audit trail, first commits the batch's audit rows (group commit, see `AuditCommitMode`).
+/// 3. hand the bytes to a writer thread (re-encoding the verdicts step 2 changed) — which,
+///    with an audit trail, first commits the batch's audit rows (group commit, see
+///    `AuditCommitMode`).
 ///
-/// Steps 2 and 3 of a batch run while the workers analyze the next one, so the one
-/// sequential step does not leave the cores idle. When no more input is waiting, the batch in
-/// hand is finished and written before reading blocks: a verdict is never held back waiting
-/// for more input. At most two batches are in memory and one is being written.
+/// Steps 2 and 3 of a batch run while the workers analyze the next one, and the reading thread
+/// then takes the chunks of that next batch no worker has started, so the one sequential step
+/// does not leave the cores idle. When no more input is waiting, the batch in hand is finished
+/// and written before reading blocks: a verdict is never held back waiting for more input. At
+/// most two batches are in memory and one is being written.
 public final class FilterPipeline: Sendable {
     private let engine: Engine
     private let options: FilterOptions
     private let decoder = EventDecoder()
     private let encoder = VerdictEncoder()
+    /// One per worker, for every other batch; `spareScratches` for the batches in between
+    /// (two batches may be analyzed at once: the end of one, the start of the next).
     private let scratches: [WorkerScratch]
+    private let spareScratches: [WorkerScratch]
     /// For the chunks the reading thread analyzes itself.
     private let readingScratch = WorkerScratch()
     private let clock: any Clock
@@ -50,6 +56,7 @@ public final class FilterPipeline: Sendable {
         self.audit = audit
         self.observer = observer
         scratches = (0..<max(1, options.workers)).map { _ in WorkerScratch() }
+        spareScratches = (0..<max(1, options.workers)).map { _ in WorkerScratch() }
     }
 
     /// Runs until the end of `input`. Throws `OutputWriter.Closed` when the reader of `output`
@@ -61,16 +68,21 @@ public final class FilterPipeline: Sendable {
         var finisher = BatchFinisher(
             engine: engine, encoder: encoder, writer: writer,
             timeline: Timeline(mode: options.clock, lateTolerance: options.lateTolerance, clock: clock), observer: observer)
-        // Two of each: one batch being analyzed while the other is decided and encoded.
+        // Two of each: one batch being analyzed while the next one is read and started.
         var works = (BatchWork(), BatchWork())
-        var inHand: BatchWork?
+        var scratchSets = (scratches, spareScratches)
+        var analyzing: Analysis?
         var batch: [InputLine] = []
         batch.reserveCapacity(options.batchLines)
+        // Workers may still read a batch's input bytes: wait for them before leaving, whatever happens.
+        defer { analyzing?.group.wait() }
         while true {
-            if let previous = inHand, !reader.hasLineReady {
-                try finisher.finish(previous)
-                inHand = nil
+            // Nothing more waiting: answer everything read so far before blocking in `read`.
+            if let running = analyzing, !reader.hasLineReady {
+                analyzing = nil
+                try complete(running, finisher: &finisher)
             }
+            // The previous batch's bytes stay valid while this one is read (`LineReader` keeps two).
             guard reader.nextBatch(maxLines: options.batchLines, into: &batch) else { break }
             let lines = batch
             let bytes = BatchBytes(bytes: reader.bytes)
@@ -86,28 +98,30 @@ public final class FilterPipeline: Sendable {
                     lines[lower..<upper], bytes: bytes.bytes, arrival: arrival, scratch: scratch, into: work.chunks[c])
             }
             if chunks == 1 {
-                if let previous = inHand { try finisher.finish(previous) }
-                analyzeChunk(0, scratches[0])
+                if let running = analyzing {
+                    analyzing = nil
+                    try complete(running, finisher: &finisher)
+                }
+                analyzeChunk(0, readingScratch)
                 try finisher.finish(work)
-                inHand = nil
                 continue
             }
-            let (analysis, next) = startOnWorkers(chunks, analyzeChunk)
-            // The workers read this batch's bytes: wait for them even when writing failed.
-            var failure: (any Error)?
-            if let previous = inHand {
-                do { try finisher.finish(previous) } catch { failure = error }
-            }
-            // Done with its own part: this thread takes the chunks no worker has started.
-            if options.workers > 1 {
-                while let c = next.take(below: chunks) { analyzeChunk(c, readingScratch) }
-            }
-            analysis.wait()
-            if let failure { throw failure }
-            inHand = work
+            // Queued behind the running batch's chunks: the workers go from one batch to the
+            // next without waiting for this thread.
+            let started = startOnWorkers(chunks, scratches: scratchSets.0, analyzeChunk, work: work)
             swap(&works.0, &works.1)
+            swap(&scratchSets.0, &scratchSets.1)
+            if let running = analyzing {
+                analyzing = started
+                try complete(running, finisher: &finisher)
+            } else {
+                analyzing = started
+            }
         }
-        if let previous = inHand { try finisher.finish(previous) }
+        if let running = analyzing {
+            analyzing = nil
+            try complete(running, finisher: &finisher)
+        }
         try writer.finish()
         var summary = FilterSummary()
         summary.actionCounts = finisher.actionCounts
@@ -115,11 +129,32 @@ public final class FilterPipeline: Sendable {
         return summary
     }
 
-    /// Starts `body` for chunks `0..<chunks` on `min(workers, chunks)` threads, each taking
-    /// the next chunk from the counter until none is left; the group is done when all are.
+    /// A batch handed to the workers.
+    private struct Analysis {
+        let work: BatchWork
+        let group: DispatchGroup
+        let next: ChunkCounter
+        let chunks: Int
+        let body: @Sendable (Int, WorkerScratch) -> Void
+    }
+
+    /// Takes the batch's chunks no worker has started, waits for the others, then decides and
+    /// writes the batch.
+    private func complete(_ analysis: Analysis, finisher: inout BatchFinisher) throws {
+        if options.workers > 1 {
+            while let c = analysis.next.take(below: analysis.chunks) { analysis.body(c, readingScratch) }
+        }
+        analysis.group.wait()
+        try finisher.finish(analysis.work)
+    }
+
+    /// Starts `body` for chunks `0..<chunks` on `min(workers, chunks)` threads, each with one
+    /// of `scratches` and taking the next chunk from the counter until none is left; the group
+    /// is done when all are.
     private func startOnWorkers(
-        _ chunks: Int, _ body: @escaping @Sendable (Int, WorkerScratch) -> Void
-    ) -> (DispatchGroup, ChunkCounter) {
+        _ chunks: Int, scratches: [WorkerScratch], _ body: @escaping @Sendable (Int, WorkerScratch) -> Void,
+        work: BatchWork
+    ) -> Analysis {
         let group = DispatchGroup()
         let next = ChunkCounter()
         for w in 0..<min(scratches.count, chunks) {
@@ -128,7 +163,7 @@ public final class FilterPipeline: Sendable {
                 while let c = next.take(below: chunks) { body(c, scratch) }
             }
         }
-        return (group, next)
+        return Analysis(work: work, group: group, next: next, chunks: chunks, body: body)
     }
 
     private func analyze(

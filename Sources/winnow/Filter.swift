@@ -36,7 +36,7 @@ struct Filter: ParsableCommand {
     var workers = FilterOptions.defaultWorkers
 
     @Option(help: "Most lines judged as one batch.")
-    var batchLines = 4096
+    var batchLines = FilterOptions.defaultBatchLines
 
     func validate() throws {
         guard maxLineBytes >= 64 else { throw ValidationError("--max-line-bytes must be at least 64") }

@@ -5,7 +5,9 @@ import WinnowIO
 @Suite("Line framing")
 struct LineReaderTests {
     /// Feeds `input` through a real pipe and collects what the reader frames.
-    func frame(_ input: [UInt8], maxLineBytes: Int = 1 << 20, chunkSize: Int = 1 << 20, maxLines: Int = 4096) -> [String] {
+    func frame(
+        _ input: [UInt8], maxLineBytes: Int = 1 << 20, chunkSize: Int = 1 << 20, maxLines: Int = 4096, lagged: Bool = false
+    ) -> [String] {
         var fds: [Int32] = [0, 0]
         pipe(&fds)
         let writeEnd = fds[1], readEnd = fds[0]
@@ -24,16 +26,28 @@ struct LineReaderTests {
         let reader = LineReader(fd: readEnd, maxLineBytes: maxLineBytes, chunkSize: chunkSize)
         var batch: [InputLine] = []
         var result: [String] = []
-        while reader.nextBatch(maxLines: maxLines, into: &batch) {
-            for line in batch {
+        // With `lagged`, a batch is read only after the next one was framed, as the filter's
+        // workers do: its bytes must still be there.
+        var previous: (lines: [InputLine], bytes: UnsafeRawBufferPointer)?
+        func render(_ lines: [InputLine], _ bytes: UnsafeRawBufferPointer) {
+            for line in lines {
                 switch line {
                 case .line(let number, let range):
-                    result.append("\(number):" + String(decoding: reader.bytes[range], as: UTF8.self))
+                    result.append("\(number):" + String(decoding: bytes[range], as: UTF8.self))
                 case .tooLong(let number, _):
                     result.append("\(number):TOO LONG")
                 }
             }
         }
+        while reader.nextBatch(maxLines: maxLines, into: &batch) {
+            if lagged {
+                if let previous { render(previous.lines, previous.bytes) }
+                previous = (batch, reader.bytes)
+            } else {
+                render(batch, reader.bytes)
+            }
+        }
+        if let previous { render(previous.lines, previous.bytes) }
         close(readEnd)
         return result
     }
@@ -59,5 +73,17 @@ struct LineReaderTests {
         let input = Array((lines.joined(separator: "\n") + "\n").utf8)
         let framed = frame(input, chunkSize: 1000, maxLines: 100)
         #expect(framed == lines.enumerated().map { "\($0.offset + 1):\($0.element)" })
+    }
+
+    @Test("a batch's bytes are still intact after the next batch is read")
+    func previousBatchKept() {
+        let lines = (1...20_000).map { "line \($0) " + String(repeating: "q", count: $0 % 53) }
+        let input = Array((lines.joined(separator: "\n") + "\n").utf8)
+        let expected = lines.enumerated().map { "\($0.offset + 1):\($0.element)" }
+        #expect(frame(input, chunkSize: 1000, maxLines: 100, lagged: true) == expected)
+        #expect(frame(input, chunkSize: 1 << 16, maxLines: 7, lagged: true) == expected)
+        let long = String(repeating: "y", count: 10_000)
+        #expect(frame(Array("a\n\(long)\nb\n".utf8), maxLineBytes: 20_000, chunkSize: 256, maxLines: 1, lagged: true)
+            == ["1:a", "2:\(long)", "3:b"])
     }
 }
