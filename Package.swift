@@ -40,12 +40,12 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
-        // glibc's <malloc.h> (mallopt), for the executable's allocator tuning.
-        .systemLibrary(name: "CMalloc"),
+        // glibc's mallopt and the compiler's prefetch, which Swift's Glibc module lacks.
+        .systemLibrary(name: "CPlatform"),
         .target(name: "WinnowCore", swiftSettings: hotPath),
         .target(name: "WinnowText", dependencies: ["WinnowCore"], exclude: ["Data"], swiftSettings: hotPath),
         .target(name: "WinnowMatch", dependencies: ["WinnowCore", "WinnowText", "CPCRE2"], swiftSettings: hotPath),
-        .target(name: "WinnowLimits", dependencies: ["WinnowCore"], swiftSettings: hotPath),
+        .target(name: "WinnowLimits", dependencies: ["WinnowCore", "CPlatform"], swiftSettings: hotPath),
         .target(name: "WinnowRules", dependencies: ["WinnowCore", "WinnowText", "WinnowMatch", "WinnowLimits"], swiftSettings: hotPath),
         .target(name: "WinnowPolicy", dependencies: ["WinnowCore", "WinnowLimits"], swiftSettings: hotPath),
         .target(name: "WinnowIO", dependencies: ["WinnowCore"], swiftSettings: hotPath),
@@ -80,7 +80,7 @@ let package = Package(
         ]),
         .executableTarget(name: "winnow", dependencies: [
             "WinnowCore", "WinnowMatch", "WinnowLimits", "WinnowConfig", "WinnowPolicy", "WinnowIO", "WinnowPipeline",
-            "WinnowAudit", "WinnowReplay", "WinnowServe", "CMalloc",
+            "WinnowAudit", "WinnowReplay", "WinnowServe", "CPlatform",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -1,3 +1,4 @@
+import CPlatform
 import Synchronization
 
 #if canImport(Glibc)
@@ -33,6 +34,10 @@ final class AtomicWords: @unchecked Sendable {
 
     @inline(__always)
     func load(_ index: Int) -> UInt64 { base[index].load(ordering: .acquiring) }
+
+    /// Starts loading the cache line of word `index`.
+    @inline(__always)
+    func prefetch(_ index: Int) { winnow_prefetch(UnsafeRawPointer(base + index)) }
 
     @inline(__always)
     func store(_ index: Int, _ value: UInt64) { base[index].store(value, ordering: .releasing) }

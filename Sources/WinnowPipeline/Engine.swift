@@ -61,34 +61,45 @@ public final class Engine: Sendable {
             facts.settings = channelSettingsIndex.isEmpty ? 0 : channelSettingsIndex[event.channel] ?? 0
             facts.isExempt = !event.roles.isEmpty && event.roles.contains(where: behavior.exemptRoles.contains)
             if let hint, behavior.escalation.enabled, !policy.dryRun,
-                let slot = state.authors.existingSlot(for: facts.author),
-                Penalty(packed: state.authors.load(slot, AuthorWord.penalty)).isActive(at: hint)
+                let slot = state.authors.existingSlot(for: facts.author)
             {
-                facts.skippedContent = true
-                return (Verdict(id: event.id, action: .allow, meta: event.meta), facts)
+                facts.authorSlotHint = slot.index
+                if Penalty(packed: state.authors.load(slot, AuthorWord.penalty)).isActive(at: hint) {
+                    facts.skippedContent = true
+                    return (Verdict(id: event.id, action: .allow, meta: event.meta), facts)
+                }
             }
         }
-        let needsFolded = stopwordRule.stopwords.needsFoldedView
+        // Native strings (all of ours: decoded from bytes) give their UTF-8 without a copy.
+        if let result = event.text.utf8.withContiguousStorageIfAvailable({ analyzeContent(event, $0, scratch, &facts) }) {
+            return (result, facts)
+        }
         var text = event.text
+        return (text.withUTF8 { analyzeContent(event, $0, scratch, &facts) }, facts)
+    }
+
+    /// The content rules and the first verdict on `text`, the UTF-8 of `event.text`.
+    private func analyzeContent(
+        _ event: Event, _ text: UnsafeBufferPointer<UInt8>, _ scratch: WorkerScratch, _ facts: inout WindowFacts
+    ) -> Verdict {
         // The scratch's buffers are moved out for the duration (a swap, not a copy): read
         // through the class, each would be copied (retained) at every use.
         var normalized = NormalizedText()
         swap(&normalized, &scratch.normalized)
         defer { swap(&normalized, &scratch.normalized) }
-        text.withUTF8 { normalizer.normalize($0, into: &normalized, folded: needsFolded) }
+        normalizer.normalize(text, into: &normalized, folded: stopwordRule.stopwords.needsFoldedView)
         var reasons: [Reason] = []
         stopwordRule.evaluate(
-            original: event.text, normalized: normalized, scratch: scratch.match,
-            matches: &scratch.matches, into: &reasons)
+            original: text, normalized: normalized, scratch: scratch.match, matches: &scratch.matches, into: &reasons)
         if behavior.links.enabled || behavior.noise.enabled {
-            let stats = text.withUTF8 { TextStats($0) }
-            facts.links = behavior.links.scan(event.text, stats: stats, into: &reasons)
+            let stats = TextStats(text)
+            facts.links = behavior.links.scan(text, stats: stats, into: &reasons)
             behavior.noise.evaluate(stats, into: &reasons)
         }
         if needsFingerprint { facts.fingerprint = Fingerprint(normalized.skeleton) }
         // The verdict owns the reasons array: no array at all for a clean comment, no copy of
         // the reasons for the others.
-        return (policy.verdict(for: event, reasons: reasons), facts)
+        return policy.verdict(for: event, reasons: reasons)
     }
 
     /// Step 2: window rules on an event judged at `now`, folded into its first `verdict`.
@@ -123,9 +134,9 @@ public final class Engine: Sendable {
         if skipped { (verdict, facts) = analyzeSkipped() }
         // Window rules and escalation only ever add reasons.
         let reasonsBefore = verdict.reasons.count
-        var windowReasons: [Reason] = []
+        // The window rules append to the verdict's own reasons; the policy then weighs the new ones.
         let channel = channelSettings[facts.settings]
-        behavior.rateLimit.evaluate(context, limits: channel.rateLimits, into: &windowReasons)
+        behavior.rateLimit.evaluate(context, limits: channel.rateLimits, into: &verdict.reasons)
         var slowMode = channel.slowMode
         var raidSlowMode = behavior.raid.enabled ? behavior.raid.slowMode : 0
         switch state.slowModeOverrides.setting(for: facts.channel) {
@@ -133,18 +144,24 @@ public final class Engine: Sendable {
         case .off?: (slowMode, raidSlowMode) = (0, 0)
         case nil: break
         }
-        behavior.slowMode.evaluate(context, interval: slowMode, raidInterval: raidSlowMode, into: &windowReasons)
-        let isRepeat = behavior.repeatRule.evaluate(context, fingerprint: facts.fingerprint, into: &windowReasons)
-        behavior.flood.evaluate(context, fingerprint: facts.fingerprint, isOwnRepeat: isRepeat, into: &windowReasons)
-        behavior.links.evaluateNewcomer(context, links: facts.links, into: &windowReasons)
-        behavior.raid.evaluate(context, into: &windowReasons)
-        if !windowReasons.isEmpty { policy.merge(windowReasons, into: &verdict) }
+        behavior.slowMode.evaluate(context, interval: slowMode, raidInterval: raidSlowMode, into: &verdict.reasons)
+        let isRepeat = behavior.repeatRule.evaluate(context, fingerprint: facts.fingerprint, into: &verdict.reasons)
+        behavior.flood.evaluate(context, fingerprint: facts.fingerprint, isOwnRepeat: isRepeat, into: &verdict.reasons)
+        behavior.links.evaluateNewcomer(context, links: facts.links, into: &verdict.reasons)
+        behavior.raid.evaluate(context, into: &verdict.reasons)
+        if verdict.reasons.count > reasonsBefore { policy.merge(from: reasonsBefore, into: &verdict) }
         behavior.escalation.apply(to: &verdict, context, dryRunAll: policy.dryRun)
         return skipped || verdict.reasons.count != reasonsBefore
     }
 
     /// Whether events go through the window step: the policy has window rules, or a moderator
     /// acted (a ban must hold whatever the policy).
+    /// Starts loading the window-table memory that `applyWindows` will read for `facts`.
+    @inline(__always)
+    public func prefetchWindows(_ facts: WindowFacts) {
+        state.authors.prefetch(facts.author, slot: facts.authorSlotHint)
+    }
+
     @inline(__always)
     var usesWindows: Bool { hasWindows || state.hasModeratorActions.load(ordering: .relaxed) }
 
@@ -191,6 +208,8 @@ public struct WindowFacts: Sendable {
     public var links = 0
     /// `analyze` skipped the content: the author had a penalty in force.
     public var skippedContent = false
+    /// The author's slot when analyzed, if any: where the window step will look (prefetch).
+    public var authorSlotHint: Int?
 }
 
 /// Per-thread working memory, reused from one event to the next so that normalization and

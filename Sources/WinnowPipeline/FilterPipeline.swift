@@ -274,6 +274,8 @@ struct BatchFinisher {
     private(set) var actionCounts = [Int](repeating: 0, count: Action.allCases.count)
     /// Indexes, in a chunk, of the verdicts the window step changed (reused).
     private var changed: [Int] = []
+    /// How many events ahead the window step prefetches table memory.
+    private static let prefetchDistance = 4
 
     init(
         engine: Engine, encoder: VerdictEncoder, writer: BackgroundWriter, timeline: Timeline,
@@ -299,17 +301,25 @@ struct BatchFinisher {
             var verdicts: [Verdict] = []
             swap(&verdicts, &chunk.verdicts)
             changed.removeAll(keepingCapacity: true)
-            for pending in chunk.pending {
-                let (now, late) = timeline.time(of: pending.timestamp)
-                var didChange = engine.applyWindows(pending.facts, to: &verdicts[pending.index], at: now) {
+            // Moved out like the verdicts: its elements' fields are then read in place, not
+            // copied out one by one.
+            var pendings: [PendingEvent] = []
+            swap(&pendings, &chunk.pending)
+            for k in pendings.indices {
+                if k + Self.prefetchDistance < pendings.count {
+                    engine.prefetchWindows(pendings[k + Self.prefetchDistance].facts)
+                }
+                let index = pendings[k].index
+                let (now, late) = timeline.time(of: pendings[k].timestamp)
+                var didChange = engine.applyWindows(pendings[k].facts, to: &verdicts[index], at: now) {
                     // The author's penalty ended in the meantime: analyze the comment after all.
-                    engine.analyze(pending.skippedEvent!, scratch: scratch)
+                    engine.analyze(pendings[k].skippedEvent!, scratch: scratch)
                 }
                 if let late {
-                    verdicts[pending.index].reasons.append(late)
+                    verdicts[index].reasons.append(late)
                     didChange = true
                 }
-                if didChange { changed.append(pending.index) }
+                if didChange { changed.append(index) }
             }
             if let observer { for verdict in verdicts { observer.observe(verdict) } }
             let output = buffers.buffers[c].bytes
@@ -343,7 +353,8 @@ struct BatchFinisher {
             }
             verdicts.removeAll(keepingCapacity: true)
             swap(&verdicts, &chunk.verdicts)
-            chunk.pending.removeAll(keepingCapacity: true)
+            pendings.removeAll(keepingCapacity: true)
+            swap(&pendings, &chunk.pending)
             chunk.lineEnds.removeAll(keepingCapacity: true)
             chunk.encoded.removeAll()
         }

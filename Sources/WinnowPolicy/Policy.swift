@@ -51,14 +51,14 @@ public struct Policy: Sendable, Equatable {
         return Verdict(id: event.id, action: action, reasons: reasons, text: censored, notes: notes, meta: event.meta)
     }
 
-    /// Adds the window rules' reasons to a verdict the content rules already gave. Window rules
-    /// never censor, so the masked text only goes when the action moves past `censor`.
-    public func merge(_ windowReasons: [Reason], into verdict: inout Verdict) {
+    /// Weighs the reasons the window rules appended to a verdict the content rules already gave
+    /// (`verdict.reasons` from index `first` on). Window rules never censor, so the masked text
+    /// only goes when the action moves past `censor`.
+    public func merge(from first: Int, into verdict: inout Verdict) {
         var decided = verdict.would ?? verdict.action
-        for reason in windowReasons where !reason.dryRun {
-            if let requested = reason.action { decided = max(decided, requested.verdictAction) }
+        for k in first..<verdict.reasons.count where !verdict.reasons[k].dryRun {
+            if let requested = verdict.reasons[k].action { decided = max(decided, requested.verdictAction) }
         }
-        verdict.reasons.append(contentsOf: windowReasons)
         if decided > .censor { verdict.text = nil }
         if dryRun {
             verdict.would = decided

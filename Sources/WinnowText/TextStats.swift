@@ -15,7 +15,10 @@ public struct TextStats: Equatable, Sendable {
     public var mostMarks = 0
     /// `@name` tokens.
     public var mentions = 0
-    /// A `.` or the letters `dot`: without either there is no link.
+    /// What every link `LinkScanner` finds holds: `://`, a `.` between name characters or after
+    /// a space, `[` or `(` (`a.com`, `a . com`, `a[.]com`), or `dot` after a space or an opening
+    /// bracket (`a dot com`, `a(dot)com`). Without one, the link scan is skipped; a sentence's
+    /// full stop (`end. Next`) is not one.
     public var mayHoldLink = false
 
     public init() {}
@@ -49,6 +52,30 @@ public struct TextStats: Equatable, Sendable {
         return (x &- repeated(0x01)) & ~x & highBits
     }
 
+    /// What may stand before a disguised `dot`: a space or an opening bracket.
+    @inline(__always)
+    private static func opensDot(_ c: UInt8) -> Bool { c == 0x20 || c == 0x28 || c == 0x5B || c == 0x7B }
+
+    /// Whether byte `i` starts one of the link hints of `mayHoldLink`.
+    @inline(__always)
+    private static func isLinkHint(_ text: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
+        let n = text.count
+        switch text[i] {
+        case 0x2E:  // .
+            guard i > 0 else { return false }
+            let before = text[i - 1]
+            if before == 0x20 || before == 0x5B || before == 0x28 { return true }
+            return before < 0x80 && asciiClass[Int(before)] & 8 != 0 && i + 1 < n && text[i + 1] < 0x80
+                && asciiClass[Int(text[i + 1])] & 8 != 0
+        case 0x3A:  // :
+            return i + 2 < n && text[i + 1] == 0x2F && text[i + 2] == 0x2F
+        case 0x64, 0x44:  // d
+            return i > 0 && opensDot(text[i - 1]) && i + 2 < n && text[i + 1] | 0x20 == 0x6F && text[i + 2] | 0x20 == 0x74
+        default:
+            return false
+        }
+    }
+
     public init(_ text: UnsafeBufferPointer<UInt8>) {
         // Locals, not `self`'s fields, in the loop: they stay in registers.
         var letters = 0, uppercase = 0, visible = 0, symbols = 0, longestRun = 0, mostMarks = 0, mentions = 0
@@ -66,15 +93,17 @@ public struct TextStats: Equatable, Sendable {
             if k + 8 <= n {
                 let w = raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)
                 if w & Self.highBits == 0 && Self.hasByte(w, 0x40) == 0 {
-                    // `.` or `dot`: once seen, no need to look again.
+                    // Once a link hint is seen, no need to look again. A word is looked at byte
+                    // by byte only with a `.` or `:`, or a `d` after a space or bracket (the
+                    // masks may flag a byte too many, never one too few).
                     if !mayHoldLink {
-                        if Self.hasByte(w, 0x2E) != 0 {
-                            mayHoldLink = true
-                        } else if Self.hasByte(w, 0x64) | Self.hasByte(w, 0x44) != 0 {
-                            for j in 0..<8 where text[k &+ j] | 0x20 == 0x64 && k &+ j &+ 2 < n
-                                && text[k &+ j &+ 1] | 0x20 == 0x6F && text[k &+ j &+ 2] | 0x20 == 0x74
-                            {
+                        let opening = Self.hasByte(w, 0x20) | Self.hasByte(w, 0x28) | Self.hasByte(w, 0x5B) | Self.hasByte(w, 0x7B)
+                        let afterOpening = opening << 8 | (k > 0 && Self.opensDot(text[k &- 1]) ? 0x80 : 0)
+                        let d = (Self.hasByte(w, 0x64) | Self.hasByte(w, 0x44)) & afterOpening
+                        if Self.hasByte(w, 0x2E) | Self.hasByte(w, 0x3A) | d != 0 {
+                            for j in 0..<8 where Self.isLinkHint(text, at: k &+ j) {
                                 mayHoldLink = true
+                                break
                             }
                         }
                     }
@@ -126,11 +155,7 @@ public struct TextStats: Equatable, Sendable {
                 if lead == 0x40, k + 1 < n, text[k + 1] < 0x80, table[Int(text[k + 1])] & 8 != 0, previousClass & 8 == 0 {
                     mentions += 1
                 }
-                if lead == 0x2E
-                    || (lead | 0x20 == 0x64 && k + 2 < n && text[k + 1] | 0x20 == 0x6F && text[k + 2] | 0x20 == 0x74)
-                {
-                    mayHoldLink = true
-                }
+                if !mayHoldLink && Self.isLinkHint(text, at: k) { mayHoldLink = true }
                 previousClass = bits
                 k += 1
                 continue

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import CMalloc
+import CPlatform
 #endif
 
 /// glibc's allocator hands freed memory at the top of the heap back to the kernel as soon as

@@ -115,6 +115,8 @@ struct HeuristicsTests {
             #expect(verdict.reasons.first?.term == "freegift.com", "\(disguised)")
         }
         #expect(h.post("a", at: 2, "see www.one.com, two.net and three.org/page").reasons.map(\.limit) == ["at most 2 links"])
+        // A link with a scheme needs no dot to count (a cut-off retweet: `http://t…`).
+        #expect(h.post("a", at: 2, "a http://t b https://x c http://y/z").reasons.map(\.limit) == ["at most 2 links"])
         #expect(h.post("a", at: 2, "WIN: HTTPS://BIT.LY/X").reasons.map(\.term) == ["bit.ly"])
         #expect(h.post("a", at: 3, "@a @b @c hello").reasons.map(\.rule) == ["mentions"])
         for clean in ["I paid 3.50 for it. Done.", "e.g. this is fine", "the end. com on", "mail me at x@example.com"] {

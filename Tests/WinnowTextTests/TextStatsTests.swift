@@ -19,9 +19,20 @@ struct TextStatsTests {
                 stats.mentions += 1
             }
             previousIsName = isName
-            if scalar == "." { stats.mayHoldLink = true }
-            if scalar == "d" || scalar == "D", k + 2 < scalars.count, scalars[k + 1] == "o" || scalars[k + 1] == "O",
-                scalars[k + 2] == "t" || scalars[k + 2] == "T"
+            // Link hints: `://`, a `.` between name characters or after ` `, `[`, `(`, and `dot`
+            // after ` `, `(`, `[`, `{`.
+            let before: Unicode.Scalar? = k > 0 ? scalars[k - 1] : nil
+            let after: Unicode.Scalar? = k + 1 < scalars.count ? scalars[k + 1] : nil
+            func isNameScalar(_ s: Unicode.Scalar?) -> Bool {
+                guard let s, s.isASCII else { return false }
+                return s.properties.isAlphabetic || ("0"..."9").contains(s) || s == "_" || s == "-"
+            }
+            if scalar == ".", let before, " [(".unicodeScalars.contains(before) || (isNameScalar(before) && isNameScalar(after)) {
+                stats.mayHoldLink = true
+            }
+            if scalar == ":", k + 2 < scalars.count, scalars[k + 1] == "/", scalars[k + 2] == "/" { stats.mayHoldLink = true }
+            if scalar == "d" || scalar == "D", let before, " ([{".unicodeScalars.contains(before), k + 2 < scalars.count,
+                scalars[k + 1] == "o" || scalars[k + 1] == "O", scalars[k + 2] == "t" || scalars[k + 2] == "T"
             {
                 stats.mayHoldLink = true
             }
@@ -57,6 +68,7 @@ struct TextStatsTests {
 
     @Test("examples", arguments: [
         "Hello World", "THIS IS LOUD!!!!!!!!!!!!", "mail @bob and @carol", "x@y.com", "see example dot com", "ℌ𝔢𝔩𝔩𝔬 😀😀😀",
+        "The end. Next one", "done.", "a[.]com and b(dot)net", "https://x", "example . com", "anecdote dotted", "ratio 3:1",
         "Z\u{0337}\u{0328}\u{031B}\u{0301}algo", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "", "   ", "ÀÉÎÕÜ àéîõü",
     ])
     func examples(text: String) {
@@ -66,7 +78,7 @@ struct TextStatsTests {
     @Test("random texts agree with the model")
     func randomTexts() {
         var random = SplitMix64(seed: 7)
-        let alphabet: [Character] = Array("aAbBdDoOtTzZ .@-_!?0123456789 xXyY") + ["é", "É", "😀", "\u{0301}", "ß", "€", "\u{200B}", "\t", "ÿ", "×", "Я", "я", "Ё", "ñ", "Ā"]
+        let alphabet: [Character] = Array("aAbBdDoOtTzZ .@-_!?0123456789 xXyY:/([{") + ["é", "É", "😀", "\u{0301}", "ß", "€", "\u{200B}", "\t", "ÿ", "×", "Я", "я", "Ё", "ñ", "Ā"]
         for _ in 0..<3_000 {
             let text = random.text(from: alphabet, maxLength: 40)
             #expect(stats(text) == model(text), "\(text.debugDescription)")

@@ -40,7 +40,8 @@ public struct LinkRule: Sendable, Equatable {
 
     /// Reports too many links or mentions, shorteners and disguised links; returns the number
     /// of links, for the newcomer check.
-    public func scan(_ text: String, stats: TextStats, into reasons: inout [Reason]) -> Int {
+    /// `bytes` is the comment's UTF-8.
+    public func scan(_ bytes: UnsafeBufferPointer<UInt8>, stats: TextStats, into reasons: inout [Reason]) -> Int {
         guard enabled else { return 0 }
         if stats.mentions > maxMentions {
             reasons.append(Reason(
@@ -48,8 +49,7 @@ public struct LinkRule: Sendable, Equatable {
                 limit: "at most \(maxMentions) mentions", count: stats.mentions, dryRun: dryRun))
         }
         guard stats.mayHoldLink else { return 0 }
-        var text = text
-        return text.withUTF8 { bytes in
+        do {
             let links = LinkScanner.links(in: bytes)
             for link in links {
                 // `host` is lower case already.

@@ -36,8 +36,9 @@ public struct StopwordRule: Sendable {
     }
 
     /// Appends one reason per match (in text order) and one per pattern that gave up.
+    /// `original` is the comment's UTF-8.
     public func evaluate(
-        original: String, normalized: NormalizedText, scratch: MatchScratch,
+        original text: UnsafeBufferPointer<UInt8>, normalized: NormalizedText, scratch: MatchScratch,
         matches: inout StopwordMatches, into reasons: inout [Reason]
     ) {
         stopwords.match(normalized, scratch: scratch, into: &matches)
@@ -45,8 +46,7 @@ public struct StopwordRule: Sendable {
         matches.hits.sort {
             ($0.original.lowerBound, $0.list, $0.entry) < ($1.original.lowerBound, $1.list, $1.entry)
         }
-        var original = original
-        original.withUTF8 { text in
+        do {
             var previous: StopwordHit?
             var scalarsBefore = 0
             var counted = 0
