@@ -40,6 +40,9 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // hiredis (libhiredis-dev) is in the standard include and library paths; its pkg-config
+        // file adds a define SwiftPM refuses, so none is used.
+        .systemLibrary(name: "CHiredis"),
         // glibc's mallopt and the compiler's prefetch, which Swift's Glibc module lacks.
         .systemLibrary(name: "CPlatform"),
         .target(name: "WinnowCore", swiftSettings: hotPath),
@@ -57,6 +60,7 @@ let package = Package(
             ],
             swiftSettings: hotPath),
         // The only module that talks to SQLite.
+        .target(name: "WinnowShared", dependencies: ["WinnowCore", "WinnowLimits", "CHiredis"]),
         .target(name: "WinnowAudit", dependencies: [
             "WinnowCore", "CSQLite", .product(name: "Crypto", package: "swift-crypto"),
         ]),
@@ -88,6 +92,7 @@ let package = Package(
         .testTarget(name: "WinnowMatchTests", dependencies: ["WinnowMatch", "WinnowText"]),
         .testTarget(name: "WinnowLimitsTests", dependencies: ["WinnowLimits"]),
         .testTarget(name: "WinnowAuditTests", dependencies: ["WinnowAudit", "WinnowCore"]),
+        .testTarget(name: "WinnowSharedTests", dependencies: ["WinnowShared", "WinnowLimits", "WinnowCore"]),
         .testTarget(name: "WinnowConfigTests", dependencies: [
             "WinnowConfig", "WinnowPipeline", "WinnowPolicy", "WinnowRules", "WinnowLimits", "WinnowCore",
         ]),

@@ -1,0 +1,2 @@
+// hiredis, the Redis project's own C client (Debian: libhiredis-dev), in blocking mode.
+#include <hiredis/hiredis.h>

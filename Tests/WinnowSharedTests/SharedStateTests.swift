@@ -1,0 +1,148 @@
+import Testing
+import WinnowCore
+import WinnowLimits
+import WinnowShared
+
+@Suite("Shared state in Redis (real redis-server)")
+struct SharedStateTests {
+    @Test("addresses: redis://HOST:PORT and unix:///PATH, with clear errors")
+    func addresses() throws {
+        #expect(try SharedAddress(parsing: "redis://localhost:6380") == .tcp(host: "localhost", port: 6380))
+        #expect(try SharedAddress(parsing: "redis://10.0.0.7") == .tcp(host: "10.0.0.7", port: 6379))
+        #expect(try SharedAddress(parsing: "redis://[::1]:7000") == .tcp(host: "::1", port: 7000))
+        #expect(try SharedAddress(parsing: "unix:///run/redis.sock") == .unix(path: "/run/redis.sock"))
+        #expect(SharedAddress.tcp(host: "::1", port: 7000).description == "redis://[::1]:7000")
+        for bad in ["localhost:6379", "unix://relative.sock", "redis://host:0", "redis://:80", "redis://"] {
+            #expect(throws: SharedError.self, "\(bad)") { try SharedAddress(parsing: bad) }
+        }
+    }
+
+    @Test("a connection: commands, a pipeline in order, error replies as values, an unreachable address")
+    func connection() throws {
+        let server = try RedisServer()
+        let redis = try RedisConnection(server.address)
+        #expect(try redis.command(["PING"]) == .status("PONG"))
+        #expect(try redis.command(["SET", "k", "välue\u{0}x"]) == .status("OK"))
+        #expect(try redis.command(["GET", "k"]) == .bulk(Array("välue\u{0}x".utf8)))
+        #expect(try redis.pipeline([["INCR", "n"], ["INCR", "n"], ["GET", "missing"], ["INCRBY", "n", "5"]])
+            == [.integer(1), .integer(2), .null, .integer(7)])
+        guard case .error(let message) = try redis.command(["INCR", "k"]) else {
+            Issue.record("an error reply was expected")
+            return
+        }
+        #expect(message.hasPrefix("ERR"))
+        #expect(throws: SharedError.self) { try RedisConnection(.unix(path: server.folder.path + "/nothing.sock")) }
+        do {
+            _ = try RedisConnection(.unix(path: "/nonexistent/redis.sock"))
+        } catch {
+            #expect(error.message.contains("unix:///nonexistent/redis.sock"), "\(error.message)")
+        }
+    }
+
+    /// The local GCRA, applied in order: what Redis must answer.
+    func model(_ limit: RateLimit, _ times: [Micros]) -> [RateLimit.Decision] {
+        var tat: Micros = 0
+        return times.map { now in
+            let decision = limit.check(tat: tat, now: now)
+            if case .conforms(let newTAT) = decision { tat = newTAT }
+            return decision
+        }
+    }
+
+    @Test("rate limits: the Redis script decides exactly as the local GCRA, boundaries included")
+    func sameAsLocal() throws {
+        let server = try RedisServer()
+        let limits = try SharedRateLimits(connection: RedisConnection(server.address))
+        let s = Micros.perSecond
+        let limit = RateLimit(events: 5, period: 10 * s)  // one per 2 s, bursts of 5
+        let start: Micros = 1_700_000_000 * s
+        // A burst, the exact moment the next one is allowed, one µs before it, a long pause.
+        var times = (0..<7).map { start + Micros($0) }
+        times += [start + 2 * s - 1, start + 2 * s, start + 2 * s + 1, start + 4 * s, start + 60 * s, start + 60 * s]
+        let decisions = try limits.check(times.map { SharedRateLimits.Check(subject: "alice", limit: limit, now: $0) })
+        #expect(decisions == model(limit, times))
+        #expect(decisions.filter { if case .conforms = $0 { true } else { false } }.count == 9)
+        // One at a time gives the same answers as one pipeline.
+        let single = try SharedRateLimits(connection: RedisConnection(server.address), prefix: "other")
+        let oneByOne = try times.map { try single.check([SharedRateLimits.Check(subject: "alice", limit: limit, now: $0)])[0] }
+        #expect(oneByOne == decisions)
+    }
+
+    @Test("rate limits: two instances on one Redis share one limit; keys expire with their window")
+    func sharedBetweenInstances() throws {
+        let server = try RedisServer()
+        let a = try SharedRateLimits(connection: RedisConnection(server.address))
+        let b = try SharedRateLimits(connection: RedisConnection(server.address))
+        let s = Micros.perSecond
+        let limit = RateLimit(events: 3, period: 60 * s)
+        let now: Micros = 1_800_000_000 * s
+        var conforming = 0
+        for k in 0..<10 {
+            let instance = k % 2 == 0 ? a : b
+            if case .conforms = try instance.check([.init(subject: "spammer", limit: limit, now: now + Micros(k))])[0] {
+                conforming += 1
+            }
+        }
+        #expect(conforming == 3)  // not 3 per instance
+        let redis = try RedisConnection(server.address)
+        let check = SharedRateLimits.Check(subject: "spammer", limit: limit, now: now)
+        guard case .integer(let ttl) = try redis.command(["PTTL", a.key(check)]) else {
+            Issue.record("PTTL")
+            return
+        }
+        // The TAT is 60 s past the first event (3 × 20 s): the key lives no longer than that.
+        #expect(ttl > 0 && ttl <= 60_001)
+    }
+
+    @Test("rate limits: after Redis lost its scripts, each check still counts once")
+    func scriptsReloaded() throws {
+        let server = try RedisServer()
+        let limits = try SharedRateLimits(connection: RedisConnection(server.address))
+        let limit = RateLimit(events: 2, period: 10 * Micros.perSecond)
+        let now: Micros = 1_900_000_000 * Micros.perSecond
+        _ = try limits.check([.init(subject: "x", limit: limit, now: now)])
+        #expect(try RedisConnection(server.address).command(["SCRIPT", "FLUSH"]) == .status("OK"))
+        let decisions = try limits.check((1...3).map { .init(subject: "x", limit: limit, now: now + Micros($0)) })
+        #expect(decisions == model(limit, [now, now + 1, now + 2, now + 3]).suffix(3).map { $0 })
+    }
+
+    @Test("bans and timeouts: set through one instance, seen by another, gone when they end")
+    func penalties() throws {
+        let server = try RedisServer()
+        let a = try SharedPenalties(connection: RedisConnection(server.address))
+        let b = try SharedPenalties(connection: RedisConnection(server.address))
+        let s = Micros.perSecond
+        let now: Micros = 1_700_000_000 * s
+        let timeout = Penalty(kind: .timeout, until: now + 60 * s, timeouts: 1)
+        let ban = Penalty(kind: .ban, until: Penalty.forever, timeouts: 3)
+        try a.set(timeout, author: "troll", now: now)
+        try a.set(ban, author: "spammer", now: now)
+        #expect(try b.penalties(of: ["troll", "spammer", "nobody"]) == [timeout, ban, nil])
+        let redis = try RedisConnection(server.address)
+        guard case .integer(let ttl) = try redis.command(["PTTL", a.key(author: "troll")]),
+            case .integer(let forever) = try redis.command(["PTTL", a.key(author: "spammer")])
+        else {
+            Issue.record("PTTL")
+            return
+        }
+        #expect(ttl > 59_000 && ttl <= 60_000)
+        #expect(forever == -1)  // no expiry
+        try b.set(Penalty(kind: .none, until: 0, timeouts: 3), author: "spammer", now: now)
+        #expect(try a.penalties(of: ["spammer"]) == [nil])
+    }
+
+    @Test("Redis gone: a clear error naming the address, and the connection is dropped")
+    func redisGone() throws {
+        let server = try RedisServer()
+        let connection = try RedisConnection(server.address)
+        let limits = try SharedRateLimits(connection: connection)
+        server.kill()
+        do {
+            _ = try limits.check([.init(subject: "a", limit: RateLimit(events: 1, period: Micros.perSecond), now: 1)])
+            Issue.record("a check against a dead Redis must throw")
+        } catch {
+            #expect(error.message.hasPrefix(server.address.description), "\(error.message)")
+        }
+        #expect(!connection.isConnected)
+    }
+}
