@@ -60,7 +60,7 @@ let package = Package(
             ],
             swiftSettings: hotPath),
         // The only module that talks to SQLite.
-        .target(name: "WinnowShared", dependencies: ["WinnowCore", "WinnowLimits", "CHiredis"]),
+        .target(name: "WinnowShared", dependencies: ["WinnowCore", "WinnowLimits", "WinnowRules", "WinnowPipeline", "CHiredis"]),
         .target(name: "WinnowAudit", dependencies: [
             "WinnowCore", "CSQLite", .product(name: "Crypto", package: "swift-crypto"),
         ]),
@@ -84,7 +84,7 @@ let package = Package(
         ]),
         .executableTarget(name: "winnow", dependencies: [
             "WinnowCore", "WinnowMatch", "WinnowLimits", "WinnowConfig", "WinnowPolicy", "WinnowIO", "WinnowPipeline",
-            "WinnowAudit", "WinnowReplay", "WinnowServe", "CPlatform",
+            "WinnowAudit", "WinnowReplay", "WinnowServe", "WinnowShared", "CPlatform",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -92,7 +92,9 @@ let package = Package(
         .testTarget(name: "WinnowMatchTests", dependencies: ["WinnowMatch", "WinnowText"]),
         .testTarget(name: "WinnowLimitsTests", dependencies: ["WinnowLimits"]),
         .testTarget(name: "WinnowAuditTests", dependencies: ["WinnowAudit", "WinnowCore"]),
-        .testTarget(name: "WinnowSharedTests", dependencies: ["WinnowShared", "WinnowLimits", "WinnowCore"]),
+        .testTarget(name: "WinnowSharedTests", dependencies: [
+            "WinnowShared", "WinnowLimits", "WinnowCore", "WinnowRules", "WinnowPipeline", "WinnowMatch", "WinnowPolicy",
+        ]),
         .testTarget(name: "WinnowConfigTests", dependencies: [
             "WinnowConfig", "WinnowPipeline", "WinnowPolicy", "WinnowRules", "WinnowLimits", "WinnowCore",
         ]),

@@ -28,10 +28,15 @@ public final class Engine: Sendable {
     private let channelSettingsIndex: [String: Int]
     private let needsFingerprint: Bool
 
+    /// With `shared`, rate limits and penalties are kept in a store shared by every instance
+    /// (see `SharedWindows`); the other windows stay on this instance.
+    public let shared: SharedLink?
+
     public init(
         stopwords: StopwordSet, policy: Policy, behavior: BehaviorSettings = BehaviorSettings(),
-        state: BehaviorState? = nil
+        state: BehaviorState? = nil, shared: SharedLink? = nil
     ) {
+        self.shared = shared
         normalizer = Normalizer()
         stopwordRule = StopwordRule(stopwords: stopwords)
         self.policy = policy
@@ -122,7 +127,31 @@ public final class Engine: Sendable {
         let context = WindowContext(
             state: state, now: now, authorKey: facts.author, channelKey: facts.channel, isExempt: facts.isExempt,
             needsChannel: needsChannels)
-        if let (penalty, until) = behavior.escalation.penaltyInForce(context) {
+        // The shared store first, in one round trip: a penalty imposed through another instance
+        // counts here too, and its rate limits replace this instance's.
+        var sharedCheck: SharedCheck?
+        if let shared {
+            let limits = channelSettings[facts.settings].rateLimits
+            let pair = BehaviorState.pairKey(author: facts.author, channel: facts.channel)
+            switch shared.attempt({
+                try shared.store.check(
+                    author: facts.author, pair: pair, channel: facts.channel, limits: limits, isExempt: facts.isExempt,
+                    now: now)
+            }) {
+            case .success(let check):
+                sharedCheck = check
+            case .failure(let failure) where shared.policy == .closed:
+                let reason = Reason(rule: "shared", action: .hold, message: "shared state unreachable: \(failure.message)")
+                verdict = policy.dryRun
+                    ? Verdict(id: verdict.id, action: .allow, would: .hold, reasons: [reason], meta: verdict.meta)
+                    : Verdict(id: verdict.id, action: .hold, reasons: [reason], meta: verdict.meta)
+                return true
+            case .failure:
+                break  // open: this instance's own windows alone
+            }
+        }
+        let sharedPenalty = sharedCheck?.penalty.flatMap { behavior.escalation.reason(for: $0, at: now) }
+        if let (penalty, until) = behavior.escalation.penaltyInForce(context) ?? sharedPenalty {
             // The penalty is the whole answer: what the comment says does not matter now.
             let action = penalty.action?.verdictAction ?? .timeout
             verdict = policy.dryRun
@@ -136,7 +165,13 @@ public final class Engine: Sendable {
         let reasonsBefore = verdict.reasons.count
         // The window rules append to the verdict's own reasons; the policy then weighs the new ones.
         let channel = channelSettings[facts.settings]
-        behavior.rateLimit.evaluate(context, limits: channel.rateLimits, into: &verdict.reasons)
+        if let sharedCheck {
+            if let limited = sharedCheck.limited {
+                verdict.reasons.append(behavior.rateLimit.reason(scope: limited.scope, limit: limited.limit, retryAfter: limited.retryAfter))
+            }
+        } else {
+            behavior.rateLimit.evaluate(context, limits: channel.rateLimits, into: &verdict.reasons)
+        }
         var slowMode = channel.slowMode
         var raidSlowMode = behavior.raid.enabled ? behavior.raid.slowMode : 0
         switch state.slowModeOverrides.setting(for: facts.channel) {
@@ -150,20 +185,28 @@ public final class Engine: Sendable {
         behavior.links.evaluateNewcomer(context, links: facts.links, into: &verdict.reasons)
         behavior.raid.evaluate(context, into: &verdict.reasons)
         if verdict.reasons.count > reasonsBefore { policy.merge(from: reasonsBefore, into: &verdict) }
+        let penaltyBefore = shared == nil ? nil : context.author.map { state.authors.load($0, AuthorWord.penalty) }
         behavior.escalation.apply(to: &verdict, context, dryRunAll: policy.dryRun)
+        if let shared, let slot = context.author, let penaltyBefore {
+            // A timeout or ban imposed here holds on every instance.
+            let penalty = state.authors.load(slot, AuthorWord.penalty)
+            if penalty != penaltyBefore {
+                _ = shared.attempt { try shared.store.impose(Penalty(packed: penalty), author: facts.author, now: now) }
+            }
+        }
         return skipped || verdict.reasons.count != reasonsBefore
     }
 
-    /// Whether events go through the window step: the policy has window rules, or a moderator
-    /// acted (a ban must hold whatever the policy).
     /// Starts loading the window-table memory that `applyWindows` will read for `facts`.
     @inline(__always)
     public func prefetchWindows(_ facts: WindowFacts) {
         state.authors.prefetch(facts.author, slot: facts.authorSlotHint)
     }
 
+    /// Whether events go through the window step: the policy has window rules, a moderator
+    /// acted, or another instance may have (a ban must hold whatever the policy).
     @inline(__always)
-    var usesWindows: Bool { hasWindows || state.hasModeratorActions.load(ordering: .relaxed) }
+    var usesWindows: Bool { hasWindows || shared != nil || state.hasModeratorActions.load(ordering: .relaxed) }
 
     /// A timeout or ban imposed by a moderator (the sidecar's ops): in force until `until`
     /// (`Penalty.forever`: a ban without end), pinning the author's slot like one from
@@ -172,10 +215,14 @@ public final class Engine: Sendable {
     public func setPenalty(_ kind: Penalty.Kind, author: String, at now: Micros, until: Micros) -> Penalty? {
         state.hasModeratorActions.store(true, ordering: .relaxed)
         guard let slot = state.authors.slot(for: BehaviorState.authorKey(author), at: now) else { return nil }
-        let (old, _) = state.authors.update(slot, AuthorWord.penalty) { word in
+        let (old, new) = state.authors.update(slot, AuthorWord.penalty) { word in
             let previous = Penalty(packed: word)
             let timeouts = previous.timeouts + (kind == .timeout ? 1 : 0)
             return Penalty(kind: kind, until: kind == .none ? 0 : until, timeouts: timeouts).packed
+        }
+        if let shared {
+            let key = BehaviorState.authorKey(author)
+            _ = shared.attempt { try shared.store.impose(Penalty(packed: new), author: key, now: now) }
         }
         return Penalty(packed: old)
     }

@@ -48,10 +48,15 @@ public struct Escalation: Sendable, Equatable {
     /// (`nil`: no end).
     public func penaltyInForce(_ context: WindowContext) -> (reason: Reason, until: Micros?)? {
         guard let slot = context.author else { return nil }
-        let penalty = Penalty(packed: context.state.authors.load(slot, AuthorWord.penalty))
-        guard penalty.isActive(at: context.now) else { return nil }
+        return reason(for: Penalty(packed: context.state.authors.load(slot, AuthorWord.penalty)), at: context.now)
+    }
+
+    /// The reason a penalty gives at `now` (`nil` when it is not in force), and when it ends
+    /// (`nil`: never) — for a penalty found here or in the shared store.
+    public func reason(for penalty: Penalty, at now: Micros) -> (reason: Reason, until: Micros?)? {
+        guard penalty.isActive(at: now) else { return nil }
         let forever = penalty.until == Penalty.forever
-        let retryAfter = forever ? nil : (penalty.until - context.now).seconds
+        let retryAfter = forever ? nil : (penalty.until - now).seconds
         let reason: Reason
         switch penalty.kind {
         case .ban:

@@ -29,6 +29,8 @@ struct Filter: ParsableCommand {
 
     @OptionGroup(title: "Audit trail") var audit: AuditOptions
 
+    @OptionGroup(title: "Shared state (several instances)") var shared: SharedOptions
+
     @Option(help: "Longest accepted input line in bytes; longer lines get an `error` verdict.")
     var maxLineBytes = 1 << 20
 
@@ -43,11 +45,13 @@ struct Filter: ParsableCommand {
         guard (1...256).contains(workers) else { throw ValidationError("--workers must be between 1 and 256") }
         guard (1...1_000_000).contains(batchLines) else { throw ValidationError("--batch-lines must be between 1 and 1000000") }
         try windows.validate()
+        try shared.validate()
     }
 
     func run() throws {
         AllocatorTuning.keepFreedMemory()
-        let setup = try JudgingSetup(wordlists: wordlists, overrides: overrides, windows: windows, defaultClock: .wall)
+        let setup = try JudgingSetup(
+            wordlists: wordlists, overrides: overrides, windows: windows, defaultClock: .wall, shared: try shared.link())
         let options = FilterOptions(
             maxLineBytes: maxLineBytes, workers: workers, batchLines: batchLines, clock: setup.clock,
             lateTolerance: setup.configuration.lateTolerance)

@@ -13,7 +13,11 @@ struct JudgingSetup {
     private let policyFile: String?
 
     /// `defaultClock`: the command's clock when neither the file nor a flag names one.
-    init(wordlists: WordlistOptions, overrides: PolicyOverrides, windows: WindowOptions, defaultClock: ClockMode) throws {
+    /// `shared`: the link to state shared with other instances (`--shared`), if any.
+    init(
+        wordlists: WordlistOptions, overrides: PolicyOverrides, windows: WindowOptions, defaultClock: ClockMode,
+        shared: SharedLink? = nil
+    ) throws {
         stopwords = try wordlists.compile()
         try overrides.check(against: stopwords)
         var configuration = try windows.configuration(categories: Set(stopwords.lists.map(\.settings.category)))
@@ -21,7 +25,7 @@ struct JudgingSetup {
         if configuration.clock == nil { configuration.clock = defaultClock }
         self.configuration = configuration
         policyFile = windows.policy
-        engine = Engine(stopwords: stopwords, policy: configuration.policy, behavior: configuration.behavior)
+        engine = Engine(stopwords: stopwords, policy: configuration.policy, behavior: configuration.behavior, shared: shared)
     }
 
     var clock: ClockMode { configuration.clock ?? .wall }

@@ -54,6 +54,8 @@ struct Replay: ParsableCommand {
     @OptionGroup(title: "Windows (rate limits, slow-mode, escalation)") var windows: WindowOptions
     @OptionGroup(title: "Audit trail") var audit: AuditOptions
 
+    @OptionGroup(title: "Shared state (several instances)") var shared: SharedOptions
+
     @Option(help: "Worker threads (default: one per core).")
     var workers = FilterOptions.defaultWorkers
 
@@ -61,12 +63,14 @@ struct Replay: ParsableCommand {
         guard (1...256).contains(workers) else { throw ValidationError("--workers must be between 1 and 256") }
         if !positive.isEmpty && label == nil { throw ValidationError("--positive needs --label") }
         try windows.validate()
+        try shared.validate()
     }
 
     func run() throws {
         AllocatorTuning.keepFreedMemory()
         // Replay runs on event time unless told otherwise.
-        let setup = try JudgingSetup(wordlists: wordlists, overrides: overrides, windows: windows, defaultClock: .event)
+        let setup = try JudgingSetup(
+            wordlists: wordlists, overrides: overrides, windows: windows, defaultClock: .event, shared: try shared.link())
 
         let labelSpec = label.map { LabelSpec(field: $0, positive: Set(positive.isEmpty ? ["1"] : positive)) }
         let started = Date()

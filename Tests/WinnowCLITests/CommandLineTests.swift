@@ -52,6 +52,16 @@ struct CommandLineTests {
         #expect(check.stdoutText.contains("en/x.txt:3: PCRE2 cannot compile"))
     }
 
+    @Test("a shared Redis that cannot be reached at start-up stops the run, naming it")
+    func sharedUnreachable() throws {
+        let result = try WinnowProcess.run(
+            ["filter", "--wordlists", fixtures, "--no-audit", "--shared", "unix:///nonexistent/redis.sock"],
+            input: Array(#"{"author":"a","text":"hi"}"#.utf8) + [0x0A])
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("winnow: --shared: unix:///nonexistent/redis.sock: "), "\(result.stderr)")
+    }
+
     @Test("unusable arguments are refused before reading anything", arguments: [
         ["filter", "--action", "profanity"],
         ["filter", "--action", "profanity=delete"],
@@ -63,6 +73,9 @@ struct CommandLineTests {
         ["filter", "--slow-mode", "10s", "--slow-mode", "20s"],
         ["filter", "--clock", "sundial"],
         ["filter", "--max-authors", "3"],
+        ["filter", "--shared", "localhost:6379"],
+        ["filter", "--shared", "redis://localhost:0"],
+        ["filter", "--shared", "unix:///tmp/x.sock", "--shared-failure", "maybe"],
     ])
     func badArguments(arguments: [String]) throws {
         let result = try WinnowProcess.run(arguments + ["--wordlists", fixtures])

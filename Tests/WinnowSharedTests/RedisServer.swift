@@ -7,10 +7,13 @@ final class RedisServer {
     let folder: URL
     let socket: String
     private let process = Process()
+    private let ownsFolder: Bool
 
-    init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("winnow-redis-\(UUID().uuidString)")
+    /// `replacing`: start on the socket of a server that was killed (a restarted Redis).
+    init(replacing previous: RedisServer? = nil) throws {
+        folder = previous?.folder ?? FileManager.default.temporaryDirectory.appendingPathComponent("winnow-redis-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        ownsFolder = previous == nil
         socket = folder.appendingPathComponent("redis.sock").path
         guard let binary = ["/usr/bin/redis-server", "/usr/local/bin/redis-server"].first(where: FileManager.default.isExecutableFile)
         else {
@@ -43,6 +46,6 @@ final class RedisServer {
 
     deinit {
         kill()
-        try? FileManager.default.removeItem(at: folder)
+        if ownsFolder { try? FileManager.default.removeItem(at: folder) }
     }
 }

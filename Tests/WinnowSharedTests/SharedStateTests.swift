@@ -1,6 +1,8 @@
 import Testing
 import WinnowCore
 import WinnowLimits
+import WinnowPipeline
+import WinnowRules
 import WinnowShared
 
 @Suite("Shared state in Redis (real redis-server)")
@@ -106,29 +108,55 @@ struct SharedStateTests {
         #expect(decisions == model(limit, [now, now + 1, now + 2, now + 3]).suffix(3).map { $0 })
     }
 
-    @Test("bans and timeouts: set through one instance, seen by another, gone when they end")
+    @Test("bans and timeouts: recorded by one instance, read by another, expiring when they end")
     func penalties() throws {
         let server = try RedisServer()
-        let a = try SharedPenalties(connection: RedisConnection(server.address))
-        let b = try SharedPenalties(connection: RedisConnection(server.address))
+        let a = try RedisWindows(server.address)
+        let b = try RedisWindows(server.address)
         let s = Micros.perSecond
         let now: Micros = 1_700_000_000 * s
         let timeout = Penalty(kind: .timeout, until: now + 60 * s, timeouts: 1)
         let ban = Penalty(kind: .ban, until: Penalty.forever, timeouts: 3)
-        try a.set(timeout, author: "troll", now: now)
-        try a.set(ban, author: "spammer", now: now)
-        #expect(try b.penalties(of: ["troll", "spammer", "nobody"]) == [timeout, ban, nil])
+        try a.impose(timeout, author: 1, now: now)
+        try a.impose(ban, author: 2, now: now)
+        #expect(try b.penalty(author: 1) == timeout)
+        #expect(try b.penalty(author: 2) == ban)
+        #expect(try b.penalty(author: 3) == nil)
         let redis = try RedisConnection(server.address)
-        guard case .integer(let ttl) = try redis.command(["PTTL", a.key(author: "troll")]),
-            case .integer(let forever) = try redis.command(["PTTL", a.key(author: "spammer")])
+        guard case .integer(let ttl) = try redis.command(["PTTL", a.penaltyKey(author: 1)]),
+            case .integer(let forever) = try redis.command(["PTTL", a.penaltyKey(author: 2)])
         else {
             Issue.record("PTTL")
             return
         }
         #expect(ttl > 59_000 && ttl <= 60_000)
         #expect(forever == -1)  // no expiry
-        try b.set(Penalty(kind: .none, until: 0, timeouts: 3), author: "spammer", now: now)
-        #expect(try a.penalties(of: ["spammer"]) == [nil])
+        try b.impose(Penalty(kind: .none, until: 0, timeouts: 3), author: 2, now: now)
+        #expect(try a.penalty(author: 2) == nil)
+        // The event script reports a penalty only while it is in force.
+        let limits = RateLimitRule.Limits(author: RateLimit(events: 1, period: s))
+        #expect(try b.check(author: 1, pair: 10, channel: 20, limits: limits, isExempt: false, now: now) == SharedCheck(penalty: timeout))
+        #expect(try b.check(author: 1, pair: 10, channel: 20, limits: limits, isExempt: false, now: now + 61 * s) == SharedCheck())
+    }
+
+    @Test("the event script: penalty first, then author, author-in-channel and channel limits, the widest not counted once a narrower one refuses")
+    func eventScript() throws {
+        let server = try RedisServer()
+        let shared = try RedisWindows(server.address)
+        let s = Micros.perSecond
+        let now: Micros = 1_700_000_000 * s
+        let limits = RateLimitRule.Limits(
+            author: RateLimit(events: 2, period: 10 * s), authorInChannel: RateLimit(events: 5, period: 10 * s),
+            channel: RateLimit(events: 3, period: 10 * s))
+        func check(_ author: UInt64, exempt: Bool = false, at t: Micros = 0) throws -> SharedCheck {
+            try shared.check(author: author, pair: author &* 31, channel: 7, limits: limits, isExempt: exempt, now: now + t)
+        }
+        #expect(try check(1) == SharedCheck())
+        #expect(try check(1) == SharedCheck())
+        #expect(try check(1) == SharedCheck(limited: ("author", limits.author!, 5 * s)))  // the channel is not charged
+        #expect(try check(2) == SharedCheck())  // the channel's third
+        #expect(try check(3) == SharedCheck(limited: ("channel", limits.channel!, Micros(10 * s / 3))))
+        #expect(try check(3, exempt: true) == SharedCheck())
     }
 
     @Test("Redis gone: a clear error naming the address, and the connection is dropped")

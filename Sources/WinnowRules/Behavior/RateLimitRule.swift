@@ -63,10 +63,13 @@ public struct RateLimitRule: Sendable, Equatable {
             }
         }
         guard retryAfter > 0 else { return true }
-        reasons.append(
-            Reason(
-                rule: Self.name, action: action, limit: "\(scope) \(limit)", retryAfter: retryAfter.seconds,
-                dryRun: dryRun))
+        reasons.append(reason(scope: scope, limit: limit, retryAfter: retryAfter))
         return false
+    }
+
+    /// The reason for an event over `limit` (`scope`: `author`, `author_channel` or `channel`),
+    /// decided here or by the shared store.
+    public func reason(scope: String, limit: RateLimit, retryAfter: Micros) -> Reason {
+        Reason(rule: Self.name, action: action, limit: "\(scope) \(limit)", retryAfter: retryAfter.seconds, dryRun: dryRun)
     }
 }

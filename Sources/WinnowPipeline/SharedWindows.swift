@@ -1,0 +1,113 @@
+import Synchronization
+import WinnowCore
+import WinnowLimits
+import WinnowRules
+
+/// Window state kept outside this process and shared by every Winnow instance pointed at it
+/// (Redis, through `WinnowShared`): rate limits of every scope, timeouts and bans. Keys are the
+/// engine's stable 64-bit hashes of author, channel and author-in-channel, the same in every
+/// instance.
+public protocol SharedWindows: AnyObject, Sendable {
+    /// In one atomic step: the author's penalty, if one is recorded, and otherwise (unless
+    /// `isExempt`) the rate limits from the narrowest to the widest, stopping at the first the
+    /// event is over — what `RateLimitRule` does locally.
+    func check(
+        author: UInt64, pair: UInt64, channel: UInt64, limits: RateLimitRule.Limits, isExempt: Bool, now: Micros
+    ) throws -> SharedCheck
+
+    /// Records a timeout or ban for every instance (`.none` lifts it).
+    func impose(_ penalty: Penalty, author: UInt64, now: Micros) throws
+}
+
+/// What the shared store said about one event.
+public struct SharedCheck: Equatable, Sendable {
+    /// A penalty recorded for the author (in force or not: the engine checks).
+    public var penalty: Penalty?
+    /// The first rate limit the event is over: its scope (`author`, `author_channel`, `channel`)
+    /// and how long to wait.
+    public var limited: (scope: String, limit: RateLimit, retryAfter: Micros)?
+
+    public init(penalty: Penalty? = nil, limited: (scope: String, limit: RateLimit, retryAfter: Micros)? = nil) {
+        self.penalty = penalty
+        self.limited = limited
+    }
+
+    public static func == (a: SharedCheck, b: SharedCheck) -> Bool {
+        a.penalty == b.penalty && a.limited?.scope == b.limited?.scope && a.limited?.limit == b.limited?.limit
+            && a.limited?.retryAfter == b.limited?.retryAfter
+    }
+}
+
+/// What an event gets while the shared store cannot be reached.
+public enum SharedFailurePolicy: String, Sendable, CaseIterable {
+    /// Judged on this instance's own windows alone (limits may be overshot across instances).
+    case open
+    /// Held (`hold`, rule `shared`) until the store answers again.
+    case closed
+}
+
+/// The engine's link to the shared store: the store, the failure policy, and the state of an
+/// outage. While the store is down, it is asked again at most once a second (the events in
+/// between get the failure policy at once, so that a dead Redis does not cost every event a
+/// timeout); every outage and every recovery is reported once through `report`.
+public final class SharedLink: Sendable {
+    public let store: any SharedWindows
+    public let policy: SharedFailurePolicy
+    private let report: @Sendable (String) -> Void
+    private let outage = Mutex<Outage>(Outage())
+
+    private struct Outage {
+        var down = false
+        var retryAt: ContinuousClock.Instant?
+        var failedEvents = 0
+        var lastError = ""
+    }
+
+    /// Events that got the failure policy since the start.
+    public var failedEvents: Int { outage.withLock { $0.failedEvents } }
+
+    public init(store: any SharedWindows, policy: SharedFailurePolicy, report: @escaping @Sendable (String) -> Void) {
+        self.store = store
+        self.policy = policy
+        self.report = report
+    }
+
+    /// Runs `call` against the store unless it is known to be down; `nil` with the error text
+    /// when it failed or was skipped.
+    func attempt<T>(_ call: () throws -> T) -> Result<T, SharedFailure> {
+        let now = ContinuousClock.now
+        let skip = outage.withLock { state -> String? in
+            guard state.down, let retryAt = state.retryAt, now < retryAt else { return nil }
+            state.failedEvents += 1
+            return state.lastError
+        }
+        if let skip { return .failure(SharedFailure(message: skip)) }
+        do {
+            let value = try call()
+            let recovered = outage.withLock { state -> Int? in
+                guard state.down else { return nil }
+                state.down = false
+                return state.failedEvents
+            }
+            if let recovered { report("shared state reachable again (\(recovered) events so far under the '\(policy.rawValue)' policy)") }
+            return .success(value)
+        } catch {
+            let text = "\(error)"
+            let first = outage.withLock { state -> Bool in
+                let first = !state.down
+                state.down = true
+                state.retryAt = now + .seconds(1)
+                state.failedEvents += 1
+                state.lastError = text
+                return first
+            }
+            if first { report("shared state unreachable, events get the '\(policy.rawValue)' policy: \(text)") }
+            return .failure(SharedFailure(message: text))
+        }
+    }
+}
+
+/// Why the shared store gave no answer.
+struct SharedFailure: Error {
+    var message: String
+}

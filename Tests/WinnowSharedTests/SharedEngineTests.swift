@@ -1,0 +1,143 @@
+import Foundation
+import Synchronization
+import Testing
+import WinnowCore
+import WinnowLimits
+import WinnowMatch
+import WinnowPipeline
+import WinnowPolicy
+import WinnowRules
+import WinnowShared
+
+/// Two engines, as two Winnow instances, on one real Redis.
+@Suite("Instances sharing windows through Redis")
+struct SharedEngineTests {
+    static let s = Micros.perSecond
+
+    final class Instance {
+        let engine: Engine
+        let scratch = WorkerScratch()
+        var next = 0
+
+        init(_ behavior: BehaviorSettings, shared: SharedLink?) throws {
+            engine = Engine(stopwords: try StopwordSet(lists: []), policy: Policy(), behavior: behavior, shared: shared)
+        }
+
+        func post(_ author: String, at t: Double) -> Verdict {
+            next += 1
+            let event = Event(id: .string("e\(next)"), author: author, channel: "main", timestamp: t, text: "hello", line: next)
+            return engine.judge(event, scratch: scratch, at: Micros(seconds: t))
+        }
+    }
+
+    /// What the link reported, for the tests to read.
+    final class Reports: Sendable {
+        let lines = Mutex<[String]>([])
+        var all: [String] { lines.withLock { $0 } }
+        func add(_ line: String) { lines.withLock { $0.append(line) } }
+    }
+
+    func behavior(rate: RateLimit, escalation: Escalation = Escalation(enabled: false)) -> BehaviorSettings {
+        BehaviorSettings(escalation: escalation, defaults: ChannelSettings(rateLimits: .init(author: rate)))
+    }
+
+    func link(_ server: RedisServer, _ policy: SharedFailurePolicy = .open, _ reports: Reports = Reports()) throws -> SharedLink {
+        SharedLink(store: try RedisWindows(server.address), policy: policy) { reports.add($0) }
+    }
+
+    @Test("one author on two instances gets the rate limit once, not twice")
+    func sharedRateLimit() throws {
+        let server = try RedisServer()
+        let rate = RateLimit(events: 3, period: 60 * Self.s)
+        let a = try Instance(behavior(rate: rate), shared: link(server))
+        let b = try Instance(behavior(rate: rate), shared: link(server))
+        let actions = (0..<8).map { k in (k % 2 == 0 ? a : b).post("spammer", at: 1000 + Double(k) / 10).action }
+        #expect(actions == [.allow, .allow, .allow, .reject, .reject, .reject, .reject, .reject])
+        // Without the shared store each instance would allow three: six in all.
+        let c = try Instance(behavior(rate: rate), shared: nil)
+        let d = try Instance(behavior(rate: rate), shared: nil)
+        let alone = (0..<8).map { k in (k % 2 == 0 ? c : d).post("spammer", at: 1000 + Double(k) / 10).action }
+        #expect(alone.filter { $0 == .allow }.count == 6)
+    }
+
+    @Test("a timeout from strikes on one instance, and a moderator's ban on the other, hold on both")
+    func penaltiesEverywhere() throws {
+        let server = try RedisServer()
+        let escalation = Escalation(strikeRules: ["rate_limit"], strikes: 2, timeout: 600 * Self.s)
+        let rate = RateLimit(events: 1, period: 60 * Self.s)
+        let a = try Instance(behavior(rate: rate, escalation: escalation), shared: link(server))
+        let b = try Instance(behavior(rate: rate, escalation: escalation), shared: link(server))
+        #expect(a.post("troll", at: 100).action == .allow)
+        #expect(a.post("troll", at: 101).action == .reject)  // strike 1
+        #expect(a.post("troll", at: 102).action == .timeout)  // strike 2: timed out for 10 minutes
+        let elsewhere = b.post("troll", at: 103)
+        #expect(elsewhere.action == .timeout)
+        #expect(elsewhere.reasons.map(\.rule) == ["timeout"])
+        #expect(elsewhere.until == 702)
+        // A moderator bans through instance b; instance a enforces it.
+        b.engine.setPenalty(.ban, author: "raider", at: Micros(seconds: 200), until: Penalty.forever)
+        #expect(a.post("raider", at: 201).action == .ban)
+    }
+
+    @Test("one instance with the shared store answers byte for byte as without it (the bundled sample, every rule on, event time)")
+    func sameAsLocal() throws {
+        let server = try RedisServer()
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures")
+        let (lists, errors) = WordlistDirectory.load(fixtures.appendingPathComponent("wordlists").path)
+        #expect(errors.isEmpty)
+        let stopwords = try StopwordSet(lists: lists)
+        let input = fixtures.appendingPathComponent("comments/youtube-spam-collection.ndjson").path
+        func run(_ shared: SharedLink?) throws -> Data {
+            let engine = Engine(stopwords: stopwords, policy: Policy(), behavior: .defaultPolicy, shared: shared)
+            let options = FilterOptions(workers: 2, clock: .event)
+            let output = server.folder.appendingPathComponent("out-\(shared == nil ? "local" : "shared").ndjson").path
+            let inFD = open(input, O_RDONLY), outFD = open(output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            defer { close(inFD) }
+            _ = try FilterPipeline(engine: engine, options: options).run(input: inFD, output: outFD)
+            close(outFD)
+            return try Data(contentsOf: URL(fileURLWithPath: output))
+        }
+        let local = try run(nil)
+        let shared = try run(link(server))
+        #expect(local.count > 100_000)
+        #expect(shared == local)
+        // And the state really went through Redis.
+        guard case .integer(let keys) = try RedisConnection(server.address).command(["DBSIZE"]) else {
+            Issue.record("DBSIZE")
+            return
+        }
+        #expect(keys > 100)
+    }
+
+    @Test("Redis down: 'open' falls back to this instance's windows, 'closed' holds; outage and recovery reported once each")
+    func failurePolicies() throws {
+        let server = try RedisServer()
+        let rate = RateLimit(events: 1, period: 60 * Self.s)
+        let openReports = Reports(), closedReports = Reports()
+        let open = try Instance(behavior(rate: rate), shared: link(server, .open, openReports))
+        let closed = try Instance(behavior(rate: rate), shared: link(server, .closed, closedReports))
+        #expect(open.post("amy", at: 10).action == .allow)
+        server.kill()
+        // Open: amy's first event on this instance's own table, then its limit.
+        #expect(open.post("bob", at: 11).action == .allow)
+        #expect(open.post("bob", at: 12).action == .reject)
+        let held = closed.post("cid", at: 13)
+        #expect(held.action == .hold)
+        #expect(held.reasons.map(\.rule) == ["shared"])
+        #expect(held.reasons.first?.message?.hasPrefix("shared state unreachable: unix://") == true)
+        #expect(closed.post("cid", at: 14).action == .hold)
+        #expect(openReports.all.count == 1 && openReports.all[0].hasPrefix("shared state unreachable"))
+        #expect(closedReports.all.count == 1)
+        #expect(closed.engine.shared?.failedEvents == 2)
+        // Redis comes back (empty: a restart without persistence); a second after the outage
+        // the store is asked again, and the scripts are loaded anew.
+        let restarted = try RedisServer(replacing: server)
+        usleep(1_100_000)
+        #expect(closed.post("cid", at: 16).action == .allow)
+        #expect(closed.post("cid", at: 17).action == .reject)  // the shared limit again
+        #expect(closedReports.all.count == 2)
+        #expect(closedReports.all[1] == "shared state reachable again (2 events so far under the 'closed' policy)")
+        withExtendedLifetime(restarted) {}
+    }
+}
