@@ -116,8 +116,11 @@ public final class Engine: Sendable {
     /// per event.)
     /// Returns whether `verdict` changed.
     @discardableResult
+    ///
+    /// `sharedAnswer`: the shared store's answer for this event when it was asked ahead (see
+    /// `sharedRequest`); by default the store is asked here.
     public func applyWindows(
-        _ facts: WindowFacts, to verdict: inout Verdict, at now: Micros,
+        _ facts: WindowFacts, to verdict: inout Verdict, at now: Micros, sharedAnswer: SharedAnswer = .ask,
         analyzeSkipped: () -> (verdict: Verdict, facts: WindowFacts) = {
             preconditionFailure("an event analyzed without content needs analyzeSkipped")
         }
@@ -131,13 +134,13 @@ public final class Engine: Sendable {
         // counts here too, and its rate limits replace this instance's.
         var sharedCheck: SharedCheck?
         if let shared {
-            let limits = channelSettings[facts.settings].rateLimits
-            let pair = BehaviorState.pairKey(author: facts.author, channel: facts.channel)
-            switch shared.attempt({
-                try shared.store.check(
-                    author: facts.author, pair: pair, channel: facts.channel, limits: limits, isExempt: facts.isExempt,
-                    now: now)
-            }) {
+            let answer: Result<SharedCheck, SharedFailure>
+            switch sharedAnswer {
+            case .ask: answer = shared.attempt { try shared.store.check([sharedRequest(for: facts, at: now)])[0] }
+            case .answered(let check): answer = .success(check)
+            case .unavailable(let message): answer = .failure(SharedFailure(message: message))
+            }
+            switch answer {
             case .success(let check):
                 sharedCheck = check
             case .failure(let failure) where shared.policy == .closed:
@@ -195,6 +198,13 @@ public final class Engine: Sendable {
             }
         }
         return skipped || verdict.reasons.count != reasonsBefore
+    }
+
+    /// What the shared store is asked about an event judged at `now`.
+    public func sharedRequest(for facts: WindowFacts, at now: Micros) -> SharedRequest {
+        SharedRequest(
+            author: facts.author, pair: BehaviorState.pairKey(author: facts.author, channel: facts.channel),
+            channel: facts.channel, limits: channelSettings[facts.settings].rateLimits, isExempt: facts.isExempt, now: now)
     }
 
     /// Starts loading the window-table memory that `applyWindows` will read for `facts`.

@@ -305,13 +305,21 @@ struct BatchFinisher {
             // copied out one by one.
             var pendings: [PendingEvent] = []
             swap(&pendings, &chunk.pending)
+            // With a shared store, the chunk's events are asked about in one round trip first.
+            var sharedAnswers: [SharedAnswer] = []
+            var times: [(now: Micros, late: Reason?)] = []
+            if let shared = engine.shared {
+                times = pendings.map { timeline.time(of: $0.timestamp) }
+                sharedAnswers = shared.answers(pendings.indices.map { engine.sharedRequest(for: pendings[$0].facts, at: times[$0].now) })
+            }
             for k in pendings.indices {
                 if k + Self.prefetchDistance < pendings.count {
                     engine.prefetchWindows(pendings[k + Self.prefetchDistance].facts)
                 }
                 let index = pendings[k].index
-                let (now, late) = timeline.time(of: pendings[k].timestamp)
-                var didChange = engine.applyWindows(pendings[k].facts, to: &verdicts[index], at: now) {
+                let (now, late) = sharedAnswers.isEmpty ? timeline.time(of: pendings[k].timestamp) : times[k]
+                let answer = sharedAnswers.isEmpty ? .ask : sharedAnswers[k]
+                var didChange = engine.applyWindows(pendings[k].facts, to: &verdicts[index], at: now, sharedAnswer: answer) {
                     // The author's penalty ended in the meantime: analyze the comment after all.
                     engine.analyze(pendings[k].skippedEvent!, scratch: scratch)
                 }

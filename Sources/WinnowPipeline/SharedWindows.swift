@@ -8,15 +8,52 @@ import WinnowRules
 /// engine's stable 64-bit hashes of author, channel and author-in-channel, the same in every
 /// instance.
 public protocol SharedWindows: AnyObject, Sendable {
-    /// In one atomic step: the author's penalty, if one is recorded, and otherwise (unless
-    /// `isExempt`) the rate limits from the narrowest to the widest, stopping at the first the
-    /// event is over — what `RateLimitRule` does locally.
-    func check(
-        author: UInt64, pair: UInt64, channel: UInt64, limits: RateLimitRule.Limits, isExempt: Bool, now: Micros
-    ) throws -> SharedCheck
+    /// For each request, in order and in one atomic step each: the author's penalty if one is
+    /// in force, and otherwise (unless exempt) the rate limits from the narrowest to the
+    /// widest, stopping at the first the event is over — what `RateLimitRule` does locally.
+    /// All of them in one round trip.
+    func check(_ requests: [SharedRequest]) throws -> [SharedCheck]
 
     /// Records a timeout or ban for every instance (`.none` lifts it).
     func impose(_ penalty: Penalty, author: UInt64, now: Micros) throws
+}
+
+extension SharedWindows {
+    /// One event's check.
+    public func check(
+        author: UInt64, pair: UInt64, channel: UInt64, limits: RateLimitRule.Limits, isExempt: Bool, now: Micros
+    ) throws -> SharedCheck {
+        try check([SharedRequest(author: author, pair: pair, channel: channel, limits: limits, isExempt: isExempt, now: now)])[0]
+    }
+}
+
+/// What the shared store is asked about one event: its keys, the limits of its channel, and
+/// its time.
+public struct SharedRequest: Sendable {
+    public var author: UInt64
+    public var pair: UInt64
+    public var channel: UInt64
+    public var limits: RateLimitRule.Limits
+    public var isExempt: Bool
+    public var now: Micros
+
+    public init(author: UInt64, pair: UInt64, channel: UInt64, limits: RateLimitRule.Limits, isExempt: Bool, now: Micros) {
+        self.author = author
+        self.pair = pair
+        self.channel = channel
+        self.limits = limits
+        self.isExempt = isExempt
+        self.now = now
+    }
+}
+
+/// The shared store's answer for an event, when it was asked ahead (a batch at once).
+public enum SharedAnswer: Sendable {
+    /// Not asked yet: `applyWindows` asks.
+    case ask
+    case answered(SharedCheck)
+    /// The store could not be reached: the failure policy applies.
+    case unavailable(String)
 }
 
 /// What the shared store said about one event.
@@ -72,13 +109,13 @@ public final class SharedLink: Sendable {
         self.report = report
     }
 
-    /// Runs `call` against the store unless it is known to be down; `nil` with the error text
-    /// when it failed or was skipped.
-    func attempt<T>(_ call: () throws -> T) -> Result<T, SharedFailure> {
+    /// Runs `call` (on behalf of `events` events) against the store unless it is known to be
+    /// down; the error text when it failed or was skipped.
+    func attempt<T>(events: Int = 1, _ call: () throws -> T) -> Result<T, SharedFailure> {
         let now = ContinuousClock.now
         let skip = outage.withLock { state -> String? in
             guard state.down, let retryAt = state.retryAt, now < retryAt else { return nil }
-            state.failedEvents += 1
+            state.failedEvents += events
             return state.lastError
         }
         if let skip { return .failure(SharedFailure(message: skip)) }
@@ -97,12 +134,21 @@ public final class SharedLink: Sendable {
                 let first = !state.down
                 state.down = true
                 state.retryAt = now + .seconds(1)
-                state.failedEvents += 1
+                state.failedEvents += events
                 state.lastError = text
                 return first
             }
             if first { report("shared state unreachable, events get the '\(policy.rawValue)' policy: \(text)") }
             return .failure(SharedFailure(message: text))
+        }
+    }
+
+    /// The answers for a batch of events, asked in one round trip.
+    public func answers(_ requests: [SharedRequest]) -> [SharedAnswer] {
+        guard !requests.isEmpty else { return [] }
+        switch attempt(events: requests.count, { try store.check(requests) }) {
+        case .success(let checks): return checks.map(SharedAnswer.answered)
+        case .failure(let failure): return Array(repeating: .unavailable(failure.message), count: requests.count)
         }
     }
 }

@@ -65,47 +65,60 @@ public final class RedisWindows: SharedWindows {
 
     private static let scopes = ["author", "author_channel", "channel"]
 
-    public func check(
-        author: UInt64, pair: UInt64, channel: UInt64, limits: RateLimitRule.Limits, isExempt: Bool, now: Micros
-    ) throws -> SharedCheck {
+    public func check(_ requests: [SharedRequest]) throws -> [SharedCheck] {
+        let replies = try connection.withLock { (connection: inout Connection) throws(SharedError) -> [RedisReply] in
+            var replies = try connection.redis.pipeline(requests.map { command($0, sha: connection.sha) })
+            // Redis lost its scripts (a restart): load them again and run, in order, the calls
+            // that did not run; the others did, and must not count twice.
+            let notRun = replies.indices.filter { if case .error(let e) = replies[$0] { e.hasPrefix("NOSCRIPT") } else { false } }
+            if !notRun.isEmpty {
+                connection.sha = try Self.load(connection.redis)
+                let sha = connection.sha
+                let again = try connection.redis.pipeline(notRun.map { command(requests[$0], sha: sha) })
+                for (k, index) in notRun.enumerated() { replies[index] = again[k] }
+            }
+            return replies
+        }
+        return try zip(requests, replies).map { request, reply throws(SharedError) in try decode(reply, for: request) }
+    }
+
+    private func command(_ request: SharedRequest, sha: String) -> [String] {
         let scoped: [(key: UInt64, tag: String, limit: RateLimit?)] = [
-            (author, "a", limits.author), (pair, "ac", limits.authorInChannel), (channel, "c", limits.channel),
+            (request.author, "a", request.limits.author), (request.pair, "ac", request.limits.authorInChannel),
+            (request.channel, "c", request.limits.channel),
         ]
-        var arguments = [penaltyKey(author: author)]
+        var arguments = ["EVALSHA", sha, "4", penaltyKey(author: request.author)]
         for scope in scoped {
             // The limit is part of the key: a changed limit starts afresh instead of misreading.
             let limit = scope.limit
             arguments.append("\(prefix):r:\(scope.tag):\(Self.hex(scope.key)):\(limit?.interval ?? 0):\(limit?.tolerance ?? 0)")
         }
-        arguments.append(String(now))
-        arguments.append(isExempt ? "1" : "0")
+        arguments.append(String(request.now))
+        arguments.append(request.isExempt ? "1" : "0")
         for scope in scoped {
             arguments.append(String(scope.limit?.interval ?? 0))
             arguments.append(String(scope.limit?.tolerance ?? 0))
         }
-        let reply = try connection.withLock { (connection: inout Connection) throws(SharedError) -> RedisReply in
-            var reply = try connection.redis.command(["EVALSHA", connection.sha, "4"] + arguments)
-            if case .error(let message) = reply, message.hasPrefix("NOSCRIPT") {
-                // Redis lost its scripts (a restart): the call did not run; load and run it.
-                connection.sha = try Self.load(connection.redis)
-                reply = try connection.redis.command(["EVALSHA", connection.sha, "4"] + arguments)
+        return arguments
+    }
+
+    private func decode(_ reply: RedisReply, for request: SharedRequest) throws(SharedError) -> SharedCheck {
+        if case .array(let parts) = reply, case .integer(let outcome)? = parts.first {
+            switch outcome {
+            case 0:
+                return SharedCheck()
+            case 1:
+                if parts.count == 2, let text = parts[1].text, let penalty = Self.penalty(text) { return SharedCheck(penalty: penalty) }
+            case 2:
+                let limits = [request.limits.author, request.limits.authorInChannel, request.limits.channel]
+                if parts.count == 3, case .integer(let scope) = parts[1], case .integer(let wait) = parts[2],
+                    (1...3).contains(scope), let limit = limits[Int(scope) - 1]
+                {
+                    return SharedCheck(limited: (Self.scopes[Int(scope) - 1], limit, Micros(wait)))
+                }
+            default:
+                break
             }
-            return reply
-        }
-        guard case .array(let parts) = reply, case .integer(let outcome)? = parts.first else {
-            throw SharedError("\(address): unexpected reply to the event script: \(reply)")
-        }
-        switch outcome {
-        case 1:
-            guard parts.count == 2, let text = parts[1].text, let penalty = Self.penalty(text) else { break }
-            return SharedCheck(penalty: penalty)
-        case 2:
-            guard parts.count == 3, case .integer(let scope) = parts[1], case .integer(let wait) = parts[2],
-                (1...3).contains(scope), let limit = scoped[Int(scope) - 1].limit
-            else { break }
-            return SharedCheck(limited: (Self.scopes[Int(scope) - 1], limit, Micros(wait)))
-        default:
-            return SharedCheck()
         }
         throw SharedError("\(address): unexpected reply to the event script: \(reply)")
     }

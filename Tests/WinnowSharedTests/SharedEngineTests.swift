@@ -108,6 +108,15 @@ struct SharedEngineTests {
             return
         }
         #expect(keys > 100)
+        // Redis gone, 'closed': every event is held, none is lost, the outage reported once.
+        let reports = Reports()
+        let closed = try link(server, .closed, reports)
+        server.kill()
+        let lines = try run(closed).split(separator: 0x0A)
+        #expect(lines.count == local.split(separator: 0x0A).count)
+        #expect(lines.allSatisfy { String(decoding: $0, as: UTF8.self).contains(#""action":"hold","reasons":[{"rule":"shared""#) })
+        #expect(reports.all.count == 1)
+        #expect(closed.failedEvents == lines.count)
     }
 
     @Test("Redis down: 'open' falls back to this instance's windows, 'closed' holds; outage and recovery reported once each")
