@@ -27,10 +27,10 @@ public final class FilterPipeline: Sendable {
     private let options: FilterOptions
     private let decoder = EventDecoder()
     private let encoder = VerdictEncoder()
-    /// One per worker, for every other batch; `spareScratches` for the batches in between
-    /// (two batches may be analyzed at once: the end of one, the start of the next).
+    /// One per worker, each with its own serial queue: a worker takes the next batch's chunks
+    /// as soon as it is done with the current one's, and never more than `workers` analyze.
     private let scratches: [WorkerScratch]
-    private let spareScratches: [WorkerScratch]
+    private let lanes: [DispatchQueue]
     /// For the chunks the reading thread analyzes itself.
     private let readingScratch = WorkerScratch()
     private let clock: any Clock
@@ -56,7 +56,7 @@ public final class FilterPipeline: Sendable {
         self.audit = audit
         self.observer = observer
         scratches = (0..<max(1, options.workers)).map { _ in WorkerScratch() }
-        spareScratches = (0..<max(1, options.workers)).map { _ in WorkerScratch() }
+        lanes = (0..<max(1, options.workers)).map { DispatchQueue(label: "winnow.worker.\($0)") }
     }
 
     /// Runs until the end of `input`. Throws `OutputWriter.Closed` when the reader of `output`
@@ -70,7 +70,6 @@ public final class FilterPipeline: Sendable {
             timeline: Timeline(mode: options.clock, lateTolerance: options.lateTolerance, clock: clock), observer: observer)
         // Two of each: one batch being analyzed while the next one is read and started.
         var works = (BatchWork(), BatchWork())
-        var scratchSets = (scratches, spareScratches)
         var analyzing: Analysis?
         var batch: [InputLine] = []
         batch.reserveCapacity(options.batchLines)
@@ -108,9 +107,8 @@ public final class FilterPipeline: Sendable {
             }
             // Queued behind the running batch's chunks: the workers go from one batch to the
             // next without waiting for this thread.
-            let started = startOnWorkers(chunks, scratches: scratchSets.0, analyzeChunk, work: work)
+            let started = startOnWorkers(chunks, analyzeChunk, work: work)
             swap(&works.0, &works.1)
-            swap(&scratchSets.0, &scratchSets.1)
             if let running = analyzing {
                 analyzing = started
                 try complete(running, finisher: &finisher)
@@ -148,18 +146,16 @@ public final class FilterPipeline: Sendable {
         try finisher.finish(analysis.work)
     }
 
-    /// Starts `body` for chunks `0..<chunks` on `min(workers, chunks)` threads, each with one
-    /// of `scratches` and taking the next chunk from the counter until none is left; the group
-    /// is done when all are.
+    /// Queues `body` for chunks `0..<chunks` on `min(workers, chunks)` workers, each taking
+    /// the next chunk from the counter until none is left; the group is done when all are.
     private func startOnWorkers(
-        _ chunks: Int, scratches: [WorkerScratch], _ body: @escaping @Sendable (Int, WorkerScratch) -> Void,
-        work: BatchWork
+        _ chunks: Int, _ body: @escaping @Sendable (Int, WorkerScratch) -> Void, work: BatchWork
     ) -> Analysis {
         let group = DispatchGroup()
         let next = ChunkCounter()
         for w in 0..<min(scratches.count, chunks) {
             let scratch = scratches[w]
-            DispatchQueue.global().async(group: group) {
+            lanes[w].async(group: group) {
                 while let c = next.take(below: chunks) { body(c, scratch) }
             }
         }

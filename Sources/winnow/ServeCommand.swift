@@ -56,6 +56,7 @@ struct Serve: ParsableCommand {
     @OptionGroup var overrides: PolicyOverrides
     @OptionGroup(title: "Windows (rate limits, slow-mode, escalation)") var windows: WindowOptions
     @OptionGroup(title: "Audit trail") var audit: AuditOptions
+    @OptionGroup(title: "Shared state (several instances)") var shared: SharedOptions
 
     func validate() throws {
         guard let mode = UInt32(socketMode, radix: 8), mode <= 0o777 else { throw ValidationError("--socket-mode must be octal, e.g. 0660") }
@@ -66,6 +67,7 @@ struct Serve: ParsableCommand {
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256") }
         if let metrics, Self.address(metrics) == nil { throw ValidationError("--metrics must be HOST:PORT, e.g. 127.0.0.1:9464") }
         try windows.validate()
+        try shared.validate()
     }
 
     static func address(_ text: String) -> (host: String, port: Int)? {
@@ -84,7 +86,10 @@ struct Serve: ParsableCommand {
         let logger = Logger(label: "winnow.serve")
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: MetricsEndpoint.registry))
 
-        let setup = try JudgingSetup(wordlists: wordlists, overrides: overrides, windows: windows, defaultClock: .wall)
+        // One link for the whole run: a reload keeps it, like the windows' state.
+        let link = try shared.link()
+        let setup = try JudgingSetup(
+            wordlists: wordlists, overrides: overrides, windows: windows, defaultClock: .wall, shared: link)
         let trail = try setup.openAudit(audit, source: "serve")
         let (wordlists, overrides, windows) = (self.wordlists, self.overrides, self.windows)
         // A reload reads the same files again: the lists, the policy file, the same flags on top.
@@ -106,7 +111,8 @@ struct Serve: ParsableCommand {
             }
             configuration = windows.applyFlags(to: configuration)
             overrides.apply(to: &configuration)
-            let engine = Engine(stopwords: stopwords, policy: configuration.policy, behavior: configuration.behavior, state: state)
+            let engine = Engine(
+                stopwords: stopwords, policy: configuration.policy, behavior: configuration.behavior, state: state, shared: link)
             return (engine, AuditedConfiguration(stopwords: stopwords, configuration: configuration, policyFile: windows.policy))
         }
         var settings = ServeSettings(socketPath: socket, threads: threads)

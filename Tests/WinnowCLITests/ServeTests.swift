@@ -116,6 +116,46 @@ struct ServeTests {
         #expect(server.stop().status == 0)
     }
 
+    @Test("two sidecars on one Redis (--shared): one rate limit for both, a ban through one holds on the other")
+    func twoSidecarsShareRedis() throws {
+        // A private redis-server on a unix socket (installed by scripts/install-deps).
+        let directory = try WinnowProcess.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let redisSocket = directory.appendingPathComponent("redis.sock").path
+        let redis = Process()
+        redis.executableURL = URL(fileURLWithPath: "/usr/bin/redis-server")
+        redis.arguments = ["--port", "0", "--unixsocket", redisSocket, "--save", "", "--appendonly", "no", "--dir", directory.path]
+        redis.standardOutput = FileHandle.nullDevice
+        try redis.run()
+        defer {
+            // SIGKILL: a child started from a test thread may inherit a mask that blocks SIGTERM.
+            kill(redis.processIdentifier, SIGKILL)
+            redis.waitUntilExit()
+        }
+        for _ in 0..<300 where !FileManager.default.fileExists(atPath: redisSocket) { usleep(10_000) }
+        let options = ["--wordlists", wordlists, "--rate-limit", "2/1m", "--no-audit", "--shared", "unix://" + redisSocket]
+        let a = try ServeProcess(options)
+        let b = try ServeProcess(options)
+        defer {
+            a.removeDirectory()
+            b.removeDirectory()
+        }
+        func ask(_ server: ServeProcess, _ line: String) throws -> [String: Any] {
+            let client = try server.client()
+            client.send(line + "\n")
+            return json(client.readLine())
+        }
+        #expect(try ask(a, #"{"author":"x","text":"one"}"#)["action"] as? String == "allow")
+        #expect(try ask(b, #"{"author":"x","text":"two"}"#)["action"] as? String == "allow")
+        #expect(try ask(a, #"{"author":"x","text":"three"}"#)["action"] as? String == "reject")
+        #expect(try ask(b, #"{"author":"x","text":"four"}"#)["action"] as? String == "reject")
+        #expect(try ask(a, #"{"op":"ban","author":"raider"}"#)["ok"] as? Bool == true)
+        let banned = try ask(b, #"{"author":"raider","text":"hello again"}"#)
+        #expect(banned["action"] as? String == "ban")
+        #expect(a.stop().status == 0)
+        #expect(b.stop().status == 0)
+    }
+
     @Test("reload under load swaps the wordlists without losing a request; a broken configuration is refused and the old one keeps serving")
     func reloadUnderLoad() throws {
         let directory = try WinnowProcess.makeTemporaryDirectory()
