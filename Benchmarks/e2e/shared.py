@@ -116,11 +116,12 @@ def main():
         shutil.rmtree(tmp, ignore_errors=True)
 
     base = statistics.median(times["1 instance, no --shared"])
+    cpu = version("lscpu | grep 'Model name' | sed 's/Model name: *//'")
+    redis_version = version("redis-server --version")
     out = ["# Several instances sharing windows through one Redis\n",
            f"Measured {time.strftime('%Y-%m-%d')} by `python3 Benchmarks/e2e/shared.py --events {args.events} --runs {args.runs}` "
            f"(median of {args.runs} interleaved runs).\n",
-           f"Machine: {version('lscpu | grep \"Model name\" | sed \"s/Model name: *//\"')}, {os.cpu_count()} cores, "
-           f"{platform.system()} {platform.release()}; {version('redis-server --version')}, on a unix socket.\n",
+           f"Machine: {cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}; {redis_version}, on a unix socket.\n",
            f"Workload: the first {args.events:,} events of the throughput workload, split round robin over the instances "
            "(every author's events reach every instance); every rule on, `--clock event`, no audit trail. The instances and "
            "Redis share the machine's cores.\n",
