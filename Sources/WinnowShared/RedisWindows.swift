@@ -63,6 +63,16 @@ public final class RedisWindows: SharedWindows {
 
     public func penaltyKey(author: UInt64) -> String { "\(prefix):p:\(Self.hex(author))" }
 
+    /// The key of one rate limit's state: scope (`a` author, `ac` author in channel, `c`
+    /// channel), the scope's hash, and the limit itself, so that a changed limit starts afresh
+    /// instead of misreading the old one's state.
+    public func rateKey(_ scope: String, _ key: UInt64, _ limit: RateLimit?) -> String {
+        "\(prefix):r:\(scope):\(Self.hex(key)):\(limit?.interval ?? 0):\(limit?.tolerance ?? 0)"
+    }
+
+    /// Whether the connection is up (it is dropped on an error and made again on the next call).
+    public var isConnected: Bool { connection.withLock { $0.redis.isConnected } }
+
     private static let scopes = ["author", "author_channel", "channel"]
 
     public func check(_ requests: [SharedRequest]) throws -> [SharedCheck] {
@@ -88,11 +98,7 @@ public final class RedisWindows: SharedWindows {
             (request.channel, "c", request.limits.channel),
         ]
         var arguments = ["EVALSHA", sha, "4", penaltyKey(author: request.author)]
-        for scope in scoped {
-            // The limit is part of the key: a changed limit starts afresh instead of misreading.
-            let limit = scope.limit
-            arguments.append("\(prefix):r:\(scope.tag):\(Self.hex(scope.key)):\(limit?.interval ?? 0):\(limit?.tolerance ?? 0)")
-        }
+        for scope in scoped { arguments.append(rateKey(scope.tag, scope.key, scope.limit)) }
         arguments.append(String(request.now))
         arguments.append(request.isExempt ? "1" : "0")
         for scope in scoped {

@@ -41,54 +41,62 @@ struct SharedStateTests {
         }
     }
 
-    /// The local GCRA, applied in order: what Redis must answer.
-    func model(_ limit: RateLimit, _ times: [Micros]) -> [RateLimit.Decision] {
+    /// The local GCRA, applied in order: what Redis must answer (`nil`: conforms; else how long
+    /// to wait).
+    func model(_ limit: RateLimit, _ times: [Micros]) -> [Micros?] {
         var tat: Micros = 0
         return times.map { now in
-            let decision = limit.check(tat: tat, now: now)
-            if case .conforms(let newTAT) = decision { tat = newTAT }
-            return decision
+            switch limit.check(tat: tat, now: now) {
+            case .conforms(let newTAT):
+                tat = newTAT
+                return nil
+            case .limited(let wait):
+                return wait
+            }
         }
+    }
+
+    /// The author limit alone, as the shared store decides it, for one author at `times`.
+    func shared(_ store: RedisWindows, _ limit: RateLimit, author: UInt64, _ times: [Micros]) throws -> [Micros?] {
+        let requests = times.map {
+            SharedRequest(author: author, pair: author &+ 1, channel: 7, limits: .init(author: limit), isExempt: false, now: $0)
+        }
+        return try store.check(requests).map { $0.limited?.retryAfter }
     }
 
     @Test("rate limits: the Redis script decides exactly as the local GCRA, boundaries included")
     func sameAsLocal() throws {
         let server = try RedisServer()
-        let limits = try SharedRateLimits(connection: RedisConnection(server.address))
+        let store = try RedisWindows(server.address)
         let s = Micros.perSecond
         let limit = RateLimit(events: 5, period: 10 * s)  // one per 2 s, bursts of 5
         let start: Micros = 1_700_000_000 * s
         // A burst, the exact moment the next one is allowed, one µs before it, a long pause.
         var times = (0..<7).map { start + Micros($0) }
         times += [start + 2 * s - 1, start + 2 * s, start + 2 * s + 1, start + 4 * s, start + 60 * s, start + 60 * s]
-        let decisions = try limits.check(times.map { SharedRateLimits.Check(subject: "alice", limit: limit, now: $0) })
+        let decisions = try shared(store, limit, author: 1, times)
         #expect(decisions == model(limit, times))
-        #expect(decisions.filter { if case .conforms = $0 { true } else { false } }.count == 9)
+        #expect(decisions.filter { $0 == nil }.count == 9)
         // One at a time gives the same answers as one pipeline.
-        let single = try SharedRateLimits(connection: RedisConnection(server.address), prefix: "other")
-        let oneByOne = try times.map { try single.check([SharedRateLimits.Check(subject: "alice", limit: limit, now: $0)])[0] }
+        let oneByOne = try times.map { try shared(store, limit, author: 2, [$0])[0] }
         #expect(oneByOne == decisions)
     }
 
     @Test("rate limits: two instances on one Redis share one limit; keys expire with their window")
     func sharedBetweenInstances() throws {
         let server = try RedisServer()
-        let a = try SharedRateLimits(connection: RedisConnection(server.address))
-        let b = try SharedRateLimits(connection: RedisConnection(server.address))
+        let a = try RedisWindows(server.address)
+        let b = try RedisWindows(server.address)
         let s = Micros.perSecond
         let limit = RateLimit(events: 3, period: 60 * s)
         let now: Micros = 1_800_000_000 * s
         var conforming = 0
-        for k in 0..<10 {
-            let instance = k % 2 == 0 ? a : b
-            if case .conforms = try instance.check([.init(subject: "spammer", limit: limit, now: now + Micros(k))])[0] {
-                conforming += 1
-            }
+        for k in 0..<10 where try shared(k % 2 == 0 ? a : b, limit, author: 9, [now + Micros(k)])[0] == nil {
+            conforming += 1
         }
         #expect(conforming == 3)  // not 3 per instance
         let redis = try RedisConnection(server.address)
-        let check = SharedRateLimits.Check(subject: "spammer", limit: limit, now: now)
-        guard case .integer(let ttl) = try redis.command(["PTTL", a.key(check)]) else {
+        guard case .integer(let ttl) = try redis.command(["PTTL", a.rateKey("a", 9, limit)]) else {
             Issue.record("PTTL")
             return
         }
@@ -99,13 +107,13 @@ struct SharedStateTests {
     @Test("rate limits: after Redis lost its scripts, each check still counts once")
     func scriptsReloaded() throws {
         let server = try RedisServer()
-        let limits = try SharedRateLimits(connection: RedisConnection(server.address))
+        let store = try RedisWindows(server.address)
         let limit = RateLimit(events: 2, period: 10 * Micros.perSecond)
         let now: Micros = 1_900_000_000 * Micros.perSecond
-        _ = try limits.check([.init(subject: "x", limit: limit, now: now)])
+        _ = try shared(store, limit, author: 5, [now])
         #expect(try RedisConnection(server.address).command(["SCRIPT", "FLUSH"]) == .status("OK"))
-        let decisions = try limits.check((1...3).map { .init(subject: "x", limit: limit, now: now + Micros($0)) })
-        #expect(decisions == model(limit, [now, now + 1, now + 2, now + 3]).suffix(3).map { $0 })
+        let decisions = try shared(store, limit, author: 5, (1...3).map { now + Micros($0) })
+        #expect(decisions == Array(model(limit, [now, now + 1, now + 2, now + 3]).suffix(3)))
     }
 
     @Test("bans and timeouts: recorded by one instance, read by another, expiring when they end")
@@ -162,15 +170,14 @@ struct SharedStateTests {
     @Test("Redis gone: a clear error naming the address, and the connection is dropped")
     func redisGone() throws {
         let server = try RedisServer()
-        let connection = try RedisConnection(server.address)
-        let limits = try SharedRateLimits(connection: connection)
+        let store = try RedisWindows(server.address)
         server.kill()
         do {
-            _ = try limits.check([.init(subject: "a", limit: RateLimit(events: 1, period: Micros.perSecond), now: 1)])
+            _ = try shared(store, RateLimit(events: 1, period: Micros.perSecond), author: 1, [1])
             Issue.record("a check against a dead Redis must throw")
-        } catch {
+        } catch let error as SharedError {
             #expect(error.message.hasPrefix(server.address.description), "\(error.message)")
         }
-        #expect(!connection.isConnected)
+        #expect(!store.isConnected)
     }
 }
