@@ -136,9 +136,8 @@ public final class Engine: Sendable {
         if let shared {
             let answer: Result<SharedCheck, SharedFailure>
             switch sharedAnswer {
-            case .ask: answer = shared.attempt { try shared.store.check([sharedRequest(for: facts, at: now)])[0] }
-            case .answered(let check): answer = .success(check)
-            case .unavailable(let message): answer = .failure(SharedFailure(message: message))
+            case .ask: answer = Self.result(shared.answers([sharedRequest(for: facts, at: now)])[0])
+            default: answer = Self.result(sharedAnswer)
             }
             switch answer {
             case .success(let check):
@@ -193,11 +192,17 @@ public final class Engine: Sendable {
         if let shared, let slot = context.author, let penaltyBefore {
             // A timeout or ban imposed here holds on every instance.
             let penalty = state.authors.load(slot, AuthorWord.penalty)
-            if penalty != penaltyBefore {
-                _ = shared.attempt { try shared.store.impose(Penalty(packed: penalty), author: facts.author, now: now) }
-            }
+            if penalty != penaltyBefore { shared.impose(Penalty(packed: penalty), author: facts.author, now: now) }
         }
         return skipped || verdict.reasons.count != reasonsBefore
+    }
+
+    private static func result(_ answer: SharedAnswer) -> Result<SharedCheck, SharedFailure> {
+        switch answer {
+        case .answered(let check): return .success(check)
+        case .unavailable(let message): return .failure(SharedFailure(message: message))
+        case .ask: return .failure(SharedFailure(message: "not asked"))
+        }
     }
 
     /// What the shared store is asked about an event judged at `now`.
@@ -230,10 +235,7 @@ public final class Engine: Sendable {
             let timeouts = previous.timeouts + (kind == .timeout ? 1 : 0)
             return Penalty(kind: kind, until: kind == .none ? 0 : until, timeouts: timeouts).packed
         }
-        if let shared {
-            let key = BehaviorState.authorKey(author)
-            _ = shared.attempt { try shared.store.impose(Penalty(packed: new), author: key, now: now) }
-        }
+        shared?.impose(Penalty(packed: new), author: BehaviorState.authorKey(author), now: now)
         return Penalty(packed: old)
     }
 

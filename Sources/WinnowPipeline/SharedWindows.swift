@@ -92,6 +92,14 @@ public final class SharedLink: Sendable {
     public let policy: SharedFailurePolicy
     private let report: @Sendable (String) -> Void
     private let outage = Mutex<Outage>(Outage())
+    /// Penalties the store reported, by author, each kept for `penaltyCacheTime`: the events of
+    /// a banned author, which come in bursts, are answered without a round trip each. The cost:
+    /// a penalty lifted through another instance holds here up to that long after (one lifted
+    /// through this instance is forgotten at once).
+    private let knownPenalties = Mutex<[UInt64: (penalty: Penalty, expires: ContinuousClock.Instant)]>([:])
+    public let penaltyCacheTime: Duration
+    /// Authors whose penalty is remembered at most (the oldest entries go first when full).
+    private static let penaltyCacheSize = 65_536
 
     private struct Outage {
         var down = false
@@ -103,9 +111,13 @@ public final class SharedLink: Sendable {
     /// Events that got the failure policy since the start.
     public var failedEvents: Int { outage.withLock { $0.failedEvents } }
 
-    public init(store: any SharedWindows, policy: SharedFailurePolicy, report: @escaping @Sendable (String) -> Void) {
+    public init(
+        store: any SharedWindows, policy: SharedFailurePolicy, penaltyCacheTime: Duration = .seconds(1),
+        report: @escaping @Sendable (String) -> Void
+    ) {
         self.store = store
         self.policy = policy
+        self.penaltyCacheTime = penaltyCacheTime
         self.report = report
     }
 
@@ -143,13 +155,49 @@ public final class SharedLink: Sendable {
         }
     }
 
-    /// The answers for a batch of events, asked in one round trip.
+    /// The answers for a batch of events: from the known penalties where they tell, the rest
+    /// asked in one round trip.
     public func answers(_ requests: [SharedRequest]) -> [SharedAnswer] {
         guard !requests.isEmpty else { return [] }
-        switch attempt(events: requests.count, { try store.check(requests) }) {
-        case .success(let checks): return checks.map(SharedAnswer.answered)
-        case .failure(let failure): return Array(repeating: .unavailable(failure.message), count: requests.count)
+        let clock = ContinuousClock.now
+        var answers = [SharedAnswer](repeating: .ask, count: requests.count)
+        var asked: [Int] = []
+        knownPenalties.withLock { known in
+            for k in requests.indices {
+                if let entry = known[requests[k].author], entry.expires > clock, entry.penalty.isActive(at: requests[k].now) {
+                    answers[k] = .answered(SharedCheck(penalty: entry.penalty))
+                } else {
+                    asked.append(k)
+                }
+            }
         }
+        guard !asked.isEmpty else { return answers }
+        switch attempt(events: asked.count, { try store.check(asked.map { requests[$0] }) }) {
+        case .success(let checks):
+            for (k, check) in zip(asked, checks) { answers[k] = .answered(check) }
+            let penalized = zip(asked, checks).compactMap { k, check in check.penalty.map { (requests[k].author, $0) } }
+            if !penalized.isEmpty { remember(penalized, at: clock) }
+        case .failure(let failure):
+            for k in asked { answers[k] = .unavailable(failure.message) }
+        }
+        return answers
+    }
+
+    private func remember(_ penalties: [(author: UInt64, penalty: Penalty)], at clock: ContinuousClock.Instant) {
+        let expires = clock + penaltyCacheTime
+        knownPenalties.withLock { known in
+            if known.count + penalties.count > Self.penaltyCacheSize {
+                known = known.filter { $0.value.expires > clock }
+                if known.count + penalties.count > Self.penaltyCacheSize { known.removeAll(keepingCapacity: true) }
+            }
+            for (author, penalty) in penalties { known[author] = (penalty, expires) }
+        }
+    }
+
+    /// Records a penalty imposed through this instance (`.none` lifts it) for every instance.
+    public func impose(_ penalty: Penalty, author: UInt64, now: Micros) {
+        knownPenalties.withLock { _ = $0.removeValue(forKey: author) }
+        _ = attempt { try store.impose(penalty, author: author, now: now) }
     }
 }
 

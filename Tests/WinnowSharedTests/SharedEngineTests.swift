@@ -79,6 +79,44 @@ struct SharedEngineTests {
         #expect(a.post("raider", at: 201).action == .ban)
     }
 
+    /// The real store, counting the events it is asked about.
+    final class CountingStore: SharedWindows {
+        let store: RedisWindows
+        let asked = Mutex(0)
+        init(_ store: RedisWindows) { self.store = store }
+        func check(_ requests: [SharedRequest]) throws -> [SharedCheck] {
+            asked.withLock { $0 += requests.count }
+            return try store.check(requests)
+        }
+        func impose(_ penalty: Penalty, author: UInt64, now: Micros) throws { try store.impose(penalty, author: author, now: now) }
+    }
+
+    @Test("a known ban is answered without a round trip while remembered; an unban elsewhere holds that long, one here not at all")
+    func knownPenalties() throws {
+        let server = try RedisServer()
+        let rate = RateLimit(events: 100, period: 60 * Self.s)
+        let counting = try CountingStore(RedisWindows(server.address))
+        let a = try Instance(behavior(rate: rate), shared: link(server))
+        // Remembered for a minute here, so that the test does not race the clock; 0.2 s below.
+        let b = try Instance(behavior(rate: rate), shared: SharedLink(store: counting, policy: .open, penaltyCacheTime: .seconds(60)) { _ in })
+        a.engine.setPenalty(.ban, author: "spammer", at: Micros(seconds: 10), until: Penalty.forever)
+        for k in 0..<5 { #expect(b.post("spammer", at: 11 + Double(k)).action == .ban) }
+        #expect(counting.asked.withLock { $0 } == 1)  // the first event asked; the ban was then known
+        a.engine.setPenalty(.none, author: "spammer", at: Micros(seconds: 20), until: 0)
+        #expect(b.post("spammer", at: 21).action == .ban)  // still remembered here
+        let c = try Instance(behavior(rate: rate), shared: SharedLink(store: counting, policy: .open, penaltyCacheTime: .milliseconds(200)) { _ in })
+        a.engine.setPenalty(.ban, author: "spammer", at: Micros(seconds: 22), until: Penalty.forever)
+        #expect(c.post("spammer", at: 23).action == .ban)
+        a.engine.setPenalty(.none, author: "spammer", at: Micros(seconds: 24), until: 0)
+        usleep(300_000)
+        #expect(c.post("spammer", at: 25).action == .allow)  // forgotten, asked again
+        // Lifted through this instance: forgotten at once.
+        b.engine.setPenalty(.ban, author: "other", at: Micros(seconds: 30), until: Penalty.forever)
+        #expect(b.post("other", at: 31).action == .ban)
+        b.engine.setPenalty(.none, author: "other", at: Micros(seconds: 32), until: 0)
+        #expect(b.post("other", at: 33).action == .allow)
+    }
+
     @Test("one instance with the shared store answers byte for byte as without it (the bundled sample, every rule on, event time)")
     func sameAsLocal() throws {
         let server = try RedisServer()
