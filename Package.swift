@@ -56,11 +56,14 @@ let package = Package(
             name: "WinnowPipeline",
             dependencies: [
                 "WinnowCore", "WinnowText", "WinnowMatch", "WinnowLimits", "WinnowRules", "WinnowPolicy", "WinnowIO",
-                "WinnowAudit",
+                "WinnowAudit", .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: hotPath),
         // The only module that talks to SQLite.
-        .target(name: "WinnowShared", dependencies: ["WinnowCore", "WinnowLimits", "WinnowRules", "WinnowPipeline", "CHiredis"]),
+        .target(name: "WinnowShared", dependencies: [
+            "WinnowCore", "WinnowLimits", "WinnowRules", "WinnowPipeline", "CHiredis",
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]),
         .target(name: "WinnowAudit", dependencies: [
             "WinnowCore", "CSQLite", .product(name: "Crypto", package: "swift-crypto"),
         ]),

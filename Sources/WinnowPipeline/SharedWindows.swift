@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 import WinnowCore
 import WinnowLimits
 import WinnowRules
@@ -91,12 +91,14 @@ public final class SharedLink: Sendable {
     public let store: any SharedWindows
     public let policy: SharedFailurePolicy
     private let report: @Sendable (String) -> Void
-    private let outage = Mutex<Outage>(Outage())
+    // NIO's locks (pthread mutexes): ThreadSanitizer sees through them, not through
+    // `Synchronization.Mutex` on Linux.
+    private let outage = NIOLockedValueBox<Outage>(Outage())
     /// Penalties the store reported, by author, each kept for `penaltyCacheTime`: the events of
     /// a banned author, which come in bursts, are answered without a round trip each. The cost:
     /// a penalty lifted through another instance holds here up to that long after (one lifted
     /// through this instance is forgotten at once).
-    private let knownPenalties = Mutex<[UInt64: (penalty: Penalty, expires: ContinuousClock.Instant)]>([:])
+    private let knownPenalties = NIOLockedValueBox<[UInt64: (penalty: Penalty, expires: ContinuousClock.Instant)]>([:])
     public let penaltyCacheTime: Duration
     /// Authors whose penalty is remembered at most (the oldest entries go first when full).
     private static let penaltyCacheSize = 65_536
@@ -109,7 +111,7 @@ public final class SharedLink: Sendable {
     }
 
     /// Events that got the failure policy since the start.
-    public var failedEvents: Int { outage.withLock { $0.failedEvents } }
+    public var failedEvents: Int { outage.withLockedValue { $0.failedEvents } }
 
     public init(
         store: any SharedWindows, policy: SharedFailurePolicy, penaltyCacheTime: Duration = .seconds(1),
@@ -125,7 +127,7 @@ public final class SharedLink: Sendable {
     /// down; the error text when it failed or was skipped.
     func attempt<T>(events: Int = 1, _ call: () throws -> T) -> Result<T, SharedFailure> {
         let now = ContinuousClock.now
-        let skip = outage.withLock { state -> String? in
+        let skip = outage.withLockedValue { state -> String? in
             guard state.down, let retryAt = state.retryAt, now < retryAt else { return nil }
             state.failedEvents += events
             return state.lastError
@@ -133,7 +135,7 @@ public final class SharedLink: Sendable {
         if let skip { return .failure(SharedFailure(message: skip)) }
         do {
             let value = try call()
-            let recovered = outage.withLock { state -> Int? in
+            let recovered = outage.withLockedValue { state -> Int? in
                 guard state.down else { return nil }
                 state.down = false
                 return state.failedEvents
@@ -142,7 +144,7 @@ public final class SharedLink: Sendable {
             return .success(value)
         } catch {
             let text = "\(error)"
-            let first = outage.withLock { state -> Bool in
+            let first = outage.withLockedValue { state -> Bool in
                 let first = !state.down
                 state.down = true
                 state.retryAt = now + .seconds(1)
@@ -162,7 +164,7 @@ public final class SharedLink: Sendable {
         let clock = ContinuousClock.now
         var answers = [SharedAnswer](repeating: .ask, count: requests.count)
         var asked: [Int] = []
-        knownPenalties.withLock { known in
+        knownPenalties.withLockedValue { known in
             for k in requests.indices {
                 if let entry = known[requests[k].author], entry.expires > clock, entry.penalty.isActive(at: requests[k].now) {
                     answers[k] = .answered(SharedCheck(penalty: entry.penalty))
@@ -185,7 +187,7 @@ public final class SharedLink: Sendable {
 
     private func remember(_ penalties: [(author: UInt64, penalty: Penalty)], at clock: ContinuousClock.Instant) {
         let expires = clock + penaltyCacheTime
-        knownPenalties.withLock { known in
+        knownPenalties.withLockedValue { known in
             if known.count + penalties.count > Self.penaltyCacheSize {
                 known = known.filter { $0.value.expires > clock }
                 if known.count + penalties.count > Self.penaltyCacheSize { known.removeAll(keepingCapacity: true) }
@@ -196,7 +198,7 @@ public final class SharedLink: Sendable {
 
     /// Records a penalty imposed through this instance (`.none` lifts it) for every instance.
     public func impose(_ penalty: Penalty, author: UInt64, now: Micros) {
-        knownPenalties.withLock { _ = $0.removeValue(forKey: author) }
+        knownPenalties.withLockedValue { _ = $0.removeValue(forKey: author) }
         _ = attempt { try store.impose(penalty, author: author, now: now) }
     }
 }

@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 import WinnowCore
 import WinnowLimits
 import WinnowPipeline
@@ -12,11 +12,12 @@ import WinnowRules
 /// their state stops mattering: a penalty when it ends, a rate limit's theoretical arrival time
 /// when it has passed. One connection, behind a lock: calls from several threads take turns.
 public final class RedisWindows: SharedWindows {
-    private let connection: Mutex<Connection>
+    private let connection: NIOLockedValueBox<Connection>
     public let prefix: String
     public let address: SharedAddress
 
-    private struct Connection: ~Copyable {
+    /// Only ever used under the lock.
+    private struct Connection: @unchecked Sendable {
         let redis: RedisConnection
         var sha: String
     }
@@ -26,7 +27,7 @@ public final class RedisWindows: SharedWindows {
         self.prefix = prefix
         let redis = try RedisConnection(address, timeoutMilliseconds: timeoutMilliseconds)
         let sha = try Self.load(redis)
-        connection = Mutex(Connection(redis: redis, sha: sha))
+        connection = NIOLockedValueBox(Connection(redis: redis, sha: sha))
     }
 
     /// KEYS: penalty, author rate, author-in-channel rate, channel rate. ARGV: now (µs), exempt
@@ -71,12 +72,12 @@ public final class RedisWindows: SharedWindows {
     }
 
     /// Whether the connection is up (it is dropped on an error and made again on the next call).
-    public var isConnected: Bool { connection.withLock { $0.redis.isConnected } }
+    public var isConnected: Bool { connection.withLockedValue { $0.redis.isConnected } }
 
     private static let scopes = ["author", "author_channel", "channel"]
 
     public func check(_ requests: [SharedRequest]) throws -> [SharedCheck] {
-        let replies = try connection.withLock { (connection: inout Connection) throws(SharedError) -> [RedisReply] in
+        let replies = try connection.withLockedValue { (connection: inout Connection) throws(SharedError) -> [RedisReply] in
             var replies = try connection.redis.pipeline(requests.map { command($0, sha: connection.sha) })
             // Redis lost its scripts (a restart): load them again and run, in order, the calls
             // that did not run; the others did, and must not count twice.
@@ -140,16 +141,16 @@ public final class RedisWindows: SharedWindows {
             // Milliseconds, rounded up: the key outlives the penalty by less than 1 ms.
             command = ["SET", key, Self.text(penalty), "PX", String((penalty.until - now + 999) / 1000)]
         }
-        let reply = try connection.withLock { (connection: inout Connection) throws(SharedError) -> RedisReply in
+        let reply = try connection.withLockedValue { (connection: inout Connection) throws(SharedError) -> RedisReply in
             try connection.redis.command(command)
         }
         if case .error(let message) = reply { throw SharedError("\(address): \(message)") }
     }
 
     /// The penalty recorded for `author`, in force or not.
-    public func penalty(author: UInt64) throws(SharedError) -> Penalty? {
+    public func penalty(author: UInt64) throws -> Penalty? {
         let key = penaltyKey(author: author)
-        let reply = try connection.withLock { (connection: inout Connection) throws(SharedError) -> RedisReply in
+        let reply = try connection.withLockedValue { (connection: inout Connection) throws(SharedError) -> RedisReply in
             try connection.redis.command(["GET", key])
         }
         return reply.text.flatMap(Self.penalty)
