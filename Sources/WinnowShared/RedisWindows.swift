@@ -30,30 +30,46 @@ public final class RedisWindows: SharedWindows {
         connection = NIOLockedValueBox(Connection(redis: redis, sha: sha))
     }
 
-    /// KEYS: penalty, author rate, author-in-channel rate, channel rate. ARGV: now (µs), exempt
-    /// (1 or 0), then interval and tolerance (µs) of each of the three limits (0 0: off).
-    /// Returns {1, penalty} for a penalty in force, {2, scope, µs to wait} for the first limit
-    /// the event is over (the wider ones are then not counted), {0} otherwise.
+    /// Any number of events, in order, each in the same atomic step (a script runs alone on
+    /// the server). Per event, four KEYS: penalty, author rate, author-in-channel rate,
+    /// channel rate; eight ARGV: now (µs), exempt (1 or 0), then interval and tolerance (µs) of
+    /// each of the three limits (0 0: off). Per event, three values back: 1, the penalty, 0 for
+    /// a penalty in force; 2, the scope (1 to 3), µs to wait for the first limit the event is
+    /// over (the wider ones are then not counted); 0, 0, 0 otherwise. One call for a whole
+    /// chunk costs Redis far less than one per event (the script's start-up is most of a small
+    /// call's cost).
     static let eventScript = """
-        local now = tonumber(ARGV[1])
-        local penalty = redis.call('GET', KEYS[1])
-        if penalty then
-          local ends = tonumber(string.match(penalty, '^(%d+)'))
-          if ends == \(Penalty.forever) or ends > now then return {1, penalty} end
-        end
-        if ARGV[2] == '1' then return {0} end
-        for i = 1, 3 do
-          local interval = tonumber(ARGV[1 + 2 * i])
-          if interval > 0 then
-            local tolerance = tonumber(ARGV[2 + 2 * i])
-            local tat = tonumber(redis.call('GET', KEYS[1 + i]) or '0')
-            local start = math.max(tat, now)
-            if start - now > tolerance then return {2, i, start - tolerance - now} end
-            local new = start + interval
-            redis.call('SET', KEYS[1 + i], string.format('%d', new), 'PX', math.floor((new - now) / 1000) + 1)
+        local out = {}
+        for e = 0, #KEYS / 4 - 1 do
+          local k, a = e * 4, e * 8
+          local now = tonumber(ARGV[a + 1])
+          local r1, r2, r3 = 0, 0, 0
+          local penalty = redis.call('GET', KEYS[k + 1])
+          if penalty then
+            local ends = tonumber(string.match(penalty, '^(%d+)'))
+            if ends == \(Penalty.forever) or ends > now then r1, r2 = 1, penalty end
           end
+          if r1 == 0 and ARGV[a + 2] ~= '1' then
+            for i = 1, 3 do
+              local interval = tonumber(ARGV[a + 1 + 2 * i])
+              if interval > 0 then
+                local tolerance = tonumber(ARGV[a + 2 + 2 * i])
+                local tat = tonumber(redis.call('GET', KEYS[k + 1 + i]) or '0')
+                local start = math.max(tat, now)
+                if start - now > tolerance then
+                  r1, r2, r3 = 2, i, start - tolerance - now
+                  break
+                end
+                local new = start + interval
+                redis.call('SET', KEYS[k + 1 + i], string.format('%d', new), 'PX', math.floor((new - now) / 1000) + 1)
+              end
+            end
+          end
+          out[#out + 1] = r1
+          out[#out + 1] = r2
+          out[#out + 1] = r3
         end
-        return {0}
+        return out
         """
 
     private static func load(_ redis: RedisConnection) throws(SharedError) -> String {
@@ -77,57 +93,59 @@ public final class RedisWindows: SharedWindows {
     private static let scopes = ["author", "author_channel", "channel"]
 
     public func check(_ requests: [SharedRequest]) throws -> [SharedCheck] {
-        let replies = try connection.withLockedValue { (connection: inout Connection) throws(SharedError) -> [RedisReply] in
-            var replies = try connection.redis.pipeline(requests.map { command($0, sha: connection.sha) })
-            // Redis lost its scripts (a restart): load them again and run, in order, the calls
-            // that did not run; the others did, and must not count twice.
-            let notRun = replies.indices.filter { if case .error(let e) = replies[$0] { e.hasPrefix("NOSCRIPT") } else { false } }
-            if !notRun.isEmpty {
-                connection.sha = try Self.load(connection.redis)
-                let sha = connection.sha
-                let again = try connection.redis.pipeline(notRun.map { command(requests[$0], sha: sha) })
-                for (k, index) in notRun.enumerated() { replies[index] = again[k] }
-            }
-            return replies
-        }
-        return try zip(requests, replies).map { request, reply throws(SharedError) in try decode(reply, for: request) }
-    }
-
-    private func command(_ request: SharedRequest, sha: String) -> [String] {
-        let scoped: [(key: UInt64, tag: String, limit: RateLimit?)] = [
-            (request.author, "a", request.limits.author), (request.pair, "ac", request.limits.authorInChannel),
-            (request.channel, "c", request.limits.channel),
-        ]
-        var arguments = ["EVALSHA", sha, "4", penaltyKey(author: request.author)]
-        for scope in scoped { arguments.append(rateKey(scope.tag, scope.key, scope.limit)) }
-        arguments.append(String(request.now))
-        arguments.append(request.isExempt ? "1" : "0")
-        for scope in scoped {
-            arguments.append(String(scope.limit?.interval ?? 0))
-            arguments.append(String(scope.limit?.tolerance ?? 0))
-        }
-        return arguments
-    }
-
-    private func decode(_ reply: RedisReply, for request: SharedRequest) throws(SharedError) -> SharedCheck {
-        if case .array(let parts) = reply, case .integer(let outcome)? = parts.first {
-            switch outcome {
-            case 0:
-                return SharedCheck()
-            case 1:
-                if parts.count == 2, let text = parts[1].text, let penalty = Self.penalty(text) { return SharedCheck(penalty: penalty) }
-            case 2:
-                let limits = [request.limits.author, request.limits.authorInChannel, request.limits.channel]
-                if parts.count == 3, case .integer(let scope) = parts[1], case .integer(let wait) = parts[2],
-                    (1...3).contains(scope), let limit = limits[Int(scope) - 1]
-                {
-                    return SharedCheck(limited: (Self.scopes[Int(scope) - 1], limit, Micros(wait)))
-                }
-            default:
-                break
+        guard !requests.isEmpty else { return [] }
+        var keys: [String] = []
+        var values: [String] = []
+        keys.reserveCapacity(4 * requests.count)
+        values.reserveCapacity(8 * requests.count)
+        for request in requests {
+            let scoped: [(tag: String, key: UInt64, limit: RateLimit?)] = [
+                ("a", request.author, request.limits.author), ("ac", request.pair, request.limits.authorInChannel),
+                ("c", request.channel, request.limits.channel),
+            ]
+            keys.append(penaltyKey(author: request.author))
+            values.append(String(request.now))
+            values.append(request.isExempt ? "1" : "0")
+            for scope in scoped {
+                // A limit that is off is never read: no key to build for it.
+                keys.append(scope.limit == nil ? "-" : rateKey(scope.tag, scope.key, scope.limit))
+                values.append(String(scope.limit?.interval ?? 0))
+                values.append(String(scope.limit?.tolerance ?? 0))
             }
         }
-        throw SharedError("\(address): unexpected reply to the event script: \(reply)")
+        let reply = try connection.withLockedValue { (connection: inout Connection) throws(SharedError) -> RedisReply in
+            let arguments = [String(keys.count)] + keys + values
+            let reply = try connection.redis.command(["EVALSHA", connection.sha] + arguments)
+            guard case .error(let message) = reply, message.hasPrefix("NOSCRIPT") else { return reply }
+            // Redis lost its scripts (a restart): the call did not run; load them again and run it.
+            connection.sha = try Self.load(connection.redis)
+            return try connection.redis.command(["EVALSHA", connection.sha] + arguments)
+        }
+        guard case .array(let parts) = reply, parts.count == 3 * requests.count else {
+            throw SharedError("\(address): unexpected reply to the event script: \(reply)")
+        }
+        return try requests.indices.map { k throws(SharedError) in
+            try decode(parts[3 * k], parts[3 * k + 1], parts[3 * k + 2], for: requests[k])
+        }
+    }
+
+    private func decode(_ outcome: RedisReply, _ first: RedisReply, _ second: RedisReply, for request: SharedRequest)
+        throws(SharedError) -> SharedCheck
+    {
+        switch (outcome, first, second) {
+        case (.integer(0), _, _):
+            return SharedCheck()
+        case (.integer(1), let penalty, _):
+            if let text = penalty.text, let penalty = Self.penalty(text) { return SharedCheck(penalty: penalty) }
+        case (.integer(2), .integer(let scope), .integer(let wait)):
+            let limits = [request.limits.author, request.limits.authorInChannel, request.limits.channel]
+            if (1...3).contains(scope), let limit = limits[Int(scope) - 1] {
+                return SharedCheck(limited: (Self.scopes[Int(scope) - 1], limit, Micros(wait)))
+            }
+        default:
+            break
+        }
+        throw SharedError("\(address): unexpected reply to the event script: \([outcome, first, second])")
     }
 
     public func impose(_ penalty: Penalty, author: UInt64, now: Micros) throws {
