@@ -100,7 +100,8 @@ public final class SharedLink: Sendable {
     /// through this instance is forgotten at once).
     private let knownPenalties = NIOLockedValueBox<[UInt64: (penalty: Penalty, expires: ContinuousClock.Instant)]>([:])
     public let penaltyCacheTime: Duration
-    /// Authors whose penalty is remembered at most (the oldest entries go first when full).
+    /// Authors whose penalty is remembered at most: when full, the expired entries go, and all
+    /// of them if that is not enough (a forgotten penalty is only asked for again).
     private static let penaltyCacheSize = 65_536
 
     private struct Outage {
