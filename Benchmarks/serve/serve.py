@@ -84,11 +84,24 @@ def main():
         "winnow serve --no-audit": lambda d: [winnow, "serve", "--socket", f"{d}/s.sock", "--no-audit", "--log-level", "warning"],
         "echo floor (echo.c)": lambda d: [echo, f"{d}/s.sock"],
     }
+    # With redis-server installed: the same server with its windows in a private Redis
+    # (`--shared`, emptied before each run), for the latency that sharing adds per event.
+    redis = None
+    shared_name = "winnow serve --no-audit --shared (Redis on a unix socket)"
+    if shutil.which("redis-server"):
+        redis_socket = f"{work}/redis.sock"
+        redis = subprocess.Popen(["redis-server", "--port", "0", "--unixsocket", redis_socket, "--save", "", "--appendonly", "no",
+                                  "--dir", work], stdout=subprocess.DEVNULL)
+        wait_for(redis_socket, redis)
+        servers[shared_name] = lambda d: [winnow, "serve", "--socket", f"{d}/s.sock", "--no-audit", "--shared",
+                                          f"unix://{redis_socket}", "--log-level", "warning"]
     results = {name: {"latency": [], 1: [], 8: [], 64: []} for name in servers}
     filter_times = []
     for _ in range(args.runs):
         for name, command in servers.items():
             d = tempfile.mkdtemp(dir=work)
+            if name == shared_name:
+                sh(f"redis-cli -s {redis_socket} FLUSHALL", stdout=subprocess.DEVNULL)
             proc = subprocess.Popen(command(d), cwd=d, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             wait_for(f"{d}/s.sock", proc)
             out = subprocess.run([load, "latency", f"{d}/s.sock", str(args.latency_events), str(args.rate), latency_file],
@@ -107,6 +120,8 @@ def main():
         filter_times.append(time.monotonic() - start)
         shutil.rmtree(d, ignore_errors=True)
 
+    if redis:
+        redis.kill()
     filter_rate = (args.events // 1) / statistics.median(filter_times)
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.machine())
     swift = subprocess.run("swift --version", shell=True, capture_output=True, text=True).stdout.splitlines()[0]
