@@ -84,9 +84,10 @@ public enum SharedFailurePolicy: String, Sendable, CaseIterable {
 }
 
 /// The engine's link to the shared store: the store, the failure policy, and the state of an
-/// outage. While the store is down, it is asked again at most once a second (the events in
-/// between get the failure policy at once, so that a dead Redis does not cost every event a
-/// timeout); every outage and every recovery is reported once through `report`.
+/// outage. While the store is down it is asked again after a second, then after two, four…
+/// up to `maxRetryDelay` (the events in between get the failure policy at once, so that a dead
+/// Redis does not cost every event a timeout); every outage and every recovery is reported
+/// once through `report`.
 public final class SharedLink: Sendable {
     public let store: any SharedWindows
     public let policy: SharedFailurePolicy
@@ -104,9 +105,21 @@ public final class SharedLink: Sendable {
     /// of them if that is not enough (a forgotten penalty is only asked for again).
     private static let penaltyCacheSize = 65_536
 
+    /// The longest wait between two attempts while the store is down.
+    public static let maxRetryDelay = Duration.seconds(30)
+
+    /// The wait after a failed attempt: a second after the first (`previous` nil), then twice
+    /// the previous wait, at most `maxRetryDelay`.
+    public static func retryDelay(after previous: Duration?) -> Duration {
+        guard let previous else { return .seconds(1) }
+        return min(previous * 2, maxRetryDelay)
+    }
+
     private struct Outage {
         var down = false
         var retryAt: ContinuousClock.Instant?
+        /// The wait before the next attempt: doubled by each failed attempt.
+        var retryDelay = Duration.seconds(1)
         var failedEvents = 0
         var lastError = ""
     }
@@ -139,6 +152,7 @@ public final class SharedLink: Sendable {
             let recovered = outage.withLockedValue { state -> Int? in
                 guard state.down else { return nil }
                 state.down = false
+                state.retryDelay = .seconds(1)
                 return state.failedEvents
             }
             if let recovered { report("shared state reachable again (\(recovered) events so far under the '\(policy.rawValue)' policy)") }
@@ -148,7 +162,8 @@ public final class SharedLink: Sendable {
             let first = outage.withLockedValue { state -> Bool in
                 let first = !state.down
                 state.down = true
-                state.retryAt = now + .seconds(1)
+                state.retryDelay = Self.retryDelay(after: first ? nil : state.retryDelay)
+                state.retryAt = now + state.retryDelay
                 state.failedEvents += events
                 state.lastError = text
                 return first

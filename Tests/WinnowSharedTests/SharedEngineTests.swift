@@ -157,6 +157,17 @@ struct SharedEngineTests {
         #expect(closed.failedEvents == lines.count)
     }
 
+    @Test("while Redis is down it is asked again after 1 s, 2 s, 4 s… at most every 30 s")
+    func backOff() {
+        var delays: [Duration] = []
+        var delay: Duration? = nil
+        for _ in 0..<8 {
+            delay = SharedLink.retryDelay(after: delay)
+            delays.append(delay!)
+        }
+        #expect(delays == [1, 2, 4, 8, 16, 30, 30, 30].map { Duration.seconds($0) })
+    }
+
     @Test("Redis down: 'open' falls back to this instance's windows, 'closed' holds; outage and recovery reported once each")
     func failurePolicies() throws {
         let server = try RedisServer()
