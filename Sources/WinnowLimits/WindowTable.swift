@@ -62,7 +62,7 @@ public final class WindowTable: Sendable {
     /// The slot of `hash`, claimed for it when it has none (`isNew`, its words all zero), and
     /// marked as seen at `now`. `nil` only when the bucket is full of pinned keys.
     public func slot(for hash: UInt64, at now: Micros) -> Slot? {
-        let bucket = Int((UInt64(UInt32(truncatingIfNeeded: hash)) &* UInt64(bucketCount)) >> 32) * Self.ways
+        let bucket = firstSlot(of: hash)
         let tag = UInt64(UInt32(truncatingIfNeeded: hash >> 32) | 1)
         let second = UInt64(UInt32(clamping: max(1, now / Micros.perSecond)))
         var attempts = 0
@@ -122,18 +122,24 @@ public final class WindowTable: Sendable {
         return nil
     }
 
+    /// The first slot of `hash`'s bucket: the low 32 bits of the hash, scaled to the buckets.
+    @inline(__always)
+    private func firstSlot(of hash: UInt64) -> Int {
+        Int((UInt64(UInt32(truncatingIfNeeded: hash)) &* UInt64(bucketCount)) >> 32) * Self.ways
+    }
+
     /// Starts loading what a lookup of `hash` reads first (its bucket's keys) and, with the slot
     /// it had when last seen, that slot's words: issued a few events ahead, the cache misses of
     /// a table of tens of megabytes overlap instead of stalling one after the other.
     @inline(__always)
     public func prefetch(_ hash: UInt64, slot: Int?) {
-        keys.prefetch(Int((UInt64(UInt32(truncatingIfNeeded: hash)) &* UInt64(bucketCount)) >> 32) * Self.ways)
+        keys.prefetch(firstSlot(of: hash))
         if let slot { words.prefetch(slot * wordsPerSlot) }
     }
 
     /// The slot of `hash` if it is tracked; never claims one.
     public func existingSlot(for hash: UInt64) -> Slot? {
-        let bucket = Int((UInt64(UInt32(truncatingIfNeeded: hash)) &* UInt64(bucketCount)) >> 32) * Self.ways
+        let bucket = firstSlot(of: hash)
         let tag = UInt64(UInt32(truncatingIfNeeded: hash >> 32) | 1)
         for way in 0..<Self.ways where keys.load(bucket + way) >> 32 == tag {
             return Slot(index: bucket + way, isNew: false)

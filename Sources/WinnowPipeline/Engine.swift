@@ -75,10 +75,7 @@ public final class Engine: Sendable {
                 }
             }
         }
-        // Native strings (all of ours: decoded from bytes) give their UTF-8 without a copy.
-        if let result = event.text.utf8.withContiguousStorageIfAvailable({ analyzeContent(event, $0, scratch, &facts) }) {
-            return (result, facts)
-        }
+        // One access to the comment's UTF-8 for every content rule (no copy: our strings are native).
         var text = event.text
         return (text.withUTF8 { analyzeContent(event, $0, scratch, &facts) }, facts)
     }
@@ -114,11 +111,10 @@ public final class Engine: Sendable {
     /// `analyzeSkipped` gives the analysis of an event whose content `analyze` skipped; it is
     /// called when the penalty that made it skip is over by now. (Not escaping: no allocation
     /// per event.)
-    /// Returns whether `verdict` changed.
-    @discardableResult
     ///
     /// `sharedAnswer`: the shared store's answer for this event when it was asked ahead (see
-    /// `sharedRequest`); by default the store is asked here.
+    /// `sharedRequest`); by default the store is asked here. Returns whether `verdict` changed.
+    @discardableResult
     public func applyWindows(
         _ facts: WindowFacts, to verdict: inout Verdict, at now: Micros, sharedAnswer: SharedAnswer = .ask,
         analyzeSkipped: () -> (verdict: Verdict, facts: WindowFacts) = {
@@ -134,21 +130,18 @@ public final class Engine: Sendable {
         // counts here too, and its rate limits replace this instance's.
         var sharedCheck: SharedCheck?
         if let shared {
-            let answer: Result<SharedCheck, SharedFailure>
-            switch sharedAnswer {
-            case .ask: answer = Self.result(shared.answers([sharedRequest(for: facts, at: now)])[0])
-            default: answer = Self.result(sharedAnswer)
-            }
+            var answer = sharedAnswer
+            if case .ask = answer { answer = shared.answers([sharedRequest(for: facts, at: now)])[0] }
             switch answer {
-            case .success(let check):
+            case .answered(let check):
                 sharedCheck = check
-            case .failure(let failure) where shared.policy == .closed:
-                let reason = Reason(rule: "shared", action: .hold, message: "shared state unreachable: \(failure.message)")
+            case .unavailable(let message) where shared.policy == .closed:
+                let reason = Reason(rule: "shared", action: .hold, message: "shared state unreachable: \(message)")
                 verdict = policy.dryRun
                     ? Verdict(id: verdict.id, action: .allow, would: .hold, reasons: [reason], meta: verdict.meta)
                     : Verdict(id: verdict.id, action: .hold, reasons: [reason], meta: verdict.meta)
                 return true
-            case .failure:
+            case .unavailable, .ask:
                 break  // open: this instance's own windows alone
             }
         }
@@ -195,14 +188,6 @@ public final class Engine: Sendable {
             if penalty != penaltyBefore { shared.impose(Penalty(packed: penalty), author: facts.author, now: now) }
         }
         return skipped || verdict.reasons.count != reasonsBefore
-    }
-
-    private static func result(_ answer: SharedAnswer) -> Result<SharedCheck, SharedFailure> {
-        switch answer {
-        case .answered(let check): return .success(check)
-        case .unavailable(let message): return .failure(SharedFailure(message: message))
-        case .ask: return .failure(SharedFailure(message: "not asked"))
-        }
     }
 
     /// What the shared store is asked about an event judged at `now`.

@@ -327,13 +327,18 @@ struct BatchFinisher {
             }
             if let observer { for verdict in verdicts { observer.observe(verdict) } }
             let output = buffers.buffers[c].bytes
-            let recording = !chunk.records.isEmpty
+            // Handed over to the audit batch below, not copied: the worker starts a new array.
+            var records: [AuditRecord] = []
+            swap(&records, &chunk.records)
+            let recording = !records.isEmpty
+            var lineEnds: [Int] = []
+            swap(&lineEnds, &chunk.lineEnds)
             let encoded = chunk.encoded.bytes
             var nextChanged = 0
             var lineStart = 0
             for k in verdicts.indices {
                 let start = output.count
-                let lineEnd = chunk.lineEnds[k]
+                let lineEnd = lineEnds[k]
                 if nextChanged < changed.count && changed[nextChanged] == k {
                     encoder.encode(verdicts[k], into: output)
                     nextChanged += 1
@@ -345,21 +350,17 @@ struct BatchFinisher {
                 actionCounts[action.index] += 1
                 guard recording else { continue }
                 // Each record points at its verdict line, as released, in this chunk's output.
-                chunk.records[k].action = action
-                chunk.records[k].penalty = AuthorPenalty(imposedBy: verdicts[k])
-                chunk.records[k].verdict = start..<output.count - 1
+                records[k].action = action
+                records[k].penalty = AuthorPenalty(imposedBy: verdicts[k])
+                records[k].verdict = start..<output.count - 1
             }
-            if recording {
-                // Handed over, not copied: the worker starts a new array for the next batch.
-                var records: [AuditRecord] = []
-                swap(&records, &chunk.records)
-                audit.parts.append(AuditBatch.Part(records: records, verdicts: output.bytes))
-            }
+            if recording { audit.parts.append(AuditBatch.Part(records: records, verdicts: output.bytes)) }
             verdicts.removeAll(keepingCapacity: true)
             swap(&verdicts, &chunk.verdicts)
             pendings.removeAll(keepingCapacity: true)
             swap(&pendings, &chunk.pending)
-            chunk.lineEnds.removeAll(keepingCapacity: true)
+            lineEnds.removeAll(keepingCapacity: true)
+            swap(&lineEnds, &chunk.lineEnds)
             chunk.encoded.removeAll()
         }
         try writer.write(buffers, chunks: work.count, audit: audit)

@@ -18,15 +18,6 @@ public protocol SharedWindows: AnyObject, Sendable {
     func impose(_ penalty: Penalty, author: UInt64, now: Micros) throws
 }
 
-extension SharedWindows {
-    /// One event's check.
-    public func check(
-        author: UInt64, pair: UInt64, channel: UInt64, limits: RateLimitRule.Limits, isExempt: Bool, now: Micros
-    ) throws -> SharedCheck {
-        try check([SharedRequest(author: author, pair: pair, channel: channel, limits: limits, isExempt: isExempt, now: now)])[0]
-    }
-}
-
 /// What the shared store is asked about one event: its keys, the limits of its channel, and
 /// its time.
 public struct SharedRequest: Sendable {
@@ -116,10 +107,9 @@ public final class SharedLink: Sendable {
     }
 
     private struct Outage {
-        var down = false
-        var retryAt: ContinuousClock.Instant?
-        /// The wait before the next attempt: doubled by each failed attempt.
-        var retryDelay = Duration.seconds(1)
+        /// While the store is down: the wait before the next attempt (doubled by each failed
+        /// attempt) and when that is. `nil` while it answers.
+        var retry: (delay: Duration, at: ContinuousClock.Instant)?
         var failedEvents = 0
         var lastError = ""
     }
@@ -139,10 +129,10 @@ public final class SharedLink: Sendable {
 
     /// Runs `call` (on behalf of `events` events) against the store unless it is known to be
     /// down; the error text when it failed or was skipped.
-    func attempt<T>(events: Int = 1, _ call: () throws -> T) -> Result<T, SharedFailure> {
+    private func attempt<T>(events: Int = 1, _ call: () throws -> T) -> Result<T, SharedFailure> {
         let now = ContinuousClock.now
         let skip = outage.withLockedValue { state -> String? in
-            guard state.down, let retryAt = state.retryAt, now < retryAt else { return nil }
+            guard let retry = state.retry, now < retry.at else { return nil }
             state.failedEvents += events
             return state.lastError
         }
@@ -150,9 +140,8 @@ public final class SharedLink: Sendable {
         do {
             let value = try call()
             let recovered = outage.withLockedValue { state -> Int? in
-                guard state.down else { return nil }
-                state.down = false
-                state.retryDelay = .seconds(1)
+                guard state.retry != nil else { return nil }
+                state.retry = nil
                 return state.failedEvents
             }
             if let recovered { report("shared state reachable again (\(recovered) events so far under the '\(policy.rawValue)' policy)") }
@@ -160,10 +149,9 @@ public final class SharedLink: Sendable {
         } catch {
             let text = "\(error)"
             let first = outage.withLockedValue { state -> Bool in
-                let first = !state.down
-                state.down = true
-                state.retryDelay = Self.retryDelay(after: first ? nil : state.retryDelay)
-                state.retryAt = now + state.retryDelay
+                let first = state.retry == nil
+                let delay = Self.retryDelay(after: state.retry?.delay)
+                state.retry = (delay, now + delay)
                 state.failedEvents += events
                 state.lastError = text
                 return first
@@ -220,6 +208,6 @@ public final class SharedLink: Sendable {
 }
 
 /// Why the shared store gave no answer.
-struct SharedFailure: Error {
+private struct SharedFailure: Error {
     var message: String
 }

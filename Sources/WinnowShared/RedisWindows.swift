@@ -83,8 +83,8 @@ public final class RedisWindows: SharedWindows {
     /// The key of one rate limit's state: scope (`a` author, `ac` author in channel, `c`
     /// channel), the scope's hash, and the limit itself, so that a changed limit starts afresh
     /// instead of misreading the old one's state.
-    public func rateKey(_ scope: String, _ key: UInt64, _ limit: RateLimit?) -> String {
-        "\(prefix):r:\(scope):\(Self.hex(key)):\(limit?.interval ?? 0):\(limit?.tolerance ?? 0)"
+    public func rateKey(_ scope: String, _ key: UInt64, _ limit: RateLimit) -> String {
+        "\(prefix):r:\(scope):\(Self.hex(key)):\(limit.interval):\(limit.tolerance)"
     }
 
     /// Whether the connection is up (it is dropped on an error and made again on the next call).
@@ -94,32 +94,34 @@ public final class RedisWindows: SharedWindows {
 
     public func check(_ requests: [SharedRequest]) throws -> [SharedCheck] {
         guard !requests.isEmpty else { return [] }
-        var keys: [String] = []
+        // EVALSHA, the script (filled in under the lock), the number of keys, the keys, the values.
+        var command = ["EVALSHA", "", String(4 * requests.count)]
         var values: [String] = []
-        keys.reserveCapacity(4 * requests.count)
+        command.reserveCapacity(3 + 12 * requests.count)
         values.reserveCapacity(8 * requests.count)
+        func add(_ scope: String, _ key: UInt64, _ limit: RateLimit?) {
+            // A limit that is off is never read: no key to build for it.
+            command.append(limit.map { rateKey(scope, key, $0) } ?? "-")
+            values.append(String(limit?.interval ?? 0))
+            values.append(String(limit?.tolerance ?? 0))
+        }
         for request in requests {
-            let scoped: [(tag: String, key: UInt64, limit: RateLimit?)] = [
-                ("a", request.author, request.limits.author), ("ac", request.pair, request.limits.authorInChannel),
-                ("c", request.channel, request.limits.channel),
-            ]
-            keys.append(penaltyKey(author: request.author))
+            command.append(penaltyKey(author: request.author))
             values.append(String(request.now))
             values.append(request.isExempt ? "1" : "0")
-            for scope in scoped {
-                // A limit that is off is never read: no key to build for it.
-                keys.append(scope.limit == nil ? "-" : rateKey(scope.tag, scope.key, scope.limit))
-                values.append(String(scope.limit?.interval ?? 0))
-                values.append(String(scope.limit?.tolerance ?? 0))
-            }
+            add("a", request.author, request.limits.author)
+            add("ac", request.pair, request.limits.authorInChannel)
+            add("c", request.channel, request.limits.channel)
         }
+        command.append(contentsOf: values)
         let reply = try connection.withLockedValue { (connection: inout Connection) throws(SharedError) -> RedisReply in
-            let arguments = [String(keys.count)] + keys + values
-            let reply = try connection.redis.command(["EVALSHA", connection.sha] + arguments)
+            command[1] = connection.sha
+            let reply = try connection.redis.command(command)
             guard case .error(let message) = reply, message.hasPrefix("NOSCRIPT") else { return reply }
             // Redis lost its scripts (a restart): the call did not run; load them again and run it.
             connection.sha = try Self.load(connection.redis)
-            return try connection.redis.command(["EVALSHA", connection.sha] + arguments)
+            command[1] = connection.sha
+            return try connection.redis.command(command)
         }
         guard case .array(let parts) = reply, parts.count == 3 * requests.count else {
             throw SharedError("\(address): unexpected reply to the event script: \(reply)")

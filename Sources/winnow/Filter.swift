@@ -45,7 +45,6 @@ struct Filter: ParsableCommand {
         guard (1...256).contains(workers) else { throw ValidationError("--workers must be between 1 and 256") }
         guard (1...1_000_000).contains(batchLines) else { throw ValidationError("--batch-lines must be between 1 and 1000000") }
         try windows.validate()
-        try shared.validate()
     }
 
     func run() throws {

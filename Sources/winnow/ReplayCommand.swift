@@ -63,7 +63,6 @@ struct Replay: ParsableCommand {
         guard (1...256).contains(workers) else { throw ValidationError("--workers must be between 1 and 256") }
         if !positive.isEmpty && label == nil { throw ValidationError("--positive needs --label") }
         try windows.validate()
-        try shared.validate()
     }
 
     func run() throws {

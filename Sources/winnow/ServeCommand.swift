@@ -67,7 +67,6 @@ struct Serve: ParsableCommand {
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256") }
         if let metrics, Self.address(metrics) == nil { throw ValidationError("--metrics must be HOST:PORT, e.g. 127.0.0.1:9464") }
         try windows.validate()
-        try shared.validate()
     }
 
     static func address(_ text: String) -> (host: String, port: Int)? {

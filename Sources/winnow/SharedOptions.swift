@@ -4,8 +4,8 @@ import WinnowShared
 
 extension SharedFailurePolicy: ExpressibleByArgument {}
 
-/// `--shared` and what to do while it is unreachable, for the commands that judge events in
-/// order (`filter`, `replay`).
+/// `--shared` and what to do while it is unreachable, for the commands that judge events
+/// (`filter`, `replay`, `serve`). Option groups are validated by ArgumentParser itself.
 struct SharedOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
         "Keep rate limits, timeouts and bans in this Redis, shared by every instance pointed at it: redis://HOST:PORT or unix:///PATH.",

@@ -41,6 +41,13 @@ struct SharedStateTests {
         }
     }
 
+    /// A key's time to live (`PTTL`: -1 without expiry, -2 when there is no such key).
+    func milliseconds(toLive key: String, on server: RedisServer) throws -> Int64 {
+        let reply = try RedisConnection(server.address).command(["PTTL", key])
+        guard case .integer(let ttl) = reply else { throw SharedError("PTTL \(key): \(reply)") }
+        return ttl
+    }
+
     /// The local GCRA, applied in order: what Redis must answer (`nil`: conforms; else how long
     /// to wait).
     func model(_ limit: RateLimit, _ times: [Micros]) -> [Micros?] {
@@ -95,11 +102,7 @@ struct SharedStateTests {
             conforming += 1
         }
         #expect(conforming == 3)  // not 3 per instance
-        let redis = try RedisConnection(server.address)
-        guard case .integer(let ttl) = try redis.command(["PTTL", a.rateKey("a", 9, limit)]) else {
-            Issue.record("PTTL")
-            return
-        }
+        let ttl = try milliseconds(toLive: a.rateKey("a", 9, limit), on: server)
         // The TAT is 60 s past the first event (3 × 20 s): the key lives no longer than that.
         #expect(ttl > 0 && ttl <= 60_001)
     }
@@ -130,21 +133,18 @@ struct SharedStateTests {
         #expect(try b.penalty(author: 1) == timeout)
         #expect(try b.penalty(author: 2) == ban)
         #expect(try b.penalty(author: 3) == nil)
-        let redis = try RedisConnection(server.address)
-        guard case .integer(let ttl) = try redis.command(["PTTL", a.penaltyKey(author: 1)]),
-            case .integer(let forever) = try redis.command(["PTTL", a.penaltyKey(author: 2)])
-        else {
-            Issue.record("PTTL")
-            return
-        }
+        let ttl = try milliseconds(toLive: a.penaltyKey(author: 1), on: server)
         #expect(ttl > 59_000 && ttl <= 60_000)
-        #expect(forever == -1)  // no expiry
+        #expect(try milliseconds(toLive: a.penaltyKey(author: 2), on: server) == -1)  // no expiry
         try b.impose(Penalty(kind: .none, until: 0, timeouts: 3), author: 2, now: now)
         #expect(try a.penalty(author: 2) == nil)
         // The event script reports a penalty only while it is in force.
         let limits = RateLimitRule.Limits(author: RateLimit(events: 1, period: s))
-        #expect(try b.check(author: 1, pair: 10, channel: 20, limits: limits, isExempt: false, now: now) == SharedCheck(penalty: timeout))
-        #expect(try b.check(author: 1, pair: 10, channel: 20, limits: limits, isExempt: false, now: now + 61 * s) == SharedCheck())
+        func check(at t: Micros) throws -> SharedCheck {
+            try b.check([SharedRequest(author: 1, pair: 10, channel: 20, limits: limits, isExempt: false, now: t)])[0]
+        }
+        #expect(try check(at: now) == SharedCheck(penalty: timeout))
+        #expect(try check(at: now + 61 * s) == SharedCheck())
     }
 
     @Test("the event script: penalty first, then author, author-in-channel and channel limits, the widest not counted once a narrower one refuses")
@@ -157,7 +157,9 @@ struct SharedStateTests {
             author: RateLimit(events: 2, period: 10 * s), authorInChannel: RateLimit(events: 5, period: 10 * s),
             channel: RateLimit(events: 3, period: 10 * s))
         func check(_ author: UInt64, exempt: Bool = false, at t: Micros = 0) throws -> SharedCheck {
-            try shared.check(author: author, pair: author &* 31, channel: 7, limits: limits, isExempt: exempt, now: now + t)
+            try shared.check([
+                SharedRequest(author: author, pair: author &* 31, channel: 7, limits: limits, isExempt: exempt, now: now + t)
+            ])[0]
         }
         #expect(try check(1) == SharedCheck())
         #expect(try check(1) == SharedCheck())

@@ -49,23 +49,21 @@ public struct LinkRule: Sendable, Equatable {
                 limit: "at most \(maxMentions) mentions", count: stats.mentions, dryRun: dryRun))
         }
         guard stats.mayHoldLink else { return 0 }
-        do {
-            let links = LinkScanner.links(in: bytes)
-            for link in links {
-                // `host` is lower case already.
-                if link.isDisguised {
-                    reasons.append(reason(message: "a disguised link", term: link.host, bytes: bytes, range: link.range))
-                } else if shorteners.contains(link.host) {
-                    reasons.append(reason(message: "a link shortener", term: link.host, bytes: bytes, range: link.range))
-                }
+        let links = LinkScanner.links(in: bytes)
+        for link in links {
+            // `host` is lower case already.
+            if link.isDisguised {
+                reasons.append(reason(message: "a disguised link", term: link.host, bytes: bytes, range: link.range))
+            } else if shorteners.contains(link.host) {
+                reasons.append(reason(message: "a link shortener", term: link.host, bytes: bytes, range: link.range))
             }
-            if links.count > maxLinks {
-                reasons.append(Reason(
-                    rule: Self.name, action: action, message: "\(links.count) links", limit: "at most \(maxLinks) links",
-                    count: links.count, dryRun: dryRun))
-            }
-            return links.count
         }
+        if links.count > maxLinks {
+            reasons.append(Reason(
+                rule: Self.name, action: action, message: "\(links.count) links", limit: "at most \(maxLinks) links",
+                count: links.count, dryRun: dryRun))
+        }
+        return links.count
     }
 
     /// Reports a link from an author first seen less than `newAuthorWindow` ago — unless

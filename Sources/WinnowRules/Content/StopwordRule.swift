@@ -46,24 +46,22 @@ public struct StopwordRule: Sendable {
         matches.hits.sort {
             ($0.original.lowerBound, $0.list, $0.entry) < ($1.original.lowerBound, $1.list, $1.entry)
         }
-        do {
-            var previous: StopwordHit?
-            var scalarsBefore = 0
-            var counted = 0
-            for hit in matches.hits where hit != previous {
-                previous = hit
-                // Hits are sorted by start, so scalar offsets are counted incrementally.
-                scalarsBefore += UTF8Scalars.count(text, counted..<hit.original.lowerBound)
-                counted = hit.original.lowerBound
-                let length = UTF8Scalars.count(text, hit.original)
-                let list = lists[hit.list]
-                reasons.append(Reason(
-                    rule: Self.name, action: list.action, list: list.name, category: list.category,
-                    severity: list.severity, term: list.terms[hit.entry],
-                    match: String(decoding: UnsafeBufferPointer(rebasing: text[hit.original]), as: UTF8.self),
-                    span: TextSpan(start: scalarsBefore, end: scalarsBefore + length), utf8Range: hit.original,
-                    note: list.note))
-            }
+        var previous: StopwordHit?
+        var scalarsBefore = 0
+        var counted = 0
+        for hit in matches.hits where hit != previous {
+            previous = hit
+            // Hits are sorted by start, so scalar offsets are counted incrementally.
+            scalarsBefore += UTF8Scalars.count(text, counted..<hit.original.lowerBound)
+            counted = hit.original.lowerBound
+            let length = UTF8Scalars.count(text, hit.original)
+            let list = lists[hit.list]
+            reasons.append(Reason(
+                rule: Self.name, action: list.action, list: list.name, category: list.category,
+                severity: list.severity, term: list.terms[hit.entry],
+                match: String(decoding: UnsafeBufferPointer(rebasing: text[hit.original]), as: UTF8.self),
+                span: TextSpan(start: scalarsBefore, end: scalarsBefore + length), utf8Range: hit.original,
+                note: list.note))
         }
         for failure in matches.failures {
             let list = failure.list.map { stopwords.lists[$0] }
