@@ -59,13 +59,18 @@ let package = Package(
                 "WinnowAudit", .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: hotPath),
-        // The only module that talks to SQLite.
+        // Redis: shared windows (`--shared`) and streams (`winnow consume`), through hiredis.
         .target(name: "WinnowShared", dependencies: [
             "WinnowCore", "WinnowLimits", "WinnowRules", "WinnowPipeline", "CHiredis",
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
+        // The only module that talks to SQLite.
         .target(name: "WinnowAudit", dependencies: [
             "WinnowCore", "CSQLite", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // `winnow consume`: a Redis Stream in, verdicts to another stream, acknowledged after the audit.
+        .target(name: "WinnowConsume", dependencies: [
+            "WinnowCore", "WinnowIO", "WinnowLimits", "WinnowPipeline", "WinnowAudit", "WinnowShared",
         ]),
         // Dumps in (NDJSON, CSV) and the evaluation report out, around the same pipeline.
         .target(name: "WinnowReplay", dependencies: ["WinnowCore", "WinnowIO", "WinnowPipeline"]),
@@ -87,7 +92,7 @@ let package = Package(
         ]),
         .executableTarget(name: "winnow", dependencies: [
             "WinnowCore", "WinnowMatch", "WinnowLimits", "WinnowConfig", "WinnowPolicy", "WinnowIO", "WinnowPipeline",
-            "WinnowAudit", "WinnowReplay", "WinnowServe", "WinnowShared", "CPlatform",
+            "WinnowAudit", "WinnowReplay", "WinnowServe", "WinnowShared", "WinnowConsume", "CPlatform",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -96,7 +101,7 @@ let package = Package(
         .testTarget(name: "WinnowLimitsTests", dependencies: ["WinnowLimits"]),
         .testTarget(name: "WinnowAuditTests", dependencies: ["WinnowAudit", "WinnowCore"]),
         .testTarget(name: "WinnowSharedTests", dependencies: [
-            "WinnowShared", "WinnowLimits", "WinnowCore", "WinnowRules", "WinnowPipeline", "WinnowMatch", "WinnowPolicy",
+            "WinnowShared", "WinnowConsume", "WinnowAudit", "WinnowIO", "WinnowLimits", "WinnowCore", "WinnowRules", "WinnowPipeline", "WinnowMatch", "WinnowPolicy",
         ]),
         .testTarget(name: "WinnowConfigTests", dependencies: [
             "WinnowConfig", "WinnowPipeline", "WinnowPolicy", "WinnowRules", "WinnowLimits", "WinnowCore",
@@ -106,7 +111,7 @@ let package = Package(
             "WinnowPipeline", "WinnowMatch", "WinnowLimits", "WinnowRules", "WinnowPolicy", "WinnowCore", "WinnowText",
             "WinnowIO",
         ]),
-        .testTarget(name: "WinnowCLITests", dependencies: ["WinnowCore", "WinnowAudit"]),
+        .testTarget(name: "WinnowCLITests", dependencies: ["WinnowCore", "WinnowAudit", "WinnowShared"]),
         .testTarget(name: "WinnowReplayTests", dependencies: ["WinnowReplay", "WinnowCore"]),
     ]
 )

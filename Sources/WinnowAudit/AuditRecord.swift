@@ -21,6 +21,9 @@ public struct AuditRecord: Sendable {
     /// The user and process that sent the event over the sidecar's socket.
     public var peerUID: Int?
     public var peerPID: Int?
+    /// For an event taken from a Redis Stream: where it came from and the key that makes it
+    /// idempotent (table `consumed`).
+    public var delivery: StreamDelivery?
 
     public init(
         eventID: String?, line: Int, author: String? = nil, channel: String? = nil, timestamp: Double? = nil,
@@ -46,6 +49,20 @@ public struct AuditRecord: Sendable {
             eventID: event.id.text, line: event.line, author: event.author, channel: event.channel,
             timestamp: timestamp, text: textMode == .full ? event.text : nil,
             textHash: textMode == .hash ? ContentHash.sha256(event.text) : nil)
+    }
+}
+
+/// An event's place in a Redis Stream (`winnow consume`). `eventKey` is the event's id, or the
+/// entry's id for a line that has none: one verdict per key and stream, whatever the deliveries.
+public struct StreamDelivery: Sendable, Equatable {
+    public var stream: String
+    public var eventKey: String
+    public var entryID: String
+
+    public init(stream: String, eventKey: String, entryID: String) {
+        self.stream = stream
+        self.eventKey = eventKey
+        self.entryID = entryID
     }
 }
 

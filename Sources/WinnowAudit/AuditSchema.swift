@@ -65,5 +65,17 @@ enum AuditSchema {
         ALTER TABLE events ADD COLUMN peer_uid INTEGER;
         ALTER TABLE events ADD COLUMN peer_pid INTEGER;
         """,
+        // 3: events taken from a Redis Stream (`winnow consume`), by stream and event id: an
+        // entry delivered again (a consumer crashed before acknowledging it) gets the verdict
+        // recorded here instead of being judged, and counted, a second time.
+        """
+        CREATE TABLE consumed (
+            stream TEXT NOT NULL,
+            event_key TEXT NOT NULL,
+            entry_id TEXT NOT NULL,
+            seq INTEGER NOT NULL REFERENCES events(seq),
+            PRIMARY KEY (stream, event_key)
+        ) WITHOUT ROWID;
+        """,
     ]
 }

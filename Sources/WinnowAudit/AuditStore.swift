@@ -20,6 +20,8 @@ public final class AuditStore {
     /// transaction checks) is paid once per group instead of once per event.
     private let insertEvents: Statement
     private let insertChange: Statement
+    private let insertConsumed: Statement
+    private let findConsumed: Statement
     static let rowsPerInsert = 32
     private static let columnsPerRow: Int32 = 13
 
@@ -65,6 +67,11 @@ public final class AuditStore {
         insertEvents = try database.prepare(insert + values(Self.rowsPerInsert))
         insertChange = try database.prepare(
             "INSERT INTO author_changes (seq, author, change, at, until) VALUES (?1, ?2, ?3, ?4, ?5)")
+        insertConsumed = try database.prepare(
+            "INSERT OR IGNORE INTO consumed (stream, event_key, entry_id, seq) VALUES (?1, ?2, ?3, ?4)")
+        findConsumed = try database.prepare("""
+            SELECT e.verdict FROM consumed c JOIN events e ON e.seq = c.seq WHERE c.stream = ?1 AND c.event_key = ?2
+            """)
     }
 
     private static func migrate(_ database: SQLiteDatabase) throws(AuditError) {
@@ -144,8 +151,10 @@ public final class AuditStore {
             try statement.run()
             // Rowids of one statement's rows are consecutive: the last one is known.
             let lastSeq = Int(sqlite3_last_insert_rowid(database.handle))
-            for row in 0..<rows where records[next + row].penalty != nil {
-                try recordPenalty(of: records[next + row], seq: lastSeq - (rows - 1 - row))
+            for row in 0..<rows {
+                let seq = lastSeq - (rows - 1 - row)
+                if records[next + row].penalty != nil { try recordPenalty(of: records[next + row], seq: seq) }
+                if let delivery = records[next + row].delivery { try recordDelivery(delivery, seq: seq) }
             }
             next += rows
         }
@@ -180,6 +189,23 @@ public final class AuditStore {
         try insertChange.run()
     }
 
+    private func recordDelivery(_ delivery: StreamDelivery, seq: Int) throws(AuditError) {
+        insertConsumed.bind(1, delivery.stream)
+        insertConsumed.bind(2, delivery.eventKey)
+        insertConsumed.bind(3, delivery.entryID)
+        insertConsumed.bind(4, seq)
+        try insertConsumed.run()
+    }
+
+    /// The verdict line recorded for an event of `stream` (by its key, see `StreamDelivery`),
+    /// if it was judged before.
+    public func consumedVerdict(stream: String, eventKey: String) throws(AuditError) -> String? {
+        findConsumed.bind(1, stream)
+        findConsumed.bind(2, eventKey)
+        defer { findConsumed.reset() }
+        return try findConsumed.step() ? findConsumed.text(0) : nil
+    }
+
     /// `ok`, or what SQLite found wrong.
     public func integrityCheck() throws(AuditError) -> String {
         try database.text("PRAGMA integrity_check") ?? "no answer"
@@ -191,5 +217,5 @@ public final class AuditStore {
     }
 
     /// The tables (and the `reasons` view) of the schema.
-    public enum Table: String, Sendable { case events, reasons, authorChanges = "author_changes", configs, runs }
+    public enum Table: String, Sendable { case events, reasons, authorChanges = "author_changes", configs, runs, consumed }
 }

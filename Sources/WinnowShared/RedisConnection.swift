@@ -53,11 +53,20 @@ public final class RedisConnection {
     /// Sends one command and waits for its reply. An error reply is a value (`.error`), not a
     /// throw; a broken connection throws.
     public func command(_ arguments: [String]) throws(SharedError) -> RedisReply {
-        try pipeline([arguments])[0]
+        try send([arguments.map(\.utf8)])[0]
+    }
+
+    /// `command` with arguments as bytes (values that are not text, or are already bytes).
+    public func command(bytes arguments: [[UInt8]]) throws(SharedError) -> RedisReply {
+        try send([arguments])[0]
     }
 
     /// Sends every command, then reads the replies in order: one round trip for all.
     public func pipeline(_ commands: [[String]]) throws(SharedError) -> [RedisReply] {
+        try send(commands.map { $0.map(\.utf8) })
+    }
+
+    private func send<Argument: Collection<UInt8>>(_ commands: [[Argument]]) throws(SharedError) -> [RedisReply] {
         if context == nil { try connect() }
         guard let context else { throw SharedError("\(address): not connected") }
         for arguments in commands {
@@ -96,14 +105,14 @@ public final class RedisConnection {
     }
 
     /// The arguments as hiredis wants them: one buffer, pointers and lengths into it.
-    private static func withArgv<R>(
-        _ arguments: [String], _ body: (Int32, UnsafeMutablePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) -> R
+    private static func withArgv<Argument: Collection<UInt8>, R>(
+        _ arguments: [Argument], _ body: (Int32, UnsafeMutablePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) -> R
     ) -> R {
         var bytes: [UInt8] = []
         var lengths: [Int] = []
         for argument in arguments {
-            bytes.append(contentsOf: argument.utf8)
-            lengths.append(argument.utf8.count)
+            bytes.append(contentsOf: argument)
+            lengths.append(argument.count)
         }
         if bytes.isEmpty { bytes.append(0) }
         return bytes.withUnsafeBufferPointer { buffer in

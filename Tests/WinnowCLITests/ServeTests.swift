@@ -118,22 +118,10 @@ struct ServeTests {
 
     @Test("two sidecars on one Redis (--shared): one rate limit for both, a ban through one holds on the other")
     func twoSidecarsShareRedis() throws {
-        // A private redis-server on a unix socket (installed by scripts/install-deps).
         let directory = try WinnowProcess.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let redisSocket = directory.appendingPathComponent("redis.sock").path
-        let redis = Process()
-        redis.executableURL = URL(fileURLWithPath: "/usr/bin/redis-server")
-        redis.arguments = ["--port", "0", "--unixsocket", redisSocket, "--save", "", "--appendonly", "no", "--dir", directory.path]
-        redis.standardOutput = FileHandle.nullDevice
-        try redis.run()
-        defer {
-            // SIGKILL: a child started from a test thread may inherit a mask that blocks SIGTERM.
-            kill(redis.processIdentifier, SIGKILL)
-            redis.waitUntilExit()
-        }
-        for _ in 0..<300 where !FileManager.default.fileExists(atPath: redisSocket) { usleep(10_000) }
-        let options = ["--wordlists", wordlists, "--rate-limit", "2/1m", "--no-audit", "--shared", "unix://" + redisSocket]
+        let redis = try PrivateRedis(in: directory)
+        let options = ["--wordlists", wordlists, "--rate-limit", "2/1m", "--no-audit", "--shared", redis.url]
         let a = try ServeProcess(options)
         let b = try ServeProcess(options)
         defer {

@@ -1,0 +1,272 @@
+import WinnowAudit
+import WinnowCore
+import WinnowIO
+import WinnowLimits
+import WinnowPipeline
+import WinnowShared
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `winnow consume`: takes events from a Redis Stream as a member of a consumer group, judges
+/// them a batch at a time, and answers each entry in the verdict stream.
+///
+/// At least once, never answered twice: an entry is acknowledged only after its verdict is
+/// final and its audit row committed, and acknowledgement and verdict go out together in one
+/// atomic script (`RedisStream.answerScript`: the verdict is written only by the ack that took
+/// the entry off the pending list). A consumer that dies leaves its entries pending; another
+/// claims them after `claimIdle`. An entry delivered again is looked up in the audit trail by
+/// event id first: one judged before is answered with the recorded verdict, not judged (and its
+/// strikes counted) again.
+public final class StreamConsumer {
+    private let stream: RedisStream
+    private let judge: BatchJudge
+    private let audit: AuditTrail?
+    private let settings: ConsumeSettings
+    private let report: (String) -> Void
+    private let decoder = EventDecoder()
+    private let encoder = VerdictEncoder()
+    public private(set) var summary = ConsumeSummary()
+    /// Lines judged so far: error verdicts name the entry's place in the run.
+    private var lines = 0
+    /// While Redis is unreachable: the wait before the next attempt.
+    private var retryDelay: Duration?
+
+    public init(
+        stream: RedisStream, judge: BatchJudge, audit: AuditTrail?, settings: ConsumeSettings,
+        report: @escaping (String) -> Void
+    ) {
+        self.stream = stream
+        self.judge = judge
+        self.audit = audit
+        self.settings = settings
+        self.report = report
+    }
+
+    /// Runs until `shouldStop` says so (checked between batches; a read waits at most
+    /// `settings.blockMilliseconds`) or, with `settings.drain`, until nothing is left to read.
+    /// Throws `AuditError` when a batch could not be recorded: its entries stay pending for
+    /// another consumer, none is answered.
+    public func run(shouldStop: () -> Bool) throws(AuditError) {
+        // Entries delivered to this consumer name before (a restart after a crash) come first.
+        var ownPendingAfter: String? = "0-0"
+        var nextClaim = ContinuousClock.now
+        while !shouldStop() {
+            let entries: [StreamEntry]
+            var redelivered = true
+            do throws(SharedError) {
+                if let after = ownPendingAfter {
+                    entries = try stream.ownPending(after: after, count: settings.batchSize)
+                    ownPendingAfter = entries.last?.id
+                    if entries.isEmpty { continue }
+                } else if ContinuousClock.now >= nextClaim {
+                    let (claimed, finished) = try stream.claim(minIdleMilliseconds: settings.claimIdleMilliseconds, count: settings.batchSize)
+                    if finished { nextClaim = ContinuousClock.now + .milliseconds(settings.claimIdleMilliseconds / 2) }
+                    summary.claimed += claimed.count
+                    entries = claimed
+                    if entries.isEmpty { continue }
+                } else {
+                    redelivered = false
+                    var fresh = try stream.readNew(count: settings.batchSize, blockMilliseconds: settings.blockMilliseconds)
+                    if fresh.isEmpty {
+                        guard settings.drain else { continue }
+                        // Nothing new: one more look for abandoned entries, then stop.
+                        let (claimed, _) = try stream.claim(minIdleMilliseconds: settings.claimIdleMilliseconds, count: settings.batchSize)
+                        if claimed.isEmpty { break }
+                        summary.claimed += claimed.count
+                        redelivered = true
+                        fresh = claimed
+                    }
+                    entries = fresh
+                }
+                reachable()
+            } catch {
+                unreachable(error)
+                continue
+            }
+            try handle(entries, redelivered: redelivered)
+        }
+        // Leaving cleanly with nothing pending: this consumer name is forgotten by the group.
+        if (try? stream.ownPending(after: "0-0", count: 1).isEmpty) == true { _ = try? stream.removeConsumer() }
+    }
+
+    /// Judges (or finds in the audit trail) every entry, commits the audit rows, then answers.
+    private func handle(_ entries: [StreamEntry], redelivered: Bool) throws(AuditError) {
+        var verdicts = [[UInt8]?](repeating: nil, count: entries.count)
+        if redelivered, let audit {
+            for (k, entry) in entries.enumerated() {
+                if let recorded = try audit.store.consumedVerdict(stream: stream.stream, eventKey: eventKey(of: entry)) {
+                    verdicts[k] = Array(recorded.utf8)
+                    summary.fromAudit += 1
+                }
+            }
+        }
+        // Everything not answered from the trail is judged, in order, as one batch.
+        let toJudge = entries.indices.filter { verdicts[$0] == nil }
+        var lineBytes: [[UInt8]] = []
+        lineBytes.reserveCapacity(toJudge.count)
+        for k in toJudge {
+            switch entries[k].content {
+            case .event(let line): lineBytes.append(line)
+            // Not an event: judged as an empty line would be, then given the real reason below.
+            case .noEventField, .deleted: lineBytes.append([])
+            }
+        }
+        let firstLine = lines + 1
+        lines += toJudge.count
+        let judged = judge.judge(lineBytes, firstLine: firstLine)
+        let output = WinnowIO.ByteBuffer(capacity: 512 * max(1, judged.count))
+        var lineRanges: [Range<Int>] = []
+        var records: [AuditRecord] = []
+        for (j, k) in toJudge.enumerated() {
+            var verdict = judged[j].verdict
+            var event = judged[j].event
+            let entry = entries[k]
+            switch entry.content {
+            case .event: break
+            case .noEventField:
+                verdict = .error(line: firstLine + j, message: "stream entry \(entry.id) has no '\(StreamEntry.eventField)' field")
+                event = nil
+            case .deleted:
+                verdict = .error(line: firstLine + j, message: "stream entry \(entry.id) was deleted before it was judged")
+                event = nil
+            }
+            let start = output.count
+            encoder.encode(verdict, into: output)
+            // The stream entry and the audit row hold the line without its newline.
+            lineRanges.append(start..<output.count - 1)
+            summary.count(verdict.action)
+            guard let audit else { continue }
+            var record = event.map { AuditRecord($0, timestamp: $0.timestamp ?? judged[j].time.seconds, textMode: audit.textMode) }
+                ?? AuditRecord(eventID: verdict.id?.text ?? entry.id, line: firstLine + j)
+            record.action = verdict.action
+            record.penalty = AuthorPenalty(imposedBy: verdict)
+            record.verdict = lineRanges[j]
+            record.delivery = StreamDelivery(stream: stream.stream, eventKey: eventKey(of: verdict, entry: entry), entryID: entry.id)
+            records.append(record)
+        }
+        if let audit, !records.isEmpty {
+            try audit.commit(AuditBatch(parts: [AuditBatch.Part(records: records, verdicts: output.bytes)]))
+        }
+        for (j, k) in toJudge.enumerated() { verdicts[k] = Array(output.bytes[lineRanges[j]]) }
+        answer(zip(entries, verdicts).map { ($0.id, $1!) })
+    }
+
+    /// Acknowledges and answers; while Redis is unreachable, tries again (the batch is held, so
+    /// nothing is judged twice) unless the run is stopping, in which case the entries stay
+    /// pending: a restart answers them from the audit trail.
+    private func answer(_ answers: [(entryID: String, verdict: [UInt8])]) {
+        while true {
+            do throws(SharedError) {
+                let written = try stream.answer(answers)
+                summary.answered += written
+                summary.alreadyAnswered += answers.count - written
+                reachable()
+                return
+            } catch {
+                unreachable(error)
+                if settings.giveUp() {
+                    summary.leftPending += answers.count
+                    return
+                }
+            }
+        }
+    }
+
+    /// The key that makes an entry idempotent: its event's id, or the entry's id when the event
+    /// has none (or cannot be read).
+    private func eventKey(of entry: StreamEntry) -> String {
+        guard case .event(let line) = entry.content else { return entry.id }
+        let id: EventID? = line.withUnsafeBufferPointer { bytes in
+            switch decoder.decode(bytes, lineNumber: 0) {
+            case .success(let event): event.id
+            case .failure(let error): error.id
+            }
+        }
+        return key(id, entry: entry)
+    }
+
+    private func eventKey(of verdict: Verdict, entry: StreamEntry) -> String {
+        guard case .event = entry.content else { return entry.id }
+        return key(verdict.id, entry: entry)
+    }
+
+    private func key(_ id: EventID?, entry: StreamEntry) -> String {
+        switch id {
+        case .string(let text)?, .number(let text)?: text
+        case .line?, nil: entry.id
+        }
+    }
+
+    private func reachable() {
+        guard retryDelay != nil else { return }
+        retryDelay = nil
+        report("Redis reachable again at \(stream.redis.address)")
+    }
+
+    /// Reports the first failure of an outage, then waits before the next attempt (1 s, 2 s,
+    /// 4 s… at most 30 s), making the group and script again for a Redis that restarted empty.
+    private func unreachable(_ error: SharedError) {
+        if retryDelay == nil { report("Redis call failed, retrying: \(error.message)") }
+        let delay = SharedLink.retryDelay(after: retryDelay)
+        retryDelay = delay
+        settings.sleep(delay)
+        _ = try? stream.prepare()
+    }
+}
+
+/// How `winnow consume` reads and when it stops.
+public struct ConsumeSettings: Sendable {
+    /// Entries read (and judged) at once.
+    public var batchSize: Int
+    /// How long a read waits for new entries (and so the longest wait before a stop is seen).
+    public var blockMilliseconds: Int
+    /// Entries pending this long with another consumer are taken over.
+    public var claimIdleMilliseconds: Int
+    /// Stop once nothing new is left to read and nothing could be claimed.
+    public var drain: Bool
+    /// Waits (tests make it short).
+    public var sleep: @Sendable (Duration) -> Void
+    /// Whether to stop retrying an answer while Redis is unreachable (the run is stopping).
+    public var giveUp: @Sendable () -> Bool
+
+    public init(
+        batchSize: Int = 1024, blockMilliseconds: Int = 1000, claimIdleMilliseconds: Int = 30_000, drain: Bool = false,
+        sleep: @escaping @Sendable (Duration) -> Void = { duration in
+            let (seconds, attoseconds) = duration.components
+            var request = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
+            nanosleep(&request, nil)
+        },
+        giveUp: @escaping @Sendable () -> Bool = { false }
+    ) {
+        self.batchSize = batchSize
+        self.blockMilliseconds = blockMilliseconds
+        self.claimIdleMilliseconds = claimIdleMilliseconds
+        self.drain = drain
+        self.sleep = sleep
+        self.giveUp = giveUp
+    }
+}
+
+/// What a consume run did.
+public struct ConsumeSummary: Sendable, Equatable {
+    /// Verdicts written to the verdict stream.
+    public var answered = 0
+    /// Entries acknowledged meanwhile by someone else (their verdict was not written again).
+    public var alreadyAnswered = 0
+    /// Redelivered entries answered with the verdict the audit trail holds.
+    public var fromAudit = 0
+    /// Entries taken over from other consumers.
+    public var claimed = 0
+    /// Entries judged and recorded but left unacknowledged (Redis was down when the run stopped).
+    public var leftPending = 0
+    /// Verdicts judged, per action (indexed like `Action.allCases`).
+    public var actionCounts = [Int](repeating: 0, count: Action.allCases.count)
+
+    public init() {}
+
+    mutating func count(_ action: Action) { actionCounts[action.index] += 1 }
+
+    public var judged: Int { actionCounts.reduce(0, +) }
+}

@@ -1,0 +1,122 @@
+import Dispatch
+import Synchronization
+import WinnowCore
+import WinnowIO
+import WinnowLimits
+
+/// Judges batches of event lines already in memory — the entries `winnow consume` takes from a
+/// Redis Stream — by the same two steps as `filter`: analysis spread over the workers, then the
+/// window step in input order (with a shared store, asked once for the whole batch). One caller
+/// at a time.
+public final class BatchJudge {
+    public let engine: Engine
+    private var timeline: Timeline
+    private let clock: any Clock
+    private let decoder = EventDecoder()
+    private let scratches: [WorkerScratch]
+    /// For the rare comment whose analysis was skipped and is needed after all.
+    private let finishing = WorkerScratch()
+
+    /// One judged line: its final verdict and the event it carried (nil when it could not be read).
+    public struct Judged {
+        public var verdict: Verdict
+        public var event: Event?
+        /// The time it was judged at (event or wall time).
+        public var time: Micros
+    }
+
+    /// Below this many lines a batch is analyzed on the calling thread: dispatching costs more.
+    private static let parallelThreshold = 64
+
+    public init(engine: Engine, workers: Int, clock mode: ClockMode, lateTolerance: Micros, clock: any Clock = WallClock()) {
+        self.engine = engine
+        self.clock = clock
+        timeline = Timeline(mode: mode, lateTolerance: lateTolerance, clock: clock)
+        scratches = (0..<max(1, workers)).map { _ in WorkerScratch() }
+    }
+
+    /// The verdicts on `lines`, in order; `lines[k]` is line `firstLine + k` of the run (error
+    /// verdicts name it).
+    public func judge(_ lines: [[UInt8]], firstLine: Int) -> [Judged] {
+        let arrival = Micros(seconds: clock.now())
+        let windows = engine.usesWindows
+        let workers = lines.count >= Self.parallelThreshold ? scratches.count : 1
+        let parts = (0..<workers).map { _ in Part() }
+        let next = SliceCounter()
+        let engine = engine, decoder = decoder, scratches = scratches, mode = timeline.mode
+        // Each worker takes slices of 16 lines until none is left: a slow line does not leave a core idle.
+        let analyzeSome: @Sendable (Int) -> Void = { w in
+            let part = parts[w], scratch = scratches[w]
+            while let lower = next.take(16, below: lines.count) {
+                for k in lower..<min(lower + 16, lines.count) {
+                    part.items.append(Self.analyze(
+                        lines[k], line: firstLine + k, index: k, engine: engine, decoder: decoder, mode: mode,
+                        arrival: arrival, windows: windows, scratch: scratch))
+                }
+            }
+        }
+        if workers == 1 { analyzeSome(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: analyzeSome) }
+        var items = parts.flatMap(\.items)
+        items.sort { $0.index < $1.index }
+
+        // The window step, in order; the shared store asked about the whole batch at once.
+        let times = items.map { timeline.time(of: $0.event?.timestamp) }
+        var answers = [SharedAnswer](repeating: .ask, count: items.count)
+        if windows, let shared = engine.shared {
+            let asked = items.indices.filter { items[$0].facts != nil }
+            let got = shared.answers(asked.map { engine.sharedRequest(for: items[$0].facts!, at: times[$0].now) })
+            for (k, answer) in zip(asked, got) { answers[k] = answer }
+        }
+        var judged: [Judged] = []
+        judged.reserveCapacity(items.count)
+        for k in items.indices {
+            var verdict = items[k].verdict
+            if windows, let facts = items[k].facts {
+                engine.applyWindows(facts, to: &verdict, at: times[k].now, sharedAnswer: answers[k]) {
+                    self.engine.analyze(items[k].event!, scratch: self.finishing)
+                }
+                if let late = times[k].late { verdict.reasons.append(late) }
+            }
+            judged.append(Judged(verdict: verdict, event: items[k].event, time: times[k].now))
+        }
+        return judged
+    }
+
+    private static func analyze(
+        _ line: [UInt8], line number: Int, index: Int, engine: Engine, decoder: EventDecoder, mode: ClockMode,
+        arrival: Micros, windows: Bool, scratch: WorkerScratch
+    ) -> Item {
+        let decoded = line.withUnsafeBufferPointer { decoder.decode($0, lineNumber: number) }
+        switch decoded {
+        case .success(let event):
+            let hint = mode == .event ? event.timestamp.map(Micros.init(seconds:)) ?? arrival : arrival
+            let (verdict, facts) = engine.analyze(event, scratch: scratch, penaltyCheckAt: windows ? hint : nil)
+            return Item(index: index, verdict: verdict, event: event, facts: windows ? facts : nil)
+        case .failure(let error):
+            return Item(index: index, verdict: .error(line: number, id: error.id, message: error.message), event: nil, facts: nil)
+        }
+    }
+
+    private struct Item: Sendable {
+        let index: Int
+        let verdict: Verdict
+        let event: Event?
+        /// For the window step (nil: the line is not an event, or the engine has no windows).
+        let facts: WindowFacts?
+    }
+
+    /// Hands out slices of a batch to the workers.
+    private final class SliceCounter: Sendable {
+        private let next = Atomic<Int>(0)
+
+        func take(_ size: Int, below limit: Int) -> Int? {
+            let lower = next.wrappingAdd(size, ordering: .relaxed).oldValue
+            return lower < limit ? lower : nil
+        }
+    }
+
+    /// What one worker analyzed; only that worker touches it until `concurrentPerform` returns.
+    private final class Part: @unchecked Sendable {
+        var items: [Item] = []
+    }
+}

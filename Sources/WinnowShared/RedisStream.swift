@@ -1,0 +1,205 @@
+/// One consumer of a Redis Stream consumer group, and the stream its verdicts go to
+/// (`winnow consume`). Not thread-safe: the consume loop is one thread.
+///
+/// Delivery is Redis's own: an entry read by this consumer stays pending in the group until
+/// `answer` acknowledges it; a consumer that dies leaves its entries pending, and the others
+/// take them over with `claim` (XAUTOCLAIM) once they have been idle long enough.
+public final class RedisStream {
+    public let redis: RedisConnection
+    public let stream: String
+    public let group: String
+    public let consumer: String
+    public let verdictStream: String
+    /// The verdict stream is trimmed to about this many entries (`MAXLEN ~`); 0: never.
+    public let verdictStreamLimit: Int
+    private var answerSHA: String
+    /// Where the next `claim` scan starts (XAUTOCLAIM walks the pending list in steps).
+    private var claimCursor = "0-0"
+
+    /// For each entry, in order: acknowledge it, and only when that took it off the pending
+    /// list (this is its first answer) add its verdict to the verdict stream — in one atomic
+    /// step, so that a verdict is written exactly once even when two consumers judged the same
+    /// entry (one was slow, the other claimed it) or an answer is sent again after a lost reply.
+    /// KEYS: input stream, verdict stream. ARGV: group, max length (0: none), then entry id and
+    /// verdict pairs. Returns how many verdicts were written. (A script that fails half-way
+    /// keeps what it did: the one write that could fail, XADD on a key of another type, is
+    /// ruled out before anything is acknowledged.)
+    static let answerScript = """
+        local kind = redis.call('TYPE', KEYS[2]).ok
+        if kind ~= 'stream' and kind ~= 'none' then
+          return redis.error_reply('WRONGTYPE the verdict stream ' .. KEYS[2] .. ' holds a ' .. kind)
+        end
+        local written = 0
+        local limit = tonumber(ARGV[2])
+        for i = 3, #ARGV, 2 do
+          if redis.call('XACK', KEYS[1], ARGV[1], ARGV[i]) == 1 then
+            if limit > 0 then
+              redis.call('XADD', KEYS[2], 'MAXLEN', '~', limit, '*', 'entry', ARGV[i], 'verdict', ARGV[i + 1])
+            else
+              redis.call('XADD', KEYS[2], '*', 'entry', ARGV[i], 'verdict', ARGV[i + 1])
+            end
+            written = written + 1
+          end
+        end
+        return written
+        """
+
+    /// Connects (the read timeout must outlast `XREADGROUP`'s BLOCK) and creates the group
+    /// when missing, at the start of the stream: entries written before the first consumer
+    /// started are judged too.
+    public init(
+        _ address: SharedAddress, stream: String, group: String, consumer: String, verdictStream: String,
+        verdictStreamLimit: Int, timeoutMilliseconds: Int = 5000
+    ) throws(SharedError) {
+        redis = try RedisConnection(address, timeoutMilliseconds: timeoutMilliseconds)
+        self.stream = stream
+        self.group = group
+        self.consumer = consumer
+        self.verdictStream = verdictStream
+        self.verdictStreamLimit = verdictStreamLimit
+        answerSHA = ""
+        try prepare()
+    }
+
+    /// Creates the group if needed and loads the answer script: at start and after a reconnect
+    /// (a restarted Redis may have lost both).
+    public func prepare() throws(SharedError) {
+        let created = try redis.command(["XGROUP", "CREATE", stream, group, "0", "MKSTREAM"])
+        if case .error(let message) = created, !message.hasPrefix("BUSYGROUP") {
+            throw SharedError("\(redis.address): cannot create group \(group) on \(stream): \(message)")
+        }
+        let loaded = try redis.command(["SCRIPT", "LOAD", Self.answerScript])
+        guard case .bulk = loaded, let sha = loaded.text else {
+            throw SharedError("\(redis.address): SCRIPT LOAD failed: \(loaded)")
+        }
+        answerSHA = sha
+    }
+
+    /// Entries delivered to this consumer and not acknowledged yet (it was restarted after a
+    /// crash), from the start: at most `count`, after `after`.
+    public func ownPending(after: String, count: Int) throws(SharedError) -> [StreamEntry] {
+        let reply = try redis.command(
+            ["XREADGROUP", "GROUP", group, consumer, "COUNT", String(count), "STREAMS", stream, after])
+        return try entries(fromRead: reply)
+    }
+
+    /// New entries, never delivered to anyone: at most `count`, waiting up to `blockMilliseconds`
+    /// for the first.
+    public func readNew(count: Int, blockMilliseconds: Int) throws(SharedError) -> [StreamEntry] {
+        let reply = try redis.command([
+            "XREADGROUP", "GROUP", group, consumer, "COUNT", String(count), "BLOCK", String(blockMilliseconds),
+            "STREAMS", stream, ">",
+        ])
+        return try entries(fromRead: reply)
+    }
+
+    /// Takes over entries other consumers have left pending for at least `minIdleMilliseconds`
+    /// (they crashed or hang): one XAUTOCLAIM step of at most `count`. `finished` is true when
+    /// the scan went round the whole pending list.
+    public func claim(minIdleMilliseconds: Int, count: Int) throws(SharedError) -> (entries: [StreamEntry], finished: Bool) {
+        let reply = try redis.command([
+            "XAUTOCLAIM", stream, group, consumer, String(minIdleMilliseconds), claimCursor, "COUNT", String(count),
+        ])
+        guard case .array(let parts) = reply, parts.count >= 2, let next = parts[0].text else {
+            throw unexpected("XAUTOCLAIM", reply)
+        }
+        claimCursor = next
+        var claimed = try entries(fromList: parts[1])
+        // Redis 7 lists the claimed ids whose entries were deleted (trimmed) meanwhile.
+        if parts.count >= 3, case .array(let deleted) = parts[2] {
+            claimed += deleted.compactMap(\.text).map { StreamEntry(id: $0, content: .deleted) }
+        }
+        return (claimed, next == "0-0")
+    }
+
+    /// Acknowledges the entries and writes their verdicts (`answerScript`); returns how many
+    /// verdicts were written (fewer than given when some entries had been answered already).
+    @discardableResult
+    public func answer(_ answers: [(entryID: String, verdict: [UInt8])]) throws(SharedError) -> Int {
+        guard !answers.isEmpty else { return 0 }
+        var command: [[UInt8]] = [Array("EVALSHA".utf8), Array(answerSHA.utf8), Array("2".utf8)]
+        command.reserveCapacity(7 + 2 * answers.count)
+        command.append(Array(stream.utf8))
+        command.append(Array(verdictStream.utf8))
+        command.append(Array(group.utf8))
+        command.append(Array(String(verdictStreamLimit).utf8))
+        for answer in answers {
+            command.append(Array(answer.entryID.utf8))
+            command.append(answer.verdict)
+        }
+        var reply = try redis.command(bytes: command)
+        if case .error(let message) = reply, message.hasPrefix("NOSCRIPT") {
+            // Redis lost its scripts (a restart): the call did not run; load them again and run it.
+            try prepare()
+            command[1] = Array(answerSHA.utf8)
+            reply = try redis.command(bytes: command)
+        }
+        guard case .integer(let written) = reply else { throw unexpected("the answer script", reply) }
+        return Int(written)
+    }
+
+    /// Removes this consumer from the group (when it leaves with nothing pending).
+    public func removeConsumer() throws(SharedError) {
+        let reply = try redis.command(["XGROUP", "DELCONSUMER", stream, group, consumer])
+        if case .error = reply { throw unexpected("XGROUP DELCONSUMER", reply) }
+    }
+
+    private func entries(fromRead reply: RedisReply) throws(SharedError) -> [StreamEntry] {
+        switch reply {
+        case .null: return []  // BLOCK timed out
+        case .array(let streams):
+            // [[stream, [entries]]]: one stream asked for.
+            guard let first = streams.first else { return [] }
+            guard case .array(let pair) = first, pair.count == 2 else { throw unexpected("XREADGROUP", reply) }
+            return try entries(fromList: pair[1])
+        default:
+            throw unexpected("XREADGROUP", reply)
+        }
+    }
+
+    /// `[[id, [field, value, …]], …]`; an entry deleted since it was delivered has no fields.
+    private func entries(fromList reply: RedisReply) throws(SharedError) -> [StreamEntry] {
+        guard case .array(let list) = reply else { throw unexpected("a stream read", reply) }
+        return try list.map { item throws(SharedError) -> StreamEntry in
+            guard case .array(let parts) = item, parts.count == 2, let id = parts[0].text else {
+                throw unexpected("a stream entry", item)
+            }
+            guard case .array(let fields) = parts[1] else { return StreamEntry(id: id, content: .deleted) }
+            var k = 0
+            while k + 1 < fields.count {
+                if fields[k].text == StreamEntry.eventField, case .bulk(let event) = fields[k + 1] {
+                    return StreamEntry(id: id, content: .event(event))
+                }
+                k += 2
+            }
+            return StreamEntry(id: id, content: .noEventField)
+        }
+    }
+
+    private func unexpected(_ what: String, _ reply: RedisReply) -> SharedError {
+        if case .error(let message) = reply { return SharedError("\(redis.address): \(what): \(message)") }
+        return SharedError("\(redis.address): unexpected reply to \(what): \(reply)")
+    }
+}
+
+/// One entry of the input stream: its id and the event line it carries in its `event` field.
+public struct StreamEntry: Sendable, Equatable {
+    /// The field that holds the event, as one NDJSON line (`XADD KEY * event '{"id":…}'`).
+    public static let eventField = "event"
+
+    public enum Content: Sendable, Equatable {
+        case event([UInt8])
+        /// The entry has no `event` field.
+        case noEventField
+        /// The entry was deleted (the stream trimmed) after it was delivered.
+        case deleted
+    }
+
+    public var id: String
+    public var content: Content
+
+    public init(id: String, content: Content) {
+        self.id = id
+        self.content = content
+    }
+}

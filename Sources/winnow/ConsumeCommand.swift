@@ -1,0 +1,136 @@
+import ArgumentParser
+import Synchronization
+import WinnowAudit
+import WinnowConsume
+import WinnowCore
+import WinnowPipeline
+import WinnowShared
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Set by SIGTERM and SIGINT: the consume loop stops after the batch in hand.
+private let stopRequested = Atomic<Bool>(false)
+
+struct Consume: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Judge events from a Redis Stream as a consumer group member; verdicts go to another stream.",
+        discussion: """
+            Each entry's `event` field holds one NDJSON event. Its verdict is added to the verdict \
+            stream (fields `entry` and `verdict`) and the entry acknowledged in one atomic step, \
+            after the audit row is committed. Entries left pending by a consumer that died are \
+            claimed after --claim-idle. An entry delivered again is answered from the audit trail \
+            by its event id, not judged twice. SIGTERM or SIGINT: the batch in hand is finished, \
+            then the run ends (status 0).
+            """
+    )
+
+    @Option(help: ArgumentHelp("The Redis holding the streams: redis://HOST:PORT or unix:///PATH.", valueName: "address"))
+    var redis = "redis://127.0.0.1:6379"
+
+    @Option(help: ArgumentHelp("The stream to read events from.", valueName: "key"))
+    var redisStream: String
+
+    @Option(help: ArgumentHelp("The consumer group (created at the start of the stream when missing).", valueName: "name"))
+    var group: String
+
+    @Option(help: ArgumentHelp(
+        "This consumer's name in the group (default: host-pid). Keep it across restarts to resume its pending entries at once.",
+        valueName: "name"))
+    var consumer: String?
+
+    @Option(help: ArgumentHelp("The stream verdicts go to (default: KEY:verdicts).", valueName: "key"))
+    var verdictsStream: String?
+
+    @Option(help: "Trim the verdict stream to about this many entries (0: never).")
+    var verdictsMaxlen = 1_000_000
+
+    @Option(help: "Entries read and judged at once.")
+    var batchSize = 1024
+
+    @Option(help: "Seconds an entry stays pending with another consumer before this one takes it over.")
+    var claimIdle = 30.0
+
+    @Flag(help: "Stop once no new entry is waiting and none could be claimed (for backfills and benchmarks).")
+    var drain = false
+
+    @Option(help: "Worker threads (default: one per core).")
+    var workers = FilterOptions.defaultWorkers
+
+    @OptionGroup var wordlists: WordlistOptions
+
+    @OptionGroup var overrides: PolicyOverrides
+
+    @OptionGroup(title: "Windows (rate limits, slow-mode, escalation)") var windows: WindowOptions
+
+    @OptionGroup(title: "Audit trail") var audit: AuditOptions
+
+    @OptionGroup(title: "Shared state (several instances)") var shared: SharedOptions
+
+    func validate() throws {
+        _ = try address()
+        guard !redisStream.isEmpty, !group.isEmpty else { throw ValidationError("--redis-stream and --group must not be empty") }
+        guard (1...100_000).contains(batchSize) else { throw ValidationError("--batch-size must be between 1 and 100000") }
+        guard claimIdle >= 0.001 else { throw ValidationError("--claim-idle must be at least 0.001 seconds") }
+        guard verdictsMaxlen >= 0 else { throw ValidationError("--verdicts-maxlen must not be negative") }
+        guard (1...256).contains(workers) else { throw ValidationError("--workers must be between 1 and 256") }
+        try windows.validate()
+    }
+
+    private func address() throws -> SharedAddress {
+        do throws(SharedError) {
+            return try SharedAddress(parsing: redis)
+        } catch {
+            throw ValidationError("--redis \(error.message)")
+        }
+    }
+
+    func run() throws {
+        AllocatorTuning.keepFreedMemory()
+        let setup = try JudgingSetup(
+            wordlists: wordlists, overrides: overrides, windows: windows, defaultClock: .wall, shared: try shared.link())
+        let trail = try setup.openAudit(audit, source: "consume")
+        let name = consumer ?? Self.defaultConsumerName()
+        let address = try address()
+        let stream: RedisStream
+        do throws(SharedError) {
+            stream = try RedisStream(
+                address, stream: redisStream, group: group, consumer: name,
+                verdictStream: verdictsStream ?? "\(redisStream):verdicts", verdictStreamLimit: verdictsMaxlen)
+        } catch {
+            printError("winnow: consume: \(error.message)")
+            throw ExitCode(1)
+        }
+        let judge = BatchJudge(
+            engine: setup.engine, workers: workers, clock: setup.clock, lateTolerance: setup.configuration.lateTolerance)
+        let settings = ConsumeSettings(
+            batchSize: batchSize, claimIdleMilliseconds: Int(claimIdle * 1000), drain: drain,
+            giveUp: { stopRequested.load(ordering: .relaxed) })
+        let consumer = StreamConsumer(stream: stream, judge: judge, audit: trail, settings: settings) { printError("winnow: \($0)") }
+        for signalNumber in [SIGTERM, SIGINT] {
+            signal(signalNumber) { _ in stopRequested.store(true, ordering: .relaxed) }
+        }
+        do {
+            try consumer.run { stopRequested.load(ordering: .relaxed) }
+        } catch {
+            printError("winnow: \(error.message)")
+            printError("winnow: stopped: the entries of the batch that could not be recorded stay pending for another consumer")
+            throw ExitCode(1)
+        }
+        let summary = consumer.summary
+        printError(
+            "winnow: consume \(name): \(summary.judged) judged, \(summary.fromAudit) answered from the audit trail, "
+                + "\(summary.claimed) claimed from other consumers, \(summary.answered) verdicts written")
+        if summary.leftPending > 0 {
+            printError("winnow: \(summary.leftPending) entries judged and recorded but not acknowledged (Redis unreachable): they stay pending")
+            throw ExitCode(1)
+        }
+    }
+
+    private static func defaultConsumerName() -> String {
+        var host = [CChar](repeating: 0, count: 256)
+        gethostname(&host, host.count - 1)
+        return "\(String(cString: host))-\(getpid())"
+    }
+}

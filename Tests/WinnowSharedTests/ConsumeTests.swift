@@ -1,0 +1,172 @@
+import Foundation
+import Testing
+import WinnowAudit
+import WinnowConsume
+import WinnowCore
+import WinnowLimits
+import WinnowMatch
+import WinnowPipeline
+import WinnowPolicy
+import WinnowShared
+
+/// `winnow consume`'s loop on a real Redis Stream and a real SQLite audit trail.
+@Suite("Consuming a Redis Stream")
+struct ConsumeTests {
+    static let wordlists = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/wordlists").path
+
+    /// An engine on the fixture lists (`zorblax` is rejected, a strike) with escalation after
+    /// three strikes, judged on event time.
+    static func judge() throws -> BatchJudge {
+        let (lists, errors) = WordlistDirectory.load(wordlists)
+        #expect(errors.isEmpty)
+        let behavior = BehaviorSettings(escalation: Escalation(strikes: 3))
+        let engine = Engine(stopwords: try StopwordSet(lists: lists), policy: Policy(), behavior: behavior)
+        return BatchJudge(engine: engine, workers: 2, clock: .event, lateTolerance: 5 * Micros.perSecond)
+    }
+
+    static func event(_ id: String, _ author: String, _ text: String, at ts: Double) -> String {
+        #"{"id":"\#(id)","author":"\#(author)","channel":"main","ts":\#(ts),"text":"\#(text)"}"#
+    }
+
+    static func add(_ redis: RedisConnection, _ fields: [String], stream: String = "in") throws {
+        let reply = try redis.command(["XADD", stream, "*"] + fields)
+        #expect(reply.text != nil, "\(reply)")
+    }
+
+    /// The verdict stream as (input entry, verdict line), in order.
+    static func verdicts(_ redis: RedisConnection, stream: String = "in:verdicts") throws -> [(entry: String, verdict: String)] {
+        guard case .array(let items) = try redis.command(["XRANGE", stream, "-", "+"]) else { return [] }
+        return items.compactMap { item in
+            guard case .array(let parts) = item, case .array(let fields) = parts[1], fields.count == 4,
+                let entry = fields[1].text, let verdict = fields[3].text
+            else { return nil }
+            return (entry, verdict)
+        }
+    }
+
+    static func pendingCount(_ redis: RedisConnection) throws -> Int64 {
+        guard case .array(let summary) = try redis.command(["XPENDING", "in", "g"]), case .integer(let count) = summary[0] else {
+            return -1
+        }
+        return count
+    }
+
+    static func stream(_ server: RedisServer, consumer: String = "c1") throws -> RedisStream {
+        try RedisStream(server.address, stream: "in", group: "g", consumer: consumer, verdictStream: "in:verdicts", verdictStreamLimit: 0)
+    }
+
+    static func trail(_ folder: URL) throws -> AuditTrail {
+        try AuditTrail(
+            store: AuditStore(path: folder.appendingPathComponent("audit.sqlite").path),
+            configuration: AuditedConfiguration(wordlists: "fixture", policy: "test"), source: "consume")
+    }
+
+    static let quick = ConsumeSettings(batchSize: 100, blockMilliseconds: 10, drain: true, sleep: { _ in })
+
+    @Test("every entry gets exactly one verdict, in order, and is acknowledged after its audit row; bad entries get error verdicts")
+    func consumesInOrder() throws {
+        let server = try RedisServer()
+        let redis = try RedisConnection(server.address)
+        try Self.add(redis, ["event", Self.event("e1", "ann", "hello there", at: 1000)])
+        try Self.add(redis, ["event", Self.event("e2", "bob", "you zorblax", at: 1001)])
+        try Self.add(redis, ["event", "{not json"])
+        try Self.add(redis, ["body", "no event field"])
+        try Self.add(redis, ["event", Self.event("e5", "ann", "what a shit day", at: 1002)])
+        let trail = try Self.trail(server.folder)
+        let consumer = StreamConsumer(stream: try Self.stream(server), judge: try Self.judge(), audit: trail, settings: Self.quick) { _ in }
+        try consumer.run { false }
+
+        let out = try Self.verdicts(redis)
+        #expect(out.count == 5)
+        let actions = out.map { line -> String in
+            let json = try? JSONSerialization.jsonObject(with: Data(line.verdict.utf8)) as? [String: Any]
+            return json?["action"] as? String ?? "?"
+        }
+        #expect(actions == ["allow", "reject", "error", "error", "censor"])
+        #expect(out[2].verdict.contains("expected"), "\(out[2].verdict)")
+        #expect(out[3].verdict.contains("stream entry \(out[3].entry) has no 'event' field"), "\(out[3].verdict)")
+        #expect(out[4].verdict.contains(#""span":[7,11]"#), "\(out[4].verdict)")
+        #expect(try Self.pendingCount(redis) == 0)
+        #expect(consumer.summary.answered == 5)
+        #expect(consumer.summary.judged == 5)
+        #expect(try trail.store.count(.events) == 5)
+        #expect(try trail.store.count(.consumed) == 5)
+        // The audit row holds the very line the verdict stream got.
+        #expect(try trail.store.consumedVerdict(stream: "in", eventKey: "e2") == out[1].verdict)
+        // A line without a readable id is keyed by its entry.
+        #expect(try trail.store.consumedVerdict(stream: "in", eventKey: out[3].entry) == out[3].verdict)
+    }
+
+    @Test("an entry delivered again is answered from the audit trail: its strike is not counted twice")
+    func redeliveryIsIdempotent() throws {
+        let server = try RedisServer()
+        let redis = try RedisConnection(server.address)
+        try Self.add(redis, ["event", Self.event("s1", "troll", "zorblax one", at: 1000)])
+        try Self.add(redis, ["event", Self.event("s2", "troll", "zorblax two", at: 1001)])
+        let judge = try Self.judge()
+        let trail = try Self.trail(server.folder)
+        // First run: judged and recorded, but the answer cannot be written (the verdict stream's
+        // key holds a string): the run gives up with both entries pending — a crash between the
+        // audit commit and the acknowledgement.
+        _ = try redis.command(["SET", "in:verdicts", "in the way"])
+        var failing = Self.quick
+        failing.giveUp = { true }
+        let reports = ConsumerReports()
+        let first = StreamConsumer(stream: try Self.stream(server), judge: judge, audit: trail, settings: failing) { reports.add($0) }
+        try first.run { false }
+        #expect(first.summary.leftPending == 2)
+        #expect(try Self.pendingCount(redis) == 2)
+        #expect(reports.all.contains { $0.contains("WRONGTYPE") }, "\(reports.all)")
+        _ = try redis.command(["DEL", "in:verdicts"])
+
+        // Second run, same consumer, same engine and trail: the two pending entries come back
+        // first and are answered from the trail; the third strike is the new entry's.
+        try Self.add(redis, ["event", Self.event("s3", "troll", "zorblax three", at: 1002)])
+        let second = StreamConsumer(stream: try Self.stream(server), judge: judge, audit: trail, settings: Self.quick) { _ in }
+        try second.run { false }
+        #expect(second.summary.fromAudit == 2)
+        #expect(second.summary.judged == 1)
+        let out = try Self.verdicts(redis)
+        #expect(out.count == 3)
+        #expect(out[0].verdict.contains(#""id":"s1","action":"reject""#), "\(out[0].verdict)")
+        #expect(out[1].verdict.contains(#""id":"s2","action":"reject""#), "\(out[1].verdict)")
+        // Strike 3 of 3: s1 and s2 were counted once each.
+        #expect(out[2].verdict.contains(#""id":"s3","action":"timeout""#), "\(out[2].verdict)")
+        #expect(out[2].verdict.contains("strike 3 of 3"), "\(out[2].verdict)")
+        #expect(try Self.pendingCount(redis) == 0)
+        #expect(try trail.store.count(.events) == 3)
+    }
+
+    @Test("entries left pending by a consumer that died are claimed by another, each answered once")
+    func claimsAbandonedEntries() throws {
+        let server = try RedisServer()
+        let redis = try RedisConnection(server.address)
+        for k in 0..<10 { try Self.add(redis, ["event", Self.event("e\(k)", "a\(k)", "hello \(k)", at: 1000 + Double(k))]) }
+        // A consumer reads four entries and dies without answering.
+        let dead = try Self.stream(server, consumer: "dead")
+        #expect(try dead.readNew(count: 4, blockMilliseconds: 10).count == 4)
+        usleep(30_000)
+        var settings = Self.quick
+        settings.claimIdleMilliseconds = 20
+        let live = StreamConsumer(stream: try Self.stream(server, consumer: "live"), judge: try Self.judge(), audit: nil, settings: settings) { _ in }
+        try live.run { false }
+        #expect(live.summary.claimed == 4)
+        #expect(live.summary.answered == 10)
+        let out = try Self.verdicts(redis)
+        #expect(out.count == 10)
+        #expect(Set(out.map(\.entry)).count == 10)
+        #expect(try Self.pendingCount(redis) == 0)
+        // The dead consumer's late answer changes nothing: its entries were answered already.
+        #expect(try dead.answer([(out[0].entry, Array("late".utf8))]) == 0)
+        #expect(try Self.verdicts(redis).count == 10)
+    }
+}
+
+/// What a consumer reported, for the tests to read.
+final class ConsumerReports: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    var all: [String] { lock.withLock { lines } }
+    func add(_ line: String) { lock.withLock { lines.append(line) } }
+}
