@@ -180,14 +180,31 @@ public final class Engine: Sendable {
         behavior.links.evaluateNewcomer(context, links: facts.links, into: &verdict.reasons)
         behavior.raid.evaluate(context, into: &verdict.reasons)
         if verdict.reasons.count > reasonsBefore { policy.merge(from: reasonsBefore, into: &verdict) }
-        let penaltyBefore = shared == nil ? nil : context.author.map { state.authors.load($0, AuthorWord.penalty) }
-        behavior.escalation.apply(to: &verdict, context, dryRunAll: policy.dryRun)
-        if let shared, let slot = context.author, let penaltyBefore {
-            // A timeout or ban imposed here holds on every instance.
-            let penalty = state.authors.load(slot, AuthorWord.penalty)
-            if penalty != penaltyBefore { shared.impose(Penalty(packed: penalty), author: facts.author, now: now) }
+        if let shared, behavior.escalation.isStrike(verdict, context) {
+            // Strikes are counted in the shared store, once per event id: every instance's
+            // strikes add up, and an event judged again (a redelivered entry) is not counted twice.
+            let strike = SharedStrike(
+                author: facts.author, eventKey: Self.strikeKey(verdict.id), now: now, escalation: behavior.escalation,
+                quiet: behavior.escalation.dryRun || policy.dryRun)
+            switch shared.strike(strike) {
+            case .reached(let penalty)?: behavior.escalation.impose(penalty, on: &verdict, context, dryRunAll: policy.dryRun)
+            case .counted?, .alreadyCounted?: break
+            case nil: behavior.escalation.apply(to: &verdict, context, dryRunAll: policy.dryRun)  // unreachable: counted here
+            }
+        } else {
+            behavior.escalation.apply(to: &verdict, context, dryRunAll: policy.dryRun)
         }
         return skipped || verdict.reasons.count != reasonsBefore
+    }
+
+    /// The key a strike is counted under in the shared store: the event's id; an event without
+    /// one gets a key of its own (it cannot be recognized when judged again).
+    static func strikeKey(_ id: EventID?) -> String {
+        switch id {
+        case .string(let text)?: "s:" + text
+        case .number(let text)?: "n:" + text
+        case .line?, nil: "~" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        }
     }
 
     /// What the shared store is asked about an event judged at `now`.

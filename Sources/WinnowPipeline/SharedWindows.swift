@@ -1,6 +1,7 @@
 import NIOConcurrencyHelpers
 import WinnowCore
 import WinnowLimits
+import WinnowPolicy
 import WinnowRules
 
 /// Window state kept outside this process and shared by every Winnow instance pointed at it
@@ -16,6 +17,41 @@ public protocol SharedWindows: AnyObject, Sendable {
 
     /// Records a timeout or ban for every instance (`.none` lifts it).
     func impose(_ penalty: Penalty, author: UInt64, now: Micros) throws
+
+    /// Counts a strike for every instance, once per event: the same `eventKey` again (an event
+    /// judged twice, a redelivered stream entry) is not counted again. When the strikes reach
+    /// the threshold, the penalty is recorded (unless `quiet`) and returned.
+    func strike(_ strike: SharedStrike) throws -> StrikeOutcome
+}
+
+/// One strike for the shared store: whose, which event, when, and the escalation settings that
+/// decide what it leads to.
+public struct SharedStrike: Sendable {
+    public var author: UInt64
+    /// The event's id: what makes counting idempotent.
+    public var eventKey: String
+    public var now: Micros
+    public var escalation: Escalation
+    /// Dry run: count, but impose nothing.
+    public var quiet: Bool
+
+    public init(author: UInt64, eventKey: String, now: Micros, escalation: Escalation, quiet: Bool) {
+        self.author = author
+        self.eventKey = eventKey
+        self.now = now
+        self.escalation = escalation
+        self.quiet = quiet
+    }
+}
+
+/// What counting a strike in the shared store did.
+public enum StrikeOutcome: Equatable, Sendable {
+    /// Counted; below the threshold.
+    case counted
+    /// This event's strike was counted before (nothing changed).
+    case alreadyCounted
+    /// The threshold was reached: the penalty the author gets (recorded unless quiet).
+    case reached(Penalty)
 }
 
 /// What the shared store is asked about one event: its keys, the limits of its channel, and
@@ -197,6 +233,18 @@ public final class SharedLink: Sendable {
                 if known.count + penalties.count > Self.penaltyCacheSize { known.removeAll(keepingCapacity: true) }
             }
             for (author, penalty) in penalties { known[author] = (penalty, expires) }
+        }
+    }
+
+    /// Counts a strike in the store; `nil` when it cannot be reached (the caller counts it
+    /// locally instead).
+    public func strike(_ strike: SharedStrike) -> StrikeOutcome? {
+        switch attempt({ try store.strike(strike) }) {
+        case .success(let outcome):
+            if case .reached(let penalty) = outcome, !strike.quiet { remember([(strike.author, penalty)], at: ContinuousClock.now) }
+            return outcome
+        case .failure:
+            return nil
         }
     }
 

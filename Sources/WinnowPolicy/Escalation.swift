@@ -73,14 +73,7 @@ public struct Escalation: Sendable, Equatable {
     /// Counts a strike when `verdict` is one, and turns the verdict into a timeout or ban when
     /// the strikes reach the threshold. `dryRunAll` is the global `--dry-run`.
     public func apply(to verdict: inout Verdict, _ context: WindowContext, dryRunAll: Bool) {
-        let decided = verdict.would ?? verdict.action
-        guard enabled, !context.isExempt, decided >= strikeAction, decided < .timeout, decided != .error,
-            let slot = context.author,
-            verdict.reasons.contains(where: { reason in
-                !reason.dryRun && strikeRules.contains(reason.rule)
-                    && (reason.action?.verdictAction ?? .allow) >= strikeAction
-            })
-        else { return }
+        guard isStrike(verdict, context), let slot = context.author else { return }
         let table = context.state.authors
         let now = context.now
         var reached = false
@@ -91,16 +84,42 @@ public struct Escalation: Sendable, Equatable {
             return count.packed
         }
         guard reached else { return }
-        let quiet = dryRun || dryRunAll
-        var penalty = Penalty(packed: table.load(slot, AuthorWord.penalty))
-        let timeouts = penalty.timeouts + 1
+        let timeouts = Penalty(packed: table.load(slot, AuthorWord.penalty)).timeouts + 1
+        let penalty = nextPenalty(timeouts: timeouts, at: now)
+        impose(penalty, on: &verdict, context, dryRunAll: dryRunAll)
+    }
+
+    /// Whether `verdict` is a strike: escalation is on, the author is not exempt, the verdict is
+    /// at least `strikeAction` (below a timeout, not an error), asked for by a strike rule.
+    public func isStrike(_ verdict: Verdict, _ context: WindowContext) -> Bool {
+        let decided = verdict.would ?? verdict.action
+        return enabled && !context.isExempt && decided >= strikeAction && decided < .timeout && decided != .error
+            && context.author != nil
+            && verdict.reasons.contains(where: { reason in
+                !reason.dryRun && strikeRules.contains(reason.rule)
+                    && (reason.action?.verdictAction ?? .allow) >= strikeAction
+            })
+    }
+
+    /// The penalty for an author's `timeouts`-th timeout at `now`: a ban from the
+    /// `banAfterTimeouts`-th on, else a timeout.
+    public func nextPenalty(timeouts: Int, at now: Micros) -> Penalty {
         let ban = banAfterTimeouts > 0 && timeouts >= banAfterTimeouts
         let until: Micros? = ban ? banDuration.map { now + $0 } : now + timeout
-        penalty = Penalty(kind: ban ? .ban : .timeout, until: until ?? Penalty.forever, timeouts: timeouts)
-        if !quiet { table.store(slot, AuthorWord.penalty, penalty.packed) }
+        return Penalty(kind: ban ? .ban : .timeout, until: until ?? Penalty.forever, timeouts: timeouts)
+    }
+
+    /// The strikes reached the threshold and brought `penalty` (counted here, or in the shared
+    /// store): the author's slot gets it (unless in dry run) and the verdict says so.
+    public func impose(_ penalty: Penalty, on verdict: inout Verdict, _ context: WindowContext, dryRunAll: Bool) {
+        let quiet = dryRun || dryRunAll
+        let now = context.now
+        if !quiet, let slot = context.author { context.state.authors.store(slot, AuthorWord.penalty, penalty.packed) }
+        let ban = penalty.kind == .ban
+        let until: Micros? = penalty.until == Penalty.forever ? nil : penalty.until
         let action: RuleAction = ban ? .ban : .timeout
         let length = until.map { "for \(DurationText.describe($0 - now))" } ?? "for good"
-        let what = ban ? "banned \(length) (timeout \(timeouts))" : "timed out \(length) (timeout \(timeouts))"
+        let what = ban ? "banned \(length) (timeout \(penalty.timeouts))" : "timed out \(length) (timeout \(penalty.timeouts))"
         verdict.reasons.append(
             Reason(
                 rule: Self.name, action: action,
@@ -108,7 +127,7 @@ public struct Escalation: Sendable, Equatable {
                 limit: "\(strikes) strikes in \(DurationText.describe(window))", count: strikes,
                 retryAfter: until.map { ($0 - now).seconds }, dryRun: quiet))
         if dryRunAll {
-            verdict.would = max(decided, action.verdictAction)
+            verdict.would = max(verdict.would ?? verdict.action, action.verdictAction)
         } else if !dryRun {
             verdict.action = action.verdictAction
             verdict.text = nil

@@ -2,6 +2,7 @@ import NIOConcurrencyHelpers
 import WinnowCore
 import WinnowLimits
 import WinnowPipeline
+import WinnowPolicy
 import WinnowRules
 
 /// `SharedWindows` in Redis: rate limits of every scope and penalties, for `--shared`.
@@ -19,15 +20,25 @@ public final class RedisWindows: SharedWindows {
     /// Only ever used under the lock.
     private struct Connection: @unchecked Sendable {
         let redis: RedisConnection
-        var sha: String
+        var scripts: Scripts
+
+        /// Runs a script by its SHA1 (`command[1]`, filled in here); when Redis lost its scripts
+        /// (a restart) the call did not run: they are loaded again and it runs once.
+        mutating func run(_ command: inout [String], _ sha: (Scripts) -> String) throws(SharedError) -> RedisReply {
+            command[1] = sha(scripts)
+            let reply = try redis.command(command)
+            guard case .error(let message) = reply, message.hasPrefix("NOSCRIPT") else { return reply }
+            scripts = try RedisWindows.load(redis)
+            command[1] = sha(scripts)
+            return try redis.command(command)
+        }
     }
 
     public init(_ address: SharedAddress, prefix: String = "winnow", timeoutMilliseconds: Int = 500) throws(SharedError) {
         self.address = address
         self.prefix = prefix
         let redis = try RedisConnection(address, timeoutMilliseconds: timeoutMilliseconds)
-        let sha = try Self.load(redis)
-        connection = NIOLockedValueBox(Connection(redis: redis, sha: sha))
+        connection = NIOLockedValueBox(Connection(redis: redis, scripts: try Self.load(redis)))
     }
 
     /// Any number of events, in order, each in the same atomic step (a script runs alone on
@@ -72,10 +83,80 @@ public final class RedisWindows: SharedWindows {
         return out
         """
 
-    private static func load(_ redis: RedisConnection) throws(SharedError) -> String {
-        let reply = try redis.command(["SCRIPT", "LOAD", eventScript])
-        guard case .bulk = reply, let sha = reply.text else { throw SharedError("\(redis.address): SCRIPT LOAD failed: \(reply)") }
-        return sha
+    /// One strike, as `Escalation.apply` counts it locally: a fixed window from the first strike
+    /// (its start kept in whole seconds), reset when the threshold is reached; the timeouts so
+    /// far decide between a timeout and a ban. The event's key goes into a set first: a key
+    /// seen before is not counted again. KEYS: state hash (count, start, timeouts), set of
+    /// counted event keys, penalty. ARGV: now, event key, window, strikes, timeout, ban after
+    /// (0: never), ban duration (-1: forever), quiet (1: impose nothing), how long (ms) the
+    /// timeouts are remembered. Returns {0} already counted, {1} counted, {2, until, kind,
+    /// timeouts} threshold reached.
+    static let strikeScript = """
+        local now = tonumber(ARGV[1])
+        local window = tonumber(ARGV[3])
+        local windowMillis = math.floor(window / 1000) + 1
+        if redis.call('SADD', KEYS[2], ARGV[2]) == 0 then return {0} end
+        redis.call('PEXPIRE', KEYS[2], windowMillis)
+        local state = redis.call('HMGET', KEYS[1], 'count', 'start', 'timeouts')
+        local count = tonumber(state[1] or '0')
+        local start = tonumber(state[2] or '0')
+        local timeouts = tonumber(state[3] or '0')
+        local second = now - now % 1000000
+        if count == 0 or now - start >= window or now < start then
+          count, start = 1, second
+        else
+          count = count + 1
+        end
+        local keep = math.max(tonumber(ARGV[9]), windowMillis)
+        if count < tonumber(ARGV[4]) then
+          redis.call('HSET', KEYS[1], 'count', count, 'start', string.format('%d', start))
+          redis.call('PEXPIRE', KEYS[1], keep)
+          return {1}
+        end
+        redis.call('HSET', KEYS[1], 'count', 0, 'start', string.format('%d', second))
+        local penalty = redis.call('GET', KEYS[3])
+        if penalty then
+          local given = tonumber(string.match(penalty, '^%d+ %d+ (%d+)') or '0')
+          if given > timeouts then timeouts = given end
+        end
+        timeouts = timeouts + 1
+        local kind, ends = 1, now + tonumber(ARGV[5])
+        local banAfter = tonumber(ARGV[6])
+        if banAfter > 0 and timeouts >= banAfter then
+          kind = 2
+          local duration = tonumber(ARGV[7])
+          if duration < 0 then ends = \(Penalty.forever) else ends = now + duration end
+        end
+        if ARGV[8] ~= '1' then
+          redis.call('HSET', KEYS[1], 'timeouts', timeouts)
+          local text = string.format('%d %d %d', ends, kind, timeouts)
+          if ends == \(Penalty.forever) then
+            redis.call('SET', KEYS[3], text)
+          else
+            redis.call('SET', KEYS[3], text, 'PX', math.floor((ends - now + 999) / 1000))
+          end
+        end
+        redis.call('PEXPIRE', KEYS[1], keep)
+        return {2, ends, kind, timeouts}
+        """
+
+    /// How long an author's count of timeouts is remembered after their last strike (what
+    /// turns the n-th timeout into a ban; locally it lasts as long as the author is tracked).
+    public static let timeoutMemoryMilliseconds = 24 * 3600 * 1000
+
+    private static func load(_ redis: RedisConnection) throws(SharedError) -> Scripts {
+        func load(_ script: String) throws(SharedError) -> String {
+            let reply = try redis.command(["SCRIPT", "LOAD", script])
+            guard case .bulk = reply, let sha = reply.text else { throw SharedError("\(redis.address): SCRIPT LOAD failed: \(reply)") }
+            return sha
+        }
+        return Scripts(event: try load(eventScript), strike: try load(strikeScript))
+    }
+
+    /// The scripts' SHA1s, as Redis knows them.
+    private struct Scripts {
+        var event: String
+        var strike: String
     }
 
     public func penaltyKey(author: UInt64) -> String { "\(prefix):p:\(Self.hex(author))" }
@@ -115,13 +196,7 @@ public final class RedisWindows: SharedWindows {
         }
         command.append(contentsOf: values)
         let reply = try connection.withLockedValue { (connection: inout Connection) throws(SharedError) -> RedisReply in
-            command[1] = connection.sha
-            let reply = try connection.redis.command(command)
-            guard case .error(let message) = reply, message.hasPrefix("NOSCRIPT") else { return reply }
-            // Redis lost its scripts (a restart): the call did not run; load them again and run it.
-            connection.sha = try Self.load(connection.redis)
-            command[1] = connection.sha
-            return try connection.redis.command(command)
+            try connection.run(&command, \.event)
         }
         guard case .array(let parts) = reply, parts.count == 3 * requests.count else {
             throw SharedError("\(address): unexpected reply to the event script: \(reply)")
@@ -165,6 +240,35 @@ public final class RedisWindows: SharedWindows {
             try connection.redis.command(command)
         }
         if case .error(let message) = reply { throw SharedError("\(address): \(message)") }
+    }
+
+    public func strike(_ strike: SharedStrike) throws -> StrikeOutcome {
+        let hex = Self.hex(strike.author)
+        let escalation = strike.escalation
+        var command = [
+            "EVALSHA", "", "3", "\(prefix):s:\(hex)", "\(prefix):sk:\(hex)", penaltyKey(author: strike.author),
+            String(strike.now), strike.eventKey, String(escalation.window), String(escalation.strikes),
+            String(escalation.timeout), String(escalation.banAfterTimeouts), String(escalation.banDuration ?? -1),
+            strike.quiet ? "1" : "0", String(Self.timeoutMemoryMilliseconds),
+        ]
+        let reply = try connection.withLockedValue { (connection: inout Connection) throws(SharedError) -> RedisReply in
+            try connection.run(&command, \.strike)
+        }
+        guard case .array(let parts) = reply else {
+            throw SharedError("\(address): unexpected reply to the strike script: \(reply)")
+        }
+        switch (parts.first, parts.count) {
+        case (.integer(0)?, 1): return .alreadyCounted
+        case (.integer(1)?, 1): return .counted
+        case (.integer(2)?, 4):
+            if case .integer(let until) = parts[1], case .integer(let kind) = parts[2], case .integer(let timeouts) = parts[3],
+                let kind = Penalty.Kind(rawValue: UInt64(kind))
+            {
+                return .reached(Penalty(kind: kind, until: Micros(until), timeouts: Int(timeouts)))
+            }
+        default: break
+        }
+        throw SharedError("\(address): unexpected reply to the strike script: \(reply)")
     }
 
     /// The penalty recorded for `author`, in force or not.

@@ -89,6 +89,7 @@ struct SharedEngineTests {
             return try store.check(requests)
         }
         func impose(_ penalty: Penalty, author: UInt64, now: Micros) throws { try store.impose(penalty, author: author, now: now) }
+        func strike(_ strike: SharedStrike) throws -> StrikeOutcome { try store.strike(strike) }
     }
 
     @Test("a known ban is answered without a round trip while remembered; an unban elsewhere holds that long, one here not at all")
