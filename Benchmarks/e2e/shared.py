@@ -10,6 +10,11 @@ interleaved and repeated, it reports total events/s, and against one instance wi
 limit let through across all instances, against the limit (the overshoot; none is expected: each
 check is one atomic script, there is no local cache yet).
 
+Consume mode: the same events are first loaded into a Redis Stream (`redis-cli --pipe`, not
+timed), then N `winnow consume --drain --shared` instances of one consumer group judge them
+(each with its own audit trail, as consume's redelivery answers need it) until the stream is
+empty; the time is from their start to the last one's exit.
+
 Usage (from the repository root, after throughput.py):
   python3 Benchmarks/e2e/shared.py [--events 200000] [--runs 3] [--out Benchmarks/results/shared.md]
 """
@@ -75,13 +80,50 @@ def main():
                     raise SystemExit("winnow failed")
             return time.perf_counter() - start, outs
 
+        # The stream's content, as Redis protocol for `redis-cli --pipe`.
+        def resp(*words):
+            parts = [f"*{len(words)}\r\n".encode()]
+            for w in words:
+                b = w.encode("utf-8")
+                parts.append(b"$%d\r\n%s\r\n" % (len(b), b))
+            return b"".join(parts)
+        stream_load = f"{tmp}/stream.resp"
+        with open(stream_load, "wb") as fh:
+            for line in lines:
+                fh.write(resp("XADD", "in", "*", "event", line.rstrip("\n")))
+
+        def consume(n):
+            subprocess.run(["redis-cli", "-s", socket, "FLUSHALL"], check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(f"redis-cli -s {socket} --pipe < {stream_load}", shell=True, check=True, stdout=subprocess.DEVNULL)
+            for k in range(n):
+                for suffix in ("", "-wal", "-shm"):
+                    if os.path.exists(f"{tmp}/audit-{k}.sqlite{suffix}"):
+                        os.remove(f"{tmp}/audit-{k}.sqlite{suffix}")
+            start = time.perf_counter()
+            procs = [subprocess.Popen([winnow, "consume", "--redis", f"unix://{socket}", "--redis-stream", "in",
+                                       "--group", "g", "--consumer", f"c{k}", "--drain", "--clock", "event",
+                                       "--shared", f"unix://{socket}", "--audit", f"{tmp}/audit-{k}.sqlite"],
+                                      stderr=subprocess.DEVNULL) for k in range(n)]
+            for p in procs:
+                if p.wait() != 0:
+                    raise SystemExit("winnow consume failed")
+            elapsed = time.perf_counter() - start
+            answered = int(subprocess.run(["redis-cli", "-s", socket, "XLEN", "in:verdicts"], capture_output=True,
+                                          text=True).stdout.strip())
+            if answered != len(lines):
+                raise SystemExit(f"consume answered {answered} of {len(lines)} entries")
+            return elapsed, []
+
         jobs = [("1 instance, no --shared", 1, False), ("1 instance, --shared", 1, True),
-                ("2 instances, --shared", 2, True), ("4 instances, --shared", 4, True)]
+                ("2 instances, --shared", 2, True), ("4 instances, --shared", 4, True),
+                ("consume: 1 instance, --shared, audit", 1, "consume"),
+                ("consume: 2 instances, --shared, audit", 2, "consume"),
+                ("consume: 4 instances, --shared, audit", 4, "consume")]
         times = collections.defaultdict(list)
         last_outs = {}
         for _ in range(args.runs):
             for name, n, shared in jobs:
-                elapsed, outs = run(n, shared)
+                elapsed, outs = consume(n) if shared == "consume" else run(n, shared)
                 times[name].append(elapsed)
                 last_outs[name] = outs
 
@@ -124,7 +166,8 @@ def main():
            f"Machine: {cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}; {redis_version}, on a unix socket.\n",
            f"Workload: the first {args.events:,} events of the throughput workload, split round robin over the instances "
            "(every author's events reach every instance); every rule on, `--clock event`, no audit trail. The instances and "
-           "Redis share the machine's cores.\n",
+           "Redis share the machine's cores. Consume rows: the events loaded into a stream first (not timed), N consumers of one "
+           "group with `--drain`, each with its own audit trail (group commit before each acknowledgement).\n",
            "| run | median s (min–max) | events/s in all | vs 1 instance without --shared |", "|---|---:|---:|---:|"]
     for name, *_ in jobs:
         m = statistics.median(times[name])

@@ -16,6 +16,7 @@ public final class BatchJudge {
     private let scratches: [WorkerScratch]
     /// For the rare comment whose analysis was skipped and is needed after all.
     private let finishing = WorkerScratch()
+    private let deferredStrikes = DeferredStrikes()
 
     /// One judged line: its final verdict and the event it carried (nil when it could not be read).
     public struct Judged {
@@ -67,19 +68,23 @@ public final class BatchJudge {
             let got = shared.answers(asked.map { engine.sharedRequest(for: items[$0].facts!, at: times[$0].now) })
             for (k, answer) in zip(asked, got) { answers[k] = answer }
         }
-        var judged: [Judged] = []
-        judged.reserveCapacity(items.count)
+        var verdicts = items.map(\.verdict)
+        let deferred = engine.shared == nil ? nil : deferredStrikes
         for k in items.indices {
-            var verdict = items[k].verdict
-            if windows, let facts = items[k].facts {
-                engine.applyWindows(facts, to: &verdict, at: times[k].now, sharedAnswer: answers[k]) {
-                    self.engine.analyze(items[k].event!, scratch: self.finishing)
-                }
-                if let late = times[k].late { verdict.reasons.append(late) }
+            guard windows, let facts = items[k].facts else { continue }
+            deferred?.tag = k
+            engine.applyWindows(facts, to: &verdicts[k], at: times[k].now, sharedAnswer: answers[k], deferredStrikes: deferred) {
+                self.engine.analyze(items[k].event!, scratch: self.finishing)
             }
-            judged.append(Judged(verdict: verdict, event: items[k].event, time: times[k].now))
+            if let late = times[k].late { verdicts[k].reasons.append(late) }
         }
-        return judged
+        // With a shared store, the batch's strikes in one round trip.
+        if let deferred, !deferred.isEmpty {
+            let penalized = engine.settleStrikes(deferred, in: &verdicts) { _ in }
+            let events = items.indices.compactMap { k in items[k].facts.map { (tag: k, author: $0.author, now: times[k].now) } }
+            engine.extendPenalties(penalized, to: events, in: &verdicts) { _ in }
+        }
+        return items.indices.map { Judged(verdict: verdicts[$0], event: items[$0].event, time: times[$0].now) }
     }
 
     private static func analyze(

@@ -113,10 +113,15 @@ public final class Engine: Sendable {
     /// per event.)
     ///
     /// `sharedAnswer`: the shared store's answer for this event when it was asked ahead (see
-    /// `sharedRequest`); by default the store is asked here. Returns whether `verdict` changed.
+    /// `sharedRequest`); by default the store is asked here. With a shared store and
+    /// `deferredStrikes`, a strike is not counted here but handed over, tagged with
+    /// `deferredStrikes.tag`, for `settleStrikes` to count with the rest of the batch in one
+    /// round trip; by default it is counted here (a round trip of its own). Returns whether
+    /// `verdict` changed.
     @discardableResult
     public func applyWindows(
         _ facts: WindowFacts, to verdict: inout Verdict, at now: Micros, sharedAnswer: SharedAnswer = .ask,
+        deferredStrikes: DeferredStrikes? = nil,
         analyzeSkipped: () -> (verdict: Verdict, facts: WindowFacts) = {
             preconditionFailure("an event analyzed without content needs analyzeSkipped")
         }
@@ -148,10 +153,7 @@ public final class Engine: Sendable {
         let sharedPenalty = sharedCheck?.penalty.flatMap { behavior.escalation.reason(for: $0, at: now) }
         if let (penalty, until) = behavior.escalation.penaltyInForce(context) ?? sharedPenalty {
             // The penalty is the whole answer: what the comment says does not matter now.
-            let action = penalty.action?.verdictAction ?? .timeout
-            verdict = policy.dryRun
-                ? Verdict(id: verdict.id, action: .allow, would: action, reasons: [penalty], meta: verdict.meta)
-                : Verdict(id: verdict.id, action: action, reasons: [penalty], until: until?.seconds, meta: verdict.meta)
+            verdict = penaltyVerdict(replacing: verdict, reason: penalty, until: until)
             return true
         }
         let skipped = facts.skippedContent
@@ -186,15 +188,108 @@ public final class Engine: Sendable {
             let strike = SharedStrike(
                 author: facts.author, eventKey: Self.strikeKey(verdict.id), now: now, escalation: behavior.escalation,
                 quiet: behavior.escalation.dryRun || policy.dryRun)
-            switch shared.strike(strike) {
-            case .reached(let penalty)?: behavior.escalation.impose(penalty, on: &verdict, context, dryRunAll: policy.dryRun)
-            case .counted?, .alreadyCounted?: break
-            case nil: behavior.escalation.apply(to: &verdict, context, dryRunAll: policy.dryRun)  // unreachable: counted here
+            if let deferredStrikes {
+                // Counted here too, as a forecast: alone on the store, this count is the store's,
+                // so the penalty lands on the same event and holds for the rest of the batch as
+                // it would without the store; `settleStrikes` corrects it where the store,
+                // counting every instance's strikes, says otherwise.
+                let before = verdict
+                let local = behavior.escalation.apply(to: &verdict, context, dryRunAll: policy.dryRun)
+                deferredStrikes.items.append(DeferredStrikes.Item(
+                    tag: deferredStrikes.tag, strike: strike, facts: facts, before: before, localPenalty: local))
+            } else {
+                settle(strike, shared.strikes([strike])?[0], on: &verdict, context)
             }
         } else {
             behavior.escalation.apply(to: &verdict, context, dryRunAll: policy.dryRun)
         }
         return skipped || verdict.reasons.count != reasonsBefore
+    }
+
+    /// Counts the strikes `applyWindows` handed over (in their order, one round trip) and folds
+    /// the store's outcomes into `verdicts[tag]` where they differ from this instance's
+    /// forecast; `changed` is told each tag whose verdict changed. An author the store penalized
+    /// where the forecast did not gets the penalty from that event on: `penalized` (by author
+    /// key, from which tag) lets the caller give it to the author's later events of the batch.
+    /// With the store unreachable the forecast stands: the strikes were counted here.
+    public func settleStrikes(
+        _ deferred: DeferredStrikes, in verdicts: inout [Verdict], changed: (Int) -> Void
+    ) -> [UInt64: (penalty: Penalty, fromTag: Int)] {
+        guard let shared, !deferred.items.isEmpty else { return [:] }
+        let items = deferred.items
+        deferred.items.removeAll(keepingCapacity: true)
+        guard let outcomes = shared.strikes(items.map(\.strike)) else { return [:] }
+        var penalized: [UInt64: (penalty: Penalty, fromTag: Int)] = [:]
+        for (item, outcome) in zip(items, outcomes) {
+            let now = item.strike.now
+            switch outcome {
+            case .reached(let penalty):
+                if item.localPenalty == penalty { continue }  // forecast right
+                let context = WindowContext(
+                    state: state, now: now, authorKey: item.facts.author, channelKey: item.facts.channel,
+                    isExempt: item.facts.isExempt, needsChannel: false)
+                verdicts[item.tag] = item.before
+                behavior.escalation.impose(penalty, on: &verdicts[item.tag], context, dryRunAll: policy.dryRun)
+                if !item.strike.quiet, penalized[item.facts.author] == nil { penalized[item.facts.author] = (penalty, item.tag) }
+            case .underPenalty(let penalty):
+                guard verdicts[item.tag].action < .timeout, let (reason, until) = behavior.escalation.reason(for: penalty, at: now)
+                else { continue }
+                verdicts[item.tag] = penaltyVerdict(replacing: verdicts[item.tag], reason: reason, until: until)
+            case .counted, .alreadyCounted:
+                // The forecast reached a penalty the store did not (its state was lost): it
+                // stands, and is shared.
+                guard let local = item.localPenalty, !item.strike.quiet else { continue }
+                shared.impose(local, author: item.facts.author, now: now)
+                continue
+            }
+            changed(item.tag)
+        }
+        return penalized
+    }
+
+    /// Gives the penalties `settleStrikes` found to the later events of their authors in the
+    /// batch (judged before the penalty was known): `events` are the batch's events as (tag,
+    /// author key, time), in order.
+    public func extendPenalties(
+        _ penalized: [UInt64: (penalty: Penalty, fromTag: Int)], to events: [(tag: Int, author: UInt64, now: Micros)],
+        in verdicts: inout [Verdict], changed: (Int) -> Void
+    ) {
+        guard !penalized.isEmpty else { return }
+        for event in events {
+            guard let (penalty, fromTag) = penalized[event.author], event.tag > fromTag,
+                verdicts[event.tag].action < .timeout,  // not already given it (a strike under the penalty)
+                let (reason, until) = behavior.escalation.reason(for: penalty, at: event.now)
+            else { continue }
+            verdicts[event.tag] = penaltyVerdict(replacing: verdicts[event.tag], reason: reason, until: until)
+            changed(event.tag)
+        }
+    }
+
+    /// Folds the shared store's outcome for one strike, counted on its own, into its verdict
+    /// (`nil`: the store could not be reached; the strike is counted on this instance).
+    private func settle(
+        _ strike: SharedStrike, _ outcome: StrikeOutcome?, on verdict: inout Verdict, _ context: WindowContext
+    ) {
+        switch outcome {
+        case .reached(let penalty)?:
+            behavior.escalation.impose(penalty, on: &verdict, context, dryRunAll: policy.dryRun)
+        case .underPenalty(let penalty)?:
+            if let (reason, until) = behavior.escalation.reason(for: penalty, at: strike.now) {
+                verdict = penaltyVerdict(replacing: verdict, reason: reason, until: until)
+            }
+        case .counted?, .alreadyCounted?:
+            break
+        case nil:
+            behavior.escalation.apply(to: &verdict, context, dryRunAll: policy.dryRun)
+        }
+    }
+
+    /// The verdict of an event whose author is under a penalty: the penalty is the whole answer.
+    public func penaltyVerdict(replacing verdict: Verdict, reason: Reason, until: Micros?) -> Verdict {
+        let action = reason.action?.verdictAction ?? .timeout
+        return policy.dryRun
+            ? Verdict(id: verdict.id, action: .allow, would: action, reasons: [reason], meta: verdict.meta)
+            : Verdict(id: verdict.id, action: action, reasons: [reason], until: until?.seconds, meta: verdict.meta)
     }
 
     /// The key a strike is counted under in the shared store: the event's id; an event without
@@ -254,6 +349,29 @@ public final class Engine: Sendable {
         applyWindows(facts, to: &verdict, at: now)
         return verdict
     }
+}
+
+/// Strikes the window step handed over to be counted in the shared store with the rest of a
+/// batch (`Engine.settleStrikes`): one round trip for a chunk instead of one per strike. Used by
+/// one thread at a time.
+public final class DeferredStrikes {
+    struct Item {
+        let tag: Int
+        let strike: SharedStrike
+        let facts: WindowFacts
+        /// The verdict before this instance's escalation step, and the penalty that step
+        /// reached (the forecast), if any.
+        let before: Verdict
+        let localPenalty: Penalty?
+    }
+
+    var items: [Item] = []
+    /// The caller's name for the event `applyWindows` is about to judge (its index in a batch).
+    public var tag = 0
+
+    public init() {}
+
+    public var isEmpty: Bool { items.isEmpty }
 }
 
 /// What the window rules need of one event: its keys in the window tables, the settings of

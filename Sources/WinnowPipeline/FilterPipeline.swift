@@ -272,6 +272,8 @@ struct BatchFinisher {
     private var changed: [Int] = []
     /// How many events ahead the window step prefetches table memory.
     private static let prefetchDistance = 4
+    /// With a shared store: a chunk's strikes, counted there in one round trip after its window step.
+    private let deferredStrikes = DeferredStrikes()
 
     init(
         engine: Engine, encoder: VerdictEncoder, writer: BackgroundWriter, timeline: Timeline,
@@ -315,7 +317,11 @@ struct BatchFinisher {
                 let index = pendings[k].index
                 let (now, late) = sharedAnswers.isEmpty ? timeline.time(of: pendings[k].timestamp) : times[k]
                 let answer = sharedAnswers.isEmpty ? .ask : sharedAnswers[k]
-                var didChange = engine.applyWindows(pendings[k].facts, to: &verdicts[index], at: now, sharedAnswer: answer) {
+                deferredStrikes.tag = index
+                var didChange = engine.applyWindows(
+                    pendings[k].facts, to: &verdicts[index], at: now, sharedAnswer: answer,
+                    deferredStrikes: sharedAnswers.isEmpty ? nil : deferredStrikes
+                ) {
                     // The author's penalty ended in the meantime: analyze the comment after all.
                     engine.analyze(pendings[k].skippedEvent!, scratch: scratch)
                 }
@@ -324,6 +330,13 @@ struct BatchFinisher {
                     didChange = true
                 }
                 if didChange { changed.append(index) }
+            }
+            if !deferredStrikes.isEmpty {
+                let penalized = engine.settleStrikes(deferredStrikes, in: &verdicts) { changed.append($0) }
+                let events = pendings.indices.map { (tag: pendings[$0].index, author: pendings[$0].facts.author, now: times[$0].now) }
+                engine.extendPenalties(penalized, to: events, in: &verdicts) { changed.append($0) }
+                // The re-encoding below walks the changed verdicts in order, each once.
+                changed = Array(Set(changed)).sorted()
             }
             if let observer { for verdict in verdicts { observer.observe(verdict) } }
             let output = buffers.buffers[c].bytes

@@ -18,10 +18,11 @@ public protocol SharedWindows: AnyObject, Sendable {
     /// Records a timeout or ban for every instance (`.none` lifts it).
     func impose(_ penalty: Penalty, author: UInt64, now: Micros) throws
 
-    /// Counts a strike for every instance, once per event: the same `eventKey` again (an event
-    /// judged twice, a redelivered stream entry) is not counted again. When the strikes reach
-    /// the threshold, the penalty is recorded (unless `quiet`) and returned.
-    func strike(_ strike: SharedStrike) throws -> StrikeOutcome
+    /// Counts strikes for every instance, in order and in one round trip, each once per event:
+    /// the same `eventKey` again (an event judged twice, a redelivered stream entry) is not
+    /// counted again, nor is a strike of an author already under a penalty at its time. When
+    /// the strikes reach the threshold, the penalty is recorded (unless `quiet`) and returned.
+    func strikes(_ strikes: [SharedStrike]) throws -> [StrikeOutcome]
 }
 
 /// One strike for the shared store: whose, which event, when, and the escalation settings that
@@ -50,6 +51,9 @@ public enum StrikeOutcome: Equatable, Sendable {
     case counted
     /// This event's strike was counted before (nothing changed).
     case alreadyCounted
+    /// The author was under a penalty at the strike's time (one reached earlier in the same
+    /// batch): not counted; the event gets the penalty.
+    case underPenalty(Penalty)
     /// The threshold was reached: the penalty the author gets (recorded unless quiet).
     case reached(Penalty)
 }
@@ -238,11 +242,16 @@ public final class SharedLink: Sendable {
 
     /// Counts a strike in the store; `nil` when it cannot be reached (the caller counts it
     /// locally instead).
-    public func strike(_ strike: SharedStrike) -> StrikeOutcome? {
-        switch attempt({ try store.strike(strike) }) {
-        case .success(let outcome):
-            if case .reached(let penalty) = outcome, !strike.quiet { remember([(strike.author, penalty)], at: ContinuousClock.now) }
-            return outcome
+    public func strikes(_ strikes: [SharedStrike]) -> [StrikeOutcome]? {
+        guard !strikes.isEmpty else { return [] }
+        switch attempt(events: strikes.count, { try store.strikes(strikes) }) {
+        case .success(let outcomes):
+            let reached = zip(strikes, outcomes).compactMap { strike, outcome -> (UInt64, Penalty)? in
+                guard case .reached(let penalty) = outcome, !strike.quiet else { return nil }
+                return (strike.author, penalty)
+            }
+            if !reached.isEmpty { remember(reached, at: ContinuousClock.now) }
+            return outcomes
         case .failure:
             return nil
         }

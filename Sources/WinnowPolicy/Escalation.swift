@@ -71,9 +71,11 @@ public struct Escalation: Sendable, Equatable {
     }
 
     /// Counts a strike when `verdict` is one, and turns the verdict into a timeout or ban when
-    /// the strikes reach the threshold. `dryRunAll` is the global `--dry-run`.
-    public func apply(to verdict: inout Verdict, _ context: WindowContext, dryRunAll: Bool) {
-        guard isStrike(verdict, context), let slot = context.author else { return }
+    /// the strikes reach the threshold. `dryRunAll` is the global `--dry-run`. Returns the
+    /// penalty the strikes reached (imposed unless in dry run), if they did.
+    @discardableResult
+    public func apply(to verdict: inout Verdict, _ context: WindowContext, dryRunAll: Bool) -> Penalty? {
+        guard isStrike(verdict, context), let slot = context.author else { return nil }
         let table = context.state.authors
         let now = context.now
         var reached = false
@@ -83,10 +85,11 @@ public struct Escalation: Sendable, Equatable {
             if reached { count = WindowCount(count: 0, start: now) }
             return count.packed
         }
-        guard reached else { return }
+        guard reached else { return nil }
         let timeouts = Penalty(packed: table.load(slot, AuthorWord.penalty)).timeouts + 1
         let penalty = nextPenalty(timeouts: timeouts, at: now)
         impose(penalty, on: &verdict, context, dryRunAll: dryRunAll)
+        return penalty
     }
 
     /// Whether `verdict` is a strike: escalation is on, the author is not exempt, the verdict is

@@ -83,61 +83,76 @@ public final class RedisWindows: SharedWindows {
         return out
         """
 
-    /// One strike, as `Escalation.apply` counts it locally: a fixed window from the first strike
-    /// (its start kept in whole seconds), reset when the threshold is reached; the timeouts so
-    /// far decide between a timeout and a ban. The event's key goes into a set first: a key
-    /// seen before is not counted again. KEYS: state hash (count, start, timeouts), set of
-    /// counted event keys, penalty. ARGV: now, event key, window, strikes, timeout, ban after
-    /// (0: never), ban duration (-1: forever), quiet (1: impose nothing), how long (ms) the
-    /// timeouts are remembered. Returns {0} already counted, {1} counted, {2, until, kind,
-    /// timeouts} threshold reached.
+    /// Strikes in order, each as `Escalation.apply` counts it locally: a fixed window from the
+    /// first strike (its start kept in whole seconds), reset when the threshold is reached; the
+    /// timeouts so far decide between a timeout and a ban. A strike of an author under a penalty
+    /// in force is not counted (locally the penalty would have been the event's whole answer).
+    /// The event's key goes into a set first: a key seen before is not counted again. Per
+    /// strike, KEYS: state hash (count, start, timeouts), set of counted event keys, penalty;
+    /// ARGV: now, event key, window, strikes, timeout, ban after (0: never), ban duration (-1:
+    /// forever), quiet (1: impose nothing), how long (ms) the timeouts are remembered. Per
+    /// strike, four values back: 0 already counted, 1 counted, 2 threshold reached, 3 under a
+    /// penalty; then for 2 and 3 the penalty's end, kind and timeouts.
     static let strikeScript = """
-        local now = tonumber(ARGV[1])
-        local window = tonumber(ARGV[3])
-        local windowMillis = math.floor(window / 1000) + 1
-        if redis.call('SADD', KEYS[2], ARGV[2]) == 0 then return {0} end
-        redis.call('PEXPIRE', KEYS[2], windowMillis)
-        local state = redis.call('HMGET', KEYS[1], 'count', 'start', 'timeouts')
-        local count = tonumber(state[1] or '0')
-        local start = tonumber(state[2] or '0')
-        local timeouts = tonumber(state[3] or '0')
-        local second = now - now % 1000000
-        if count == 0 or now - start >= window or now < start then
-          count, start = 1, second
-        else
-          count = count + 1
-        end
-        local keep = math.max(tonumber(ARGV[9]), windowMillis)
-        if count < tonumber(ARGV[4]) then
-          redis.call('HSET', KEYS[1], 'count', count, 'start', string.format('%d', start))
-          redis.call('PEXPIRE', KEYS[1], keep)
-          return {1}
-        end
-        redis.call('HSET', KEYS[1], 'count', 0, 'start', string.format('%d', second))
-        local penalty = redis.call('GET', KEYS[3])
-        if penalty then
-          local given = tonumber(string.match(penalty, '^%d+ %d+ (%d+)') or '0')
-          if given > timeouts then timeouts = given end
-        end
-        timeouts = timeouts + 1
-        local kind, ends = 1, now + tonumber(ARGV[5])
-        local banAfter = tonumber(ARGV[6])
-        if banAfter > 0 and timeouts >= banAfter then
-          kind = 2
-          local duration = tonumber(ARGV[7])
-          if duration < 0 then ends = \(Penalty.forever) else ends = now + duration end
-        end
-        if ARGV[8] ~= '1' then
-          redis.call('HSET', KEYS[1], 'timeouts', timeouts)
-          local text = string.format('%d %d %d', ends, kind, timeouts)
-          if ends == \(Penalty.forever) then
-            redis.call('SET', KEYS[3], text)
-          else
-            redis.call('SET', KEYS[3], text, 'PX', math.floor((ends - now + 999) / 1000))
+        local out = {}
+        for e = 0, #KEYS / 3 - 1 do
+          local k, a = e * 3, e * 9
+          local now = tonumber(ARGV[a + 1])
+          local window = tonumber(ARGV[a + 3])
+          local windowMillis = math.floor(window / 1000) + 1
+          local r = {1, 0, 0, 0}
+          local penalty = redis.call('GET', KEYS[k + 3])
+          local ends, kind, given = 0, 0, 0
+          if penalty then
+            local e1, k1, t1 = string.match(penalty, '^(%d+) (%d+) (%d+)')
+            ends, kind, given = tonumber(e1), tonumber(k1), tonumber(t1)
           end
+          if penalty and kind > 0 and (ends == \(Penalty.forever) or ends > now) then
+            r = {3, ends, kind, given}
+          elseif redis.call('SADD', KEYS[k + 2], ARGV[a + 2]) == 0 then
+            r = {0, 0, 0, 0}
+          else
+            redis.call('PEXPIRE', KEYS[k + 2], windowMillis)
+            local state = redis.call('HMGET', KEYS[k + 1], 'count', 'start', 'timeouts')
+            local count = tonumber(state[1] or '0')
+            local start = tonumber(state[2] or '0')
+            local timeouts = tonumber(state[3] or '0')
+            local second = now - now % 1000000
+            if count == 0 or now - start >= window or now < start then
+              count, start = 1, second
+            else
+              count = count + 1
+            end
+            local keep = math.max(tonumber(ARGV[a + 9]), windowMillis)
+            if count < tonumber(ARGV[a + 4]) then
+              redis.call('HSET', KEYS[k + 1], 'count', count, 'start', string.format('%d', start))
+            else
+              redis.call('HSET', KEYS[k + 1], 'count', 0, 'start', string.format('%d', second))
+              if given > timeouts then timeouts = given end
+              timeouts = timeouts + 1
+              local newKind, newEnds = 1, now + tonumber(ARGV[a + 5])
+              local banAfter = tonumber(ARGV[a + 6])
+              if banAfter > 0 and timeouts >= banAfter then
+                newKind = 2
+                local duration = tonumber(ARGV[a + 7])
+                if duration < 0 then newEnds = \(Penalty.forever) else newEnds = now + duration end
+              end
+              if ARGV[a + 8] ~= '1' then
+                redis.call('HSET', KEYS[k + 1], 'timeouts', timeouts)
+                local text = string.format('%d %d %d', newEnds, newKind, timeouts)
+                if newEnds == \(Penalty.forever) then
+                  redis.call('SET', KEYS[k + 3], text)
+                else
+                  redis.call('SET', KEYS[k + 3], text, 'PX', math.floor((newEnds - now + 999) / 1000))
+                end
+              end
+              r = {2, newEnds, newKind, timeouts}
+            end
+            redis.call('PEXPIRE', KEYS[k + 1], keep)
+          end
+          for i = 1, 4 do out[#out + 1] = r[i] end
         end
-        redis.call('PEXPIRE', KEYS[1], keep)
-        return {2, ends, kind, timeouts}
+        return out
         """
 
     /// How long an author's count of timeouts is remembered after their last strike (what
@@ -242,33 +257,44 @@ public final class RedisWindows: SharedWindows {
         if case .error(let message) = reply { throw SharedError("\(address): \(message)") }
     }
 
-    public func strike(_ strike: SharedStrike) throws -> StrikeOutcome {
-        let hex = Self.hex(strike.author)
-        let escalation = strike.escalation
-        var command = [
-            "EVALSHA", "", "3", "\(prefix):s:\(hex)", "\(prefix):sk:\(hex)", penaltyKey(author: strike.author),
-            String(strike.now), strike.eventKey, String(escalation.window), String(escalation.strikes),
-            String(escalation.timeout), String(escalation.banAfterTimeouts), String(escalation.banDuration ?? -1),
-            strike.quiet ? "1" : "0", String(Self.timeoutMemoryMilliseconds),
-        ]
+    public func strikes(_ strikes: [SharedStrike]) throws -> [StrikeOutcome] {
+        guard !strikes.isEmpty else { return [] }
+        var command = ["EVALSHA", "", String(3 * strikes.count)]
+        var values: [String] = []
+        command.reserveCapacity(3 + 12 * strikes.count)
+        values.reserveCapacity(9 * strikes.count)
+        for strike in strikes {
+            let hex = Self.hex(strike.author)
+            let escalation = strike.escalation
+            command.append("\(prefix):s:\(hex)")
+            command.append("\(prefix):sk:\(hex)")
+            command.append(penaltyKey(author: strike.author))
+            values += [
+                String(strike.now), strike.eventKey, String(escalation.window), String(escalation.strikes),
+                String(escalation.timeout), String(escalation.banAfterTimeouts), String(escalation.banDuration ?? -1),
+                strike.quiet ? "1" : "0", String(Self.timeoutMemoryMilliseconds),
+            ]
+        }
+        command.append(contentsOf: values)
         let reply = try connection.withLockedValue { (connection: inout Connection) throws(SharedError) -> RedisReply in
             try connection.run(&command, \.strike)
         }
-        guard case .array(let parts) = reply else {
+        guard case .array(let parts) = reply, parts.count == 4 * strikes.count else {
             throw SharedError("\(address): unexpected reply to the strike script: \(reply)")
         }
-        switch (parts.first, parts.count) {
-        case (.integer(0)?, 1): return .alreadyCounted
-        case (.integer(1)?, 1): return .counted
-        case (.integer(2)?, 4):
-            if case .integer(let until) = parts[1], case .integer(let kind) = parts[2], case .integer(let timeouts) = parts[3],
-                let kind = Penalty.Kind(rawValue: UInt64(kind))
-            {
-                return .reached(Penalty(kind: kind, until: Micros(until), timeouts: Int(timeouts)))
+        return try strikes.indices.map { k throws(SharedError) -> StrikeOutcome in
+            guard case .integer(let outcome) = parts[4 * k], case .integer(let until) = parts[4 * k + 1],
+                case .integer(let kind) = parts[4 * k + 2], case .integer(let timeouts) = parts[4 * k + 3]
+            else { throw SharedError("\(address): unexpected reply to the strike script: \(reply)") }
+            let penalty = Penalty.Kind(rawValue: UInt64(kind)).map { Penalty(kind: $0, until: Micros(until), timeouts: Int(timeouts)) }
+            switch (outcome, penalty) {
+            case (0, _): return .alreadyCounted
+            case (1, _): return .counted
+            case (2, let penalty?): return .reached(penalty)
+            case (3, let penalty?): return .underPenalty(penalty)
+            default: throw SharedError("\(address): unexpected reply to the strike script: \(reply)")
             }
-        default: break
         }
-        throw SharedError("\(address): unexpected reply to the strike script: \(reply)")
     }
 
     /// The penalty recorded for `author`, in force or not.

@@ -89,7 +89,7 @@ struct SharedEngineTests {
             return try store.check(requests)
         }
         func impose(_ penalty: Penalty, author: UInt64, now: Micros) throws { try store.impose(penalty, author: author, now: now) }
-        func strike(_ strike: SharedStrike) throws -> StrikeOutcome { try store.strike(strike) }
+        func strikes(_ strikes: [SharedStrike]) throws -> [StrikeOutcome] { try store.strikes(strikes) }
     }
 
     @Test("a known ban is answered without a round trip while remembered; an unban elsewhere holds that long, one here not at all")
@@ -126,7 +126,7 @@ struct SharedEngineTests {
         let (lists, errors) = WordlistDirectory.load(fixtures.appendingPathComponent("wordlists").path)
         #expect(errors.isEmpty)
         let stopwords = try StopwordSet(lists: lists)
-        let input = fixtures.appendingPathComponent("comments/youtube-spam-collection.ndjson").path
+        var input = fixtures.appendingPathComponent("comments/youtube-spam-collection.ndjson").path
         func run(_ shared: SharedLink?) throws -> Data {
             let engine = Engine(stopwords: stopwords, policy: Policy(), behavior: .defaultPolicy, shared: shared)
             let options = FilterOptions(workers: 2, clock: .event)
@@ -147,6 +147,16 @@ struct SharedEngineTests {
             return
         }
         #expect(keys > 100)
+        // Campaigns and escalation: strikes counted in Redis a chunk at a time, 430 timeouts and
+        // 118 bans, each on the same event as locally.
+        input = fixtures.appendingPathComponent("comments/flood-workload.ndjson").path
+        let floodLocal = try run(nil)
+        _ = try RedisConnection(server.address).command(["FLUSHALL"])
+        let floodShared = try run(link(server))
+        #expect(String(decoding: floodLocal, as: UTF8.self).components(separatedBy: #""action":"timeout""#).count == 431)
+        let differing = zip(floodLocal.split(separator: 0x0A), floodShared.split(separator: 0x0A)).filter { $0 != $1 }
+        #expect(differing.isEmpty, "\(differing.count) verdicts differ, first: \(differing.first.map { String(decoding: $0.0, as: UTF8.self) + " / " + String(decoding: $0.1, as: UTF8.self) } ?? "")")
+        input = fixtures.appendingPathComponent("comments/youtube-spam-collection.ndjson").path
         // Redis gone, 'closed': every event is held, none is lost, the outage reported once.
         let reports = Reports()
         let closed = try link(server, .closed, reports)

@@ -67,9 +67,42 @@ struct SharedStrikeTests {
         #expect(a.post("s1", "troll", "zorblax", at: 101).action == .reject)
         #expect(b.post("s2", "troll", "zorblax", at: 102).action == .reject)
         #expect(a.post("s3", "troll", "zorblax", at: 103).action == .timeout)
+        // Asked again after the timeout: still counted once; during it, the timeout answers.
         let store = try RedisWindows(server.address)
-        let strike = SharedStrike(author: BehaviorState.authorKey("troll"), eventKey: "s:s3", now: 104 * Self.s, escalation: escalation, quiet: false)
-        #expect(try store.strike(strike) == .alreadyCounted)
+        let during = SharedStrike(author: BehaviorState.authorKey("troll"), eventKey: "s:s4", now: 110 * Self.s, escalation: escalation, quiet: false)
+        guard case .underPenalty(let penalty) = try store.strikes([during])[0] else {
+            Issue.record("a strike under a timeout was counted")
+            return
+        }
+        #expect(penalty.until == 133 * Self.s)
+        let strike = SharedStrike(author: BehaviorState.authorKey("troll"), eventKey: "s:s3", now: 200 * Self.s, escalation: escalation, quiet: false)
+        #expect(try store.strikes([strike]) == [.alreadyCounted])
+    }
+
+    @Test("a batch's strikes in one round trip: the store's count corrects this instance's forecast, the penalty holds for the rest of the batch")
+    func batchedStrikesFollowTheStore() throws {
+        let server = try RedisServer()
+        let escalation = Escalation(strikes: 3, window: 60 * Self.s, timeout: 30 * Self.s)
+        let a = try Instance(escalation, shared: Self.link(server))
+        #expect(a.post("1", "troll", "zorblax", at: 100).action == .reject)
+        #expect(a.post("2", "troll", "zorblax", at: 101).action == .reject)
+        // Instance b judges a batch (as `filter` and `consume` do): its own count of troll's
+        // strikes is 1 at the first event, the store's is 3.
+        let b = BatchJudge(engine: try Instance(escalation, shared: Self.link(server)).engine, workers: 1, clock: .event, lateTolerance: 0)
+        func line(_ id: String, _ author: String, _ text: String, _ ts: Double) -> [UInt8] {
+            Array(#"{"id":"\#(id)","author":"\#(author)","channel":"main","ts":\#(ts),"text":"\#(text)"}"#.utf8)
+        }
+        let judged = b.judge([
+            line("3", "troll", "zorblax", 102), line("4", "ann", "hello", 103), line("5", "troll", "hello", 104),
+            line("6", "troll", "zorblax", 105), line("7", "troll", "hello", 140),
+        ], firstLine: 1).map(\.verdict)
+        #expect(judged.map(\.action) == [.timeout, .allow, .timeout, .timeout, .allow])
+        #expect(judged[0].reasons.last?.message == "strike 3 of 3 in 1m: timed out for 30s (timeout 1)")
+        #expect(judged[2].reasons.map(\.rule) == ["timeout"])
+        #expect(judged[2].until == 132)
+        #expect(judged[3].reasons.map(\.rule) == ["timeout"])
+        // And on a, from the store.
+        #expect(a.post("8", "troll", "hello", at: 110).action == .timeout)
     }
 
     @Test("timeouts given on one instance count towards a ban given on another")
