@@ -83,6 +83,9 @@ public final class StreamConsumer {
                 reachable()
             } catch {
                 unreachable(error)
+                // A read whose reply was lost may have delivered entries to this consumer: its
+                // pending entries are read first again.
+                ownPendingAfter = "0-0"
                 continue
             }
             try handle(entries, redelivered: redelivered)

@@ -163,6 +163,81 @@ struct ConsumeTests {
     }
 }
 
+extension ConsumeTests {
+    @Test("Redis killed and restarted (from its append-only file) under a running consumer: every entry answered exactly once")
+    func redisRestartedUnderLoad() throws {
+        let server = try RedisServer(persistent: true)
+        let redis = try RedisConnection(server.address)
+        func addEvents(_ range: Range<Int>) throws {
+            _ = try RedisConnection(server.address).pipeline(range.map { k in
+                ["XADD", "in", "*", "event", Self.event("e\(k)", "a\(k % 50)", k % 7 == 0 ? "zorblax \(k)" : "hello \(k)", at: 1000 + Double(k))]
+            })
+        }
+        try addEvents(0..<3000)
+        let reports = ConsumerReports()
+        let stop = StopFlag()
+        var settings = ConsumeSettings(batchSize: 100, blockMilliseconds: 50, claimIdleMilliseconds: 60_000, sleep: { _ in usleep(20_000) })
+        settings.giveUp = { stop.isSet }
+        let consumer = StreamConsumer(
+            stream: try Self.stream(server), judge: try Self.judge(), audit: try Self.trail(server.folder), settings: settings
+        ) { reports.add($0) }
+        let done = DispatchSemaphore(value: 0)
+        // Handed to the thread and read back only after it is done.
+        let box = UncheckedBox(consumer)
+        let thread = Thread {
+            try? box.value.run { stop.isSet }
+            done.signal()
+        }
+        thread.start()
+        func answered(_ address: SharedAddress) -> Int64 {
+            guard let connection = try? RedisConnection(address), case .integer(let n)? = try? connection.command(["XLEN", "in:verdicts"])
+            else { return -1 }
+            return n
+        }
+        var waited = 0
+        while answered(server.address) < 500, waited < 1000 {
+            usleep(10_000)
+            waited += 1
+        }
+        let beforeKill = answered(server.address)
+        server.kill()
+        usleep(100_000)
+        let restarted = try RedisServer(replacing: server, persistent: true)
+        try addEvents(3000..<4000)
+        waited = 0
+        while answered(restarted.address) < 4000, waited < 3000 {
+            usleep(10_000)
+            waited += 1
+        }
+        stop.set()
+        done.wait()
+        _ = redis
+        let after = try RedisConnection(restarted.address)
+        let out = try Self.verdicts(after)
+        #expect(out.count == 4000)
+        #expect(Set(out.map(\.entry)).count == 4000)
+        guard case .array(let pending) = try after.command(["XPENDING", "in", "g"]) else { return }
+        #expect(pending.first == .integer(0))
+        #expect(reports.all.contains { $0.hasPrefix("Redis call failed, retrying") }, "\(reports.all)")
+        #expect(reports.all.contains { $0.hasPrefix("Redis reachable again") }, "\(reports.all)")
+        #expect(consumer.summary.leftPending == 0)
+        #expect(beforeKill < 3000, "the consumer was done before Redis was killed")
+    }
+}
+
+final class UncheckedBox<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// Set once, read from another thread.
+final class StopFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool { lock.withLock { value } }
+    func set() { lock.withLock { value = true } }
+}
+
 /// What a consumer reported, for the tests to read.
 final class ConsumerReports: @unchecked Sendable {
     private let lock = NSLock()

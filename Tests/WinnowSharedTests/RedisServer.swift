@@ -10,7 +10,9 @@ final class RedisServer {
     private let ownsFolder: Bool
 
     /// `replacing`: start on the socket of a server that was killed (a restarted Redis).
-    init(replacing previous: RedisServer? = nil) throws {
+    /// `persistent`: an append-only file written at every command (`appendfsync always`), read
+    /// back by a restarted server: what a Redis that restarts keeps.
+    init(replacing previous: RedisServer? = nil, persistent: Bool = false) throws {
         folder = previous?.folder ?? FileManager.default.temporaryDirectory.appendingPathComponent("winnow-redis-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         ownsFolder = previous == nil
@@ -21,7 +23,8 @@ final class RedisServer {
         }
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = [
-            "--port", "0", "--unixsocket", socket, "--unixsocketperm", "700", "--save", "", "--appendonly", "no",
+            "--port", "0", "--unixsocket", socket, "--unixsocketperm", "700", "--save", "",
+            "--appendonly", persistent ? "yes" : "no", "--appendfsync", "always",
             "--dir", folder.path, "--loglevel", "warning",
         ]
         process.standardOutput = FileHandle.nullDevice
