@@ -65,6 +65,8 @@ final class SidecarService: Sendable {
     private let scratch = ThreadSpecificVariable<LoopScratch>()
     /// Set by the server when it starts draining (for `health`).
     let draining = Atomic<Bool>(false)
+    /// With `--shared`: the window step, off the event loops.
+    private let sharedStep = SharedWindowStep()
 
     /// Buffers of one event-loop thread (thread-local: never shared).
     final class LoopScratch: @unchecked Sendable {
@@ -97,26 +99,79 @@ final class SidecarService: Sendable {
         let bytes = line.bindMemory(to: UInt8.self)
         if ControlOp.looksLikeOp(bytes) {
             stats.recordOp()
+            if engines.engine.shared != nil {
+                // After the events before it, which may still wait for their window step.
+                let copy = Array(bytes)
+                sharedStep.enqueue(.op { [self] in
+                    copy.withUnsafeBufferPointer { ControlOp.handle($0, service: self, peer: peer, respond: respond) }
+                }, for: self)
+                return
+            }
             ControlOp.handle(bytes, service: self, peer: peer, respond: respond)
             return
         }
         let engine = engines.engine
         let scratch = loopScratch
-        var verdict: Verdict
-        var record: AuditRecord?
         switch decoder.decode(bytes, lineNumber: number) {
         case .success(let event):
-            let (now, late) = timeline.withLockedValue { $0.time(of: event.timestamp) }
-            verdict = engine.judge(event, scratch: scratch.worker, at: now)
-            if let late { verdict.reasons.append(late) }
-            if audit != nil {
-                record = AuditRecord(event, timestamp: event.timestamp ?? now.seconds, textMode: textMode)
+            if engine.shared != nil {
+                // The window step asks Redis: not on this event-loop thread (see `SharedWindowStep`).
+                let (verdict, facts) = engine.analyze(event, scratch: scratch.worker)
+                sharedStep.enqueue(.event(SharedWindowStep.Item(
+                    engine: engine, event: event, verdict: verdict, facts: facts, number: number, peer: peer,
+                    started: started, respond: respond)), for: self)
+                return
             }
+            let (now, late) = timeline.withLockedValue { $0.time(of: event.timestamp) }
+            var verdict = engine.judge(event, scratch: scratch.worker, at: now)
+            if let late { verdict.reasons.append(late) }
+            finish(verdict, event: event, judgedAt: now, number: number, peer: peer, started: started, respond: respond)
         case .failure(let error):
-            verdict = .error(line: number, id: error.id, message: error.message)
-            if audit != nil { record = AuditRecord(eventID: error.id?.text ?? String(number), line: number) }
+            let verdict = Verdict.error(line: number, id: error.id, message: error.message)
+            finish(verdict, event: nil, judgedAt: 0, number: number, peer: peer, started: started, respond: respond)
         }
-        let output = scratch.output
+    }
+
+    /// The window step of events waiting for the shared store, in the order they came: their
+    /// times, one round trip for their checks, the window rules, one round trip for their strikes.
+    func applySharedWindows(_ items: [SharedWindowStep.Item]) {
+        var start = 0
+        while start < items.count {
+            // A reload may have swapped the engine: each run of one engine is one batch.
+            let engine = items[start].engine
+            var end = start + 1
+            while end < items.count, items[end].engine === engine { end += 1 }
+            let batch = items[start..<end]
+            let times = timeline.withLockedValue { timeline in batch.map { timeline.time(of: $0.event.timestamp) } }
+            let answers = engine.shared!.answers(batch.indices.map { engine.sharedRequest(for: items[$0].facts, at: times[$0 - start].now) })
+            var verdicts = batch.map(\.verdict)
+            let deferred = DeferredStrikes()
+            for k in verdicts.indices {
+                deferred.tag = k
+                engine.applyWindows(batch[start + k].facts, to: &verdicts[k], at: times[k].now, sharedAnswer: answers[k], deferredStrikes: deferred)
+                if let late = times[k].late { verdicts[k].reasons.append(late) }
+            }
+            if !deferred.isEmpty {
+                let penalized = engine.settleStrikes(deferred, in: &verdicts) { _ in }
+                let events = verdicts.indices.map { (tag: $0, author: batch[start + $0].facts.author, now: times[$0].now) }
+                engine.extendPenalties(penalized, to: events, in: &verdicts) { _ in }
+            }
+            for k in verdicts.indices {
+                let item = batch[start + k]
+                finish(verdicts[k], event: item.event, judgedAt: times[k].now, number: item.number, peer: item.peer,
+                       started: item.started, respond: item.respond)
+            }
+            start = end
+        }
+    }
+
+    /// Encodes a final verdict, counts it, and answers — after its audit row is committed when
+    /// there is an audit trail.
+    private func finish(
+        _ verdict: Verdict, event: Event?, judgedAt now: Micros, number: Int, peer: PeerCredentials?,
+        started: ContinuousClock.Instant, respond: @escaping @Sendable ([UInt8]) -> Void
+    ) {
+        let output = loopScratch.output
         output.removeAll()
         encoder.encode(verdict, into: output)
         let answer = output.array
@@ -124,10 +179,12 @@ final class SidecarService: Sendable {
         stats.record(
             action: verdict.action, reasons: verdict.reasons,
             latencyNanoseconds: elapsed.components.attoseconds / 1_000_000_000 + elapsed.components.seconds * 1_000_000_000)
-        guard let audit, var record else {
+        guard let audit else {
             respond(answer)
             return
         }
+        var record = event.map { AuditRecord($0, timestamp: $0.timestamp ?? now.seconds, textMode: textMode) }
+            ?? AuditRecord(eventID: verdict.id?.text ?? String(number), line: number)
         record.action = verdict.action
         record.penalty = AuthorPenalty(imposedBy: verdict)
         record.peerUID = peer?.uid

@@ -144,6 +144,41 @@ struct ServeTests {
         #expect(b.stop().status == 0)
     }
 
+    @Test("--shared: 16 clients pipelining one author's events get the rate limit once in all, answers in order; an op waits for the events before it")
+    func sharedStepUnderConcurrentClients() throws {
+        let directory = try WinnowProcess.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let redis = try PrivateRedis(in: directory)
+        // The rate limit alone: the copies would otherwise be repeats.
+        let policy = directory.appendingPathComponent("policy.yaml")
+        try "repeat: {enabled: false}\nflood: {enabled: false}\n".write(to: policy, atomically: true, encoding: .utf8)
+        let server = try ServeProcess([
+            "--wordlists", wordlists, "--policy", policy.path, "--rate-limit", "10/1h", "--no-audit", "--shared", redis.url,
+        ])
+        defer { server.removeDirectory() }
+        let allowed = Mutex(0), failures = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: 16) { c in
+            guard let client = try? server.client() else { return failures.withLock { $0 += 1 } }
+            let lines = (0..<100).map { #"{"id":"c\#(c)-\#($0)","author":"spammer","text":"message \#($0) from \#(c)"}"# }
+            client.send(lines.joined(separator: "\n") + "\n")
+            client.finishSending()
+            let answers = client.readAll().map { json($0) }
+            if answers.map({ $0["id"] as? String ?? "?" }) != (0..<100).map({ "c\(c)-\($0)" }) { failures.withLock { $0 += 1 } }
+            allowed.withLock { $0 += answers.filter { $0["action"] as? String == "allow" }.count }
+        }
+        #expect(failures.withLock { $0 } == 0)
+        #expect(allowed.withLock { $0 } == 10)
+        // Pipelined on one connection: the ban op comes after the first event, before the second.
+        let client = try server.client()
+        client.send(#"{"id":"1","author":"raider","text":"hi"}"# + "\n" + #"{"op":"ban","author":"raider"}"# + "\n"
+            + #"{"id":"2","author":"raider","text":"hi again"}"# + "\n")
+        let replies = client.readLines(3).map { json($0) }
+        #expect(replies[0]["action"] as? String == "allow")
+        #expect(replies[1]["ok"] as? Bool == true)
+        #expect(replies[2]["action"] as? String == "ban")
+        #expect(server.stop().status == 0)
+    }
+
     @Test("reload under load swaps the wordlists without losing a request; a broken configuration is refused and the old one keeps serving")
     func reloadUnderLoad() throws {
         let directory = try WinnowProcess.makeTemporaryDirectory()
