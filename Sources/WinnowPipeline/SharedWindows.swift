@@ -94,10 +94,14 @@ public struct SharedCheck: Equatable, Sendable {
     /// The first rate limit the event is over: its scope (`author`, `author_channel`, `channel`)
     /// and how long to wait.
     public var limited: (scope: String, limit: RateLimit, retryAfter: Micros)?
+    /// For an event let through: how many more of the author's events (in this channel) the
+    /// limits would let through right now; 0 when the channel's own limit is on.
+    public var headroom: Int
 
-    public init(penalty: Penalty? = nil, limited: (scope: String, limit: RateLimit, retryAfter: Micros)? = nil) {
+    public init(penalty: Penalty? = nil, limited: (scope: String, limit: RateLimit, retryAfter: Micros)? = nil, headroom: Int = 0) {
         self.penalty = penalty
         self.limited = limited
+        self.headroom = headroom
     }
 
     public static func == (a: SharedCheck, b: SharedCheck) -> Bool {
@@ -114,8 +118,9 @@ public enum SharedFailurePolicy: String, Sendable, CaseIterable {
     case closed
 }
 
-/// The engine's link to the shared store: the store, the failure policy, and the state of an
-/// outage. While the store is down it is asked again after a second, then after two, four…
+/// The engine's link to the shared store: the store, the failure policy, the state of an
+/// outage, and two small caches that keep events off the network: known penalties, and local
+/// allowances for authors far below their limits. While the store is down it is asked again after a second, then after two, four…
 /// up to `maxRetryDelay` (the events in between get the failure policy at once, so that a dead
 /// Redis does not cost every event a timeout); every outage and every recovery is reported
 /// once through `report`.
@@ -135,6 +140,24 @@ public final class SharedLink: Sendable {
     /// Authors whose penalty is remembered at most: when full, the expired entries go, and all
     /// of them if that is not enough (a forgotten penalty is only asked for again).
     private static let penaltyCacheSize = 65_536
+
+    /// Local allowances, by author-in-channel key: when the store lets an event through with
+    /// headroom for more, up to `localAllowance` of the author's next events in that channel
+    /// are let through here, for at most `allowanceTime`, without asking; they are reported to
+    /// the store with the next call (`unreported`), so its limits still count them. The price:
+    /// instances may together let through up to (instances − 1) × `localAllowance` events of
+    /// one author beyond the limit (each may spend the same headroom), and an author's events
+    /// spent from an allowance do not see a penalty imposed elsewhere until it runs out. 0: off.
+    public let localAllowance: Int
+    public let allowanceTime: Duration
+    private let allowances = NIOLockedValueBox<Allowances>(Allowances())
+    private static let allowanceTableSize = 65_536
+
+    private struct Allowances {
+        var byPair: [UInt64: (author: UInt64, remaining: Int, expires: ContinuousClock.Instant)] = [:]
+        /// Events let through on an allowance, not yet counted by the store.
+        var unreported: [SharedRequest] = []
+    }
 
     /// The longest wait between two attempts while the store is down.
     public static let maxRetryDelay = Duration.seconds(30)
@@ -159,11 +182,13 @@ public final class SharedLink: Sendable {
 
     public init(
         store: any SharedWindows, policy: SharedFailurePolicy, penaltyCacheTime: Duration = .seconds(1),
-        report: @escaping @Sendable (String) -> Void
+        localAllowance: Int = 0, allowanceTime: Duration = .seconds(1), report: @escaping @Sendable (String) -> Void
     ) {
         self.store = store
         self.policy = policy
         self.penaltyCacheTime = penaltyCacheTime
+        self.localAllowance = localAllowance
+        self.allowanceTime = allowanceTime
         self.report = report
     }
 
@@ -201,8 +226,9 @@ public final class SharedLink: Sendable {
         }
     }
 
-    /// The answers for a batch of events: from the known penalties where they tell, the rest
-    /// asked in one round trip.
+    /// The answers for a batch of events: from the known penalties and the local allowances
+    /// where they tell, the rest asked in one round trip (with the events let through on an
+    /// allowance since the last call, for the store to count).
     public func answers(_ requests: [SharedRequest]) -> [SharedAnswer] {
         guard !requests.isEmpty else { return [] }
         let clock = ContinuousClock.now
@@ -217,16 +243,58 @@ public final class SharedLink: Sendable {
                 }
             }
         }
+        var unreported: [SharedRequest] = []
+        if localAllowance > 0 {
+            allowances.withLockedValue { table in
+                asked.removeAll { k in
+                    let request = requests[k]
+                    guard !request.isExempt, request.limits.channel == nil, var entry = table.byPair[request.pair], entry.remaining > 0,
+                        entry.expires > clock
+                    else { return false }
+                    entry.remaining -= 1
+                    table.byPair[request.pair] = entry
+                    table.unreported.append(request)
+                    answers[k] = .answered(SharedCheck())
+                    return true
+                }
+                if !asked.isEmpty { swap(&unreported, &table.unreported) }
+            }
+        }
         guard !asked.isEmpty else { return answers }
-        switch attempt(events: asked.count, { try store.check(asked.map { requests[$0] }) }) {
-        case .success(let checks):
+        let sent = unreported + asked.map { requests[$0] }
+        switch attempt(events: asked.count, { try store.check(sent) }) {
+        case .success(let all):
+            let checks = all.dropFirst(unreported.count)
             for (k, check) in zip(asked, checks) { answers[k] = .answered(check) }
             let penalized = zip(asked, checks).compactMap { k, check in check.penalty.map { (requests[k].author, $0) } }
             if !penalized.isEmpty { remember(penalized, at: clock) }
+            if localAllowance > 0 { grant(zip(asked, checks).map { (requests[$0], $1) }, at: clock) }
         case .failure(let failure):
             for k in asked { answers[k] = .unavailable(failure.message) }
+            // The store is down: allowances end (they are only safe while it answers).
+            if localAllowance > 0 { allowances.withLockedValue { $0.byPair.removeAll() } }
         }
         return answers
+    }
+
+    /// Allowances for the authors the store let through with headroom to spare: one less than
+    /// the headroom (the next event asks again while some is left), at most `localAllowance`.
+    private func grant(_ answered: [(request: SharedRequest, check: SharedCheck)], at clock: ContinuousClock.Instant) {
+        let expires = clock + allowanceTime
+        allowances.withLockedValue { table in
+            if table.byPair.count + answered.count > Self.allowanceTableSize {
+                table.byPair = table.byPair.filter { $0.value.expires > clock && $0.value.remaining > 0 }
+                if table.byPair.count + answered.count > Self.allowanceTableSize { table.byPair.removeAll(keepingCapacity: true) }
+            }
+            for (request, check) in answered {
+                let remaining = min(check.headroom - 1, localAllowance)
+                guard check.penalty == nil, check.limited == nil, !request.isExempt, remaining > 0 else {
+                    table.byPair[request.pair] = nil
+                    continue
+                }
+                table.byPair[request.pair] = (request.author, remaining, expires)
+            }
+        }
     }
 
     private func remember(_ penalties: [(author: UInt64, penalty: Penalty)], at clock: ContinuousClock.Instant) {
@@ -250,7 +318,11 @@ public final class SharedLink: Sendable {
                 guard case .reached(let penalty) = outcome, !strike.quiet else { return nil }
                 return (strike.author, penalty)
             }
-            if !reached.isEmpty { remember(reached, at: ContinuousClock.now) }
+            if !reached.isEmpty {
+                remember(reached, at: ContinuousClock.now)
+                let authors = Set(reached.map(\.0))
+                if localAllowance > 0 { allowances.withLockedValue { $0.byPair = $0.byPair.filter { !authors.contains($0.value.author) } } }
+            }
             return outcomes
         case .failure:
             return nil
@@ -260,6 +332,7 @@ public final class SharedLink: Sendable {
     /// Records a penalty imposed through this instance (`.none` lifts it) for every instance.
     public func impose(_ penalty: Penalty, author: UInt64, now: Micros) {
         knownPenalties.withLockedValue { _ = $0.removeValue(forKey: author) }
+        if localAllowance > 0 { allowances.withLockedValue { $0.byPair = $0.byPair.filter { $0.value.author != author } } }
         _ = attempt { try store.impose(penalty, author: author, now: now) }
     }
 }

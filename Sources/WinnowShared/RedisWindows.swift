@@ -46,7 +46,9 @@ public final class RedisWindows: SharedWindows {
     /// channel rate; eight ARGV: now (µs), exempt (1 or 0), then interval and tolerance (µs) of
     /// each of the three limits (0 0: off). Per event, three values back: 1, the penalty, 0 for
     /// a penalty in force; 2, the scope (1 to 3), µs to wait for the first limit the event is
-    /// over (the wider ones are then not counted); 0, 0, 0 otherwise. One call for a whole
+    /// over (the wider ones are then not counted); 0, the headroom, 0 otherwise — how many more
+    /// events the author's limits would let through right now (0 when the channel's own limit
+    /// is on: other authors share it; `maxHeadroom` when no limit is on). One call for a whole
     /// chunk costs Redis far less than one per event (the script's start-up is most of a small
     /// call's cost).
     static let eventScript = """
@@ -54,12 +56,13 @@ public final class RedisWindows: SharedWindows {
         for e = 0, #KEYS / 4 - 1 do
           local k, a = e * 4, e * 8
           local now = tonumber(ARGV[a + 1])
-          local r1, r2, r3 = 0, 0, 0
+          local r1, r2, r3 = 0, \(maxHeadroom), 0
           local penalty = redis.call('GET', KEYS[k + 1])
           if penalty then
             local ends = tonumber(string.match(penalty, '^(%d+)'))
             if ends == \(Penalty.forever) or ends > now then r1, r2 = 1, penalty end
           end
+          if ARGV[a + 2] == '1' then r2 = 0 end
           if r1 == 0 and ARGV[a + 2] ~= '1' then
             for i = 1, 3 do
               local interval = tonumber(ARGV[a + 1 + 2 * i])
@@ -73,6 +76,9 @@ public final class RedisWindows: SharedWindows {
                 end
                 local new = start + interval
                 redis.call('SET', KEYS[k + 1 + i], string.format('%d', new), 'PX', math.floor((new - now) / 1000) + 1)
+                local room = 0
+                if i < 3 and tolerance >= new - now then room = math.floor((tolerance - (new - now)) / interval) + 1 end
+                if room < r2 then r2 = room end
               end
             end
           end
@@ -188,6 +194,9 @@ public final class RedisWindows: SharedWindows {
 
     private static let scopes = ["author", "author_channel", "channel"]
 
+    /// The headroom reported when no limit is on.
+    public static let maxHeadroom = 1_000_000
+
     public func check(_ requests: [SharedRequest]) throws -> [SharedCheck] {
         guard !requests.isEmpty else { return [] }
         // EVALSHA, the script (filled in under the lock), the number of keys, the keys, the values.
@@ -225,8 +234,8 @@ public final class RedisWindows: SharedWindows {
         throws(SharedError) -> SharedCheck
     {
         switch (outcome, first, second) {
-        case (.integer(0), _, _):
-            return SharedCheck()
+        case (.integer(0), .integer(let headroom), _):
+            return SharedCheck(headroom: Int(headroom))
         case (.integer(1), let penalty, _):
             if let text = penalty.text, let penalty = Self.penalty(text) { return SharedCheck(penalty: penalty) }
         case (.integer(2), .integer(let scope), .integer(let wait)):

@@ -15,8 +15,14 @@ struct SharedOptions: ParsableArguments {
     @Option(help: "While the shared Redis is unreachable: `open` judges on this instance's own windows, `closed` holds every event.")
     var sharedFailure: SharedFailurePolicy = .open
 
+    @Option(help: ArgumentHelp(
+        "Events of an author far below the limits let through here without asking Redis (at most this many after each answer, for a second; 0: ask for every event). Instances may together overshoot a limit by (instances - 1) x N.",
+        valueName: "N"))
+    var sharedLocalAllowance = 4
+
     func validate() throws {
         if let shared { _ = try parse(shared) }
+        guard (0...1000).contains(sharedLocalAllowance) else { throw ValidationError("--shared-local-allowance must be between 0 and 1000") }
     }
 
     private func parse(_ text: String) throws -> SharedAddress {
@@ -34,7 +40,7 @@ struct SharedOptions: ParsableArguments {
         let address = try parse(shared)
         do throws(SharedError) {
             let store = try RedisWindows(address)
-            return SharedLink(store: store, policy: sharedFailure) { printError("winnow: \($0)") }
+            return SharedLink(store: store, policy: sharedFailure, localAllowance: sharedLocalAllowance) { printError("winnow: \($0)") }
         } catch {
             printError("winnow: --shared: \(error.message)")
             throw ExitCode(1)
