@@ -17,6 +17,8 @@ let package = Package(
             "WinnowCore", "WinnowText", "WinnowMatch", "WinnowLimits", "WinnowRules", "WinnowPolicy", "WinnowIO",
             "WinnowPipeline",
         ]),
+        // The Redis client and scripts, for the client benchmark (Benchmarks/, RedisClients).
+        .library(name: "WinnowRedis", targets: ["WinnowShared"]),
         // The policy file reader, for the fuzz targets (Fuzz/).
         .library(name: "WinnowPolicyFile", targets: ["WinnowConfig"]),
     ],

@@ -10,6 +10,7 @@ let package = Package(
         // The explicit name keeps the identity stable whatever the checkout's folder is called.
         .package(name: "winnow", path: "../"),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .executableTarget(
@@ -20,6 +21,18 @@ let package = Package(
             ],
             path: "Benchmarks/WinnowBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        )
+        ),
+        // hiredis (what Winnow uses) against a RESP client on SwiftNIO, on one real redis-server.
+        .executableTarget(
+            name: "RedisClients",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "WinnowRedis", package: "winnow"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Benchmarks/RedisClients",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

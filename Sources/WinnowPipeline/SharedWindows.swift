@@ -141,9 +141,9 @@ public final class SharedLink: Sendable {
     /// of them if that is not enough (a forgotten penalty is only asked for again).
     private static let penaltyCacheSize = 65_536
 
-    /// Local allowances, by author-in-channel key: when the store lets an event through with
-    /// headroom for more, up to `localAllowance` of the author's next events in that channel
-    /// are let through here, for at most `allowanceTime`, without asking; they are reported to
+    /// Local allowances, by author (for the channel of the author's latest answer: a key of
+    /// author-in-channel): when the store lets an event through with headroom for more, up to
+    /// `localAllowance` of the author's next events in that channel are let through here, for at most `allowanceTime`, without asking; they are reported to
     /// the store with the next call (`unreported`), so its limits still count them. The price:
     /// instances may together let through up to (instances − 1) × `localAllowance` events of
     /// one author beyond the limit (each may spend the same headroom), and an author's events
@@ -154,7 +154,7 @@ public final class SharedLink: Sendable {
     private static let allowanceTableSize = 65_536
 
     private struct Allowances {
-        var byPair: [UInt64: (author: UInt64, remaining: Int, expires: ContinuousClock.Instant)] = [:]
+        var byAuthor: [UInt64: (pair: UInt64, remaining: Int, expires: ContinuousClock.Instant)] = [:]
         /// Events let through on an allowance, not yet counted by the store.
         var unreported: [SharedRequest] = []
     }
@@ -248,11 +248,11 @@ public final class SharedLink: Sendable {
             allowances.withLockedValue { table in
                 asked.removeAll { k in
                     let request = requests[k]
-                    guard !request.isExempt, request.limits.channel == nil, var entry = table.byPair[request.pair], entry.remaining > 0,
-                        entry.expires > clock
+                    guard !request.isExempt, request.limits.channel == nil, var entry = table.byAuthor[request.author],
+                        entry.pair == request.pair, entry.remaining > 0, entry.expires > clock
                     else { return false }
                     entry.remaining -= 1
-                    table.byPair[request.pair] = entry
+                    table.byAuthor[request.author] = entry
                     table.unreported.append(request)
                     answers[k] = .answered(SharedCheck())
                     return true
@@ -272,7 +272,7 @@ public final class SharedLink: Sendable {
         case .failure(let failure):
             for k in asked { answers[k] = .unavailable(failure.message) }
             // The store is down: allowances end (they are only safe while it answers).
-            if localAllowance > 0 { allowances.withLockedValue { $0.byPair.removeAll() } }
+            if localAllowance > 0 { allowances.withLockedValue { $0.byAuthor.removeAll() } }
         }
         return answers
     }
@@ -282,17 +282,19 @@ public final class SharedLink: Sendable {
     private func grant(_ answered: [(request: SharedRequest, check: SharedCheck)], at clock: ContinuousClock.Instant) {
         let expires = clock + allowanceTime
         allowances.withLockedValue { table in
-            if table.byPair.count + answered.count > Self.allowanceTableSize {
-                table.byPair = table.byPair.filter { $0.value.expires > clock && $0.value.remaining > 0 }
-                if table.byPair.count + answered.count > Self.allowanceTableSize { table.byPair.removeAll(keepingCapacity: true) }
+            if table.byAuthor.count + answered.count > Self.allowanceTableSize {
+                // Past half full after the sweep: emptied, so that sweeps stay rare (a full
+                // table swept at every call would cost a pass over it per event).
+                table.byAuthor = table.byAuthor.filter { $0.value.expires > clock && $0.value.remaining > 0 }
+                if table.byAuthor.count + answered.count > Self.allowanceTableSize / 2 { table.byAuthor.removeAll(keepingCapacity: true) }
             }
             for (request, check) in answered {
                 let remaining = min(check.headroom - 1, localAllowance)
                 guard check.penalty == nil, check.limited == nil, !request.isExempt, remaining > 0 else {
-                    table.byPair[request.pair] = nil
+                    table.byAuthor[request.author] = nil
                     continue
                 }
-                table.byPair[request.pair] = (request.author, remaining, expires)
+                table.byAuthor[request.author] = (request.pair, remaining, expires)
             }
         }
     }
@@ -301,8 +303,9 @@ public final class SharedLink: Sendable {
         let expires = clock + penaltyCacheTime
         knownPenalties.withLockedValue { known in
             if known.count + penalties.count > Self.penaltyCacheSize {
+                // Past half full after the sweep: emptied, so that sweeps stay rare.
                 known = known.filter { $0.value.expires > clock }
-                if known.count + penalties.count > Self.penaltyCacheSize { known.removeAll(keepingCapacity: true) }
+                if known.count + penalties.count > Self.penaltyCacheSize / 2 { known.removeAll(keepingCapacity: true) }
             }
             for (author, penalty) in penalties { known[author] = (penalty, expires) }
         }
@@ -320,8 +323,7 @@ public final class SharedLink: Sendable {
             }
             if !reached.isEmpty {
                 remember(reached, at: ContinuousClock.now)
-                let authors = Set(reached.map(\.0))
-                if localAllowance > 0 { allowances.withLockedValue { $0.byPair = $0.byPair.filter { !authors.contains($0.value.author) } } }
+                if localAllowance > 0 { allowances.withLockedValue { table in for (author, _) in reached { table.byAuthor[author] = nil } } }
             }
             return outcomes
         case .failure:
@@ -332,7 +334,7 @@ public final class SharedLink: Sendable {
     /// Records a penalty imposed through this instance (`.none` lifts it) for every instance.
     public func impose(_ penalty: Penalty, author: UInt64, now: Micros) {
         knownPenalties.withLockedValue { _ = $0.removeValue(forKey: author) }
-        if localAllowance > 0 { allowances.withLockedValue { $0.byPair = $0.byPair.filter { $0.value.author != author } } }
+        if localAllowance > 0 { allowances.withLockedValue { _ = $0.byAuthor.removeValue(forKey: author) } }
         _ = attempt { try store.impose(penalty, author: author, now: now) }
     }
 }

@@ -48,31 +48,31 @@ final class SharedWindowStep: Sendable {
         if first { queue.async { self.step(service) } }
     }
 
-    /// Takes batches until none is waiting.
+    /// Takes what is waiting until nothing is, a batch of at most `maxBatch` events at a time.
     private func step(_ service: SidecarService) {
+        var work: [Work] = []
         while true {
-            let work = waiting.withLockedValue { items -> [Work] in
-                guard items.count > Self.maxBatch else {
-                    defer { items.removeAll(keepingCapacity: true) }
-                    return items
-                }
-                let taken = Array(items.prefix(Self.maxBatch))
-                items.removeFirst(Self.maxBatch)
-                return taken
-            }
+            // Everything waiting, in one swap: no copying of a long queue.
+            waiting.withLockedValue { swap(&work, &$0) }
             guard !work.isEmpty else { return }
             var batch: [Item] = []
+            batch.reserveCapacity(min(work.count, Self.maxBatch))
             for entry in work {
                 switch entry {
                 case .event(let item):
                     batch.append(item)
+                    if batch.count == Self.maxBatch {
+                        service.applySharedWindows(batch)
+                        batch.removeAll(keepingCapacity: true)
+                    }
                 case .op(let run):
                     if !batch.isEmpty { service.applySharedWindows(batch) }
-                    batch.removeAll()
+                    batch.removeAll(keepingCapacity: true)
                     run()
                 }
             }
             if !batch.isEmpty { service.applySharedWindows(batch) }
+            work.removeAll(keepingCapacity: true)
         }
     }
 }

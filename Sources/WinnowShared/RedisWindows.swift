@@ -51,7 +51,7 @@ public final class RedisWindows: SharedWindows {
     /// is on: other authors share it; `maxHeadroom` when no limit is on). One call for a whole
     /// chunk costs Redis far less than one per event (the script's start-up is most of a small
     /// call's cost).
-    static let eventScript = """
+    public static let eventScript = """
         local out = {}
         for e = 0, #KEYS / 4 - 1 do
           local k, a = e * 4, e * 8
