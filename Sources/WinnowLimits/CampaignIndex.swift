@@ -32,9 +32,10 @@ public final class CampaignIndex: Sendable {
         for band in 0..<4 { words.store(Self.index(band, sketch), representative) }
     }
 
-    /// Band `b` is values `2b`, `2b+1` and `2b+2` (wrapping): 18 bits, folded to 16.
+    /// Band `b` is values `2b`, `2b+1` and `2b+2` (wrapping): 18 bits, folded to 16. (Also the
+    /// fields of the shared store's campaign index.)
     @inline(__always)
-    private static func index(_ band: Int, _ sketch: UInt64) -> Int {
+    public static func index(_ band: Int, _ sketch: UInt64) -> Int {
         let doubled = sketch | sketch << 48  // values 0 and 1 again above value 7
         let bits = doubled >> (12 * UInt64(band)) & 0x3FFFF
         return band << 16 | Int((bits ^ bits >> 16) & 0xFFFF)

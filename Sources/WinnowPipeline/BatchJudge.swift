@@ -16,7 +16,6 @@ public final class BatchJudge {
     private let scratches: [WorkerScratch]
     /// For the rare comment whose analysis was skipped and is needed after all.
     private let finishing = WorkerScratch()
-    private let deferredStrikes = DeferredStrikes()
 
     /// One judged line: its final verdict and the event it carried (nil when it could not be read).
     public struct Judged {
@@ -60,29 +59,26 @@ public final class BatchJudge {
         var items = parts.flatMap(\.items)
         items.sort { $0.index < $1.index }
 
-        // The window step, in order; the shared store asked about the whole batch at once.
+        // The window step, in order (with a shared store, in runs of one round trip each).
         let times = items.map { timeline.time(of: $0.event?.timestamp) }
-        var answers = [SharedAnswer](repeating: .ask, count: items.count)
-        if windows, let shared = engine.shared {
-            let asked = items.indices.filter { items[$0].facts != nil }
-            let got = shared.answers(asked.map { engine.sharedRequest(for: items[$0].facts!, at: times[$0].now) })
-            for (k, answer) in zip(asked, got) { answers[k] = answer }
-        }
         var verdicts = items.map(\.verdict)
-        let deferred = engine.shared == nil ? nil : deferredStrikes
-        for k in items.indices {
-            guard windows, let facts = items[k].facts else { continue }
-            deferred?.tag = k
-            engine.applyWindows(facts, to: &verdicts[k], at: times[k].now, sharedAnswer: answers[k], deferredStrikes: deferred) {
-                self.engine.analyze(items[k].event!, scratch: self.finishing)
+        if windows, engine.shared != nil {
+            let judged = items.indices.filter { items[$0].facts != nil }
+            var shared = judged.map { verdicts[$0] }
+            engine.applySharedWindows(judged.map { (items[$0].facts!, times[$0].now) }, to: &shared, analyzeSkipped: { j in
+                self.engine.analyze(items[judged[j]].event!, scratch: self.finishing)
+            }, changed: { _ in })
+            for (j, k) in judged.enumerated() { verdicts[k] = shared[j] }
+        } else if windows {
+            for k in items.indices {
+                guard let facts = items[k].facts else { continue }
+                engine.applyWindows(facts, to: &verdicts[k], at: times[k].now) {
+                    self.engine.analyze(items[k].event!, scratch: self.finishing)
+                }
             }
-            if let late = times[k].late { verdicts[k].reasons.append(late) }
         }
-        // With a shared store, the batch's strikes in one round trip.
-        if let deferred, !deferred.isEmpty {
-            let penalized = engine.settleStrikes(deferred, in: &verdicts) { _ in }
-            let events = items.indices.compactMap { k in items[k].facts.map { (tag: k, author: $0.author, now: times[k].now) } }
-            engine.extendPenalties(penalized, to: events, in: &verdicts) { _ in }
+        for k in items.indices where windows && items[k].facts != nil {
+            if let late = times[k].late { verdicts[k].reasons.append(late) }
         }
         return items.indices.map { Judged(verdict: verdicts[$0], event: items[$0].event, time: times[$0].now) }
     }

@@ -169,16 +169,28 @@ public final class Engine: Sendable {
         } else {
             behavior.rateLimit.evaluate(context, limits: channel.rateLimits, into: &verdict.reasons)
         }
-        var slowMode = channel.slowMode
-        var raidSlowMode = behavior.raid.enabled ? behavior.raid.slowMode : 0
-        switch state.slowModeOverrides.setting(for: facts.channel) {
-        case .on(let interval)?: (slowMode, raidSlowMode) = (interval, 0)
-        case .off?: (slowMode, raidSlowMode) = (0, 0)
-        case nil: break
+        let (slowMode, raidSlowMode) = slowModeIntervals(channel, facts.channel)
+        if let sharedCheck {
+            // Slow-mode, repeat and flood as the shared store found them; a raid's slow-mode is
+            // this instance's own.
+            if behavior.slowMode.raidApplies(context, interval: slowMode, raidInterval: raidSlowMode) {
+                behavior.slowMode.evaluate(context, interval: slowMode, raidInterval: raidSlowMode, into: &verdict.reasons)
+            } else if sharedCheck.slowModeWait > 0 {
+                verdict.reasons.append(behavior.slowMode.reason(source: "channel", interval: slowMode, retryAfter: sharedCheck.slowModeWait))
+            }
+            if let repeated = sharedCheck.repeated {
+                verdict.reasons.append(behavior.repeatRule.reason(copies: repeated.copies, most: repeated.most, newest: repeated.newest))
+            }
+            switch sharedCheck.flood {
+            case (let copies, false)?: verdict.reasons.append(behavior.flood.copyReason(copies: copies))
+            case (let copies, true)?: verdict.reasons.append(behavior.flood.participantReason(copies: copies))
+            case nil: break
+            }
+        } else {
+            behavior.slowMode.evaluate(context, interval: slowMode, raidInterval: raidSlowMode, into: &verdict.reasons)
+            let isRepeat = behavior.repeatRule.evaluate(context, fingerprint: facts.fingerprint, into: &verdict.reasons)
+            behavior.flood.evaluate(context, fingerprint: facts.fingerprint, isOwnRepeat: isRepeat, into: &verdict.reasons)
         }
-        behavior.slowMode.evaluate(context, interval: slowMode, raidInterval: raidSlowMode, into: &verdict.reasons)
-        let isRepeat = behavior.repeatRule.evaluate(context, fingerprint: facts.fingerprint, into: &verdict.reasons)
-        behavior.flood.evaluate(context, fingerprint: facts.fingerprint, isOwnRepeat: isRepeat, into: &verdict.reasons)
         behavior.links.evaluateNewcomer(context, links: facts.links, into: &verdict.reasons)
         behavior.raid.evaluate(context, into: &verdict.reasons)
         if verdict.reasons.count > reasonsBefore { policy.merge(from: reasonsBefore, into: &verdict) }
@@ -204,6 +216,75 @@ public final class Engine: Sendable {
             behavior.escalation.apply(to: &verdict, context, dryRunAll: policy.dryRun)
         }
         return skipped || verdict.reasons.count != reasonsBefore
+    }
+
+    /// The window step of a batch's events (in order) with a shared store: each run of events
+    /// asked about in one round trip, their window rules, then the run's strikes in one round
+    /// trip. A run ends before an author's event that could come after a penalty reached in
+    /// the same run — the author's strikes so far (this instance's count) leave `n` to go, and
+    /// `n` of their events are in the run already — so that the store never counts an event
+    /// that this instance answers with a penalty (alone on the store, this decides exactly as
+    /// without it). Events of authors under a penalty here are not asked about at all.
+    /// `changed` is told each index whose verdict changed (possibly more than once).
+    public func applySharedWindows(
+        _ events: [(facts: WindowFacts, now: Micros)], to verdicts: inout [Verdict],
+        analyzeSkipped: (Int) -> (verdict: Verdict, facts: WindowFacts), changed: (Int) -> Void
+    ) {
+        guard let shared else { preconditionFailure("applySharedWindows needs a shared store") }
+        let deferred = DeferredStrikes()
+        var answers = [SharedAnswer](repeating: .ask, count: events.count)
+        var next = 0
+        while next < events.count {
+            var inRun: [UInt64: Int] = [:]
+            var asked: [Int] = []
+            var end = next
+            while end < events.count {
+                let (facts, now) = events[end]
+                if hasPenalty(facts.author, at: now) {
+                    // The local penalty answers it (applyWindows looks there first).
+                    answers[end] = .answered(SharedCheck())
+                } else {
+                    let count = inRun[facts.author, default: 0]
+                    if count >= strikesBeforePenalty(facts, at: now) { break }
+                    inRun[facts.author] = count + 1
+                    asked.append(end)
+                }
+                end += 1
+            }
+            for (k, answer) in zip(asked, shared.answers(asked.map { sharedRequest(for: events[$0].facts, at: events[$0].now) })) {
+                answers[k] = answer
+            }
+            for k in next..<end {
+                deferred.tag = k
+                let didChange = applyWindows(
+                    events[k].facts, to: &verdicts[k], at: events[k].now, sharedAnswer: answers[k], deferredStrikes: deferred
+                ) { analyzeSkipped(k) }
+                if didChange { changed(k) }
+            }
+            if !deferred.isEmpty {
+                let penalized = settleStrikes(deferred, in: &verdicts, changed: changed)
+                extendPenalties(
+                    penalized, to: (next..<end).map { (tag: $0, author: events[$0].facts.author, now: events[$0].now) },
+                    in: &verdicts, changed: changed)
+            }
+            next = end
+        }
+    }
+
+    /// Whether this instance knows of a penalty in force for `author` at `now`.
+    private func hasPenalty(_ author: UInt64, at now: Micros) -> Bool {
+        guard let slot = state.authors.existingSlot(for: author) else { return false }
+        return Penalty(packed: state.authors.load(slot, AuthorWord.penalty)).isActive(at: now)
+    }
+
+    /// How many of the author's events may be asked about in one run: the strikes they still
+    /// need for a penalty (no limit when escalation cannot impose one).
+    private func strikesBeforePenalty(_ facts: WindowFacts, at now: Micros) -> Int {
+        let escalation = behavior.escalation
+        guard escalation.enabled, !escalation.dryRun, !policy.dryRun, !facts.isExempt else { return .max }
+        guard let slot = state.authors.existingSlot(for: facts.author) else { return escalation.strikes }
+        let count = WindowCount(packed: state.authors.load(slot, AuthorWord.strikes)).current(at: now, window: escalation.window)
+        return max(1, escalation.strikes - count)
     }
 
     /// Counts the strikes `applyWindows` handed over (in their order, one round trip) and folds
@@ -302,11 +383,23 @@ public final class Engine: Sendable {
         }
     }
 
+    /// The channel's slow-mode interval and a raid's, after a moderator's override.
+    private func slowModeIntervals(_ channel: ChannelSettings, _ channelKey: UInt64) -> (Micros, Micros) {
+        switch state.slowModeOverrides.setting(for: channelKey) {
+        case .on(let interval)?: return (interval, 0)
+        case .off?: return (0, 0)
+        case nil: return (channel.slowMode, behavior.raid.enabled ? behavior.raid.slowMode : 0)
+        }
+    }
+
     /// What the shared store is asked about an event judged at `now`.
     public func sharedRequest(for facts: WindowFacts, at now: Micros) -> SharedRequest {
-        SharedRequest(
+        let channel = channelSettings[facts.settings]
+        return SharedRequest(
             author: facts.author, pair: BehaviorState.pairKey(author: facts.author, channel: facts.channel),
-            channel: facts.channel, limits: channelSettings[facts.settings].rateLimits, isExempt: facts.isExempt, now: now)
+            channel: facts.channel, limits: channel.rateLimits, isExempt: facts.isExempt, now: now,
+            slowMode: slowModeIntervals(channel, facts.channel).0, fingerprint: facts.fingerprint,
+            repeatRule: behavior.repeatRule.enabled ? behavior.repeatRule : nil, flood: behavior.flood.enabled ? behavior.flood : nil)
     }
 
     /// Starts loading the window-table memory that `applyWindows` will read for `facts`.

@@ -272,8 +272,6 @@ struct BatchFinisher {
     private var changed: [Int] = []
     /// How many events ahead the window step prefetches table memory.
     private static let prefetchDistance = 4
-    /// With a shared store: a chunk's strikes, counted there in one round trip after its window step.
-    private let deferredStrikes = DeferredStrikes()
 
     init(
         engine: Engine, encoder: VerdictEncoder, writer: BackgroundWriter, timeline: Timeline,
@@ -303,40 +301,50 @@ struct BatchFinisher {
             // copied out one by one.
             var pendings: [PendingEvent] = []
             swap(&pendings, &chunk.pending)
-            // With a shared store, the chunk's events are asked about in one round trip first.
-            var sharedAnswers: [SharedAnswer] = []
-            var times: [(now: Micros, late: Reason?)] = []
-            if let shared = engine.shared {
-                times = pendings.map { timeline.time(of: $0.timestamp) }
-                sharedAnswers = shared.answers(pendings.indices.map { engine.sharedRequest(for: pendings[$0].facts, at: times[$0].now) })
-            }
-            for k in pendings.indices {
-                if k + Self.prefetchDistance < pendings.count {
-                    engine.prefetchWindows(pendings[k + Self.prefetchDistance].facts)
+            if engine.shared != nil {
+                // With a shared store: its round trips and window step (the pending events'
+                // verdicts moved out and back: a swap each, no copy).
+                var events: [(facts: WindowFacts, now: Micros)] = []
+                var lates: [Reason?] = []
+                var shared: [Verdict] = []
+                events.reserveCapacity(pendings.count)
+                for pending in pendings {
+                    let (now, late) = timeline.time(of: pending.timestamp)
+                    events.append((pending.facts, now))
+                    lates.append(late)
+                    var verdict = Verdict(id: nil, action: .allow)
+                    swap(&verdict, &verdicts[pending.index])
+                    shared.append(verdict)
                 }
-                let index = pendings[k].index
-                let (now, late) = sharedAnswers.isEmpty ? timeline.time(of: pendings[k].timestamp) : times[k]
-                let answer = sharedAnswers.isEmpty ? .ask : sharedAnswers[k]
-                deferredStrikes.tag = index
-                var didChange = engine.applyWindows(
-                    pendings[k].facts, to: &verdicts[index], at: now, sharedAnswer: answer,
-                    deferredStrikes: sharedAnswers.isEmpty ? nil : deferredStrikes
-                ) {
-                    // The author's penalty ended in the meantime: analyze the comment after all.
+                engine.applySharedWindows(events, to: &shared, analyzeSkipped: { k in
                     engine.analyze(pendings[k].skippedEvent!, scratch: scratch)
+                }, changed: { changed.append(pendings[$0].index) })
+                for k in pendings.indices {
+                    if let late = lates[k] {
+                        shared[k].reasons.append(late)
+                        changed.append(pendings[k].index)
+                    }
+                    swap(&shared[k], &verdicts[pendings[k].index])
                 }
-                if let late {
-                    verdicts[index].reasons.append(late)
-                    didChange = true
-                }
-                if didChange { changed.append(index) }
-            }
-            if !deferredStrikes.isEmpty {
-                let penalized = engine.settleStrikes(deferredStrikes, in: &verdicts) { changed.append($0) }
-                let events = pendings.indices.map { (tag: pendings[$0].index, author: pendings[$0].facts.author, now: times[$0].now) }
-                engine.extendPenalties(penalized, to: events, in: &verdicts) { changed.append($0) }
                 // The re-encoding below walks the changed verdicts in order, each once.
                 changed = Array(Set(changed)).sorted()
+            } else {
+                for k in pendings.indices {
+                    if k + Self.prefetchDistance < pendings.count {
+                        engine.prefetchWindows(pendings[k + Self.prefetchDistance].facts)
+                    }
+                    let index = pendings[k].index
+                    let (now, late) = timeline.time(of: pendings[k].timestamp)
+                    var didChange = engine.applyWindows(pendings[k].facts, to: &verdicts[index], at: now) {
+                        // The author's penalty ended in the meantime: analyze the comment after all.
+                        engine.analyze(pendings[k].skippedEvent!, scratch: scratch)
+                    }
+                    if let late {
+                        verdicts[index].reasons.append(late)
+                        didChange = true
+                    }
+                    if didChange { changed.append(index) }
+                }
             }
             if let observer { for verdict in verdicts { observer.observe(verdict) } }
             let output = buffers.buffers[c].bytes

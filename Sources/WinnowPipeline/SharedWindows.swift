@@ -3,16 +3,18 @@ import WinnowCore
 import WinnowLimits
 import WinnowPolicy
 import WinnowRules
+import WinnowText
 
 /// Window state kept outside this process and shared by every Winnow instance pointed at it
-/// (Redis, through `WinnowShared`): rate limits of every scope, timeouts and bans. Keys are the
+/// (Redis, through `WinnowShared`): rate limits of every scope, slow-mode, repeat and flood
+/// fingerprints, strikes, timeouts and bans. Keys are the
 /// engine's stable 64-bit hashes of author, channel and author-in-channel, the same in every
 /// instance.
 public protocol SharedWindows: AnyObject, Sendable {
     /// For each request, in order and in one atomic step each: the author's penalty if one is
     /// in force, and otherwise (unless exempt) the rate limits from the narrowest to the
-    /// widest, stopping at the first the event is over — what `RateLimitRule` does locally.
-    /// All of them in one round trip.
+    /// widest, stopping at the first the event is over — what `RateLimitRule` does locally —
+    /// then slow-mode, repeat and flood as their rules do locally. All of them in one round trip.
     func check(_ requests: [SharedRequest]) throws -> [SharedCheck]
 
     /// Records a timeout or ban for every instance (`.none` lifts it).
@@ -67,15 +69,34 @@ public struct SharedRequest: Sendable {
     public var limits: RateLimitRule.Limits
     public var isExempt: Bool
     public var now: Micros
+    /// The channel's slow-mode interval (0: off; a raid's is decided on the instance).
+    public var slowMode: Micros
+    /// The comment's word-set sketch, for repeat and flood.
+    public var fingerprint: Fingerprint
+    /// The rules in force (nil: off).
+    public var repeatRule: RepeatRule?
+    public var flood: FloodRule?
 
-    public init(author: UInt64, pair: UInt64, channel: UInt64, limits: RateLimitRule.Limits, isExempt: Bool, now: Micros) {
+    public init(
+        author: UInt64, pair: UInt64, channel: UInt64, limits: RateLimitRule.Limits, isExempt: Bool, now: Micros,
+        slowMode: Micros = 0, fingerprint: Fingerprint = Fingerprint(words: 0, wordSet: 0), repeatRule: RepeatRule? = nil,
+        flood: FloodRule? = nil
+    ) {
         self.author = author
         self.pair = pair
         self.channel = channel
         self.limits = limits
         self.isExempt = isExempt
         self.now = now
+        self.slowMode = slowMode
+        self.fingerprint = fingerprint
+        self.repeatRule = repeatRule
+        self.flood = flood
     }
+
+    /// Whether the store is needed for more than rate limits and penalties (a local allowance
+    /// can only stand in for those).
+    var needsWindowsBeyondLimits: Bool { slowMode > 0 || repeatRule != nil || flood != nil }
 }
 
 /// The shared store's answer for an event, when it was asked ahead (a batch at once).
@@ -97,16 +118,33 @@ public struct SharedCheck: Equatable, Sendable {
     /// For an event let through: how many more of the author's events (in this channel) the
     /// limits would let through right now; 0 when the channel's own limit is on.
     public var headroom: Int
+    /// Slow-mode: how long too early (0: in time, or off).
+    public var slowModeWait: Micros
+    /// Repeat: earlier copies of the author's in the window, the closest's equal values, the
+    /// newest's age in seconds.
+    public var repeated: (copies: Int, most: Int, newest: Int)?
+    /// Flood: the campaign's authors, for a copy refused or (`participant`) an author flagged.
+    public var flood: (copies: Int, participant: Bool)?
 
-    public init(penalty: Penalty? = nil, limited: (scope: String, limit: RateLimit, retryAfter: Micros)? = nil, headroom: Int = 0) {
+    public init(
+        penalty: Penalty? = nil, limited: (scope: String, limit: RateLimit, retryAfter: Micros)? = nil, headroom: Int = 0,
+        slowModeWait: Micros = 0, repeated: (copies: Int, most: Int, newest: Int)? = nil,
+        flood: (copies: Int, participant: Bool)? = nil
+    ) {
         self.penalty = penalty
         self.limited = limited
         self.headroom = headroom
+        self.slowModeWait = slowModeWait
+        self.repeated = repeated
+        self.flood = flood
     }
 
     public static func == (a: SharedCheck, b: SharedCheck) -> Bool {
         a.penalty == b.penalty && a.limited?.scope == b.limited?.scope && a.limited?.limit == b.limited?.limit
-            && a.limited?.retryAfter == b.limited?.retryAfter
+            && a.limited?.retryAfter == b.limited?.retryAfter && a.slowModeWait == b.slowModeWait
+            && a.repeated?.copies == b.repeated?.copies && a.repeated?.most == b.repeated?.most
+            && a.repeated?.newest == b.repeated?.newest && a.flood?.copies == b.flood?.copies
+            && a.flood?.participant == b.flood?.participant
     }
 }
 
@@ -248,7 +286,8 @@ public final class SharedLink: Sendable {
             allowances.withLockedValue { table in
                 asked.removeAll { k in
                     let request = requests[k]
-                    guard !request.isExempt, request.limits.channel == nil, var entry = table.byAuthor[request.author],
+                    guard !request.isExempt, request.limits.channel == nil, !request.needsWindowsBeyondLimits,
+                        var entry = table.byAuthor[request.author],
                         entry.pair == request.pair, entry.remaining > 0, entry.expires > clock
                     else { return false }
                     entry.remaining -= 1

@@ -143,18 +143,12 @@ final class SidecarService: Sendable {
             while end < items.count, items[end].engine === engine { end += 1 }
             let batch = items[start..<end]
             let times = timeline.withLockedValue { timeline in batch.map { timeline.time(of: $0.event.timestamp) } }
-            let answers = engine.shared!.answers(batch.indices.map { engine.sharedRequest(for: items[$0].facts, at: times[$0 - start].now) })
             var verdicts = batch.map(\.verdict)
-            let deferred = DeferredStrikes()
+            engine.applySharedWindows(batch.indices.map { (items[$0].facts, times[$0 - start].now) }, to: &verdicts, analyzeSkipped: { k in
+                preconditionFailure("the sidecar analyzes every comment (event \(k))")
+            }, changed: { _ in })
             for k in verdicts.indices {
-                deferred.tag = k
-                engine.applyWindows(batch[start + k].facts, to: &verdicts[k], at: times[k].now, sharedAnswer: answers[k], deferredStrikes: deferred)
                 if let late = times[k].late { verdicts[k].reasons.append(late) }
-            }
-            if !deferred.isEmpty {
-                let penalized = engine.settleStrikes(deferred, in: &verdicts) { _ in }
-                let events = verdicts.indices.map { (tag: $0, author: batch[start + $0].facts.author, now: times[$0].now) }
-                engine.extendPenalties(penalized, to: events, in: &verdicts) { _ in }
             }
             for k in verdicts.indices {
                 let item = batch[start + k]

@@ -42,28 +42,67 @@ public final class RedisWindows: SharedWindows {
     }
 
     /// Any number of events, in order, each in the same atomic step (a script runs alone on
-    /// the server). Per event, four KEYS: penalty, author rate, author-in-channel rate,
-    /// channel rate; eight ARGV: now (µs), exempt (1 or 0), then interval and tolerance (µs) of
-    /// each of the three limits (0 0: off). Per event, three values back: 1, the penalty, 0 for
-    /// a penalty in force; 2, the scope (1 to 3), µs to wait for the first limit the event is
-    /// over (the wider ones are then not counted); 0, the headroom, 0 otherwise — how many more
-    /// events the author's limits would let through right now (0 when the channel's own limit
-    /// is on: other authors share it; `maxHeadroom` when no limit is on). One call for a whole
-    /// chunk costs Redis far less than one per event (the script's start-up is most of a small
-    /// call's cost).
+    /// the server), each as the engine's window rules decide locally. Per event, seven KEYS:
+    /// penalty, author rate, author-in-channel rate, channel rate, slow-mode (author in
+    /// channel), repeat (the author's last three sketches), flood mark (the campaign the author
+    /// posted a copy of); ARGV[1] is the key prefix (for the campaign index and the campaigns,
+    /// found from the comment's sketch), then 21 per event: now (µs), exempt (1 or 0), interval
+    /// and tolerance (µs) of each of the three limits (0 0: off), the slow-mode interval (0:
+    /// off), the repeat window and matches needed (0: off), the comment's words and sketch, the
+    /// flood window, authors, least words and matches needed (window 0: off), and the four
+    /// fields of the sketch's bands in the campaign index. Per event, nine values back: three
+    /// for the penalty and limits — 1, the penalty, 0 for a penalty in force (nothing else is
+    /// counted); 2, the scope (1 to 3), µs to wait for the first limit the event is over (the
+    /// wider ones are then not counted); 0, the headroom, 0 otherwise — how many more events
+    /// the author's limits would let through right now (0 when the channel's own limit is on:
+    /// other authors share it; `maxHeadroom` when no limit is on); then µs too early for
+    /// slow-mode; the repeat's copies, most equal values and newest age (s); the flood's kind
+    /// (1 a copy refused, 2 a participant flagged) and its campaign's authors. One call for a
+    /// whole chunk costs Redis far less than one per event (the script's start-up is most of a
+    /// small call's cost).
     public static let eventScript = """
+        local prefix = ARGV[1]
+        local index = prefix .. ':fi'
+        local function matching(x, y)
+          local equal = 0
+          for i = 1, 8 do
+            if x % 64 == y % 64 then equal = equal + 1 end
+            x, y = math.floor(x / 64), math.floor(y / 64)
+          end
+          return equal
+        end
+        local function second(t) return t - t % 1000000 end
+        -- SlidingCount: the fixed windows moved on to the one holding now; the estimate at now.
+        local function advanced(p, c, s, now, w)
+          if (c == 0 and p == 0) or now < s then return 0, 0, second(now) end
+          local elapsed = now - s
+          if elapsed < w then return p, c, s end
+          if elapsed < 2 * w then return c, 0, s + w end
+          return 0, 0, second(now)
+        end
+        local function current(p, c, s, now, w)
+          p, c, s = advanced(p, c, s, now, w)
+          return c + math.floor(p * math.max(0, 1 - (now - s) / w))
+        end
+        local function campaign(rep)
+          local key = prefix .. ':fc:' .. rep
+          local st = redis.call('HMGET', key, 'p', 'c', 's')
+          return key, tonumber(st[1] or '0'), tonumber(st[2] or '0'), tonumber(st[3] or '0')
+        end
         local out = {}
-        for e = 0, #KEYS / 4 - 1 do
-          local k, a = e * 4, e * 8
+        for e = 0, #KEYS / 7 - 1 do
+          local k, a = e * 7, 1 + e * 21
           local now = tonumber(ARGV[a + 1])
+          local exempt = ARGV[a + 2] == '1'
           local r1, r2, r3 = 0, \(maxHeadroom), 0
+          local slowWait, repCopies, repMost, repNewest, floodKind, floodCopies = 0, 0, 0, 0, 0, 0
           local penalty = redis.call('GET', KEYS[k + 1])
           if penalty then
             local ends = tonumber(string.match(penalty, '^(%d+)'))
             if ends == \(Penalty.forever) or ends > now then r1, r2 = 1, penalty end
           end
-          if ARGV[a + 2] == '1' then r2 = 0 end
-          if r1 == 0 and ARGV[a + 2] ~= '1' then
+          if exempt then r2 = 0 end
+          if r1 == 0 and not exempt then
             for i = 1, 3 do
               local interval = tonumber(ARGV[a + 1 + 2 * i])
               if interval > 0 then
@@ -82,9 +121,110 @@ public final class RedisWindows: SharedWindows {
               end
             end
           end
-          out[#out + 1] = r1
-          out[#out + 1] = r2
-          out[#out + 1] = r3
+          if r1 ~= 1 and not exempt then
+            -- Slow-mode: once per interval in the channel; only a comment let through starts one.
+            local slow = tonumber(ARGV[a + 9])
+            if slow > 0 then
+              local t = math.max(1, now)
+              local last = tonumber(redis.call('GET', KEYS[k + 5]) or '0')
+              if last ~= 0 and t - last < slow then
+                slowWait = last + slow - t
+              else
+                redis.call('SET', KEYS[k + 5], string.format('%d', t), 'PX', math.floor(slow / 1000) + 1)
+              end
+            end
+            -- Repeat: the author's last three sketches, times kept modulo 4,096 s (RepeatRule).
+            local repeatWindow = tonumber(ARGV[a + 10])
+            local words = tonumber(ARGV[a + 12])
+            local sketch = tonumber(ARGV[a + 13])
+            if repeatWindow > 0 and words > 0 then
+              local sec = math.floor(now / 1000000) % 4096
+              local w = math.min(words, 15)
+              local needed = 8
+              if words >= 3 then needed = tonumber(ARGV[a + 11]) end
+              local windowSeconds = math.floor(repeatWindow / 1000000)
+              local entries = redis.call('HMGET', KEYS[k + 6], '1', '2', '3')
+              local oldest, oldestAge = 1, -1
+              repNewest = 4096
+              for i = 1, 3 do
+                local entry = entries[i]
+                local age = 1e18
+                local es, ew
+                if entry then
+                  local p1, p2, p3 = string.match(entry, '^(%d+) (%d+) (%d+)$')
+                  es, ew = tonumber(p1), tonumber(p2)
+                  age = (sec - tonumber(p3)) % 4096
+                end
+                if age >= oldestAge then oldestAge, oldest = age, i end
+                if entry and age < windowSeconds then
+                  local longer, shorter = math.max(w, ew), math.min(w, ew)
+                  if longer - shorter <= math.max(1, math.floor(longer / 4)) then
+                    local equal = matching(es, sketch)
+                    if equal >= needed then
+                      repCopies = repCopies + 1
+                      if equal > repMost then repMost = equal end
+                      if age < repNewest then repNewest = age end
+                    end
+                  end
+                end
+              end
+              redis.call('HSET', KEYS[k + 6], tostring(oldest), string.format('%d %d %d', sketch, w, sec))
+              redis.call('EXPIRE', KEYS[k + 6], 4096)
+            end
+            -- Flood: the campaign through the sketch's bands, its authors on a sliding window (FloodRule).
+            local floodWindow = tonumber(ARGV[a + 14])
+            if floodWindow > 0 then
+              local authors = tonumber(ARGV[a + 15])
+              local nowSecond = math.floor(now / 1000000)
+              local refused = false
+              if sketch ~= 0 and words >= tonumber(ARGV[a + 16]) then
+                local minMatches = tonumber(ARGV[a + 17])
+                local rep = nil
+                for b = 0, 3 do
+                  local c = tonumber(redis.call('HGET', index, ARGV[a + 18 + b]) or '0')
+                  if c ~= 0 and matching(c, sketch) >= minMatches then
+                    rep = c
+                    break
+                  end
+                end
+                local registered = string.format('%d', rep or sketch)
+                for b = 0, 3 do redis.call('HSET', index, ARGV[a + 18 + b], registered) end
+                if rep then
+                  local key, p, c, s = campaign(registered)
+                  if repCopies == 0 then
+                    local fresh = current(p, c, s, now, floodWindow) == 0
+                    p, c, s = advanced(p, c, s, now, floodWindow)
+                    if fresh then c = c + 2 else c = c + 1 end
+                    redis.call('HSET', key, 'p', p, 'c', c, 's', string.format('%d', s))
+                    redis.call('PEXPIRE', key, math.floor(2 * floodWindow / 1000) + 1000)
+                  end
+                  local copies = current(p, c, s, now, floodWindow)
+                  if copies >= 2 then
+                    redis.call('SET', KEYS[k + 7], registered .. ' ' .. nowSecond, 'PX', math.floor(floodWindow / 1000) + 1000)
+                  end
+                  if copies >= authors then
+                    refused = true
+                    floodKind, floodCopies = 1, copies
+                  end
+                end
+              end
+              if not refused then
+                local mark = redis.call('GET', KEYS[k + 7])
+                if mark then
+                  local rep, at = string.match(mark, '^(%d+) (%d+)$')
+                  local age = nowSecond - tonumber(at)
+                  if age >= 0 and age < math.floor(floodWindow / 1000000) then
+                    local _, p, c, s = campaign(rep)
+                    local copies = current(p, c, s, now, floodWindow)
+                    if copies >= authors then floodKind, floodCopies = 2, copies end
+                  end
+                end
+              end
+            end
+          end
+          for _, v in ipairs({r1, r2, r3, slowWait, repCopies, repMost, repNewest, floodKind, floodCopies}) do
+            out[#out + 1] = v
+          end
         end
         return out
         """
@@ -200,10 +340,10 @@ public final class RedisWindows: SharedWindows {
     public func check(_ requests: [SharedRequest]) throws -> [SharedCheck] {
         guard !requests.isEmpty else { return [] }
         // EVALSHA, the script (filled in under the lock), the number of keys, the keys, the values.
-        var command = ["EVALSHA", "", String(4 * requests.count)]
-        var values: [String] = []
-        command.reserveCapacity(3 + 12 * requests.count)
-        values.reserveCapacity(8 * requests.count)
+        var command = ["EVALSHA", "", String(7 * requests.count)]
+        var values: [String] = [prefix]
+        command.reserveCapacity(3 + 28 * requests.count)
+        values.reserveCapacity(1 + 21 * requests.count)
         func add(_ scope: String, _ key: UInt64, _ limit: RateLimit?) {
             // A limit that is off is never read: no key to build for it.
             command.append(limit.map { rateKey(scope, key, $0) } ?? "-")
@@ -211,22 +351,46 @@ public final class RedisWindows: SharedWindows {
             values.append(String(limit?.tolerance ?? 0))
         }
         for request in requests {
+            let author = Self.hex(request.author)
             command.append(penaltyKey(author: request.author))
             values.append(String(request.now))
             values.append(request.isExempt ? "1" : "0")
             add("a", request.author, request.limits.author)
             add("ac", request.pair, request.limits.authorInChannel)
             add("c", request.channel, request.limits.channel)
+            command.append(request.slowMode > 0 ? "\(prefix):sm:\(Self.hex(request.pair))" : "-")
+            command.append(request.repeatRule != nil ? "\(prefix):rp:\(author)" : "-")
+            command.append(request.flood != nil ? "\(prefix):fm:\(author)" : "-")
+            let sketch = request.fingerprint.wordSet & 0xFFFF_FFFF_FFFF
+            values.append(String(request.slowMode))
+            values.append(String(request.repeatRule?.window ?? 0))
+            values.append(String(request.repeatRule?.minMatches ?? 0))
+            values.append(String(request.fingerprint.words))
+            values.append(String(sketch))
+            values.append(String(request.flood?.window ?? 0))
+            values.append(String(request.flood?.authors ?? 0))
+            values.append(String(request.flood?.minWords ?? 0))
+            values.append(String(request.flood?.minMatches ?? 0))
+            for band in 0..<4 { values.append(String(CampaignIndex.index(band, request.fingerprint.wordSet))) }
         }
         command.append(contentsOf: values)
         let reply = try connection.withLockedValue { (connection: inout Connection) throws(SharedError) -> RedisReply in
             try connection.run(&command, \.event)
         }
-        guard case .array(let parts) = reply, parts.count == 3 * requests.count else {
+        guard case .array(let parts) = reply, parts.count == 9 * requests.count else {
             throw SharedError("\(address): unexpected reply to the event script: \(reply)")
         }
         return try requests.indices.map { k throws(SharedError) in
-            try decode(parts[3 * k], parts[3 * k + 1], parts[3 * k + 2], for: requests[k])
+            var check = try decode(parts[9 * k], parts[9 * k + 1], parts[9 * k + 2], for: requests[k])
+            let numbers = parts[(9 * k + 3)..<(9 * k + 9)].map { part -> Int in
+                if case .integer(let value) = part { return Int(value) }
+                return -1
+            }
+            guard !numbers.contains(-1) else { throw SharedError("\(address): unexpected reply to the event script: \(reply)") }
+            check.slowModeWait = Micros(numbers[0])
+            if numbers[1] > 0 { check.repeated = (numbers[1], numbers[2], numbers[3]) }
+            if numbers[4] > 0 { check.flood = (numbers[5], numbers[4] == 2) }
+            return check
         }
     }
 

@@ -40,9 +40,20 @@ public struct SlowModeRule: Sendable, Equatable {
             return UInt64(bitPattern: now)
         }
         guard retryAfter > 0 else { return }
-        reasons.append(
-            Reason(
-                rule: Self.name, action: action, limit: "\(source) \(DurationText.describe(interval))",
-                retryAfter: retryAfter.seconds, dryRun: dryRun))
+        reasons.append(reason(source: source, interval: interval, retryAfter: retryAfter))
+    }
+
+    /// Whether a raid switched slow-mode on in the event's channel, longer than `interval`:
+    /// then the raid's interval applies (decided on this instance).
+    public func raidApplies(_ context: WindowContext, interval: Micros, raidInterval: Micros) -> Bool {
+        guard raidInterval > interval, let channel = context.channelSlot else { return false }
+        return Micros(bitPattern: context.state.channels.load(channel, ChannelWord.raidSlowModeUntil)) > context.now
+    }
+
+    /// The reason for a comment `retryAfter` too early (found here or in the shared store).
+    public func reason(source: String, interval: Micros, retryAfter: Micros) -> Reason {
+        Reason(
+            rule: Self.name, action: action, limit: "\(source) \(DurationText.describe(interval))",
+            retryAfter: retryAfter.seconds, dryRun: dryRun)
     }
 }

@@ -85,12 +85,24 @@ public struct FloodRule: Sendable, Equatable {
             context.state.authors.store(author, AuthorWord.campaign, mark)
         }
         guard copies >= authors else { return false }
-        reasons.append(
-            Reason(
-                rule: Self.name, action: action,
-                message: "a copy of a text posted by \(copies) authors within \(DurationText.describe(window))",
-                limit: "\(authors) authors in \(DurationText.describe(window))", count: copies, dryRun: dryRun))
+        reasons.append(copyReason(copies: copies))
         return true
+    }
+
+    /// The reason for a copy refused in a campaign of `copies` authors.
+    public func copyReason(copies: Int) -> Reason {
+        Reason(
+            rule: Self.name, action: action,
+            message: "a copy of a text posted by \(copies) authors within \(DurationText.describe(window))",
+            limit: "\(authors) authors in \(DurationText.describe(window))", count: copies, dryRun: dryRun)
+    }
+
+    /// The reason for an author whose earlier copy belongs to a campaign now of `copies` authors.
+    public func participantReason(copies: Int) -> Reason {
+        Reason(
+            rule: Self.name, action: participantAction,
+            message: "posted a copy of a campaign now at \(copies) authors", limit: "participant", count: copies,
+            dryRun: dryRun)
     }
 
     /// Flags an author whose earlier copy belongs to a campaign recognised since.
@@ -107,11 +119,7 @@ public struct FloodRule: Sendable, Equatable {
         guard campaigns.load(slot, CampaignWord.representative) >> 24 & 0xFF_FFFF == mark >> 16 & 0xFF_FFFF else { return }
         let copies = SlidingCount(packed: campaigns.load(slot, CampaignWord.authors)).current(at: context.now, window: window)
         guard copies >= authors else { return }
-        reasons.append(
-            Reason(
-                rule: Self.name, action: participantAction,
-                message: "posted a copy of a campaign now at \(copies) authors", limit: "participant", count: copies,
-                dryRun: dryRun))
+        reasons.append(participantReason(copies: copies))
     }
 
     static func campaignKey(_ representative: UInt64) -> UInt64 {

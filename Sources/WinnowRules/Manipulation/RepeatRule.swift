@@ -68,12 +68,17 @@ public struct RepeatRule: Sendable, Equatable {
         }
         table.store(slot, oldestWord, sketch << 16 | UInt64(words) << 12 | second)
         guard copies > 0 else { return false }
-        let how = most == 8 ? "the same as" : "nearly the same as (\(most) of 8 sketch values equal)"
-        reasons.append(
-            Reason(
-                rule: Self.name, action: action,
-                message: "\(how) a comment of the same author \(newest)s before", limit: DurationText.describe(window),
-                count: copies + 1, dryRun: dryRun))
+        reasons.append(reason(copies: copies, most: most, newest: Int(newest)))
         return true
+    }
+
+    /// The reason for a comment with `copies` earlier copies in the window, the closest with
+    /// `most` equal values, the newest `newest` seconds before (found here or in the shared store).
+    public func reason(copies: Int, most: Int, newest: Int) -> Reason {
+        let how = most == 8 ? "the same as" : "nearly the same as (\(most) of 8 sketch values equal)"
+        return Reason(
+            rule: Self.name, action: action,
+            message: "\(how) a comment of the same author \(newest)s before", limit: DurationText.describe(window),
+            count: copies + 1, dryRun: dryRun)
     }
 }

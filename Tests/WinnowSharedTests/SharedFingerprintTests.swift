@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+import WinnowCore
+import WinnowLimits
+import WinnowMatch
+import WinnowPipeline
+import WinnowPolicy
+import WinnowRules
+import WinnowShared
+
+/// Slow-mode, repeat and flood decided in Redis: what one instance saw counts on the others.
+@Suite("Slow-mode, repeat and flood shared through Redis")
+struct SharedFingerprintTests {
+    static let s = Micros.perSecond
+
+    final class Instance {
+        let engine: Engine
+        let scratch = WorkerScratch()
+        var next = 0
+
+        init(_ behavior: BehaviorSettings, shared: SharedLink?) throws {
+            engine = Engine(stopwords: try StopwordSet(lists: []), policy: Policy(), behavior: behavior, shared: shared)
+        }
+
+        func post(_ author: String, _ text: String, at t: Double, channel: String = "main") -> Verdict {
+            next += 1
+            let event = Event(id: .string("\(author)-\(next)-\(t)"), author: author, channel: channel, timestamp: t, text: text, line: next)
+            return engine.judge(event, scratch: scratch, at: Micros(seconds: t))
+        }
+    }
+
+    static func pair(_ behavior: BehaviorSettings) throws -> (Instance, Instance, RedisServer) {
+        let server = try RedisServer()
+        func link() throws -> SharedLink { SharedLink(store: try RedisWindows(server.address), policy: .open) { _ in } }
+        return (try Instance(behavior, shared: link()), try Instance(behavior, shared: link()), server)
+    }
+
+    static let quiet = Escalation(enabled: false)
+
+    @Test("slow-mode: a comment through one instance starts the interval on the other")
+    func slowMode() throws {
+        let behavior = BehaviorSettings(escalation: Self.quiet, defaults: ChannelSettings(slowMode: 30 * Self.s))
+        let (a, b, server) = try Self.pair(behavior)
+        #expect(a.post("ann", "first", at: 100).action == .allow)
+        let early = b.post("ann", "second", at: 110)
+        #expect(early.action == .reject)
+        #expect(early.reasons.map(\.rule) == ["slow_mode"])
+        #expect(early.reasons.first?.retryAfter == 20)
+        #expect(b.post("ann", "third", at: 130).action == .allow)
+        #expect(a.post("bob", "other author", at: 131).action == .allow)
+        _ = server
+    }
+
+    @Test("repeat: the same text, or one word changed, through the other instance is a repeat")
+    func repeatAcrossInstances() throws {
+        let behavior = BehaviorSettings(repeatRule: RepeatRule(), escalation: Self.quiet)
+        let (a, b, server) = try Self.pair(behavior)
+        #expect(a.post("sam", "check out my amazing channel for free gift cards", at: 100).action == .allow)
+        let again = b.post("sam", "check out my amazing channel for free gift cards!!", at: 105)
+        #expect(again.action == .reject)
+        #expect(again.reasons.first?.rule == "repeat")
+        #expect(again.reasons.first?.message == "the same as a comment of the same author 5s before")
+        // Someone else's words are not this author's repeat.
+        #expect(a.post("tom", "check out my amazing channel for free gift cards", at: 106).action == .allow)
+        // Out of the window (1 minute): not a repeat.
+        #expect(a.post("sam", "check out my amazing channel for free gift cards", at: 200).action == .allow)
+        _ = server
+    }
+
+    @Test("flood: five authors spread over two instances are one campaign; the fifth copy is refused, earlier posters flagged")
+    func floodAcrossInstances() throws {
+        let behavior = BehaviorSettings(flood: FloodRule(), escalation: Self.quiet)
+        let (a, b, server) = try Self.pair(behavior)
+        let text = "free robux at my profile link go now"
+        func run(_ first: Instance, _ second: Instance) -> [Verdict] {
+            var verdicts = (0..<6).map { k in (k % 2 == 0 ? first : second).post("bot\(k)", text, at: 100 + Double(k)) }
+            // An author whose copy came before the campaign was recognised is flagged on their
+            // next comment (from the second copy on: the first poster is not marked).
+            verdicts.append(second.post("bot1", "hello again", at: 108))
+            return verdicts
+        }
+        let shared = run(a, b)
+        #expect(shared.map(\.action) == [.allow, .allow, .allow, .allow, .reject, .reject, .flag])
+        #expect(shared[4].reasons.first?.message == "a copy of a text posted by 5 authors within 1m")
+        #expect(shared[6].reasons.first?.message == "posted a copy of a campaign now at 6 authors")
+        // As one instance without Redis decides.
+        let alone = try Instance(behavior, shared: nil)
+        let local = run(alone, alone)
+        #expect(local.map(\.action) == shared.map(\.action))
+        #expect(local.map { $0.reasons.map(\.message) } == shared.map { $0.reasons.map(\.message) })
+        _ = server
+    }
+}
