@@ -92,6 +92,19 @@ struct SharedEngineTests {
         func strikes(_ strikes: [SharedStrike]) throws -> [StrikeOutcome] { try store.strikes(strikes) }
     }
 
+    @Test("over TCP on loopback (redis://127.0.0.1:PORT): one rate limit for two instances")
+    func loopbackTCP() throws {
+        let server = try RedisServer(loopbackTCP: true)
+        let address = try SharedAddress(parsing: "redis://127.0.0.1:\(server.port!)")
+        let rate = RateLimit(events: 2, period: 60 * Self.s)
+        func instance() throws -> Instance {
+            try Instance(behavior(rate: rate), shared: SharedLink(store: try RedisWindows(address), policy: .closed) { _ in })
+        }
+        let a = try instance(), b = try instance()
+        let actions = (0..<4).map { k in (k % 2 == 0 ? a : b).post("tcp", at: 500 + Double(k)).action }
+        #expect(actions == [.allow, .allow, .reject, .reject])
+    }
+
     @Test("a known ban is answered without a round trip while remembered; an unban elsewhere holds that long, one here not at all")
     func knownPenalties() throws {
         let server = try RedisServer()
