@@ -170,7 +170,7 @@ public final class Engine: Sendable {
             behavior.rateLimit.evaluate(context, limits: channel.rateLimits, into: &verdict.reasons)
         }
         let (slowMode, raidSlowMode) = slowModeIntervals(channel, facts.channel)
-        if let sharedCheck {
+        if let sharedCheck, shared?.scope == .all {
             // Slow-mode, repeat and flood as the shared store found them; a raid's slow-mode is
             // this instance's own.
             if behavior.slowMode.raidApplies(context, interval: slowMode, raidInterval: raidSlowMode) {
@@ -395,11 +395,16 @@ public final class Engine: Sendable {
     /// What the shared store is asked about an event judged at `now`.
     public func sharedRequest(for facts: WindowFacts, at now: Micros) -> SharedRequest {
         let channel = channelSettings[facts.settings]
-        return SharedRequest(
+        var request = SharedRequest(
             author: facts.author, pair: BehaviorState.pairKey(author: facts.author, channel: facts.channel),
-            channel: facts.channel, limits: channel.rateLimits, isExempt: facts.isExempt, now: now,
-            slowMode: slowModeIntervals(channel, facts.channel).0, fingerprint: facts.fingerprint,
-            repeatRule: behavior.repeatRule.enabled ? behavior.repeatRule : nil, flood: behavior.flood.enabled ? behavior.flood : nil)
+            channel: facts.channel, limits: channel.rateLimits, isExempt: facts.isExempt, now: now)
+        if shared?.scope == .all {
+            request.slowMode = slowModeIntervals(channel, facts.channel).0
+            request.fingerprint = facts.fingerprint
+            request.repeatRule = behavior.repeatRule.enabled ? behavior.repeatRule : nil
+            request.flood = behavior.flood.enabled ? behavior.flood : nil
+        }
+        return request
     }
 
     /// Starts loading the window-table memory that `applyWindows` will read for `facts`.

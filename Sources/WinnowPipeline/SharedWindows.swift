@@ -148,6 +148,15 @@ public struct SharedCheck: Equatable, Sendable {
     }
 }
 
+/// Which window rules the shared store decides.
+public enum SharedScope: String, Sendable, CaseIterable {
+    /// Rate limits, slow-mode, repeat, flood, strikes and penalties.
+    case all
+    /// Rate limits, strikes and penalties; slow-mode, repeat and flood stay on each instance
+    /// (far less work for Redis: see README, "Scale-out through Redis").
+    case limits
+}
+
 /// What an event gets while the shared store cannot be reached.
 public enum SharedFailurePolicy: String, Sendable, CaseIterable {
     /// Judged on this instance's own windows alone (limits may be overshot across instances).
@@ -165,6 +174,7 @@ public enum SharedFailurePolicy: String, Sendable, CaseIterable {
 public final class SharedLink: Sendable {
     public let store: any SharedWindows
     public let policy: SharedFailurePolicy
+    public let scope: SharedScope
     private let report: @Sendable (String) -> Void
     // NIO's locks (pthread mutexes): ThreadSanitizer sees through them, not through
     // `Synchronization.Mutex` on Linux.
@@ -219,11 +229,12 @@ public final class SharedLink: Sendable {
     public var failedEvents: Int { outage.withLockedValue { $0.failedEvents } }
 
     public init(
-        store: any SharedWindows, policy: SharedFailurePolicy, penaltyCacheTime: Duration = .seconds(1),
+        store: any SharedWindows, policy: SharedFailurePolicy, scope: SharedScope = .all, penaltyCacheTime: Duration = .seconds(1),
         localAllowance: Int = 0, allowanceTime: Duration = .seconds(1), report: @escaping @Sendable (String) -> Void
     ) {
         self.store = store
         self.policy = policy
+        self.scope = scope
         self.penaltyCacheTime = penaltyCacheTime
         self.localAllowance = localAllowance
         self.allowanceTime = allowanceTime

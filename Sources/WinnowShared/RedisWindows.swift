@@ -84,10 +84,11 @@ public final class RedisWindows: SharedWindows {
           p, c, s = advanced(p, c, s, now, w)
           return c + math.floor(p * math.max(0, 1 - (now - s) / w))
         end
+        -- A campaign's sliding count: 'previous count start' in one value.
         local function campaign(rep)
           local key = prefix .. ':fc:' .. rep
-          local st = redis.call('HMGET', key, 'p', 'c', 's')
-          return key, tonumber(st[1] or '0'), tonumber(st[2] or '0'), tonumber(st[3] or '0')
+          local p, c, s = string.match(redis.call('GET', key) or '0 0 0', '^(%d+) (%d+) (%d+)$')
+          return key, tonumber(p), tonumber(c), tonumber(s)
         end
         local out = {}
         for e = 0, #KEYS / 7 - 1 do
@@ -96,7 +97,9 @@ public final class RedisWindows: SharedWindows {
           local exempt = ARGV[a + 2] == '1'
           local r1, r2, r3 = 0, \(maxHeadroom), 0
           local slowWait, repCopies, repMost, repNewest, floodKind, floodCopies = 0, 0, 0, 0, 0, 0
-          local penalty = redis.call('GET', KEYS[k + 1])
+          -- Every fixed key of the event in one read (a key that is off is '-', never set).
+          local got = redis.call('MGET', KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4], KEYS[k + 5], KEYS[k + 6], KEYS[k + 7])
+          local penalty = got[1]
           if penalty then
             local ends = tonumber(string.match(penalty, '^(%d+)'))
             if ends == \(Penalty.forever) or ends > now then r1, r2 = 1, penalty end
@@ -107,7 +110,7 @@ public final class RedisWindows: SharedWindows {
               local interval = tonumber(ARGV[a + 1 + 2 * i])
               if interval > 0 then
                 local tolerance = tonumber(ARGV[a + 2 + 2 * i])
-                local tat = tonumber(redis.call('GET', KEYS[k + 1 + i]) or '0')
+                local tat = tonumber(got[1 + i] or '0')
                 local start = math.max(tat, now)
                 if start - now > tolerance then
                   r1, r2, r3 = 2, i, start - tolerance - now
@@ -126,7 +129,7 @@ public final class RedisWindows: SharedWindows {
             local slow = tonumber(ARGV[a + 9])
             if slow > 0 then
               local t = math.max(1, now)
-              local last = tonumber(redis.call('GET', KEYS[k + 5]) or '0')
+              local last = tonumber(got[5] or '0')
               if last ~= 0 and t - last < slow then
                 slowWait = last + slow - t
               else
@@ -143,17 +146,25 @@ public final class RedisWindows: SharedWindows {
               local needed = 8
               if words >= 3 then needed = tonumber(ARGV[a + 11]) end
               local windowSeconds = math.floor(repeatWindow / 1000000)
-              local entries = redis.call('HMGET', KEYS[k + 6], '1', '2', '3')
+              -- Three slots in one value: 'sketch words second' each, '-' when empty.
+              local entries = {'-', '-', '-'}
+              local stored = got[6]
+              if stored then
+                local e1, e2, e3 = string.match(stored, '^([^;]*);([^;]*);([^;]*)$')
+                if e1 then entries = {e1, e2, e3} end
+              end
               local oldest, oldestAge = 1, -1
               repNewest = 4096
               for i = 1, 3 do
                 local entry = entries[i]
                 local age = 1e18
                 local es, ew
-                if entry then
+                if entry ~= '-' then
                   local p1, p2, p3 = string.match(entry, '^(%d+) (%d+) (%d+)$')
                   es, ew = tonumber(p1), tonumber(p2)
                   age = (sec - tonumber(p3)) % 4096
+                else
+                  entry = nil
                 end
                 if age >= oldestAge then oldestAge, oldest = age, i end
                 if entry and age < windowSeconds then
@@ -168,8 +179,8 @@ public final class RedisWindows: SharedWindows {
                   end
                 end
               end
-              redis.call('HSET', KEYS[k + 6], tostring(oldest), string.format('%d %d %d', sketch, w, sec))
-              redis.call('EXPIRE', KEYS[k + 6], 4096)
+              entries[oldest] = string.format('%d %d %d', sketch, w, sec)
+              redis.call('SET', KEYS[k + 6], table.concat(entries, ';'), 'EX', 4096)
             end
             -- Flood: the campaign through the sketch's bands, its authors on a sliding window (FloodRule).
             local floodWindow = tonumber(ARGV[a + 14])
@@ -177,30 +188,33 @@ public final class RedisWindows: SharedWindows {
               local authors = tonumber(ARGV[a + 15])
               local nowSecond = math.floor(now / 1000000)
               local refused = false
+              local markSet = nil
               if sketch ~= 0 and words >= tonumber(ARGV[a + 16]) then
                 local minMatches = tonumber(ARGV[a + 17])
                 local rep = nil
-                for b = 0, 3 do
-                  local c = tonumber(redis.call('HGET', index, ARGV[a + 18 + b]) or '0')
+                local bands = redis.call('HMGET', index, ARGV[a + 18], ARGV[a + 19], ARGV[a + 20], ARGV[a + 21])
+                for b = 1, 4 do
+                  local c = tonumber(bands[b] or '0')
                   if c ~= 0 and matching(c, sketch) >= minMatches then
                     rep = c
                     break
                   end
                 end
                 local registered = string.format('%d', rep or sketch)
-                for b = 0, 3 do redis.call('HSET', index, ARGV[a + 18 + b], registered) end
+                redis.call('HSET', index, ARGV[a + 18], registered, ARGV[a + 19], registered, ARGV[a + 20], registered,
+                  ARGV[a + 21], registered)
                 if rep then
                   local key, p, c, s = campaign(registered)
                   if repCopies == 0 then
                     local fresh = current(p, c, s, now, floodWindow) == 0
                     p, c, s = advanced(p, c, s, now, floodWindow)
                     if fresh then c = c + 2 else c = c + 1 end
-                    redis.call('HSET', key, 'p', p, 'c', c, 's', string.format('%d', s))
-                    redis.call('PEXPIRE', key, math.floor(2 * floodWindow / 1000) + 1000)
+                    redis.call('SET', key, string.format('%d %d %d', p, c, s), 'PX', math.floor(2 * floodWindow / 1000) + 1000)
                   end
                   local copies = current(p, c, s, now, floodWindow)
                   if copies >= 2 then
-                    redis.call('SET', KEYS[k + 7], registered .. ' ' .. nowSecond, 'PX', math.floor(floodWindow / 1000) + 1000)
+                    markSet = registered .. ' ' .. nowSecond
+                    redis.call('SET', KEYS[k + 7], markSet, 'PX', math.floor(floodWindow / 1000) + 1000)
                   end
                   if copies >= authors then
                     refused = true
@@ -209,7 +223,8 @@ public final class RedisWindows: SharedWindows {
                 end
               end
               if not refused then
-                local mark = redis.call('GET', KEYS[k + 7])
+                -- Set by this very event (a copy below the threshold) or an earlier one.
+                local mark = markSet or got[7]
                 if mark then
                   local rep, at = string.match(mark, '^(%d+) (%d+)$')
                   local age = nowSecond - tonumber(at)
@@ -222,9 +237,10 @@ public final class RedisWindows: SharedWindows {
               end
             end
           end
-          for _, v in ipairs({r1, r2, r3, slowWait, repCopies, repMost, repNewest, floodKind, floodCopies}) do
-            out[#out + 1] = v
-          end
+          local n = #out
+          out[n + 1], out[n + 2], out[n + 3] = r1, r2, r3
+          out[n + 4], out[n + 5], out[n + 6], out[n + 7], out[n + 8], out[n + 9] =
+            slowWait, repCopies, repMost, repNewest, floodKind, floodCopies
         end
         return out
         """

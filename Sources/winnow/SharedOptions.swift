@@ -3,6 +3,7 @@ import WinnowPipeline
 import WinnowShared
 
 extension SharedFailurePolicy: ExpressibleByArgument {}
+extension SharedScope: ExpressibleByArgument {}
 
 /// `--shared` and what to do while it is unreachable, for the commands that judge events
 /// (`filter`, `replay`, `serve`). Option groups are validated by ArgumentParser itself.
@@ -14,6 +15,9 @@ struct SharedOptions: ParsableArguments {
 
     @Option(help: "While the shared Redis is unreachable: `open` judges on this instance's own windows, `closed` holds every event.")
     var sharedFailure: SharedFailurePolicy = .open
+
+    @Option(help: "What Redis decides: `all` (rate limits, slow-mode, repeat, flood, strikes, penalties) or `limits` (rate limits, strikes, penalties; slow-mode, repeat and flood per instance, far less work for Redis).")
+    var sharedWindows: SharedScope = .all
 
     @Option(help: ArgumentHelp(
         "Events of an author far below the limits let through here without asking Redis (at most this many after each answer, for a second; 0: ask for every event). Instances may together overshoot a limit by (instances - 1) x N.",
@@ -40,7 +44,9 @@ struct SharedOptions: ParsableArguments {
         let address = try parse(shared)
         do throws(SharedError) {
             let store = try RedisWindows(address)
-            return SharedLink(store: store, policy: sharedFailure, localAllowance: sharedLocalAllowance) { printError("winnow: \($0)") }
+            return SharedLink(store: store, policy: sharedFailure, scope: sharedWindows, localAllowance: sharedLocalAllowance) {
+                printError("winnow: \($0)")
+            }
         } catch {
             printError("winnow: --shared: \(error.message)")
             throw ExitCode(1)

@@ -23,9 +23,10 @@ struct SharedEngineTests {
             engine = Engine(stopwords: try StopwordSet(lists: []), policy: Policy(), behavior: behavior, shared: shared)
         }
 
-        func post(_ author: String, at t: Double) -> Verdict {
+        /// Ids are unique per instance and time, so that two instances never post the same event.
+        func post(_ author: String, _ text: String = "hello", at t: Double) -> Verdict {
             next += 1
-            let event = Event(id: .string("e\(next)"), author: author, channel: "main", timestamp: t, text: "hello", line: next)
+            let event = Event(id: .string("\(author)-\(next)-\(t)"), author: author, channel: "main", timestamp: t, text: text, line: next)
             return engine.judge(event, scratch: scratch, at: Micros(seconds: t))
         }
     }

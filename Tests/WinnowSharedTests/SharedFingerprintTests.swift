@@ -13,21 +13,7 @@ import WinnowShared
 struct SharedFingerprintTests {
     static let s = Micros.perSecond
 
-    final class Instance {
-        let engine: Engine
-        let scratch = WorkerScratch()
-        var next = 0
-
-        init(_ behavior: BehaviorSettings, shared: SharedLink?) throws {
-            engine = Engine(stopwords: try StopwordSet(lists: []), policy: Policy(), behavior: behavior, shared: shared)
-        }
-
-        func post(_ author: String, _ text: String, at t: Double, channel: String = "main") -> Verdict {
-            next += 1
-            let event = Event(id: .string("\(author)-\(next)-\(t)"), author: author, channel: channel, timestamp: t, text: text, line: next)
-            return engine.judge(event, scratch: scratch, at: Micros(seconds: t))
-        }
-    }
+    typealias Instance = SharedEngineTests.Instance
 
     static func pair(_ behavior: BehaviorSettings) throws -> (Instance, Instance, RedisServer) {
         let server = try RedisServer()
@@ -36,6 +22,25 @@ struct SharedFingerprintTests {
     }
 
     static let quiet = Escalation(enabled: false)
+
+    @Test("--shared-windows limits: rate limits shared, repeat kept per instance")
+    func limitsScope() throws {
+        let server = try RedisServer()
+        let behavior = BehaviorSettings(
+            repeatRule: RepeatRule(), escalation: Self.quiet,
+            defaults: ChannelSettings(rateLimits: .init(author: RateLimit(events: 3, period: 60 * Self.s))))
+        func instance() throws -> Instance {
+            try Instance(behavior, shared: SharedLink(store: try RedisWindows(server.address), policy: .open, scope: .limits) { _ in })
+        }
+        let a = try instance(), b = try instance()
+        let text = "check out my amazing channel for free gift cards"
+        #expect(a.post("sam", text, at: 100).action == .allow)
+        // The other instance has not seen the text: no repeat there; this one has.
+        #expect(b.post("sam", text, at: 101).action == .allow)
+        #expect(a.post("sam", text, at: 102).reasons.map(\.rule) == ["repeat"])
+        // The rate limit (3 a minute) is one for both.
+        #expect(b.post("sam", "something else entirely now", at: 103).reasons.map(\.rule) == ["rate_limit"])
+    }
 
     @Test("slow-mode: a comment through one instance starts the interval on the other")
     func slowMode() throws {
