@@ -226,12 +226,18 @@ public final class Engine: Sendable {
     /// that this instance answers with a penalty (alone on the store, this decides exactly as
     /// without it). Events of authors under a penalty here are not asked about at all.
     /// `changed` is told each index whose verdict changed (possibly more than once).
+    ///
+    /// With `strikesLater`, the strikes are left there instead of counted run by run: the caller
+    /// answers first (this instance's own count decided the verdicts) and settles them after
+    /// (`settleStrikes`), so an event costs one round trip before its answer; what the store
+    /// finds then applies to the author's later events.
     public func applySharedWindows(
         _ events: [(facts: WindowFacts, now: Micros)], to verdicts: inout [Verdict],
+        strikesLater: DeferredStrikes? = nil,
         analyzeSkipped: (Int) -> (verdict: Verdict, facts: WindowFacts), changed: (Int) -> Void
     ) {
         guard let shared else { preconditionFailure("applySharedWindows needs a shared store") }
-        let deferred = DeferredStrikes()
+        let deferred = strikesLater ?? DeferredStrikes()
         var answers = [SharedAnswer](repeating: .ask, count: events.count)
         var next = 0
         while next < events.count {
@@ -261,7 +267,7 @@ public final class Engine: Sendable {
                 ) { analyzeSkipped(k) }
                 if didChange { changed(k) }
             }
-            if !deferred.isEmpty {
+            if strikesLater == nil, !deferred.isEmpty {
                 let penalized = settleStrikes(deferred, in: &verdicts, changed: changed)
                 extendPenalties(
                     penalized, to: (next..<end).map { (tag: $0, author: events[$0].facts.author, now: events[$0].now) },

@@ -144,9 +144,12 @@ final class SidecarService: Sendable {
             let batch = items[start..<end]
             let times = timeline.withLockedValue { timeline in batch.map { timeline.time(of: $0.event.timestamp) } }
             var verdicts = batch.map(\.verdict)
-            engine.applySharedWindows(batch.indices.map { (items[$0].facts, times[$0 - start].now) }, to: &verdicts, analyzeSkipped: { k in
-                preconditionFailure("the sidecar analyzes every comment (event \(k))")
-            }, changed: { _ in })
+            // The strikes are counted in Redis after the answers: one round trip before an answer.
+            let strikes = DeferredStrikes()
+            engine.applySharedWindows(
+                batch.indices.map { (items[$0].facts, times[$0 - start].now) }, to: &verdicts, strikesLater: strikes,
+                analyzeSkipped: { k in preconditionFailure("the sidecar analyzes every comment (event \(k))") },
+                changed: { _ in })
             for k in verdicts.indices {
                 if let late = times[k].late { verdicts[k].reasons.append(late) }
             }
@@ -155,6 +158,8 @@ final class SidecarService: Sendable {
                 finish(verdicts[k], event: item.event, judgedAt: times[k].now, number: item.number, peer: item.peer,
                        started: item.started, respond: item.respond)
             }
+            // Penalties the store finds from them hold for the authors' next events.
+            if !strikes.isEmpty { _ = engine.settleStrikes(strikes, in: &verdicts) { _ in } }
             start = end
         }
     }

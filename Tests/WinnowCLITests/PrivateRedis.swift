@@ -1,4 +1,5 @@
 import Foundation
+import WinnowShared
 
 /// A private `redis-server` on a unix socket in `directory` (installed by scripts/install-deps),
 /// no persistence; killed when the value goes away.
@@ -12,7 +13,13 @@ final class PrivateRedis {
         process.arguments = ["--port", "0", "--unixsocket", socket, "--save", "", "--appendonly", "no", "--dir", directory.path]
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        for _ in 0..<300 where !FileManager.default.fileExists(atPath: socket) { usleep(10_000) }
+        // Ready when it answers (the socket file can appear a moment before it accepts).
+        let address = SharedAddress.unix(path: socket)
+        for _ in 0..<1000 {
+            if let connection = try? RedisConnection(address), (try? connection.command(["PING"])) == .status("PONG") { return }
+            usleep(10_000)
+        }
+        throw SharedError("redis-server did not start on \(socket)")
     }
 
     /// As `--shared` and `--redis` take it.

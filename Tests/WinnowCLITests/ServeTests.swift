@@ -116,7 +116,7 @@ struct ServeTests {
         #expect(server.stop().status == 0)
     }
 
-    @Test("two sidecars on one Redis (--shared): one rate limit for both, a ban through one holds on the other")
+    @Test("two sidecars on one Redis (--shared): one rate limit for both, a ban through one holds on the other, strikes add up")
     func twoSidecarsShareRedis() throws {
         let directory = try WinnowProcess.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -140,6 +140,18 @@ struct ServeTests {
         #expect(try ask(a, #"{"op":"ban","author":"raider"}"#)["ok"] as? Bool == true)
         let banned = try ask(b, #"{"author":"raider","text":"hello again"}"#)
         #expect(banned["action"] as? String == "ban")
+        // Strikes add up over both sidecars: the third (on a) times the author out in Redis,
+        // which b applies to the next event.
+        #expect(try ask(a, #"{"id":"s1","author":"troll","text":"zorblax"}"#)["action"] as? String == "reject")
+        #expect(try ask(b, #"{"id":"s2","author":"troll","text":"zorblax"}"#)["action"] as? String == "reject")
+        #expect(try ask(a, #"{"id":"s3","author":"troll","text":"zorblax"}"#)["action"] as? String == "reject")
+        var next: [String: Any] = [:]
+        for _ in 0..<50 {
+            next = try ask(b, #"{"id":"s4","author":"troll","text":"hi"}"#)
+            if next["action"] as? String == "timeout" { break }
+            usleep(20_000)  // the strikes are counted just after the answer
+        }
+        #expect(next["action"] as? String == "timeout")
         #expect(a.stop().status == 0)
         #expect(b.stop().status == 0)
     }
