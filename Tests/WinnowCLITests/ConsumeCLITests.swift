@@ -32,10 +32,11 @@ struct ConsumeCLITests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let server = try PrivateRedis(in: directory)
         let redis = try RedisConnection(SharedAddress(parsing: server.url))
-        // The bundled sample three times over (its ids repeat: entries are keyed by event id
-        // only within a trail, and each consumer here has its own).
+        // The bundled sample three times over, each copy with ids of its own (a redelivered
+        // entry whose id a consumer has judged before is answered from its trail, not judged).
         let lines = try String(contentsOf: sample, encoding: .utf8).split(separator: "\n").map(String.init)
-        let events = lines + lines + lines
+        let events = (0..<3).flatMap { copy in lines.map { $0.replacingOccurrences(of: #"{"id":""#, with: #"{"id":"\#(copy)-"#) } }
+        #expect(Set(events).count == events.count)
         for start in stride(from: 0, to: events.count, by: 500) {
             _ = try redis.pipeline(events[start..<min(start + 500, events.count)].map { ["XADD", "in", "*", "event", $0] })
         }
