@@ -59,6 +59,8 @@ let package = Package(
             dependencies: [
                 "WinnowCore", "WinnowText", "WinnowMatch", "WinnowLimits", "WinnowRules", "WinnowPolicy", "WinnowIO",
                 "WinnowAudit", .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                // The shared store's outage counters (a no-op unless `serve` installs Prometheus).
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: hotPath),
         // Redis: shared windows (`--shared`) and streams (`winnow consume`), through hiredis.

@@ -1,3 +1,4 @@
+import Metrics
 import NIOConcurrencyHelpers
 import WinnowCore
 import WinnowLimits
@@ -228,6 +229,11 @@ public final class SharedLink: Sendable {
     /// Events that got the failure policy since the start.
     public var failedEvents: Int { outage.withLockedValue { $0.failedEvents } }
 
+    /// For the sidecar's `/metrics`: events judged under the failure policy, and whether the
+    /// store answers (1) or not (0).
+    private let failedCounter = Counter(label: "winnow_shared_unavailable_events_total")
+    private let reachableGauge = Gauge(label: "winnow_shared_reachable")
+
     public init(
         store: any SharedWindows, policy: SharedFailurePolicy, scope: SharedScope = .all, penaltyCacheTime: Duration = .seconds(1),
         localAllowance: Int = 0, allowanceTime: Duration = .seconds(1), report: @escaping @Sendable (String) -> Void
@@ -239,6 +245,7 @@ public final class SharedLink: Sendable {
         self.localAllowance = localAllowance
         self.allowanceTime = allowanceTime
         self.report = report
+        reachableGauge.record(1)
     }
 
     /// Runs `call` (on behalf of `events` events) against the store unless it is known to be
@@ -250,7 +257,10 @@ public final class SharedLink: Sendable {
             state.failedEvents += events
             return state.lastError
         }
-        if let skip { return .failure(SharedFailure(message: skip)) }
+        if let skip {
+            failedCounter.increment(by: events)
+            return .failure(SharedFailure(message: skip))
+        }
         do {
             let value = try call()
             let recovered = outage.withLockedValue { state -> Int? in
@@ -258,7 +268,10 @@ public final class SharedLink: Sendable {
                 state.retry = nil
                 return state.failedEvents
             }
-            if let recovered { report("shared state reachable again (\(recovered) events so far under the '\(policy.rawValue)' policy)") }
+            if let recovered {
+                reachableGauge.record(1)
+                report("shared state reachable again (\(recovered) events so far under the '\(policy.rawValue)' policy)")
+            }
             return .success(value)
         } catch {
             let text = "\(error)"
@@ -270,7 +283,11 @@ public final class SharedLink: Sendable {
                 state.lastError = text
                 return first
             }
-            if first { report("shared state unreachable, events get the '\(policy.rawValue)' policy: \(text)") }
+            failedCounter.increment(by: events)
+            if first {
+                reachableGauge.record(0)
+                report("shared state unreachable, events get the '\(policy.rawValue)' policy: \(text)")
+            }
             return .failure(SharedFailure(message: text))
         }
     }

@@ -25,9 +25,13 @@ final class PrivateRedis {
     /// As `--shared` and `--redis` take it.
     var url: String { "unix://" + socket }
 
-    deinit {
-        // SIGKILL: a child started from a test thread may inherit a mask that blocks SIGTERM.
-        kill(process.processIdentifier, SIGKILL)
+    /// Stops it as a crash would. SIGKILL: a child started from a test thread may inherit a
+    /// mask that blocks SIGTERM.
+    func kill() {
+        guard process.isRunning else { return }
+        Foundation.kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
+
+    deinit { kill() }
 }

@@ -385,6 +385,33 @@ struct ServeTests {
         #expect(server.stop().status == 0)
     }
 
+    @Test("metrics with --shared: the store's reachability and the events judged under the failure policy")
+    func sharedMetrics() throws {
+        let directory = try WinnowProcess.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let redis = try PrivateRedis(in: directory)
+        let port = 20_000 + Int((getpid() + 7) % 20_000)
+        let server = try ServeProcess([
+            "--wordlists", wordlists, "--no-audit", "--shared", redis.url, "--metrics", "127.0.0.1:\(port)",
+        ])
+        defer { server.removeDirectory() }
+        func scrape() throws -> String {
+            try WinnowProcess.run(["-s", "http://127.0.0.1:\(port)/metrics"], executable: URL(fileURLWithPath: "/usr/bin/curl")).stdoutText
+        }
+        let client = try server.client()
+        client.send(#"{"author":"a","text":"hello"}"# + "\n")
+        #expect(json(client.readLine())["action"] as? String == "allow")
+        #expect(try scrape().contains("winnow_shared_reachable 1"))
+        redis.kill()
+        client.send(#"{"author":"a","text":"hello again"}"# + "\n" + #"{"author":"b","text":"hi"}"# + "\n")
+        // Open (the default): judged on the sidecar's own windows.
+        #expect(client.readLines(2).map { json($0)["action"] as? String } == ["allow", "allow"])
+        let metrics = try scrape()
+        #expect(metrics.contains("winnow_shared_reachable 0"), "\(metrics)")
+        #expect(metrics.contains("winnow_shared_unavailable_events_total 2"), "\(metrics)")
+        #expect(server.stop().status == 0)
+    }
+
     /// Connects as user `nobody` and sends one event; the first line back, or why not.
     func connectAsNobody(_ path: String) throws -> String {
         let process = Process()
