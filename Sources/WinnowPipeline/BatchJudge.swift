@@ -59,8 +59,9 @@ public final class BatchJudge {
         var items = parts.flatMap(\.items)
         items.sort { $0.index < $1.index }
 
-        // The window step, in order (with a shared store, in runs of one round trip each).
-        let times = items.map { timeline.time(of: $0.event?.timestamp) }
+        // The window step, in order (with a shared store, in runs of one round trip each). Only
+        // events that go through it move the timeline (as in `filter`): a broken line does not.
+        let times = items.map { item in item.facts == nil ? (now: arrival, late: nil) : timeline.time(of: item.event?.timestamp) }
         var verdicts = items.map(\.verdict)
         if windows, engine.shared != nil {
             let judged = items.indices.filter { items[$0].facts != nil }
@@ -77,7 +78,7 @@ public final class BatchJudge {
                 }
             }
         }
-        for k in items.indices where windows && items[k].facts != nil {
+        for k in items.indices {
             if let late = times[k].late { verdicts[k].reasons.append(late) }
         }
         return items.indices.map { Judged(verdict: verdicts[$0], event: items[$0].event, time: times[$0].now) }

@@ -246,7 +246,7 @@ public final class Engine: Sendable {
             var end = next
             while end < events.count {
                 let (facts, now) = events[end]
-                if hasPenalty(facts.author, at: now) {
+                if penalty(ofKey: facts.author, at: now) != nil {
                     // The local penalty answers it (applyWindows looks there first).
                     answers[end] = .answered(SharedCheck())
                 } else {
@@ -269,18 +269,16 @@ public final class Engine: Sendable {
             }
             if strikesLater == nil, !deferred.isEmpty {
                 let penalized = settleStrikes(deferred, in: &verdicts, changed: changed)
-                extendPenalties(
-                    penalized, to: (next..<end).map { (tag: $0, author: events[$0].facts.author, now: events[$0].now) },
-                    in: &verdicts, changed: changed)
+                // Penalties the forecast missed hold for the authors' later events of the run.
+                for k in next..<end {
+                    guard let (penalty, fromTag) = penalized[events[k].facts.author], k > fromTag,
+                        give(penalty, to: &verdicts[k], at: events[k].now)
+                    else { continue }
+                    changed(k)
+                }
             }
             next = end
         }
-    }
-
-    /// Whether this instance knows of a penalty in force for `author` at `now`.
-    private func hasPenalty(_ author: UInt64, at now: Micros) -> Bool {
-        guard let slot = state.authors.existingSlot(for: author) else { return false }
-        return Penalty(packed: state.authors.load(slot, AuthorWord.penalty)).isActive(at: now)
     }
 
     /// How many of the author's events may be asked about in one run: the strikes they still
@@ -297,7 +295,7 @@ public final class Engine: Sendable {
     /// the store's outcomes into `verdicts[tag]` where they differ from this instance's
     /// forecast; `changed` is told each tag whose verdict changed. An author the store penalized
     /// where the forecast did not gets the penalty from that event on: `penalized` (by author
-    /// key, from which tag) lets the caller give it to the author's later events of the batch.
+    /// key, from which tag) says so, for the author's later events of the batch.
     /// With the store unreachable the forecast stands: the strikes were counted here.
     public func settleStrikes(
         _ deferred: DeferredStrikes, in verdicts: inout [Verdict], changed: (Int) -> Void
@@ -319,9 +317,7 @@ public final class Engine: Sendable {
                 behavior.escalation.impose(penalty, on: &verdicts[item.tag], context, dryRunAll: policy.dryRun)
                 if !item.strike.quiet, penalized[item.facts.author] == nil { penalized[item.facts.author] = (penalty, item.tag) }
             case .underPenalty(let penalty):
-                guard verdicts[item.tag].action < .timeout, let (reason, until) = behavior.escalation.reason(for: penalty, at: now)
-                else { continue }
-                verdicts[item.tag] = penaltyVerdict(replacing: verdicts[item.tag], reason: reason, until: until)
+                guard give(penalty, to: &verdicts[item.tag], at: now) else { continue }
             case .counted, .alreadyCounted:
                 // The forecast reached a penalty the store did not (its state was lost): it
                 // stands, and is shared.
@@ -334,22 +330,12 @@ public final class Engine: Sendable {
         return penalized
     }
 
-    /// Gives the penalties `settleStrikes` found to the later events of their authors in the
-    /// batch (judged before the penalty was known): `events` are the batch's events as (tag,
-    /// author key, time), in order.
-    public func extendPenalties(
-        _ penalized: [UInt64: (penalty: Penalty, fromTag: Int)], to events: [(tag: Int, author: UInt64, now: Micros)],
-        in verdicts: inout [Verdict], changed: (Int) -> Void
-    ) {
-        guard !penalized.isEmpty else { return }
-        for event in events {
-            guard let (penalty, fromTag) = penalized[event.author], event.tag > fromTag,
-                verdicts[event.tag].action < .timeout,  // not already given it (a strike under the penalty)
-                let (reason, until) = behavior.escalation.reason(for: penalty, at: event.now)
-            else { continue }
-            verdicts[event.tag] = penaltyVerdict(replacing: verdicts[event.tag], reason: reason, until: until)
-            changed(event.tag)
-        }
+    /// Makes a penalty the store found, in force at `now`, the whole answer of a verdict that
+    /// is not a timeout or ban already; returns whether it did.
+    private func give(_ penalty: Penalty, to verdict: inout Verdict, at now: Micros) -> Bool {
+        guard verdict.action < .timeout, let (reason, until) = behavior.escalation.reason(for: penalty, at: now) else { return false }
+        verdict = penaltyVerdict(replacing: verdict, reason: reason, until: until)
+        return true
     }
 
     /// Folds the shared store's outcome for one strike, counted on its own, into its verdict
@@ -361,9 +347,7 @@ public final class Engine: Sendable {
         case .reached(let penalty)?:
             behavior.escalation.impose(penalty, on: &verdict, context, dryRunAll: policy.dryRun)
         case .underPenalty(let penalty)?:
-            if let (reason, until) = behavior.escalation.reason(for: penalty, at: strike.now) {
-                verdict = penaltyVerdict(replacing: verdict, reason: reason, until: until)
-            }
+            _ = give(penalty, to: &verdict, at: strike.now)
         case .counted?, .alreadyCounted?:
             break
         case nil:
@@ -442,7 +426,12 @@ public final class Engine: Sendable {
 
     /// The penalty in force for an author at `now`, if any.
     public func penalty(of author: String, at now: Micros) -> Penalty? {
-        guard let slot = state.authors.existingSlot(for: BehaviorState.authorKey(author)) else { return nil }
+        penalty(ofKey: BehaviorState.authorKey(author), at: now)
+    }
+
+    /// `penalty(of:at:)` by the author's key.
+    private func penalty(ofKey author: UInt64, at now: Micros) -> Penalty? {
+        guard let slot = state.authors.existingSlot(for: author) else { return nil }
         let penalty = Penalty(packed: state.authors.load(slot, AuthorWord.penalty))
         return penalty.isActive(at: now) ? penalty : nil
     }

@@ -327,7 +327,8 @@ struct BatchFinisher {
                     swap(&shared[k], &verdicts[pendings[k].index])
                 }
                 // The re-encoding below walks the changed verdicts in order, each once.
-                changed = Array(Set(changed)).sorted()
+                changed.sort()
+                changed.removeDuplicates()
             } else {
                 for k in pendings.indices {
                     if k + Self.prefetchDistance < pendings.count {
@@ -414,5 +415,18 @@ private final class ChunkCounter: Sendable {
     func take(below limit: Int) -> Int? {
         let c = next.wrappingAdd(1, ordering: .relaxed).oldValue
         return c < limit ? c : nil
+    }
+}
+
+private extension Array where Element == Int {
+    /// Drops repeats from a sorted array, in place.
+    mutating func removeDuplicates() {
+        guard count > 1 else { return }
+        var kept = 1
+        for k in 1..<count where self[k] != self[kept - 1] {
+            self[kept] = self[k]
+            kept += 1
+        }
+        removeLast(count - kept)
     }
 }

@@ -95,9 +95,12 @@ public struct SharedRequest: Sendable {
         self.flood = flood
     }
 
-    /// Whether the store is needed for more than rate limits and penalties (a local allowance
-    /// can only stand in for those).
-    var needsWindowsBeyondLimits: Bool { slowMode > 0 || repeatRule != nil || flood != nil }
+    /// Whether a local allowance may answer it: the store is needed for nothing but the
+    /// author's own limits and penalty (not slow-mode, repeat or flood, nor a channel limit
+    /// other authors share), and the author is not exempt.
+    var mayUseAllowance: Bool {
+        !isExempt && limits.channel == nil && slowMode == 0 && repeatRule == nil && flood == nil
+    }
 }
 
 /// The shared store's answer for an event, when it was asked ahead (a batch at once).
@@ -168,8 +171,8 @@ public enum SharedFailurePolicy: String, Sendable, CaseIterable {
 
 /// The engine's link to the shared store: the store, the failure policy, the state of an
 /// outage, and two small caches that keep events off the network: known penalties, and local
-/// allowances for authors far below their limits. While the store is down it is asked again after a second, then after two, four…
-/// up to `maxRetryDelay` (the events in between get the failure policy at once, so that a dead
+/// allowances for authors far below their limits. While the store is down it is asked again
+/// after a second, then after two, four… up to `maxRetryDelay` (the events in between get the failure policy at once, so that a dead
 /// Redis does not cost every event a timeout); every outage and every recovery is reported
 /// once through `report`.
 public final class SharedLink: Sendable {
@@ -187,13 +190,14 @@ public final class SharedLink: Sendable {
     private let knownPenalties = NIOLockedValueBox<[UInt64: (penalty: Penalty, expires: ContinuousClock.Instant)]>([:])
     public let penaltyCacheTime: Duration
     /// Authors whose penalty is remembered at most: when full, the expired entries go, and all
-    /// of them if that is not enough (a forgotten penalty is only asked for again).
+    /// of them if that leaves it over half full (a forgotten penalty is only asked for again).
     private static let penaltyCacheSize = 65_536
 
     /// Local allowances, by author (for the channel of the author's latest answer: a key of
     /// author-in-channel): when the store lets an event through with headroom for more, up to
-    /// `localAllowance` of the author's next events in that channel are let through here, for at most `allowanceTime`, without asking; they are reported to
-    /// the store with the next call (`unreported`), so its limits still count them. The price:
+    /// `localAllowance` of the author's next events in that channel are let through here, for
+    /// at most `allowanceTime`, without asking; they are reported to the store with the next
+    /// call (`unreported`), so its limits still count them. The price:
     /// instances may together let through up to (instances − 1) × `localAllowance` events of
     /// one author beyond the limit (each may spend the same headroom), and an author's events
     /// spent from an allowance do not see a penalty imposed elsewhere until it runs out. 0: off.
@@ -250,7 +254,7 @@ public final class SharedLink: Sendable {
 
     /// Runs `call` (on behalf of `events` events) against the store unless it is known to be
     /// down; the error text when it failed or was skipped.
-    private func attempt<T>(events: Int = 1, _ call: () throws -> T) -> Result<T, SharedFailure> {
+    private func attempt<T>(events: Int, _ call: () throws -> T) -> Result<T, SharedFailure> {
         let now = ContinuousClock.now
         let skip = outage.withLockedValue { state -> String? in
             guard let retry = state.retry, now < retry.at else { return nil }
@@ -310,12 +314,11 @@ public final class SharedLink: Sendable {
             }
         }
         var unreported: [SharedRequest] = []
-        if localAllowance > 0 {
+        if localAllowance > 0, asked.contains(where: { requests[$0].mayUseAllowance }) {
             allowances.withLockedValue { table in
                 asked.removeAll { k in
                     let request = requests[k]
-                    guard !request.isExempt, request.limits.channel == nil, !request.needsWindowsBeyondLimits,
-                        var entry = table.byAuthor[request.author],
+                    guard request.mayUseAllowance, var entry = table.byAuthor[request.author],
                         entry.pair == request.pair, entry.remaining > 0, entry.expires > clock
                     else { return false }
                     entry.remaining -= 1
@@ -328,14 +331,19 @@ public final class SharedLink: Sendable {
             }
         }
         guard !asked.isEmpty else { return answers }
-        let sent = unreported + asked.map { requests[$0] }
+        // Usually every request is asked and none was let through before: sent as it came.
+        let sent = unreported.isEmpty && asked.count == requests.count ? requests : unreported + asked.map { requests[$0] }
         switch attempt(events: asked.count, { try store.check(sent) }) {
         case .success(let all):
-            let checks = all.dropFirst(unreported.count)
-            for (k, check) in zip(asked, checks) { answers[k] = .answered(check) }
-            let penalized = zip(asked, checks).compactMap { k, check in check.penalty.map { (requests[k].author, $0) } }
+            var penalized: [(author: UInt64, penalty: Penalty)] = []
+            var granting: [(request: SharedRequest, check: SharedCheck)] = []
+            for (k, check) in zip(asked, all.dropFirst(unreported.count)) {
+                answers[k] = .answered(check)
+                if let penalty = check.penalty { penalized.append((requests[k].author, penalty)) }
+                if localAllowance > 0, requests[k].mayUseAllowance { granting.append((requests[k], check)) }
+            }
             if !penalized.isEmpty { remember(penalized, at: clock) }
-            if localAllowance > 0 { grant(zip(asked, checks).map { (requests[$0], $1) }, at: clock) }
+            if !granting.isEmpty { grant(granting, at: clock) }
         case .failure(let failure):
             for k in asked { answers[k] = .unavailable(failure.message) }
             // The store is down: allowances end (they are only safe while it answers).
@@ -357,7 +365,7 @@ public final class SharedLink: Sendable {
             }
             for (request, check) in answered {
                 let remaining = min(check.headroom - 1, localAllowance)
-                guard check.penalty == nil, check.limited == nil, !request.isExempt, remaining > 0 else {
+                guard check.penalty == nil, check.limited == nil, remaining > 0 else {
                     table.byAuthor[request.author] = nil
                     continue
                 }
@@ -378,11 +386,12 @@ public final class SharedLink: Sendable {
         }
     }
 
-    /// Counts a strike in the store; `nil` when it cannot be reached (the caller counts it
-    /// locally instead).
+    /// Counts strikes in the store, in one round trip; `nil` when it cannot be reached (the
+    /// caller counts them locally instead).
     public func strikes(_ strikes: [SharedStrike]) -> [StrikeOutcome]? {
         guard !strikes.isEmpty else { return [] }
-        switch attempt(events: strikes.count, { try store.strikes(strikes) }) {
+        // Not events: their events were counted when they were checked.
+        switch attempt(events: 0, { try store.strikes(strikes) }) {
         case .success(let outcomes):
             let reached = zip(strikes, outcomes).compactMap { strike, outcome -> (UInt64, Penalty)? in
                 guard case .reached(let penalty) = outcome, !strike.quiet else { return nil }
@@ -402,7 +411,7 @@ public final class SharedLink: Sendable {
     public func impose(_ penalty: Penalty, author: UInt64, now: Micros) {
         knownPenalties.withLockedValue { _ = $0.removeValue(forKey: author) }
         if localAllowance > 0 { allowances.withLockedValue { _ = $0.byAuthor.removeValue(forKey: author) } }
-        _ = attempt { try store.impose(penalty, author: author, now: now) }
+        _ = attempt(events: 0) { try store.impose(penalty, author: author, now: now) }
     }
 }
 

@@ -398,14 +398,18 @@ public final class RedisWindows: SharedWindows {
         }
         return try requests.indices.map { k throws(SharedError) in
             var check = try decode(parts[9 * k], parts[9 * k + 1], parts[9 * k + 2], for: requests[k])
-            let numbers = parts[(9 * k + 3)..<(9 * k + 9)].map { part -> Int in
-                if case .integer(let value) = part { return Int(value) }
-                return -1
+            // The six numbers after the first three: slow-mode, repeat, flood.
+            func number(_ offset: Int) throws(SharedError) -> Int {
+                guard case .integer(let value) = parts[9 * k + 3 + offset] else {
+                    throw SharedError("\(address): unexpected reply to the event script: \(reply)")
+                }
+                return Int(value)
             }
-            guard !numbers.contains(-1) else { throw SharedError("\(address): unexpected reply to the event script: \(reply)") }
-            check.slowModeWait = Micros(numbers[0])
-            if numbers[1] > 0 { check.repeated = (numbers[1], numbers[2], numbers[3]) }
-            if numbers[4] > 0 { check.flood = (numbers[5], numbers[4] == 2) }
+            check.slowModeWait = Micros(try number(0))
+            let copies = try number(1)
+            if copies > 0 { check.repeated = (copies, try number(2), try number(3)) }
+            let flood = try number(4)
+            if flood > 0 { check.flood = (try number(5), flood == 2) }
             return check
         }
     }
