@@ -109,12 +109,11 @@ public final class StreamConsumer {
         let toJudge = entries.indices.filter { verdicts[$0] == nil }
         var lineBytes: [[UInt8]] = []
         lineBytes.reserveCapacity(toJudge.count)
-        for k in toJudge {
-            switch entries[k].content {
-            case .event(let line): lineBytes.append(line)
-            // Not an event: judged as an empty line would be, then given the real reason below.
-            case .noEventField, .deleted: lineBytes.append([])
-            }
+        let problems = toJudge.map { problem(with: entries[$0]) }
+        for (j, k) in toJudge.enumerated() {
+            // An entry that holds no event to judge goes in as an empty line and gets its own
+            // error below.
+            if problems[j] == nil, case .event(let line) = entries[k].content { lineBytes.append(line) } else { lineBytes.append([]) }
         }
         let firstLine = lines + 1
         lines += toJudge.count
@@ -126,13 +125,8 @@ public final class StreamConsumer {
             var verdict = judged[j].verdict
             var event = judged[j].event
             let entry = entries[k]
-            switch entry.content {
-            case .event: break
-            case .noEventField:
-                verdict = .error(line: firstLine + j, message: "stream entry \(entry.id) has no '\(StreamEntry.eventField)' field")
-                event = nil
-            case .deleted:
-                verdict = .error(line: firstLine + j, message: "stream entry \(entry.id) was deleted before it was judged")
+            if let problem = problems[j] {
+                verdict = .error(line: firstLine + j, message: problem)
                 event = nil
             }
             let start = output.count
@@ -154,6 +148,17 @@ public final class StreamConsumer {
         }
         for (j, k) in toJudge.enumerated() { verdicts[k] = Array(output.bytes[lineRanges[j]]) }
         answer(zip(entries, verdicts).map { ($0.id, $1!) })
+    }
+
+    /// Why an entry holds no event to judge, if it does not.
+    private func problem(with entry: StreamEntry) -> String? {
+        switch entry.content {
+        case .event(let line) where line.count > settings.maxLineBytes:
+            return "line is longer than the maximum of \(settings.maxLineBytes) bytes (\(line.count) bytes); see --max-line-bytes"
+        case .event: return nil
+        case .noEventField: return "stream entry \(entry.id) has no '\(StreamEntry.eventField)' field"
+        case .deleted: return "stream entry \(entry.id) was deleted before it was judged"
+        }
     }
 
     /// Acknowledges and answers; while Redis is unreachable, tries again (the batch is held, so
@@ -229,6 +234,8 @@ public struct ConsumeSettings: Sendable {
     public var claimIdleMilliseconds: Int
     /// Stop once nothing new is left to read and nothing could be claimed.
     public var drain: Bool
+    /// Longest event accepted (as `filter --max-line-bytes`); a longer one gets an `error` verdict.
+    public var maxLineBytes: Int
     /// Waits (tests make it short).
     public var sleep: @Sendable (Duration) -> Void
     /// Whether to stop retrying an answer while Redis is unreachable (the run is stopping).
@@ -236,6 +243,7 @@ public struct ConsumeSettings: Sendable {
 
     public init(
         batchSize: Int = 1024, blockMilliseconds: Int = 1000, claimIdleMilliseconds: Int = 30_000, drain: Bool = false,
+        maxLineBytes: Int = 1 << 20,
         sleep: @escaping @Sendable (Duration) -> Void = { duration in
             let (seconds, attoseconds) = duration.components
             var request = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
@@ -247,6 +255,7 @@ public struct ConsumeSettings: Sendable {
         self.blockMilliseconds = blockMilliseconds
         self.claimIdleMilliseconds = claimIdleMilliseconds
         self.drain = drain
+        self.maxLineBytes = maxLineBytes
         self.sleep = sleep
         self.giveUp = giveUp
     }

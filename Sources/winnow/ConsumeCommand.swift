@@ -55,6 +55,9 @@ struct Consume: ParsableCommand {
     @Flag(help: "Stop once no new entry is waiting and none could be claimed (for backfills and benchmarks).")
     var drain = false
 
+    @Option(help: "Longest accepted event in bytes; a longer one gets an `error` verdict.")
+    var maxLineBytes = 1 << 20
+
     @Option(help: "Worker threads (default: one per core).")
     var workers = FilterOptions.defaultWorkers
 
@@ -74,6 +77,7 @@ struct Consume: ParsableCommand {
         guard (1...100_000).contains(batchSize) else { throw ValidationError("--batch-size must be between 1 and 100000") }
         guard claimIdle >= 0.001 else { throw ValidationError("--claim-idle must be at least 0.001 seconds") }
         guard verdictsMaxlen >= 0 else { throw ValidationError("--verdicts-maxlen must not be negative") }
+        guard maxLineBytes >= 64 else { throw ValidationError("--max-line-bytes must be at least 64") }
         guard (1...256).contains(workers) else { throw ValidationError("--workers must be between 1 and 256") }
         try windows.validate()
     }
@@ -105,7 +109,7 @@ struct Consume: ParsableCommand {
         let judge = BatchJudge(
             engine: setup.engine, workers: workers, clock: setup.clock, lateTolerance: setup.configuration.lateTolerance)
         let settings = ConsumeSettings(
-            batchSize: batchSize, claimIdleMilliseconds: Int(claimIdle * 1000), drain: drain,
+            batchSize: batchSize, claimIdleMilliseconds: Int(claimIdle * 1000), drain: drain, maxLineBytes: maxLineBytes,
             giveUp: { stopRequested.load(ordering: .relaxed) })
         let consumer = StreamConsumer(stream: stream, judge: judge, audit: trail, settings: settings) { printError("winnow: \($0)") }
         for signalNumber in [SIGTERM, SIGINT] {

@@ -98,6 +98,22 @@ struct ConsumeTests {
         #expect(try trail.store.consumedVerdict(stream: "in", eventKey: out[3].entry) == out[3].verdict)
     }
 
+    @Test("an event longer than --max-line-bytes gets an error verdict and the stream goes on")
+    func overlongEvent() throws {
+        let server = try RedisServer()
+        let redis = try RedisConnection(server.address)
+        try Self.add(redis, ["event", Self.event("long", "ann", String(repeating: "a", count: 300), at: 1000)])
+        try Self.add(redis, ["event", Self.event("short", "ann", "hello", at: 1001)])
+        var settings = Self.quick
+        settings.maxLineBytes = 200
+        let consumer = StreamConsumer(stream: try Self.stream(server), judge: try Self.judge(), audit: nil, settings: settings) { _ in }
+        try consumer.run { false }
+        let out = try Self.verdicts(redis)
+        #expect(out.count == 2)
+        #expect(out[0].verdict.contains(#""action":"error""#) && out[0].verdict.contains("line is longer than the maximum of 200 bytes (367 bytes); see --max-line-bytes"), "\(out[0].verdict)")
+        #expect(out[1].verdict.contains(#""id":"short","action":"allow""#), "\(out[1].verdict)")
+    }
+
     @Test("an entry delivered again is answered from the audit trail: its strike is not counted twice")
     func redeliveryIsIdempotent() throws {
         let server = try RedisServer()
