@@ -13,6 +13,9 @@ public final class BehaviorState: Sendable {
     public let campaignIndex = CampaignIndex()
     /// Campaigns with more than one copy: how many authors posted one (flood detection).
     public let campaigns: WindowTable
+    /// Authors who may be under a timeout or ban: lets the early penalty check skip the table.
+    public var penaltyHints: PenaltyHints { PenaltyHints(words: penaltyHintWords) }
+    private let penaltyHintWords = AtomicWords(count: PenaltyHints.bits / 64)
     /// Slow-mode switched on or off by a moderator, per channel.
     public let slowModeOverrides = SlowModeOverrides()
     /// Set once a moderator has timed out, banned or unbanned anyone or set a channel's

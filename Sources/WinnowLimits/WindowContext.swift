@@ -11,6 +11,7 @@ public struct WindowContext {
     /// `nil` when the table had no room (a bucket full of banned authors): the author is
     /// then judged as if seen for the first time.
     public let author: WindowTable.Slot?
+    public let authorKey: UInt64
     /// Looked up only by the rules that need it (`pair()`): one or two cache misses.
     private let pairKey: UInt64
     public let channelSlot: WindowTable.Slot?
@@ -31,6 +32,7 @@ public struct WindowContext {
         watchingSince = state.watchingSince(now)
         let author = state.authors.slot(for: authorKey, at: now)
         self.author = author
+        self.authorKey = authorKey
         pairKey = BehaviorState.pairKey(author: authorKey, channel: channelKey)
         channelSlot = needsChannel ? state.channels.slot(for: channelKey, at: now) : nil
         if let author {

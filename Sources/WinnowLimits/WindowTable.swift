@@ -67,12 +67,13 @@ public final class WindowTable: Sendable {
         let second = UInt64(UInt32(clamping: max(1, now / Micros.perSecond)))
         var attempts = 0
         while attempts < 8 {
-            // One pass looks for the key and, in case it is not there, picks the slot to claim:
-            // two passes would miss a claim of the same key by another thread between them.
+            // One pass over the keys looks for the key and, in case it is not there, notes the
+            // slot to claim: two passes would miss a claim of the same key by another thread
+            // between them. An empty slot is taken first; only a full bucket has its slots'
+            // pins read (a cache miss each), the slot idle longest first.
             var busy = false
-            var victim = -1
-            var victimKey: UInt64 = 0
-            var victimSeen = UInt64.max
+            var empty = -1
+            var seen = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
             for way in 0..<Self.ways {
                 let index = bucket + way
                 let key = keys.load(index)
@@ -84,21 +85,21 @@ public final class WindowTable: Sendable {
                 }
                 if key == Self.claiming {
                     busy = true
-                    continue
-                }
-                // Not tracked (so far): an empty slot, or else the one idle longest that is not pinned.
-                guard victimKey != 0 || victim < 0 else { continue }
-                let seen = key == 0 ? 0 : key & 0xFFFF_FFFF
-                if seen < victimSeen && (key == 0 || !isPinned(index, now: now)) {
-                    victim = index
-                    victimKey = key
-                    victimSeen = seen
+                } else if key == 0 {
+                    if empty < 0 { empty = index }
+                } else {
+                    withUnsafeMutableBytes(of: &seen) { $0.storeBytes(of: key, toByteOffset: way * 8, as: UInt64.self) }
                 }
             }
             // A slot of this bucket is being handed to a new key, maybe ours: claiming one of our
             // own now could track one author twice. The hand-over is a few stores: look again.
             if busy { continue }
             attempts += 1
+            var victim = empty
+            var victimKey: UInt64 = 0
+            if victim < 0 {
+                (victim, victimKey) = idlest(bucket, keys: seen, now: now)
+            }
             guard victim >= 0 else {
                 untrackedEvents.wrappingAdd(1, ordering: .relaxed)
                 return nil
@@ -137,6 +138,13 @@ public final class WindowTable: Sendable {
         if let slot { words.prefetch(slot * wordsPerSlot) }
     }
 
+    /// Starts loading the words of `hash`'s slot, if it has one: the second step after
+    /// `prefetch`, once the bucket's keys are in cache.
+    @inline(__always)
+    public func prefetchWords(_ hash: UInt64) {
+        if let slot = existingSlot(for: hash) { words.prefetch(slot.index * wordsPerSlot) }
+    }
+
     /// The slot of `hash` if it is tracked; never claims one.
     public func existingSlot(for hash: UInt64) -> Slot? {
         let bucket = firstSlot(of: hash)
@@ -157,6 +165,31 @@ public final class WindowTable: Sendable {
     @inline(__always)
     public func update(_ slot: Slot, _ word: Int, _ transform: (UInt64) -> UInt64?) -> (old: UInt64, new: UInt64) {
         words.update(slot.index * wordsPerSlot + word, transform)
+    }
+
+    /// In a full bucket whose `keys` were just read, the slot seen longest ago that is not
+    /// pinned, and its key (ties: the first); -1 when every slot is pinned.
+    private func idlest(
+        _ bucket: Int, keys: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64), now: Micros
+    ) -> (index: Int, key: UInt64) {
+        var keys = keys
+        return withUnsafeBytes(of: &keys) { raw in
+            var checked: UInt8 = 0  // ways found pinned
+            while true {
+                var best = -1
+                var bestSeen = UInt64.max
+                for way in 0..<Self.ways where checked & 1 << way == 0 {
+                    let seen = raw.load(fromByteOffset: way * 8, as: UInt64.self) & 0xFFFF_FFFF
+                    if seen < bestSeen {
+                        best = way
+                        bestSeen = seen
+                    }
+                }
+                guard best >= 0 else { return (-1, 0) }
+                if !isPinned(bucket + best, now: now) { return (bucket + best, raw.load(fromByteOffset: best * 8, as: UInt64.self)) }
+                checked |= 1 << best
+            }
+        }
     }
 
     private func isPinned(_ index: Int, now: Micros) -> Bool {

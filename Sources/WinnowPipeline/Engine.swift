@@ -27,6 +27,8 @@ public final class Engine: Sendable {
     private let channelSettings: [ChannelSettings]
     private let channelSettingsIndex: [String: Int]
     private let needsFingerprint: Bool
+    /// `state.penaltyHints`, kept here: read on every event by every worker.
+    private let penaltyHints: PenaltyHints
 
     /// With `shared`, rate limits and penalties are kept in a store shared by every instance
     /// (see `SharedWindows`); the other windows stay on this instance.
@@ -42,6 +44,7 @@ public final class Engine: Sendable {
         self.policy = policy
         self.behavior = behavior
         self.state = state ?? BehaviorState(maxAuthors: behavior.maxAuthors)
+        penaltyHints = self.state.penaltyHints
         hasWindows = behavior.isActive
         needsChannels = behavior.needsChannels
         needsFingerprint = behavior.repeatRule.enabled || behavior.flood.enabled
@@ -65,7 +68,7 @@ public final class Engine: Sendable {
             facts.channel = BehaviorState.channelKey(event.channel)
             facts.settings = channelSettingsIndex.isEmpty ? 0 : channelSettingsIndex[event.channel] ?? 0
             facts.isExempt = !event.roles.isEmpty && event.roles.contains(where: behavior.exemptRoles.contains)
-            if let hint, behavior.escalation.enabled, !policy.dryRun,
+            if let hint, behavior.escalation.enabled, !policy.dryRun, penaltyHints.mayHold(facts.author),
                 let slot = state.authors.existingSlot(for: facts.author)
             {
                 facts.authorSlotHint = slot.index
@@ -397,10 +400,18 @@ public final class Engine: Sendable {
         return request
     }
 
-    /// Starts loading the window-table memory that `applyWindows` will read for `facts`.
+    /// Starts loading the window-table memory that `applyWindows` will read for `facts`, in two
+    /// steps a few events apart: the author's bucket (and the slot's words when the early
+    /// penalty check found them), then, with the bucket in cache, the slot's words.
     @inline(__always)
     public func prefetchWindows(_ facts: WindowFacts) {
         state.authors.prefetch(facts.author, slot: facts.authorSlotHint)
+    }
+
+    /// The second step of `prefetchWindows`.
+    @inline(__always)
+    public func prefetchWindowWords(_ facts: WindowFacts) {
+        if facts.authorSlotHint == nil { state.authors.prefetchWords(facts.author) }
     }
 
     /// Whether events go through the window step: the policy has window rules, a moderator
@@ -414,7 +425,9 @@ public final class Engine: Sendable {
     @discardableResult
     public func setPenalty(_ kind: Penalty.Kind, author: String, at now: Micros, until: Micros) -> Penalty? {
         state.hasModeratorActions.store(true, ordering: .relaxed)
-        guard let slot = state.authors.slot(for: BehaviorState.authorKey(author), at: now) else { return nil }
+        let key = BehaviorState.authorKey(author)
+        guard let slot = state.authors.slot(for: key, at: now) else { return nil }
+        state.penaltyHints.mark(key)
         let (old, new) = state.authors.update(slot, AuthorWord.penalty) { word in
             let previous = Penalty(packed: word)
             let timeouts = previous.timeouts + (kind == .timeout ? 1 : 0)

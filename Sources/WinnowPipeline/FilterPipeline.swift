@@ -331,8 +331,11 @@ struct BatchFinisher {
                 changed.removeDuplicates()
             } else {
                 for k in pendings.indices {
+                    if k + 2 * Self.prefetchDistance < pendings.count {
+                        engine.prefetchWindows(pendings[k + 2 * Self.prefetchDistance].facts)
+                    }
                     if k + Self.prefetchDistance < pendings.count {
-                        engine.prefetchWindows(pendings[k + Self.prefetchDistance].facts)
+                        engine.prefetchWindowWords(pendings[k + Self.prefetchDistance].facts)
                     }
                     let index = pendings[k].index
                     let (now, late) = timeline.time(of: pendings[k].timestamp)

@@ -117,7 +117,10 @@ public struct Escalation: Sendable, Equatable {
     public func impose(_ penalty: Penalty, on verdict: inout Verdict, _ context: WindowContext, dryRunAll: Bool) {
         let quiet = dryRun || dryRunAll
         let now = context.now
-        if !quiet, let slot = context.author { context.state.authors.store(slot, AuthorWord.penalty, penalty.packed) }
+        if !quiet, let slot = context.author {
+            context.state.authors.store(slot, AuthorWord.penalty, penalty.packed)
+            context.state.penaltyHints.mark(context.authorKey)
+        }
         let ban = penalty.kind == .ban
         let until: Micros? = penalty.until == Penalty.forever ? nil : penalty.until
         let action: RuleAction = ban ? .ban : .timeout

@@ -52,6 +52,19 @@ public struct TextStats: Equatable, Sendable {
         return (x &- repeated(0x01)) & ~x & highBits
     }
 
+    /// How many bytes of `w` have their high bit set. (A multiply: without a POPCNT instruction
+    /// in the baseline x86-64 target, `nonzeroBitCount` is a dozen instructions.)
+    @inline(__always)
+    private static func countHighBits(_ w: UInt64) -> Int {
+        Int(truncatingIfNeeded: (((w & highBits) >> 7) &* repeated(0x01)) >> 56)
+    }
+
+    /// 0x80 in each byte of `w` that is zero, 0 in the others (exact: no borrow between bytes).
+    @inline(__always)
+    private static func zeroBytes(_ w: UInt64) -> UInt64 {
+        ~(((w & repeated(0x7F)) &+ repeated(0x7F)) | w) & highBits
+    }
+
     /// What may stand before a disguised `dot`: a space or an opening bracket.
     @inline(__always)
     private static func opensDot(_ c: UInt8) -> Bool { c == 0x20 || c == 0x28 || c == 0x5B || c == 0x7B }
@@ -92,45 +105,65 @@ public struct TextStats: Equatable, Sendable {
             // Eight ASCII bytes at a time: counts by bit tricks, the rest byte by byte.
             if k + 8 <= n {
                 let w = raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)
-                if w & Self.highBits == 0 && Self.hasByte(w, 0x40) == 0 {
+                if w & Self.highBits == 0 {
                     // Once a link hint is seen, no need to look again. A word is looked at byte
                     // by byte only with a `.` or `:`, or a `d` after a space or bracket (the
                     // masks may flag a byte too many, never one too few).
                     if !mayHoldLink {
+                        // The bytes that may start a hint, each then looked at on its own: `.`,
+                        // `:`, and `dot` in any case after an opening (a `d` in the last two
+                        // bytes always, its `ot` being in the next word).
                         let opening = Self.hasByte(w, 0x20) | Self.hasByte(w, 0x28) | Self.hasByte(w, 0x5B) | Self.hasByte(w, 0x7B)
                         let afterOpening = opening << 8 | (k > 0 && Self.opensDot(text[k &- 1]) ? 0x80 : 0)
-                        let d = (Self.hasByte(w, 0x64) | Self.hasByte(w, 0x44)) & afterOpening
-                        if Self.hasByte(w, 0x2E) | Self.hasByte(w, 0x3A) | d != 0 {
-                            for j in 0..<8 where Self.isLinkHint(text, at: k &+ j) {
+                        let folded = w | Self.repeated(0x20)
+                        let ot = Self.hasByte(folded, 0x6F) >> 8 & Self.hasByte(folded, 0x74) >> 16 | 0x8080_0000_0000_0000
+                        var hints = Self.hasByte(w, 0x2E) | Self.hasByte(w, 0x3A) | Self.hasByte(folded, 0x64) & afterOpening & ot
+                        while hints != 0 {
+                            if Self.isLinkHint(text, at: k &+ hints.trailingZeroBitCount >> 3) {
                                 mayHoldLink = true
                                 break
                             }
+                            hints &= hints &- 1
                         }
+                    }
+                    // Mentions: each `@` looked at on its own (there are few).
+                    var at = Self.zeroBytes(w ^ Self.repeated(0x40))
+                    while at != 0 {
+                        let p = k &+ at.trailingZeroBitCount >> 3
+                        let classBefore = p == k ? previousClass : table[Int(text[p &- 1])]
+                        if classBefore & 8 == 0, p &+ 1 < n, text[p &+ 1] < 0x80, table[Int(text[p &+ 1])] & 8 != 0 {
+                            mentions &+= 1
+                        }
+                        at &= at &- 1
                     }
                     let upper = (w &+ Self.repeated(0x80 - 0x41)) & ~(w &+ Self.repeated(0x80 - 0x5B))
                     let lower = (w &+ Self.repeated(0x80 - 0x61)) & ~(w &+ Self.repeated(0x80 - 0x7B))
                     let shown = (w &+ Self.repeated(0x80 - 0x21)) & ~(w &+ Self.repeated(0x80 - 0x7F))
-                    uppercase &+= (upper & Self.highBits).nonzeroBitCount
-                    letters &+= ((upper | lower) & Self.highBits).nonzeroBitCount
-                    visible &+= (shown & Self.highBits).nonzeroBitCount
-                    // Runs: a byte equal to the one before it shows as a zero byte here.
+                    uppercase &+= Self.countHighBits(upper)
+                    letters &+= Self.countHighBits(upper | lower)
+                    visible &+= Self.countHighBits(shown)
+                    // Runs: the bytes equal to the one before them (spaces aside), as a mask.
                     let before = w << 8 | (previous < 0x80 ? UInt64(previous) : 0xFF)
-                    if Self.hasByte(w ^ before, 0) == 0 {
-                        previous = UInt32(w >> 56)
+                    let equal = Self.zeroBytes(w ^ before) & ~Self.zeroBytes(w ^ Self.repeated(0x20))
+                    if equal == 0 {
                         run = 1
+                    } else if equal == Self.highBits {
+                        run &+= 8
                     } else {
-                        for j in 0..<8 {
-                            let value = UInt32(text[k &+ j])
-                            if value == previous && value != 0x20 {
-                                run &+= 1
-                                if run > longestRun { longestRun = run }
-                            } else {
-                                previous = value
-                                run = 1
-                            }
+                        // The run in progress goes on through the first equal bytes; a block of
+                        // equal bytes inside is a run one longer; the last block starts the next.
+                        let breaks = ~equal & Self.highBits
+                        longestRun = max(longestRun, run &+ breaks.trailingZeroBitCount >> 3)
+                        var block = equal, longest = 0
+                        while block != 0 {
+                            block &= block << 8
+                            longest &+= 1
                         }
+                        longestRun = max(longestRun, longest &+ 1)
+                        run = 1 &+ breaks.leadingZeroBitCount >> 3
                     }
-                    if longestRun == 0 { longestRun = 1 }
+                    if run > longestRun { longestRun = run }
+                    previous = UInt32(w >> 56)
                     marks = 0
                     previousClass = table[Int(text[k &+ 7])]
                     k &+= 8

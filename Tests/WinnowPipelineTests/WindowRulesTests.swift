@@ -179,6 +179,25 @@ struct WindowRulesTests {
         #expect(after.action == .censor)
         #expect(after.reasons.map(\.term) == ["shit"])
     }
+
+    @Test("the early penalty check sees timeouts, moderators' bans, and no one else")
+    func penaltyHints() throws {
+        let h = try Harness(settings(escalation: Escalation(strikes: 1, timeout: 60 * s)))
+        func skipped(_ author: String, at seconds: Int64) -> Bool {
+            let event = Event(id: .string(author), author: author, text: "hello", line: 1)
+            return h.engine.analyze(event, scratch: h.scratch, penaltyCheckAt: seconds * s).facts.skippedContent
+        }
+        #expect(h.post("eve", at: 0, "zorblax").action == .timeout)
+        #expect(h.post("bob", at: 0, "hello").action == .allow)
+        h.engine.setPenalty(.ban, author: "mallory", at: 0, until: Penalty.forever)
+        #expect(skipped("eve", at: 30))
+        #expect(!skipped("eve", at: 61))  // the timeout is over
+        #expect(skipped("mallory", at: 1_000))
+        #expect(!skipped("bob", at: 30))
+        #expect(!skipped("nobody", at: 30))
+        #expect(h.engine.state.penaltyHints.mayHold(BehaviorState.authorKey("eve")))
+        #expect(h.engine.state.penaltyHints.mayHold(BehaviorState.authorKey("mallory")))
+    }
 }
 
 /// The engine's shared state under many threads and many authors.

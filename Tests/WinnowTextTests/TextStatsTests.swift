@@ -84,4 +84,18 @@ struct TextStatsTests {
             #expect(stats(text) == model(text), "\(text.debugDescription)")
         }
     }
+
+    @Test("texts of long runs and many mentions agree with the model")
+    func runsAndMentions() {
+        // Few letters: runs of every length, across the eight-byte words the fast path reads,
+        // and `@` at every position of a word.
+        var random = SplitMix64(seed: 11)
+        let alphabet: [Character] = Array("aaaab  @@.-_") + ["é"]
+        for _ in 0..<3_000 {
+            let text = random.text(from: alphabet, maxLength: 70)
+            #expect(stats(text) == model(text), "\(text.debugDescription)")
+        }
+        #expect(stats("xxxxxxxxyyyyyyyyyyyyyyyyzzz").longestRun == 16)
+        #expect(stats("@a @b x@c (@d) @@e @").mentions == 4)
+    }
 }
