@@ -26,6 +26,12 @@ public final class CampaignIndex: Sendable {
         return nil
     }
 
+    /// Starts loading the entries `representative(of:minMatches:)` will read for `sketch`.
+    @inline(__always)
+    public func prefetch(_ sketch: UInt64) {
+        for band in 0..<4 { words.prefetch(Self.index(band, sketch)) }
+    }
+
     /// Points `sketch`'s bands at `representative`.
     @inline(__always)
     public func register(_ sketch: UInt64, representative: UInt64) {

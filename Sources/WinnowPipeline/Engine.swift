@@ -406,12 +406,14 @@ public final class Engine: Sendable {
     @inline(__always)
     public func prefetchWindows(_ facts: WindowFacts) {
         state.authors.prefetch(facts.author, slot: facts.authorSlotHint)
+        if needsFingerprint { behavior.flood.prefetch(state, fingerprint: facts.fingerprint, step: 1) }
     }
 
     /// The second step of `prefetchWindows`.
     @inline(__always)
     public func prefetchWindowWords(_ facts: WindowFacts) {
         if facts.authorSlotHint == nil { state.authors.prefetchWords(facts.author) }
+        if needsFingerprint { behavior.flood.prefetch(state, fingerprint: facts.fingerprint, step: 2) }
     }
 
     /// Whether events go through the window step: the policy has window rules, a moderator
