@@ -400,20 +400,19 @@ public final class Engine: Sendable {
         return request
     }
 
-    /// Starts loading the window-table memory that `applyWindows` will read for `facts`, in two
-    /// steps a few events apart: the author's bucket (and the slot's words when the early
-    /// penalty check found them), then, with the bucket in cache, the slot's words.
+    /// Starts loading the window-table memory that `applyWindows` will read for `facts`, in
+    /// three steps a few events apart, each finding in cache what the step before loaded:
+    /// 1 the author's bucket (and the slot's words when the early penalty check found them) and
+    /// the campaign index's entries, 2 the author's words and the campaign's bucket, 3 the
+    /// campaign's words.
     @inline(__always)
-    public func prefetchWindows(_ facts: WindowFacts) {
-        state.authors.prefetch(facts.author, slot: facts.authorSlotHint)
-        if needsFingerprint { behavior.flood.prefetch(state, fingerprint: facts.fingerprint, step: 1) }
-    }
-
-    /// The second step of `prefetchWindows`.
-    @inline(__always)
-    public func prefetchWindowWords(_ facts: WindowFacts) {
-        if facts.authorSlotHint == nil { state.authors.prefetchWords(facts.author) }
-        if needsFingerprint { behavior.flood.prefetch(state, fingerprint: facts.fingerprint, step: 2) }
+    public func prefetchWindows(_ facts: WindowFacts, step: Int) {
+        switch step {
+        case 1: state.authors.prefetch(facts.author, slot: facts.authorSlotHint)
+        case 2: if facts.authorSlotHint == nil { state.authors.prefetchWords(facts.author) }
+        default: break
+        }
+        if needsFingerprint { behavior.flood.prefetch(state, fingerprint: facts.fingerprint, step: step) }
     }
 
     /// Whether events go through the window step: the policy has window rules, a moderator

@@ -270,7 +270,7 @@ struct BatchFinisher {
     private(set) var actionCounts = [Int](repeating: 0, count: Action.allCases.count)
     /// Indexes, in a chunk, of the verdicts the window step changed (reused).
     private var changed: [Int] = []
-    /// How many events ahead the window step prefetches table memory.
+    /// How many events apart the window step's prefetch steps are (see `Engine.prefetchWindows`).
     private static let prefetchDistance = 4
 
     init(
@@ -331,11 +331,8 @@ struct BatchFinisher {
                 changed.removeDuplicates()
             } else {
                 for k in pendings.indices {
-                    if k + 2 * Self.prefetchDistance < pendings.count {
-                        engine.prefetchWindows(pendings[k + 2 * Self.prefetchDistance].facts)
-                    }
-                    if k + Self.prefetchDistance < pendings.count {
-                        engine.prefetchWindowWords(pendings[k + Self.prefetchDistance].facts)
+                    for step in 1...3 where k + (4 - step) * Self.prefetchDistance < pendings.count {
+                        engine.prefetchWindows(pendings[k + (4 - step) * Self.prefetchDistance].facts, step: step)
                     }
                     let index = pendings[k].index
                     let (now, late) = timeline.time(of: pendings[k].timestamp)

@@ -122,17 +122,21 @@ public struct FloodRule: Sendable, Equatable {
         reasons.append(participantReason(copies: copies))
     }
 
-    /// Starts loading, a few events ahead, what `evaluate` will read for `fingerprint`: with
-    /// `step` 1 the campaign index's entries, with `step` 2 (those then in cache) the bucket of
-    /// the campaign they point to. The campaign found then may not be the one found later; it
-    /// only costs a useless load.
+    /// Starts loading, a few events ahead, what `evaluate` will read for `fingerprint`, in
+    /// steps each of which finds in cache what the one before loaded: 1 the campaign index's
+    /// entries, 2 the bucket of the campaign they point to, 3 that campaign's words. The
+    /// campaign found then may not be the one found later; it only costs a useless load.
     @inline(__always)
     public func prefetch(_ state: BehaviorState, fingerprint: Fingerprint, step: Int) {
         guard enabled, fingerprint.wordSet != 0, fingerprint.words >= minWords else { return }
         if step == 1 {
             state.campaignIndex.prefetch(fingerprint.wordSet)
         } else if let representative = state.campaignIndex.representative(of: fingerprint.wordSet, minMatches: minMatches) {
-            state.campaigns.prefetch(Self.campaignKey(representative), slot: nil)
+            if step == 2 {
+                state.campaigns.prefetch(Self.campaignKey(representative), slot: nil)
+            } else {
+                state.campaigns.prefetchWords(Self.campaignKey(representative))
+            }
         }
     }
 
