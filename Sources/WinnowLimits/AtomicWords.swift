@@ -32,6 +32,25 @@ final class AtomicWords: @unchecked Sendable {
 
     deinit { munmap(UnsafeMutableRawPointer(base), count * MemoryLayout<UInt64>.stride) }
 
+    /// `count` zeroed values of `type` in anonymous memory (pages touched only when used),
+    /// given back with `release`.
+    static func zeroedMemory<T>(count: Int, of type: T.Type) -> UnsafeMutablePointer<T> {
+        let bytes = count * MemoryLayout<T>.stride
+        guard let raw = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), raw != MAP_FAILED
+        else {
+            fatalError("cannot map \(bytes) bytes for the window table")
+        }
+        return raw.bindMemory(to: T.self, capacity: count)
+    }
+
+    static func release<T>(_ memory: UnsafeMutablePointer<T>, count: Int) {
+        munmap(UnsafeMutableRawPointer(memory), count * MemoryLayout<T>.stride)
+    }
+
+    /// Starts loading the cache line of `address`.
+    @inline(__always)
+    static func prefetch(_ address: UnsafeRawPointer) { winnow_prefetch(address) }
+
     @inline(__always)
     func load(_ index: Int) -> UInt64 { base[index].load(ordering: .acquiring) }
 

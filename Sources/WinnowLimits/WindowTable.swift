@@ -4,13 +4,19 @@ import Synchronization
 /// thread and read and written without locks: each slot is a few 64-bit words, each changed
 /// by compare-and-swap on its own.
 ///
-/// The table is set-associative: a key lives in one bucket of eight slots. When its bucket is
-/// full, a new key takes the slot of the key seen longest ago (the idle one) — unless that slot
-/// is *pinned* (its pin word holds a time still to come, e.g. an author's ban), which is never
-/// evicted. Memory is therefore fixed at `capacity × (8 + 8 × wordsPerSlot)` bytes, and pages
-/// are only touched as keys arrive.
+/// The table is set-associative: a key lives in one bucket of eight entries. When its bucket is
+/// full, a new key takes the entry of the key seen longest ago (the idle one) — unless that
+/// entry is *pinned* (its pin word holds a time still to come, e.g. an author's ban), which is
+/// never evicted.
 ///
-/// A slot's key word packs a 32-bit tag of the key's hash with the second it was last seen.
+/// An entry's state words are not stored with it: the first key to take an entry is given the
+/// next free slot of a separate array of words (an arena, handed out in order), and the entry
+/// keeps that slot for good, through evictions. Keys land in buckets at random, so the key
+/// array's pages are all touched early; the arena's pages are touched only as keys arrive, in
+/// order — so memory grows with the keys seen (a fresh page costs microseconds in a VM), up to
+/// `capacity × (8 + 4 + 8 × wordsPerSlot)` bytes.
+///
+/// An entry's key word packs a 32-bit tag of the key's hash with the second it was last seen.
 /// Two keys whose hashes agree on both the bucket and the tag share a slot (odds about 2⁻³² per
 /// pair in a bucket). State words hold times, so the state of an evicted key, being idle, reads
 /// as expired to whoever takes the slot; the new owner clears it right after claiming.
@@ -22,7 +28,12 @@ public final class WindowTable: Sendable {
     public let wordsPerSlot: Int
     private let bucketCount: Int
     private let keys: AtomicWords
+    /// Per entry, its slot in `words` plus one (0: not handed out yet). Written once, while the
+    /// entry is being claimed, before its key is published; read only after loading that key.
+    private nonisolated(unsafe) let slotOfEntry: UnsafeMutablePointer<UInt32>
+    /// The arena of state words, `wordsPerSlot` per slot.
     private let words: AtomicWords
+    private let slotsHandedOut = Atomic<Int>(0)
     private let pinWord: Int?
     private let isPinning: (@Sendable (UInt64, Micros) -> Bool)?
     private let occupiedSlots = Atomic<Int>(0)
@@ -41,12 +52,16 @@ public final class WindowTable: Sendable {
         self.wordsPerSlot = wordsPerSlot
         self.pinWord = pinWord
         self.isPinning = isPinning
+        precondition(self.capacity < Int(UInt32.max))
         keys = AtomicWords(count: self.capacity)
+        slotOfEntry = AtomicWords.zeroedMemory(count: self.capacity, of: UInt32.self)
         words = AtomicWords(count: self.capacity * wordsPerSlot)
     }
 
-    /// Bytes of state per tracked key.
-    public var bytesPerKey: Int { 8 * (1 + wordsPerSlot) }
+    deinit { AtomicWords.release(slotOfEntry, count: capacity) }
+
+    /// Bytes of state per tracked key: its key, its slot number, its words.
+    public var bytesPerKey: Int { 8 + 4 + 8 * wordsPerSlot }
 
     /// Keys tracked now.
     public var trackedKeys: Int { occupiedSlots.load(ordering: .relaxed) }
@@ -81,7 +96,7 @@ public final class WindowTable: Sendable {
                     if key & 0xFFFF_FFFF < second {
                         _ = keys.compareExchange(index, expected: key, desired: tag << 32 | second)
                     }
-                    return Slot(index: index, isNew: false)
+                    return Slot(index: slot(ofEntry: index), isNew: false)
                 }
                 if key == Self.claiming {
                     busy = true
@@ -105,19 +120,25 @@ public final class WindowTable: Sendable {
                 return nil
             }
             if victimKey == 0 {
-                // Never used: its words are still zero, so it can be published at once.
-                guard keys.compareExchange(victim, expected: 0, desired: tag << 32 | second).exchanged else { continue }
+                // Never used: it gets the arena's next slot, whose words are still zero, before
+                // its key is published.
+                guard keys.compareExchange(victim, expected: 0, desired: Self.claiming).exchanged else { continue }
+                let slot = slotsHandedOut.wrappingAdd(1, ordering: .relaxed).oldValue
+                assert(slot < capacity, "each entry takes one arena slot, once")
+                slotOfEntry[victim] = UInt32(slot + 1)
+                keys.store(victim, tag << 32 | second)
                 occupiedSlots.wrappingAdd(1, ordering: .relaxed)
-                return Slot(index: victim, isNew: true)
+                return Slot(index: slot, isNew: true)
             }
-            // Evicting: mark the slot as being claimed, clear the old author's words, then
+            // Evicting: mark the entry as being claimed, clear the old author's words, then
             // publish the new key — so that no thread sees the new key with stale words, or
             // updates words that are about to be cleared.
             guard keys.compareExchange(victim, expected: victimKey, desired: Self.claiming).exchanged else { continue }
-            for word in 0..<wordsPerSlot { words.store(victim * wordsPerSlot + word, 0) }
+            let slot = self.slot(ofEntry: victim)
+            for word in 0..<wordsPerSlot { words.store(slot * wordsPerSlot + word, 0) }
             keys.store(victim, tag << 32 | second)
             evictedKeys.wrappingAdd(1, ordering: .relaxed)
-            return Slot(index: victim, isNew: true)
+            return Slot(index: slot, isNew: true)
         }
         untrackedEvents.wrappingAdd(1, ordering: .relaxed)
         return nil
@@ -134,7 +155,9 @@ public final class WindowTable: Sendable {
     /// a table of tens of megabytes overlap instead of stalling one after the other.
     @inline(__always)
     public func prefetch(_ hash: UInt64, slot: Int?) {
-        keys.prefetch(firstSlot(of: hash))
+        let bucket = firstSlot(of: hash)
+        keys.prefetch(bucket)
+        AtomicWords.prefetch(slotOfEntry + bucket)
         if let slot { words.prefetch(slot * wordsPerSlot) }
     }
 
@@ -150,10 +173,15 @@ public final class WindowTable: Sendable {
         let bucket = firstSlot(of: hash)
         let tag = UInt64(UInt32(truncatingIfNeeded: hash >> 32) | 1)
         for way in 0..<Self.ways where keys.load(bucket + way) >> 32 == tag {
-            return Slot(index: bucket + way, isNew: false)
+            return Slot(index: slot(ofEntry: bucket + way), isNew: false)
         }
         return nil
     }
+
+    /// The arena slot of a published entry (its key loaded first: the slot number was written
+    /// before the key).
+    @inline(__always)
+    private func slot(ofEntry entry: Int) -> Int { Int(slotOfEntry[entry]) - 1 }
 
     @inline(__always)
     public func load(_ slot: Slot, _ word: Int) -> UInt64 { words.load(slot.index * wordsPerSlot + word) }
@@ -192,13 +220,14 @@ public final class WindowTable: Sendable {
         }
     }
 
-    private func isPinned(_ index: Int, now: Micros) -> Bool {
+    private func isPinned(_ entry: Int, now: Micros) -> Bool {
         guard let pinWord, let isPinning else { return false }
-        return isPinning(words.load(index * wordsPerSlot + pinWord), now)
+        return isPinning(words.load(slot(ofEntry: entry) * wordsPerSlot + pinWord), now)
     }
 
     /// A claimed slot of the table.
     public struct Slot: Sendable, Equatable {
+        /// The slot's place in the arena of state words (not the key's entry).
         public let index: Int
         /// The key had no slot before this lookup.
         public let isNew: Bool

@@ -483,19 +483,37 @@ public final class DeferredStrikes {
 
 /// What the window rules need of one event: its keys in the window tables, the settings of
 /// its channel, and whether its author is exempt.
+///
+/// Kept small (48 bytes): the window step reads the facts of every event, written by a worker
+/// on another core.
 public struct WindowFacts: Sendable {
     public var author: UInt64 = 0
     public var channel: UInt64 = 0
-    /// Index into the engine's channel settings (0: the defaults).
-    var settings = 0
-    public var isExempt = false
     /// For repeat and flood (0 bits when neither is on).
     public var fingerprint = Fingerprint(words: 0, wordSet: 0)
-    public var links = 0
+    private var linkCount: Int32 = 0
+    /// Index into the engine's channel settings (0: the defaults).
+    private var settingsIndex: Int32 = 0
+    private var slotHint: Int32 = -1
+    public var isExempt = false
     /// `analyze` skipped the content: the author had a penalty in force.
     public var skippedContent = false
+
+    public var links: Int {
+        get { Int(linkCount) }
+        set { linkCount = Int32(clamping: newValue) }
+    }
+
+    var settings: Int {
+        get { Int(settingsIndex) }
+        set { settingsIndex = Int32(newValue) }
+    }
+
     /// The author's slot when analyzed, if any: where the window step will look (prefetch).
-    public var authorSlotHint: Int?
+    public var authorSlotHint: Int? {
+        get { slotHint < 0 ? nil : Int(slotHint) }
+        set { slotHint = newValue.flatMap(Int32.init(exactly:)) ?? -1 }
+    }
 }
 
 /// Per-thread working memory, reused from one event to the next so that normalization and

@@ -190,9 +190,10 @@ public final class FilterPipeline: Sendable {
                     (verdict, facts) = engine.analyze(event, scratch: scratch, penaltyCheckAt: windows ? hint : nil)
                     if windows {
                         final = !facts.skippedContent
+                        if facts.skippedContent { chunk.skippedEvents.append(event) }
                         chunk.pending.append(PendingEvent(
-                            index: chunk.verdicts.count, timestamp: event.timestamp, facts: facts,
-                            skippedEvent: facts.skippedContent ? event : nil))
+                            facts: facts, index: chunk.verdicts.count, timestamp: event.timestamp,
+                            skipped: facts.skippedContent ? Int32(chunk.skippedEvents.count - 1) : -1))
                     }
                     if let textMode {
                         chunk.records.append(AuditRecord(event, timestamp: event.timestamp ?? arrival.seconds, textMode: textMode))
@@ -219,12 +220,14 @@ public protocol VerdictObserver: AnyObject, Sendable {
 }
 
 /// A decoded event waiting for the window rules, and where its verdict sits in its chunk.
+/// (72 bytes: the window step reads one per event, written by another core.)
 struct PendingEvent {
+    let facts: WindowFacts
     let index: Int
     let timestamp: Double?
-    let facts: WindowFacts
-    /// Kept only when the analysis skipped the content (see `Engine.analyze`).
-    let skippedEvent: Event?
+    /// Where the event sits in the chunk's `skippedEvents` when the analysis skipped its content
+    /// (see `Engine.analyze`); -1 otherwise.
+    let skipped: Int32
 }
 
 /// One chunk of a batch: its verdicts, in input order, as values and as encoded by the worker,
@@ -237,6 +240,8 @@ final class ChunkWork: @unchecked Sendable {
     let encoded = ByteBuffer()
     var lineEnds: [Int] = []
     var pending: [PendingEvent] = []
+    /// The events whose content was not analyzed, kept in case the window step needs them.
+    var skippedEvents: [Event] = []
     /// With an audit trail: one per verdict, completed with the final verdict by the finisher.
     var records: [AuditRecord] = []
 }
@@ -270,6 +275,8 @@ struct BatchFinisher {
     private(set) var actionCounts = [Int](repeating: 0, count: Action.allCases.count)
     /// Indexes, in a chunk, of the verdicts the window step changed (reused).
     private var changed: [Int] = []
+    private static let reasonsOffset = MemoryLayout<Verdict>.offset(of: \Verdict.reasons)!
+
     /// How many events apart the window step's prefetch steps are (see `Engine.prefetchWindows`).
     private static let prefetchDistance = 4
 
@@ -317,7 +324,7 @@ struct BatchFinisher {
                     shared.append(verdict)
                 }
                 engine.applySharedWindows(events, to: &shared, analyzeSkipped: { k in
-                    engine.analyze(pendings[k].skippedEvent!, scratch: scratch)
+                    engine.analyze(chunk.skippedEvents[Int(pendings[k].skipped)], scratch: scratch)
                 }, changed: { changed.append(pendings[$0].index) })
                 for k in pendings.indices {
                     if let late = lates[k] {
@@ -334,11 +341,19 @@ struct BatchFinisher {
                     for step in 1...3 where k + (4 - step) * Self.prefetchDistance < pendings.count {
                         engine.prefetchWindows(pendings[k + (4 - step) * Self.prefetchDistance].facts, step: step)
                     }
+                    // The verdict's reasons, written by a worker on another core, are read first thing.
+                    if k + Self.prefetchDistance < pendings.count {
+                        let ahead = pendings[k + Self.prefetchDistance].index
+                        verdicts.withUnsafeBufferPointer { all in
+                            let reasons = UnsafeRawPointer(all.baseAddress! + ahead) + Self.reasonsOffset
+                            Prefetch.arrayStorage(at: reasons.assumingMemoryBound(to: [Reason].self))
+                        }
+                    }
                     let index = pendings[k].index
                     let (now, late) = timeline.time(of: pendings[k].timestamp)
                     var didChange = engine.applyWindows(pendings[k].facts, to: &verdicts[index], at: now) {
                         // The author's penalty ended in the meantime: analyze the comment after all.
-                        engine.analyze(pendings[k].skippedEvent!, scratch: scratch)
+                        engine.analyze(chunk.skippedEvents[Int(pendings[k].skipped)], scratch: scratch)
                     }
                     if let late {
                         verdicts[index].reasons.append(late)
@@ -381,6 +396,7 @@ struct BatchFinisher {
             swap(&verdicts, &chunk.verdicts)
             pendings.removeAll(keepingCapacity: true)
             swap(&pendings, &chunk.pending)
+            chunk.skippedEvents.removeAll(keepingCapacity: true)
             lineEnds.removeAll(keepingCapacity: true)
             swap(&lineEnds, &chunk.lineEnds)
             chunk.encoded.removeAll()

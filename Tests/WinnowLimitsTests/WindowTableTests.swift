@@ -19,7 +19,7 @@ struct WindowTableTests {
         #expect(table.existingSlot(for: StableHash.hash("k42"))?.index == a.index)
         #expect(table.existingSlot(for: StableHash.hash("k43")) == nil)
         #expect(table.trackedKeys == 1)
-        #expect(table.bytesPerKey == 24)
+        #expect(table.bytesPerKey == 28)
     }
 
     @Test("a full bucket evicts the key seen longest ago, and never a pinned one")
