@@ -69,6 +69,11 @@ public struct TextStats: Equatable, Sendable {
     @inline(__always)
     private static func opensDot(_ c: UInt8) -> Bool { c == 0x20 || c == 0x28 || c == 0x5B || c == 0x7B }
 
+    /// `opensDot` of the character before, as the scan keeps it (`previous`: its scalar value,
+    /// or all ones before the first), without reading the text again.
+    @inline(__always)
+    private static func opensDot(_ scalar: UInt32) -> Bool { scalar < 0x80 && opensDot(UInt8(truncatingIfNeeded: scalar)) }
+
     /// Whether byte `i` starts one of the link hints of `mayHoldLink`.
     @inline(__always)
     private static func isLinkHint(_ text: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
@@ -114,7 +119,7 @@ public struct TextStats: Equatable, Sendable {
                         // `:`, and `dot` in any case after an opening (a `d` in the last two
                         // bytes always, its `ot` being in the next word).
                         let opening = Self.hasByte(w, 0x20) | Self.hasByte(w, 0x28) | Self.hasByte(w, 0x5B) | Self.hasByte(w, 0x7B)
-                        let afterOpening = opening << 8 | (k > 0 && Self.opensDot(text[k &- 1]) ? 0x80 : 0)
+                        let afterOpening = opening << 8 | (Self.opensDot(previous) ? 0x80 : 0)
                         let folded = w | Self.repeated(0x20)
                         let ot = Self.hasByte(folded, 0x6F) >> 8 & Self.hasByte(folded, 0x74) >> 16 | 0x8080_0000_0000_0000
                         var hints = Self.hasByte(w, 0x2E) | Self.hasByte(w, 0x3A) | Self.hasByte(folded, 0x64) & afterOpening & ot
