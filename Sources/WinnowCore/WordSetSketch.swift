@@ -4,12 +4,17 @@ public enum WordSetSketch {
     /// How many of the eight 6-bit values of two sketches are equal.
     @inline(__always)
     public static func matchingValues(_ a: UInt64, _ b: UInt64) -> Int {
-        var x = a ^ b
-        var equal = 0
-        for _ in 0..<8 {
-            if x & 0x3F == 0 { equal += 1 }
-            x >>= 6
-        }
-        return equal
+        // A value differs when any of its six bits does: fold each value's bits onto its lowest
+        // (bit 6k then holds the OR of bits 6k...6k+5), keep those eight bits, and add them up
+        // with one multiply (the sum lands in bits 42...47; no partial sum carries).
+        var x = (a ^ b) & 0xFFFF_FFFF_FFFF
+        x |= x >> 1
+        x |= x >> 2
+        x |= x >> 2
+        let differing = x & Self.lowestBits
+        return 8 - Int(truncatingIfNeeded: (differing &* Self.lowestBits) >> 42 & 0x3F)
     }
+
+    /// Bit 6k for each of the eight values.
+    @usableFromInline static let lowestBits: UInt64 = 0x0410_4104_1041
 }

@@ -153,10 +153,12 @@ public final class Engine: Sendable {
                 break  // open: this instance's own windows alone
             }
         }
-        let sharedPenalty = sharedCheck?.penalty.flatMap { behavior.escalation.reason(for: $0, at: now) }
-        if let (penalty, until) = behavior.escalation.penaltyInForce(context) ?? sharedPenalty {
+        let sharedPenalty = sharedCheck?.penalty.flatMap { $0.isActive(at: now) ? $0 : nil }
+        if let penalty = behavior.escalation.penaltyInForce(context) ?? sharedPenalty,
+            let (reasons, until) = behavior.escalation.reasons(for: penalty, at: now)
+        {
             // The penalty is the whole answer: what the comment says does not matter now.
-            verdict = penaltyVerdict(replacing: verdict, reason: penalty, until: until)
+            verdict = penaltyVerdict(replacing: verdict, reasons: reasons, until: until)
             return true
         }
         let skipped = facts.skippedContent
@@ -336,8 +338,8 @@ public final class Engine: Sendable {
     /// Makes a penalty the store found, in force at `now`, the whole answer of a verdict that
     /// is not a timeout or ban already; returns whether it did.
     private func give(_ penalty: Penalty, to verdict: inout Verdict, at now: Micros) -> Bool {
-        guard verdict.action < .timeout, let (reason, until) = behavior.escalation.reason(for: penalty, at: now) else { return false }
-        verdict = penaltyVerdict(replacing: verdict, reason: reason, until: until)
+        guard verdict.action < .timeout, let (reasons, until) = behavior.escalation.reasons(for: penalty, at: now) else { return false }
+        verdict = penaltyVerdict(replacing: verdict, reasons: reasons, until: until)
         return true
     }
 
@@ -359,11 +361,12 @@ public final class Engine: Sendable {
     }
 
     /// The verdict of an event whose author is under a penalty: the penalty is the whole answer.
-    public func penaltyVerdict(replacing verdict: Verdict, reason: Reason, until: Micros?) -> Verdict {
-        let action = reason.action?.verdictAction ?? .timeout
+    /// `reasons`: the penalty's one reason (`Escalation.reasons(for:at:)`).
+    public func penaltyVerdict(replacing verdict: Verdict, reasons: [Reason], until: Micros?) -> Verdict {
+        let action = reasons.first?.action?.verdictAction ?? .timeout
         return policy.dryRun
-            ? Verdict(id: verdict.id, action: .allow, would: action, reasons: [reason], meta: verdict.meta)
-            : Verdict(id: verdict.id, action: action, reasons: [reason], until: until?.seconds, meta: verdict.meta)
+            ? Verdict(id: verdict.id, action: .allow, would: action, reasons: reasons, meta: verdict.meta)
+            : Verdict(id: verdict.id, action: action, reasons: reasons, until: until?.seconds, meta: verdict.meta)
     }
 
     /// The key a strike is counted under in the shared store: the event's id; an event without

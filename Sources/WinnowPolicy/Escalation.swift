@@ -44,12 +44,22 @@ public struct Escalation: Sendable, Equatable {
     /// Content and manipulation rules; not rate limits or slow-mode.
     public static let defaultStrikeRules: Set<String> = ["stopword", "repeat", "flood", "links"]
 
-    /// The timeout or ban in force for the event's author, as a reason, and its end
-    /// (`nil`: no end).
-    public func penaltyInForce(_ context: WindowContext) -> (reason: Reason, until: Micros?)? {
+    /// The timeout or ban in force for the event's author, if any.
+    public func penaltyInForce(_ context: WindowContext) -> Penalty? {
         guard let slot = context.author else { return nil }
-        return reason(for: Penalty(packed: context.state.authors.load(slot, AuthorWord.penalty)), at: context.now)
+        let penalty = Penalty(packed: context.state.authors.load(slot, AuthorWord.penalty))
+        return penalty.isActive(at: context.now) ? penalty : nil
     }
+
+    /// `reason(for:at:)` as a verdict's reasons. A ban for good, the commonest penalty by far
+    /// (every later event of a banned author gets it), is one array built once, not a reason
+    /// and an array per event.
+    public func reasons(for penalty: Penalty, at now: Micros) -> (reasons: [Reason], until: Micros?)? {
+        if penalty.kind == .ban && penalty.until == Penalty.forever { return (Self.bannedForGood, nil) }
+        return reason(for: penalty, at: now).map { ([$0.reason], $0.until) }
+    }
+
+    private static let bannedForGood = [Reason(rule: "ban", action: .ban, message: "the author is banned")]
 
     /// The reason a penalty gives at `now` (`nil` when it is not in force), and when it ends
     /// (`nil`: never) — for a penalty found here or in the shared store.
@@ -99,8 +109,9 @@ public struct Escalation: Sendable, Equatable {
         return enabled && !context.isExempt && decided >= strikeAction && decided < .timeout && decided != .error
             && context.author != nil
             && verdict.reasons.contains(where: { reason in
-                !reason.dryRun && strikeRules.contains(reason.rule)
-                    && (reason.action?.verdictAction ?? .allow) >= strikeAction
+                // The set lookup (a string hash) last.
+                !reason.dryRun && (reason.action?.verdictAction ?? .allow) >= strikeAction
+                    && strikeRules.contains(reason.rule)
             })
     }
 

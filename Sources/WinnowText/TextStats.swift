@@ -117,12 +117,17 @@ public struct TextStats: Equatable, Sendable {
                     if !mayHoldLink {
                         // The bytes that may start a hint, each then looked at on its own: `.`,
                         // `:`, and `dot` in any case after an opening (a `d` in the last two
-                        // bytes always, its `ot` being in the next word).
-                        let opening = Self.hasByte(w, 0x20) | Self.hasByte(w, 0x28) | Self.hasByte(w, 0x5B) | Self.hasByte(w, 0x7B)
-                        let afterOpening = opening << 8 | (Self.opensDot(previous) ? 0x80 : 0)
+                        // bytes always, its `ot` being in the next word). Most words have no
+                        // `d`: the masks for `dot` are made only for those that do.
+                        var hints = Self.hasByte(w, 0x2E) | Self.hasByte(w, 0x3A)
                         let folded = w | Self.repeated(0x20)
-                        let ot = Self.hasByte(folded, 0x6F) >> 8 & Self.hasByte(folded, 0x74) >> 16 | 0x8080_0000_0000_0000
-                        var hints = Self.hasByte(w, 0x2E) | Self.hasByte(w, 0x3A) | Self.hasByte(folded, 0x64) & afterOpening & ot
+                        let d = Self.hasByte(folded, 0x64)
+                        if d != 0 {
+                            let opening = Self.hasByte(w, 0x20) | Self.hasByte(w, 0x28) | Self.hasByte(w, 0x5B) | Self.hasByte(w, 0x7B)
+                            let afterOpening = opening << 8 | (Self.opensDot(previous) ? 0x80 : 0)
+                            let ot = Self.hasByte(folded, 0x6F) >> 8 & Self.hasByte(folded, 0x74) >> 16 | 0x8080_0000_0000_0000
+                            hints |= d & afterOpening & ot
+                        }
                         while hints != 0 {
                             if Self.isLinkHint(text, at: k &+ hints.trailingZeroBitCount >> 3) {
                                 mayHoldLink = true

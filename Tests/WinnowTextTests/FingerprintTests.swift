@@ -66,4 +66,24 @@ struct FingerprintTests {
         #expect(Double(closeOther) / Double(others) <= 0.05, "\(closeOther) of \(others)")
         #expect(WordSetSketch.matchingValues(fingerprint("check out my channel").wordSet, fingerprint("CHECK OUT MY CHANNEL 😀").wordSet) == 8)
     }
+
+    @Test("equal values of two sketches, counted with bit tricks, agree with counting one by one")
+    func matchingValuesModel() {
+        var random = SplitMix64(seed: 3)
+        for _ in 0..<20_000 {
+            let a = random.next()
+            var b = a
+            // Change some of the eight values (and, often, the bits above the sketch).
+            for k in 0..<8 where random.next() % 2 == 0 { b ^= (random.next() % 63 + 1) << (6 * UInt64(k)) }
+            if random.next() % 3 == 0 { b ^= random.next() << 48 }
+            var x = a ^ b, expected = 0
+            for _ in 0..<8 {
+                if x & 0x3F == 0 { expected += 1 }
+                x >>= 6
+            }
+            #expect(WordSetSketch.matchingValues(a, b) == expected)
+        }
+        #expect(WordSetSketch.matchingValues(0, 0x3F << 42) == 7)
+        #expect(WordSetSketch.matchingValues(0, 0xFFFF_FFFF_FFFF) == 0)
+    }
 }
