@@ -13,4 +13,17 @@ public enum Prefetch {
         guard MemoryLayout<[Element]>.size == MemoryLayout<UnsafeRawPointer>.size else { return }
         winnow_prefetch(UnsafeRawPointer(address).load(as: UnsafeRawPointer.self))
     }
+
+    /// Starts loading the cache lines of the value at `address`.
+    @inline(__always)
+    public static func lines<T>(of address: UnsafePointer<T>) {
+        let start = UnsafeRawPointer(address)
+        var offset = 0
+        while offset < MemoryLayout<T>.size {
+            winnow_prefetch(start + offset)
+            offset += 64
+        }
+        // The last byte may sit on one line more.
+        winnow_prefetch(start + MemoryLayout<T>.size - 1)
+    }
 }

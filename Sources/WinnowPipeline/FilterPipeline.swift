@@ -338,6 +338,15 @@ struct BatchFinisher {
                 changed.removeDuplicates()
             } else {
                 for k in pendings.indices {
+                    // What the workers wrote on the other core, well ahead of the table steps
+                    // below (which read it): the pending event, then its verdict.
+                    if k + 6 * Self.prefetchDistance < pendings.count {
+                        pendings.withUnsafeBufferPointer { Prefetch.lines(of: $0.baseAddress! + k + 6 * Self.prefetchDistance) }
+                    }
+                    if k + 4 * Self.prefetchDistance < pendings.count {
+                        let ahead = pendings[k + 4 * Self.prefetchDistance].index
+                        verdicts.withUnsafeBufferPointer { Prefetch.lines(of: $0.baseAddress! + ahead) }
+                    }
                     for step in 1...3 where k + (4 - step) * Self.prefetchDistance < pendings.count {
                         engine.prefetchWindows(pendings[k + (4 - step) * Self.prefetchDistance].facts, step: step)
                     }
