@@ -19,6 +19,7 @@ import glob
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -69,12 +70,20 @@ def bundled_terms():
     return sorted(terms)
 
 
+CPU_SECONDS = {}  # command -> CPU seconds (user + system) of each run, in order
+
+
 def timed(cmd, sink):
     # Output goes to a real file: GNU grep stops at the first match when stdout is /dev/null.
     with open(sink, "wb") as out:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         subprocess.run(cmd, shell=True, check=True, stdout=out, stderr=subprocess.DEVNULL)
-        return time.perf_counter() - start
+        elapsed = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        CPU_SECONDS.setdefault(cmd, []).append(
+            after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+        return elapsed
 
 
 def version(cmd):
@@ -200,8 +209,18 @@ def main():
         out.append(f"| {name} | {n:,} | {m:.2f} ({min(times[name]):.2f}–{max(times[name]):.2f}) | {rate:,.0f} | {nbytes / m / 1e6:.1f} | "
                    f"{rate / (args.events / base):.2f} |")
     overhead = statistics.median(times[every_rule]) / statistics.median(times[only_stopwords]) - 1
-    out.append(f"\nEvery rule on against stop words only, same run: {100 * overhead:+.0f}% time "
-               f"(issue 3 asks for at most +20%).\n")
+    # The two run one after the other in each round: the ratio within a round is less at the
+    # mercy of a noisy machine than the ratio of medians taken over different moments.
+    rounds = [e / s for e, s in zip(times[every_rule], times[only_stopwords])]
+    cpu_every = CPU_SECONDS[next(cmd for name, cmd, *_ in jobs if name == every_rule)]
+    cpu_only = CPU_SECONDS[next(cmd for name, cmd, *_ in jobs if name == only_stopwords)]
+    cpu_rounds = [e / s for e, s in zip(cpu_every, cpu_only)]
+    out.append(f"\nEvery rule on against stop words only (issue 3 asks for at most +20%): "
+               f"{100 * overhead:+.0f}% time, median against median; "
+               f"{100 * (statistics.median(rounds) - 1):+.0f}% as the median of the {len(rounds)} rounds' own ratios "
+               f"({', '.join(f'{100 * (r - 1):+.0f}%' for r in rounds)}); "
+               f"CPU time (user + system) {statistics.median(cpu_every):.2f} s against {statistics.median(cpu_only):.2f} s, "
+               f"{100 * (statistics.median(cpu_rounds) - 1):+.0f}% as the median of the rounds' ratios.\n")
     out.append("\nCommands (stdout to a file in each case):\n")
     for name, cmd, *_ in jobs:
         out.append(f"- {name}: `{cmd.replace(work, '$WORK').replace(ROOT + '/', '')}`")
