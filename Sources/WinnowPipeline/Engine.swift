@@ -101,7 +101,7 @@ public final class Engine: Sendable {
             facts.links = behavior.links.scan(text, stats: stats, into: &reasons)
             behavior.noise.evaluate(stats, into: &reasons)
         }
-        if needsFingerprint { facts.fingerprint = Fingerprint(normalized.skeleton) }
+        if needsFingerprint { facts.fingerprint = normalized.skeleton.withBytes(Fingerprint.init(bytes:)) }
         // The verdict owns the reasons array: no array at all for a clean comment, no copy of
         // the reasons for the others.
         return policy.verdict(for: event, reasons: reasons)

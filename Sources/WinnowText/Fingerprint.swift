@@ -35,6 +35,12 @@ public struct Fingerprint: Equatable, Sendable {
         self = view.withBytes { Self.sketch($0) }
     }
 
+    /// The sketch of a view's bytes (`view.withBytes(Fingerprint.init(bytes:))` reads a view in
+    /// place, where passing it would copy it: four array retains and releases).
+    public init(bytes: UnsafeBufferPointer<UInt8>) {
+        self = Self.sketch(bytes)
+    }
+
     /// The sketch of a view's bytes. A function of its own, not a closure: its counters then
     /// stay in registers.
     private static func sketch(_ bytes: UnsafeBufferPointer<UInt8>) -> Fingerprint {
