@@ -273,14 +273,15 @@ public final class StopwordSet: Sendable {
     /// Finds every entry that matches `text`, minus those inside an allow-list match.
     public func match(_ text: NormalizedText, scratch: MatchScratch, into result: inout StopwordMatches) {
         result.removeAll()
-        let skeleton = text.skeleton
-        scratch.budget(forBytes: max(skeleton.count, text.folded.count))
-        let block = skeleton.isASCII ? blockASCII : blockUnicode
+        // `text.skeleton` is read in place throughout: a local copy of the view would cost four
+        // array retains and releases per comment.
+        scratch.budget(forBytes: max(text.skeleton.count, text.folded.count))
+        let block = text.skeleton.isASCII ? blockASCII : blockUnicode
         for pattern in block {
-            scanAll(pattern, view: skeleton, scratch: scratch) { range, mark in
+            scanAll(pattern, view: text.skeleton, scratch: scratch) { range, mark in
                 var original: Range<Int>?
-                for target in targets[mark] where target.shape.accepts(skeleton, at: range.lowerBound) {
-                    let widened = original ?? widened(range, kind: targetKinds[mark], in: skeleton)
+                for target in targets[mark] where target.shape.accepts(text.skeleton, at: range.lowerBound) {
+                    let widened = original ?? widened(range, kind: targetKinds[mark], in: text.skeleton)
                     original = widened
                     result.hits.append(StopwordHit(list: target.list, entry: target.entry, original: widened))
                 }
@@ -309,11 +310,10 @@ public final class StopwordSet: Sendable {
         _ text: NormalizedText, present: UInt64, scratch: MatchScratch, from result: inout StopwordMatches
     ) {
         var allowed: [Range<Int>] = []
-        let skeleton = text.skeleton
-        for pattern in skeleton.isASCII ? allowASCII : allowUnicode {
-            scanAll(pattern, view: skeleton, scratch: scratch) { range, mark in
-                guard targets[mark].contains(where: { $0.shape.accepts(skeleton, at: range.lowerBound) }) else { return }
-                allowed.append(widened(range, kind: targetKinds[mark], in: skeleton))
+        for pattern in text.skeleton.isASCII ? allowASCII : allowUnicode {
+            scanAll(pattern, view: text.skeleton, scratch: scratch) { range, mark in
+                guard targets[mark].contains(where: { $0.shape.accepts(text.skeleton, at: range.lowerBound) }) else { return }
+                allowed.append(widened(range, kind: targetKinds[mark], in: text.skeleton))
             } failed: { _ in }
         }
         for raw in rawAllow where raw.mayMatch(present) {
