@@ -24,6 +24,11 @@ public final class AuditStore {
     private let findConsumed: Statement
     static let rowsPerInsert = 32
     private static let columnsPerRow: Int32 = 13
+    /// The text columns of the rows of one insert, copied here and bound without a copy of
+    /// SQLite's own (`SQLITE_STATIC`): with `SQLITE_TRANSIENT` SQLite allocates, copies and frees
+    /// each of five strings per event. Reused from one insert to the next; never moved while a
+    /// statement holds pointers into it for a step.
+    private let staging = StagingBuffer()
 
     public static var schemaVersion: Int { AuditSchema.version }
 
@@ -144,8 +149,12 @@ public final class AuditStore {
         while next < records.count {
             let rows = records.count - next >= Self.rowsPerInsert ? Self.rowsPerInsert : 1
             let statement = rows == 1 ? insertEvent : insertEvents
+            // First every row's text copied into the staging buffer (it may grow, and move, only
+            // now), then bound: the pointers stay valid through the step.
+            staging.removeAll()
+            for row in 0..<rows { staging.stage(records[next + row]) }
             for row in 0..<rows {
-                bind(records[next + row], verdicts: part.verdicts, run: run, at: time, to: statement,
+                bind(records[next + row], staged: row, verdicts: part.verdicts, run: run, at: time, to: statement,
                      from: Int32(row) * Self.columnsPerRow)
             }
             try statement.run()
@@ -161,18 +170,19 @@ public final class AuditStore {
     }
 
     private func bind(
-        _ record: borrowing AuditRecord, verdicts: UnsafeRawBufferPointer, run: Int, at time: Double,
+        _ record: borrowing AuditRecord, staged row: Int, verdicts: UnsafeRawBufferPointer, run: Int, at time: Double,
         to statement: Statement, from offset: Int32
     ) {
+        let texts = staging.texts(ofRow: row)
         statement.bind(offset + 1, run)
-        statement.bind(offset + 2, record.eventID)
+        statement.bindStatic(offset + 2, staged: texts.eventID)
         statement.bind(offset + 3, record.line)
-        statement.bind(offset + 4, record.author)
-        statement.bind(offset + 5, record.channel)
+        statement.bindStatic(offset + 4, staged: texts.author)
+        statement.bindStatic(offset + 5, staged: texts.channel)
         statement.bind(offset + 6, record.timestamp)
-        statement.bind(offset + 7, record.text)
-        statement.bind(offset + 8, record.textHash)
-        statement.bind(offset + 9, record.action.rawValue)
+        statement.bindStatic(offset + 7, staged: texts.text)
+        statement.bindStatic(offset + 8, staged: texts.textHash)
+        statement.bindStatic(offset + 9, staged: texts.action)
         statement.bindStatic(offset + 10, text: UnsafeRawBufferPointer(rebasing: verdicts[record.verdict]))
         statement.bind(offset + 11, time)
         statement.bind(offset + 12, record.peerUID)
@@ -218,4 +228,69 @@ public final class AuditStore {
 
     /// The tables (and the `reasons` view) of the schema.
     public enum Table: String, Sendable { case events, reasons, authorChanges = "author_changes", configs, runs, consumed }
+}
+
+/// The text columns of an insert's rows, one after the other in one buffer that only grows.
+/// Used by one thread (the audit writer) at a time.
+final class StagingBuffer {
+    /// Where each staged string is: `nil` for a NULL column.
+    struct Texts {
+        var eventID, author, channel, text, textHash, action: UnsafeRawBufferPointer?
+    }
+
+    private var storage = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 8)
+    private var used = 0
+    /// Per staged row, six (start, count) pairs, start -1 for NULL.
+    private var spans: [Int] = []
+
+    deinit { storage.deallocate() }
+
+    func removeAll() {
+        used = 0
+        spans.removeAll(keepingCapacity: true)
+    }
+
+    /// Copies the text columns of `record`.
+    func stage(_ record: borrowing AuditRecord) {
+        append(record.eventID)
+        append(record.author)
+        append(record.channel)
+        append(record.text)
+        append(record.textHash)
+        append(record.action.rawValue)
+    }
+
+    /// The staged columns of row `row` (in the order staged), valid until the next `stage`.
+    func texts(ofRow row: Int) -> Texts {
+        let base = row * 12
+        func at(_ k: Int) -> UnsafeRawBufferPointer? {
+            let start = spans[base + 2 * k]
+            guard start >= 0 else { return nil }
+            return UnsafeRawBufferPointer(rebasing: storage[start..<start + spans[base + 2 * k + 1]])
+        }
+        return Texts(eventID: at(0), author: at(1), channel: at(2), text: at(3), textHash: at(4), action: at(5))
+    }
+
+    private func append(_ value: String?) {
+        guard var value else {
+            spans.append(-1)
+            spans.append(0)
+            return
+        }
+        value.withUTF8 { bytes in
+            if used + bytes.count > storage.count {
+                let grown = UnsafeMutableRawBufferPointer.allocate(
+                    byteCount: max(storage.count * 2, used + bytes.count), alignment: 8)
+                grown.copyMemory(from: UnsafeRawBufferPointer(rebasing: storage[..<used]))
+                storage.deallocate()
+                storage = grown
+            }
+            if let source = bytes.baseAddress, !bytes.isEmpty {
+                (storage.baseAddress! + used).copyMemory(from: source, byteCount: bytes.count)
+            }
+            spans.append(used)
+            spans.append(bytes.count)
+            used += bytes.count
+        }
+    }
 }

@@ -100,6 +100,15 @@ final class Statement {
         }
     }
 
+    /// `bindStatic(_:text:)`, or NULL for `nil`.
+    func bindStatic(_ index: Int32, staged text: UnsafeRawBufferPointer?) {
+        guard let text else {
+            sqlite3_bind_null(statement, index)
+            return
+        }
+        bindStatic(index, text: text)
+    }
+
     /// Binds bytes that stay valid and unchanged until the statement is reset (no copy).
     func bindStatic(_ index: Int32, text: UnsafeRawBufferPointer) {
         guard let base = text.baseAddress, !text.isEmpty else {
