@@ -70,7 +70,7 @@ let package = Package(
         ]),
         // The only module that talks to SQLite.
         .target(name: "WinnowAudit", dependencies: [
-            "WinnowCore", "CSQLite", .product(name: "Crypto", package: "swift-crypto"),
+            "WinnowCore", "WinnowIO", "CSQLite", .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // `winnow consume`: a Redis Stream in, verdicts to another stream, acknowledged after the audit.
         .target(name: "WinnowConsume", dependencies: [

@@ -1,5 +1,6 @@
 import CSQLite
 import WinnowCore
+import WinnowIO
 
 #if canImport(Glibc)
 import Glibc
@@ -230,23 +231,20 @@ public final class AuditStore {
     public enum Table: String, Sendable { case events, reasons, authorChanges = "author_changes", configs, runs, consumed }
 }
 
-/// The text columns of an insert's rows, one after the other in one buffer that only grows.
-/// Used by one thread (the audit writer) at a time.
+/// The text columns of an insert's rows, one after the other in one buffer. Used by one thread
+/// (the audit writer) at a time.
 final class StagingBuffer {
     /// Where each staged string is: `nil` for a NULL column.
     struct Texts {
         var eventID, author, channel, text, textHash, action: UnsafeRawBufferPointer?
     }
 
-    private var storage = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 8)
-    private var used = 0
-    /// Per staged row, six (start, count) pairs, start -1 for NULL.
-    private var spans: [Int] = []
-
-    deinit { storage.deallocate() }
+    private let buffer = ByteBuffer()
+    /// Per staged row, its six columns' bytes in `buffer`, in the order staged (`nil`: NULL).
+    private var spans: [Range<Int>?] = []
 
     func removeAll() {
-        used = 0
+        buffer.removeAll()
         spans.removeAll(keepingCapacity: true)
     }
 
@@ -260,37 +258,20 @@ final class StagingBuffer {
         append(record.action.rawValue)
     }
 
-    /// The staged columns of row `row` (in the order staged), valid until the next `stage`.
+    /// The staged columns of row `row`, valid until the next `stage`.
     func texts(ofRow row: Int) -> Texts {
-        let base = row * 12
-        func at(_ k: Int) -> UnsafeRawBufferPointer? {
-            let start = spans[base + 2 * k]
-            guard start >= 0 else { return nil }
-            return UnsafeRawBufferPointer(rebasing: storage[start..<start + spans[base + 2 * k + 1]])
-        }
+        let bytes = buffer.bytes
+        func at(_ k: Int) -> UnsafeRawBufferPointer? { spans[row * 6 + k].map { UnsafeRawBufferPointer(rebasing: bytes[$0]) } }
         return Texts(eventID: at(0), author: at(1), channel: at(2), text: at(3), textHash: at(4), action: at(5))
     }
 
     private func append(_ value: String?) {
         guard var value else {
-            spans.append(-1)
-            spans.append(0)
+            spans.append(nil)
             return
         }
-        value.withUTF8 { bytes in
-            if used + bytes.count > storage.count {
-                let grown = UnsafeMutableRawBufferPointer.allocate(
-                    byteCount: max(storage.count * 2, used + bytes.count), alignment: 8)
-                grown.copyMemory(from: UnsafeRawBufferPointer(rebasing: storage[..<used]))
-                storage.deallocate()
-                storage = grown
-            }
-            if let source = bytes.baseAddress, !bytes.isEmpty {
-                (storage.baseAddress! + used).copyMemory(from: source, byteCount: bytes.count)
-            }
-            spans.append(used)
-            spans.append(bytes.count)
-            used += bytes.count
-        }
+        let start = buffer.count
+        value.withUTF8 { buffer.append($0) }
+        spans.append(start..<buffer.count)
     }
 }

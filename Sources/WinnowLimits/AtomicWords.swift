@@ -16,11 +16,7 @@ final class AtomicWords: @unchecked Sendable {
     init(count: Int) {
         precondition(count > 0)
         let bytes = count * MemoryLayout<UInt64>.stride
-        guard let raw = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
-            raw != MAP_FAILED
-        else {
-            fatalError("cannot map \(bytes) bytes for the window table")
-        }
+        let raw = Self.mapZeroed(bytes: bytes)
         #if os(Linux)
         // Random access over tens of megabytes: huge pages spare a TLB miss on most lookups.
         _ = madvise(raw, bytes, 14)  // MADV_HUGEPAGE
@@ -35,21 +31,21 @@ final class AtomicWords: @unchecked Sendable {
     /// `count` zeroed values of `type` in anonymous memory (pages touched only when used),
     /// given back with `release`.
     static func zeroedMemory<T>(count: Int, of type: T.Type) -> UnsafeMutablePointer<T> {
-        let bytes = count * MemoryLayout<T>.stride
-        guard let raw = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), raw != MAP_FAILED
-        else {
-            fatalError("cannot map \(bytes) bytes for the window table")
-        }
-        return raw.bindMemory(to: T.self, capacity: count)
+        mapZeroed(bytes: count * MemoryLayout<T>.stride).bindMemory(to: T.self, capacity: count)
     }
 
     static func release<T>(_ memory: UnsafeMutablePointer<T>, count: Int) {
         munmap(UnsafeMutableRawPointer(memory), count * MemoryLayout<T>.stride)
     }
 
-    /// Starts loading the cache line of `address`.
-    @inline(__always)
-    static func prefetch(_ address: UnsafeRawPointer) { winnow_prefetch(address) }
+    /// Anonymous memory, zero until touched.
+    private static func mapZeroed(bytes: Int) -> UnsafeMutableRawPointer {
+        guard let raw = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), raw != MAP_FAILED
+        else {
+            fatalError("cannot map \(bytes) bytes for the window table")
+        }
+        return raw
+    }
 
     @inline(__always)
     func load(_ index: Int) -> UInt64 { base[index].load(ordering: .acquiring) }

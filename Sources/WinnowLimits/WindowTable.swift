@@ -157,7 +157,7 @@ public final class WindowTable: Sendable {
     public func prefetch(_ hash: UInt64, slot: Int?) {
         let bucket = firstSlot(of: hash)
         keys.prefetch(bucket)
-        AtomicWords.prefetch(slotOfEntry + bucket)
+        Prefetch.lines(of: slotOfEntry + bucket)
         if let slot { words.prefetch(slot * wordsPerSlot) }
     }
 

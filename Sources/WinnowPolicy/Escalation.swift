@@ -59,7 +59,10 @@ public struct Escalation: Sendable, Equatable {
         return reason(for: penalty, at: now).map { ([$0.reason], $0.until) }
     }
 
-    private static let bannedForGood = [Reason(rule: "ban", action: .ban, message: "the author is banned")]
+    /// `reason(for:at:)` of a ban for good, made by it (it depends on neither the settings nor the time).
+    private static let bannedForGood = [
+        Escalation().reason(for: Penalty(kind: .ban, until: Penalty.forever, timeouts: 1), at: 0)!.reason
+    ]
 
     /// The reason a penalty gives at `now` (`nil` when it is not in force), and when it ends
     /// (`nil`: never) — for a penalty found here or in the shared store.
