@@ -37,9 +37,13 @@ public struct VerdictEncoder: Sendable {
             appendSeconds(until, to: out)
         }
         out.append(#","reasons":["#)
-        for k in verdict.reasons.indices {
-            if k > 0 { out.append(UInt8(ascii: ",")) }
-            encode(verdict.reasons[k], into: out)
+        // Read in place: a copy of a reason (`verdict.reasons[k]`) retains and releases each of
+        // its strings.
+        verdict.reasons.withUnsafeBufferPointer { reasons in
+            for k in reasons.indices {
+                if k > 0 { out.append(UInt8(ascii: ",")) }
+                encode(reasons.baseAddress! + k, into: out)
+            }
         }
         out.append(UInt8(ascii: "]"))
         if let text = verdict.text {
@@ -73,40 +77,41 @@ public struct VerdictEncoder: Sendable {
         out.append("}\n")
     }
 
-    private func encode(_ reason: borrowing Reason, into out: ByteBuffer) {
+    /// One reason, its fields read in place (`reason.pointee.rule`, not a copy of the reason).
+    private func encode(_ reason: UnsafePointer<Reason>, into out: ByteBuffer) {
         out.append(#"{"rule":"#)
-        appendString(reason.rule, to: out)
-        if let action = reason.action {
+        appendString(reason.pointee.rule, to: out)
+        if let action = reason.pointee.action {
             out.append(#","action":""#)
             out.append(action.literal)
             out.append(UInt8(ascii: "\""))
         }
-        appendField("list", reason.list, to: out)
-        appendField("category", reason.category, to: out)
-        if let severity = reason.severity {
+        appendField("list", reason.pointee.list, to: out)
+        appendField("category", reason.pointee.category, to: out)
+        if let severity = reason.pointee.severity {
             out.append(#","severity":"#)
             appendInt(severity, to: out)
         }
-        appendField("term", reason.term, to: out)
-        appendField("match", reason.match, to: out)
-        if let span = reason.span {
+        appendField("term", reason.pointee.term, to: out)
+        appendField("match", reason.pointee.match, to: out)
+        if let span = reason.pointee.span {
             out.append(#","span":["#)
             appendInt(span.start, to: out)
             out.append(UInt8(ascii: ","))
             appendInt(span.end, to: out)
             out.append(UInt8(ascii: "]"))
         }
-        appendField("limit", reason.limit, to: out)
-        if let count = reason.count {
+        appendField("limit", reason.pointee.limit, to: out)
+        if let count = reason.pointee.count {
             out.append(#","count":"#)
             appendInt(count, to: out)
         }
-        if let retryAfter = reason.retryAfter {
+        if let retryAfter = reason.pointee.retryAfter {
             out.append(#","retry_after":"#)
             appendSeconds(retryAfter, to: out)
         }
-        if reason.dryRun { out.append(#","dry_run":true"#) }
-        appendField("message", reason.message, to: out)
+        if reason.pointee.dryRun { out.append(#","dry_run":true"#) }
+        appendField("message", reason.pointee.message, to: out)
         out.append(UInt8(ascii: "}"))
     }
 

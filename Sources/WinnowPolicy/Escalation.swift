@@ -75,7 +75,7 @@ public struct Escalation: Sendable, Equatable {
         case .ban:
             reason = Reason(
                 rule: "ban", action: .ban,
-                message: forever ? "the author is banned" : "the author is banned until \(penalty.until.seconds)",
+                message: "the author is banned",
                 retryAfter: retryAfter)
         default:
             reason = Reason(rule: "timeout", action: .timeout, message: "the author is timed out", retryAfter: retryAfter)
@@ -111,11 +111,14 @@ public struct Escalation: Sendable, Equatable {
         let decided = verdict.would ?? verdict.action
         return enabled && !context.isExempt && decided >= strikeAction && decided < .timeout && decided != .error
             && context.author != nil
-            && verdict.reasons.contains(where: { reason in
-                // The set lookup (a string hash) last.
-                !reason.dryRun && (reason.action?.verdictAction ?? .allow) >= strikeAction
-                    && strikeRules.contains(reason.rule)
-            })
+            && verdict.reasons.withUnsafeBufferPointer { reasons in
+                // Read in place (a copy of a reason retains each of its strings); the set
+                // lookup (a string hash) last.
+                reasons.indices.contains { k in
+                    !reasons[k].dryRun && (reasons[k].action?.verdictAction ?? .allow) >= strikeAction
+                        && strikeRules.contains(reasons[k].rule)
+                }
+            }
     }
 
     /// The penalty for an author's `timeouts`-th timeout at `now`: a ban from the

@@ -52,13 +52,6 @@ public struct TextStats: Equatable, Sendable {
         return (x &- repeated(0x01)) & ~x & highBits
     }
 
-    /// How many bytes of `w` have their high bit set. (A multiply: without a POPCNT instruction
-    /// in the baseline x86-64 target, `nonzeroBitCount` is a dozen instructions.)
-    @inline(__always)
-    private static func countHighBits(_ w: UInt64) -> Int {
-        Int(truncatingIfNeeded: (((w & highBits) >> 7) &* repeated(0x01)) >> 56)
-    }
-
     /// 0x80 in each byte of `w` that is zero, 0 in the others (exact: no borrow between bytes).
     @inline(__always)
     private static func zeroBytes(_ w: UInt64) -> UInt64 {
@@ -68,11 +61,6 @@ public struct TextStats: Equatable, Sendable {
     /// What may stand before a disguised `dot`: a space or an opening bracket.
     @inline(__always)
     private static func opensDot(_ c: UInt8) -> Bool { c == 0x20 || c == 0x28 || c == 0x5B || c == 0x7B }
-
-    /// `opensDot` of the character before, as the scan keeps it (`previous`: its scalar value,
-    /// or all ones before the first), without reading the text again.
-    @inline(__always)
-    private static func opensDot(_ scalar: UInt32) -> Bool { scalar < 0x80 && opensDot(UInt8(truncatingIfNeeded: scalar)) }
 
     /// Whether byte `i` starts one of the link hints of `mayHoldLink`.
     @inline(__always)
@@ -94,116 +82,60 @@ public struct TextStats: Equatable, Sendable {
         }
     }
 
-    public init(_ text: UnsafeBufferPointer<UInt8>) {
-        // Locals, not `self`'s fields, in the loop: they stay in registers.
-        var letters = 0, uppercase = 0, visible = 0, symbols = 0, longestRun = 0, mostMarks = 0, mentions = 0
+    /// What the scan carries from one character to the next, and the counts the ASCII scan
+    /// adds to.
+    private struct Scan {
+        var letters = 0, uppercase = 0, visible = 0, longestRun = 0, mentions = 0
         var mayHoldLink = false
+        /// The run of one character that the last character belongs to.
         var run = 0
+        /// The last character's scalar value (all ones before the first).
         var previous: UInt32 = 0xFFFF_FFFF
-        var marks = 0
-        var previousClass: UInt8 = 0
+        /// Where the ASCII scan may go on: past the character outside ASCII that stopped it.
+        var resume = 0
+
+    }
+
+    public init(_ text: UnsafeBufferPointer<UInt8>) {
+        var scan = Scan()
         let table = Self.asciiClass
+        var symbols = 0, mostMarks = 0, marks = 0
         var k = 0
         let n = text.count
-        let raw = UnsafeRawBufferPointer(text)
         while k < n {
-            // Eight ASCII bytes at a time: counts by bit tricks, the rest byte by byte.
-            if k + 8 <= n {
-                let w = raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)
-                if w & Self.highBits == 0 {
-                    // Once a link hint is seen, no need to look again. A word is looked at byte
-                    // by byte only with a `.` or `:`, or a `d` after a space or bracket (the
-                    // masks may flag a byte too many, never one too few).
-                    if !mayHoldLink {
-                        // The bytes that may start a hint, each then looked at on its own: `.`,
-                        // `:`, and `dot` in any case after an opening (a `d` in the last two
-                        // bytes always, its `ot` being in the next word). Most words have no
-                        // `d`: the masks for `dot` are made only for those that do.
-                        var hints = Self.hasByte(w, 0x2E) | Self.hasByte(w, 0x3A)
-                        let folded = w | Self.repeated(0x20)
-                        let d = Self.hasByte(folded, 0x64)
-                        if d != 0 {
-                            let opening = Self.hasByte(w, 0x20) | Self.hasByte(w, 0x28) | Self.hasByte(w, 0x5B) | Self.hasByte(w, 0x7B)
-                            let afterOpening = opening << 8 | (Self.opensDot(previous) ? 0x80 : 0)
-                            let ot = Self.hasByte(folded, 0x6F) >> 8 & Self.hasByte(folded, 0x74) >> 16 | 0x8080_0000_0000_0000
-                            hints |= d & afterOpening & ot
-                        }
-                        while hints != 0 {
-                            if Self.isLinkHint(text, at: k &+ hints.trailingZeroBitCount >> 3) {
-                                mayHoldLink = true
-                                break
-                            }
-                            hints &= hints &- 1
-                        }
-                    }
-                    // Mentions: each `@` looked at on its own (there are few).
-                    var at = Self.zeroBytes(w ^ Self.repeated(0x40))
-                    while at != 0 {
-                        let p = k &+ at.trailingZeroBitCount >> 3
-                        let classBefore = p == k ? previousClass : table[Int(text[p &- 1])]
-                        if classBefore & 8 == 0, p &+ 1 < n, text[p &+ 1] < 0x80, table[Int(text[p &+ 1])] & 8 != 0 {
-                            mentions &+= 1
-                        }
-                        at &= at &- 1
-                    }
-                    let upper = (w &+ Self.repeated(0x80 - 0x41)) & ~(w &+ Self.repeated(0x80 - 0x5B))
-                    let lower = (w &+ Self.repeated(0x80 - 0x61)) & ~(w &+ Self.repeated(0x80 - 0x7B))
-                    let shown = (w &+ Self.repeated(0x80 - 0x21)) & ~(w &+ Self.repeated(0x80 - 0x7F))
-                    uppercase &+= Self.countHighBits(upper)
-                    letters &+= Self.countHighBits(upper | lower)
-                    visible &+= Self.countHighBits(shown)
-                    // Runs: the bytes equal to the one before them (spaces aside), as a mask.
-                    let before = w << 8 | (previous < 0x80 ? UInt64(previous) : 0xFF)
-                    let equal = Self.zeroBytes(w ^ before) & ~Self.zeroBytes(w ^ Self.repeated(0x20))
-                    if equal == 0 {
-                        run = 1
-                    } else if equal == Self.highBits {
-                        run &+= 8
-                    } else {
-                        // The run in progress goes on through the first equal bytes; a block of
-                        // equal bytes inside is a run one longer; the last block starts the next.
-                        let breaks = ~equal & Self.highBits
-                        longestRun = max(longestRun, run &+ breaks.trailingZeroBitCount >> 3)
-                        var block = equal, longest = 0
-                        while block != 0 {
-                            block &= block << 8
-                            longest &+= 1
-                        }
-                        longestRun = max(longestRun, longest &+ 1)
-                        run = 1 &+ breaks.leadingZeroBitCount >> 3
-                    }
-                    if run > longestRun { longestRun = run }
-                    previous = UInt32(w >> 56)
+            // Plain ASCII, eight bytes at a time (and the last few bytes of the text).
+            if k >= scan.resume {
+                let after = Self.scanASCII(text, from: k, &scan)
+                if after > k {
                     marks = 0
-                    previousClass = table[Int(text[k &+ 7])]
-                    k &+= 8
+                    k = after
                     continue
                 }
             }
             let lead = text[k]
             if lead < 0x80 {
                 let value = UInt32(lead)
-                if value == previous && lead != 0x20 {
-                    run += 1
+                if value == scan.previous && lead != 0x20 {
+                    scan.run += 1
                 } else {
-                    previous = value
-                    run = 1
+                    scan.run = 1
                 }
-                if run > longestRun { longestRun = run }
+                if scan.run > scan.longestRun { scan.longestRun = scan.run }
                 marks = 0
                 let bits = table[Int(lead)]
-                letters &+= Int(bits & 1)
-                uppercase &+= Int(bits >> 1 & 1)
-                visible &+= Int(bits >> 2 & 1)
-                if lead == 0x40, k + 1 < n, text[k + 1] < 0x80, table[Int(text[k + 1])] & 8 != 0, previousClass & 8 == 0 {
-                    mentions += 1
+                scan.letters &+= Int(bits & 1)
+                scan.uppercase &+= Int(bits >> 1 & 1)
+                scan.visible &+= Int(bits >> 2 & 1)
+                if lead == 0x40, k + 1 < n, text[k + 1] < 0x80, table[Int(text[k + 1])] & 8 != 0,
+                    scan.previous >= 0x80 || table[Int(scan.previous)] & 8 == 0
+                {
+                    scan.mentions += 1
                 }
-                if !mayHoldLink && Self.isLinkHint(text, at: k) { mayHoldLink = true }
-                previousClass = bits
+                if !scan.mayHoldLink && Self.isLinkHint(text, at: k) { scan.mayHoldLink = true }
+                scan.previous = value
                 k += 1
                 continue
             }
-            previousClass = 0
             let length = UTF8Scalars.length(lead: lead)
             var value = UInt32(lead) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
             var j = 1
@@ -212,50 +144,225 @@ public struct TextStats: Equatable, Sendable {
                 j += 1
             }
             k += length
-            if value == previous {
-                run += 1
-            } else {
-                previous = value
-                run = 1
-            }
-            if run > longestRun { longestRun = run }
+            scan.run = value == scan.previous ? scan.run + 1 : 1
+            scan.previous = value
+            if scan.run > scan.longestRun { scan.longestRun = scan.run }
             // The commonest letters outside ASCII, without a Unicode table lookup: Latin-1
             // (À–ÿ but × and ÷) and the basic Cyrillic alphabet (А–я).
             if (value >= 0xC0 && value <= 0xFF && value != 0xD7 && value != 0xF7) || (value >= 0x410 && value <= 0x44F) {
-                letters += 1
-                if value < 0xDF || (value >= 0x410 && value < 0x430) { uppercase += 1 }
+                scan.letters += 1
+                if value < 0xDF || (value >= 0x410 && value < 0x430) { scan.uppercase += 1 }
                 marks = 0
-                visible += 1
+                scan.visible += 1
                 continue
             }
-            guard let scalar = Unicode.Scalar(value) else { continue }
-            switch scalar.properties.generalCategory {
-            case .nonspacingMark, .enclosingMark:
+            switch Self.kind(ofScalar: value) {
+            case .mark:
                 marks += 1
                 if marks > mostMarks { mostMarks = marks }
                 continue
-            case .uppercaseLetter, .titlecaseLetter:
-                letters += 1
-                uppercase += 1
-            case .lowercaseLetter, .otherLetter, .modifierLetter:
-                letters += 1
-            case .otherSymbol, .mathSymbol, .currencySymbol, .modifierSymbol:
+            case .upperLetter:
+                scan.letters += 1
+                scan.uppercase += 1
+            case .letter:
+                scan.letters += 1
+            case .symbol:
                 symbols += 1
-            case .format, .spaceSeparator, .control:
+            case .invisible:
                 continue
-            default:
+            case .other:
                 break
             }
             marks = 0
-            visible += 1
+            scan.visible += 1
         }
-        self.letters = letters
-        self.uppercase = uppercase
-        self.visible = visible
+        letters = scan.letters
+        uppercase = scan.uppercase
+        visible = scan.visible
         self.symbols = symbols
-        self.longestRun = longestRun
+        longestRun = max(scan.longestRun, scan.run)
         self.mostMarks = mostMarks
-        self.mentions = mentions
-        self.mayHoldLink = mayHoldLink
+        mentions = scan.mentions
+        mayHoldLink = scan.mayHoldLink
+    }
+
+    /// What the general category of a scalar outside ASCII, Latin-1 letters and basic Cyrillic
+    /// counts as.
+    private enum ScalarKind {
+        case mark, upperLetter, letter, symbol, invisible, other
+    }
+
+    /// A function of its own, not inlined: the standard library's Unicode properties are
+    /// resilient types, whose metadata and case values would otherwise be set up on every
+    /// call of the scan.
+    @inline(never)
+    private static func kind(ofScalar value: UInt32) -> ScalarKind {
+        guard let scalar = Unicode.Scalar(value) else { return .invisible }
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .enclosingMark: return .mark
+        case .uppercaseLetter, .titlecaseLetter: return .upperLetter
+        case .lowercaseLetter, .otherLetter, .modifierLetter: return .letter
+        case .otherSymbol, .mathSymbol, .currencySymbol, .modifierSymbol: return .symbol
+        case .format, .spaceSeparator, .control: return .invisible
+        default: return .other
+        }
+    }
+
+    /// Scans plain ASCII from `start`, eight bytes at a time, while it lasts (at most 255 words,
+    /// the last one included: the per-byte counters of `ASCIIScan` must not overflow); the last one
+    /// to seven bytes of a text of eight or more are read as the end of a word, padded with
+    /// zeros. Returns where it stopped (`start` when the text there is not ASCII, or too short),
+    /// and sets `scan.resume` past the character outside ASCII that stopped it (to the end of a
+    /// text too short), so that the characters up to there are read one by one.
+    ///
+    /// A function of its own, with few values live in its loop: they then all stay in registers.
+    @inline(never)
+    private static func scanASCII(_ text: UnsafeBufferPointer<UInt8>, from start: Int, _ scan: inout Scan) -> Int {
+        let n = text.count
+        guard n >= 8 else {
+            scan.resume = n
+            return start
+        }
+        let raw = UnsafeRawBufferPointer(text)
+        var words = ASCIIScan(scan, table: asciiClass)
+        var k = start
+        let end = min(n, start &+ 8 &* 254)
+        while k &+ 8 <= end {
+            let w = raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+            if w & highBits != 0 {
+                scan.resume = k &+ (w & highBits).trailingZeroBitCount >> 3 &+ 1
+                break
+            }
+            words.add(w, at: k, in: text)
+            k &+= 8
+        }
+        if k < n && k &+ 8 > n {
+            // The end of the text: its last eight bytes, shifted to drop those already read.
+            let width = n &- k
+            let shift = UInt64(8 &* (8 &- width))
+            let w = raw.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self) >> shift
+            if w & highBits == 0 {
+                words.add(w, at: k, in: text, valid: highBits >> shift, width: width)
+                k = n
+            } else {
+                scan.resume = k &+ (w & highBits).trailingZeroBitCount >> 3 &+ 1
+            }
+        }
+        guard k > start else { return start }
+        words.finish(into: &scan)
+        return k
+    }
+
+    /// The ASCII scan's state: counts of letters, capitals and visible characters are kept one
+    /// per byte of a word and added up once, at the end (`finish`).
+    private struct ASCIIScan {
+        let table: UnsafePointer<UInt8>
+        var run: Int, longest: Int, previous: UInt32, mentions: Int, mayHoldLink: Bool
+        var upperLanes: UInt64 = 0, letterLanes: UInt64 = 0, visibleLanes: UInt64 = 0
+
+        init(_ scan: Scan, table: UnsafePointer<UInt8>) {
+            self.table = table
+            run = scan.run
+            longest = scan.longestRun
+            previous = scan.previous
+            mentions = scan.mentions
+            mayHoldLink = scan.mayHoldLink
+        }
+
+        /// The eight ASCII bytes `w` of `text` at `k`, of which the `valid` ones count (the
+        /// first `width`; the others are zeros).
+        @inline(__always)
+        mutating func add(
+            _ w: UInt64, at k: Int, in text: UnsafeBufferPointer<UInt8>, valid: UInt64 = highBits, width: Int = 8
+        ) {
+            // Byte classes, each as 0x80 in the bytes of `w` that are in it (no borrow between
+            // bytes: every byte is below 0x80).
+            let upper = (w &+ repeated(0x80 - 0x41)) & ~(w &+ repeated(0x80 - 0x5B)) & highBits
+            let lower = (w &+ repeated(0x80 - 0x61)) & ~(w &+ repeated(0x80 - 0x7B)) & highBits
+            let shown = (w &+ repeated(0x80 - 0x21)) & ~(w &+ repeated(0x80 - 0x7F)) & highBits
+            let letters = upper | lower
+            upperLanes &+= upper >> 7
+            letterLanes &+= letters >> 7
+            visibleLanes &+= shown >> 7
+            let spaces = zeroBytes(w ^ repeated(0x20))
+            // The byte before `k` (0xFF for none, or one outside ASCII: equal to no ASCII byte).
+            let previousByte: UInt64 = previous < 0x80 ? UInt64(previous) : 0xFF
+            let previousClass = previous < 0x80 ? table[Int(previous)] : 0
+            // Mentions: each `@` looked at on its own (there are few).
+            var at = zeroBytes(w ^ repeated(0x40))
+            while at != 0 {
+                let p = k &+ at.trailingZeroBitCount >> 3
+                let classBefore = p == k ? previousClass : table[Int(text[p &- 1])]
+                if classBefore & 8 == 0, p &+ 1 < text.count, text[p &+ 1] < 0x80, table[Int(text[p &+ 1])] & 8 != 0 {
+                    mentions &+= 1
+                }
+                at &= at &- 1
+            }
+            if !mayHoldLink {
+                // Bytes that may start a link hint, each then looked at on its own (the masks may
+                // flag a byte too many, never one too few): `:`; a `.`, but not one between a
+                // letter or `.` and a space or `.` (`end. Next`, `wait...`) or the end; a `d`
+                // after a byte that is not a letter, followed by `ot` in any case (in the last
+                // two bytes always: their `ot` is in the next word).
+                let dots = zeroBytes(w ^ repeated(0x2E))
+                let letterBefore = letters << 8 | UInt64(previousClass & 1) << 7
+                var hints = zeroBytes(w ^ repeated(0x3A))
+                if dots != 0 {
+                    let stopAfter = (spaces | dots | ~valid & highBits) >> 8
+                    let stopBefore = letterBefore | dots << 8 | (previousByte == 0x2E ? 0x80 : 0)
+                    hints |= dots & ~(stopAfter & stopBefore)
+                }
+                let folded = w | repeated(0x20)
+                let d = zeroBytes(folded ^ repeated(0x64)) & ~letterBefore
+                if d != 0 {
+                    let ot = zeroBytes(folded ^ repeated(0x6F)) >> 8 & zeroBytes(folded ^ repeated(0x74)) >> 16
+                    hints |= d & (ot | 0x8080_0000_0000_0000)
+                }
+                while hints != 0 {
+                    if isLinkHint(text, at: k &+ hints.trailingZeroBitCount >> 3) {
+                        mayHoldLink = true
+                        break
+                    }
+                    hints &= hints &- 1
+                }
+            }
+            // Runs: the bytes equal to the one before them (spaces aside), as a mask. The run in
+            // progress goes on through the first equal bytes; the last block of them starts the
+            // next; a block inside is a run of its own (one longer than the block), looked at
+            // closely only when it is two bytes or more.
+            let equal = zeroBytes(w ^ (w << 8 | previousByte)) & ~spaces & valid
+            let breaks = ~equal & highBits
+            longest = max(longest, run &+ breaks.trailingZeroBitCount >> 3)
+            run = breaks == 0 ? run &+ 8 : 1 &+ breaks.leadingZeroBitCount >> 3
+            if equal & equal << 8 != 0 {
+                var block = equal, blockLength = 0
+                while block != 0 {
+                    block &= block << 8
+                    blockLength &+= 1
+                }
+                longest = max(longest, blockLength &+ 1)
+            } else if equal != 0 {
+                longest = max(longest, 2)
+            }
+            previous = UInt32(truncatingIfNeeded: w >> UInt64(8 &* (width &- 1))) & 0xFF
+        }
+
+        func finish(into scan: inout Scan) {
+            scan.letters &+= sumOfBytes(letterLanes)
+            scan.uppercase &+= sumOfBytes(upperLanes)
+            scan.visible &+= sumOfBytes(visibleLanes)
+            scan.run = run
+            scan.longestRun = max(longest, run)
+            scan.previous = previous
+            scan.mentions = mentions
+            scan.mayHoldLink = mayHoldLink
+        }
+    }
+
+    /// The sum of the eight bytes of `lanes`.
+    @inline(__always)
+    private static func sumOfBytes(_ lanes: UInt64) -> Int {
+        let pairs = (lanes & 0x00FF_00FF_00FF_00FF) &+ (lanes >> 8 & 0x00FF_00FF_00FF_00FF)
+        return Int(truncatingIfNeeded: (pairs &* 0x0001_0001_0001_0001) >> 48)
     }
 }

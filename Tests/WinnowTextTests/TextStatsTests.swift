@@ -98,4 +98,23 @@ struct TextStatsTests {
         #expect(stats("xxxxxxxxyyyyyyyyyyyyyyyyzzz").longestRun == 16)
         #expect(stats("@a @b x@c (@d) @@e @").mentions == 4)
     }
+
+    @Test("long texts agree with the model: words of eight bytes, their counters, and the last bytes")
+    func longTexts() {
+        // Up to 3,000 characters: past the 255 words of eight bytes after which the ASCII scan
+        // adds up its per-byte counters, with a character outside ASCII now and then, so that
+        // scans stop and start again anywhere, and ends of every length.
+        var random = SplitMix64(seed: 13)
+        let ascii: [Character] = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ  .....,:/@-_!?0123456789()[]{}dot")
+        for round in 0..<400 {
+            let alphabet = round % 2 == 0 ? ascii : ascii + ["é", "😀"]
+            let text = random.text(from: alphabet, maxLength: 3_000)
+            #expect(stats(text) == model(text), "\(text.count) characters")
+        }
+        #expect(stats(String(repeating: "Ab", count: 1_500)).uppercase == 1_500)
+        #expect(stats(String(repeating: "x", count: 2_500)).longestRun == 2_500)
+        #expect(!stats(String(repeating: "The end. Wait... ", count: 200)).mayHoldLink)
+        #expect(stats(String(repeating: "The end. Wait... ", count: 200) + "x.com").mayHoldLink)
+        #expect(stats(String(repeating: "The end. Wait... ", count: 200) + "a dot com").mayHoldLink)
+    }
 }
