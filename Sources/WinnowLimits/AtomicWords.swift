@@ -9,7 +9,12 @@ import Darwin
 
 /// A fixed array of 64-bit atomics in anonymous memory. The pages are zero until touched, so a
 /// table sized for a million authors costs memory only as authors arrive.
-final class AtomicWords: @unchecked Sendable {
+///
+/// A value that refers to memory it does not own, like an `UnsafeMutablePointer`: whoever
+/// allocates it calls `deallocate()` (the window state does, in its `deinit`). Being a plain
+/// value, copying it or calling it retains nothing — a class here cost the workers and the
+/// window step an atomic reference-count update per call, on a count both cores shared.
+struct AtomicWords: @unchecked Sendable {
     private let base: UnsafeMutablePointer<Atomic<UInt64>>
     let count: Int
 
@@ -26,7 +31,8 @@ final class AtomicWords: @unchecked Sendable {
         self.count = count
     }
 
-    deinit { munmap(UnsafeMutableRawPointer(base), count * MemoryLayout<UInt64>.stride) }
+    /// Gives the memory back; no copy of this value may be used afterwards.
+    func deallocate() { munmap(UnsafeMutableRawPointer(base), count * MemoryLayout<UInt64>.stride) }
 
     /// `count` zeroed values of `type` in anonymous memory (pages touched only when used),
     /// given back with `release`.
@@ -49,6 +55,11 @@ final class AtomicWords: @unchecked Sendable {
 
     @inline(__always)
     func load(_ index: Int) -> UInt64 { base[index].load(ordering: .acquiring) }
+
+    /// Adds one to word `index` (a counter); returns the value before.
+    @inline(__always)
+    @discardableResult
+    func increment(_ index: Int) -> UInt64 { base[index].wrappingAdd(1, ordering: .relaxed).oldValue }
 
     /// Starts loading the cache line of word `index`.
     @inline(__always)

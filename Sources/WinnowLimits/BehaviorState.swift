@@ -4,7 +4,8 @@ import Synchronization
 /// socket connection), bounded in memory, and kept when the configuration is reloaded.
 ///
 /// Three tables of the same kind: authors, authors within a channel, and channels. What each
-/// word of a slot holds is listed in `AuthorWord`, `PairWord` and `ChannelWord`.
+/// word of a slot holds is listed in `AuthorWord`, `PairWord` and `ChannelWord`. The tables
+/// and indexes are plain values over memory this state owns and frees.
 public final class BehaviorState: Sendable {
     public let authors: WindowTable
     public let pairs: WindowTable
@@ -14,8 +15,7 @@ public final class BehaviorState: Sendable {
     /// Campaigns with more than one copy: how many authors posted one (flood detection).
     public let campaigns: WindowTable
     /// Authors who may be under a timeout or ban: lets the early penalty check skip the table.
-    public var penaltyHints: PenaltyHints { PenaltyHints(words: penaltyHintWords) }
-    private let penaltyHintWords = AtomicWords(count: PenaltyHints.bits / 64)
+    public let penaltyHints = PenaltyHints(words: AtomicWords(count: PenaltyHints.bits / 64))
     /// Slow-mode switched on or off by a moderator, per channel.
     public let slowModeOverrides = SlowModeOverrides()
     /// Set once a moderator has timed out, banned or unbanned anyone or set a channel's
@@ -33,6 +33,17 @@ public final class BehaviorState: Sendable {
         pairs = WindowTable(capacity: maxAuthors, wordsPerSlot: PairWord.count)
         channels = WindowTable(capacity: maxChannels, wordsPerSlot: ChannelWord.count)
         campaigns = WindowTable(capacity: Self.maxCampaignKeys, wordsPerSlot: CampaignWord.count)
+    }
+
+    /// The tables and indexes are values over memory they do not own (so that using them
+    /// retains nothing): this state owns it.
+    deinit {
+        authors.deallocate()
+        pairs.deallocate()
+        channels.deallocate()
+        campaigns.deallocate()
+        campaignIndex.deallocate()
+        penaltyHints.deallocate()
     }
 
     /// Campaigns with at least two copies tracked at once.

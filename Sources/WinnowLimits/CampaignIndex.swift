@@ -10,10 +10,16 @@ import WinnowCore
 /// entries, so an entry lives about 65,536 comments; a campaign keeps its entries alive as
 /// long as copies keep coming. Four loads per lookup from 2 MiB, which stays in cache: this
 /// keeps the flood rule cheap.
-public final class CampaignIndex: Sendable {
+///
+/// A value over memory it does not own (`BehaviorState` allocates and frees it), like
+/// `WindowTable`: using it retains nothing.
+public struct CampaignIndex: Sendable {
     private let words = AtomicWords(count: 4 << 16)
 
     public init() {}
+
+    /// Gives the memory back; no copy of this value may be used afterwards.
+    public func deallocate() { words.deallocate() }
 
     /// The representative of the campaign `sketch` belongs to, if one has at least
     /// `minMatches` of eight values equal.

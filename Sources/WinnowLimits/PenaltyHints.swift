@@ -14,12 +14,15 @@
 /// reference count each time — an atomic write both cores fight over.
 public struct PenaltyHints: @unchecked Sendable {
     static let bits = 1 << 17
-    private unowned(unsafe) let words: AtomicWords
+    private let words: AtomicWords
 
     init(words: AtomicWords) {
         precondition(words.count == Self.bits / 64)
         self.words = words
     }
+
+    /// Gives the memory back; no copy of this value may be used afterwards.
+    func deallocate() { words.deallocate() }
 
     /// Marks `author` (a `BehaviorState.authorKey`) as penalized.
     @inline(__always)

@@ -22,8 +22,10 @@ public struct WindowContext {
 
     /// Looks up (or claims) the event's author and channel slots; `needsChannel` says whether
     /// any rule in force reads the channel table.
+    /// (`state` is borrowed: taken as owned, as an initializer's arguments are by default, it
+    /// cost a retain and release per event.)
     public init(
-        state: BehaviorState, now: Micros, authorKey: UInt64, channelKey: UInt64, isExempt: Bool,
+        state: __shared BehaviorState, now: Micros, authorKey: UInt64, channelKey: UInt64, isExempt: Bool,
         needsChannel: Bool = true
     ) {
         self.state = state

@@ -20,7 +20,12 @@ import Synchronization
 /// Two keys whose hashes agree on both the bucket and the tag share a slot (odds about 2⁻³² per
 /// pair in a bucket). State words hold times, so the state of an evicted key, being idle, reads
 /// as expired to whoever takes the slot; the new owner clears it right after claiming.
-public final class WindowTable: Sendable {
+///
+/// A value that refers to memory it does not own, like an `UnsafeMutablePointer`: whoever
+/// makes a table calls `deallocate()` once done with it (`BehaviorState` does, in its
+/// `deinit`). Every worker and the window step call it on every event: as a class, each call
+/// cost an atomic update of the table's reference count, a count both cores shared.
+public struct WindowTable: @unchecked Sendable {
     public static let ways = 8
 
     /// Most keys tracked at once.
@@ -30,21 +35,24 @@ public final class WindowTable: Sendable {
     private let keys: AtomicWords
     /// Per entry, its slot in `words` plus one (0: not handed out yet). Written once, while the
     /// entry is being claimed, before its key is published; read only after loading that key.
-    private nonisolated(unsafe) let slotOfEntry: UnsafeMutablePointer<UInt32>
+    private let slotOfEntry: UnsafeMutablePointer<UInt32>
     /// The arena of state words, `wordsPerSlot` per slot.
     private let words: AtomicWords
-    private let slotsHandedOut = Atomic<Int>(0)
+    /// `Counter`s.
+    private let counters: AtomicWords
     private let pinWord: Int?
-    private let isPinning: (@Sendable (UInt64, Micros) -> Bool)?
-    private let occupiedSlots = Atomic<Int>(0)
-    private let evictedKeys = Atomic<Int>(0)
-    private let untrackedEvents = Atomic<Int>(0)
+    /// A plain function (no captured context): the table holds nothing that is reference-counted.
+    private let isPinning: (@convention(c) (UInt64, Micros) -> Bool)?
+
+    private enum Counter {
+        static let slotsHandedOut = 0, occupiedSlots = 1, evictedKeys = 2, untrackedEvents = 3, count = 4
+    }
 
     /// `capacity` is rounded up to a multiple of eight. A slot whose word `pinWord` makes
     /// `isPinning(word, now)` true is never evicted.
     public init(
         capacity: Int, wordsPerSlot: Int, pinWord: Int? = nil,
-        isPinning: (@Sendable (UInt64, Micros) -> Bool)? = nil
+        isPinning: (@convention(c) (UInt64, Micros) -> Bool)? = nil
     ) {
         precondition(capacity > 0 && wordsPerSlot > 0)
         bucketCount = (capacity + Self.ways - 1) / Self.ways
@@ -56,19 +64,26 @@ public final class WindowTable: Sendable {
         keys = AtomicWords(count: self.capacity)
         slotOfEntry = AtomicWords.zeroedMemory(count: self.capacity, of: UInt32.self)
         words = AtomicWords(count: self.capacity * wordsPerSlot)
+        counters = AtomicWords(count: Counter.count)
     }
 
-    deinit { AtomicWords.release(slotOfEntry, count: capacity) }
+    /// Gives the table's memory back; no copy of this value may be used afterwards.
+    public func deallocate() {
+        keys.deallocate()
+        AtomicWords.release(slotOfEntry, count: capacity)
+        words.deallocate()
+        counters.deallocate()
+    }
 
     /// Bytes of state per tracked key: its key, its slot number, its words.
     public var bytesPerKey: Int { 8 + 4 + 8 * wordsPerSlot }
 
     /// Keys tracked now.
-    public var trackedKeys: Int { occupiedSlots.load(ordering: .relaxed) }
+    public var trackedKeys: Int { Int(counters.load(Counter.occupiedSlots)) }
     /// Keys that lost their slot to a newer one since the start.
-    public var evictions: Int { evictedKeys.load(ordering: .relaxed) }
+    public var evictions: Int { Int(counters.load(Counter.evictedKeys)) }
     /// Lookups that found no slot: the key's bucket was full of pinned keys.
-    public var untracked: Int { untrackedEvents.load(ordering: .relaxed) }
+    public var untracked: Int { Int(counters.load(Counter.untrackedEvents)) }
 
     /// A key word while its slot is being handed to a new key (tag 0: no real key has it, since
     /// tags are odd).
@@ -116,18 +131,18 @@ public final class WindowTable: Sendable {
                 (victim, victimKey) = idlest(bucket, keys: seen, now: now)
             }
             guard victim >= 0 else {
-                untrackedEvents.wrappingAdd(1, ordering: .relaxed)
+                counters.increment(Counter.untrackedEvents)
                 return nil
             }
             if victimKey == 0 {
                 // Never used: it gets the arena's next slot, whose words are still zero, before
                 // its key is published.
                 guard keys.compareExchange(victim, expected: 0, desired: Self.claiming).exchanged else { continue }
-                let slot = slotsHandedOut.wrappingAdd(1, ordering: .relaxed).oldValue
+                let slot = Int(counters.increment(Counter.slotsHandedOut))
                 assert(slot < capacity, "each entry takes one arena slot, once")
                 slotOfEntry[victim] = UInt32(slot + 1)
                 keys.store(victim, tag << 32 | second)
-                occupiedSlots.wrappingAdd(1, ordering: .relaxed)
+                counters.increment(Counter.occupiedSlots)
                 return Slot(index: slot, isNew: true)
             }
             // Evicting: mark the entry as being claimed, clear the old author's words, then
@@ -137,10 +152,10 @@ public final class WindowTable: Sendable {
             let slot = self.slot(ofEntry: victim)
             for word in 0..<wordsPerSlot { words.store(slot * wordsPerSlot + word, 0) }
             keys.store(victim, tag << 32 | second)
-            evictedKeys.wrappingAdd(1, ordering: .relaxed)
+            counters.increment(Counter.evictedKeys)
             return Slot(index: slot, isNew: true)
         }
-        untrackedEvents.wrappingAdd(1, ordering: .relaxed)
+        counters.increment(Counter.untrackedEvents)
         return nil
     }
 

@@ -381,7 +381,10 @@ public final class Engine: Sendable {
 
     /// The channel's slow-mode interval and a raid's, after a moderator's override.
     private func slowModeIntervals(_ channel: ChannelSettings, _ channelKey: UInt64) -> (Micros, Micros) {
-        switch state.slowModeOverrides.setting(for: channelKey) {
+        // Overrides come from a moderator, who also set `hasModeratorActions`: until then the
+        // overrides (a class, a retain per call) are not asked.
+        let setting = state.hasModeratorActions.load(ordering: .relaxed) ? state.slowModeOverrides.setting(for: channelKey) : nil
+        switch setting {
         case .on(let interval)?: return (interval, 0)
         case .off?: return (0, 0)
         case nil: return (channel.slowMode, behavior.raid.enabled ? behavior.raid.slowMode : 0)

@@ -33,19 +33,20 @@ public struct RateLimitRule: Sendable, Equatable {
 
     public func evaluate(_ context: WindowContext, limits: Limits, into reasons: inout [Reason]) {
         guard !context.isExempt else { return }
-        let state = context.state
+        // The tables are values: no reference to the state is kept (that would retain it).
+        let authors = context.state.authors, pairs = context.state.pairs, channels = context.state.channels
         if let limit = limits.author, let slot = context.author,
-            !check(limit, scope: "author", table: state.authors, slot: slot, word: AuthorWord.rate, context, &reasons)
+            !check(limit, scope: "author", table: authors, slot: slot, word: AuthorWord.rate, context, &reasons)
         {
             return
         }
         if let limit = limits.authorInChannel, let slot = context.pair(),
-            !check(limit, scope: "author_channel", table: state.pairs, slot: slot, word: PairWord.rate, context, &reasons)
+            !check(limit, scope: "author_channel", table: pairs, slot: slot, word: PairWord.rate, context, &reasons)
         {
             return
         }
         if let limit = limits.channel, let slot = context.channelSlot {
-            _ = check(limit, scope: "channel", table: state.channels, slot: slot, word: ChannelWord.rate, context, &reasons)
+            _ = check(limit, scope: "channel", table: channels, slot: slot, word: ChannelWord.rate, context, &reasons)
         }
     }
 
