@@ -38,11 +38,29 @@ public struct Fingerprint: Equatable, Sendable {
     /// The sketch of a view's bytes (`view.withBytes(Fingerprint.init(bytes:))` reads a view in
     /// place, where passing it would copy it: four array retains and releases).
     public init(bytes: UnsafeBufferPointer<UInt8>) {
-        self = Self.sketch(bytes)
+        let n = bytes.count
+        guard n >= 8 && n <= 64 * Self.bitmapWords else {
+            self = Self.sketch(bytes)
+            return
+        }
+        // Most skeletons are plain ASCII: their words found with bit masks. Two bitmaps on the
+        // stack: letters, and `@`s (each with room for two words past the last full one: the
+        // last bytes', and a zero word).
+        let stride = Self.bitmapWords + 2
+        self = withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 2 * stride) { bitmaps in
+            let letters = bitmaps.baseAddress!
+            guard Self.markLetters(bytes, in: letters, mentions: letters + stride) else {
+                return Self.sketch(bytes)
+            }
+            return Self.sketch(bytes, letters: letters)
+        }
     }
 
-    /// The sketch of a view's bytes. A function of its own, not a closure: its counters then
-    /// stay in registers.
+    /// `sketch(_:)`'s word scan alone, for tests: the reference the bit-mask path must agree with.
+    static func sketchByScanning(_ bytes: UnsafeBufferPointer<UInt8>) -> Fingerprint { sketch(bytes) }
+
+    /// The sketch of a view's bytes, read a character at a time (any UTF-8). A function of its
+    /// own, not a closure: its counters then stay in registers.
     private static func sketch(_ bytes: UnsafeBufferPointer<UInt8>) -> Fingerprint {
         var words = 0
         var minima = (UInt64.max, UInt64.max, UInt64.max, UInt64.max, UInt64.max, UInt64.max, UInt64.max, UInt64.max)
@@ -102,13 +120,183 @@ public struct Fingerprint: Equatable, Sendable {
             minima.7 = min(minima.7, word &* m.7)
             words += 1
         }
-        // Six middle bits of each minimum: the top bits of a minimum are mostly zeros, and the
-        // middle bits of a product are well mixed.
+        return Fingerprint(words: words, minima: minima)
+    }
+
+    /// The sketch of `words` words from the minima of their hashes: six middle bits of each
+    /// minimum (the top bits of a minimum are mostly zeros, and the middle bits of a product are
+    /// well mixed).
+    @inline(__always)
+    private init(words: Int, minima: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)) {
         @inline(__always) func six(_ value: UInt64, _ i: UInt64) -> UInt64 { (value >> 26 & 0x3F) << (6 * i) }
         let wordSet = words == 0 ? 0 : six(minima.0, 0) | six(minima.1, 1) | six(minima.2, 2) | six(minima.3, 3)
             | six(minima.4, 4) | six(minima.5, 5) | six(minima.6, 6) | six(minima.7, 7)
-        return Fingerprint(words: words, wordSet: wordSet)
+        self.init(words: words, wordSet: wordSet)
     }
+
+    // MARK: - Plain ASCII, by bit masks
+
+    /// Longest skeleton sketched by bit masks: 16 words of 64 bits (longer ones are scanned).
+    private static let bitmapWords = 16
+
+    private static let highBits: UInt64 = 0x8080_8080_8080_8080
+
+    /// Pass 1: one bit per byte for the letters of an ASCII `bytes` (8 to 1,024 of them), and
+    /// one per `@`, 64 bytes to a word, with a zero word after the last; then the letters of
+    /// every `@handle` cleared (as `sketch(_:)` skips them). False when a byte is not ASCII.
+    private static func markLetters(
+        _ bytes: UnsafeBufferPointer<UInt8>, in letters: UnsafeMutablePointer<UInt64>,
+        mentions: UnsafeMutablePointer<UInt64>
+    ) -> Bool {
+        let n = bytes.count
+        let raw = UnsafeRawBufferPointer(bytes)
+        var high: UInt64 = 0, anyAt: UInt64 = 0
+        var k = 0, index = 0
+        var letterBits: UInt64 = 0, atBits: UInt64 = 0
+        @inline(__always) func add(_ w: UInt64, at k: Int) {
+            high |= w
+            let at = zeroBytes(w ^ 0x4040_4040_4040_4040)
+            anyAt |= at
+            letterBits |= packHighBits(asciiLetterMask(w)) &<< UInt64(k & 63)
+            atBits |= packHighBits(at) &<< UInt64(k & 63)
+        }
+        while k &+ 8 <= n {
+            add(raw.loadUnaligned(fromByteOffset: k, as: UInt64.self), at: k)
+            k &+= 8
+            if k & 63 == 0 {
+                letters[index] = letterBits
+                mentions[index] = atBits
+                index &+= 1
+                letterBits = 0
+                atBits = 0
+            }
+        }
+        if k < n {
+            // The last bytes: the text's last eight, shifted to drop those read already (the
+            // zeros shifted in are neither letters nor `@`).
+            add(raw.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self) &>> UInt64(8 &* (8 &- (n &- k))), at: k)
+        }
+        letters[index] = letterBits
+        mentions[index] = atBits
+        letters[index &+ 1] = 0
+        guard high & highBits == 0 else { return false }
+        guard anyAt != 0 else { return true }
+        // From each `@` to the end of its handle, nothing counts (a handle ends at the next `@`).
+        for index in 0...((n &- 1) &>> 6) {
+            var at = mentions[index]
+            while at != 0 {
+                let p = index &<< 6 | at.trailingZeroBitCount
+                at &= at &- 1
+                var end = p &+ 1
+                while end < n && !endsHandle(bytes[end]) { end &+= 1 }
+                var q = p &+ 1
+                while q < end {
+                    let bit = q & 63
+                    let count = min(64 &- bit, end &- q)
+                    let ones: UInt64 = count == 64 ? ~0 : ((1 &<< UInt64(count)) &- 1) &<< UInt64(bit)
+                    letters[q &>> 6] &= ~ones
+                    q &+= count
+                }
+            }
+        }
+        return true
+    }
+
+    /// Pass 2: each run of letter bits is a word, hashed as `sketch(_:)` hashes it; then the
+    /// minima of the hashes under the eight hash functions. (Two steps, the minima four at a
+    /// time: done word by word, the eight minima and the scan's values did not fit in the
+    /// registers.)
+    private static func sketch(_ bytes: UnsafeBufferPointer<UInt8>, letters: UnsafeMutablePointer<UInt64>) -> Fingerprint {
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: Self.maxWords) { hashes in
+            let words = wordHashes(bytes, letters: letters, into: hashes.baseAddress!)
+            return Fingerprint(words: words, minima: minima(of: UnsafeBufferPointer(rebasing: hashes[..<words])))
+        }
+    }
+
+    /// The hashes (`mix(hashBytes(word))`) of the first `maxWords` words marked in `letters`;
+    /// returns how many.
+    private static func wordHashes(
+        _ bytes: UnsafeBufferPointer<UInt8>, letters: UnsafeMutablePointer<UInt64>, into hashes: UnsafeMutablePointer<UInt64>
+    ) -> Int {
+        let n = bytes.count
+        let raw = UnsafeRawBufferPointer(bytes)
+        let lastIndex = (n &- 1) &>> 6
+        var words = 0
+        var index = 0
+        var current = letters[0]
+        while words < Self.maxWords {
+            while current == 0 && index < lastIndex {
+                index &+= 1
+                current = letters[index]
+            }
+            guard current != 0 else { break }
+            let startBit = current.trailingZeroBitCount
+            let start = index &<< 6 | startBit
+            // The word's end: the first clear bit from its start on (a zero word follows the last).
+            var rest = ~current &>> UInt64(truncatingIfNeeded: startBit)
+            let end: Int
+            if rest != 0 {
+                end = start &+ rest.trailingZeroBitCount
+            } else {
+                repeat {
+                    index &+= 1
+                    rest = ~letters[index]
+                } while rest == 0
+                end = index &<< 6 | rest.trailingZeroBitCount
+            }
+            current = letters[index] & (~0 &<< UInt64(truncatingIfNeeded: end & 63))
+            // `hashBytes`, with the last bytes read as one masked word.
+            var h: UInt64 = 0x9e37_79b9 &* UInt64(truncatingIfNeeded: end &- start &+ 1)
+            var q = start
+            while q &+ 8 <= end {
+                h = mix(h ^ UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: q, as: UInt64.self)))
+                q &+= 8
+            }
+            let left = end &- q
+            if left > 0 {
+                let tail = q &+ 8 <= n
+                    ? raw.loadUnaligned(fromByteOffset: q, as: UInt64.self)
+                    : raw.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self) &>> UInt64(truncatingIfNeeded: 8 &* (q &+ 8 &- n))
+                h ^= UInt64(littleEndian: tail) & (UInt64.max &>> UInt64(truncatingIfNeeded: 64 &- 8 &* left))
+            }
+            hashes[words] = mix(h)
+            words &+= 1
+        }
+        return words
+    }
+
+    /// The minima of `hashes` under the eight hash functions (`hash &* multipliers.i`).
+    @inline(__always)
+    private static func minima(of hashes: UnsafeBufferPointer<UInt64>) -> (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) {
+        let m = Self.multipliers
+        var a = (UInt64.max, UInt64.max, UInt64.max, UInt64.max)
+        for word in hashes {
+            a.0 = min(a.0, word &* m.0)
+            a.1 = min(a.1, word &* m.1)
+            a.2 = min(a.2, word &* m.2)
+            a.3 = min(a.3, word &* m.3)
+        }
+        var b = (UInt64.max, UInt64.max, UInt64.max, UInt64.max)
+        for word in hashes {
+            b.0 = min(b.0, word &* m.4)
+            b.1 = min(b.1, word &* m.5)
+            b.2 = min(b.2, word &* m.6)
+            b.3 = min(b.3, word &* m.7)
+        }
+        return (a.0, a.1, a.2, a.3, b.0, b.1, b.2, b.3)
+    }
+
+    /// 0x80 in each byte of `w` that is zero (exact: no borrow between bytes).
+    @inline(__always)
+    private static func zeroBytes(_ w: UInt64) -> UInt64 {
+        ~(((w & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | w) & highBits
+    }
+
+    /// The high bits of the eight bytes of `mask` (each 0x80 or 0) as eight bits, byte i at bit i.
+    @inline(__always)
+    private static func packHighBits(_ mask: UInt64) -> UInt64 { ((mask &>> 7) &* 0x0102_0408_1020_4080) &>> 56 }
+
+    // MARK: -
 
     @inline(__always)
     private static func endsHandle(_ c: UInt8) -> Bool {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import WinnowCore
-import WinnowText
+@testable import WinnowText
 
 @Suite("Fingerprints of near-duplicates")
 struct FingerprintTests {
@@ -65,6 +65,42 @@ struct FingerprintTests {
         // (Many "other" comments of this spam collection are variants of the same spam.)
         #expect(Double(closeOther) / Double(others) <= 0.05, "\(closeOther) of \(others)")
         #expect(WordSetSketch.matchingValues(fingerprint("check out my channel").wordSet, fingerprint("CHECK OUT MY CHANNEL 😀").wordSet) == 8)
+    }
+
+    @Test("the bit-mask word scan of plain ASCII agrees with reading a character at a time")
+    func bitMaskScanAgrees() {
+        func both(_ text: [UInt8]) -> (Fingerprint, Fingerprint) {
+            text.withUnsafeBufferPointer { (Fingerprint(bytes: $0), Fingerprint.sketchByScanning($0)) }
+        }
+        // Skeleton-like texts: letters, spaces, punctuation and `@handles` (ending at a space,
+        // punctuation or another `@`), long words (hashed eight bytes at a time), lengths across
+        // the 64-byte words of the bitmaps and past the 1,024 bytes of the bit-mask path, and
+        // more than the 64 words a sketch takes.
+        var random = SplitMix64(seed: 17)
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyz    ,.:;!?)(@@-_0123456789'".utf8)
+        var checked = 0
+        for round in 0..<2_000 {
+            let length = Int(random.next() % (round % 10 == 0 ? 1_200 : 160))
+            var text = (0..<length).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }
+            if round % 7 == 0, length > 20 {
+                // A long word somewhere.
+                let at = Int(random.next() % UInt64(length - 20))
+                for k in at..<at + 19 { text[k] = UInt8(ascii: "a") + UInt8(random.next() % 26) }
+            }
+            let (masks, scan) = both(text)
+            #expect(masks == scan, "\(String(decoding: text, as: UTF8.self).debugDescription)")
+            checked += 1
+        }
+        #expect(checked == 2_000)
+        // Lengths that fill the bitmaps' 64-byte words exactly, with a handle in the first one.
+        let exact = [64, 128, 1_023, 1_024, 1_025].map { length in
+            "@bob hi " + String(String(repeating: "word ", count: 205).prefix(length - 8))
+        }
+        for text in ["@bob hello there friend", "hello@bob:x y z", "abcdefgh", "abcdefghijklmnopq rs", "a" + String(repeating: " b", count: 100)] + exact {
+            let (masks, scan) = both(Array(text.utf8))
+            #expect(masks == scan, "\(text)")
+        }
+        #expect(both(Array(String(repeating: "ab ", count: 100).utf8)).0.words == 64)
     }
 
     @Test("equal values of two sketches, counted with bit tricks, agree with counting one by one")
