@@ -15,11 +15,14 @@ public struct TextStats: Equatable, Sendable {
     public var mostMarks = 0
     /// `@name` tokens.
     public var mentions = 0
-    /// What every link `LinkScanner` finds holds: `://`, a `.` between name characters or after
-    /// a space, `[` or `(` (`a.com`, `a . com`, `a[.]com`), or `dot` after a space or an opening
-    /// bracket (`a dot com`, `a(dot)com`). Without one, the link scan is skipped; a sentence's
+    /// Where (UTF-8 offset) the first of the hints every link `LinkScanner` finds holds starts:
+    /// `://`, a `.` between name characters or after a space, `[` or `(` (`a.com`, `a . com`,
+    /// `a[.]com`), or `dot` after a space or an opening bracket (`a dot com`, `a(dot)com`). Without
+    /// one the link scan is skipped, and with one it starts at the word before it; a sentence's
     /// full stop (`end. Next`) is not one.
-    public var mayHoldLink = false
+    public var firstLinkHint: Int?
+
+    public var mayHoldLink: Bool { firstLinkHint != nil }
 
     public init() {}
 
@@ -86,7 +89,8 @@ public struct TextStats: Equatable, Sendable {
     /// adds to.
     private struct Scan {
         var letters = 0, uppercase = 0, visible = 0, longestRun = 0, mentions = 0
-        var mayHoldLink = false
+        /// `firstLinkHint`, -1 for none yet.
+        var firstLinkHint = -1
         /// The run of one character that the last character belongs to.
         var run = 0
         /// The last character's scalar value (all ones before the first).
@@ -131,7 +135,7 @@ public struct TextStats: Equatable, Sendable {
                 {
                     scan.mentions += 1
                 }
-                if !scan.mayHoldLink && Self.isLinkHint(text, at: k) { scan.mayHoldLink = true }
+                if scan.firstLinkHint < 0 && Self.isLinkHint(text, at: k) { scan.firstLinkHint = k }
                 scan.previous = value
                 k += 1
                 continue
@@ -183,7 +187,7 @@ public struct TextStats: Equatable, Sendable {
         longestRun = max(scan.longestRun, scan.run)
         self.mostMarks = mostMarks
         mentions = scan.mentions
-        mayHoldLink = scan.mayHoldLink
+        firstLinkHint = scan.firstLinkHint < 0 ? nil : scan.firstLinkHint
     }
 
     /// What the general category of a scalar outside ASCII, Latin-1 letters and basic Cyrillic
@@ -257,7 +261,7 @@ public struct TextStats: Equatable, Sendable {
     /// per byte of a word and added up once, at the end (`finish`).
     private struct ASCIIScan {
         let table: UnsafePointer<UInt8>
-        var run: Int, longest: Int, previous: UInt32, mentions: Int, mayHoldLink: Bool
+        var run: Int, longest: Int, previous: UInt32, mentions: Int, firstLinkHint: Int
         var upperLanes: UInt64 = 0, letterLanes: UInt64 = 0, visibleLanes: UInt64 = 0
 
         init(_ scan: Scan, table: UnsafePointer<UInt8>) {
@@ -266,7 +270,7 @@ public struct TextStats: Equatable, Sendable {
             longest = scan.longestRun
             previous = scan.previous
             mentions = scan.mentions
-            mayHoldLink = scan.mayHoldLink
+            firstLinkHint = scan.firstLinkHint
         }
 
         /// The eight ASCII bytes `w` of `text` at `k`, of which the `valid` ones count (the
@@ -298,7 +302,7 @@ public struct TextStats: Equatable, Sendable {
                 }
                 at &= at &- 1
             }
-            if !mayHoldLink {
+            if firstLinkHint < 0 {
                 // Bytes that may start a link hint, each then looked at on its own (the masks may
                 // flag a byte too many, never one too few): `:`; a `.`, but not one between a
                 // letter or `.` and a space or `.` (`end. Next`, `wait...`) or the end; a `d`
@@ -319,8 +323,9 @@ public struct TextStats: Equatable, Sendable {
                     hints |= d & (ot | 0x8080_0000_0000_0000)
                 }
                 while hints != 0 {
-                    if isLinkHint(text, at: k &+ hints.trailingZeroBitCount >> 3) {
-                        mayHoldLink = true
+                    let p = k &+ hints.trailingZeroBitCount >> 3
+                    if isLinkHint(text, at: p) {
+                        firstLinkHint = p
                         break
                     }
                     hints &= hints &- 1
@@ -355,7 +360,7 @@ public struct TextStats: Equatable, Sendable {
             scan.longestRun = max(longest, run)
             scan.previous = previous
             scan.mentions = mentions
-            scan.mayHoldLink = mayHoldLink
+            scan.firstLinkHint = firstLinkHint
         }
     }
 

@@ -3,7 +3,8 @@ import WinnowCore
 import WinnowLimits
 import WinnowPipeline
 import WinnowPolicy
-import WinnowRules
+@testable import WinnowRules
+import WinnowText
 
 /// Each manipulation heuristic on event time, with realistic evasions.
 @Suite("Manipulation heuristics")
@@ -122,6 +123,40 @@ struct HeuristicsTests {
         for clean in ["I paid 3.50 for it. Done.", "e.g. this is fine", "the end. com on", "mail me at x@example.com"] {
             #expect(h.post("a", at: 4, clean).reasons.isEmpty, "\(clean)")
         }
+    }
+
+    @Test("links: the scan from the word before the first link hint finds what a scan from the start finds")
+    func linkScanStart() {
+        // Texts thick with links, disguises and near misses, pieces in random order.
+        let pieces = [
+            "see", "x.com", "www.a.b.co", "https://bit.ly/x", "http://t", "a . com", "b [.] net", "c(dot)org", "d dot io",
+            "end.", "Next", "3.50", "e.g.", "wait...", "@bob", "mail@x.com", "(", "[", "dot", "com", "  ", "ratio 3:1", "x:/",
+            "foo-bar_baz.co.uk/path?q=1", "DOT", "Com", ".", ":", "//",
+        ]
+        var state: UInt64 = 0x2545_f491_4f6c_dd1d
+        func next() -> Int {
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            return Int(state >> 1)
+        }
+        var withLinks = 0
+        for _ in 0..<5_000 {
+            let shown = (0..<(1 + next() % 12)).map { _ in pieces[next() % pieces.count] }.joined(separator: next() % 3 == 0 ? "" : " ")
+            var text = shown
+            text.withUTF8 { bytes in
+                let everywhere = LinkScanner.links(in: bytes).map(\.range)
+                let stats = TextStats(bytes)
+                if !everywhere.isEmpty { withLinks += 1 }
+                guard let hint = stats.firstLinkHint else {
+                    #expect(everywhere.isEmpty, "\(shown)")
+                    return
+                }
+                let fromHint = LinkScanner.links(in: bytes, from: LinkScanner.start(before: hint, in: bytes)).map(\.range)
+                #expect(fromHint == everywhere, "\(shown)")
+            }
+        }
+        #expect(withLinks > 2_000)
     }
 
     @Test("links: from an author first seen moments ago, once Winnow has been watching long enough")

@@ -8,7 +8,11 @@ struct TextStatsTests {
         var stats = TextStats()
         var run = 0, previous: Unicode.Scalar?, marks = 0, previousIsName = false
         let scalars = Array(text.unicodeScalars)
+        var offset = 0  // UTF-8 offset of `scalar`
         for (k, scalar) in scalars.enumerated() {
+            let scalarOffset = offset
+            offset += String(scalar).utf8.count
+            func hint() { if stats.firstLinkHint == nil { stats.firstLinkHint = scalarOffset } }
             if scalar == previous && scalar != " " { run += 1 } else { previous = scalar; run = 1 }
             stats.longestRun = max(stats.longestRun, run)
             let isName = scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" || scalar == "-")
@@ -28,13 +32,13 @@ struct TextStatsTests {
                 return s.properties.isAlphabetic || ("0"..."9").contains(s) || s == "_" || s == "-"
             }
             if scalar == ".", let before, " [(".unicodeScalars.contains(before) || (isNameScalar(before) && isNameScalar(after)) {
-                stats.mayHoldLink = true
+                hint()
             }
-            if scalar == ":", k + 2 < scalars.count, scalars[k + 1] == "/", scalars[k + 2] == "/" { stats.mayHoldLink = true }
+            if scalar == ":", k + 2 < scalars.count, scalars[k + 1] == "/", scalars[k + 2] == "/" { hint() }
             if scalar == "d" || scalar == "D", let before, " ([{".unicodeScalars.contains(before), k + 2 < scalars.count,
                 scalars[k + 1] == "o" || scalars[k + 1] == "O", scalars[k + 2] == "t" || scalars[k + 2] == "T"
             {
-                stats.mayHoldLink = true
+                hint()
             }
             switch scalar.properties.generalCategory {
             case .nonspacingMark, .enclosingMark:
@@ -114,7 +118,7 @@ struct TextStatsTests {
         #expect(stats(String(repeating: "Ab", count: 1_500)).uppercase == 1_500)
         #expect(stats(String(repeating: "x", count: 2_500)).longestRun == 2_500)
         #expect(!stats(String(repeating: "The end. Wait... ", count: 200)).mayHoldLink)
-        #expect(stats(String(repeating: "The end. Wait... ", count: 200) + "x.com").mayHoldLink)
+        #expect(stats(String(repeating: "The end. Wait... ", count: 200) + "x.com").firstLinkHint == 17 * 200 + 1)
         #expect(stats(String(repeating: "The end. Wait... ", count: 200) + "a dot com").mayHoldLink)
     }
 }

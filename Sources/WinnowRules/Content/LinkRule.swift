@@ -48,8 +48,8 @@ public struct LinkRule: Sendable, Equatable {
                 rule: Self.mentionsName, action: action, message: "\(stats.mentions) mentions",
                 limit: "at most \(maxMentions) mentions", count: stats.mentions, dryRun: dryRun))
         }
-        guard stats.mayHoldLink else { return 0 }
-        let links = LinkScanner.links(in: bytes)
+        guard let hint = stats.firstLinkHint else { return 0 }
+        let links = LinkScanner.links(in: bytes, from: LinkScanner.start(before: hint, in: bytes))
         for link in links {
             // `host` is lower case already.
             if link.isDisguised {

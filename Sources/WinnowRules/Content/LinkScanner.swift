@@ -15,10 +15,12 @@ enum LinkScanner {
         "in", "su", "win", "vip", "pro", "fun", "icu", "cn", "tk", "ml", "ga", "cf", "gq", "ws",
     ]
 
-    static func links(in text: UnsafeBufferPointer<UInt8>) -> [Link] {
+    /// The links of `text`, looked for from `start` on: no link may begin before it (see
+    /// `start(before:in:)`).
+    static func links(in text: UnsafeBufferPointer<UInt8>, from start: Int = 0) -> [Link] {
         var links: [Link] = []
         let n = text.count
-        var k = 0
+        var k = start
         while k < n {
             // Only a position that starts a word can start a link.
             guard isLabelByte(text[k]), k == 0 || !isLabelByte(text[k - 1]) && text[k - 1] != UInt8(ascii: "@") else {
@@ -40,6 +42,22 @@ enum LinkScanner {
             }
         }
         return links
+    }
+
+    /// Where a scan may start when `hint` is where the text's first link hint is
+    /// (`TextStats.firstLinkHint`): every link holds a hint, and a link that holds this one
+    /// starts at most one label before it, past spaces and opening brackets (`a . com`,
+    /// `a[.]com`, `a (dot) com`, `https://…`). Scanning from here finds what scanning from the
+    /// start finds: a scan skips a word's inside, and no link starts before.
+    static func start(before hint: Int, in text: UnsafeBufferPointer<UInt8>) -> Int {
+        var k = hint
+        while k > 0, text[k - 1] == UInt8(ascii: " ") || text[k - 1] == UInt8(ascii: "[")
+            || text[k - 1] == UInt8(ascii: "(") || text[k - 1] == UInt8(ascii: "{")
+        {
+            k -= 1
+        }
+        while k > 0 && isLabelByte(text[k - 1]) { k -= 1 }
+        return k
     }
 
     /// Whether what follows a word at `k` can continue a link: `.`, `:` (a scheme), `[ ( {`, or
