@@ -32,7 +32,7 @@ public struct Fingerprint: Equatable, Sendable {
     public static let maxWords = 64
 
     public init(_ view: TextView) {
-        self = view.withBytes { Self.sketch($0) }
+        self = view.withBytes(Fingerprint.init(bytes:))
     }
 
     /// The sketch of a view's bytes (`view.withBytes(Fingerprint.init(bytes:))` reads a view in
