@@ -265,25 +265,28 @@ public struct Fingerprint: Equatable, Sendable {
         return words
     }
 
-    /// The minima of `hashes` under the eight hash functions (`hash &* multipliers.i`).
+    /// The minima of `hashes` under the eight hash functions (`hash &* multipliers.i`), four at
+    /// a time: the four minima, their multipliers and the loop's values all stay in registers.
     @inline(__always)
     private static func minima(of hashes: UnsafeBufferPointer<UInt64>) -> (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) {
         let m = Self.multipliers
-        var a = (UInt64.max, UInt64.max, UInt64.max, UInt64.max)
-        for word in hashes {
-            a.0 = min(a.0, word &* m.0)
-            a.1 = min(a.1, word &* m.1)
-            a.2 = min(a.2, word &* m.2)
-            a.3 = min(a.3, word &* m.3)
-        }
-        var b = (UInt64.max, UInt64.max, UInt64.max, UInt64.max)
-        for word in hashes {
-            b.0 = min(b.0, word &* m.4)
-            b.1 = min(b.1, word &* m.5)
-            b.2 = min(b.2, word &* m.6)
-            b.3 = min(b.3, word &* m.7)
-        }
+        let a = minima(of: hashes, (m.0, m.1, m.2, m.3))
+        let b = minima(of: hashes, (m.4, m.5, m.6, m.7))
         return (a.0, a.1, a.2, a.3, b.0, b.1, b.2, b.3)
+    }
+
+    @inline(__always)
+    private static func minima(
+        of hashes: UnsafeBufferPointer<UInt64>, _ m: (UInt64, UInt64, UInt64, UInt64)
+    ) -> (UInt64, UInt64, UInt64, UInt64) {
+        var least = (UInt64.max, UInt64.max, UInt64.max, UInt64.max)
+        for word in hashes {
+            least.0 = min(least.0, word &* m.0)
+            least.1 = min(least.1, word &* m.1)
+            least.2 = min(least.2, word &* m.2)
+            least.3 = min(least.3, word &* m.3)
+        }
+        return least
     }
 
     /// 0x80 in each byte of `w` that is zero (exact: no borrow between bytes).
