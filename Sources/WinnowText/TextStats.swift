@@ -48,13 +48,6 @@ public struct TextStats: Equatable, Sendable {
     @inline(__always)
     private static func repeated(_ byte: UInt8) -> UInt64 { UInt64(byte) &* 0x0101_0101_0101_0101 }
 
-    /// Non-zero when one of the eight bytes of `w` is `byte`.
-    @inline(__always)
-    private static func hasByte(_ w: UInt64, _ byte: UInt8) -> UInt64 {
-        let x = w ^ repeated(byte)
-        return (x &- repeated(0x01)) & ~x & highBits
-    }
-
     /// 0x80 in each byte of `w` that is zero, 0 in the others (exact: no borrow between bytes).
     @inline(__always)
     private static func zeroBytes(_ w: UInt64) -> UInt64 {
