@@ -36,6 +36,18 @@ public final class MatchScratch: @unchecked Sendable {
         pcre2_set_callout_8(context, reportMatch, Unmanaged.passUnretained(self).toOpaque())
     }
 
+    /// Calls `body` with each match the last all-matches scan found (start, end, mark), read in
+    /// place (`for match in scratch.found` copied the array out of the class: a retain and a
+    /// release per pattern and comment). `body` must not scan with this scratch.
+    @inline(__always)
+    func forEachFound(_ body: (_ start: Int, _ end: Int, _ mark: Int) -> Void) {
+        found.withUnsafeBufferPointer { matches in
+            for k in matches.indices where matches[k].mark >= 0 && matches[k].end > matches[k].start {
+                body(matches[k].start, matches[k].end, matches[k].mark)
+            }
+        }
+    }
+
     /// Sets the limit of every match call on the next comment from its length in bytes.
     @inline(__always)
     func budget(forBytes count: Int) {

@@ -280,10 +280,14 @@ public final class StopwordSet: Sendable {
         for pattern in block {
             scanAll(pattern, view: text.skeleton, scratch: scratch) { range, mark in
                 var original: Range<Int>?
-                for target in targets[mark] where target.shape.accepts(text.skeleton, at: range.lowerBound) {
-                    let widened = original ?? widened(range, kind: targetKinds[mark], in: text.skeleton)
-                    original = widened
-                    result.hits.append(StopwordHit(list: target.list, entry: target.entry, original: widened))
+                // The targets read in place: `for target in targets[mark]` copied each one, a
+                // retain and a release of each of its shape's four arrays.
+                targets[mark].withUnsafeBufferPointer { candidates in
+                    for k in candidates.indices where candidates[k].shape.accepts(text.skeleton, at: range.lowerBound) {
+                        let widened = original ?? widened(range, kind: targetKinds[mark], in: text.skeleton)
+                        original = widened
+                        result.hits.append(StopwordHit(list: candidates[k].list, entry: candidates[k].entry, original: widened))
+                    }
                 }
             } failed: { message in
                 result.failures.append(MatchFailure(list: nil, entry: nil, message: message))
@@ -312,7 +316,10 @@ public final class StopwordSet: Sendable {
         var allowed: [Range<Int>] = []
         for pattern in text.skeleton.isASCII ? allowASCII : allowUnicode {
             scanAll(pattern, view: text.skeleton, scratch: scratch) { range, mark in
-                guard targets[mark].contains(where: { $0.shape.accepts(text.skeleton, at: range.lowerBound) }) else { return }
+                let accepted = targets[mark].withUnsafeBufferPointer { candidates in
+                    candidates.indices.contains { candidates[$0].shape.accepts(text.skeleton, at: range.lowerBound) }
+                }
+                guard accepted else { return }
                 allowed.append(widened(range, kind: targetKinds[mark], in: text.skeleton))
             } failed: { _ in }
         }
@@ -373,9 +380,7 @@ public final class StopwordSet: Sendable {
                     : "PCRE2 gave up on this text: \(error.message)")
             }
         }
-        for match in scratch.found where match.mark >= 0 && match.end > match.start {
-            found(match.start..<match.end, match.mark)
-        }
+        scratch.forEachFound { start, end, mark in found(start..<end, mark) }
     }
 
     @inline(__always)
