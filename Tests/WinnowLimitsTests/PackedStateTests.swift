@@ -47,7 +47,7 @@ struct PackedStateTests {
         #expect(!Penalty(packed: 0).isActive(at: 0))
     }
 
-    @Test("96 bytes per tracked author, as the README says")
+    @Test("104 bytes per tracked author, as the README says")
     func bytesPerAuthor() {
         #expect(BehaviorState(maxAuthors: 8).bytesPerAuthor == 104)
     }
