@@ -281,18 +281,15 @@ final class StagingBuffer {
             return
         }
         let start = staged
-        // Our strings are native, so contiguous: read in place (a `var` copy for `withUTF8`
-        // retained and released it).
-        let copied: Void? = value.utf8.withContiguousStorageIfAvailable { bytes in
+        func copy(_ bytes: UnsafeBufferPointer<UInt8>) {
             buffer.append(bytes)
             staged += bytes.count
         }
-        if copied == nil {
+        // Our strings are native, so contiguous: read in place (a `var` copy for `withUTF8`
+        // retained and released it).
+        if value.utf8.withContiguousStorageIfAvailable(copy) == nil {
             var value = value
-            value.withUTF8 { bytes in
-                buffer.append(bytes)
-                staged += bytes.count
-            }
+            value.withUTF8(copy)
         }
         spans.append(start..<staged)
     }

@@ -49,6 +49,14 @@ public final class BehaviorState: Sendable {
     /// Campaigns with at least two copies tracked at once.
     public static let maxCampaignKeys = 65_536
 
+    /// Sets (or with `nil` removes) a moderator's slow-mode for a channel (by `channelKey`).
+    /// Marks `hasModeratorActions` first: the window step asks the overrides only once it is
+    /// set (asking costs a call into a class per event).
+    public func overrideSlowMode(_ setting: SlowModeOverrides.Setting?, channel: UInt64) {
+        hasModeratorActions.store(true, ordering: .relaxed)
+        slowModeOverrides.set(setting, for: channel)
+    }
+
     /// When Winnow started watching: the time of the first event, set by it.
     public func watchingSince(_ now: Micros) -> Micros {
         let seen = start.load(ordering: .relaxed)

@@ -24,8 +24,9 @@ public final class SlowModeOverrides: Sendable {
         return settings.withLock { $0[channel] }
     }
 
-    /// Sets (or with `nil` removes) the override of a channel.
-    public func set(_ setting: Setting?, for channel: UInt64) {
+    /// Sets (or with `nil` removes) the override of a channel: through
+    /// `BehaviorState.overrideSlowMode`, which the window step relies on.
+    func set(_ setting: Setting?, for channel: UInt64) {
         settings.withLock { table in
             table[channel] = setting
             any.store(!table.isEmpty, ordering: .releasing)

@@ -381,8 +381,8 @@ public final class Engine: Sendable {
 
     /// The channel's slow-mode interval and a raid's, after a moderator's override.
     private func slowModeIntervals(_ channel: ChannelSettings, _ channelKey: UInt64) -> (Micros, Micros) {
-        // Overrides come from a moderator, who also set `hasModeratorActions`: until then the
-        // overrides (a class, a retain per call) are not asked.
+        // Overrides are set through `BehaviorState.overrideSlowMode`, which marks
+        // `hasModeratorActions`: until then they are not asked (a class: a retain per call).
         let setting = state.hasModeratorActions.load(ordering: .relaxed) ? state.slowModeOverrides.setting(for: channelKey) : nil
         switch setting {
         case .on(let interval)?: return (interval, 0)

@@ -63,13 +63,11 @@ enum ControlOp {
         case "slow_mode":
             guard let channel = request["channel"] as? String else { return fail("slow_mode needs \"channel\"") }
             let key = BehaviorState.channelKey(channel)
-            let overrides = engine.state.slowModeOverrides
-            engine.state.hasModeratorActions.store(true, ordering: .relaxed)
             if request["reset"] as? Bool == true {
-                overrides.set(nil, for: key)
+                engine.state.overrideSlowMode(nil, channel: key)
                 respond(answer(#","ok":true,"channel":\#(JSONText.quoted(channel)),"slow_mode":"policy""#))
             } else if let seconds = (request["seconds"] as? NSNumber)?.doubleValue, seconds >= 0, seconds <= 86_400 * 7 {
-                overrides.set(seconds == 0 ? .off : .on(Micros(seconds: seconds)), for: key)
+                engine.state.overrideSlowMode(seconds == 0 ? .off : .on(Micros(seconds: seconds)), channel: key)
                 let state = seconds == 0 ? "off" : DurationText.describe(Micros(seconds: seconds))
                 respond(answer(#","ok":true,"channel":\#(JSONText.quoted(channel)),"slow_mode":\#(JSONText.quoted(state))"#))
             } else {

@@ -87,7 +87,7 @@ public struct Fingerprint: Equatable, Sendable {
             while k < n {
                 // Eight ASCII letters at a time.
                 if k + 8 <= n {
-                    let letters = Self.asciiLetterMask(raw.loadUnaligned(fromByteOffset: k, as: UInt64.self))
+                    let letters = ByteMasks.asciiLetters(raw.loadUnaligned(fromByteOffset: k, as: UInt64.self))
                     if letters == 0x8080_8080_8080_8080 {
                         k += 8
                         continue
@@ -139,8 +139,6 @@ public struct Fingerprint: Equatable, Sendable {
     /// Longest skeleton sketched by bit masks: 16 words of 64 bits (longer ones are scanned).
     private static let bitmapWords = 16
 
-    private static let highBits: UInt64 = 0x8080_8080_8080_8080
-
     /// Pass 1: one bit per byte for the letters of an ASCII `bytes` (8 to 1,024 of them), and
     /// one per `@`, 64 bytes to a word, with a zero word after the last; then the letters of
     /// every `@handle` cleared (as `sketch(_:)` skips them). False when a byte is not ASCII.
@@ -155,10 +153,10 @@ public struct Fingerprint: Equatable, Sendable {
         var letterBits: UInt64 = 0, atBits: UInt64 = 0
         @inline(__always) func add(_ w: UInt64, at k: Int) {
             high |= w
-            let at = zeroBytes(w ^ 0x4040_4040_4040_4040)
+            let at = ByteMasks.zeroBytes(w ^ ByteMasks.repeated(0x40))
             anyAt |= at
-            letterBits |= packHighBits(asciiLetterMask(w)) &<< UInt64(k & 63)
-            atBits |= packHighBits(at) &<< UInt64(k & 63)
+            letterBits |= ByteMasks.packed(ByteMasks.asciiLetters(w)) &<< UInt64(k & 63)
+            atBits |= ByteMasks.packed(at) &<< UInt64(k & 63)
         }
         while k &+ 8 <= n {
             add(raw.loadUnaligned(fromByteOffset: k, as: UInt64.self), at: k)
@@ -179,7 +177,7 @@ public struct Fingerprint: Equatable, Sendable {
         letters[index] = letterBits
         mentions[index] = atBits
         letters[index &+ 1] = 0
-        guard high & highBits == 0 else { return false }
+        guard high & ByteMasks.highBits == 0 else { return false }
         guard anyAt != 0 else { return true }
         // From each `@` to the end of its handle, nothing counts (a handle ends at the next `@`).
         for index in 0...((n &- 1) &>> 6) {
@@ -218,9 +216,7 @@ public struct Fingerprint: Equatable, Sendable {
     private static func wordHashes(
         _ bytes: UnsafeBufferPointer<UInt8>, letters: UnsafeMutablePointer<UInt64>, into hashes: UnsafeMutablePointer<UInt64>
     ) -> Int {
-        let n = bytes.count
-        let raw = UnsafeRawBufferPointer(bytes)
-        let lastIndex = (n &- 1) &>> 6
+        let lastIndex = (bytes.count &- 1) &>> 6
         var words = 0
         var index = 0
         var current = letters[0]
@@ -245,21 +241,7 @@ public struct Fingerprint: Equatable, Sendable {
                 end = index &<< 6 | rest.trailingZeroBitCount
             }
             current = letters[index] & (~0 &<< UInt64(truncatingIfNeeded: end & 63))
-            // `hashBytes`, with the last bytes read as one masked word.
-            var h: UInt64 = 0x9e37_79b9 &* UInt64(truncatingIfNeeded: end &- start &+ 1)
-            var q = start
-            while q &+ 8 <= end {
-                h = mix(h ^ UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: q, as: UInt64.self)))
-                q &+= 8
-            }
-            let left = end &- q
-            if left > 0 {
-                let tail = q &+ 8 <= n
-                    ? raw.loadUnaligned(fromByteOffset: q, as: UInt64.self)
-                    : raw.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self) &>> UInt64(truncatingIfNeeded: 8 &* (q &+ 8 &- n))
-                h ^= UInt64(littleEndian: tail) & (UInt64.max &>> UInt64(truncatingIfNeeded: 64 &- 8 &* left))
-            }
-            hashes[words] = mix(h)
+            hashes[words] = mix(hashBytes(bytes, start..<end))
             words &+= 1
         }
         return words
@@ -289,16 +271,6 @@ public struct Fingerprint: Equatable, Sendable {
         return least
     }
 
-    /// 0x80 in each byte of `w` that is zero (exact: no borrow between bytes).
-    @inline(__always)
-    private static func zeroBytes(_ w: UInt64) -> UInt64 {
-        ~(((w & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | w) & highBits
-    }
-
-    /// The high bits of the eight bytes of `mask` (each 0x80 or 0) as eight bits, byte i at bit i.
-    @inline(__always)
-    private static func packHighBits(_ mask: UInt64) -> UInt64 { ((mask &>> 7) &* 0x0102_0408_1020_4080) &>> 56 }
-
     // MARK: -
 
     @inline(__always)
@@ -310,15 +282,6 @@ public struct Fingerprint: Equatable, Sendable {
         default:
             return false
         }
-    }
-
-    /// 0x80 in each byte of `w` that is an ASCII letter (either case), 0 in the others.
-    @inline(__always)
-    private static func asciiLetterMask(_ w: UInt64) -> UInt64 {
-        let lower = (w | 0x2020_2020_2020_2020) & 0x7F7F_7F7F_7F7F_7F7F
-        let atLeastA = lower &+ 0x1F1F_1F1F_1F1F_1F1F  // high bit set from 0x61 up
-        let pastZ = lower &+ 0x0505_0505_0505_0505  // high bit set from 0x7B up
-        return atLeastA & ~pastZ & ~w & 0x8080_8080_8080_8080
     }
 
     /// ASCII letters, and the lead and continuation bytes of non-ASCII characters (checked
@@ -352,20 +315,26 @@ public struct Fingerprint: Equatable, Sendable {
         }
         let left = range.upperBound - k
         guard left > 0 else { return h }
-        var tail: UInt64
+        let tail: UInt64
         if k + 8 <= bytes.count {
-            // One load past the word, masked to its bytes (little-endian: the first byte lowest).
-            tail = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)) & (UInt64.max >> (64 - 8 * UInt64(left)))
+            // One load past the word (little-endian: the first byte lowest).
+            tail = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: k, as: UInt64.self))
+        } else if bytes.count >= 8 {
+            // At the end of the text: its last eight bytes, shifted to drop those before the word's.
+            tail = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self))
+                &>> UInt64(8 * (k + 8 - bytes.count))
         } else {
-            tail = 0
+            var bytesLeft: UInt64 = 0
             var shift: UInt64 = 0
             while k < range.upperBound {
-                tail |= UInt64(bytes[k]) << shift
+                bytesLeft |= UInt64(bytes[k]) << shift
                 shift += 8
                 k += 1
             }
+            tail = bytesLeft
         }
-        return h ^ tail
+        // Masked to the word's bytes.
+        return h ^ (tail & (UInt64.max >> (64 - 8 * UInt64(left))))
     }
 
     @inline(__always)

@@ -43,22 +43,11 @@ public struct TextStats: Equatable, Sendable {
         return UnsafePointer(table)
     }()
 
-    private static let highBits: UInt64 = 0x8080_8080_8080_8080
-
-    @inline(__always)
-    private static func repeated(_ byte: UInt8) -> UInt64 { UInt64(byte) &* 0x0101_0101_0101_0101 }
-
-    /// 0x80 in each byte of `w` that is zero, 0 in the others (exact: no borrow between bytes).
-    @inline(__always)
-    private static func zeroBytes(_ w: UInt64) -> UInt64 {
-        ~(((w & repeated(0x7F)) &+ repeated(0x7F)) | w) & highBits
-    }
-
     /// What may stand before a disguised `dot`: a space or an opening bracket.
     @inline(__always)
     private static func opensDot(_ c: UInt8) -> Bool { c == 0x20 || c == 0x28 || c == 0x5B || c == 0x7B }
 
-    /// Whether byte `i` starts one of the link hints of `mayHoldLink`.
+    /// Whether byte `i` starts one of the link hints of `firstLinkHint`.
     @inline(__always)
     private static func isLinkHint(_ text: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
         let n = text.count
@@ -78,6 +67,17 @@ public struct TextStats: Equatable, Sendable {
         }
     }
 
+    /// Whether the `@` at `p` starts a mention: a name byte follows, and the byte before it (of
+    /// class `classBefore`, 0 outside ASCII or at the start) is not part of a name (`x@y.com`).
+    @inline(__always)
+    private static func startsMention(_ text: UnsafeBufferPointer<UInt8>, at p: Int, after classBefore: UInt8) -> Bool {
+        classBefore & 8 == 0 && p &+ 1 < text.count && text[p &+ 1] < 0x80 && asciiClass[Int(text[p &+ 1])] & 8 != 0
+    }
+
+    /// The class of a scalar the scan kept as `previous` (0 outside ASCII, and before the first).
+    @inline(__always)
+    private static func asciiClass(of scalar: UInt32) -> UInt8 { scalar < 0x80 ? asciiClass[Int(scalar)] : 0 }
+
     /// What the scan carries from one character to the next, and the counts the ASCII scan
     /// adds to.
     private struct Scan {
@@ -90,7 +90,6 @@ public struct TextStats: Equatable, Sendable {
         var previous: UInt32 = 0xFFFF_FFFF
         /// Where the ASCII scan may go on: past the character outside ASCII that stopped it.
         var resume = 0
-
     }
 
     public init(_ text: UnsafeBufferPointer<UInt8>) {
@@ -123,9 +122,7 @@ public struct TextStats: Equatable, Sendable {
                 scan.letters &+= Int(bits & 1)
                 scan.uppercase &+= Int(bits >> 1 & 1)
                 scan.visible &+= Int(bits >> 2 & 1)
-                if lead == 0x40, k + 1 < n, text[k + 1] < 0x80, table[Int(text[k + 1])] & 8 != 0,
-                    scan.previous >= 0x80 || table[Int(scan.previous)] & 8 == 0
-                {
+                if lead == 0x40 && Self.startsMention(text, at: k, after: Self.asciiClass(of: scan.previous)) {
                     scan.mentions += 1
                 }
                 if scan.firstLinkHint < 0 && Self.isLinkHint(text, at: k) { scan.firstLinkHint = k }
@@ -133,13 +130,7 @@ public struct TextStats: Equatable, Sendable {
                 k += 1
                 continue
             }
-            let length = UTF8Scalars.length(lead: lead)
-            var value = UInt32(lead) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
-            var j = 1
-            while j < length && k + j < n {
-                value = value << 6 | UInt32(text[k + j] & 0x3F)
-                j += 1
-            }
+            let (value, length) = decodeScalar(text, at: k)
             k += length
             scan.run = value == scan.previous ? scan.run + 1 : 1
             scan.previous = value
@@ -226,8 +217,8 @@ public struct TextStats: Equatable, Sendable {
         let end = min(n, start &+ 8 &* 254)
         while k &+ 8 <= end {
             let w = raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)
-            if w & highBits != 0 {
-                scan.resume = k &+ (w & highBits).trailingZeroBitCount >> 3 &+ 1
+            if w & ByteMasks.highBits != 0 {
+                scan.resume = k &+ (w & ByteMasks.highBits).trailingZeroBitCount >> 3 &+ 1
                 break
             }
             words.add(w, at: k, in: text)
@@ -238,11 +229,11 @@ public struct TextStats: Equatable, Sendable {
             let width = n &- k
             let shift = UInt64(8 &* (8 &- width))
             let w = raw.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self) >> shift
-            if w & highBits == 0 {
-                words.add(w, at: k, in: text, valid: highBits >> shift, width: width)
+            if w & ByteMasks.highBits == 0 {
+                words.add(w, at: k, in: text, valid: ByteMasks.highBits >> shift, width: width)
                 k = n
             } else {
-                scan.resume = k &+ (w & highBits).trailingZeroBitCount >> 3 &+ 1
+                scan.resume = k &+ (w & ByteMasks.highBits).trailingZeroBitCount >> 3 &+ 1
             }
         }
         guard k > start else { return start }
@@ -270,27 +261,26 @@ public struct TextStats: Equatable, Sendable {
         /// first `width`; the others are zeros).
         @inline(__always)
         mutating func add(
-            _ w: UInt64, at k: Int, in text: UnsafeBufferPointer<UInt8>, valid: UInt64 = highBits, width: Int = 8
+            _ w: UInt64, at k: Int, in text: UnsafeBufferPointer<UInt8>, valid: UInt64 = ByteMasks.highBits, width: Int = 8
         ) {
             // Byte classes, each as 0x80 in the bytes of `w` that are in it (no borrow between
             // bytes: every byte is below 0x80).
-            let upper = (w &+ repeated(0x80 - 0x41)) & ~(w &+ repeated(0x80 - 0x5B)) & highBits
-            let lower = (w &+ repeated(0x80 - 0x61)) & ~(w &+ repeated(0x80 - 0x7B)) & highBits
-            let shown = (w &+ repeated(0x80 - 0x21)) & ~(w &+ repeated(0x80 - 0x7F)) & highBits
+            let upper = (w &+ ByteMasks.repeated(0x80 - 0x41)) & ~(w &+ ByteMasks.repeated(0x80 - 0x5B)) & ByteMasks.highBits
+            let lower = (w &+ ByteMasks.repeated(0x80 - 0x61)) & ~(w &+ ByteMasks.repeated(0x80 - 0x7B)) & ByteMasks.highBits
+            let shown = (w &+ ByteMasks.repeated(0x80 - 0x21)) & ~(w &+ ByteMasks.repeated(0x80 - 0x7F)) & ByteMasks.highBits
             let letters = upper | lower
             upperLanes &+= upper >> 7
             letterLanes &+= letters >> 7
             visibleLanes &+= shown >> 7
-            let spaces = zeroBytes(w ^ repeated(0x20))
+            let spaces = ByteMasks.zeroBytes(w ^ ByteMasks.repeated(0x20))
             // The byte before `k` (0xFF for none, or one outside ASCII: equal to no ASCII byte).
             let previousByte: UInt64 = previous < 0x80 ? UInt64(previous) : 0xFF
-            let previousClass = previous < 0x80 ? table[Int(previous)] : 0
+            let previousClass = TextStats.asciiClass(of: previous)
             // Mentions: each `@` looked at on its own (there are few).
-            var at = zeroBytes(w ^ repeated(0x40))
+            var at = ByteMasks.zeroBytes(w ^ ByteMasks.repeated(0x40))
             while at != 0 {
                 let p = k &+ at.trailingZeroBitCount >> 3
-                let classBefore = p == k ? previousClass : table[Int(text[p &- 1])]
-                if classBefore & 8 == 0, p &+ 1 < text.count, text[p &+ 1] < 0x80, table[Int(text[p &+ 1])] & 8 != 0 {
+                if TextStats.startsMention(text, at: p, after: p == k ? previousClass : table[Int(text[p &- 1])]) {
                     mentions &+= 1
                 }
                 at &= at &- 1
@@ -301,18 +291,19 @@ public struct TextStats: Equatable, Sendable {
                 // letter or `.` and a space or `.` (`end. Next`, `wait...`) or the end; a `d`
                 // after a byte that is not a letter, followed by `ot` in any case (in the last
                 // two bytes always: their `ot` is in the next word).
-                let dots = zeroBytes(w ^ repeated(0x2E))
+                let dots = ByteMasks.zeroBytes(w ^ ByteMasks.repeated(0x2E))
                 let letterBefore = letters << 8 | UInt64(previousClass & 1) << 7
-                var hints = zeroBytes(w ^ repeated(0x3A))
+                var hints = ByteMasks.zeroBytes(w ^ ByteMasks.repeated(0x3A))
                 if dots != 0 {
-                    let stopAfter = (spaces | dots | ~valid & highBits) >> 8
+                    let stopAfter = (spaces | dots | ~valid & ByteMasks.highBits) >> 8
                     let stopBefore = letterBefore | dots << 8 | (previousByte == 0x2E ? 0x80 : 0)
                     hints |= dots & ~(stopAfter & stopBefore)
                 }
-                let folded = w | repeated(0x20)
-                let d = zeroBytes(folded ^ repeated(0x64)) & ~letterBefore
+                let folded = w | ByteMasks.repeated(0x20)
+                let d = ByteMasks.zeroBytes(folded ^ ByteMasks.repeated(0x64)) & ~letterBefore
                 if d != 0 {
-                    let ot = zeroBytes(folded ^ repeated(0x6F)) >> 8 & zeroBytes(folded ^ repeated(0x74)) >> 16
+                    let ot = ByteMasks.zeroBytes(folded ^ ByteMasks.repeated(0x6F)) >> 8
+                        & ByteMasks.zeroBytes(folded ^ ByteMasks.repeated(0x74)) >> 16
                     hints |= d & (ot | 0x8080_0000_0000_0000)
                 }
                 while hints != 0 {
@@ -328,8 +319,8 @@ public struct TextStats: Equatable, Sendable {
             // progress goes on through the first equal bytes; the last block of them starts the
             // next; a block inside is a run of its own (one longer than the block), looked at
             // closely only when it is two bytes or more.
-            let equal = zeroBytes(w ^ (w << 8 | previousByte)) & ~spaces & valid
-            let breaks = ~equal & highBits
+            let equal = ByteMasks.zeroBytes(w ^ (w << 8 | previousByte)) & ~spaces & valid
+            let breaks = ~equal & ByteMasks.highBits
             longest = max(longest, run &+ breaks.trailingZeroBitCount >> 3)
             run = breaks == 0 ? run &+ 8 : 1 &+ breaks.leadingZeroBitCount >> 3
             if equal & equal << 8 != 0 {
