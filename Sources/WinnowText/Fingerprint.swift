@@ -306,35 +306,38 @@ public struct Fingerprint: Equatable, Sendable {
     /// The bytes of one word, eight at a time.
     @inline(__always)
     private static func hashBytes(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> UInt64 {
+        // Wrapping arithmetic and masking shifts throughout (the bounds make them exact): the
+        // checked forms cost a branch each, per word.
         let raw = UnsafeRawBufferPointer(bytes)
-        var h: UInt64 = 0x9e37_79b9 &* UInt64(range.count &+ 1)
+        let n = bytes.count
+        var h: UInt64 = 0x9e37_79b9 &* UInt64(truncatingIfNeeded: range.count &+ 1)
         var k = range.lowerBound
-        while k + 8 <= range.upperBound {
+        while k &+ 8 <= range.upperBound {
             h = mix(h ^ UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)))
-            k += 8
+            k &+= 8
         }
-        let left = range.upperBound - k
+        let left = range.upperBound &- k
         guard left > 0 else { return h }
         let tail: UInt64
-        if k + 8 <= bytes.count {
+        if k &+ 8 <= n {
             // One load past the word (little-endian: the first byte lowest).
             tail = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: k, as: UInt64.self))
-        } else if bytes.count >= 8 {
+        } else if n >= 8 {
             // At the end of the text: its last eight bytes, shifted to drop those before the word's.
-            tail = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self))
-                &>> UInt64(8 * (k + 8 - bytes.count))
+            tail = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self))
+                &>> UInt64(truncatingIfNeeded: 8 &* (k &+ 8 &- n))
         } else {
             var bytesLeft: UInt64 = 0
             var shift: UInt64 = 0
             while k < range.upperBound {
-                bytesLeft |= UInt64(bytes[k]) << shift
-                shift += 8
-                k += 1
+                bytesLeft |= UInt64(bytes[k]) &<< shift
+                shift &+= 8
+                k &+= 1
             }
             tail = bytesLeft
         }
         // Masked to the word's bytes.
-        return h ^ (tail & (UInt64.max >> (64 - 8 * UInt64(left))))
+        return h ^ (tail & (UInt64.max &>> UInt64(truncatingIfNeeded: 64 &- 8 &* left)))
     }
 
     @inline(__always)
