@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // libFuzzer targets, a package of their own (like Benchmarks/) so that the main build never
 // compiles them: each target's one file defines LLVMFuzzerTestOneInput and no `main`.
-// Build and run with scripts/fuzz.sh (README, "Hardening").
+// Build and run with scripts/fuzz.sh (docs/hardening.md).
 import PackageDescription
 
 let package = Package(
@@ -13,5 +13,8 @@ let package = Package(
         .executableTarget(name: "FuzzNormalizer", dependencies: [.product(name: "WinnowEngine", package: "winnow")]),
         .executableTarget(name: "FuzzWordlists", dependencies: [.product(name: "WinnowEngine", package: "winnow")]),
         .executableTarget(name: "FuzzPolicyFile", dependencies: [.product(name: "WinnowPolicyFile", package: "winnow")]),
+        .executableTarget(name: "FuzzJudging", dependencies: [.product(name: "WinnowEngine", package: "winnow")]),
+        .executableTarget(name: "FuzzOps", dependencies: [.product(name: "WinnowEngine", package: "winnow")]),
+        .executableTarget(name: "FuzzCost", dependencies: [.product(name: "WinnowEngine", package: "winnow")]),
     ]
 )

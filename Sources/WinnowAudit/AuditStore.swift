@@ -1,4 +1,5 @@
 import CSQLite
+import Foundation
 import WinnowCore
 import WinnowIO
 
@@ -37,8 +38,20 @@ public final class AuditStore {
     /// run stops with an error.
     static let busyTimeoutMilliseconds = 5000
 
-    public init(path: String) throws(AuditError) {
+    /// Checkpoints the write-ahead log off the commit path (see `WALCheckpointer`).
+    private var checkpointer: WALCheckpointer?
+    /// The longest the write-ahead log is kept once reset: larger logs are truncated to this.
+    static let walSizeLimit = 64 << 20
+
+    /// Opens (or creates, readable by its owner and group only: it holds every comment, author
+    /// and peer) the audit database at `path`. `warn` hears about a write-ahead log that a
+    /// reader keeps from being reset.
+    public init(path: String, warn: @escaping @Sendable (String) -> Void = AuditStore.warnOnStandardError) throws(AuditError) {
         SQLiteDatabase.configureLibrary()
+        // Created here, not by SQLite, to choose its mode; SQLite gives the -wal and -shm files
+        // the database file's mode.
+        let created = Glibc.open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, mode_t(0o640))
+        if created >= 0 { Glibc.close(created) }
         database = try SQLiteDatabase(path: path)
         try database.execute("PRAGMA busy_timeout = 0")
         // Only takes effect on a new file: 16 KiB pages write a third less than the default 4 KiB
@@ -49,6 +62,9 @@ public final class AuditStore {
         // In WAL mode, NORMAL loses no committed transaction when the process dies (kill -9);
         // only a power cut can take the last ones.
         try database.execute("PRAGMA synchronous = NORMAL")
+        // Commits never checkpoint: the checkpointer's thread does, without holding them up.
+        try database.execute("PRAGMA wal_autocheckpoint = 0")
+        try database.execute("PRAGMA journal_size_limit = \(Self.walSizeLimit)")
         // A writer holding the database is found now, not in the middle of a run.
         do {
             try database.execute("BEGIN IMMEDIATE")
@@ -78,6 +94,22 @@ public final class AuditStore {
         findConsumed = try database.prepare("""
             SELECT e.verdict FROM consumed c JOIN events e ON e.seq = c.seq WHERE c.stream = ?1 AND c.event_key = ?2
             """)
+        checkpointer = try WALCheckpointer(path: path, warn: warn)
+    }
+
+    public static let warnOnStandardError: @Sendable (String) -> Void = { message in
+        FileHandle.standardError.write(Data("winnow: \(message)\n".utf8))
+    }
+
+    /// Moves everything into the database file and closes it: the file alone then holds the
+    /// whole trail (a copy of it without its -wal loses nothing). Call once writing is over;
+    /// idempotent.
+    public func close() {
+        guard let checkpointer else { return }
+        self.checkpointer = nil
+        checkpointer.stop()
+        try? database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        database.close()
     }
 
     private static func migrate(_ database: SQLiteDatabase) throws(AuditError) {
@@ -138,6 +170,7 @@ public final class AuditStore {
         do {
             for part in batch.parts { try insert(part, run: run, at: time) }
             try database.execute("COMMIT")
+            checkpointer?.committed()
         } catch {
             try? database.execute("ROLLBACK")
             throw error

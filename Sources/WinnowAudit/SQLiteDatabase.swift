@@ -25,7 +25,14 @@ final class SQLiteDatabase {
         }
     }
 
-    deinit { sqlite3_close_v2(handle) }
+    deinit { close() }
+
+    /// Closes the connection (at once, or once its last statement is finalized); idempotent.
+    func close() {
+        guard let handle else { return }
+        sqlite3_close_v2(handle)
+        self.handle = nil
+    }
 
     /// Process-wide settings, before the first connection: no memory statistics (they take a
     /// global mutex on every allocation), and connections that each stay on one thread.

@@ -85,7 +85,7 @@ final class NodeReader {
     func duration(_ node: Node, _ key: String) -> Micros? {
         guard let text = string(node, key) else { return nil }
         guard let micros = DurationText.parse(text) else {
-            problem(node, key, "expected a duration such as 500ms, 10s, 5m, 2h or 1d, not '\(text)'")
+            problem(node, key, "expected a duration such as 500ms, 10s, 5m, 2h or 1d (at most 100 years), not '\(text)'")
             return nil
         }
         return micros

@@ -18,6 +18,9 @@ public struct Reason: Sendable, Equatable {
     public var span: TextSpan?
     /// The same place in UTF-8 bytes (not part of the JSON output; used to mask the text).
     public var utf8Range: Range<Int>?
+    /// For a reason that stands for many matches (`count` of them, past the ones listed): their
+    /// UTF-8 ranges, masked like `utf8Range` (not part of the JSON output).
+    public var moreRanges: [Range<Int>]?
     /// The help text of an `annotate` list.
     public var note: String?
     /// A human-readable explanation for reasons that are not matches (e.g. a match limit hit).

@@ -4,6 +4,19 @@
 /// Accepted: `YYYY-MM-DDTHH:MM:SS[.fraction][Z|±HH:MM|±HHMM]`, `T` or a space between date and
 /// time, `t`/`z` in lower case; no zone means UTC.
 public enum Timestamp {
+    /// The event times Winnow accepts, in seconds since the epoch: 1970 to the end of 2099.
+    /// The window state keeps times as 32-bit seconds (they end in 2106), and a negative time
+    /// would read as "nothing yet"; a time outside this range is bad input, answered with an
+    /// error verdict, never wrapped or clamped into a window.
+    public static let eventRange: Range<Double> = 0..<4_102_444_800
+
+    /// `eventRange` in words, for error messages.
+    public static let eventRangeText = "1970-01-01T00:00:00Z to 2099-12-31T23:59:59Z"
+
+    /// Whether `seconds` is a time the windows can judge.
+    @inline(__always)
+    public static func isEventTime(_ seconds: Double) -> Bool { eventRange.contains(seconds) }
+
     /// What people type for a time: epoch seconds, an RFC 3339 date-time (see `parse`), or a
     /// date alone (midnight UTC). For dump columns and `--since`/`--until`.
     public static func parse(timeOrEpoch text: String) -> Double? {

@@ -18,6 +18,12 @@ public struct EventDecoder: Sendable {
     public init() {}
 
     public func decode(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int) -> Result<Event, DecodeError> {
+        // A byte-order mark at the start of the input (editors and Windows tools write one) is
+        // not part of the first event.
+        var line = line
+        if lineNumber == 1, line.count >= 3, line[0] == 0xEF, line[1] == 0xBB, line[2] == 0xBF {
+            line = UnsafeBufferPointer(rebasing: line[3...])
+        }
         if let bad = firstInvalidUTF8(line) {
             return .failure(DecodeError("invalid UTF-8 at byte \(bad + 1)"))
         }
@@ -146,6 +152,14 @@ struct JSONScanner {
     }
 
     private mutating func timestampField(_ id: EventID?) throws(DecodeError) -> Double {
+        let seconds = try timestampValue(id)
+        guard Timestamp.isEventTime(seconds) else {
+            throw DecodeError("field 'ts' is out of range: events must be dated \(Timestamp.eventRangeText)", id: id)
+        }
+        return seconds
+    }
+
+    private mutating func timestampValue(_ id: EventID?) throws(DecodeError) -> Double {
         switch peek() ?? 0 {
         case UInt8(ascii: "\""):
             let text = try string(id)
@@ -233,7 +247,8 @@ struct JSONScanner {
         case text, author, channel, id, ts, roles, meta, unknown
     }
 
-    /// Reads a field name. Known names never contain escapes, so an escaped name is unknown.
+    /// Reads a field name. An escaped name means what it decodes to (`"t\u0065xt"` is `text`),
+    /// as it does for every other JSON reader downstream.
     private mutating func fieldName(_ id: EventID?) throws(DecodeError) -> Field {
         let start = i + 1
         var k = start
@@ -244,8 +259,8 @@ struct JSONScanner {
                 return Self.field(b[start..<k])
             }
             if c == UInt8(ascii: "\\") {
-                _ = try skipString(id)
-                return .unknown
+                var name = try string(id)
+                return name.withUTF8 { Self.field($0[...]) }
             }
             if c < 0x20 {
                 i = k
@@ -404,6 +419,9 @@ struct JSONScanner {
         }
         return value
     }
+
+    /// `number` for other readers of this module (`JSONValue`).
+    mutating func numberRange(_ id: EventID?) throws(DecodeError) -> Range<Int> { try number(id) }
 
     /// Reads a JSON number and returns its bytes.
     private mutating func number(_ id: EventID?) throws(DecodeError) -> Range<Int> {

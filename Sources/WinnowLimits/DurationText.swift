@@ -1,7 +1,8 @@
 /// Durations as people write them in flags and the policy file: `500ms`, `10s`, `5m`, `2h`,
 /// `1d`, or a bare number of seconds (`1.5`).
 public enum DurationText {
-    /// `nil` when `text` is not a duration.
+    /// `nil` when `text` is not a duration, or is longer than `Micros.longestDuration` (100
+    /// years: the window arithmetic stays exact and cannot overflow).
     public static func parse(_ text: String) -> Micros? {
         let units: [(String, Double)] = [("ms", 1e3), ("s", 1e6), ("m", 60e6), ("h", 3600e6), ("d", 86400e6)]
         var number = Substring(text)
@@ -11,7 +12,8 @@ public enum DurationText {
             scale = value
             break
         }
-        guard let value = Double(number), value.isFinite, value >= 0, value * scale < 9e18 else { return nil }
+        guard let value = Double(number), value.isFinite, value >= 0, value * scale <= Double(Micros.longestDuration)
+        else { return nil }
         return Micros((value * scale).rounded())
     }
 

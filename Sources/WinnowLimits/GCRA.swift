@@ -58,5 +58,8 @@ extension RateLimit {
             burst = b
         }
         self.init(events: events, period: period, burst: burst)
+        // A burst of a slow rate can reach further ahead than any time the windows hold.
+        let (reach, overflow) = interval.multipliedReportingOverflow(by: Micros(self.burst - 1))
+        guard !overflow, reach <= Micros.longestDuration else { return nil }
     }
 }

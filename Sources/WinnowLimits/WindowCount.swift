@@ -20,7 +20,7 @@ public struct WindowCount: Equatable, Sendable {
 
     /// The count after one more event at `now`: a window older than `window` starts over.
     public func adding(at now: Micros, window: Micros) -> WindowCount {
-        if count == 0 || now - start >= window || now < start {
+        if count == 0 || now < start || now - start >= window {
             return WindowCount(count: 1, start: now)
         }
         return WindowCount(count: count + 1, start: start)
@@ -28,6 +28,6 @@ public struct WindowCount: Equatable, Sendable {
 
     /// The count at `now`: 0 once the window is over.
     public func current(at now: Micros, window: Micros) -> Int {
-        now - start >= window || now < start ? 0 : count
+        now < start || now - start >= window ? 0 : count
     }
 }

@@ -277,6 +277,9 @@ public final class StopwordSet: Sendable {
         // array retains and releases per comment.
         scratch.budget(forBytes: max(text.skeleton.count, text.folded.count))
         let block = text.skeleton.isASCII ? blockASCII : blockUnicode
+        // Matches come in text order: the word around the last one answers most widenings (a
+        // wildcard matching many times inside one long word must not walk it each time).
+        var words = WordCache()
         for pattern in block {
             scanAll(pattern, view: text.skeleton, scratch: scratch) { range, mark in
                 var original: Range<Int>?
@@ -284,7 +287,7 @@ public final class StopwordSet: Sendable {
                 // retain and a release of each of its shape's four arrays.
                 targets[mark].withUnsafeBufferPointer { candidates in
                     for k in candidates.indices where candidates[k].shape.accepts(text.skeleton, at: range.lowerBound) {
-                        let widened = original ?? widened(range, kind: targetKinds[mark], in: text.skeleton)
+                        let widened = original ?? widened(range, kind: targetKinds[mark], in: text.skeleton, words: &words)
                         original = widened
                         result.hits.append(StopwordHit(list: candidates[k].list, entry: candidates[k].entry, original: widened))
                     }
@@ -314,13 +317,14 @@ public final class StopwordSet: Sendable {
         _ text: NormalizedText, present: UInt64, scratch: MatchScratch, from result: inout StopwordMatches
     ) {
         var allowed: [Range<Int>] = []
+        var words = WordCache()
         for pattern in text.skeleton.isASCII ? allowASCII : allowUnicode {
             scanAll(pattern, view: text.skeleton, scratch: scratch) { range, mark in
                 let accepted = targets[mark].withUnsafeBufferPointer { candidates in
                     candidates.indices.contains { candidates[$0].shape.accepts(text.skeleton, at: range.lowerBound) }
                 }
                 guard accepted else { return }
-                allowed.append(widened(range, kind: targetKinds[mark], in: text.skeleton))
+                allowed.append(widened(range, kind: targetKinds[mark], in: text.skeleton, words: &words))
             } failed: { _ in }
         }
         for raw in rawAllow where raw.mayMatch(present) {
@@ -329,17 +333,53 @@ public final class StopwordSet: Sendable {
             } failed: { _ in }
         }
         guard !allowed.isEmpty else { return }
-        result.hits.removeAll { hit in
-            allowed.contains { $0.lowerBound <= hit.original.lowerBound && hit.original.upperBound <= $0.upperBound }
+        Self.removeInside(allowed, from: &result.hits)
+    }
+
+    /// Removes every hit that lies inside one of `ranges`: both sorted by start, then one sweep
+    /// (the furthest end among the ranges starting at or before a hit tells whether one covers
+    /// it), instead of comparing every hit with every range.
+    static func removeInside(_ ranges: [Range<Int>], from hits: inout [StopwordHit]) {
+        let ranges = ranges.sorted { $0.lowerBound < $1.lowerBound }
+        let order = hits.indices.sorted { hits[$0].original.lowerBound < hits[$1].original.lowerBound }
+        var inside = [Bool](repeating: false, count: hits.count)
+        var next = 0
+        var furthest = Int.min
+        for k in order {
+            while next < ranges.count, ranges[next].lowerBound <= hits[k].original.lowerBound {
+                furthest = max(furthest, ranges[next].upperBound)
+                next += 1
+            }
+            inside[k] = furthest >= hits[k].original.upperBound
+        }
+        var kept: [StopwordHit] = []
+        kept.reserveCapacity(hits.count)
+        for k in hits.indices where !inside[k] { kept.append(hits[k]) }
+        hits = kept
+    }
+
+    /// The word of the view around an offset (`TextView.wordStart(before:)` and
+    /// `wordEnd(after:)` of it), remembered for the next offset inside the same word.
+    struct WordCache {
+        /// The remembered word, `start...end` in view bytes (none at first).
+        private var start = 1
+        private var end = 0
+
+        mutating func bounds(around offset: Int, in view: TextView) -> (start: Int, end: Int) {
+            if offset < start || offset > end {
+                start = view.wordStart(before: offset)
+                end = view.wordEnd(after: offset)
+            }
+            return (start, end)
         }
     }
 
     /// The original range of a match, widened to whole words for wildcard entries.
-    private func widened(_ range: Range<Int>, kind: WordlistEntry.Kind, in view: TextView) -> Range<Int> {
+    private func widened(_ range: Range<Int>, kind: WordlistEntry.Kind, in view: TextView, words: inout WordCache) -> Range<Int> {
         var lower = range.lowerBound
         var upper = range.upperBound
-        if kind == .suffix || kind == .infix { lower = view.wordStart(before: lower) }
-        if kind == .prefix || kind == .infix { upper = view.wordEnd(after: upper) }
+        if kind == .suffix || kind == .infix { lower = words.bounds(around: lower, in: view).start }
+        if kind == .prefix || kind == .infix { upper = words.bounds(around: upper, in: view).end }
         guard upper > lower else { return view.originalRange(of: range.lowerBound..<max(range.upperBound, range.lowerBound + 1)) }
         return view.originalRange(of: lower..<upper)
     }
@@ -353,12 +393,14 @@ public final class StopwordSet: Sendable {
             if a.original.upperBound != b.original.upperBound { return a.original.upperBound > b.original.upperBound }
             return a.list != b.list ? a.list < b.list : a.entry < b.entry
         }
+        // Every hit kept so far starts at or before this one: one of its list holds it when the
+        // furthest end among them reaches this one's end.
+        var furthestEnd: [Int: Int] = [:]
         var kept: [StopwordHit] = []
         kept.reserveCapacity(hits.count)
-        for hit in hits where !kept.contains(where: { other in
-            other.list == hit.list && other.original.lowerBound <= hit.original.lowerBound
-                && hit.original.upperBound <= other.original.upperBound
-        }) {
+        for hit in hits {
+            if let end = furthestEnd[hit.list], end >= hit.original.upperBound { continue }
+            furthestEnd[hit.list] = hit.original.upperBound
             kept.append(hit)
         }
         hits = kept

@@ -54,6 +54,7 @@ public final class BatchJudge {
                         arrival: arrival, windows: windows, scratch: scratch))
                 }
             }
+            scratch.releaseIfLarge()
         }
         if workers == 1 { analyzeSome(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: analyzeSome) }
         var items = parts.flatMap(\.items)

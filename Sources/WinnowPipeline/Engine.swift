@@ -530,4 +530,12 @@ public final class WorkerScratch: @unchecked Sendable {
     public var matches = StopwordMatches()
 
     public init() {}
+
+    /// Gives back the memory a very long comment made the scratch grow (see
+    /// `NormalizedText.releaseIfLarge`); cheap to call after every event.
+    @inline(__always)
+    public func releaseIfLarge() {
+        normalized.releaseIfLarge()
+        if matches.hits.capacity > 1 << 16 { matches = StopwordMatches() }
+    }
 }

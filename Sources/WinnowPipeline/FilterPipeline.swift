@@ -210,6 +210,7 @@ public final class FilterPipeline: Sendable {
             chunk.lineEnds.append(chunk.encoded.count)
             chunk.verdicts.append(verdict)
         }
+        scratch.releaseIfLarge()
     }
 }
 

@@ -42,6 +42,7 @@ public struct Policy: Sendable, Equatable {
             var ranges: [Range<Int>] = []
             for k in reasons.indices where reasons[k].action == .censor {
                 if let range = reasons[k].utf8Range { ranges.append(range) }
+                if let more = reasons[k].moreRanges { ranges.append(contentsOf: more) }
             }
             censored = Self.mask(event.text, ranges: ranges)
         }

@@ -1,3 +1,5 @@
+import WinnowCore
+
 /// What replay had to work around in real dumps, counted per kind with the first places it
 /// happened, for the report. None of it stops a replay.
 public struct DumpQuirks: Sendable, Equatable {
@@ -7,6 +9,7 @@ public struct DumpQuirks: Sendable, Equatable {
         case lineBreakInField = "line_break_in_field"
         case emptyDate = "empty_date"
         case unreadableDate = "unreadable_date"
+        case dateOutOfRange = "date_out_of_range"
         case missingColumns = "missing_columns"
         case unclosedQuote = "unclosed_quote"
         case invalidUTF8 = "invalid_utf8"
@@ -21,6 +24,7 @@ public struct DumpQuirks: Sendable, Equatable {
             case .lineBreakInField: "kept inside the field"
             case .emptyDate: "judged at the time of the file's previous event"
             case .unreadableDate: "judged at the time of the file's previous event"
+            case .dateOutOfRange: "judged at the time of the file's previous event (dates must be \(Timestamp.eventRangeText))"
             case .missingColumns: "answered with an error verdict"
             case .unclosedQuote: "the field runs to the end of the file"
             case .invalidUTF8: "replaced with U+FFFD"

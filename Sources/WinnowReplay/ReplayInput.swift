@@ -177,7 +177,11 @@ public struct ReplayInput: Sendable {
             if trimmed.isEmpty {
                 quirks.note(.emptyDate, at: name, line: row.line)
             } else if let parsed = Self.parseTime(trimmed) {
-                time = parsed
+                if Timestamp.isEventTime(parsed) {
+                    time = parsed
+                } else {
+                    quirks.note(.dateOutOfRange, at: name, line: row.line)
+                }
             } else {
                 quirks.note(.unreadableDate, at: name, line: row.line)
             }

@@ -59,6 +59,7 @@ final class AuditQueue: @unchecked Sendable {
         condition.signal()
         condition.unlock()
         finished.wait()
+        trail.store.close()
     }
 
     private func run() {

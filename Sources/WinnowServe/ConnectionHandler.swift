@@ -1,3 +1,4 @@
+import Dispatch
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -6,8 +7,10 @@ import WinnowCore
 
 /// One client connection: frames arrive in order, each gets exactly one answer line, written
 /// in the order the requests came even when some answers wait (for the audit commit, for a
-/// reload). Never buffers without bound: past `maxOutstanding` unanswered requests, or while
-/// the client does not read its answers, reading from it pauses.
+/// reload). Requests are judged off the event loop, on the connection's own serial queue (a
+/// long comment holds up its own connection, not the loop's others), in the order they came.
+/// Never buffers without bound: past `maxOutstanding` unanswered requests, or while the client
+/// does not read its answers, reading from it pauses.
 final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = LineFramer.Frame
     typealias OutboundOut = ByteBuffer
@@ -17,6 +20,13 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let settings: ServeSettings
     private var context: ChannelHandlerContext?
     private var peer: PeerCredentials?
+    private var rights = AccessRights.Held(moderate: false, reload: false)
+    /// Lines read since the last `channelReadComplete`, judged as one batch on `judging`.
+    private var unjudged: [(request: Int, line: ByteBuffer)] = []
+    /// The connection's requests, judged in order, one at a time, on the shared pool's threads.
+    private let judging = DispatchQueue(label: "winnow.connection", target: ConnectionHandler.judgingPool)
+    /// The threads every connection's judging runs on.
+    static let judgingPool = DispatchQueue(label: "winnow.judge", attributes: .concurrent)
     /// Requests numbered as they come; answers written from `nextToWrite` on, in order.
     private var nextRequest = 0
     private var nextToWrite = 0
@@ -36,6 +46,8 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
 
+    private var channelID: ObjectIdentifier? { context.map { ObjectIdentifier($0.channel) } }
+
     func channelActive(context: ChannelHandlerContext) {
         service.stats.connectionOpened()
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
@@ -49,6 +61,16 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
                 handler.refuse("uid \(peer.map { String($0.uid) } ?? "unknown") may not use this socket (see --allow-uid)")
                 return
             }
+            if !handler.registry.admit(handler.channelID, uid: peer?.uid ?? -1, limit: handler.settings.maxConnectionsPerUID) {
+                handler.service.stats.connectionRefused()
+                handler.service.logger.warning("connection refused: too many connections of one uid", metadata: [
+                    "peer": "\(peer?.description ?? "unknown")", "max": "\(handler.settings.maxConnectionsPerUID)",
+                ])
+                handler.refuse(
+                    "uid \(peer.map { String($0.uid) } ?? "unknown") has \(handler.settings.maxConnectionsPerUID) connections open already (see --max-connections-per-uid)")
+                return
+            }
+            handler.rights = handler.settings.rights.held(by: peer)
             handler.service.logger.info("connection opened", metadata: ["peer": "\(peer?.description ?? "unknown")"])
             handler.peerChecked = true
             handler.resumeReading()
@@ -59,6 +81,7 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
     func channelInactive(context: ChannelHandlerContext) {
         service.stats.connectionClosed()
         registry.remove(context.channel)
+        registry.release(channelID)
         service.logger.info("connection closed", metadata: [
             "peer": "\(peer?.description ?? "unknown")", "requests": "\(nextRequest)", "unanswered": "\(nextRequest - nextToWrite)",
         ])
@@ -76,24 +99,34 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
             let message = "line is longer than the maximum of \(settings.maxLineBytes) bytes (\(size)+ bytes); see --max-line-bytes"
             complete(request, Array((#"{"id":\#(lineNumber),"action":"error","reasons":[],"line":\#(lineNumber),"error":\#(JSONText.quoted(message))}"# + "\n").utf8))
         case .line(let line):
-            let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
-            let loop = context.eventLoop
-            line.withUnsafeReadableBytes { bytes in
-                service.handle(bytes, number: lineNumber, peer: peer) { answer in
-                    if loop.inEventLoop {
-                        bound.value.complete(request, answer)
-                    } else {
-                        loop.execute { bound.value.complete(request, answer) }
-                    }
-                }
-            }
+            unjudged.append((request, line))
         }
         if nextRequest - nextToWrite >= Self.maxOutstanding { pauseReading() }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
+        judgeUnjudged(context: context)
         context.flush()
         context.fireChannelReadComplete()
+    }
+
+    /// Hands the lines read so far to the connection's judging queue, as one batch.
+    private func judgeUnjudged(context: ChannelHandlerContext) {
+        guard !unjudged.isEmpty else { return }
+        let batch = unjudged
+        unjudged.removeAll(keepingCapacity: true)
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let loop = context.eventLoop
+        let service = self.service, peer = self.peer, rights = self.rights
+        judging.async {
+            for (request, line) in batch {
+                line.withUnsafeReadableBytes { bytes in
+                    service.handle(bytes, number: request + 1, peer: peer, rights: rights) { answer in
+                        loop.execute { bound.value.complete(request, answer) }
+                    }
+                }
+            }
+        }
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -105,6 +138,8 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         // The client sent its last request and shut its side: answer everything, then close.
         if let channelEvent = event as? ChannelEvent, channelEvent == .inputClosed {
+            // A last line without its newline may have just been read.
+            judgeUnjudged(context: context)
             draining = true
             if nextToWrite == nextRequest { closeAfterWrites() }
             return
@@ -216,10 +251,33 @@ final class RefusingHandler: ChannelInboundHandler {
     }
 }
 
-/// The open connections, for the connection limit and for draining.
+/// The open connections, for the connection limits and for draining.
 final class ConnectionRegistry: Sendable {
     private let open = NIOLockedValueBox<[ObjectIdentifier: @Sendable () -> Void]>([:])
     private let empty = NIOLockedValueBox<[@Sendable () -> Void]>([])
+    /// Connections admitted per peer uid, and the uid of each.
+    private let perUID = NIOLockedValueBox<(counts: [Int: Int], uidOf: [ObjectIdentifier: Int])>(([:], [:]))
+
+    /// Counts a connection of `uid` unless that uid has `limit` open already.
+    func admit(_ channel: ObjectIdentifier?, uid: Int, limit: Int) -> Bool {
+        guard let channel else { return false }
+        return perUID.withLockedValue { state in
+            guard state.counts[uid, default: 0] < limit else { return false }
+            state.counts[uid, default: 0] += 1
+            state.uidOf[channel] = uid
+            return true
+        }
+    }
+
+    /// Forgets an admitted connection (nothing happens for one never admitted).
+    func release(_ channel: ObjectIdentifier?) {
+        guard let channel else { return }
+        perUID.withLockedValue { state in
+            guard let uid = state.uidOf.removeValue(forKey: channel) else { return }
+            state.counts[uid, default: 1] -= 1
+            if state.counts[uid] == 0 { state.counts[uid] = nil }
+        }
+    }
 
     var count: Int { open.withLockedValue { $0.count } }
 

@@ -14,6 +14,9 @@ struct LineFramer: ByteToMessageDecoder {
     let maxLineBytes: Int
     /// Bytes of an overlong line dropped so far (while skipping to its end).
     private var skipping: Int?
+    /// How far the buffered partial line has been searched for its newline already: a line
+    /// that arrives in many small reads is searched once, not once per read.
+    private var searched = 0
 
     init(maxLineBytes: Int) {
         self.maxLineBytes = maxLineBytes
@@ -21,7 +24,9 @@ struct LineFramer: ByteToMessageDecoder {
 
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         let view = buffer.readableBytesView
-        if let newline = view.firstIndex(of: UInt8(ascii: "\n")) {
+        let from = view.startIndex + min(searched, view.count)
+        if let newline = view[from...].firstIndex(of: UInt8(ascii: "\n")) {
+            searched = 0
             let length = newline - view.startIndex
             if let skipped = skipping {
                 buffer.moveReaderIndex(forwardBy: length + 1)
@@ -47,6 +52,9 @@ struct LineFramer: ByteToMessageDecoder {
         if skipping != nil || buffer.readableBytes > maxLineBytes {
             skipping = (skipping ?? 0) + buffer.readableBytes
             buffer.moveReaderIndex(to: buffer.writerIndex)
+            searched = 0
+        } else {
+            searched = view.count
         }
         return .needMoreData
     }

@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -10,11 +11,27 @@ public enum MetricsEndpoint {
     /// The registry behind swift-metrics; the command bootstraps `MetricsSystem` with it.
     public static let registry = PrometheusCollectorRegistry()
 
-    static func start(on address: (host: String, port: Int), group: EventLoopGroup, logger: Logger) throws -> Channel {
+    /// Listens on `address`. The port is reachable by users the socket's permissions keep out,
+    /// so it holds at most `maxConnections` at once (one more is closed at once) and closes a
+    /// connection idle for `idleTimeoutSeconds`: it cannot use up the sidecar's file descriptors.
+    static func start(
+        on address: (host: String, port: Int), group: EventLoopGroup, maxConnections: Int, idleTimeoutSeconds: Int,
+        logger: Logger
+    ) throws -> Channel {
+        let open = NIOLockedValueBox(0)
         let channel = try ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                let admitted = open.withLockedValue { count in
+                    guard count < maxConnections else { return false }
+                    count += 1
+                    return true
+                }
+                guard admitted else { return channel.close() }
+                channel.closeFuture.whenComplete { _ in open.withLockedValue { $0 -= 1 } }
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        IdleStateHandler(allTimeout: .seconds(Int64(idleTimeoutSeconds))))
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(MetricsHandler())
                 }
@@ -28,6 +45,14 @@ public enum MetricsEndpoint {
         typealias InboundIn = HTTPServerRequestPart
         typealias OutboundOut = HTTPServerResponsePart
         private var path = ""
+
+        func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+            if event is IdleStateHandler.IdleStateEvent {
+                context.close(promise: nil)
+                return
+            }
+            context.fireUserInboundEventTriggered(event)
+        }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             switch unwrapInboundIn(data) {

@@ -8,6 +8,10 @@ public struct ServeSettings: Sendable {
     /// Peers whose uid is not in the list are refused (nil: anyone who can open the socket).
     public var allowedUIDs: Set<Int>?
     public var maxConnections = 1024
+    /// Most connections one peer uid may hold at once (one client must not hold them all).
+    public var maxConnectionsPerUID = 256
+    /// Who may use moderator ops and `reload` (judging is for every peer let in).
+    public var rights = AccessRights()
     public var maxLineBytes = 1 << 20
     /// A connection with no request for this long is closed (0: never).
     public var idleTimeoutSeconds = 300
@@ -15,6 +19,9 @@ public struct ServeSettings: Sendable {
     public var threads: Int
     /// `HOST:PORT` of the Prometheus endpoint, when wanted.
     public var metricsAddress: (host: String, port: Int)?
+    /// Most connections to the metrics endpoint at once, and how long one may stay idle.
+    public var maxMetricsConnections = 16
+    public var metricsIdleTimeoutSeconds = 10
 
     public init(socketPath: String, threads: Int) {
         self.socketPath = socketPath

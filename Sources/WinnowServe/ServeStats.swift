@@ -10,6 +10,7 @@ final class ServeStats: Sendable {
         var events = 0
         var unreadable = 0
         var ops = 0
+        var opsRefused = 0
         var actions: [String: Int] = [:]
         var rules: [String: Int] = [:]
         /// Request latencies in µs, in buckets of powers of two (bucket k holds [2^(k-1), 2^k)).
@@ -55,6 +56,9 @@ final class ServeStats: Sendable {
 
     func recordOp() { counts.withLockedValue { $0.ops += 1 } }
 
+    /// An op refused: unreadable, not allowed, or not recorded.
+    func recordOpRefused() { counts.withLockedValue { $0.opsRefused += 1 } }
+
     func connectionOpened() {
         let open = openConnections.wrappingAdd(1, ordering: .relaxed).newValue
         connectionsGauge.record(open)
@@ -89,7 +93,7 @@ final class ServeStats: Sendable {
         let uptime = ContinuousClock.now - startedAt
         let latency = ["p50": quantile(0.5), "p99": quantile(0.99), "p999": quantile(0.999)]
             .sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value.map(String.init) ?? "null")" }.joined(separator: ",")
-        return #""events":\#(c.events),"unreadable":\#(c.unreadable),"ops":\#(c.ops),"actions":\#(object(c.actions))"#
+        return #""events":\#(c.events),"unreadable":\#(c.unreadable),"ops":\#(c.ops),"ops_refused":\#(c.opsRefused),"actions":\#(object(c.actions))"#
             + #","rules":\#(object(c.rules)),"connections":\#(connections),"connections_total":\#(c.connectionsTotal)"#
             + #","connections_refused":\#(c.refused),"latency_us_at_most":{\#(latency)},"uptime_s":\#(uptime.components.seconds)"#
     }

@@ -48,6 +48,15 @@ public final class SidecarServer: Sendable {
         }
     }
 
+    /// Raises the soft limit of open files to the hard one: each connection is a descriptor, and
+    /// the usual soft limit (1,024) is below `--max-connections`'s default plus the rest.
+    static func raiseOpenFileLimit() {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+        limit.rlim_cur = limit.rlim_max
+        _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+    }
+
     /// Whether something accepts connections on the socket at `path`.
     static func isLive(_ path: String) -> Bool {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
@@ -66,6 +75,7 @@ public final class SidecarServer: Sendable {
 
     /// Serves until a drain completes. Throws when the socket cannot be set up.
     public func run() throws {
+        Self.raiseOpenFileLimit()
         try Self.prepareSocketPath(settings.socketPath)
         let service = self.service, registry = self.registry, settings = self.settings
         let bootstrap = ServerBootstrap(group: group)
@@ -113,7 +123,20 @@ public final class SidecarServer: Sendable {
                 throw ServeError("cannot give \(settings.socketPath) to group \(groupName): \(gid == nil ? "no such group" : String(cString: strerror(errno)))")
             }
         }
-        let metrics = try settings.metricsAddress.map { try MetricsEndpoint.start(on: $0, group: group, logger: logger) }
+        let metrics: Channel?
+        do {
+            metrics = try settings.metricsAddress.map {
+                try MetricsEndpoint.start(
+                    on: $0, group: group, maxConnections: settings.maxMetricsConnections,
+                    idleTimeoutSeconds: settings.metricsIdleTimeoutSeconds, logger: logger)
+            }
+        } catch {
+            // Nothing is served: leave no socket file behind.
+            server.close(promise: nil)
+            unlink(settings.socketPath)
+            let address = settings.metricsAddress.map { "\($0.host):\($0.port)" } ?? ""
+            throw ServeError("--metrics \(address): cannot listen there: \(error)")
+        }
         logger.notice("listening", metadata: [
             "socket": "\(settings.socketPath)", "mode": "\(String(settings.socketMode, radix: 8))",
             "config": "\(service.engines.configuration.hash)", "audit": "\(service.auditEnabled ? "on" : "off")",

@@ -92,38 +92,49 @@ final class SidecarService: Sendable {
         return made
     }
 
-    /// Answers one request line. `respond` gets the answer line (with its newline): at once, on
-    /// the calling thread, or — for an audited event, a reload — later, from another thread.
-    func handle(_ line: UnsafeRawBufferPointer, number: Int, peer: PeerCredentials?, respond: @escaping @Sendable ([UInt8]) -> Void) {
+    /// Answers one request line, on the connection's judging queue (never on an event loop: a
+    /// long comment there would stall every connection of the loop). `respond` gets the answer
+    /// line (with its newline): at once, on the calling thread, or — for an audited event —
+    /// later, from the audit thread. `rights`: what the peer may do beyond judging.
+    func handle(
+        _ line: UnsafeRawBufferPointer, number: Int, peer: PeerCredentials?, rights: AccessRights.Held,
+        respond: @escaping @Sendable ([UInt8]) -> Void
+    ) {
         let started = ContinuousClock.now
         let bytes = line.bindMemory(to: UInt8.self)
-        if ControlOp.looksLikeOp(bytes) {
+        if ControlRequest.looksLikeOp(bytes) {
             stats.recordOp()
             if engines.engine.shared != nil {
                 // After the events before it, which may still wait for their window step.
                 let copy = Array(bytes)
                 sharedStep.enqueue(.op { [self] in
-                    copy.withUnsafeBufferPointer { ControlOp.handle($0, service: self, peer: peer, respond: respond) }
+                    respond(copy.withUnsafeBufferPointer { ControlOp.handle($0, service: self, peer: peer, rights: rights) })
                 }, for: self)
                 return
             }
-            ControlOp.handle(bytes, service: self, peer: peer, respond: respond)
+            respond(ControlOp.handle(bytes, service: self, peer: peer, rights: rights))
             return
         }
         let engine = engines.engine
         let scratch = loopScratch
+        defer { scratch.worker.releaseIfLarge() }
         switch decoder.decode(bytes, lineNumber: number) {
         case .success(let event):
             if engine.shared != nil {
-                // The window step asks Redis: not on this event-loop thread (see `SharedWindowStep`).
+                // The window step asks Redis: on a thread of its own (see `SharedWindowStep`).
                 let (verdict, facts) = engine.analyze(event, scratch: scratch.worker)
                 sharedStep.enqueue(.event(SharedWindowStep.Item(
                     engine: engine, event: event, verdict: verdict, facts: facts, number: number, peer: peer,
                     started: started, respond: respond)), for: self)
                 return
             }
-            let (now, late) = timeline.withLockedValue { $0.time(of: event.timestamp) }
-            var verdict = engine.judge(event, scratch: scratch.worker, at: now)
+            // Content first, outside the timeline's lock: only the window step needs the order.
+            var (verdict, facts) = engine.analyze(event, scratch: scratch.worker)
+            let (now, late) = timeline.withLockedValue { timeline in
+                let time = timeline.time(of: event.timestamp)
+                engine.applyWindows(facts, to: &verdict, at: time.now) { engine.analyze(event, scratch: scratch.worker) }
+                return time
+            }
             if let late { verdict.reasons.append(late) }
             finish(verdict, event: event, judgedAt: now, number: number, peer: peer, started: started, respond: respond)
         case .failure(let error):
@@ -200,15 +211,18 @@ final class SidecarService: Sendable {
         })
     }
 
-    /// Records a moderator's op that changed an author's state (timeout, ban, unban).
-    func auditOp(author: String, action: Action, penalty: AuthorPenalty?, request: String, answer: [UInt8], peer: PeerCredentials?) {
-        guard let audit else { return }
-        var record = AuditRecord(
-            eventID: nil, line: 0, author: author, channel: nil, timestamp: Date().timeIntervalSince1970, text: request,
-            action: action, penalty: penalty)
-        record.peerUID = peer?.uid
-        record.peerPID = peer?.pid
-        audit.enqueue(AuditQueue.Entry(record: record, verdict: answer) { _ in })
+    /// Records a moderator's op and waits for its row to commit: `nil` once it has (or when
+    /// there is no audit trail), else why it could not be recorded.
+    func recordOp(_ record: AuditRecord, answer: [UInt8]) -> String? {
+        guard let audit else { return nil }
+        let committed = DispatchSemaphore(value: 0)
+        let failure = NIOLockedValueBox<String?>(nil)
+        audit.enqueue(AuditQueue.Entry(record: record, verdict: answer) { error in
+            failure.withLockedValue { $0 = error?.message }
+            committed.signal()
+        })
+        committed.wait()
+        return failure.withLockedValue { $0 }
     }
 
     /// A new configuration is in force (after a reload): later rows name it.

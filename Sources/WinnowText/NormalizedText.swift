@@ -18,6 +18,19 @@ public struct NormalizedText: Sendable {
 
     public init() {}
 
+    /// Drops the scratch space when a long comment grew it past `limit` units or view bytes, so
+    /// that one long comment does not keep tens of megabytes per thread for good.
+    public mutating func releaseIfLarge(limit: Int = 1 << 18) {
+        if units.count > limit {
+            units = []
+            unitStart = []
+            unitEnd = []
+            unitClass = []
+        }
+        if skeleton.storageCount > limit { skeleton = TextView() }
+        if folded.storageCount > limit { folded = TextView() }
+    }
+
     /// Makes room for `count` units.
     mutating func reserveUnits(_ count: Int) {
         guard units.count < count else { return }

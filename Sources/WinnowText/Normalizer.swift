@@ -52,15 +52,18 @@ public struct Normalizer: Sendable {
                 return
             }
         }
-        // No scalar folds to more than 6 scalars per UTF-8 byte of its own (U+FDFA is the worst).
-        out.reserveUnits(ascii ? text.count : 6 * text.count)
+        // No scalar folds to more than 6 scalars per UTF-8 byte of its own (U+FDFA is the worst);
+        // a long text is counted first, so that a hostile one does not reserve six times its size.
+        out.reserveUnits(ascii ? text.count : text.count > Self.countFirstAbove ? unitCount(text) : 6 * text.count)
         let count = out.withUnits { fold(text, into: $0) }
+        /// Bytes the views need: four per unit at most, counted exactly for a long text.
+        let viewCapacity = ascii ? count : count > Self.countFirstAbove ? out.withUnits { Self.utf8Length($0, count: count) } : 4 * count
         // The views are moved out while the unit arrays are borrowed (no copy: swaps).
         if folded {
             var view = TextView()
             swap(&view, &out.folded)
             out.withUnits { units in
-                view.rewrite(capacity: ascii ? count : 4 * count) { writer in
+                view.rewrite(capacity: viewCapacity) { writer in
                     for k in 0..<count { writer.append(units.scalar[k], from: units.start[k], to: units.end[k]) }
                 }
             }
@@ -71,7 +74,7 @@ public struct Normalizer: Sendable {
         out.withUnits { units in
             joinSpelledOutWords(units, count: count)
             decodeLeetspeak(units, count: count)
-            view.rewrite(capacity: ascii ? count : 4 * count) { writer in
+            view.rewrite(capacity: viewCapacity) { writer in
                 emitSkeleton(units, count: count, into: &writer)
             }
         }
@@ -221,6 +224,39 @@ public struct Normalizer: Sendable {
     // MARK: - Folding
 
     /// Folds every scalar of `text` into `units`; returns how many units it wrote.
+    /// Texts longer than this (in bytes) have their units and view bytes counted before they
+    /// are reserved.
+    static let countFirstAbove = 16_384
+
+    /// How many units `fold` makes of `text`.
+    private func unitCount(_ text: UnsafeBufferPointer<UInt8>) -> Int {
+        var m = 0
+        var i = 0
+        while i < text.count {
+            if text[i] < 0x80 {
+                m += 1
+                i += 1
+                continue
+            }
+            let (scalar, length) = decodeScalar(text, at: i)
+            var produced = 0
+            if !table.fold(scalar, { _ in produced += 1 }) { produced = 1 }
+            m += produced
+            i += length
+        }
+        return m
+    }
+
+    /// UTF-8 bytes of the first `count` units (each view writes at most these).
+    private static func utf8Length(_ u: UnitBuffers, count: Int) -> Int {
+        var bytes = 0
+        for k in 0..<count {
+            let scalar = u.scalar[k]
+            bytes += scalar < 0x80 ? 1 : scalar < 0x800 ? 2 : scalar < 0x10000 ? 3 : 4
+        }
+        return bytes
+    }
+
     private func fold(_ text: UnsafeBufferPointer<UInt8>, into u: UnitBuffers) -> Int {
         var m = 0
         var i = 0

@@ -8,6 +8,9 @@ public struct TextView: Sendable {
     private var storedEnd: [Int32] = []
     private var storedRuns: [UInt8] = []
 
+    /// Bytes the storage holds room for (it only grows; see `NormalizedText.releaseIfLarge`).
+    var storageCount: Int { storedBytes.count }
+
     /// Number of bytes in the view.
     public private(set) var count = 0
     /// True when the view holds ASCII only (matching can then use byte-mode patterns).

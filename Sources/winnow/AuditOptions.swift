@@ -23,6 +23,15 @@ struct AuditOptions: ParsableArguments {
         """)
     var auditCommit: AuditCommitMode = .group
 
+    /// What a run stopped by an audit failure says of the verdicts it had not written yet.
+    var stoppedMessage: String {
+        switch auditCommit {
+        case .group: "winnow: stopped: the verdicts of the batch that could not be recorded were not released, nor any after it"
+        case .async:
+            "winnow: stopped: the verdicts of the batch that could not be recorded were released without their audit rows; none after it was released"
+        }
+    }
+
     /// Opens the trail and registers the configuration in force, or stops with the reason and
     /// exit status 1 (unwritable path, foreign or newer file, another writer holding it).
     func open(source: String, configuration: AuditedConfiguration) throws -> AuditTrail? {

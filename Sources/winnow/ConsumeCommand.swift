@@ -75,9 +75,9 @@ struct Consume: ParsableCommand {
         _ = try address()
         guard !redisStream.isEmpty, !group.isEmpty else { throw ValidationError("--redis-stream and --group must not be empty") }
         guard (1...100_000).contains(batchSize) else { throw ValidationError("--batch-size must be between 1 and 100000") }
-        guard claimIdle >= 0.001 else { throw ValidationError("--claim-idle must be at least 0.001 seconds") }
+        guard claimIdle >= 0.001, claimIdle <= 2_592_000 else { throw ValidationError("--claim-idle must be from 0.001 to 2592000 seconds (30 days)") }
         guard verdictsMaxlen >= 0 else { throw ValidationError("--verdicts-maxlen must not be negative") }
-        guard maxLineBytes >= 64 else { throw ValidationError("--max-line-bytes must be at least 64") }
+        guard (64...(64 << 20)).contains(maxLineBytes) else { throw ValidationError("--max-line-bytes must be from 64 to 67108864 (64 MiB)") }
         guard (1...256).contains(workers) else { throw ValidationError("--workers must be between 1 and 256") }
         try windows.validate()
     }
@@ -95,6 +95,7 @@ struct Consume: ParsableCommand {
         let setup = try JudgingSetup(
             wordlists: wordlists, overrides: overrides, windows: windows, defaultClock: .wall, shared: try shared.link())
         let trail = try setup.openAudit(audit, source: "consume")
+        defer { trail?.store.close() }
         let name = consumer ?? Self.defaultConsumerName()
         let address = try address()
         let stream: RedisStream

@@ -41,7 +41,7 @@ struct Filter: ParsableCommand {
     var batchLines = FilterOptions.defaultBatchLines
 
     func validate() throws {
-        guard maxLineBytes >= 64 else { throw ValidationError("--max-line-bytes must be at least 64") }
+        guard (64...(64 << 20)).contains(maxLineBytes) else { throw ValidationError("--max-line-bytes must be from 64 to 67108864 (64 MiB)") }
         guard (1...256).contains(workers) else { throw ValidationError("--workers must be between 1 and 256") }
         guard (1...1_000_000).contains(batchLines) else { throw ValidationError("--batch-lines must be between 1 and 1000000") }
         try windows.validate()
@@ -55,6 +55,8 @@ struct Filter: ParsableCommand {
             maxLineBytes: maxLineBytes, workers: workers, batchLines: batchLines, clock: setup.clock,
             lateTolerance: setup.configuration.lateTolerance)
         let trail = try setup.openAudit(audit, source: "filter")
+        // On every way out: the trail's file alone then holds every row.
+        defer { trail?.store.close() }
         let pipeline = FilterPipeline(engine: setup.engine, options: options, audit: trail)
         signal(SIGPIPE, SIG_IGN)
         do {
@@ -70,7 +72,7 @@ struct Filter: ParsableCommand {
             throw ExitCode(1)
         } catch let failure as AuditError {
             printError("winnow: \(failure.message)")
-            printError("winnow: stopped: the verdicts of the batch that could not be recorded were not released, nor any after it")
+            printError(audit.stoppedMessage)
             throw ExitCode(1)
         }
     }

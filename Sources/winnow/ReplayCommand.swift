@@ -83,6 +83,7 @@ struct Replay: ParsableCommand {
         }
 
         let trail = try setup.openAudit(audit, source: "replay")
+        defer { trail?.store.close() }
         let report = ReplayReport(input: input, label: labelSpec)
         let pipeline = FilterPipeline(
             engine: setup.engine,
@@ -105,7 +106,7 @@ struct Replay: ParsableCommand {
             _ = try pipeline.run(input: readEnd, output: output)
         } catch let failure as AuditError {
             printError("winnow: \(failure.message)")
-            printError("winnow: stopped: the verdicts of the batch that could not be recorded were not released, nor any after it")
+            printError(audit.stoppedMessage)
             throw ExitCode(1)
         } catch is OutputWriter.Closed {
         }

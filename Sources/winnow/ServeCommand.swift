@@ -18,7 +18,8 @@ struct Serve: ParsableCommand {
             One verdict line per event line, in order, on the same connection; all connections share \
             one engine and its per-author state. Control ops: health, stats, reload, slow_mode, \
             timeout, ban, unban. SIGHUP reloads the wordlists and the policy; SIGTERM or SIGINT drains \
-            and exits 0. See README.md, "The sidecar".
+            and exits 0. Moderator ops and reload are for the server's own user and root unless \
+            --ops-uid, --ops-group, --reload-uid or --reload-group say otherwise. See docs/sidecar.md.
             """
     )
 
@@ -37,6 +38,29 @@ struct Serve: ParsableCommand {
     @Option(help: "Most connections at once; one more is answered with an error line and closed.")
     var maxConnections = 1024
 
+    @Option(name: .customLong("max-connections-per-uid"), help: "Most connections one peer uid may hold at once.")
+    var maxConnectionsPerUID = 256
+
+    @Option(
+        name: .customLong("ops-uid"),
+        help: ArgumentHelp("Peers with this uid may use moderator ops: slow_mode, timeout, ban, unban (repeatable; default: the server's own user and root).", valueName: "uid"))
+    var opsUIDs: [Int] = []
+
+    @Option(
+        name: .customLong("ops-group"),
+        help: ArgumentHelp("Members of this group (name or number) may use moderator ops (repeatable).", valueName: "group"))
+    var opsGroups: [String] = []
+
+    @Option(
+        name: .customLong("reload-uid"),
+        help: ArgumentHelp("Peers with this uid may use the reload op (repeatable; default: the server's own user and root).", valueName: "uid"))
+    var reloadUIDs: [Int] = []
+
+    @Option(
+        name: .customLong("reload-group"),
+        help: ArgumentHelp("Members of this group (name or number) may use the reload op (repeatable).", valueName: "group"))
+    var reloadGroups: [String] = []
+
     @Option(help: "Longest request line in bytes; a longer one gets an `error` verdict.")
     var maxLineBytes = 1 << 20
 
@@ -48,6 +72,12 @@ struct Serve: ParsableCommand {
 
     @Option(help: ArgumentHelp("Serve Prometheus metrics on http://HOST:PORT/metrics.", valueName: "host:port"))
     var metrics: String?
+
+    @Option(help: "Most connections to the metrics endpoint at once.")
+    var metricsMaxConnections = 16
+
+    @Option(help: "Close a metrics connection idle for this many seconds.")
+    var metricsIdleTimeout = 10
 
     @Option(help: "Log level on stderr: trace, debug, info, notice, warning, error.")
     var logLevel: Logger.Level = .info
@@ -62,9 +92,17 @@ struct Serve: ParsableCommand {
         guard let mode = UInt32(socketMode, radix: 8), mode <= 0o777 else { throw ValidationError("--socket-mode must be octal, e.g. 0660") }
         if mode & 0o002 != 0 { throw ValidationError("--socket-mode: a world-writable socket lets anyone on the machine in; give the clients a group instead") }
         guard (1...100_000).contains(maxConnections) else { throw ValidationError("--max-connections must be between 1 and 100000") }
-        guard maxLineBytes >= 64 else { throw ValidationError("--max-line-bytes must be at least 64") }
+        guard (1...100_000).contains(maxConnectionsPerUID) else {
+            throw ValidationError("--max-connections-per-uid must be between 1 and 100000")
+        }
+        for group in opsGroups + reloadGroups where AccessRights.groupID(group) == nil {
+            throw ValidationError("no such group: \(group) (--ops-group, --reload-group)")
+        }
+        guard (64...(64 << 20)).contains(maxLineBytes) else { throw ValidationError("--max-line-bytes must be from 64 to 67108864 (64 MiB)") }
         guard idleTimeout >= 0 else { throw ValidationError("--idle-timeout must be 0 or more") }
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256") }
+        guard (1...1000).contains(metricsMaxConnections) else { throw ValidationError("--metrics-max-connections must be between 1 and 1000") }
+        guard (1...3600).contains(metricsIdleTimeout) else { throw ValidationError("--metrics-idle-timeout must be between 1 and 3600") }
         if let metrics, Self.address(metrics) == nil { throw ValidationError("--metrics must be HOST:PORT, e.g. 127.0.0.1:9464") }
         try windows.validate()
     }
@@ -119,9 +157,17 @@ struct Serve: ParsableCommand {
         settings.socketGroup = socketGroup
         settings.allowedUIDs = allowUIDs.isEmpty ? nil : Set(allowUIDs)
         settings.maxConnections = maxConnections
+        settings.maxConnectionsPerUID = maxConnectionsPerUID
+        func grant(_ uids: [Int], _ groups: [String]) -> AccessRights.Grant {
+            uids.isEmpty && groups.isEmpty
+                ? .owner : AccessRights.Grant(uids: Set(uids), gids: Set(groups.compactMap(AccessRights.groupID)))
+        }
+        settings.rights = AccessRights(moderate: grant(opsUIDs, opsGroups), reload: grant(reloadUIDs, reloadGroups))
         settings.maxLineBytes = maxLineBytes
         settings.idleTimeoutSeconds = idleTimeout
         settings.metricsAddress = metrics.flatMap(Self.address)
+        settings.maxMetricsConnections = metricsMaxConnections
+        settings.metricsIdleTimeoutSeconds = metricsIdleTimeout
         let server = SidecarServer(
             settings: settings, engines: engines, clock: setup.clock, lateTolerance: setup.configuration.lateTolerance,
             audit: trail, logger: logger)

@@ -1,4 +1,5 @@
 import Foundation
+import WinnowCore
 
 #if canImport(Glibc)
 import Glibc
@@ -16,6 +17,8 @@ enum CSVText {
 enum TimeText {
     static func iso(_ seconds: Double?) -> String {
         guard let seconds, seconds.isFinite else { return "-" }
+        // Beyond what RFC 3339 can write (years 0 to 9999), the number itself.
+        guard seconds > -62_167_219_200, seconds < 253_402_300_800 else { return JSONText.number(seconds) }
         var whole = time_t(seconds.rounded(.down))
         let millis = Int(((seconds - Double(whole)) * 1000).rounded())
         if millis == 1000 { whole += 1 }

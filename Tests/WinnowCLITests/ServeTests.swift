@@ -63,7 +63,8 @@ struct ServeTests {
         // Every event is in the audit trail with the uid and pid of the client (this process).
         let trail = server.directory.appendingPathComponent("winnow-audit.sqlite").path
         let entries = try AuditQueries(path: trail)
-        #expect(try entries.stats().events == 7 + 1 + 2)  // 7 events, the unreadable line, the ban and the unban
+        // 7 events, the unreadable line, and the four moderator ops (ban, unban, two slow_mode).
+        #expect(try entries.stats().events == 7 + 1 + 4)
         let store = try AuditStore(path: trail)
         #expect(try store.count(.authorChanges) == 1)
         let peers = Process()
@@ -76,7 +77,7 @@ struct ServeTests {
         peers.standardOutput = out
         try peers.run()
         peers.waitUntilExit()
-        #expect(String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) == "10\n")
+        #expect(String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) == "12\n")
         #expect(log.contains("uid \(getuid()) pid \(getpid())"))
     }
 

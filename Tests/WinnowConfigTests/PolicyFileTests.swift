@@ -136,7 +136,7 @@ struct PolicyFileTests {
             "4:11: rate_limits.author: expected a rate such as 5/10s or '20/1m burst 5', or off, not '5 per 10s'",
             "5:3: rate_limits.colour: unknown key (known here: author, author_channel, channel, action, dry_run)",
             "7:12: escalation.strikes: expected a whole number from 1 to 1000, not '0'",
-            "8:17: escalation.ban_duration: expected a duration such as 500ms, 10s, 5m, 2h or 1d, not 'soon'",
+            "8:17: escalation.ban_duration: expected a duration such as 500ms, 10s, 5m, 2h or 1d (at most 100 years), not 'soon'",
             "10:27: stopwords.categories.profanity: expected one of allow, annotate, flag, censor, hold, reject, not 'obliterate'",
             "10:49: stopwords.categories.nonsense: no wordlist has this category (categories: profanity)",
             "12:29: channels.general.action: unknown key (known here: rate_limits, slow_mode)",

@@ -48,7 +48,7 @@ struct EventDecoderTests {
     @Test("numeric timestamps read exactly as Double(String) reads them")
     func timestampDigits() throws {
         var generator = SystemRandomNumberGenerator()
-        var literals = ["0", "0.5", "1700000000", "1700000000.123", "1732550000.999999", "12.0000001", "-5", "1e9", "1.5E+2"]
+        var literals = ["0", "0.5", "1700000000", "1700000000.123", "1732550000.999999", "12.0000001", "1e9", "1.5E+2"]
         for _ in 0..<2_000 {
             let integer = UInt64.random(in: 0...2_000_000_000, using: &generator)
             let decimals = Int.random(in: 0...7, using: &generator)

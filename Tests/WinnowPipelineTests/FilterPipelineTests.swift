@@ -37,7 +37,7 @@ struct FilterPipelineTests {
             case 9: out += Array(#"{"author":"a","text":"bad "#.utf8) + [0xFF] + Array(#""}"#.utf8) + [0x0A]
             default:
                 // Ten events a second, a few of them late, in two channels, one of them slow.
-                let ts = Double(k) / 10 - (k % 17 == 0 ? 8 : 0)
+                let ts = 100 + Double(k) / 10 - (k % 17 == 0 ? 8 : 0)
                 // Every fifth line a clean comment of one author who posts too often.
                 let channel = k % 3 == 0 ? "slow" : "main"
                 let author = k % 5 == 1 ? "chatty" : "u\(k % 13)"

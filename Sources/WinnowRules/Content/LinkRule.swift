@@ -50,13 +50,32 @@ public struct LinkRule: Sendable, Equatable {
         }
         guard let hint = stats.firstLinkHint else { return 0 }
         let links = LinkScanner.links(in: bytes, from: LinkScanner.start(before: hint, in: bytes))
+        // Links come in text order: spans are counted on from the previous one, not from the start.
+        var scalarsBefore = 0
+        var counted = 0
+        var listed = 0
+        var more: (count: Int, ranges: [Range<Int>]) = (0, [])
         for link in links {
             // `host` is lower case already.
-            if link.isDisguised {
-                reasons.append(reason(message: "a disguised link", term: link.host, bytes: bytes, range: link.range))
-            } else if shorteners.contains(link.host) {
-                reasons.append(reason(message: "a link shortener", term: link.host, bytes: bytes, range: link.range))
+            let message = link.isDisguised ? "a disguised link" : shorteners.contains(link.host) ? "a link shortener" : nil
+            guard let message else { continue }
+            guard listed < Self.maxListed else {
+                more.count += 1
+                more.ranges.append(link.range)
+                continue
             }
+            listed += 1
+            scalarsBefore += UTF8Scalars.count(bytes, counted..<link.range.lowerBound)
+            counted = link.range.lowerBound
+            let span = TextSpan(start: scalarsBefore, end: scalarsBefore + UTF8Scalars.count(bytes, link.range))
+            reasons.append(reason(message: message, term: link.host, bytes: bytes, range: link.range, span: span))
+        }
+        if more.count > 0 {
+            var summary = Reason(
+                rule: Self.name, action: action, message: "and \(more.count) more disguised links or link shorteners",
+                count: more.count, dryRun: dryRun)
+            summary.moreRanges = more.ranges
+            reasons.append(summary)
         }
         if links.count > maxLinks {
             reasons.append(Reason(
@@ -78,10 +97,16 @@ public struct LinkRule: Sendable, Equatable {
             limit: "new authors: \(DurationText.describe(newAuthorWindow))", dryRun: dryRun))
     }
 
-    private func reason(message: String, term: String, bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>) -> Reason {
+    /// Disguised links and shorteners listed one by one in a verdict; past these, one reason
+    /// counts the rest (a comment of a million links gets a verdict of a few kilobytes).
+    public static let maxListed = 20
+
+    private func reason(
+        message: String, term: String, bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>, span: TextSpan
+    ) -> Reason {
         Reason(
             rule: Self.name, action: action, term: term,
             match: String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self),
-            span: TextSpan(utf8: range, in: bytes), utf8Range: range, message: message, dryRun: dryRun)
+            span: span, utf8Range: range, message: message, dryRun: dryRun)
     }
 }

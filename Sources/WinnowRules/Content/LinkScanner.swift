@@ -34,11 +34,12 @@ enum LinkScanner {
                 k = end
                 continue
             }
-            if let link = link(in: text, at: k) {
+            let (link, resume) = link(in: text, at: k)
+            if let link {
                 links.append(link)
                 k = link.range.upperBound
             } else {
-                k = end
+                k = max(resume, end)
             }
         }
         return links
@@ -80,7 +81,12 @@ enum LinkScanner {
         }
     }
 
-    private static func link(in text: UnsafeBufferPointer<UInt8>, at start: Int) -> Link? {
+    /// The link starting at `start`, if any; otherwise where the scan may go on without missing
+    /// one. Every start inside a chain of labels reaches the same last label (the same top-level
+    /// domain), so after a chain that is not a link only a later `www` label or the last label
+    /// (`x.http://…`) can start one: the scan resumes there, not at each label, which keeps it
+    /// linear in the length of the text.
+    private static func link(in text: UnsafeBufferPointer<UInt8>, at start: Int) -> (link: Link?, resume: Int) {
         let n = text.count
         var k = start
         // Scheme.
@@ -88,17 +94,17 @@ enum LinkScanner {
             k += scheme.utf8CodeUnitCount
             let hostStart = k
             while k < n && (isLabelByte(text[k]) || text[k] == UInt8(ascii: ".")) { k += 1 }
-            guard k > hostStart else { return nil }
+            guard k > hostStart else { return (nil, hostStart) }
             let host = string(text, hostStart..<k).lowercased()
             while k < n && !isSpace(text[k]) { k += 1 }
-            return Link(range: start..<k, host: host.hasPrefix("www.") ? String(host.dropFirst(4)) : host, isDisguised: false)
+            return (Link(range: start..<k, host: host.hasPrefix("www.") ? String(host.dropFirst(4)) : host, isDisguised: false), k)
         }
         // Labels separated by dots, or by disguised dots. Most words are followed by neither.
         var firstEnd = k
         while firstEnd < n && isLabelByte(text[firstEnd]) { firstEnd += 1 }
-        guard firstEnd > k else { return nil }
+        guard firstEnd > k else { return (nil, k + 1) }
         let dotted = firstEnd + 1 < n && text[firstEnd] == UInt8(ascii: ".") && isLabelByte(text[firstEnd + 1])
-        guard dotted || disguisedDot(text, at: firstEnd) != nil else { return nil }
+        guard dotted || disguisedDot(text, at: firstEnd) != nil else { return (nil, firstEnd) }
         var labels: [Range<Int>] = []
         var disguised = false
         while true {
@@ -117,17 +123,20 @@ enum LinkScanner {
             }
             break
         }
-        guard labels.count >= 2 else { return nil }
-        let tld = string(text, labels[labels.count - 1]).lowercased()
+        func isWWW(_ label: Range<Int>) -> Bool { label.count == 3 && hasPrefix(text, at: label.lowerBound, "www") }
+        func resume() -> Int {
+            labels.dropFirst().first(where: isWWW)?.lowerBound ?? (labels.count >= 2 ? labels[labels.count - 1].lowerBound : firstEnd)
+        }
+        guard labels.count >= 2 else { return (nil, resume()) }
+        let www = isWWW(labels[0])
+        guard www || topLevelDomains.contains(string(text, labels[labels.count - 1]).lowercased()) else { return (nil, resume()) }
         var host = labels.map { string(text, $0) }.joined(separator: ".").lowercased()
-        let www = host.hasPrefix("www.")
-        guard www || topLevelDomains.contains(tld) else { return nil }
         if www { host.removeFirst(4) }
         var end = labels[labels.count - 1].upperBound
         if !disguised, end < n, text[end] == UInt8(ascii: "/") {
             while end < n && !isSpace(text[end]) { end += 1 }
         }
-        return Link(range: start..<end, host: host, isDisguised: disguised)
+        return (Link(range: start..<end, host: host, isDisguised: disguised), end)
     }
 
     /// After a label: ` . `, `[.]`, `(.)`, `(dot)`, `[dot]`, ` dot ` followed by a label;

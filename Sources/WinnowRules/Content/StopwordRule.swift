@@ -35,7 +35,13 @@ public struct StopwordRule: Sendable {
         }
     }
 
-    /// Appends one reason per match (in text order) and one per pattern that gave up.
+    /// Matches of one list listed one by one in a verdict; past these, one reason counts the
+    /// rest (a comment of a million matches gets a verdict of a few kilobytes, with the same
+    /// action and the same masked text).
+    public static let maxListed = 50
+
+    /// Appends one reason per match (in text order; at most `maxListed` per list, then one that
+    /// counts the rest) and one per pattern that gave up.
     /// `original` is the comment's UTF-8.
     public func evaluate(
         original text: UnsafeBufferPointer<UInt8>, normalized: NormalizedText, scratch: MatchScratch,
@@ -49,8 +55,17 @@ public struct StopwordRule: Sendable {
         var previous: StopwordHit?
         var scalarsBefore = 0
         var counted = 0
+        // Past `maxListed` hits of one list, the rest are counted in one reason per list.
+        var listed: [Int: Int] = [:]
+        var unlisted: [Int: (count: Int, ranges: [Range<Int>])] = [:]
         for hit in matches.hits where hit != previous {
             previous = hit
+            if listed[hit.list, default: 0] >= Self.maxListed {
+                unlisted[hit.list, default: (0, [])].count += 1
+                unlisted[hit.list]!.ranges.append(hit.original)
+                continue
+            }
+            listed[hit.list, default: 0] += 1
             // Hits are sorted by start, so scalar offsets are counted incrementally.
             scalarsBefore += UTF8Scalars.count(text, counted..<hit.original.lowerBound)
             counted = hit.original.lowerBound
@@ -62,6 +77,14 @@ public struct StopwordRule: Sendable {
                 match: String(decoding: UnsafeBufferPointer(rebasing: text[hit.original]), as: UTF8.self),
                 span: TextSpan(start: scalarsBefore, end: scalarsBefore + length), utf8Range: hit.original,
                 note: list.note))
+        }
+        for (index, more) in unlisted.sorted(by: { $0.key < $1.key }) {
+            let list = lists[index]
+            var summary = Reason(
+                rule: Self.name, action: list.action, list: list.name, category: list.category, severity: list.severity,
+                message: "and \(more.count) more matches of this list", count: more.count)
+            summary.moreRanges = more.ranges
+            reasons.append(summary)
         }
         for failure in matches.failures {
             let list = failure.list.map { stopwords.lists[$0] }

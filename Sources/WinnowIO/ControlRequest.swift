@@ -1,0 +1,168 @@
+import WinnowCore
+
+/// A control op of the sidecar's protocol (a JSON object with `op`), read strictly: every field
+/// has one type and one range, unknown fields are refused (a typo must not turn a timeout into
+/// a ban for good), and whatever the request, its answer echoes `op` and `id` as valid JSON.
+///
+/// ```
+/// {"op":"health"}   {"op":"stats"}   {"op":"reload"}
+/// {"op":"slow_mode","channel":"c","seconds":30}    0 = off; or "reset":true = back to the policy
+/// {"op":"timeout","author":"a","seconds":600}
+/// {"op":"ban","author":"a"}                         for good; with "seconds": for that long
+/// {"op":"unban","author":"a"}                       lifts a timeout or a ban
+/// ```
+/// Every op may carry `id` (a string or a number, echoed), and the ones that change an author or
+/// a channel `moderator` and `note` (strings, recorded in the audit trail).
+public struct ControlRequest: Sendable, Equatable {
+    public enum Command: Sendable, Equatable {
+        case health, stats, reload
+        /// `seconds` 0 turns slow-mode off; `nil` resets the channel to the policy.
+        case slowMode(channel: String, seconds: Double?)
+        case timeout(author: String, seconds: Double)
+        /// `seconds` nil: for good.
+        case ban(author: String, seconds: Double?)
+        case unban(author: String)
+    }
+
+    public var command: Command
+    /// `"op":…` and, when the request had one, `,"id":…` — the start of every answer.
+    public var answerHead: String
+    public var moderator: String?
+    public var note: String?
+
+    /// The op names, for messages.
+    public static let names = ["health", "stats", "reload", "slow_mode", "timeout", "ban", "unban"]
+    /// The longest timeout or timed ban: 100 years (`Micros.longestDuration`'s seconds).
+    public static let longestPenaltySeconds = 3_153_600_000.0
+    /// The longest slow-mode interval an op may set: a week.
+    public static let longestSlowModeSeconds = 604_800.0
+
+    /// Why a request was refused, with the answer head to echo.
+    public struct Refusal: Error, Sendable, Equatable {
+        public var answerHead: String
+        public var message: String
+
+        public init(answerHead: String, message: String) {
+            self.answerHead = answerHead
+            self.message = message
+        }
+    }
+
+    /// A line is an op when it is a JSON object with an `"op"` key; events never need one. The
+    /// cheap first look (the bytes `"op"`) keeps events off the slow path.
+    public static func looksLikeOp(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard line.count >= 6 else { return false }
+        var k = 0
+        while k + 3 < line.count {
+            if line[k] == 0x22 && line[k + 1] == 0x6F && line[k + 2] == 0x70 && line[k + 3] == 0x22 {
+                guard case .object = try? JSONValue.parse(line), (try? JSONValue.parse(line))?["op"] != nil else { return false }
+                return true
+            }
+            k += 1
+        }
+        return false
+    }
+
+    public static func parse(_ line: UnsafeBufferPointer<UInt8>) -> Result<ControlRequest, Refusal> {
+        let value: JSONValue
+        do {
+            value = try JSONValue.parse(line)
+        } catch {
+            return .failure(Refusal(answerHead: #""op":null"#, message: error.message))
+        }
+        guard case .object = value, let op = value["op"] else {
+            return .failure(Refusal(answerHead: #""op":null"#, message: "an op is a JSON object with \"op\""))
+        }
+        var head = #""op":"# + op.encoded
+        switch value["id"] {
+        case nil: break
+        case .string?, .number?: head += #","id":"# + value["id"]!.encoded
+        case let other?:
+            return .failure(Refusal(answerHead: head, message: "\"id\" must be a string or a number, not \(other.kind)"))
+        }
+        do throws(Refusal) {
+            return .success(try read(value, op: op, head: head))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    public static func parse(_ text: String) -> Result<ControlRequest, Refusal> {
+        var text = text
+        return text.withUTF8 { parse($0) }
+    }
+
+    private static func read(_ value: JSONValue, op: JSONValue, head: String) throws(Refusal) -> ControlRequest {
+        func refuse(_ message: String) -> Refusal { Refusal(answerHead: head, message: message) }
+        guard case .string(let name) = op else { throw refuse("\"op\" must be a string (ops: \(names.joined(separator: ", ")))") }
+        let common = ["op", "id"]
+        let attributed = common + ["moderator", "note"]
+        let allowed: [String]
+        switch name {
+        case "health", "stats", "reload": allowed = common
+        case "slow_mode": allowed = attributed + ["channel", "seconds", "reset"]
+        case "timeout", "ban": allowed = attributed + ["author", "seconds"]
+        case "unban": allowed = attributed + ["author"]
+        default: throw refuse("unknown op '\(name)' (ops: \(names.joined(separator: ", ")))")
+        }
+        guard case .object(let members) = value else { throw refuse("an op is a JSON object") }
+        if let unknown = members.first(where: { !allowed.contains($0.key) }) {
+            throw refuse("\(name) takes no field '\(unknown.key)' (fields: \(allowed.joined(separator: ", ")))")
+        }
+        func text(_ key: String, required: Bool) throws(Refusal) -> String? {
+            guard let field = value[key] else {
+                if required { throw refuse("\(name) needs \"\(key)\", a non-empty string") }
+                return nil
+            }
+            guard case .string(let text) = field, !text.isEmpty else {
+                throw refuse("\"\(key)\" must be a non-empty string, not \(field.kind == "a string" ? "an empty one" : field.kind)")
+            }
+            return text
+        }
+        func seconds(_ range: ClosedRange<Double>) throws(Refusal) -> Double? {
+            guard let field = value["seconds"] else { return nil }
+            guard let seconds = field.double, range.contains(seconds) else {
+                throw refuse("\"seconds\" must be a number from \(JSONText.number(range.lowerBound)) to \(JSONText.number(range.upperBound)), not \(field.encoded.prefix(40))")
+            }
+            return seconds
+        }
+        let command: Command
+        switch name {
+        case "health": command = .health
+        case "stats": command = .stats
+        case "reload": command = .reload
+        case "slow_mode":
+            let channel = try text("channel", required: true)!
+            let interval = try seconds(0...longestSlowModeSeconds)
+            switch (value["reset"], interval) {
+            case (nil, let interval?): command = .slowMode(channel: channel, seconds: interval)
+            case (.bool(true)?, nil): command = .slowMode(channel: channel, seconds: nil)
+            case (let reset?, _) where reset != .bool(true):
+                throw refuse("\"reset\" can only be true, not \(reset.encoded.prefix(40))")
+            default:
+                throw refuse("slow_mode needs \"seconds\" (0 to \(Int(longestSlowModeSeconds)); 0 turns it off) or \"reset\": true, not both")
+            }
+        case "timeout":
+            let author = try text("author", required: true)!
+            guard let seconds = try seconds(1...longestPenaltySeconds) else {
+                throw refuse("timeout needs \"seconds\", a number from 1 to \(Int(longestPenaltySeconds))")
+            }
+            command = .timeout(author: author, seconds: seconds)
+        case "ban": command = .ban(author: try text("author", required: true)!, seconds: try seconds(1...longestPenaltySeconds))
+        default: command = .unban(author: try text("author", required: true)!)
+        }
+        return ControlRequest(
+            command: command, answerHead: head, moderator: try text("moderator", required: false),
+            note: try text("note", required: false))
+    }
+
+    /// An answer line: the head, `members` (each starting with a comma), a newline.
+    public func answer(_ members: String) -> [UInt8] { Self.answer(head: answerHead, members) }
+
+    public static func answer(head: String, _ members: String) -> [UInt8] { Array(("{" + head + members + "}\n").utf8) }
+
+    /// The answer refusing a request.
+    public static func refusal(_ refusal: Refusal) -> [UInt8] {
+        answer(head: refusal.answerHead, #","ok":false,"error":\#(JSONText.quoted(refusal.message))"#)
+    }
+}
