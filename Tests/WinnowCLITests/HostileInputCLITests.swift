@@ -259,4 +259,91 @@ struct HostileInputCLITests {
         #expect(curl.stdoutText.contains("winnow_open_connections"))
         #expect(server.stop().status == 0)
     }
+
+    // MARK: As root: a second user, a full disk
+
+    @Test("any client of the socket could ban, unban and reload: those need rights of their own",
+          .enabled(if: getuid() == 0, "needs root to act as a second user"))
+    func anyClientCouldBan() throws {
+        let server = try ServeProcess(["--wordlists", wordlists, "--no-audit", "--socket-group", "65534"])
+        defer { server.removeDirectory() }
+        chmod(server.directory.path, 0o755)
+        let ban = json(try ServeTests().connectAsNobody(server.socket, send: #"{"op":"ban","author":"x"}"#))
+        #expect(ban["ok"] as? Bool == false)
+        #expect((ban["error"] as? String)?.hasSuffix("may not use moderator ops (see --ops-uid, --ops-group)") == true, "\(ban)")
+        let reload = json(try ServeTests().connectAsNobody(server.socket, send: #"{"op":"reload"}"#))
+        #expect((reload["error"] as? String)?.hasSuffix("may not reload (see --reload-uid, --reload-group)") == true, "\(reload)")
+        // Judging is still theirs, and the refused ban changed nothing.
+        let event = json(try ServeTests().connectAsNobody(server.socket, send: #"{"author":"x","text":"hello"}"#))
+        #expect(event["action"] as? String == "allow")
+        let (status, log) = server.stop()
+        #expect(status == 0)
+        #expect(log.contains("op refused: no right"))
+
+        let granted = try ServeProcess(["--wordlists", wordlists, "--no-audit", "--socket-group", "65534", "--ops-group", "65534"])
+        defer { granted.removeDirectory() }
+        chmod(granted.directory.path, 0o755)
+        #expect(json(try ServeTests().connectAsNobody(granted.socket, send: #"{"op":"ban","author":"x"}"#))["ok"] as? Bool == true)
+        #expect(granted.stop().status == 0)
+    }
+
+    /// Runs `body` with a tmpfs of `size` mounted on a new folder.
+    func withSmallDisk(_ size: String, _ body: (URL) throws -> Void) throws {
+        let directory = try WinnowProcess.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let disk = directory.appendingPathComponent("disk")
+        try FileManager.default.createDirectory(at: disk, withIntermediateDirectories: true)
+        guard try shell("mount -t tmpfs -o size=\(size) winnow-test '\(disk.path)' 2>/dev/null") == 0 else {
+            Issue.record("mount failed although running as root")
+            return
+        }
+        defer { _ = try? shell("umount '\(disk.path)'") }
+        try body(disk)
+    }
+
+    @discardableResult
+    func shell(_ command: String) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    @Test("moderator ops were answered ok before their audit row committed: with the disk full a ban is refused and not applied",
+          .enabled(if: getuid() == 0, "needs root to mount a small tmpfs"))
+    func opsAnsweredBeforeTheirAuditRowCommitted() throws {
+        try withSmallDisk("1m") { disk in
+            let server = try ServeProcess(["--wordlists", wordlists, "--audit", disk.appendingPathComponent("audit.sqlite").path])
+            defer { server.removeDirectory() }
+            let client = try server.client()
+            client.send(#"{"author":"a","text":"hello"}"# + "\n")
+            #expect(json(client.readLine())["action"] as? String == "allow")
+            try shell("dd if=/dev/zero of='\(disk.path)/filler' bs=4k 2>/dev/null")
+            client.send(#"{"op":"ban","author":"x","moderator":"m"}"# + "\n")
+            let ban = json(client.readLine())
+            #expect(ban["ok"] as? Bool == false)
+            #expect((ban["error"] as? String)?.hasPrefix("not applied: the audit trail could not record it: ") == true, "\(ban)")
+            try shell("rm '\(disk.path)/filler'")
+            // Room again: the author was never banned.
+            client.send(#"{"author":"x","text":"hello"}"# + "\n")
+            #expect(json(client.readLine())["action"] as? String == "allow")
+            #expect(server.stop().status == 0)
+        }
+    }
+
+    @Test("with --audit-commit async the disk-full message said verdicts were not released when they were",
+          .enabled(if: getuid() == 0, "needs root to mount a small tmpfs"))
+    func asyncDiskFullMessageWasWrong() throws {
+        try withSmallDisk("512k") { disk in
+            let line = #"{"author":"a","text":"hello there, this comment takes some room in the audit trail"}"# + "\n"
+            let run = try WinnowProcess.run(
+                ["filter", "--wordlists", wordlists, "--audit", disk.appendingPathComponent("audit.sqlite").path, "--audit-commit", "async",
+                 "--no-escalation", "--batch-lines", "64"],
+                input: Array(String(repeating: line, count: 50_000).utf8))
+            #expect(run.status == 1)
+            #expect(run.stderr.contains("were released without their audit rows; none after it was released"), "\(run.stderr)")
+        }
+    }
 }

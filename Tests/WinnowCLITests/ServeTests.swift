@@ -413,8 +413,9 @@ struct ServeTests {
         #expect(server.stop().status == 0)
     }
 
-    /// Connects as user `nobody` and sends one event; the first line back, or why not.
-    func connectAsNobody(_ path: String) throws -> String {
+    /// Connects as user `nobody` and sends one line (by default an event); the first line
+    /// back, or why not.
+    func connectAsNobody(_ path: String, send line: String = #"{"author":"n","text":"hello"}"#) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", """
@@ -426,7 +427,7 @@ struct ServeTests {
             except OSError as e:
                 print('refused:', e.strerror); raise SystemExit
             try:
-                s.sendall(b'{"author":"n","text":"hello"}\\n')
+                s.sendall(\(String(reflecting: line)).encode() + b'\\n')
             except OSError:
                 pass  # refused and closed before the event went out: the refusal is still to be read
             print(s.makefile().readline().strip())
