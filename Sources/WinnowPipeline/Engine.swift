@@ -27,6 +27,9 @@ public final class Engine: Sendable {
     private let channelSettings: [ChannelSettings]
     private let channelSettingsIndex: [String: Int]
     private let needsFingerprint: Bool
+    /// Raw patterns match on the folded view, and the link scan reads it for text that is not
+    /// plain ASCII.
+    private let needsFoldedView: Bool
     /// `state.penaltyHints`, kept here: read on every event by every worker.
     private let penaltyHints: PenaltyHints
 
@@ -48,6 +51,7 @@ public final class Engine: Sendable {
         hasWindows = behavior.isActive
         needsChannels = behavior.needsChannels
         needsFingerprint = behavior.repeatRule.enabled || behavior.flood.enabled
+        needsFoldedView = stopwords.needsFoldedView || behavior.links.enabled
         let named = behavior.channels.sorted { $0.key < $1.key }
         channelSettings = [behavior.defaults] + named.map(\.value)
         channelSettingsIndex = Dictionary(uniqueKeysWithValues: named.enumerated().map { ($0.element.key, $0.offset + 1) })
@@ -92,13 +96,14 @@ public final class Engine: Sendable {
         var normalized = NormalizedText()
         swap(&normalized, &scratch.normalized)
         defer { swap(&normalized, &scratch.normalized) }
-        normalizer.normalize(text, into: &normalized, folded: stopwordRule.stopwords.needsFoldedView)
+        normalizer.normalize(text, into: &normalized, folded: needsFoldedView)
         var reasons: [Reason] = []
         stopwordRule.evaluate(
             original: text, normalized: normalized, scratch: scratch.match, matches: &scratch.matches, into: &reasons)
         if behavior.links.enabled || behavior.noise.enabled {
             let stats = TextStats(text)
-            facts.links = behavior.links.scan(text, stats: stats, into: &reasons)
+            facts.links = behavior.links.scan(
+                text, folded: needsFoldedView ? normalized.folded : nil, stats: stats, into: &reasons)
             behavior.noise.evaluate(stats, into: &reasons)
         }
         if needsFingerprint { facts.fingerprint = normalized.skeleton.withBytes(Fingerprint.init(bytes:)) }

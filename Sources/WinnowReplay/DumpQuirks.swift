@@ -22,9 +22,10 @@ public struct DumpQuirks: Sendable, Equatable {
             case .byteOrderMark: "skipped"
             case .htmlEntities: "decoded (&amp; → &, &#39; → ', &#128514; → 😂)"
             case .lineBreakInField: "kept inside the field"
-            case .emptyDate: "judged at the time of the file's previous event"
-            case .unreadableDate: "judged at the time of the file's previous event"
-            case .dateOutOfRange: "judged at the time of the file's previous event (dates must be \(Timestamp.eventRangeText))"
+            case .emptyDate: "judged at the time of the file's previous event (before any, at its first dated event's)"
+            case .unreadableDate: "judged at the time of the file's previous event (before any, at its first dated event's)"
+            case .dateOutOfRange:
+                "judged at the time of the file's previous event (before any, at its first dated event's); dates must be \(Timestamp.eventRangeText)"
             case .missingColumns: "answered with an error verdict"
             case .unclosedQuote: "the field runs to the end of the file"
             case .invalidUTF8: "replaced with U+FFFD"

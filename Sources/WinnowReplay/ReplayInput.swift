@@ -154,7 +154,14 @@ public struct ReplayInput: Sendable {
         let channelColumn = try column(mapping.channel, required: mapping.channel != "channel")
         let labelColumn = try column(label?.field, required: true)
         let stem = name.split(separator: ".").dropLast().joined(separator: ".")
-        var previousTime = -Double.infinity
+        // An undated row before the file's first dated one is judged at that first date (at the
+        // wall clock it would be years "late" for everything after it).
+        var previousTime = csv.rows.lazy.compactMap { row -> Double? in
+            guard tsColumn < row.fields.count, let time = Self.parseTime(row.fields[tsColumn].trimmingASCIIWhitespace()),
+                Timestamp.isEventTime(time)
+            else { return nil }
+            return time
+        }.first ?? -Double.infinity
         for row in csv.rows {
             func field(_ index: Int?) -> String? { index.flatMap { $0 < row.fields.count ? row.fields[$0] : nil } }
             let id = field(idColumn).flatMap { $0.isEmpty ? nil : $0 } ?? "\(stem.isEmpty ? name : stem):\(row.line)"
@@ -209,7 +216,7 @@ public struct ReplayInput: Sendable {
             start = 3
             quirks.note(.byteOrderMark, at: name, line: 1)
         }
-        var previousTime = -Double.infinity
+        var previousTime = Self.firstTime(in: buffer, from: start, decoder: decoder) ?? -Double.infinity
         while start < buffer.count {
             lineNumber += 1
             var end = start
@@ -257,6 +264,25 @@ public struct ReplayInput: Sendable {
                     id: "\(name):\(lineNumber)", author: "", channel: "", text: ""))
             }
         }
+    }
+
+    /// The `ts` of the first event line of `buffer` that has one: the time of the undated
+    /// events before it.
+    private static func firstTime(in buffer: UnsafeBufferPointer<UInt8>, from start: Int, decoder: EventDecoder) -> Double? {
+        var start = start
+        var number = 0
+        while start < buffer.count {
+            number += 1
+            var end = start
+            while end < buffer.count, buffer[end] != 0x0A { end += 1 }
+            defer { start = end + 1 }
+            if case .success(let event) = decoder.decode(UnsafeBufferPointer(rebasing: buffer[start..<end]), lineNumber: number + 1),
+                let ts = event.timestamp
+            {
+                return ts
+            }
+        }
+        return nil
     }
 
     /// An event as an NDJSON line (for the rare NDJSON event that needs a `ts` or id added).

@@ -107,7 +107,9 @@ public final class ReplayReport: VerdictObserver, @unchecked Sendable {
         var fired: [String] = []
         for reason in verdict.reasons {
             rules[reason.rule, default: 0] += 1
-            if !fired.contains(reason.rule) { fired.append(reason.rule) }
+            // Scored per rule only when it asks for something beyond allow: `late` and
+            // `annotate` reasons inform, they do not predict.
+            if let asked = reason.action, asked.verdictAction != .allow, !fired.contains(reason.rule) { fired.append(reason.rule) }
             if let list = reason.list { lists[list, default: 0] += 1 }
         }
         if action == .error {

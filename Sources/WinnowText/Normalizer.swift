@@ -144,6 +144,7 @@ public struct Normalizer: Sendable {
                 {
                     return false
                 }
+                if mayBeSpacedJoint(text, from: end) { return false }
             }
             if hasLeet {
                 writer.count = written
@@ -156,6 +157,30 @@ public struct Normalizer: Sendable {
             i = end
         }
         return true
+    }
+
+    /// Whether `text` from `p` on is a separator with spaces around it (`f . u`, `s - h`)
+    /// followed by a single character: the general path then decides whether it spells a word.
+    @inline(__always)
+    private func mayBeSpacedJoint(_ text: UnsafeBufferPointer<UInt8>, from p: Int) -> Bool {
+        let fold = asciiTables.fold, kind = asciiTables.kind
+        let n = text.count
+        func kindAt(_ q: Int) -> CharacterClass { kind[Int(fold[Int(text[q])])] }
+        var q = p
+        var spaces = 0
+        while q < n, spaces < 2, kindAt(q) == .space {
+            q &+= 1
+            spaces &+= 1
+        }
+        guard q < n, kindAt(q) == .separator else { return false }
+        q &+= 1
+        var after = 0
+        while q < n, after < 2, kindAt(q) == .space {
+            q &+= 1
+            after &+= 1
+        }
+        guard spaces + after > 0, q < n, kindAt(q).isWordish else { return false }
+        return q &+ 1 == n || !kindAt(q &+ 1).isWordish
     }
 
     /// Writes one letter of the ASCII fast path: `l` as `i`, a repeated letter folded into the
@@ -309,34 +334,55 @@ public struct Normalizer: Sendable {
     private func joinSpelledOutWords(_ u: UnitBuffers, count m: Int) {
         @inline(__always) func wordish(_ k: Int) -> Bool { k >= 0 && k < m && u.kind[k].isWordish }
         @inline(__always) func single(_ k: Int) -> Bool { wordish(k) && !wordish(k - 1) && !wordish(k + 1) }
-        @inline(__always) func joins(_ k: Int) -> Bool { u.kind[k] == .space || u.kind[k] == .separator }
+        /// What joins the single character at `k` to the next one: one space or separator
+        /// (`f.u.c.k`, `f u c k`), or a separator with a space or two on either side
+        /// (`f . u . c . k`, `s - h - i - t`). `spaced` tells the two kinds apart: one run uses
+        /// one kind and one separator throughout.
+        func joint(after k: Int) -> (next: Int, separator: UInt32, spaced: Bool)? {
+            let start = k + 1
+            guard start < m else { return nil }
+            if u.kind[start] == .separator || u.kind[start] == .space, start + 1 < m, u.kind[start + 1].isWordish {
+                return (start + 1, u.scalar[start], false)
+            }
+            var p = start
+            var before = 0
+            while p < m, u.kind[p] == .space, before < 2 {
+                p += 1
+                before += 1
+            }
+            guard p < m, u.kind[p] == .separator else { return nil }
+            let separator = u.scalar[p]
+            p += 1
+            var after = 0
+            while p < m, u.kind[p] == .space, after < 2 {
+                p += 1
+                after += 1
+            }
+            guard before + after > 0, p < m, u.kind[p].isWordish else { return nil }
+            return (p, separator, true)
+        }
         var k = 0
         while k + 2 < m {
             guard u.kind[k].isWordish else {
                 k += 1
                 continue
             }
-            guard single(k), joins(k + 1), single(k + 2) else {
+            guard single(k), let first = joint(after: k), single(first.next) else {
                 // Skip the rest of this word.
                 k += 1
                 while k < m && u.kind[k].isWordish { k += 1 }
                 continue
             }
-            let separator = u.scalar[k + 1]
             var items = 2
-            var letters = (u.kind[k] == .letter ? 1 : 0) + (u.kind[k + 2] == .letter ? 1 : 0)
-            var last = k + 2
-            while last + 2 < m, u.scalar[last + 1] == separator, single(last + 2) {
-                last += 2
+            var letters = (u.kind[k] == .letter ? 1 : 0) + (u.kind[first.next] == .letter ? 1 : 0)
+            var last = first.next
+            while let next = joint(after: last), next.separator == first.separator, next.spaced == first.spaced, single(next.next) {
+                last = next.next
                 items += 1
                 if u.kind[last] == .letter { letters += 1 }
             }
             if items >= 3 && letters >= 1 {
-                var s = k + 1
-                while s < last {
-                    u.kind[s] = .removed
-                    s += 2
-                }
+                for s in (k + 1)..<last where !u.kind[s].isWordish { u.kind[s] = .removed }
             }
             k = last + 1
         }

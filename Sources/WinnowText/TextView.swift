@@ -8,6 +8,9 @@ public struct TextView: Sendable {
     private var storedEnd: [Int32] = []
     private var storedRuns: [UInt8] = []
 
+    /// Whether byte `k` of the view comes from byte `k` of the original (plain ASCII text).
+    public var mapsOneToOne: Bool { isIdentity }
+
     /// Bytes the storage holds room for (it only grows; see `NormalizedText.releaseIfLarge`).
     var storageCount: Int { storedBytes.count }
 

@@ -40,16 +40,26 @@ public struct LinkRule: Sendable, Equatable {
 
     /// Reports too many links or mentions, shorteners and disguised links; returns the number
     /// of links, for the newcomer check.
-    /// `bytes` is the comment's UTF-8.
-    public func scan(_ bytes: UnsafeBufferPointer<UInt8>, stats: TextStats, into reasons: inout [Reason]) -> Int {
+    /// `bytes` is the comment's UTF-8; `folded`, when given, its folded view: a text that is not
+    /// plain ASCII is scanned there, so that links written in full-width or look-alike letters
+    /// (`ｅｂａｙ．ｃｏｍ`) are found, with their places in the original text.
+    public func scan(
+        _ bytes: UnsafeBufferPointer<UInt8>, folded: TextView? = nil, stats: TextStats, into reasons: inout [Reason]
+    ) -> Int {
         guard enabled else { return 0 }
         if stats.mentions > maxMentions {
             reasons.append(Reason(
                 rule: Self.mentionsName, action: action, message: "\(stats.mentions) mentions",
                 limit: "at most \(maxMentions) mentions", count: stats.mentions, dryRun: dryRun))
         }
-        guard let hint = stats.firstLinkHint else { return 0 }
-        let links = LinkScanner.links(in: bytes, from: LinkScanner.start(before: hint, in: bytes))
+        var links: [LinkScanner.Link]
+        if let folded, !folded.mapsOneToOne, folded.count > 0 {
+            links = folded.withBytes { LinkScanner.links(in: $0) }
+            for k in links.indices { links[k].range = folded.originalRange(of: links[k].range) }
+        } else {
+            guard let hint = stats.firstLinkHint else { return 0 }
+            links = LinkScanner.links(in: bytes, from: LinkScanner.start(before: hint, in: bytes))
+        }
         // Links come in text order: spans are counted on from the previous one, not from the start.
         var scalarsBefore = 0
         var counted = 0
