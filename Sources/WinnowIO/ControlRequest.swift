@@ -73,10 +73,17 @@ public struct ControlRequest: Sendable, Equatable {
         guard case .object = value, let op = value["op"] else {
             return .failure(Refusal(answerHead: #""op":null"#, message: "an op is a JSON object with \"op\""))
         }
-        var head = #""op":"# + op.encoded
+        // Only a string op is echoed as given: anything else is refused below, and its echo
+        // could be any JSON (a huge number that some readers cannot read back).
+        var head = #""op":"# + (op.kind == "a string" ? op.encoded : "null")
         switch value["id"] {
         case nil: break
-        case .string?, .number?: head += #","id":"# + value["id"]!.encoded
+        case .string?: head += #","id":"# + value["id"]!.encoded
+        case .number?:
+            guard value["id"]!.double != nil else {
+                return .failure(Refusal(answerHead: head, message: "\"id\" must be a string or a finite number"))
+            }
+            head += #","id":"# + value["id"]!.encoded
         case let other?:
             return .failure(Refusal(answerHead: head, message: "\"id\" must be a string or a number, not \(other.kind)"))
         }

@@ -37,6 +37,15 @@ struct HostileInputTests {
         #expect(try decoder.decode(#"{"author":"a","text":"t","ts":\#(ts)}"#, lineNumber: 1).get().timestamp != nil)
     }
 
+    @Test("a line break inside meta was echoed and split the verdict in two (found by FuzzEventDecoder)")
+    func lineBreakInMetaSplitTheVerdict() throws {
+        let event = try decoder.decode("{\"author\":\"a\",\"text\":\"t\",\"meta\":{\"label\":\"ham\"\r\n\n,\"x\":[1,\r2]}}", lineNumber: 1).get()
+        #expect(event.meta.map { String(decoding: $0, as: UTF8.self) } == #"{"label":"ham"   ,"x":[1, 2]}"#)
+        let out = ByteBuffer(capacity: 64)
+        VerdictEncoder().encode(Verdict(id: event.id, action: .allow, meta: event.meta), into: out)
+        #expect(out.array.filter { $0 == 0x0A || $0 == 0x0D }.count == 1)
+    }
+
     @Test("a byte-order mark at the start of the input was an error verdict")
     func byteOrderMarkWasAnError() throws {
         let line: [UInt8] = [0xEF, 0xBB, 0xBF] + Array(#"{"author":"a","text":"hi"}"#.utf8)
@@ -65,6 +74,8 @@ struct HostileInputTests {
         #"{"op":"health","id":null}"#, #"{"op":"health","id":{"a":1}}"#, #"{"op":"health","id":["x"]}"#,
         #"{"op":{"x":1}}"#, #"{"op":"ban","author":"x","seconds":1e20}"#, #"{"op":null}"#, #"{"op":"dance","id":"\u0000"}"#,
         #"{"op":"health","id":"q\"uote"}"#, #"{"op":"health","id":-1.5e3}"#,
+        // Found by FuzzOps: a number op or id too large for a Double was echoed as written.
+        #"{"op":9E1010}"#, #"{"op":"health","id":9E1010}"#,
     ])
     func opAnswersWereInvalidJSON(line: String) {
         let (text, json) = answer(line)
@@ -89,6 +100,7 @@ struct HostileInputTests {
         (#"{"op":"slow_mode","channel":"c","seconds":5,"reset":true}"#, #"slow_mode needs "seconds" (0 to 604800; 0 turns it off) or "reset": true, not both"#),
         (#"{"op":"health","id":null}"#, #""id" must be a string or a number, not null"#),
         (#"{"op":"dance"}"#, "unknown op 'dance' (ops: health, stats, reload, slow_mode, timeout, ban, unban)"),
+        (#"{"op":"health","id":-1e999}"#, #""id" must be a string or a finite number"#),
         (#"{"op":5}"#, #""op" must be a string (ops: health, stats, reload, slow_mode, timeout, ban, unban)"#),
         (#"{"op":"stats","verbose":true}"#, "stats takes no field 'verbose' (fields: op, id)"),
     ])
