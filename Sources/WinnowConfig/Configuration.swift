@@ -49,7 +49,7 @@ extension Configuration {
             heuristic("repeat", behavior.repeatRule.enabled, behavior.repeatRule.action, behavior.repeatRule.dryRun,
                       "within \(DurationText.describe(behavior.repeatRule.window)), \(behavior.repeatRule.minMatches) of 8 sketch values"),
             heuristic("flood", behavior.flood.enabled, behavior.flood.action, behavior.flood.dryRun,
-                      "\(behavior.flood.authors) authors in \(DurationText.describe(behavior.flood.window))"),
+                      "\(behavior.flood.authors) authors (\(behavior.flood.authorsWithLinks) with a link or mention) in \(DurationText.describe(behavior.flood.window))"),
             heuristic("raid", behavior.raid.enabled, behavior.raid.action, behavior.raid.dryRun,
                       "\(behavior.raid.factor)x usual newcomers (at least \(behavior.raid.minNewcomers)) in \(DurationText.describe(behavior.raid.window)), slow-mode \(duration(behavior.raid.slowMode))"),
             heuristic("links", behavior.links.enabled, behavior.links.action, behavior.links.dryRun,

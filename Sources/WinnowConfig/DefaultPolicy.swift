@@ -35,23 +35,27 @@ extension PolicyFile {
           dry_run: false
 
         # repeat: the same author posting the same or nearly the same text again within the window.
-        # min_matches: equal values of 8 in the word-set sketch for "nearly the same" (comments of
-        # one or two words need the same words).
+        # min_matches: equal values of 8 in the word-set sketch of the uncommon words for "nearly
+        # the same" (8 or more uncommon words; one more for 5 to 7; shorter and generic comments
+        # need the same words).
         repeat:
           enabled: true
           window: 1m
-          min_matches: 4
+          min_matches: 5
           action: reject
           dry_run: false
 
-        # flood: the same or nearly the same text from many distinct authors within the window
-        # (min_matches: equal values of 8 in the word-set sketch for "a copy").
+        # flood: the same or nearly the same unusual text from many distinct authors within the
+        # window: `authors`, or `authors_with_links` for a text with a link or a mention;
+        # min_words uncommon words at least (greetings and praise are not campaigns);
+        # min_matches: equal values of 8 in the word-set sketch for "a copy".
         flood:
           enabled: true
           window: 1m
           authors: 5
-          min_words: 4
-          min_matches: 5
+          authors_with_links: 4
+          min_words: 3
+          min_matches: 4
           action: reject
           participant_action: flag
           dry_run: false
@@ -75,18 +79,19 @@ extension PolicyFile {
           max_links: 2
           max_mentions: 5
           new_author_window: 10m
-          shorteners: [bit.ly, tinyurl.com, t.co, goo.gl, ow.ly, is.gd, buff.ly, cutt.ly, rb.gy, shorturl.at, tiny.cc, t.ly, rebrand.ly, bl.ink, s.id, v.gd, shorte.st, adf.ly, bitly.com, lnkd.in, qr.ae, soo.gd, clck.ru, tinyurl.ru, u.to]
+          shorteners: [bit.ly, tinyurl.com, goo.gl, ow.ly, is.gd, buff.ly, cutt.ly, rb.gy, shorturl.at, tiny.cc, t.ly, rebrand.ly, bl.ink, s.id, v.gd, shorte.st, adf.ly, bitly.com, lnkd.in, qr.ae, soo.gd, clck.ru, tinyurl.ru, u.to]
           action: hold
           dry_run: false
 
-        # noise: shouting capitals, long runs of one character, mostly emoji and symbols, zalgo.
+        # noise: walls of capitals, of one character, or of emoji and symbols, and zalgo — not
+        # excitement ("ILOVETHISSONG", "sooooo good!!!!!", a row of emoji pass).
         noise:
           enabled: true
           caps_ratio: 0.7
-          min_letters: 12
-          max_run: 10
+          min_letters: 40
+          max_run: 50
           symbol_ratio: 0.6
-          min_characters: 10
+          min_characters: 40
           max_marks: 3
           action: flag
           dry_run: false

@@ -194,12 +194,16 @@ public enum PolicyFile {
     private static func readFlood(_ node: Node, _ key: String, _ reader: NodeReader, _ rule: inout FloodRule) {
         for (name, path, value) in reader.mapping(
             node, key,
-            allowed: ["enabled", "window", "authors", "min_words", "min_matches", "action", "participant_action", "dry_run"])
+            allowed: [
+                "enabled", "window", "authors", "authors_with_links", "min_words", "min_matches", "action",
+                "participant_action", "dry_run",
+            ])
         {
             switch name {
             case "window":
                 if let v = reader.duration(value, path, in: Micros.perSecond...12 * 3600 * Micros.perSecond) { rule.window = v }
             case "authors": if let v = reader.int(value, path, in: 2...65_535) { rule.authors = v }
+            case "authors_with_links": if let v = reader.int(value, path, in: 2...65_535) { rule.authorsWithLinks = v }
             case "min_words": if let v = reader.int(value, path, in: 1...64) { rule.minWords = v }
             case "min_matches": if let v = reader.int(value, path, in: 1...8) { rule.minMatches = v }
             case "participant_action": if let v = reader.choice(value, path, of: ruleActions) { rule.participantAction = v }

@@ -114,7 +114,9 @@ public enum CampaignWord {
     public static let representative = 0
     /// Distinct authors that posted a copy within the window, as `SlidingCount`.
     public static let authors = 1
-    public static let count = 2
+    /// 1 once a copy was refused: the campaign is a flood (its participants are flagged).
+    public static let recognised = 2
+    public static let count = 3
 }
 
 /// Words of a channel's slot.

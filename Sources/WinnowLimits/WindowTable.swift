@@ -111,7 +111,7 @@ public struct WindowTable: @unchecked Sendable {
                     if key & 0xFFFF_FFFF < second {
                         _ = keys.compareExchange(index, expected: key, desired: tag << 32 | second)
                     }
-                    return Slot(index: slot(ofEntry: index), isNew: false)
+                    return Slot(index: slot(ofEntry: index), isNew: false, lastSeen: UInt32(truncatingIfNeeded: key))
                 }
                 if key == Self.claiming {
                     busy = true
@@ -246,10 +246,14 @@ public struct WindowTable: @unchecked Sendable {
         public let index: Int
         /// The key had no slot before this lookup.
         public let isNew: Bool
+        /// The whole second the key was last looked up before (by `slot(for:at:)`; 0 when new or
+        /// not known): e.g. the author's previous comment.
+        public let lastSeen: UInt32
 
-        public init(index: Int, isNew: Bool) {
+        public init(index: Int, isNew: Bool, lastSeen: UInt32 = 0) {
             self.index = index
             self.isNew = isNew
+            self.lastSeen = lastSeen
         }
     }
 }

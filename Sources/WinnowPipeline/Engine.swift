@@ -104,6 +104,7 @@ public final class Engine: Sendable {
             let stats = TextStats(text)
             facts.links = behavior.links.scan(
                 text, folded: needsFoldedView ? normalized.folded : nil, stats: stats, into: &reasons)
+            facts.hasSpamSignal = facts.links > 0 || stats.mentions > 0
             behavior.noise.evaluate(stats, into: &reasons)
         }
         if needsFingerprint { facts.fingerprint = normalized.skeleton.withBytes(Fingerprint.init(bytes:)) }
@@ -192,14 +193,18 @@ public final class Engine: Sendable {
                 verdict.reasons.append(behavior.repeatRule.reason(copies: repeated.copies, most: repeated.most, newest: repeated.newest))
             }
             switch sharedCheck.flood {
-            case (let copies, false)?: verdict.reasons.append(behavior.flood.copyReason(copies: copies))
+            case (let copies, false)?:
+                verdict.reasons.append(behavior.flood.copyReason(
+                    copies: copies, needed: behavior.flood.authorsNeeded(spamSignal: facts.hasSpamSignal)))
             case (let copies, true)?: verdict.reasons.append(behavior.flood.participantReason(copies: copies))
             case nil: break
             }
         } else {
             behavior.slowMode.evaluate(context, interval: slowMode, raidInterval: raidSlowMode, into: &verdict.reasons)
             let isRepeat = behavior.repeatRule.evaluate(context, fingerprint: facts.fingerprint, into: &verdict.reasons)
-            behavior.flood.evaluate(context, fingerprint: facts.fingerprint, isOwnRepeat: isRepeat, into: &verdict.reasons)
+            behavior.flood.evaluate(
+                context, fingerprint: facts.fingerprint, isOwnRepeat: isRepeat, spamSignal: facts.hasSpamSignal,
+                into: &verdict.reasons)
         }
         behavior.links.evaluateNewcomer(context, links: facts.links, into: &verdict.reasons)
         behavior.raid.evaluate(context, into: &verdict.reasons)
@@ -407,6 +412,7 @@ public final class Engine: Sendable {
             request.fingerprint = facts.fingerprint
             request.repeatRule = behavior.repeatRule.enabled ? behavior.repeatRule : nil
             request.flood = behavior.flood.enabled ? behavior.flood : nil
+            request.spamSignal = facts.hasSpamSignal
         }
         return request
     }
@@ -509,6 +515,9 @@ public struct WindowFacts: Sendable {
     public var isExempt = false
     /// `analyze` skipped the content: the author had a penalty in force.
     public var skippedContent = false
+    /// The comment holds a link or a mention (what a campaign's text usually carries): a flood
+    /// of it is recognised from fewer authors (`FloodRule.authorsNeeded`).
+    public var hasSpamSignal = false
 
     public var links: Int {
         get { Int(linkCount) }

@@ -77,6 +77,8 @@ public struct SharedRequest: Sendable {
     /// The rules in force (nil: off).
     public var repeatRule: RepeatRule?
     public var flood: FloodRule?
+    /// The comment holds a link or a mention (`WindowFacts.hasSpamSignal`).
+    public var spamSignal = false
 
     public init(
         author: UInt64, pair: UInt64, channel: UInt64, limits: RateLimitRule.Limits, isExempt: Bool, now: Micros,

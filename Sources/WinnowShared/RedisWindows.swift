@@ -46,11 +46,14 @@ public final class RedisWindows: SharedWindows {
     /// penalty, author rate, author-in-channel rate, channel rate, slow-mode (author in
     /// channel), repeat (the author's last three sketches), flood mark (the campaign the author
     /// posted a copy of); ARGV[1] is the key prefix (for the campaign index and the campaigns,
-    /// found from the comment's sketch), then 21 per event: now (µs), exempt (1 or 0), interval
+    /// found from the comment's sketch), then 22 per event: now (µs), exempt (1 or 0), interval
     /// and tolerance (µs) of each of the three limits (0 0: off), the slow-mode interval (0:
-    /// off), the repeat window and matches needed (0: off), the comment's words and sketch, the
-    /// flood window, authors, least words and matches needed (window 0: off), and the four
-    /// fields of the sketch's bands in the campaign index. Per event, nine values back: three
+    /// off), the repeat window and the values needed for this comment (0: off), the comment's
+    /// words and sketch, the flood window (0: off), the authors that make this comment's campaign
+    /// a flood, whether it can be a copy (1 or 0), the values needed, the four fields of the
+    /// sketch's bands in the campaign index, and the authors past which a participant of a
+    /// recognised campaign is flagged. What depends on the comment alone is decided by the rules in Swift and sent
+    /// along. Per event, nine values back: three
     /// for the penalty and limits — 1, the penalty, 0 for a penalty in force (nothing else is
     /// counted); 2, the scope (1 to 3), µs to wait for the first limit the event is over (the
     /// wider ones are then not counted); 0, the headroom, 0 otherwise — how many more events
@@ -84,15 +87,16 @@ public final class RedisWindows: SharedWindows {
           p, c, s = advanced(p, c, s, now, w)
           return c + math.floor(p * math.max(0, 1 - (now - s) / w))
         end
-        -- A campaign's sliding count: 'previous count start' in one value.
+        -- A campaign's sliding count and whether a copy was refused: 'previous count start
+        -- recognised' in one value.
         local function campaign(rep)
           local key = prefix .. ':fc:' .. rep
-          local p, c, s = string.match(redis.call('GET', key) or '0 0 0', '^(%d+) (%d+) (%d+)$')
-          return key, tonumber(p), tonumber(c), tonumber(s)
+          local p, c, s, r = string.match(redis.call('GET', key) or '0 0 0 0', '^(%d+) (%d+) (%d+) (%d+)$')
+          return key, tonumber(p), tonumber(c), tonumber(s), tonumber(r)
         end
         local out = {}
         for e = 0, #KEYS / 7 - 1 do
-          local k, a = e * 7, 1 + e * 21
+          local k, a = e * 7, 1 + e * 22
           local now = tonumber(ARGV[a + 1])
           local exempt = ARGV[a + 2] == '1'
           local r1, r2, r3 = 0, \(maxHeadroom), 0
@@ -136,15 +140,15 @@ public final class RedisWindows: SharedWindows {
                 redis.call('SET', KEYS[k + 5], string.format('%d', t), 'PX', math.floor(slow / 1000) + 1)
               end
             end
-            -- Repeat: the author's last three sketches, times kept modulo 4,096 s (RepeatRule).
+            -- Repeat: the author's last three sketches with their whole seconds (RepeatRule; the
+            -- values needed, from the comment alone, come with the request).
             local repeatWindow = tonumber(ARGV[a + 10])
             local words = tonumber(ARGV[a + 12])
             local sketch = tonumber(ARGV[a + 13])
             if repeatWindow > 0 and words > 0 then
-              local sec = math.floor(now / 1000000) % 4096
+              local sec = math.floor(now / 1000000)
               local w = math.min(words, 15)
-              local needed = 8
-              if words >= 3 then needed = tonumber(ARGV[a + 11]) end
+              local needed = tonumber(ARGV[a + 11])
               local windowSeconds = math.floor(repeatWindow / 1000000)
               -- Three slots in one value: 'sketch words second' each, '-' when empty.
               local entries = {'-', '-', '-'}
@@ -162,7 +166,8 @@ public final class RedisWindows: SharedWindows {
                 if entry ~= '-' then
                   local p1, p2, p3 = string.match(entry, '^(%d+) (%d+) (%d+)$')
                   es, ew = tonumber(p1), tonumber(p2)
-                  age = (sec - tonumber(p3)) % 4096
+                  age = sec - tonumber(p3)
+                  if age < 0 then age = 0 end
                 else
                   entry = nil
                 end
@@ -189,7 +194,8 @@ public final class RedisWindows: SharedWindows {
               local nowSecond = math.floor(now / 1000000)
               local refused = false
               local markSet = nil
-              if sketch ~= 0 and words >= tonumber(ARGV[a + 16]) then
+              -- Whether the comment can be a copy (FloodRule.counts) comes with the request.
+              if ARGV[a + 16] == '1' then
                 local minMatches = tonumber(ARGV[a + 17])
                 local rep = nil
                 local bands = redis.call('HMGET', index, ARGV[a + 18], ARGV[a + 19], ARGV[a + 20], ARGV[a + 21])
@@ -204,12 +210,13 @@ public final class RedisWindows: SharedWindows {
                 redis.call('HSET', index, ARGV[a + 18], registered, ARGV[a + 19], registered, ARGV[a + 20], registered,
                   ARGV[a + 21], registered)
                 if rep then
-                  local key, p, c, s = campaign(registered)
+                  local key, p, c, s, r = campaign(registered)
+                  local changed = false
                   if repCopies == 0 then
                     local fresh = current(p, c, s, now, floodWindow) == 0
                     p, c, s = advanced(p, c, s, now, floodWindow)
                     if fresh then c = c + 2 else c = c + 1 end
-                    redis.call('SET', key, string.format('%d %d %d', p, c, s), 'PX', math.floor(2 * floodWindow / 1000) + 1000)
+                    changed = true
                   end
                   local copies = current(p, c, s, now, floodWindow)
                   if copies >= 2 then
@@ -219,6 +226,10 @@ public final class RedisWindows: SharedWindows {
                   if copies >= authors then
                     refused = true
                     floodKind, floodCopies = 1, copies
+                    if r == 0 then r, changed = 1, true end
+                  end
+                  if changed then
+                    redis.call('SET', key, string.format('%d %d %d %d', p, c, s, r), 'PX', math.floor(2 * floodWindow / 1000) + 1000)
                   end
                 end
               end
@@ -229,9 +240,13 @@ public final class RedisWindows: SharedWindows {
                   local rep, at = string.match(mark, '^(%d+) (%d+)$')
                   local age = nowSecond - tonumber(at)
                   if age >= 0 and age < math.floor(floodWindow / 1000000) then
-                    local _, p, c, s = campaign(rep)
+                    local _, p, c, s, r = campaign(rep)
                     local copies = current(p, c, s, now, floodWindow)
-                    if copies >= authors then floodKind, floodCopies = 2, copies end
+                    if r == 1 and copies >= tonumber(ARGV[a + 22]) then
+                      floodKind, floodCopies = 2, copies
+                      -- Flagged once: the mark is spent.
+                      redis.call('DEL', KEYS[k + 7])
+                    end
                   end
                 end
               end
@@ -359,7 +374,7 @@ public final class RedisWindows: SharedWindows {
         var command = ["EVALSHA", "", String(7 * requests.count)]
         var values: [String] = [prefix]
         command.reserveCapacity(3 + 28 * requests.count)
-        values.reserveCapacity(1 + 21 * requests.count)
+        values.reserveCapacity(1 + 22 * requests.count)
         func add(_ scope: String, _ key: UInt64, _ limit: RateLimit?) {
             // A limit that is off is never read: no key to build for it.
             command.append(limit.map { rateKey(scope, key, $0) } ?? "-")
@@ -380,14 +395,16 @@ public final class RedisWindows: SharedWindows {
             let sketch = request.fingerprint.wordSet & 0xFFFF_FFFF_FFFF
             values.append(String(request.slowMode))
             values.append(String(request.repeatRule?.window ?? 0))
-            values.append(String(request.repeatRule?.minMatches ?? 0))
+            // What the rules decide from the comment alone is decided here, once, for both paths.
+            values.append(String(request.repeatRule?.needed(for: request.fingerprint) ?? 0))
             values.append(String(request.fingerprint.words))
             values.append(String(sketch))
             values.append(String(request.flood?.window ?? 0))
-            values.append(String(request.flood?.authors ?? 0))
-            values.append(String(request.flood?.minWords ?? 0))
+            values.append(String(request.flood?.authorsNeeded(spamSignal: request.spamSignal) ?? 0))
+            values.append(request.flood.map { $0.counts(request.fingerprint) ? "1" : "0" } ?? "0")
             values.append(String(request.flood?.minMatches ?? 0))
             for band in 0..<4 { values.append(String(CampaignIndex.index(band, request.fingerprint.wordSet))) }
+            values.append(String(request.flood.map { min($0.authors, $0.authorsWithLinks) } ?? 0))
         }
         command.append(contentsOf: values)
         let reply = try connection.withLockedValue { (connection: inout Connection) throws(SharedError) -> RedisReply in

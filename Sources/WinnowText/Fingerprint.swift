@@ -11,14 +11,25 @@ import WinnowCore
 /// letters do not count; digits, punctuation, emoji and `@mentions` are left out too, so that
 /// a spammer cannot make copies look new by adding them.
 public struct Fingerprint: Equatable, Sendable {
-    /// Words that went into the sketch (at most `maxWords`).
-    public var words: Int
+    private var wordCount: Int32
+    /// The comment has fewer than two words that are not common (`CommonWords`): the sketch is
+    /// then of all its words, and it tells little apart — a repeat needs the same words, and it
+    /// cannot be a flood campaign.
+    public var isGeneric: Bool
     /// Eight 6-bit MinHash values in the low 48 bits (0 for a comment without words).
     public var wordSet: UInt64
 
-    public init(words: Int, wordSet: UInt64) {
-        self.words = words
+    /// Words that went into the sketch (at most `maxWords`): the uncommon ones, or all of them
+    /// for a generic comment.
+    public var words: Int {
+        get { Int(wordCount) }
+        set { wordCount = Int32(clamping: newValue) }
+    }
+
+    public init(words: Int, wordSet: UInt64, isGeneric: Bool = false) {
+        wordCount = Int32(clamping: words)
         self.wordSet = wordSet
+        self.isGeneric = isGeneric
     }
 
 
@@ -59,12 +70,42 @@ public struct Fingerprint: Equatable, Sendable {
     /// `sketch(_:)`'s word scan alone, for tests: the reference the bit-mask path must agree with.
     static func sketchByScanning(_ bytes: UnsafeBufferPointer<UInt8>) -> Fingerprint { sketch(bytes) }
 
-    /// The sketch of a view's bytes, read a character at a time (any UTF-8). A function of its
-    /// own, not a closure: its counters then stay in registers.
+    /// The hashes of the words of a skeleton, as the sketch hashes them (for `CommonWords`).
+    static func wordHashes(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt64] {
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: Self.maxWords) { hashes in
+            Array(hashes[..<scanWords(bytes, into: hashes.baseAddress!)])
+        }
+    }
+
+    /// The sketch of a view's bytes, read a character at a time (any UTF-8).
     private static func sketch(_ bytes: UnsafeBufferPointer<UInt8>) -> Fingerprint {
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: Self.maxWords) { hashes in
+            let words = scanWords(bytes, into: hashes.baseAddress!)
+            return finish(UnsafeMutableBufferPointer(rebasing: hashes[..<words]))
+        }
+    }
+
+    /// The sketch of the words whose hashes are `hashes`: of the uncommon ones when there are
+    /// two or more, else of all (a generic comment). Reorders `hashes`.
+    private static func finish(_ hashes: UnsafeMutableBufferPointer<UInt64>) -> Fingerprint {
+        // The uncommon words first.
+        var uncommon = 0
+        for k in hashes.indices where !CommonWords.contains(hashes[k]) {
+            hashes.swapAt(k, uncommon)
+            uncommon &+= 1
+        }
+        let generic = uncommon < 2
+        let chosen = UnsafeBufferPointer(rebasing: hashes[..<(generic ? hashes.count : uncommon)])
+        var fingerprint = Fingerprint(words: chosen.count, minima: minima(of: chosen))
+        fingerprint.isGeneric = generic
+        return fingerprint
+    }
+
+    /// The hashes (`mix(hashBytes(word))`) of the first `maxWords` words of `bytes`, read a
+    /// character at a time (any UTF-8); returns how many. A function of its own, not a closure:
+    /// its counters then stay in registers.
+    private static func scanWords(_ bytes: UnsafeBufferPointer<UInt8>, into hashes: UnsafeMutablePointer<UInt64>) -> Int {
         var words = 0
-        var minima = (UInt64.max, UInt64.max, UInt64.max, UInt64.max, UInt64.max, UInt64.max, UInt64.max, UInt64.max)
-        let m = Self.multipliers
         let raw = UnsafeRawBufferPointer(bytes)
         var k = 0
         let n = bytes.count
@@ -108,19 +149,10 @@ public struct Fingerprint: Equatable, Sendable {
                 k += 1
                 continue
             }
-            let hash = Self.hashBytes(bytes, wordStart..<k)
-            let word = Self.mix(hash)
-            minima.0 = min(minima.0, word &* m.0)
-            minima.1 = min(minima.1, word &* m.1)
-            minima.2 = min(minima.2, word &* m.2)
-            minima.3 = min(minima.3, word &* m.3)
-            minima.4 = min(minima.4, word &* m.4)
-            minima.5 = min(minima.5, word &* m.5)
-            minima.6 = min(minima.6, word &* m.6)
-            minima.7 = min(minima.7, word &* m.7)
+            hashes[words] = Self.mix(Self.hashBytes(bytes, wordStart..<k))
             words += 1
         }
-        return Fingerprint(words: words, minima: minima)
+        return words
     }
 
     /// The sketch of `words` words from the minima of their hashes: six middle bits of each
@@ -207,7 +239,7 @@ public struct Fingerprint: Equatable, Sendable {
     private static func sketch(_ bytes: UnsafeBufferPointer<UInt8>, letters: UnsafeMutablePointer<UInt64>) -> Fingerprint {
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: Self.maxWords) { hashes in
             let words = wordHashes(bytes, letters: letters, into: hashes.baseAddress!)
-            return Fingerprint(words: words, minima: minima(of: UnsafeBufferPointer(rebasing: hashes[..<words])))
+            return finish(UnsafeMutableBufferPointer(rebasing: hashes[..<words]))
         }
     }
 

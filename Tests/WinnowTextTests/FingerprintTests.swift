@@ -30,37 +30,51 @@ struct FingerprintTests {
     ])
     func invariants(variant: String) {
         #expect(fingerprint(variant) == fingerprint("check out my channel"))
-        #expect(fingerprint(variant).words == 4)
+        // "out" and "my" are common words: the sketch is of "check" and "channel".
+        #expect(fingerprint(variant).words == 2)
+        #expect(!fingerprint(variant).isGeneric)
     }
 
     @Test("no words, no fingerprint")
     func empty() {
-        #expect(fingerprint("😀 123 !!! @you") == Fingerprint(words: 0, wordSet: 0))
+        #expect(fingerprint("😀 123 !!! @you") == Fingerprint(words: 0, wordSet: 0, isGeneric: true))
     }
 
-    /// The word-set sketch the repeat rule uses: one changed word in comments of three words or
-    /// more keeps at least 4 of 8 values equal in at least 90% of the real spam comments; other
-    /// comments of about the same length come that close rarely.
-    @Test("word-set sketch: one changed word stays similar, even in short comments")
+    @Test("common words are left out; a comment of fewer than two others is generic and sketched whole", arguments: [
+        ("anyone watching the game tonight", 3, false), ("the weather is lovely here", 2, false),
+        ("happy new year everyone", 4, true), ("I like this song", 4, true), ("lol", 1, true),
+        ("j'adore cette chanson, merci", 2, false), ("спасибо всем", 3, true),
+    ])
+    func commonWordsLeftOut(text: String, words: Int, generic: Bool) {
+        #expect(fingerprint(text).words == words)
+        #expect(fingerprint(text).isGeneric == generic)
+    }
+
+    /// The word-set sketch the repeat rule uses, at the values it needs (RepeatRule.needed: 8
+    /// below five uncommon words, 6 for five to seven, 5 from eight): one changed word of a long
+    /// comment stays a repeat in most real spam comments; other comments of about the same
+    /// length come that close very rarely.
+    @Test("word-set sketch: one changed word of a long comment stays similar; others rarely come close")
     func wordSetOneChangedWord() throws {
+        func needed(_ fingerprint: Fingerprint) -> Int { fingerprint.isGeneric || fingerprint.words < 5 ? 8 : fingerprint.words < 8 ? 6 : 5 }
         let texts = Self.youtubeTexts
         var similar = 0, changed = 0, closeOther = 0, others = 0
         for (k, text) in texts.enumerated() {
             var words = text.split(separator: " ").map(String.init)
             let original = fingerprint(text)
-            guard original.words >= 3, words.count >= 3 else { continue }
+            guard original.words >= 8, words.count >= 8 else { continue }
             words[k % words.count] = "banana"
             changed += 1
-            if WordSetSketch.matchingValues(original.wordSet, fingerprint(words.joined(separator: " ")).wordSet) >= 4 {
+            if WordSetSketch.matchingValues(original.wordSet, fingerprint(words.joined(separator: " ")).wordSet) >= needed(original) {
                 similar += 1
             }
             let other = fingerprint(texts[(k * 7919 + 13) % texts.count])
             let longer = max(original.words, other.words), shorter = min(original.words, other.words)
             guard other.wordSet != original.wordSet, longer - shorter <= max(1, longer / 4) else { continue }
             others += 1
-            if WordSetSketch.matchingValues(original.wordSet, other.wordSet) >= 4 { closeOther += 1 }
+            if WordSetSketch.matchingValues(original.wordSet, other.wordSet) >= needed(original) { closeOther += 1 }
         }
-        #expect(changed > 900)
+        #expect(changed > 200)
         #expect(Double(similar) / Double(changed) >= 0.9, "\(similar) of \(changed)")
         // (Many "other" comments of this spam collection are variants of the same spam.)
         #expect(Double(closeOther) / Double(others) <= 0.05, "\(closeOther) of \(others)")

@@ -33,7 +33,8 @@ public struct LinkRule: Sendable, Equatable {
     }
 
     public static let defaultShorteners: Set<String> = [
-        "bit.ly", "tinyurl.com", "t.co", "goo.gl", "ow.ly", "is.gd", "buff.ly", "cutt.ly", "rb.gy", "shorturl.at",
+        // Not t.co: Twitter wraps every link in it, so it says nothing about the link.
+        "bit.ly", "tinyurl.com", "goo.gl", "ow.ly", "is.gd", "buff.ly", "cutt.ly", "rb.gy", "shorturl.at",
         "tiny.cc", "t.ly", "rebrand.ly", "bl.ink", "s.id", "v.gd", "shorte.st", "adf.ly", "bitly.com", "lnkd.in",
         "qr.ae", "soo.gd", "clck.ru", "tinyurl.ru", "u.to",
     ]

@@ -1,9 +1,10 @@
 import WinnowCore
 import WinnowText
 
-/// **noise**: comments that shout or smear: mostly capitals, long runs of one character,
-/// mostly emoji and symbols, or letters with stacked combining marks ("zalgo"). Stateless:
-/// one pass over the text's scalars.
+/// **noise**: comments that smear the chat: walls of capitals (a long comment mostly in
+/// capitals), of one character, or of emoji and symbols, and letters with stacked combining
+/// marks ("zalgo"). Ordinary excitement is not noise: "ILOVETHISSONG", "sooooo good!!!!!" and
+/// a row of emoji stay under the defaults. Stateless: one pass over the text's scalars.
 public struct NoiseRule: Sendable, Equatable {
     public static let name = "noise"
 
@@ -22,8 +23,8 @@ public struct NoiseRule: Sendable, Equatable {
     public var dryRun: Bool
 
     public init(
-        enabled: Bool = true, capsRatio: Double = 0.7, minLetters: Int = 12, maxRun: Int = 10, symbolRatio: Double = 0.6,
-        minCharacters: Int = 10, maxMarks: Int = 3, action: RuleAction = .flag, dryRun: Bool = false
+        enabled: Bool = true, capsRatio: Double = 0.7, minLetters: Int = 40, maxRun: Int = 50, symbolRatio: Double = 0.6,
+        minCharacters: Int = 40, maxMarks: Int = 3, action: RuleAction = .flag, dryRun: Bool = false
     ) {
         self.enabled = enabled
         self.capsRatio = capsRatio

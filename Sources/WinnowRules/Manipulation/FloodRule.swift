@@ -2,13 +2,16 @@ import WinnowCore
 import WinnowLimits
 import WinnowText
 
-/// **flood**: a coordinated campaign, the same or nearly the same text from many distinct
-/// authors within a short window. Copies are found through four bands of the word-set sketch
-/// (`CampaignIndex`, locality-sensitive hashing) and confirmed when at least `minMatches` of
-/// its eight values equal the campaign's first copy. Each campaign counts the authors that
-/// posted a copy (an author's own repeats do not count again). From the `authors`-th copy on,
-/// every copy is refused; the authors who posted a copy before are flagged on their next
-/// comment within the window.
+/// **flood**: a coordinated campaign, the same or nearly the same *unusual* text from many
+/// distinct authors within a short window. Copies are found through four bands of the word-set
+/// sketch (`CampaignIndex`, locality-sensitive hashing) and confirmed when at least `minMatches`
+/// of its eight values equal the campaign's first copy. Each campaign counts the authors that
+/// posted a copy (an author's own repeats do not count again). A crowd's reaction is not a
+/// campaign: a comment needs `minWords` uncommon words (`CommonWords`: "happy new year
+/// everyone", "I like this song" have none or one). A text is a flood from `authors` authors,
+/// or from `authorsWithLinks` when it carries what campaigns carry (a link or a mention). From
+/// that copy on, every copy is refused; the authors who posted a copy since the second one are
+/// flagged once, on their next comment within the window.
 public struct FloodRule: Sendable, Equatable {
     public static let name = "flood"
 
@@ -16,7 +19,9 @@ public struct FloodRule: Sendable, Equatable {
     public var window: Micros
     /// Distinct authors from which a text is a campaign.
     public var authors: Int
-    /// Shorter comments ("lol", "first!") are everyday chat, not campaigns.
+    /// Distinct authors from which a text with a link or a mention is a campaign.
+    public var authorsWithLinks: Int
+    /// Comments with fewer uncommon words ("lol", "first!", "happy new year") are everyday chat.
     public var minWords: Int
     /// Equal sketch values of eight for "a copy".
     public var minMatches: Int
@@ -26,12 +31,14 @@ public struct FloodRule: Sendable, Equatable {
     public var dryRun: Bool
 
     public init(
-        enabled: Bool = true, window: Micros = 60 * Micros.perSecond, authors: Int = 5, minWords: Int = 4,
-        minMatches: Int = 5, action: RuleAction = .reject, participantAction: RuleAction = .flag, dryRun: Bool = false
+        enabled: Bool = true, window: Micros = 60 * Micros.perSecond, authors: Int = 5, authorsWithLinks: Int = 4,
+        minWords: Int = 3,
+        minMatches: Int = 4, action: RuleAction = .reject, participantAction: RuleAction = .flag, dryRun: Bool = false
     ) {
         self.enabled = enabled
         self.window = window
         self.authors = authors
+        self.authorsWithLinks = authorsWithLinks
         self.minWords = minWords
         self.minMatches = minMatches
         self.action = action
@@ -39,22 +46,32 @@ public struct FloodRule: Sendable, Equatable {
         self.dryRun = dryRun
     }
 
+    /// Distinct authors from which a comment's campaign is a flood: fewer with a spam signal.
+    public func authorsNeeded(spamSignal: Bool) -> Int { spamSignal ? min(authors, authorsWithLinks) : authors }
+
+    /// Whether a comment can be a copy in a campaign at all.
+    public func counts(_ fingerprint: Fingerprint) -> Bool {
+        fingerprint.wordSet != 0 && !fingerprint.isGeneric && fingerprint.words >= minWords
+    }
+
     public func evaluate(
-        _ context: WindowContext, fingerprint: Fingerprint, isOwnRepeat: Bool, into reasons: inout [Reason]
+        _ context: WindowContext, fingerprint: Fingerprint, isOwnRepeat: Bool, spamSignal: Bool = false,
+        into reasons: inout [Reason]
     ) {
         guard enabled, !context.isExempt else { return }
-        if !evaluateCopy(context, fingerprint: fingerprint, isOwnRepeat: isOwnRepeat, into: &reasons) {
+        if !evaluateCopy(context, fingerprint: fingerprint, isOwnRepeat: isOwnRepeat, spamSignal: spamSignal, into: &reasons) {
             flagParticipant(context, into: &reasons)
         }
     }
 
     /// Counts the comment in its campaign; returns whether it was refused as a flood.
     private func evaluateCopy(
-        _ context: WindowContext, fingerprint: Fingerprint, isOwnRepeat: Bool, into reasons: inout [Reason]
+        _ context: WindowContext, fingerprint: Fingerprint, isOwnRepeat: Bool, spamSignal: Bool, into reasons: inout [Reason]
     ) -> Bool {
         let table = context.state.campaigns
         let now = context.now
-        guard fingerprint.wordSet != 0, fingerprint.words >= minWords else { return false }
+        guard counts(fingerprint) else { return false }
+        let authors = authorsNeeded(spamSignal: spamSignal)
         // Find the campaign through any band of the fingerprint, or start one.
         let index = context.state.campaignIndex
         guard let representative = index.representative(of: fingerprint.wordSet, minMatches: minMatches) else {
@@ -85,16 +102,17 @@ public struct FloodRule: Sendable, Equatable {
             context.state.authors.store(author, AuthorWord.campaign, mark)
         }
         guard copies >= authors else { return false }
-        reasons.append(copyReason(copies: copies))
+        table.store(campaign, CampaignWord.recognised, 1)
+        reasons.append(copyReason(copies: copies, needed: authors))
         return true
     }
 
     /// The reason for a copy refused in a campaign of `copies` authors.
-    public func copyReason(copies: Int) -> Reason {
+    public func copyReason(copies: Int, needed: Int) -> Reason {
         Reason(
             rule: Self.name, action: action,
             message: "a copy of a text posted by \(copies) authors within \(DurationText.describe(window))",
-            limit: "\(authors) authors in \(DurationText.describe(window))", count: copies, dryRun: dryRun)
+            limit: "\(needed) authors in \(DurationText.describe(window))", count: copies, dryRun: dryRun)
     }
 
     /// The reason for an author whose earlier copy belongs to a campaign now of `copies` authors.
@@ -118,7 +136,10 @@ public struct FloodRule: Sendable, Equatable {
         let slot = WindowTable.Slot(index: slotIndex, isNew: false)
         guard campaigns.load(slot, CampaignWord.representative) >> 24 & 0xFF_FFFF == mark >> 16 & 0xFF_FFFF else { return }
         let copies = SlidingCount(packed: campaigns.load(slot, CampaignWord.authors)).current(at: context.now, window: window)
-        guard copies >= authors else { return }
+        // Only for a campaign recognised as a flood (a copy was refused), while it lasts.
+        guard copies >= min(authors, authorsWithLinks), campaigns.load(slot, CampaignWord.recognised) != 0 else { return }
+        // Once: the mark is spent.
+        context.state.authors.store(author, AuthorWord.campaign, 0)
         reasons.append(participantReason(copies: copies))
     }
 
@@ -128,7 +149,7 @@ public struct FloodRule: Sendable, Equatable {
     /// campaign found then may not be the one found later; it only costs a useless load.
     @inline(__always)
     public func prefetch(_ state: BehaviorState, fingerprint: Fingerprint, step: Int) {
-        guard enabled, fingerprint.wordSet != 0, fingerprint.words >= minWords else { return }
+        guard enabled, counts(fingerprint) else { return }
         if step == 1 {
             state.campaignIndex.prefetch(fingerprint.wordSet)
         } else if let representative = state.campaignIndex.representative(of: fingerprint.wordSet, minMatches: minMatches) {

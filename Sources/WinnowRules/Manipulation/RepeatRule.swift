@@ -4,25 +4,28 @@ import WinnowText
 
 /// **repeat**: the same author posting the same or nearly the same text again within a window.
 /// The author's last three comments are kept as word-set sketches (`Fingerprint.wordSet`: eight
-/// 6-bit MinHash values), with their number of words and the second they were posted; a comment
-/// of about the same length (the longer at most a quarter longer, or one word) whose sketch has
-/// at least `minMatches` of eight values equal to one of them in the window is a repeat. Added emoji,
-/// punctuation, numbers, mentions or case do not change a sketch at all; one changed word of
-/// three or more leaves most values equal (see README, "repeat"). Comments of one or two words
-/// must have the same words: "lol" then "lol nice" is not a repeat, "lol" twice is.
+/// 6-bit MinHash values of its uncommon words), with their number of words and the second they
+/// were posted; a comment of about the same length (the longer at most a quarter longer, or one
+/// word) whose sketch has enough values equal to one of them in the window is a repeat
+/// (`needed(for:)`): all eight for a comment of fewer than five uncommon words, or a generic one
+/// ("lol", "the best song ever"), which must have the same words; `minMatches` + 1 for five to
+/// seven; `minMatches` for longer ones. Added emoji, punctuation, numbers, mentions or case do
+/// not change a sketch at all; one changed word of eight or more leaves most values equal (see
+/// docs/policy.md, "repeat"). Sketches of two different comments agree on a value as often as
+/// their word sets overlap: common words are left out so that "the" and "is" do not count.
 public struct RepeatRule: Sendable, Equatable {
     public static let name = "repeat"
 
     public var enabled: Bool
     /// Whole seconds, at most an hour (times are kept modulo 4,096 s).
     public var window: Micros
-    /// Equal values of eight for "nearly the same" (comments of three words or more).
+    /// Equal values of eight for "nearly the same" (comments of eight uncommon words or more).
     public var minMatches: Int
     public var action: RuleAction
     public var dryRun: Bool
 
     public init(
-        enabled: Bool = true, window: Micros = 60 * Micros.perSecond, minMatches: Int = 4, action: RuleAction = .reject,
+        enabled: Bool = true, window: Micros = 60 * Micros.perSecond, minMatches: Int = 5, action: RuleAction = .reject,
         dryRun: Bool = false
     ) {
         self.enabled = enabled
@@ -41,7 +44,13 @@ public struct RepeatRule: Sendable, Equatable {
         let words = min(fingerprint.words, 15)
         let windowSeconds = UInt64(window / Micros.perSecond)
         let sketch = fingerprint.wordSet & 0xFFFF_FFFF_FFFF
-        let needed = fingerprint.words >= 3 ? minMatches : 8
+        let needed = self.needed(for: fingerprint)
+        // Times are kept modulo 4,096 s: after a pause of a window or more, what is kept is
+        // older than the window whatever its remainder says (a comment 942,116 s old once read
+        // as 35 s old). The author's previous comment tells.
+        // (An event judged behind the latest is as recent as it.)
+        let sinceLast = UInt64(max(0, context.now / Micros.perSecond - Int64(slot.lastSeen)))
+        let idle = slot.lastSeen == 0 || sinceLast >= windowSeconds
         var copies = 0
         var most = 0
         var newest = UInt64.max
@@ -55,7 +64,8 @@ public struct RepeatRule: Sendable, Equatable {
                 oldestAge = age
                 oldestWord = word
             }
-            guard entry != 0, age < windowSeconds else { continue }
+            // Every comment kept is the previous one or older: a younger age is a remainder.
+            guard entry != 0, !idle, age >= sinceLast, age < windowSeconds else { continue }
             let otherWords = Int(entry >> 12 & 0xF)
             let longer = max(words, otherWords), shorter = min(words, otherWords)
             guard longer - shorter <= max(1, longer / 4) else { continue }
@@ -70,6 +80,14 @@ public struct RepeatRule: Sendable, Equatable {
         guard copies > 0 else { return false }
         reasons.append(reason(copies: copies, most: most, newest: Int(newest)))
         return true
+    }
+
+    /// Equal sketch values of eight that make a comment a repeat of an earlier one: the same
+    /// words for short and generic comments, whose sketches are too coarse to tell "nearly the
+    /// same" from "shares a word".
+    public func needed(for fingerprint: Fingerprint) -> Int {
+        if fingerprint.isGeneric || fingerprint.words < 5 { return 8 }
+        return fingerprint.words < 8 ? min(8, minMatches + 1) : minMatches
     }
 
     /// The reason for a comment with `copies` earlier copies in the window, the closest with
