@@ -14,7 +14,7 @@ let package = Package(
         .executable(name: "winnow", targets: ["winnow"]),
         // The engine as a library, for the benchmarks package and for embedding.
         .library(name: "WinnowEngine", targets: [
-            "WinnowCore", "WinnowText", "WinnowMatch", "WinnowLimits", "WinnowRules", "WinnowPolicy", "WinnowIO",
+            "WinnowCore", "WinnowText", "WinnowMatch", "WinnowLimits", "WinnowLearn", "WinnowRules", "WinnowPolicy", "WinnowIO",
             "WinnowPipeline",
         ]),
         // The Redis client and scripts, for the client benchmark (Benchmarks/, RedisClients).
@@ -51,7 +51,9 @@ let package = Package(
         .target(name: "WinnowText", dependencies: ["WinnowCore"], exclude: ["Data"], swiftSettings: hotPath),
         .target(name: "WinnowMatch", dependencies: ["WinnowCore", "WinnowText", "CPCRE2"], swiftSettings: hotPath),
         .target(name: "WinnowLimits", dependencies: ["WinnowCore", "CPlatform"], swiftSettings: hotPath),
-        .target(name: "WinnowRules", dependencies: ["WinnowCore", "WinnowText", "WinnowMatch", "WinnowLimits"], swiftSettings: hotPath),
+        // Learned scoring: hashed features, the linear model and its file, training.
+        .target(name: "WinnowLearn", dependencies: ["WinnowCore", "WinnowText"], swiftSettings: hotPath),
+        .target(name: "WinnowRules", dependencies: ["WinnowCore", "WinnowText", "WinnowMatch", "WinnowLimits", "WinnowLearn"], swiftSettings: hotPath),
         .target(name: "WinnowPolicy", dependencies: ["WinnowCore", "WinnowLimits"], swiftSettings: hotPath),
         .target(name: "WinnowIO", dependencies: ["WinnowCore"], swiftSettings: hotPath),
         .target(
@@ -101,6 +103,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "WinnowTextTests", dependencies: ["WinnowText"]),
+        .testTarget(name: "WinnowLearnTests", dependencies: ["WinnowLearn", "WinnowText"]),
         .testTarget(name: "WinnowMatchTests", dependencies: ["WinnowMatch", "WinnowText"]),
         .testTarget(name: "WinnowLimitsTests", dependencies: ["WinnowLimits"]),
         .testTarget(name: "WinnowAuditTests", dependencies: ["WinnowAudit", "WinnowCore"]),

@@ -1,0 +1,251 @@
+import WinnowText
+
+/// Turns a comment into the hashed features a linear model scores (the hashing trick,
+/// Weinberger et al. 2009): word unigrams `w:`, adjacent word bigrams `b:`, character 3- to
+/// 5-grams of each word padded as `<word>` `c:`, and a few shape features `s:`. Words come from
+/// the skeleton view, so that disguises (`ch3ck`, `ｃｈｅｃｋ`, `cheeeck`) give the features of
+/// the plain spelling.
+///
+/// Values are binary presence, L2-normalised per kind (each of w, b, c, s has norm 1): without
+/// that, the hundred-odd character grams of a comment drown its words. A feature's bucket is
+/// the top `bits` bits of FNV-1a 64 of its name, finished with murmur3's mixer; features of one
+/// comment that share a bucket add up.
+public struct FeatureHasher: Sendable, Equatable {
+    /// Buckets: `1 << bits`.
+    public let bits: Int
+
+    public init(bits: Int) {
+        precondition((8...24).contains(bits))
+        self.bits = bits
+    }
+
+    /// The kinds of feature, in the order their names are emitted.
+    public enum Kind: Int, Sendable, CaseIterable {
+        case word, bigram, chars, shape
+
+        var prefix: StaticString {
+            switch self {
+            case .word: "w:"
+            case .bigram: "b:"
+            case .chars: "c:"
+            case .shape: "s:"
+            }
+        }
+    }
+
+    /// One feature of a comment, for explanations: its name as a person reads it and where it
+    /// comes from in the skeleton (nil: several places, or none, as for shape features).
+    public struct Named: Sendable, Equatable {
+        public var kind: Kind
+        public var name: String
+        public var hash: UInt64
+        public var skeletonRange: Range<Int>?
+    }
+
+    /// The sparse vector of a comment: buckets in increasing order, each once.
+    public func vector(skeleton: UnsafeBufferPointer<UInt8>, shape: Shape) -> SparseVector {
+        var hashes: [[UInt64]] = Array(repeating: [], count: Kind.allCases.count)
+        forEachFeature(skeleton: skeleton, shape: shape) { kind, hash, _, _ in hashes[kind.rawValue].append(hash) }
+        return vector(hashes)
+    }
+
+    /// The features of a comment with their names, in the order they are emitted, each name
+    /// once (for explanations and tests).
+    public func named(skeleton: UnsafeBufferPointer<UInt8>, shape: Shape) -> [Named] {
+        var seen = Set<UInt64>()
+        var named: [Named] = []
+        forEachFeature(skeleton: skeleton, shape: shape) { kind, hash, name, range in
+            if seen.insert(hash).inserted {
+                named.append(Named(kind: kind, name: name(), hash: hash, skeletonRange: range))
+            } else if let k = named.firstIndex(where: { $0.hash == hash }), named[k].skeletonRange != range {
+                named[k].skeletonRange = nil  // more than one place
+            }
+        }
+        return named
+    }
+
+    /// The bucket of a feature hash.
+    @inline(__always)
+    public func bucket(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: hash >> UInt64(64 - bits)) }
+
+    /// The value each feature of `kind` gets in a comment with `count` distinct ones of it.
+    @inline(__always)
+    public static func value(distinct count: Int) -> Double { count == 0 ? 0 : 1.0 / Double(count).squareRoot() }
+
+    private func vector(_ hashes: [[UInt64]]) -> SparseVector {
+        var entries: [(bucket: Int, value: Double)] = []
+        for kindHashes in hashes {
+            var distinct = kindHashes
+            distinct.sort()
+            var unique = 0
+            for k in distinct.indices where k == 0 || distinct[k] != distinct[k - 1] {
+                distinct[unique] = distinct[k]
+                unique += 1
+            }
+            let value = Self.value(distinct: unique)
+            for hash in distinct[..<unique] { entries.append((bucket(hash), value)) }
+        }
+        entries.sort { $0.bucket < $1.bucket }
+        var vector = SparseVector()
+        vector.buckets.reserveCapacity(entries.count)
+        vector.values.reserveCapacity(entries.count)
+        for (bucket, value) in entries {
+            if let last = vector.buckets.last, last == UInt32(bucket) {
+                vector.values[vector.values.count - 1] += value
+            } else {
+                vector.buckets.append(UInt32(bucket))
+                vector.values.append(value)
+            }
+        }
+        return vector
+    }
+
+    // MARK: Features in order
+
+    /// Calls `emit` for every feature of the comment, in order (duplicates included): its kind,
+    /// hash, a way to get its name, and the skeleton bytes it comes from.
+    func forEachFeature(
+        skeleton: UnsafeBufferPointer<UInt8>, shape: Shape,
+        _ emit: (Kind, UInt64, () -> String, Range<Int>?) -> Void
+    ) {
+        let words = Self.words(skeleton)
+        func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: skeleton[range]), as: UTF8.self) }
+        for word in words {
+            var h = FNV.start(Kind.word.prefix)
+            h = FNV.add(skeleton, word.bytes, to: h)
+            emit(.word, FNV.finish(h), { text(word.bytes) }, word.bytes)
+        }
+        if words.count > 1 {
+            for k in 0..<(words.count - 1) {
+                var h = FNV.start(Kind.bigram.prefix)
+                h = FNV.add(skeleton, words[k].bytes, to: h)
+                h = FNV.add(0x20, to: h)
+                h = FNV.add(skeleton, words[k + 1].bytes, to: h)
+                let range = words[k].bytes.lowerBound..<words[k + 1].bytes.upperBound
+                emit(.bigram, FNV.finish(h), { text(words[k].bytes) + " " + text(words[k + 1].bytes) }, range)
+            }
+        }
+        for word in words {
+            // The padded word as scalars: `<`, the word's scalars (by their byte offsets), `>`.
+            let starts = word.scalarStarts
+            let count = starts.count + 2
+            // Offsets of padded scalar i: 0 is `<`, 1...n the word's, n+1 is `>`.
+            func bytes(ofPadded i: Int) -> Range<Int>? {
+                guard i >= 1 && i <= starts.count else { return nil }
+                let start = starts[i - 1]
+                let end = i < starts.count ? starts[i] : word.bytes.upperBound
+                return start..<end
+            }
+            for n in 3...5 where count >= n {
+                for i in 0...(count - n) {
+                    var h = FNV.start(Kind.chars.prefix)
+                    for p in i..<(i + n) {
+                        if let range = bytes(ofPadded: p) {
+                            h = FNV.add(skeleton, range, to: h)
+                        } else {
+                            h = FNV.add(p == 0 ? 0x3C : 0x3E, to: h)
+                        }
+                    }
+                    let first = bytes(ofPadded: i) ?? bytes(ofPadded: i + 1)
+                    let last = bytes(ofPadded: i + n - 1) ?? bytes(ofPadded: i + n - 2)
+                    let range = first.flatMap { f in last.map { f.lowerBound..<$0.upperBound } }
+                    emit(.chars, FNV.finish(h), {
+                        (0..<n).map { p in bytes(ofPadded: i + p).map(text) ?? (i + p == 0 ? "<" : ">") }.joined()
+                    }, range)
+                }
+            }
+        }
+        for name in shape.names {
+            var h = FNV.start(Kind.shape.prefix)
+            for byte in name.utf8 { h = FNV.add(byte, to: h) }
+            emit(.shape, FNV.finish(h), { name }, nil)
+        }
+    }
+
+    struct Word {
+        var bytes: Range<Int>
+        /// Byte offsets where each of its scalars starts.
+        var scalarStarts: [Int]
+    }
+
+    /// Runs of letters and digits of the skeleton (ASCII letters and digits; non-ASCII letters).
+    static func words(_ s: UnsafeBufferPointer<UInt8>) -> [Word] {
+        var words: [Word] = []
+        var k = 0
+        var current: Word?
+        while k < s.count {
+            let b = s[k]
+            var length = 1
+            var isWord: Bool
+            if b < 0x80 {
+                isWord = (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A)
+            } else {
+                let (scalar, n) = decodeUTF8(s, at: k)
+                length = n
+                isWord = Unicode.Scalar(scalar).map { $0.properties.isAlphabetic || $0.properties.numericType != nil } ?? false
+            }
+            if isWord {
+                if current == nil { current = Word(bytes: k..<k, scalarStarts: []) }
+                current!.scalarStarts.append(k)
+                current!.bytes = current!.bytes.lowerBound..<(k + length)
+            } else if let word = current {
+                words.append(word)
+                current = nil
+            }
+            k += length
+        }
+        if let word = current { words.append(word) }
+        return words
+    }
+
+    private static func decodeUTF8(_ s: UnsafeBufferPointer<UInt8>, at k: Int) -> (UInt32, Int) {
+        let b = s[k]
+        let n = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
+        guard k + n <= s.count, n > 1 else { return (UInt32(b), 1) }
+        var value = UInt32(b) & (0xFF >> UInt32(n + 1))
+        for j in 1..<n { value = value << 6 | UInt32(s[k + j] & 0x3F) }
+        return (value, n)
+    }
+}
+
+/// FNV-1a 64 over bytes, finished with murmur3's 64-bit mixer: cheap, streaming (a name is
+/// hashed without building it), and well spread in its top bits.
+enum FNV {
+    static let offset: UInt64 = 0xcbf2_9ce4_8422_2325
+    static let prime: UInt64 = 0x0000_0100_0000_01b3
+
+    @inline(__always)
+    static func start(_ prefix: StaticString) -> UInt64 {
+        var h = offset
+        for k in 0..<prefix.utf8CodeUnitCount { h = add(prefix.utf8Start[k], to: h) }
+        return h
+    }
+
+    @inline(__always)
+    static func add(_ byte: UInt8, to h: UInt64) -> UInt64 { (h ^ UInt64(byte)) &* prime }
+
+    @inline(__always)
+    static func add(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, to h: UInt64) -> UInt64 {
+        var h = h
+        for k in range { h = (h ^ UInt64(bytes[k])) &* prime }
+        return h
+    }
+
+    @inline(__always)
+    static func finish(_ h: UInt64) -> UInt64 {
+        var h = h
+        h ^= h >> 33
+        h = h &* 0xff51_afd7_ed55_8ccd
+        h ^= h >> 33
+        h = h &* 0xc4ce_b9fe_1a85_ec53
+        h ^= h >> 33
+        return h
+    }
+
+    /// The finished hash of a whole name (for tests and explanations).
+    static func hash(_ name: String) -> UInt64 {
+        var h = offset
+        for byte in name.utf8 { h = add(byte, to: h) }
+        return finish(h)
+    }
+}
