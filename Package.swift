@@ -98,7 +98,7 @@ let package = Package(
         ]),
         .executableTarget(name: "winnow", dependencies: [
             "WinnowCore", "WinnowMatch", "WinnowLimits", "WinnowConfig", "WinnowPolicy", "WinnowIO", "WinnowPipeline",
-            "WinnowAudit", "WinnowReplay", "WinnowServe", "WinnowShared", "WinnowConsume", "CPlatform",
+            "WinnowAudit", "WinnowReplay", "WinnowServe", "WinnowShared", "WinnowConsume", "WinnowLearn", "WinnowRules", "WinnowText", "CPlatform",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -33,6 +33,10 @@ public struct Reason: Sendable, Equatable {
     public var retryAfter: Double?
     /// The rule is in dry-run: reported, but the policy does not act on it.
     public var dryRun: Bool
+    /// For a learned score: the probability of the label (`category`).
+    public var score: Double?
+    /// For a learned score: the features that pushed it most.
+    public var features: [ReasonFeature]?
 
     public init(
         rule: String, action: RuleAction? = nil, list: String? = nil, category: String? = nil,

@@ -110,6 +110,29 @@ public struct VerdictEncoder: Sendable {
             out.append(#","retry_after":"#)
             appendSeconds(retryAfter, to: out)
         }
+        if let score = reason.pointee.score {
+            out.append(#","score":"#)
+            appendUTF8(JSONText.number((score * 10_000).rounded() / 10_000), to: out)
+        }
+        if let features = reason.pointee.features {
+            out.append(#","features":["#)
+            for (k, feature) in features.enumerated() {
+                if k > 0 { out.append(UInt8(ascii: ",")) }
+                out.append(UInt8(ascii: "["))
+                appendString(feature.name, to: out)
+                out.append(UInt8(ascii: ","))
+                appendUTF8(JSONText.number((feature.weight * 1_000).rounded() / 1_000), to: out)
+                if let span = feature.span {
+                    out.append(#",["#)
+                    appendInt(span.start, to: out)
+                    out.append(UInt8(ascii: ","))
+                    appendInt(span.end, to: out)
+                    out.append(UInt8(ascii: "]"))
+                }
+                out.append(UInt8(ascii: "]"))
+            }
+            out.append(UInt8(ascii: "]"))
+        }
         if reason.pointee.dryRun { out.append(#","dry_run":true"#) }
         appendField("message", reason.pointee.message, to: out)
         out.append(UInt8(ascii: "}"))

@@ -14,6 +14,8 @@ public struct BehaviorSettings: Sendable, Equatable {
     public var raid: RaidRule
     public var links: LinkRule
     public var noise: NoiseRule
+    /// The learned score (off unless a model is given).
+    public var classifier: ClassifierRule
     public var escalation: Escalation
     /// Roles exempt from rate limits, slow-mode and escalation.
     public var exemptRoles: Set<String>
@@ -27,7 +29,8 @@ public struct BehaviorSettings: Sendable, Equatable {
         rateLimit: RateLimitRule = RateLimitRule(), slowMode: SlowModeRule = SlowModeRule(),
         repeatRule: RepeatRule = RepeatRule(enabled: false), flood: FloodRule = FloodRule(enabled: false),
         raid: RaidRule = RaidRule(enabled: false), links: LinkRule = LinkRule(enabled: false),
-        noise: NoiseRule = NoiseRule(enabled: false), escalation: Escalation = Escalation(), exemptRoles: Set<String> = ["moderator", "admin"],
+        noise: NoiseRule = NoiseRule(enabled: false), classifier: ClassifierRule = ClassifierRule(),
+        escalation: Escalation = Escalation(), exemptRoles: Set<String> = ["moderator", "admin"],
         defaults: ChannelSettings = ChannelSettings(), channels: [String: ChannelSettings] = [:],
         maxAuthors: Int = BehaviorState.defaultMaxAuthors
     ) {
@@ -38,6 +41,7 @@ public struct BehaviorSettings: Sendable, Equatable {
         self.raid = raid
         self.links = links
         self.noise = noise
+        self.classifier = classifier
         self.escalation = escalation
         self.exemptRoles = exemptRoles
         self.defaults = defaults

@@ -100,12 +100,17 @@ public final class Engine: Sendable {
         var reasons: [Reason] = []
         stopwordRule.evaluate(
             original: text, normalized: normalized, scratch: scratch.match, matches: &scratch.matches, into: &reasons)
-        if behavior.links.enabled || behavior.noise.enabled {
+        if behavior.links.enabled || behavior.noise.enabled || behavior.classifier.isActive {
             let stats = TextStats(text)
             facts.links = behavior.links.scan(
                 text, folded: needsFoldedView ? normalized.folded : nil, stats: stats, into: &reasons)
             facts.hasSpamSignal = facts.links > 0 || stats.mentions > 0
             behavior.noise.evaluate(stats, into: &reasons)
+            if behavior.classifier.isActive {
+                behavior.classifier.evaluate(
+                    original: text, skeleton: normalized.skeleton, stats: stats,
+                    links: behavior.links.enabled ? facts.links : nil, into: &reasons)
+            }
         }
         if needsFingerprint { facts.fingerprint = normalized.skeleton.withBytes(Fingerprint.init(bytes:)) }
         // The verdict owns the reasons array: no array at all for a clean comment, no copy of

@@ -77,6 +77,8 @@ public struct ReplayEvent: Sendable {
     public var author: String
     public var channel: String
     public var text: String
+    /// The label column's value as written (nil: unlabeled).
+    public var labelValue: String? = nil
 }
 
 /// The files of a replay read into one stream of events in time order (stable: equal times
@@ -204,7 +206,7 @@ public struct ReplayInput: Sendable {
             append(line: line, event: ReplayEvent(
                 ts: time, file: file, line: row.line, bytes: 0..<0,
                 label: labelValue.map { label!.positive.contains($0.trimmingASCIIWhitespace()) }, id: id,
-                author: author, channel: channel, text: text))
+                author: author, channel: channel, text: text, labelValue: labelValue?.trimmingASCIIWhitespace()))
         }
     }
 
@@ -242,7 +244,7 @@ public struct ReplayInput: Sendable {
                 let replayEvent = ReplayEvent(
                     ts: time, file: file, line: lineNumber, bytes: 0..<0,
                     label: labelValue.map { label!.positive.contains($0) }, id: id, author: event.author,
-                    channel: event.channel, text: event.text)
+                    channel: event.channel, text: event.text, labelValue: labelValue)
                 if event.timestamp == nil && time.isFinite || event.id == .line(lineNumber) {
                     // Judged on event time at the file's previous time, under a stable id.
                     event.timestamp = time.isFinite ? time : nil

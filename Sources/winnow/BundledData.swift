@@ -5,6 +5,8 @@ import Foundation
 /// checkout it was built from.
 enum BundledData {
     static var wordlists: String { locate("Wordlists") }
+    /// The classifier model shipped with Winnow (Models/winnow.wnm).
+    static var model: String { locate("Models") + "/winnow.wnm" }
 
     private static func locate(_ name: String) -> String {
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()

@@ -10,7 +10,10 @@ struct Winnow: ParsableCommand {
             hold, reject, timeout, ban, or error for a line that cannot be read. See README.md.
             """,
         version: "0.1.0",
-        subcommands: [Filter.self, Serve.self, Consume.self, Replay.self, Audit.self, Wordlists.self, Config.self],
+        subcommands: [
+            Filter.self, Serve.self, Consume.self, Replay.self, Audit.self, Wordlists.self, Config.self, Train.self,
+            Classify.self, Model.self,
+        ],
         defaultSubcommand: nil
     )
 }

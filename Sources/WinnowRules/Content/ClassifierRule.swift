@@ -1,0 +1,150 @@
+import WinnowCore
+import WinnowLearn
+import WinnowText
+
+/// **classifier**: a learned score per label (`spam`, `toxic`) from a linear model over the
+/// comment's hashed features (`WinnowLearn`), mapped to actions by thresholds — e.g. spam at
+/// 0.9 or more asks for `hold`, at 0.99 for `reject`. Its reason says the label, the score, and
+/// the features that pushed it most, with where they are in the original text.
+public struct ClassifierRule: Sendable, Equatable {
+    public static let name = "classifier"
+
+    /// For one label: from which score on which action is asked (the highest threshold reached
+    /// wins).
+    public struct Step: Sendable, Equatable {
+        public var threshold: Double
+        public var action: RuleAction
+
+        public init(threshold: Double, action: RuleAction) {
+            self.threshold = threshold
+            self.action = action
+        }
+    }
+
+    public var enabled: Bool
+    public var model: ModelBox?
+    /// Per label of the model, its steps (labels not named here are not scored).
+    public var labels: [String: [Step]]
+    public var dryRun: Bool
+    /// Features listed in a reason.
+    public var explained = 5
+
+    public init(enabled: Bool = false, model: ModelBox? = nil, labels: [String: [Step]] = [:], dryRun: Bool = false) {
+        self.enabled = enabled
+        self.model = model
+        self.labels = labels
+        self.dryRun = dryRun
+    }
+
+    /// The built-in thresholds: spam from 0.9 held, from 0.99 rejected; toxic from 0.9 flagged.
+    public static let defaultLabels: [String: [Step]] = [
+        "spam": [Step(threshold: 0.9, action: .hold), Step(threshold: 0.99, action: .reject)],
+        "toxic": [Step(threshold: 0.9, action: .flag)],
+    ]
+
+    /// Whether it has anything to score.
+    public var isActive: Bool { enabled && model != nil && !labels.isEmpty }
+
+    /// Scores a comment; appends one reason per label whose score reaches a step. `text` is the
+    /// comment's UTF-8, `skeleton` its skeleton view, `stats` and `links` what the engine found.
+    public func evaluate(
+        original text: UnsafeBufferPointer<UInt8>, skeleton: TextView, stats: TextStats, links: Int?,
+        into reasons: inout [Reason]
+    ) {
+        guard enabled, let model = model?.model else { return }
+        let shape = Self.shape(text, stats: stats, links: links)
+        let vector = skeleton.withBytes { model.hasher.vector(skeleton: $0, shape: shape) }
+        for (index, label) in model.labels.enumerated() {
+            guard let steps = labels[label.name], !steps.isEmpty else { continue }
+            let score = model.score(vector, label: index)
+            guard let step = steps.filter({ score >= $0.threshold }).max(by: { $0.threshold < $1.threshold }) else { continue }
+            var reason = Reason(
+                rule: Self.name, action: step.action, category: label.name,
+                message: "\(label.name) score \(Self.percent(score)) (from \(Self.percent(step.threshold)): \(step.action.rawValue))",
+                dryRun: dryRun)
+            reason.score = score
+            reason.features = explain(text: text, skeleton: skeleton, shape: shape, model: model, label: index)
+            reasons.append(reason)
+        }
+    }
+
+    /// A comment's shape; `links` counted here when the link rule did not.
+    public static func shape(_ text: UnsafeBufferPointer<UInt8>, stats: TextStats, links: Int?) -> Shape {
+        let links = links ?? stats.firstLinkHint.map { LinkScanner.links(in: text, from: LinkScanner.start(before: $0, in: text)).count } ?? 0
+        return Shape(stats: stats, links: links, length: text.count)
+    }
+
+    /// A comment's features, as the rule scores them (for training and `winnow classify`).
+    public static func vector(_ text: String, normalizer: Normalizer, hasher: FeatureHasher) -> SparseVector {
+        var text = text
+        return text.withUTF8 { bytes in
+            var normalized = NormalizedText()
+            normalizer.normalize(bytes, into: &normalized, folded: false)
+            let shape = Self.shape(bytes, stats: TextStats(bytes), links: nil)
+            return normalized.skeleton.withBytes { hasher.vector(skeleton: $0, shape: shape) }
+        }
+    }
+
+    /// The features of the comment that pushed label `index` most, as a person reads them.
+    public func explain(
+        text: UnsafeBufferPointer<UInt8>, skeleton: TextView, shape: Shape, model: LinearModel, label index: Int
+    ) -> [ReasonFeature] {
+        let named = skeleton.withBytes { model.hasher.named(skeleton: $0, shape: shape) }
+        var perKind: [FeatureHasher.Kind: Int] = [:]
+        for feature in named { perKind[feature.kind, default: 0] += 1 }
+        let weights = model.labels[index].weights
+        var scored = named.map { feature -> (FeatureHasher.Named, Double) in
+            let value = FeatureHasher.value(distinct: perKind[feature.kind] ?? 1)
+            return (feature, Double(weights[model.hasher.bucket(feature.hash)]) * value)
+        }
+        scored.sort { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.name < $1.0.name }
+        return scored.prefix(explained).filter { $0.1 > 0 }.map { feature, weight in
+            var span: TextSpan?
+            var name = feature.name
+            if let range = feature.skeletonRange, !range.isEmpty, range.upperBound <= skeleton.count {
+                let original = skeleton.originalRange(of: range)
+                if original.upperBound <= text.count {
+                    span = TextSpan(utf8: original, in: text)
+                    // Words and word pairs as the author wrote them (the skeleton spells
+                    // `channel` as `chanei`); letter groups stay in the skeleton's spelling.
+                    if feature.kind == .word || feature.kind == .bigram {
+                        name = String(decoding: UnsafeBufferPointer(rebasing: text[original]), as: UTF8.self).lowercased()
+                    }
+                }
+            }
+            return ReasonFeature(name: name, weight: weight, span: span)
+        }
+    }
+
+    static func percent(_ x: Double) -> String {
+        let rounded = (x * 100).rounded(.down) / 100
+        return String(format2: rounded)
+    }
+
+    /// A model shared by every copy of the rule, named by the SHA-256 of its file.
+    public final class ModelBox: Sendable {
+        public let model: LinearModel
+        public let hash: String
+        public let path: String
+
+        public init(model: LinearModel, hash: String, path: String) {
+            self.model = model
+            self.hash = hash
+            self.path = path
+        }
+    }
+
+    public static func == (a: ClassifierRule, b: ClassifierRule) -> Bool {
+        a.enabled == b.enabled && a.model?.hash == b.model?.hash && a.labels == b.labels && a.dryRun == b.dryRun
+            && a.explained == b.explained
+    }
+}
+
+extension String {
+    /// Two decimals, without Foundation.
+    init(format2 value: Double) {
+        let hundredths = Int((value * 100).rounded())
+        let whole = hundredths / 100, fraction = abs(hundredths % 100)
+        self = "\(whole).\(fraction < 10 ? "0" : "")\(fraction)"
+    }
+}
