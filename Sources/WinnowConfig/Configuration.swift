@@ -56,6 +56,15 @@ extension Configuration {
                       "at most \(behavior.links.maxLinks) links, \(behavior.links.maxMentions) mentions, \(behavior.links.shorteners.count) shorteners, new authors \(duration(behavior.links.newAuthorWindow))"),
             heuristic("noise", behavior.noise.enabled, behavior.noise.action, behavior.noise.dryRun,
                       "caps \(behavior.noise.capsRatio), run \(behavior.noise.maxRun), symbols \(behavior.noise.symbolRatio), marks \(behavior.noise.maxMarks)"),
+            {
+                let c = behavior.classifier
+                guard c.enabled else { return "classifier: off" }
+                let labels = c.labels.keys.sorted().map { label in
+                    "\(label) " + (c.labels[label] ?? []).map { "\($0.action.rawValue) from \($0.threshold)" }.joined(separator: ", ")
+                }.joined(separator: "; ")
+                let model = c.model.map { "\($0.path) sha256 \($0.hash)" } ?? c.modelPath ?? "bundled"
+                return "classifier: \(labels); model \(model)\(c.dryRun ? " (dry run)" : "")"
+            }(),
             e.enabled
                 ? "escalation: \(e.strikes) strikes (\(e.strikeAction.rawValue) or stronger) in \(DurationText.describe(e.window)) -> timeout \(DurationText.describe(e.timeout)); "
                     + (e.banAfterTimeouts == 0 ? "never a ban" : "ban after \(e.banAfterTimeouts) timeouts for \(e.banDuration.map(DurationText.describe) ?? "good")")

@@ -96,6 +96,18 @@ extension PolicyFile {
           action: flag
           dry_run: false
 
+        # classifier: a learned score per label (model: bundled, or a path relative to this file),
+        # each label's actions from a score threshold on (the highest reached wins). Off until
+        # its thresholds are measured on your own comments (docs/classifier.md).
+        classifier:
+          enabled: false
+          model: bundled
+          labels:
+            spam: {hold: 0.9, reject: 0.99}
+            toxic: {flag: 0.9}
+          features: 5
+          dry_run: false
+
         # Strikes lead to timeouts, timeouts to a ban. A strike: a verdict at least as strong as
         # strike_action, asked for by one of strike_rules (not by rate limits or slow-mode).
         escalation:

@@ -13,7 +13,7 @@ public enum PolicyFile {
     /// The top-level keys, in the order the README documents them.
     static let topKeys = [
         "clock", "late_tolerance", "max_authors", "exempt_roles", "dry_run", "stopwords", "rate_limits", "slow_mode",
-        "repeat", "flood", "raid", "links", "noise", "escalation", "channels",
+        "repeat", "flood", "raid", "links", "noise", "classifier", "escalation", "channels",
     ]
 
     /// Reads and validates the file at `path`.
@@ -76,6 +76,8 @@ public enum PolicyFile {
                 readLinks(node, path, reader, &configuration.behavior.links)
             case "noise":
                 readNoise(node, path, reader, &configuration.behavior.noise)
+            case "classifier":
+                readClassifier(node, path, reader, &configuration.behavior.classifier, file: file)
             case "escalation":
                 readEscalation(node, path, reader, &configuration.behavior.escalation)
             case "channels":
@@ -244,6 +246,46 @@ public enum PolicyFile {
             case "new_author_window": if let v = reader.duration(value, path) { rule.newAuthorWindow = v }
             case "shorteners": if let v = reader.strings(value, path) { rule.shorteners = Set(v.map { $0.lowercased() }) }
             default: _ = readShared(name, value, path, reader, switchable: &rule)
+            }
+        }
+    }
+
+    /// `model` is a path (relative to the policy file) or `bundled`; `labels` maps each label
+    /// to its actions and thresholds: `spam: {hold: 0.9, reject: 0.99}`. The model is read and
+    /// checked against the labels when the engine is built.
+    private static func readClassifier(
+        _ node: Node, _ key: String, _ reader: NodeReader, _ rule: inout ClassifierRule, file: String
+    ) {
+        for (name, path, value) in reader.mapping(node, key, allowed: ["enabled", "model", "labels", "features", "dry_run"]) {
+            switch name {
+            case "enabled": if let v = reader.bool(value, path) { rule.enabled = v }
+            case "dry_run": if let v = reader.bool(value, path) { rule.dryRun = v }
+            case "features": if let v = reader.int(value, path, in: 0...50) { rule.explained = v }
+            case "model":
+                guard let text = reader.string(value, path), !text.isEmpty else { continue }
+                if text == "bundled" {
+                    rule.modelPath = nil
+                } else if text.hasPrefix("/") {
+                    rule.modelPath = text
+                } else {
+                    rule.modelPath = ((file as NSString).deletingLastPathComponent as NSString).appendingPathComponent(text)
+                }
+            case "labels":
+                var labels: [String: [ClassifierRule.Step]] = [:]
+                for (label, labelPath, steps) in reader.mapping(value, path) {
+                    var list: [ClassifierRule.Step] = []
+                    for (actionName, stepPath, threshold) in reader.mapping(steps, labelPath, allowed: ruleActions.map(\.rawValue)) {
+                        guard let action = RuleAction(rawValue: actionName), let text = reader.string(threshold, stepPath) else { continue }
+                        guard let at = Double(text), at > 0, at < 1 else {
+                            reader.problem(threshold, stepPath, "expected a score threshold between 0 and 1, such as 0.9, not '\(text)'")
+                            continue
+                        }
+                        list.append(ClassifierRule.Step(threshold: at, action: action))
+                    }
+                    labels[label] = list.sorted { $0.threshold < $1.threshold }
+                }
+                rule.labels = labels
+            default: break
             }
         }
     }

@@ -90,6 +90,7 @@ extension BehaviorSettings {
     /// Moderators and admins are exempt.
     public static let defaultPolicy = BehaviorSettings(
         repeatRule: RepeatRule(), flood: FloodRule(), raid: RaidRule(), links: LinkRule(), noise: NoiseRule(),
+        classifier: ClassifierRule(enabled: false, labels: ClassifierRule.defaultLabels),
         escalation: Escalation(banDuration: 86_400 * Micros.perSecond),
         defaults: ChannelSettings(rateLimits: .init(author: RateLimit(events: 5, period: 10 * Micros.perSecond))))
 }

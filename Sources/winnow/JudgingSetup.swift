@@ -23,6 +23,7 @@ struct JudgingSetup {
         var configuration = try windows.configuration(categories: Set(stopwords.lists.map(\.settings.category)))
         overrides.apply(to: &configuration)
         if configuration.clock == nil { configuration.clock = defaultClock }
+        try ClassifierModel.loadOrExit(into: &configuration)
         self.configuration = configuration
         policyFile = windows.policy
         engine = Engine(stopwords: stopwords, policy: configuration.policy, behavior: configuration.behavior, shared: shared)

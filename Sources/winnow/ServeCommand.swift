@@ -148,6 +148,7 @@ struct Serve: ParsableCommand {
             }
             configuration = windows.applyFlags(to: configuration)
             overrides.apply(to: &configuration)
+            if let problem = ClassifierModel.load(into: &configuration) { throw ServeError(problem) }
             let engine = Engine(
                 stopwords: stopwords, policy: configuration.policy, behavior: configuration.behavior, state: state, shared: link)
             return (engine, AuditedConfiguration(stopwords: stopwords, configuration: configuration, policyFile: windows.policy))

@@ -35,6 +35,12 @@ struct WindowOptions: ParsableArguments {
     @Flag(help: "Turn off strikes, timeouts and bans.")
     var noEscalation = false
 
+    @Option(help: ArgumentHelp("The classifier model file (default: the policy's, else the model shipped with Winnow).", valueName: "path"))
+    var model: String?
+
+    @Flag(help: "Turn off the classifier.")
+    var noClassifier = false
+
     func validate() throws {
         if let maxAuthors, !(8...1_000_000_000).contains(maxAuthors) {
             throw ValidationError("--max-authors must be between 8 and 1000000000")
@@ -80,6 +86,8 @@ struct WindowOptions: ParsableArguments {
             settings.channels[channel] = channelSettings
         }
         if noEscalation { settings.escalation.enabled = false }
+        if let model { settings.classifier.modelPath = model }
+        if noClassifier { settings.classifier.enabled = false }
         if let maxAuthors { settings.maxAuthors = maxAuthors }
         configuration.behavior = settings
         if let clock { configuration.clock = clock }

@@ -140,7 +140,7 @@ struct PolicyFileTests {
             "10:27: stopwords.categories.profanity: expected one of allow, annotate, flag, censor, hold, reject, not 'obliterate'",
             "10:49: stopwords.categories.nonsense: no wordlist has this category (categories: profanity)",
             "12:29: channels.general.action: unknown key (known here: rate_limits, slow_mode)",
-            "13:1: mystery: unknown key (known here: clock, late_tolerance, max_authors, exempt_roles, dry_run, stopwords, rate_limits, slow_mode, repeat, flood, raid, links, noise, escalation, channels)",
+            "13:1: mystery: unknown key (known here: clock, late_tolerance, max_authors, exempt_roles, dry_run, stopwords, rate_limits, slow_mode, repeat, flood, raid, links, noise, classifier, escalation, channels)",
         ])
     }
 
@@ -150,6 +150,45 @@ struct PolicyFileTests {
         #expect(problems("- a list\n- at the top\n") == ["1:1: : expected a mapping of keys to values"])
         #expect(problems("clock: event\nclock: wall\n") == [
             "1:1: : YAML: Parser: expected all keys to be unique but found the following duplicated key(s): 'clock'."
+        ])
+    }
+}
+
+@Suite("Policy file: the classifier section")
+struct ClassifierPolicyTests {
+    func problems(_ yaml: String) -> [String] {
+        do {
+            _ = try PolicyFile.parse(yaml, file: "/etc/winnow/policy.yaml")
+            return []
+        } catch {
+            return error.problems.map { "\($0.line):\($0.column): \($0.key): \($0.message)" }
+        }
+    }
+
+    @Test("labels, thresholds, a model path relative to the policy file")
+    func classifierSection() throws {
+        let c = try PolicyFile.parse("""
+            classifier:
+              enabled: true
+              model: models/ours.wnm
+              labels:
+                spam: {reject: 0.99, hold: 0.8}
+              features: 3
+              dry_run: true
+            """, file: "/etc/winnow/policy.yaml").behavior.classifier
+        #expect(c.enabled)
+        #expect(c.modelPath == "/etc/winnow/models/ours.wnm")
+        #expect(c.labels == ["spam": [.init(threshold: 0.8, action: .hold), .init(threshold: 0.99, action: .reject)]])
+        #expect(c.explained == 3)
+        #expect(c.dryRun)
+        #expect(try PolicyFile.parse("classifier: {model: bundled}", file: "p.yaml").behavior.classifier.modelPath == nil)
+    }
+
+    @Test("a threshold out of range or an unknown action is a problem with its place")
+    func classifierProblems() {
+        #expect(problems("classifier:\n  labels:\n    spam: {hold: 1.5, delete: 0.9}\n") == [
+            "3:18: classifier.labels.spam.hold: expected a score threshold between 0 and 1, such as 0.9, not '1.5'",
+            "3:23: classifier.labels.spam.delete: unknown key (known here: flag, hold, reject)",
         ])
     }
 }

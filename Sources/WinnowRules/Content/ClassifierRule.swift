@@ -23,6 +23,9 @@ public struct ClassifierRule: Sendable, Equatable {
 
     public var enabled: Bool
     public var model: ModelBox?
+    /// Where the model is read from (nil: the model shipped with Winnow); read when the engine
+    /// is built, into `model`.
+    public var modelPath: String?
     /// Per label of the model, its steps (labels not named here are not scored).
     public var labels: [String: [Step]]
     public var dryRun: Bool
@@ -135,7 +138,8 @@ public struct ClassifierRule: Sendable, Equatable {
     }
 
     public static func == (a: ClassifierRule, b: ClassifierRule) -> Bool {
-        a.enabled == b.enabled && a.model?.hash == b.model?.hash && a.labels == b.labels && a.dryRun == b.dryRun
+        a.enabled == b.enabled && a.model?.hash == b.model?.hash && a.modelPath == b.modelPath && a.labels == b.labels
+            && a.dryRun == b.dryRun
             && a.explained == b.explained
     }
 }
