@@ -29,6 +29,11 @@ final class WALCheckpointer: @unchecked Sendable {
     init(path: String, warn: @escaping @Sendable (String) -> Void) throws(AuditError) {
         database = try SQLiteDatabase(path: path)
         try database.execute("PRAGMA busy_timeout = 0")
+        // A connection learns the file is in WAL mode when it first reads it; until then a
+        // checkpoint answers "not in WAL mode" and copies nothing.
+        guard try database.text("PRAGMA journal_mode") == "wal" else {
+            throw AuditError("audit database \(path): the checkpointer's connection does not see WAL mode")
+        }
         walPath = path + "-wal"
         self.warn = warn
         let thread = Thread { [self] in run() }

@@ -194,4 +194,52 @@ struct AuditStoreTests {
             holder.waitUntilExit()
         }
     }
+
+    @Test("the WAL grew without bound behind a reader and was checkpointed inside the commit path")
+    func walGrewBehindAReader() throws {
+        try withFolder { folder in
+            let path = folder.appendingPathComponent("audit.sqlite").path
+            let wal = path + "-wal"
+            func size(_ file: String) -> Int { (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0 }
+            let store = try AuditStore(path: path)
+            let trail = try AuditTrail(store: store, configuration: configuration, source: "test")
+            // A reader holds one transaction open (as an sqlite3 shell inside BEGIN would).
+            let reader = Process()
+            reader.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            reader.arguments = ["python3", "-c", """
+                import sqlite3, sys, time
+                c = sqlite3.connect('\(path)', isolation_level=None)
+                c.execute('BEGIN'); c.execute('SELECT count(*) FROM events').fetchone()
+                print('holding', flush=True); sys.stdin.readline()
+                c.execute('COMMIT')
+                """]
+            let input = Pipe(), output = Pipe()
+            reader.standardInput = input
+            reader.standardOutput = output
+            try reader.run()
+            _ = output.fileHandleForReading.availableData  // "holding"
+            // Commits go on, none of them waits for a checkpoint; the log grows meanwhile.
+            let sample = Sample(500)
+            for _ in 0..<40 { try sample.commit(to: trail) }
+            let grown = size(wal)
+            #expect(grown > 4 << 20, "\(grown)")
+            try input.fileHandleForWriting.write(contentsOf: Data("done\n".utf8))
+            reader.waitUntilExit()
+            // Once the reader is done, the checkpointer's thread copies the log into the file and
+            // the writer starts it over: it stops growing.
+            Thread.sleep(forTimeInterval: 0.6)
+            for _ in 0..<5 {
+                try sample.commit(to: trail)
+                Thread.sleep(forTimeInterval: 0.3)
+            }
+            #expect(size(wal) <= grown, "\(size(wal)) > \(grown)")
+            #expect(size(path) > 2 << 20, "the database file holds the rows: \(size(path))")
+            // A clean close moves everything into the database file.
+            store.close()
+            #expect(size(wal) == 0)
+            let copy = folder.appendingPathComponent("copy.sqlite").path
+            try FileManager.default.copyItem(atPath: path, toPath: copy)
+            #expect(try AuditStore(path: copy).count(.events) == 45 * 500)
+        }
+    }
 }
