@@ -60,6 +60,31 @@ def printable_ascii(s):
     return s != "" and all(0x20 <= ord(c) < 0x7F for c in s)
 
 
+# Latin letters that a reader takes for a plain one at chat font sizes but that neither NFKD
+# nor TR39 maps to it: small capitals (ᴀ ʙ ꜰ), and letters with a hook, tail, curl, stroke,
+# bar or belt that is part of the glyph, not a combining mark (ʂ ɧ ƈ ɗ). By name, so that the
+# whole family is covered; only where the result would otherwise stay non-ASCII.
+LOOKALIKE_NAME_PARTS = (" WITH HOOK", " WITH RETROFLEX HOOK", " WITH PALATAL HOOK", " WITH TAIL", " WITH CURL",
+                        " WITH STROKE", " WITH BAR", " WITH BELT", " WITH MIDDLE TILDE", " WITH LONG LEG",
+                        " WITH SWASH TAIL", " WITH LEFT HOOK", " WITH DESCENDER")
+
+
+def lookalike_by_name(ch):
+    name = unicodedata.name(ch, "")
+    for prefix in ("LATIN LETTER SMALL CAPITAL ", "LATIN SMALL LETTER ", "LATIN CAPITAL LETTER "):
+        if not name.startswith(prefix):
+            continue
+        rest = name[len(prefix):]
+        letter = rest.split(" ", 1)[0]
+        if len(letter) != 1 or not ("A" <= letter <= "Z"):
+            return None
+        if prefix == "LATIN LETTER SMALL CAPITAL " and rest == letter:
+            return letter.lower()
+        if any(rest == letter + part for part in LOOKALIKE_NAME_PARTS):
+            return letter.lower()
+    return None
+
+
 def fold(ch, confusables):
     cp = ord(ch)
     cat = unicodedata.category(ch)
@@ -79,6 +104,10 @@ def fold(ch, confusables):
             if printable_ascii(p) and not p.isspace():
                 out.append(p)
                 continue
+        named = lookalike_by_name(c)
+        if named is not None:
+            out.append(named)
+            continue
         out.append(c)
     return "".join(out)
 

@@ -27,6 +27,9 @@ struct NormalizerTests {
         ("ѕhіt", "shit"),
         ("fuсk", "fuck"),
         ("ρορ", "pop"),
+        // small capitals and letters with a hook or stroke that no confusable table maps
+        ("ꜰᴜᴄᴋ", "fuck"),
+        ("ʂɦɨʈ", "shit"),
         // leetspeak inside words
         ("sh1t", "shit"),
         ("s1ut", "siut"),

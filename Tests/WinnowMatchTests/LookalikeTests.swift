@@ -1,0 +1,74 @@
+import Testing
+@testable import WinnowText
+import WinnowMatch
+
+/// Every letter of the fold table that a reader takes for a plain Latin one, tried in real words
+/// against the bundled lists: a look-alike must catch a disguised stop word and must never turn
+/// a clean word into one.
+@Suite("Look-alike letters against the bundled lists")
+struct LookalikeTests {
+    /// Every scalar that folds to exactly one ASCII letter, grouped by that letter.
+    static let lookalikes: [Character: [Unicode.Scalar]] = {
+        var result: [Character: [Unicode.Scalar]] = [:]
+        for row in foldTableRows.split(separator: "\n") {
+            let fields = row.split(separator: " ")
+            guard fields.count == 2, let from = UInt32(fields[0], radix: 16), let to = UInt32(fields[1], radix: 16),
+                  (0x61...0x7A).contains(to), let scalar = Unicode.Scalar(from), let letter = Unicode.Scalar(to)
+            else { continue }
+            result[Character(letter), default: []].append(scalar)
+        }
+        return result
+    }()
+
+    static let bundled: StopwordSet = {
+        let (lists, _) = WordlistDirectory.load(Fixtures.bundledWordlists)
+        return try! StopwordSet(lists: lists)
+    }()
+
+    /// `word` with its letter at `index` replaced by each of the letter's look-alikes.
+    static func disguises(of word: String, at index: Int) -> [String] {
+        var characters = Array(word)
+        let letter = Character(characters[index].lowercased())
+        return (lookalikes[letter] ?? []).map { scalar in
+            characters[index] = Character(scalar)
+            return String(characters)
+        }
+    }
+
+    @Test("the table holds look-alikes of every letter, small capitals and hooked letters among them")
+    func tableCoversEveryLetter() {
+        #expect(Self.lookalikes.count == 26)
+        #expect(Self.lookalikes["f"]?.contains("\u{A730}") == true) // LATIN LETTER SMALL CAPITAL F
+        #expect(Self.lookalikes["s"]?.contains("\u{0282}") == true) // LATIN SMALL LETTER S WITH HOOK
+        #expect(Self.lookalikes["i"]?.contains("\u{0268}") == true) // LATIN SMALL LETTER I WITH STROKE
+        #expect(Self.lookalikes["o"]?.contains("\u{043E}") == true) // CYRILLIC SMALL LETTER O
+    }
+
+    @Test("a look-alike in any letter of a clean word keeps it clean", arguments: [
+        "Scunthorpe United", "a classic", "the assassin", "a cocktail party", "my therapist", "Charles Dickens",
+        "passion", "shitake mushrooms", "Essex and Sussex", "cockpit", "assume", "bass guitar", "hello",
+    ])
+    func cleanWordStaysClean(word: String) {
+        var caught: [String] = []
+        for (index, character) in word.enumerated() where character.isLetter {
+            for disguised in Self.disguises(of: word, at: index) where !hits(Self.bundled, disguised).isEmpty {
+                caught.append(disguised)
+            }
+        }
+        #expect(caught.isEmpty, "\(caught.count) disguised spellings matched, first: \(caught.prefix(5))")
+    }
+
+    @Test("a look-alike in any letter of a stop word is still caught", arguments: ["shit", "fuck", "bitch"])
+    func disguisedStopWordCaught(word: String) {
+        var missed: [String] = []
+        var tried = 0
+        for index in word.indices.map({ word.distance(from: word.startIndex, to: $0) }) {
+            for disguised in Self.disguises(of: word, at: index) {
+                tried += 1
+                if hits(Self.bundled, "you " + disguised).isEmpty { missed.append(disguised) }
+            }
+        }
+        #expect(tried > 300)
+        #expect(missed.isEmpty, "\(missed.count) of \(tried) missed, first: \(missed.prefix(5))")
+    }
+}
