@@ -53,7 +53,7 @@ extension Configuration {
             heuristic("raid", behavior.raid.enabled, behavior.raid.action, behavior.raid.dryRun,
                       "\(behavior.raid.factor)x usual newcomers (at least \(behavior.raid.minNewcomers)) in \(DurationText.describe(behavior.raid.window)), slow-mode \(duration(behavior.raid.slowMode))"),
             heuristic("links", behavior.links.enabled, behavior.links.action, behavior.links.dryRun,
-                      "at most \(behavior.links.maxLinks) links, \(behavior.links.maxMentions) mentions, \(behavior.links.shorteners.count) shorteners, new authors \(duration(behavior.links.newAuthorWindow))"),
+                      "at most \(behavior.links.maxLinks) links, \(behavior.links.maxMentions) mentions, \(behavior.links.shorteners.count) shorteners, new authors \(duration(behavior.links.newAuthorWindow)) (alone: \(behavior.links.newAuthorAloneAction.rawValue))"),
             heuristic("noise", behavior.noise.enabled, behavior.noise.action, behavior.noise.dryRun,
                       "caps \(behavior.noise.capsRatio), run \(behavior.noise.maxRun), symbols \(behavior.noise.symbolRatio), marks \(behavior.noise.maxMarks)"),
             {

@@ -74,11 +74,15 @@ extension PolicyFile {
           dry_run: false
 
         # links and mentions: too many, link shorteners, disguised links, links from new authors.
+        # A new author's link is held when something else in the comment looks like spam (a
+        # shortener, a disguised link, too many links or mentions, a spam-list phrase, a spam score
+        # of at least 0.5), and only flagged (new_author_alone) when the link is the only sign.
         links:
           enabled: true
           max_links: 2
           max_mentions: 5
           new_author_window: 10m
+          new_author_alone: flag
           shorteners: [bit.ly, tinyurl.com, goo.gl, ow.ly, is.gd, buff.ly, cutt.ly, rb.gy, shorturl.at, tiny.cc, t.ly, rebrand.ly, bl.ink, s.id, v.gd, shorte.st, adf.ly, bitly.com, lnkd.in, qr.ae, soo.gd, clck.ru, tinyurl.ru, u.to]
           action: hold
           dry_run: false

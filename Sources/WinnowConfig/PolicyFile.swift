@@ -238,12 +238,18 @@ public enum PolicyFile {
     private static func readLinks(_ node: Node, _ key: String, _ reader: NodeReader, _ rule: inout LinkRule) {
         for (name, path, value) in reader.mapping(
             node, key,
-            allowed: ["enabled", "max_links", "max_mentions", "new_author_window", "shorteners", "action", "dry_run"])
+            allowed: [
+                "enabled", "max_links", "max_mentions", "new_author_window", "new_author_alone", "shorteners", "action",
+                "dry_run",
+            ])
         {
             switch name {
             case "max_links": if let v = reader.int(value, path, in: 0...1000) { rule.maxLinks = v }
             case "max_mentions": if let v = reader.int(value, path, in: 0...1000) { rule.maxMentions = v }
             case "new_author_window": if let v = reader.duration(value, path) { rule.newAuthorWindow = v }
+            case "new_author_alone":
+                // `annotate`: a newcomer's link alone is allowed, with the reason noted.
+                if let v = reader.choice(value, path, of: [.annotate] + ruleActions) { rule.newAuthorAloneAction = v }
             case "shorteners": if let v = reader.strings(value, path) { rule.shorteners = Set(v.map { $0.lowercased() }) }
             default: _ = readShared(name, value, path, reader, switchable: &rule)
             }

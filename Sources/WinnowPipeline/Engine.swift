@@ -106,16 +106,28 @@ public final class Engine: Sendable {
                 text, folded: needsFoldedView ? normalized.folded : nil, stats: stats, into: &reasons)
             facts.hasSpamSignal = facts.links > 0 || stats.mentions > 0
             behavior.noise.evaluate(stats, into: &reasons)
+            var spamScore: Double?
             if behavior.classifier.isActive {
-                behavior.classifier.evaluate(
+                spamScore = behavior.classifier.evaluate(
                     original: text, skeleton: normalized.skeleton, stats: stats,
                     links: behavior.links.enabled ? facts.links : nil, into: &reasons)
             }
+            if facts.links > 0 { facts.looksLikeSpam = Self.looksLikeSpam(reasons, spamScore: spamScore) }
         }
         if needsFingerprint { facts.fingerprint = normalized.skeleton.withBytes(Fingerprint.init(bytes:)) }
         // The verdict owns the reasons array: no array at all for a clean comment, no copy of
         // the reasons for the others.
         return policy.verdict(for: event, reasons: reasons)
+    }
+
+    /// Whether the content step's reasons (or the classifier's spam score) say spam besides
+    /// the links themselves: see `WindowFacts.looksLikeSpam`.
+    static func looksLikeSpam(_ reasons: [Reason], spamScore: Double?) -> Bool {
+        if let spamScore, spamScore >= ClassifierRule.spamSign { return true }
+        return reasons.contains { reason in
+            reason.rule == LinkRule.name || reason.rule == LinkRule.mentionsName
+                || (reason.rule == StopwordRule.name && reason.category == "spam")
+        }
     }
 
     /// Step 2: window rules on an event judged at `now`, folded into its first `verdict`.
@@ -211,7 +223,8 @@ public final class Engine: Sendable {
                 context, fingerprint: facts.fingerprint, isOwnRepeat: isRepeat, spamSignal: facts.hasSpamSignal,
                 into: &verdict.reasons)
         }
-        behavior.links.evaluateNewcomer(context, links: facts.links, into: &verdict.reasons)
+        behavior.links.evaluateNewcomer(
+            context, links: facts.links, corroborated: facts.looksLikeSpam, into: &verdict.reasons)
         behavior.raid.evaluate(context, into: &verdict.reasons)
         if verdict.reasons.count > reasonsBefore { policy.merge(from: reasonsBefore, into: &verdict) }
         if let shared, behavior.escalation.isStrike(verdict, context) {
@@ -523,6 +536,10 @@ public struct WindowFacts: Sendable {
     /// The comment holds a link or a mention (what a campaign's text usually carries): a flood
     /// of it is recognised from fewer authors (`FloodRule.authorsNeeded`).
     public var hasSpamSignal = false
+    /// Besides its links, something in the comment looks like spam: a shortener, a disguised
+    /// link, too many links or mentions, a phrase of a `spam` list, or a spam score of at least
+    /// `ClassifierRule.spamSign`. A newcomer's link is held only then.
+    public var looksLikeSpam = false
 
     public var links: Int {
         get { Int(linkCount) }

@@ -91,7 +91,7 @@ struct PolicyFileTests {
             repeat: {window: 30s, min_matches: 6, action: hold, dry_run: true}
             flood: {enabled: false, window: 2m, authors: 10, min_words: 3, min_matches: 7, action: hold, participant_action: hold}
             raid: {window: 30s, min_newcomers: 50, factor: 3, warm_up_windows: 0, slow_mode: 0s, cool_down: 1m, action: hold}
-            links: {max_links: 0, max_mentions: 1, new_author_window: 0s, shorteners: [Bit.ly], action: reject}
+            links: {max_links: 0, max_mentions: 1, new_author_window: 0s, new_author_alone: annotate, shorteners: [Bit.ly], action: reject}
             noise: {caps_ratio: 90%, min_letters: 5, max_run: 4, symbol_ratio: 0.5, min_characters: 3, max_marks: 1, enabled: false}
             """).behavior
         #expect(b.repeatRule == RepeatRule(window: 30 * s, minMatches: 6, action: .hold, dryRun: true))
@@ -99,7 +99,8 @@ struct PolicyFileTests {
             enabled: false, window: 120 * s, authors: 10, minWords: 3, minMatches: 7, action: .hold, participantAction: .hold))
         #expect(b.raid == RaidRule(
             window: 30 * s, minNewcomers: 50, factor: 3, warmUpWindows: 0, slowMode: 0, coolDown: 60 * s, action: .hold))
-        #expect(b.links == LinkRule(maxLinks: 0, maxMentions: 1, newAuthorWindow: 0, shorteners: ["bit.ly"], action: .reject))
+        #expect(b.links == LinkRule(
+            maxLinks: 0, maxMentions: 1, newAuthorWindow: 0, shorteners: ["bit.ly"], action: .reject, newAuthorAloneAction: .annotate))
         #expect(b.noise == NoiseRule(
             enabled: false, capsRatio: 0.9, minLetters: 5, maxRun: 4, symbolRatio: 0.5, minCharacters: 3, maxMarks: 1))
         #expect(problems("repeat: {window: 2h}\nnoise: {caps_ratio: 2}\n") == [

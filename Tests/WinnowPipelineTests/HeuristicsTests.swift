@@ -1,7 +1,7 @@
 import Testing
 import WinnowCore
 import WinnowLimits
-import WinnowPipeline
+@testable import WinnowPipeline
 import WinnowPolicy
 @testable import WinnowRules
 import WinnowText
@@ -211,6 +211,40 @@ struct HeuristicsTests {
         #expect(fresh.reasons.map(\.message) == ["a link from an author first seen 0s ago"])
         #expect(h.post("fresh", at: 1300.5, "see example.com").action == .allow)
         #expect(h.post("old", at: 701, "see example.com").action == .allow)
+    }
+
+    @Test("links: a newcomer's link alone was held (Wikipedia citations, a fan's video link); now flagged, held with a sign of spam")
+    func newcomerLinkAloneIsFlagged() throws {
+        let h = try Harness(only(links: LinkRule(maxMentions: 1, newAuthorWindow: 600 * s)))
+        #expect(h.post("old", at: 0, "hello").action == .allow)  // Winnow starts watching
+        let citation = h.post("reader", at: 700, "see http://en.wikipedia.org/wiki/History_of_beer for more")
+        #expect(citation.action == .flag)
+        #expect(citation.reasons.map(\.action) == [.flag])
+        #expect(citation.reasons.map(\.message) == ["a link from an author first seen 0s ago"])
+        let shortened = h.post("spammer", at: 701, "free gift cards bit.ly/abc123")
+        #expect(shortened.action == .hold)
+        #expect(shortened.reasons.map(\.message) == ["a link shortener", "a link from an author first seen 0s ago"])
+        #expect(shortened.reasons.map(\.action) == [.hold, .hold])
+        let mentions = h.post("caller", at: 702, "@a @b look at example.com")
+        #expect(mentions.action == .hold)
+        #expect(mentions.reasons.map(\.message) == ["2 mentions", "a link from an author first seen 0s ago"])
+        let alone = try Harness(only(links: LinkRule(newAuthorWindow: 600 * s, newAuthorAloneAction: .hold)))
+        _ = alone.post("old", at: 0, "hello")
+        #expect(alone.post("reader", at: 700, "see en.wikipedia.org").action == .hold)  // new_author_alone: hold
+    }
+
+    @Test("what counts as a sign of spam besides a link", arguments: [
+        ([Reason(rule: "links", action: .hold, message: "a link shortener")], nil, true),
+        ([Reason(rule: "mentions", action: .hold, message: "7 mentions")], nil, true),
+        ([Reason(rule: "stopword", action: .hold, list: "en/spam", category: "spam")], nil, true),
+        ([Reason(rule: "stopword", action: .censor, list: "en/profanity", category: "profanity")], nil, false),
+        ([Reason(rule: "noise", action: .flag)], nil, false),
+        ([], 0.5, true),
+        ([], 0.49, false),
+        ([], nil, false),
+    ] as [([Reason], Double?, Bool)])
+    func signsOfSpam(reasons: [Reason], spamScore: Double?, expected: Bool) {
+        #expect(Engine.looksLikeSpam(reasons, spamScore: spamScore) == expected)
     }
 
     @Test("noise", arguments: [

@@ -50,16 +50,20 @@ public struct ClassifierRule: Sendable, Equatable {
 
     /// Scores a comment; appends one reason per label whose score reaches a step. `text` is the
     /// comment's UTF-8, `skeleton` its skeleton view, `stats` and `links` what the engine found.
+    /// Returns the `spam` score (nil when not scored), which other rules weigh as a sign.
+    @discardableResult
     public func evaluate(
         original text: UnsafeBufferPointer<UInt8>, skeleton: TextView, stats: TextStats, links: Int?,
         into reasons: inout [Reason]
-    ) {
-        guard enabled, let model = model?.model else { return }
+    ) -> Double? {
+        guard enabled, let model = model?.model else { return nil }
+        var spamScore: Double?
         let shape = Self.shape(text, stats: stats, links: links)
         let vector = skeleton.withBytes { model.hasher.vector(skeleton: $0, shape: shape) }
         for (index, label) in model.labels.enumerated() {
             guard let steps = labels[label.name], !steps.isEmpty else { continue }
             let score = model.score(vector, label: index)
+            if label.name == "spam" { spamScore = score }
             guard let step = steps.filter({ score >= $0.threshold }).max(by: { $0.threshold < $1.threshold }) else { continue }
             var reason = Reason(
                 rule: Self.name, action: step.action, category: label.name,
@@ -69,7 +73,12 @@ public struct ClassifierRule: Sendable, Equatable {
             reason.features = explain(text: text, skeleton: skeleton, shape: shape, model: model, label: index)
             reasons.append(reason)
         }
+        return spamScore
     }
+
+    /// A spam score from which a comment counts as looking like spam to other rules (a
+    /// newcomer's link is then held, not only flagged): half as likely spam as not.
+    public static let spamSign = 0.5
 
     /// A comment's shape; `links` counted here when the link rule did not.
     public static func shape(_ text: UnsafeBufferPointer<UInt8>, stats: TextStats, links: Int?) -> Shape {

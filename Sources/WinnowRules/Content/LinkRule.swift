@@ -15,13 +15,20 @@ public struct LinkRule: Sendable, Equatable {
     public var maxMentions: Int
     /// A link from an author first seen less than this long ago (0: off).
     public var newAuthorWindow: Micros
+    /// What a newcomer's link asks for when nothing else in the comment looks like spam (a
+    /// shortener, a disguised link, too many links or mentions, a spam-list phrase, a spam score
+    /// of the classifier): on real civil comments — Stack Exchange answers citing Wikipedia, a
+    /// fan's first comment with the video's link — it is the only sign 2–5% of the time, so
+    /// alone it is shown to moderators, not removed. With a sign, `action`.
+    public var newAuthorAloneAction: RuleAction
     public var shorteners: Set<String>
     public var action: RuleAction
     public var dryRun: Bool
 
     public init(
         enabled: Bool = true, maxLinks: Int = 2, maxMentions: Int = 5, newAuthorWindow: Micros = 600 * Micros.perSecond,
-        shorteners: Set<String> = LinkRule.defaultShorteners, action: RuleAction = .hold, dryRun: Bool = false
+        shorteners: Set<String> = LinkRule.defaultShorteners, action: RuleAction = .hold,
+        newAuthorAloneAction: RuleAction = .flag, dryRun: Bool = false
     ) {
         self.enabled = enabled
         self.maxLinks = maxLinks
@@ -29,6 +36,7 @@ public struct LinkRule: Sendable, Equatable {
         self.newAuthorWindow = newAuthorWindow
         self.shorteners = shorteners
         self.action = action
+        self.newAuthorAloneAction = newAuthorAloneAction
         self.dryRun = dryRun
     }
 
@@ -97,13 +105,16 @@ public struct LinkRule: Sendable, Equatable {
     }
 
     /// Reports a link from an author first seen less than `newAuthorWindow` ago — unless
-    /// Winnow itself had not been watching that long when the author first came.
-    public func evaluateNewcomer(_ context: WindowContext, links: Int, into reasons: inout [Reason]) {
+    /// Winnow itself had not been watching that long when the author first came. `corroborated`:
+    /// something else in the comment looks like spam (`action`; else `newAuthorAloneAction`).
+    public func evaluateNewcomer(
+        _ context: WindowContext, links: Int, corroborated: Bool, into reasons: inout [Reason]
+    ) {
         guard enabled, links > 0, newAuthorWindow > 0, !context.isExempt, let author = context.author else { return }
         let firstSeen = Micros(bitPattern: context.state.authors.load(author, AuthorWord.firstSeen))
         guard firstSeen - context.watchingSince >= newAuthorWindow, context.now - firstSeen < newAuthorWindow else { return }
         reasons.append(Reason(
-            rule: Self.name, action: action,
+            rule: Self.name, action: corroborated ? action : newAuthorAloneAction,
             message: "a link from an author first seen \(DurationText.describe(context.now - firstSeen)) ago",
             limit: "new authors: \(DurationText.describe(newAuthorWindow))", dryRun: dryRun))
     }
