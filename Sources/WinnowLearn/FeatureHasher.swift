@@ -42,8 +42,16 @@ public struct FeatureHasher: Sendable, Equatable {
         public var skeletonRange: Range<Int>?
     }
 
-    /// The sparse vector of a comment: buckets in increasing order, each once.
+    /// The sparse vector of a comment: buckets in increasing order, each once. (The fast path,
+    /// `FeatureHasher+Fast.swift`; `referenceVector` is the plain one it is tested against.)
     public func vector(skeleton: UnsafeBufferPointer<UInt8>, shape: Shape) -> SparseVector {
+        let hashes = distinctHashes(skeleton: skeleton, shape: shape)
+        return vector(distinct: hashes)
+    }
+
+    /// The sparse vector built from `forEachFeature`, one closure call per feature: the
+    /// reference for `vector`.
+    func referenceVector(skeleton: UnsafeBufferPointer<UInt8>, shape: Shape) -> SparseVector {
         var hashes: [[UInt64]] = Array(repeating: [], count: Kind.allCases.count)
         forEachFeature(skeleton: skeleton, shape: shape) { kind, hash, _, _ in hashes[kind.rawValue].append(hash) }
         return vector(hashes)
@@ -198,7 +206,7 @@ public struct FeatureHasher: Sendable, Equatable {
         return words
     }
 
-    private static func decodeUTF8(_ s: UnsafeBufferPointer<UInt8>, at k: Int) -> (UInt32, Int) {
+    static func decodeUTF8(_ s: UnsafeBufferPointer<UInt8>, at k: Int) -> (UInt32, Int) {
         let b = s[k]
         let n = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
         guard k + n <= s.count, n > 1 else { return (UInt32(b), 1) }

@@ -32,20 +32,36 @@ public struct Shape: Sendable, Equatable {
 
     /// The feature names, in their fixed order (without the `s:` prefix).
     public var names: [String] {
-        let lengthBucket = min(10, (length + 1).bitWidth - (length + 1).leadingZeroBitCount - 1)
-        let caps: String
-        if letters == 0 { caps = "none" }
-        else if 20 * uppercase < letters { caps = "0" }
-        else if 5 * uppercase < letters { caps = "1" }
-        else if 2 * uppercase < letters { caps = "2" }
-        else if 5 * uppercase < 4 * letters { caps = "3" }
-        else { caps = "4" }
-        let sym: String
-        if visible == 0 { sym = "none" }
-        else if 20 * symbols < visible { sym = "0" }
-        else if 20 * symbols < 3 * visible { sym = "1" }
-        else if 10 * symbols < 3 * visible { sym = "2" }
-        else { sym = "3" }
-        return ["links=\(min(links, 3))", "ment=\(min(mentions, 2))", "len=\(lengthBucket)", "caps=\(caps)", "sym=\(sym)"]
+        let (links, mentions, length, caps, symbols) = indices
+        return [
+            Self.linkNames[links], Self.mentionNames[mentions], Self.lengthNames[length], Self.capsNames[caps],
+            Self.symbolNames[symbols],
+        ]
     }
+
+    /// Which name of each of the five features: indices into `linkNames`, `mentionNames`,
+    /// `lengthNames`, `capsNames`, `symbolNames` (the hasher keeps their hashes ready).
+    public var indices: (links: Int, mentions: Int, length: Int, caps: Int, symbols: Int) {
+        let lengthBucket = min(10, (length + 1).bitWidth - (length + 1).leadingZeroBitCount - 1)
+        let caps: Int
+        if letters == 0 { caps = 0 }
+        else if 20 * uppercase < letters { caps = 1 }
+        else if 5 * uppercase < letters { caps = 2 }
+        else if 2 * uppercase < letters { caps = 3 }
+        else if 5 * uppercase < 4 * letters { caps = 4 }
+        else { caps = 5 }
+        let sym: Int
+        if visible == 0 { sym = 0 }
+        else if 20 * symbols < visible { sym = 1 }
+        else if 20 * symbols < 3 * visible { sym = 2 }
+        else if 10 * symbols < 3 * visible { sym = 3 }
+        else { sym = 4 }
+        return (min(links, 3), min(mentions, 2), lengthBucket, caps, sym)
+    }
+
+    public static let linkNames = (0...3).map { "links=\($0)" }
+    public static let mentionNames = (0...2).map { "ment=\($0)" }
+    public static let lengthNames = (0...10).map { "len=\($0)" }
+    public static let capsNames = ["caps=none"] + (0...4).map { "caps=\($0)" }
+    public static let symbolNames = ["sym=none"] + (0...3).map { "sym=\($0)" }
 }

@@ -65,6 +65,69 @@ struct ClassifierTests {
         }
     }
 
+    /// Random comments of real-looking pieces: ASCII and non-ASCII words, digits, emoji, one-
+    /// and two-letter words, links, punctuation.
+    static func randomTexts(seed: UInt64, count: Int) -> [String] {
+        var random = SplitMix64(seed: seed)
+        let pieces = ["free", "robux", "ch3ck", "my", "channel", "a", "I", "ok", "the", "😂", "http://bit.ly/x", "@bob",
+                      "ｆｒｅｅ", "сheck", "naïve", "日本語", "x", "2", "100k", "!!!", "...", "Straße", "ꜰᴜᴄᴋ", "a-b", "é"]
+        return (0..<count).map { _ in
+            (0..<Int(random.next() % 16 + 1)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }
+                .joined(separator: random.next() % 5 == 0 ? "" : " ")
+        }
+    }
+
+    @Test("the fast vector equals the reference built one feature at a time", arguments: 0..<4)
+    func fastVectorMatchesReference(seed: UInt64) {
+        var random = SplitMix64(seed: seed ^ 0x5EED)
+        for text in Self.randomTexts(seed: seed, count: 250) {
+            let shape = Shape(
+                links: Int(random.next() % 5), mentions: Int(random.next() % 4), length: Int(random.next() % 3000),
+                letters: 20, uppercase: Int(random.next() % 21), visible: 30, symbols: Int(random.next() % 31))
+            let (fast, reference) = skeleton(text).skeleton.withBytes {
+                (hasher.vector(skeleton: $0, shape: shape), hasher.referenceVector(skeleton: $0, shape: shape))
+            }
+            #expect(fast == reference, "\(text)")
+            #expect(fast.count > 0)
+        }
+        // Small tables make collisions inside one comment common: their values still add up alike.
+        let small = FeatureHasher(bits: 8)
+        for text in Self.randomTexts(seed: seed + 100, count: 100) {
+            let (fast, reference) = skeleton(text).skeleton.withBytes {
+                (small.vector(skeleton: $0, shape: shape), small.referenceVector(skeleton: $0, shape: shape))
+            }
+            #expect(fast == reference, "\(text)")
+        }
+    }
+
+    @Test("the strongest features equal naming every feature and sorting them", arguments: 0..<3)
+    func strongestMatchesReference(seed: UInt64) {
+        var random = SplitMix64(seed: seed)
+        // Few distinct weights: ties between features are common and settled by name.
+        let weights = (0..<(1 << 16)).map { _ in Float(Int(random.next() % 7) - 3) / 2 }
+        let model = LinearModel(hasher: hasher, labels: [.init(name: "spam", bias: 0, weights: weights)])
+        var shown = 0
+        for text in Self.randomTexts(seed: seed, count: 200) {
+            let normalized = skeleton(text)
+            let (strongest, named) = normalized.skeleton.withBytes {
+                (model.strongest(skeleton: $0, shape: shape, label: 0, count: 5), hasher.named(skeleton: $0, shape: shape))
+            }
+            var perKind: [FeatureHasher.Kind: Int] = [:]
+            for feature in named { perKind[feature.kind, default: 0] += 1 }
+            var reference: [LinearModel.Contribution] = []
+            for feature in named {
+                let value = FeatureHasher.value(distinct: perKind[feature.kind]!)
+                let weight = Double(weights[hasher.bucket(feature.hash)]) * value
+                if weight > 0 { reference.append(LinearModel.Contribution(feature: feature, weight: weight)) }
+            }
+            reference.sort { a, b in a.weight != b.weight ? a.weight > b.weight : a.feature.name < b.feature.name }
+            reference = Array(reference.prefix(5))
+            #expect(strongest == reference, "\(text)")
+            shown += strongest.count
+        }
+        #expect(shown > 500)
+    }
+
     /// A small labelled set: spam-like and chat-like comments.
     static func examples() -> (texts: [String], positive: [Bool]) {
         let spam = ["check out my channel", "subscribe to my channel for free gift cards", "free robux at my profile",

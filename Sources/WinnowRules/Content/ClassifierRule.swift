@@ -101,16 +101,11 @@ public struct ClassifierRule: Sendable, Equatable {
     public func explain(
         text: UnsafeBufferPointer<UInt8>, skeleton: TextView, shape: Shape, model: LinearModel, label index: Int
     ) -> [ReasonFeature] {
-        let named = skeleton.withBytes { model.hasher.named(skeleton: $0, shape: shape) }
-        var perKind: [FeatureHasher.Kind: Int] = [:]
-        for feature in named { perKind[feature.kind, default: 0] += 1 }
-        let weights = model.labels[index].weights
-        var scored = named.map { feature -> (FeatureHasher.Named, Double) in
-            let value = FeatureHasher.value(distinct: perKind[feature.kind] ?? 1)
-            return (feature, Double(weights[model.hasher.bucket(feature.hash)]) * value)
+        let strongest = skeleton.withBytes {
+            model.strongest(skeleton: $0, shape: shape, label: index, count: explained)
         }
-        scored.sort { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.name < $1.0.name }
-        return scored.prefix(explained).filter { $0.1 > 0 }.map { feature, weight in
+        return strongest.map { contribution in
+            let (feature, weight) = (contribution.feature, contribution.weight)
             var span: TextSpan?
             var name = feature.name
             if let range = feature.skeletonRange, !range.isEmpty, range.upperBound <= skeleton.count {

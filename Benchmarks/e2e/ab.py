@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""Two builds of winnow, or two configurations, in paired rounds on the throughput workload:
+each round runs A, B, A back to back and compares B with the mean of the two A runs around it
+(a slow spell of a noisy machine hits both sides). Prints each round and the medians of the
+wall-time and CPU-time (user + system) ratios.
+
+  python3 Benchmarks/e2e/ab.py --a OLD_WINNOW --b NEW_WINNOW [--args "--policy X"] [--rounds 7] [--events 200000]
+  python3 Benchmarks/e2e/ab.py --a W --b W --a-args "" --b-args "--policy classifier-on.yaml"
+
+The workload (real comments, `make_workload.py --seed 1`, as throughput.py builds it) is cached
+in --work.
+"""
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import throughput  # noqa: E402  (its workload helpers)
+
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+
+def run(winnow, args, events):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(f"{winnow} filter --no-audit --clock event {args} < {events} > /dev/null", shell=True, check=True)
+    elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return elapsed, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--a", required=True)
+    ap.add_argument("--b", required=True)
+    ap.add_argument("--args", default="", help="arguments for both")
+    ap.add_argument("--a-args", default=None)
+    ap.add_argument("--b-args", default=None)
+    ap.add_argument("--rounds", type=int, default=7)
+    ap.add_argument("--events", type=int, default=200_000)
+    ap.add_argument("--shared", default=os.path.join(os.path.dirname(ROOT), "shared"))
+    ap.add_argument("--work", default="/tmp/winnow-ab")
+    args = ap.parse_args()
+    os.makedirs(args.work, exist_ok=True)
+    events = f"{args.work}/events-{args.events}.ndjson"
+    if not os.path.exists(events):
+        pool, terms = f"{args.work}/pool.txt", f"{args.work}/terms.txt"
+        with open(pool, "w", encoding="utf-8") as fh:
+            fh.write("\n".join(throughput.real_comments(f"{args.shared}/corpus")) + "\n")
+        with open(terms, "w", encoding="utf-8") as fh:
+            fh.write("\n".join(throughput.bundled_terms()) + "\n")
+        subprocess.run(f"python3 {args.shared}/tools/make_workload.py {pool} -n {args.events} --seed 1 --stopwords {terms} -o {events}",
+                       shell=True, check=True, stderr=subprocess.DEVNULL)
+    a_args = args.args if args.a_args is None else args.a_args
+    b_args = args.args if args.b_args is None else args.b_args
+    run(args.a, a_args, events)  # warm the page cache
+    walls, cpus = [], []
+    for k in range(args.rounds):
+        a1 = run(args.a, a_args, events)
+        b = run(args.b, b_args, events)
+        a2 = run(args.a, a_args, events)
+        wall = b[0] / ((a1[0] + a2[0]) / 2)
+        cpu = b[1] / ((a1[1] + a2[1]) / 2)
+        walls.append(wall)
+        cpus.append(cpu)
+        print(f"round {k + 1}: A {a1[0]:.2f}/{a2[0]:.2f} s, B {b[0]:.2f} s; wall {100 * (wall - 1):+.1f}%, CPU {100 * (cpu - 1):+.1f}%",
+              flush=True)
+    print(f"median of {args.rounds} rounds, B against A: wall {100 * (statistics.median(walls) - 1):+.1f}%, "
+          f"CPU {100 * (statistics.median(cpus) - 1):+.1f}%")
+
+
+if __name__ == "__main__":
+    main()
