@@ -12,26 +12,21 @@ in --work.
 """
 import argparse
 import os
-import resource
 import statistics
 import subprocess
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import paired  # noqa: E402  (one timed run)
 import throughput  # noqa: E402  (its workload helpers)
 
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
 
 def run(winnow, args, events):
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    subprocess.run(f"{winnow} filter --no-audit --clock event {args} < {events} > /dev/null", shell=True, check=True)
-    elapsed = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return elapsed, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    """One `filter` run on event time: (wall seconds, CPU seconds)."""
+    return paired.run(winnow, f"--clock event {args}", events)
 
 
 def main():

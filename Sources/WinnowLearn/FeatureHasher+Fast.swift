@@ -6,64 +6,30 @@ import WinnowText
 /// comment is scored, so this is on the engine's hot path; `ClassifierTests` checks it against
 /// `referenceVector` on random texts.
 extension FeatureHasher {
-    /// A comment's feature hashes, per kind, each once.
-    struct DistinctHashes {
+    /// A comment's feature hashes, per kind, each once: what its vector and its explanations
+    /// are both made from (hash a comment once, then score it and explain it).
+    public struct DistinctHashes: Sendable {
         var byKind: [[UInt64]] = Array(repeating: [], count: Kind.allCases.count)
     }
 
-    func distinctHashes(skeleton s: UnsafeBufferPointer<UInt8>, shape: Shape) -> DistinctHashes {
-        // Words: byte ranges, and where each scalar starts (one entry per scalar of every word).
-        var wordStarts: [Int] = []
-        var wordEnds: [Int] = []
-        var firstScalar: [Int] = []
-        var scalarStarts: [Int] = []
-        scalarStarts.reserveCapacity(s.count)
-        var inWord = false
-        var k = 0
-        while k < s.count {
-            let b = s[k]
-            var length = 1
-            let isWord: Bool
-            if b < 0x80 {
-                isWord = (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A)
-            } else {
-                let (scalar, n) = Self.decodeUTF8(s, at: k)
-                length = n
-                isWord = Unicode.Scalar(scalar).map { $0.properties.isAlphabetic || $0.properties.numericType != nil } ?? false
-            }
-            if isWord {
-                if !inWord {
-                    wordStarts.append(k)
-                    wordEnds.append(k)
-                    firstScalar.append(scalarStarts.count)
-                    inWord = true
-                }
-                scalarStarts.append(k)
-                wordEnds[wordEnds.count - 1] = k + length
-            } else {
-                inWord = false
-            }
-            k += length
-        }
-        firstScalar.append(scalarStarts.count)
-
+    public func distinctHashes(skeleton s: UnsafeBufferPointer<UInt8>, shape: Shape) -> DistinctHashes {
+        let words = SkeletonWords(s)
         var result = DistinctHashes()
-        let words = wordStarts.count
         var hashes: [UInt64] = []
-        hashes.reserveCapacity(words)
+        hashes.reserveCapacity(words.count)
         let wordPrefix = FNV.start(Kind.word.prefix)
-        for w in 0..<words {
-            hashes.append(FNV.finish(FNV.add(s, wordStarts[w]..<wordEnds[w], to: wordPrefix)))
+        for w in 0..<words.count {
+            hashes.append(FNV.finish(FNV.add(s, words.bytes(w), to: wordPrefix)))
         }
         result.byKind[Kind.word.rawValue] = Self.distinct(hashes)
 
         hashes.removeAll(keepingCapacity: true)
         let bigramPrefix = FNV.start(Kind.bigram.prefix)
-        if words > 1 {
-            for w in 0..<(words - 1) {
-                var h = FNV.add(s, wordStarts[w]..<wordEnds[w], to: bigramPrefix)
+        if words.count > 1 {
+            for w in 0..<(words.count - 1) {
+                var h = FNV.add(s, words.bytes(w), to: bigramPrefix)
                 h = FNV.add(0x20, to: h)
-                h = FNV.add(s, wordStarts[w + 1]..<wordEnds[w + 1], to: h)
+                h = FNV.add(s, words.bytes(w + 1), to: h)
                 hashes.append(FNV.finish(h))
             }
         }
@@ -73,26 +39,17 @@ extension FeatureHasher {
         // 1...m the word's, m+1 is `>`.
         hashes.removeAll(keepingCapacity: true)
         let charsPrefix = FNV.start(Kind.chars.prefix)
-        for w in 0..<words {
-            let first = firstScalar[w]
-            let m = firstScalar[w + 1] - first
+        for w in 0..<words.count {
+            let m = words.scalarCount(w)
             let count = m + 2
-            let end = wordEnds[w]
             for n in 3...5 where count >= n {
                 for i in 0...(count - n) {
                     var h = charsPrefix
-                    var p = i
-                    if p == 0 {
-                        h = FNV.add(0x3C, to: h)
-                        p = 1
-                    }
-                    // Scalars p ..< last of the word, as one byte range.
+                    if i == 0 { h = FNV.add(0x3C, to: h) }
+                    // The word's scalars among padded ones i ..< i + n, as one byte range.
+                    let from = max(i, 1)
                     let last = min(i + n, m + 1)
-                    if p < last {
-                        let from = scalarStarts[first + p - 1]
-                        let to = last <= m ? scalarStarts[first + last - 1] : end
-                        h = FNV.add(s, from..<to, to: h)
-                    }
+                    if from < last { h = FNV.add(s, words.bytes(w, scalars: (from - 1)..<(last - 1)), to: h) }
                     if i + n == count { h = FNV.add(0x3E, to: h) }
                     hashes.append(FNV.finish(h))
                 }
@@ -110,7 +67,7 @@ extension FeatureHasher {
 
     /// The sparse vector of per-kind distinct hashes: each kind's features get 1/√(its count);
     /// features sharing a bucket add up, in kind order (as the reference adds them).
-    func vector(distinct: DistinctHashes) -> SparseVector {
+    public func vector(distinct: DistinctHashes) -> SparseVector {
         var keys: [UInt64] = []
         keys.reserveCapacity(distinct.byKind.reduce(0) { $0 + $1.count })
         var values: [Double] = []

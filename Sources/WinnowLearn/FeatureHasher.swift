@@ -116,33 +116,31 @@ public struct FeatureHasher: Sendable, Equatable {
         skeleton: UnsafeBufferPointer<UInt8>, shape: Shape,
         _ emit: (Kind, UInt64, () -> String, Range<Int>?) -> Void
     ) {
-        let words = Self.words(skeleton)
+        let words = SkeletonWords(skeleton)
         func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: skeleton[range]), as: UTF8.self) }
-        for word in words {
+        for w in 0..<words.count {
             var h = FNV.start(Kind.word.prefix)
-            h = FNV.add(skeleton, word.bytes, to: h)
-            emit(.word, FNV.finish(h), { text(word.bytes) }, word.bytes)
+            h = FNV.add(skeleton, words.bytes(w), to: h)
+            emit(.word, FNV.finish(h), { text(words.bytes(w)) }, words.bytes(w))
         }
         if words.count > 1 {
             for k in 0..<(words.count - 1) {
                 var h = FNV.start(Kind.bigram.prefix)
-                h = FNV.add(skeleton, words[k].bytes, to: h)
+                h = FNV.add(skeleton, words.bytes(k), to: h)
                 h = FNV.add(0x20, to: h)
-                h = FNV.add(skeleton, words[k + 1].bytes, to: h)
-                let range = words[k].bytes.lowerBound..<words[k + 1].bytes.upperBound
-                emit(.bigram, FNV.finish(h), { text(words[k].bytes) + " " + text(words[k + 1].bytes) }, range)
+                h = FNV.add(skeleton, words.bytes(k + 1), to: h)
+                let range = words.bytes(k).lowerBound..<words.bytes(k + 1).upperBound
+                emit(.bigram, FNV.finish(h), { text(words.bytes(k)) + " " + text(words.bytes(k + 1)) }, range)
             }
         }
-        for word in words {
-            // The padded word as scalars: `<`, the word's scalars (by their byte offsets), `>`.
-            let starts = word.scalarStarts
-            let count = starts.count + 2
-            // Offsets of padded scalar i: 0 is `<`, 1...n the word's, n+1 is `>`.
+        for w in 0..<words.count {
+            // The padded word as scalars: `<`, the word's scalars, `>`.
+            let scalars = words.scalarCount(w)
+            let count = scalars + 2
+            // Bytes of padded scalar i: 0 is `<`, 1...n the word's, n+1 is `>`.
             func bytes(ofPadded i: Int) -> Range<Int>? {
-                guard i >= 1 && i <= starts.count else { return nil }
-                let start = starts[i - 1]
-                let end = i < starts.count ? starts[i] : word.bytes.upperBound
-                return start..<end
+                guard i >= 1 && i <= scalars else { return nil }
+                return words.bytes(w, scalars: (i - 1)..<i)
             }
             for n in 3...5 where count >= n {
                 for i in 0...(count - n) {
@@ -168,51 +166,6 @@ public struct FeatureHasher: Sendable, Equatable {
             for byte in name.utf8 { h = FNV.add(byte, to: h) }
             emit(.shape, FNV.finish(h), { name }, nil)
         }
-    }
-
-    struct Word {
-        var bytes: Range<Int>
-        /// Byte offsets where each of its scalars starts.
-        var scalarStarts: [Int]
-    }
-
-    /// Runs of letters and digits of the skeleton (ASCII letters and digits; non-ASCII letters).
-    static func words(_ s: UnsafeBufferPointer<UInt8>) -> [Word] {
-        var words: [Word] = []
-        var k = 0
-        var current: Word?
-        while k < s.count {
-            let b = s[k]
-            var length = 1
-            var isWord: Bool
-            if b < 0x80 {
-                isWord = (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A)
-            } else {
-                let (scalar, n) = decodeUTF8(s, at: k)
-                length = n
-                isWord = Unicode.Scalar(scalar).map { $0.properties.isAlphabetic || $0.properties.numericType != nil } ?? false
-            }
-            if isWord {
-                if current == nil { current = Word(bytes: k..<k, scalarStarts: []) }
-                current!.scalarStarts.append(k)
-                current!.bytes = current!.bytes.lowerBound..<(k + length)
-            } else if let word = current {
-                words.append(word)
-                current = nil
-            }
-            k += length
-        }
-        if let word = current { words.append(word) }
-        return words
-    }
-
-    static func decodeUTF8(_ s: UnsafeBufferPointer<UInt8>, at k: Int) -> (UInt32, Int) {
-        let b = s[k]
-        let n = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
-        guard k + n <= s.count, n > 1 else { return (UInt32(b), 1) }
-        var value = UInt32(b) & (0xFF >> UInt32(n + 1))
-        for j in 1..<n { value = value << 6 | UInt32(s[k + j] & 0x3F) }
-        return (value, n)
     }
 }
 

@@ -10,11 +10,13 @@ extension LinearModel {
     /// (equal weights by name) — what naming every feature (`FeatureHasher.named`) and sorting
     /// them would give, but only the few shown are named: a comment has hundreds of features,
     /// and building each name costs more than scoring all of them.
+    /// `distinct` is the comment's `hasher.distinctHashes` (nil: hashed here).
     public func strongest(
-        skeleton: UnsafeBufferPointer<UInt8>, shape: Shape, label index: Int, count: Int
+        skeleton: UnsafeBufferPointer<UInt8>, shape: Shape, distinct: FeatureHasher.DistinctHashes? = nil,
+        label index: Int, count: Int
     ) -> [Contribution] {
         guard count > 0 else { return [] }
-        let distinct = hasher.distinctHashes(skeleton: skeleton, shape: shape)
+        let distinct = distinct ?? hasher.distinctHashes(skeleton: skeleton, shape: shape)
         let weights = labels[index].weights
         var scored: [(weight: Double, kind: Int, hash: UInt64)] = []
         for (kind, hashes) in distinct.byKind.enumerated() {

@@ -44,6 +44,11 @@ public struct LabelSpec: Sendable, Equatable {
         self.field = field
         self.positive = positive
     }
+
+    /// From the command line's `--positive` values: `1` when none is given.
+    public init(field: String, values: [String]) {
+        self.init(field: field, positive: Set(values.isEmpty ? ["1"] : values))
+    }
 }
 
 /// A replay that cannot start: a file that cannot be read, a mapping that does not fit.
@@ -94,6 +99,13 @@ public struct ReplayInput: Sendable {
     public private(set) var events: [ReplayEvent] = []
     public private(set) var bytes: [UInt8] = []
     public private(set) var quirks = DumpQuirks()
+
+    /// As the commands read dumps: `map` is the text of `--map` (`text=CONTENT,author=AUTHOR`;
+    /// nil: the default columns).
+    public init(paths: [String], format: DumpFormat?, map: String?, label: LabelSpec?) throws(ReplayError) {
+        let mapping = try map.map { text throws(ReplayError) in try ColumnMapping(parsing: text) } ?? ColumnMapping()
+        try self.init(paths: paths, format: format, mapping: mapping, label: label)
+    }
 
     public init(paths: [String], format: DumpFormat? = nil, mapping: ColumnMapping = ColumnMapping(), label: LabelSpec? = nil)
         throws(ReplayError)

@@ -111,11 +111,11 @@ struct Model: ParsableCommand {
                 printError("winnow: the model has no label \(labelName) (labels: \(model.labels.map(\.name).joined(separator: ", ")))")
                 throw ExitCode(2)
             }
-            let positives = Set(positive.isEmpty ? ["1"] : positive)
+            let labelSpec = LabelSpec(field: label, values: positive)
+            let positives = labelSpec.positive
             let input: ReplayInput
             do throws(ReplayError) {
-                let mapping = try map.map { text throws(ReplayError) in try ColumnMapping(parsing: text) } ?? ColumnMapping()
-                input = try ReplayInput(paths: files, format: format, mapping: mapping, label: LabelSpec(field: label, positive: positives))
+                input = try ReplayInput(paths: files, format: format, map: map, label: labelSpec)
             } catch {
                 printError("winnow: \(error.message)")
                 throw ExitCode(2)

@@ -71,12 +71,11 @@ struct Replay: ParsableCommand {
         let setup = try JudgingSetup(
             wordlists: wordlists, overrides: overrides, windows: windows, defaultClock: .event, shared: try shared.link())
 
-        let labelSpec = label.map { LabelSpec(field: $0, positive: Set(positive.isEmpty ? ["1"] : positive)) }
+        let labelSpec = label.map { LabelSpec(field: $0, values: positive) }
         let started = Date()
         let input: ReplayInput
         do throws(ReplayError) {
-            let mapping = try map.map { text throws(ReplayError) in try ColumnMapping(parsing: text) } ?? ColumnMapping()
-            input = try ReplayInput(paths: files, format: format, mapping: mapping, label: labelSpec)
+            input = try ReplayInput(paths: files, format: format, map: map, label: labelSpec)
         } catch {
             printError("winnow: \(error.message)")
             throw ExitCode(2)

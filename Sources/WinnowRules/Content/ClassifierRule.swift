@@ -59,18 +59,26 @@ public struct ClassifierRule: Sendable, Equatable {
         guard enabled, let model = model?.model else { return nil }
         var spamScore: Double?
         let shape = Self.shape(text, stats: stats, links: links)
-        let vector = skeleton.withBytes { model.hasher.vector(skeleton: $0, shape: shape) }
+        // Hashed once: the vector and any explanation are made from the same hashes.
+        let distinct = skeleton.withBytes { model.hasher.distinctHashes(skeleton: $0, shape: shape) }
+        let vector = model.hasher.vector(distinct: distinct)
         for (index, label) in model.labels.enumerated() {
             guard let steps = labels[label.name], !steps.isEmpty else { continue }
             let score = model.score(vector, label: index)
             if label.name == "spam" { spamScore = score }
-            guard let step = steps.filter({ score >= $0.threshold }).max(by: { $0.threshold < $1.threshold }) else { continue }
+            // The highest threshold reached (no array built: this runs for every comment).
+            var reached: Step?
+            for step in steps where score >= step.threshold && step.threshold > (reached?.threshold ?? -1) {
+                reached = step
+            }
+            guard let step = reached else { continue }
             var reason = Reason(
                 rule: Self.name, action: step.action, category: label.name,
                 message: "\(label.name) score \(Self.percent(score)) (from \(Self.percent(step.threshold)): \(step.action.rawValue))",
                 dryRun: dryRun)
             reason.score = score
-            reason.features = explain(text: text, skeleton: skeleton, shape: shape, model: model, label: index)
+            reason.features = explain(
+                text: text, skeleton: skeleton, shape: shape, distinct: distinct, model: model, label: index)
             reasons.append(reason)
         }
         return spamScore
@@ -98,11 +106,13 @@ public struct ClassifierRule: Sendable, Equatable {
     }
 
     /// The features of the comment that pushed label `index` most, as a person reads them.
+    /// `distinct`: the comment's feature hashes, when the caller has them already.
     public func explain(
-        text: UnsafeBufferPointer<UInt8>, skeleton: TextView, shape: Shape, model: LinearModel, label index: Int
+        text: UnsafeBufferPointer<UInt8>, skeleton: TextView, shape: Shape, distinct: FeatureHasher.DistinctHashes? = nil,
+        model: LinearModel, label index: Int
     ) -> [ReasonFeature] {
         let strongest = skeleton.withBytes {
-            model.strongest(skeleton: $0, shape: shape, label: index, count: explained)
+            model.strongest(skeleton: $0, shape: shape, distinct: distinct, label: index, count: explained)
         }
         return strongest.map { contribution in
             let (feature, weight) = (contribution.feature, contribution.weight)
