@@ -75,17 +75,20 @@ public struct ControlRequest: Sendable, Equatable {
         }
         // Only a string op is echoed as given: anything else is refused below, and its echo
         // could be any JSON (a huge number that some readers cannot read back).
-        var head = #""op":"# + (op.kind == "a string" ? op.encoded : "null")
-        switch value["id"] {
-        case nil: break
-        case .string?: head += #","id":"# + value["id"]!.encoded
-        case .number?:
-            guard value["id"]!.double != nil else {
-                return .failure(Refusal(answerHead: head, message: "\"id\" must be a string or a finite number"))
+        var head = #""op":null"#
+        if case .string = op { head = #""op":"# + op.encoded }
+        if let id = value["id"] {
+            switch id {
+            case .string:
+                head += #","id":"# + id.encoded
+            case .number:
+                guard id.double != nil else {
+                    return .failure(Refusal(answerHead: head, message: "\"id\" must be a string or a finite number"))
+                }
+                head += #","id":"# + id.encoded
+            default:
+                return .failure(Refusal(answerHead: head, message: "\"id\" must be a string or a number, not \(id.kind)"))
             }
-            head += #","id":"# + value["id"]!.encoded
-        case let other?:
-            return .failure(Refusal(answerHead: head, message: "\"id\" must be a string or a number, not \(other.kind)"))
         }
         do throws(Refusal) {
             return .success(try read(value, op: op, head: head))

@@ -95,11 +95,8 @@ public struct VerdictEncoder: Sendable {
         appendField("term", reason.pointee.term, to: out)
         appendField("match", reason.pointee.match, to: out)
         if let span = reason.pointee.span {
-            out.append(#","span":["#)
-            appendInt(span.start, to: out)
-            out.append(UInt8(ascii: ","))
-            appendInt(span.end, to: out)
-            out.append(UInt8(ascii: "]"))
+            out.append(#","span":"#)
+            appendSpan(span, to: out)
         }
         appendField("limit", reason.pointee.limit, to: out)
         if let count = reason.pointee.count {
@@ -123,11 +120,8 @@ public struct VerdictEncoder: Sendable {
                 out.append(UInt8(ascii: ","))
                 appendUTF8(JSONText.number((feature.weight * 1_000).rounded() / 1_000), to: out)
                 if let span = feature.span {
-                    out.append(#",["#)
-                    appendInt(span.start, to: out)
                     out.append(UInt8(ascii: ","))
-                    appendInt(span.end, to: out)
-                    out.append(UInt8(ascii: "]"))
+                    appendSpan(span, to: out)
                 }
                 out.append(UInt8(ascii: "]"))
             }
@@ -225,6 +219,15 @@ func appendSeconds(_ seconds: Double, to out: ByteBuffer) {
         out.append(UInt8(48 + fraction / divisor % 10))
         divisor /= 10
     }
+}
+
+/// A span as `[start,end]`.
+func appendSpan(_ span: TextSpan, to out: ByteBuffer) {
+    out.append(UInt8(ascii: "["))
+    appendInt(span.start, to: out)
+    out.append(UInt8(ascii: ","))
+    appendInt(span.end, to: out)
+    out.append(UInt8(ascii: "]"))
 }
 
 @inline(__always)

@@ -10,59 +10,116 @@ extension FeatureHasher {
     /// are both made from (hash a comment once, then score it and explain it).
     public struct DistinctHashes: Sendable {
         var byKind: [[UInt64]] = Array(repeating: [], count: Kind.allCases.count)
+        /// The comment's words, for naming the features an explanation shows.
+        var words: SkeletonWords
     }
 
     public func distinctHashes(skeleton s: UnsafeBufferPointer<UInt8>, shape: Shape) -> DistinctHashes {
-        let words = SkeletonWords(s)
-        var result = DistinctHashes()
-        var hashes: [UInt64] = []
-        hashes.reserveCapacity(words.count)
+        var words: [UInt64] = [], bigrams: [UInt64] = [], chars: [UInt64] = [], shapes: [UInt64] = []
+        chars.reserveCapacity(3 * s.count)  // at most three grams per scalar
+        let skeletonWords = SkeletonWords(s)
+        walk(skeleton: s, words: skeletonWords, shape: shape) { kind, hash, _ in
+            switch kind {
+            case .word: words.append(hash)
+            case .bigram: bigrams.append(hash)
+            case .chars: chars.append(hash)
+            case .shape: shapes.append(hash)
+            }
+        }
+        return DistinctHashes(
+            // The five shape features are distinct by construction (`shapeHashes`).
+            byKind: [Self.distinct(words), Self.distinct(bigrams), Self.distinct(chars), shapes],
+            words: skeletonWords)
+    }
+
+    /// Where a feature comes from in the comment, to name it only when it is shown: a word
+    /// (`word`), a pair from `word` on, the character gram of `length` padded scalars from
+    /// `start` of `word`, or the `word`-th shape feature.
+    struct Place {
+        var word: Int
+        var start = 0
+        var length = 0
+    }
+
+    /// Calls `body` with every feature of the comment, in `forEachFeature`'s order (duplicates
+    /// included): its kind, hash and place.
+    @inline(__always)
+    func walk(
+        skeleton s: UnsafeBufferPointer<UInt8>, words: SkeletonWords, shape: Shape, _ body: (Kind, UInt64, Place) -> Void
+    ) {
         let wordPrefix = FNV.start(Kind.word.prefix)
         for w in 0..<words.count {
-            hashes.append(FNV.finish(FNV.add(s, words.bytes(w), to: wordPrefix)))
+            body(.word, FNV.finish(FNV.add(s, words.bytes(w), to: wordPrefix)), Place(word: w))
         }
-        result.byKind[Kind.word.rawValue] = Self.distinct(hashes)
-
-        hashes.removeAll(keepingCapacity: true)
         let bigramPrefix = FNV.start(Kind.bigram.prefix)
         if words.count > 1 {
             for w in 0..<(words.count - 1) {
                 var h = FNV.add(s, words.bytes(w), to: bigramPrefix)
                 h = FNV.add(0x20, to: h)
                 h = FNV.add(s, words.bytes(w + 1), to: h)
-                hashes.append(FNV.finish(h))
+                body(.bigram, FNV.finish(h), Place(word: w))
             }
         }
-        result.byKind[Kind.bigram.rawValue] = Self.distinct(hashes)
-
         // Character 3- to 5-grams of each word padded as `<word>`: padded scalar 0 is `<`,
         // 1...m the word's, m+1 is `>`.
-        hashes.removeAll(keepingCapacity: true)
         let charsPrefix = FNV.start(Kind.chars.prefix)
         for w in 0..<words.count {
-            let m = words.scalarCount(w)
-            let count = m + 2
+            let count = words.scalarCount(w) + 2
             for n in 3...5 where count >= n {
                 for i in 0...(count - n) {
                     var h = charsPrefix
                     if i == 0 { h = FNV.add(0x3C, to: h) }
-                    // The word's scalars among padded ones i ..< i + n, as one byte range.
-                    let from = max(i, 1)
-                    let last = min(i + n, m + 1)
-                    if from < last { h = FNV.add(s, words.bytes(w, scalars: (from - 1)..<(last - 1)), to: h) }
+                    h = FNV.add(s, words.bytes(w, scalars: Self.wordScalars(start: i, length: n, padded: count)), to: h)
                     if i + n == count { h = FNV.add(0x3E, to: h) }
-                    hashes.append(FNV.finish(h))
+                    body(.chars, FNV.finish(h), Place(word: w, start: i, length: n))
                 }
             }
         }
-        result.byKind[Kind.chars.rawValue] = Self.distinct(hashes)
-
         let (links, mentions, length, caps, symbols) = shape.indices
-        result.byKind[Kind.shape.rawValue] = Self.distinct([
-            Self.shapeHashes.links[links], Self.shapeHashes.mentions[mentions], Self.shapeHashes.length[length],
-            Self.shapeHashes.caps[caps], Self.shapeHashes.symbols[symbols],
-        ])
-        return result
+        body(.shape, Self.shapeHashes.links[links], Place(word: 0))
+        body(.shape, Self.shapeHashes.mentions[mentions], Place(word: 1))
+        body(.shape, Self.shapeHashes.length[length], Place(word: 2))
+        body(.shape, Self.shapeHashes.caps[caps], Place(word: 3))
+        body(.shape, Self.shapeHashes.symbols[symbols], Place(word: 4))
+    }
+
+    /// The word's own scalars among padded ones `start ..< start + length` (a gram of 3 or more
+    /// always holds at least one: there are only two pads).
+    @inline(__always)
+    static func wordScalars(start: Int, length: Int, padded count: Int) -> Range<Int> {
+        (max(start, 1) - 1)..<(min(start + length, count - 1) - 1)
+    }
+
+    /// The skeleton bytes a feature comes from (nil for shape features).
+    func range(of kind: Kind, at place: Place, words: SkeletonWords) -> Range<Int>? {
+        switch kind {
+        case .word:
+            return words.bytes(place.word)
+        case .bigram:
+            return words.bytes(place.word).lowerBound..<words.bytes(place.word + 1).upperBound
+        case .chars:
+            let count = words.scalarCount(place.word) + 2
+            return words.bytes(place.word, scalars: Self.wordScalars(start: place.start, length: place.length, padded: count))
+        case .shape:
+            return nil
+        }
+    }
+
+    /// A feature's name as `forEachFeature` gives it.
+    func name(of kind: Kind, at place: Place, skeleton s: UnsafeBufferPointer<UInt8>, words: SkeletonWords, shape: Shape) -> String {
+        func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: s[range]), as: UTF8.self) }
+        switch kind {
+        case .word:
+            return text(words.bytes(place.word))
+        case .bigram:
+            return text(words.bytes(place.word)) + " " + text(words.bytes(place.word + 1))
+        case .chars:
+            let padded = words.scalarCount(place.word) + 2
+            let middle = text(range(of: kind, at: place, words: words)!)
+            return (place.start == 0 ? "<" : "") + middle + (place.start + place.length == padded ? ">" : "")
+        case .shape:
+            return shape.names[place.word]
+        }
     }
 
     /// The sparse vector of per-kind distinct hashes: each kind's features get 1/√(its count);
@@ -124,13 +181,16 @@ extension FeatureHasher {
         return unique
     }
 
-    /// Sorts keys below `1 << bits` in place: least-significant-digit radix sort, 8 bits a pass
-    /// (a few hundred keys: cheaper than a comparison sort).
+    /// Sorts keys below `1 << bits` in place: least-significant-digit radix sort, 9 bits a pass
+    /// (a few hundred keys: cheaper than a comparison sort; two passes for 2^16 buckets).
     static func radixSort(_ keys: inout [UInt64], bits: Int) {
         let n = keys.count
         guard n > 1 else { return }
+        let digitBits: UInt64 = 9
+        let digits = 1 << digitBits
+        let mask = UInt64(digits - 1)
         var other = [UInt64](repeating: 0, count: n)
-        var counts = [Int](repeating: 0, count: 256)
+        var counts = [Int](repeating: 0, count: digits)
         var shift: UInt64 = 0
         var inOther = false
         keys.withUnsafeMutableBufferPointer { keys in
@@ -138,22 +198,22 @@ extension FeatureHasher {
                 counts.withUnsafeMutableBufferPointer { counts in
                     while shift < UInt64(bits) {
                         let (from, to) = inOther ? (other, keys) : (keys, other)
-                        for k in 0..<256 { counts[k] = 0 }
-                        for k in 0..<n { counts[Int((from[k] >> shift) & 0xFF)] += 1 }
+                        for k in 0..<digits { counts[k] = 0 }
+                        for k in 0..<n { counts[Int((from[k] >> shift) & mask)] += 1 }
                         var total = 0
-                        for k in 0..<256 {
+                        for k in 0..<digits {
                             let c = counts[k]
                             counts[k] = total
                             total += c
                         }
                         for k in 0..<n {
                             let key = from[k]
-                            let digit = Int((key >> shift) & 0xFF)
+                            let digit = Int((key >> shift) & mask)
                             to[counts[digit]] = key
                             counts[digit] += 1
                         }
                         inOther.toggle()
-                        shift += 8
+                        shift += digitBits
                     }
                 }
             }
@@ -162,9 +222,15 @@ extension FeatureHasher {
     }
 
     /// The hashes of every shape feature name (`s:` and the name), computed once.
-    static let shapeHashes = (
-        links: Shape.linkNames.map { FNV.hash("s:" + $0) }, mentions: Shape.mentionNames.map { FNV.hash("s:" + $0) },
-        length: Shape.lengthNames.map { FNV.hash("s:" + $0) }, caps: Shape.capsNames.map { FNV.hash("s:" + $0) },
-        symbols: Shape.symbolNames.map { FNV.hash("s:" + $0) }
-    )
+    static let shapeHashes = {
+        let hashes = (
+            links: Shape.linkNames.map { FNV.hash("s:" + $0) }, mentions: Shape.mentionNames.map { FNV.hash("s:" + $0) },
+            length: Shape.lengthNames.map { FNV.hash("s:" + $0) }, caps: Shape.capsNames.map { FNV.hash("s:" + $0) },
+            symbols: Shape.symbolNames.map { FNV.hash("s:" + $0) }
+        )
+        // A comment's five shape features never share a hash, so they need no deduplication.
+        let all = hashes.links + hashes.mentions + hashes.length + hashes.caps + hashes.symbols
+        precondition(Set(all).count == all.count, "two shape feature names hash alike")
+        return hashes
+    }()
 }

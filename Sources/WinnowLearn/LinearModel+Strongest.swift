@@ -18,27 +18,36 @@ extension LinearModel {
         guard count > 0 else { return [] }
         let distinct = distinct ?? hasher.distinctHashes(skeleton: skeleton, shape: shape)
         let weights = labels[index].weights
+        // The `count` largest weights, kept in descending order (no sort of every feature).
+        var top: [Double] = []
+        top.reserveCapacity(count + 1)
         var scored: [(weight: Double, kind: Int, hash: UInt64)] = []
         for (kind, hashes) in distinct.byKind.enumerated() {
             let value = FeatureHasher.value(distinct: hashes.count)
             for hash in hashes {
                 let weight = Double(weights[hasher.bucket(hash)]) * value
-                if weight > 0 { scored.append((weight, kind, hash)) }
+                guard weight > 0, top.count < count || weight >= top[top.count - 1] else { continue }
+                scored.append((weight, kind, hash))
+                let at = top.firstIndex { $0 < weight } ?? top.count
+                top.insert(weight, at: at)
+                if top.count > count { top.removeLast() }
             }
         }
-        guard !scored.isEmpty else { return [] }
-        scored.sort { $0.weight > $1.weight }
+        guard let cutoff = top.last else { return [] }
         // Every feature as strong as the last one shown: ties are settled by name below.
-        let cutoff = scored[min(count, scored.count) - 1].weight
-        let candidates = scored.prefix { $0.weight >= cutoff }
+        let candidates = scored.filter { $0.weight >= cutoff }
+        // Only the candidates are named: one more walk over the hashes, no name per feature.
         var found: [Contribution] = []
-        hasher.forEachFeature(skeleton: skeleton, shape: shape) { kind, hash, name, range in
+        let words = distinct.words
+        hasher.walk(skeleton: skeleton, words: words, shape: shape) { kind, hash, place in
             guard let candidate = candidates.first(where: { $0.hash == hash && $0.kind == kind.rawValue }) else { return }
+            let range = hasher.range(of: kind, at: place, words: words)
             if let k = found.firstIndex(where: { $0.feature.hash == hash }) {
                 if found[k].feature.skeletonRange != range { found[k].feature.skeletonRange = nil }  // more than one place
             } else {
+                let name = hasher.name(of: kind, at: place, skeleton: skeleton, words: words, shape: shape)
                 found.append(Contribution(
-                    feature: FeatureHasher.Named(kind: kind, name: name(), hash: hash, skeletonRange: range),
+                    feature: FeatureHasher.Named(kind: kind, name: name, hash: hash, skeletonRange: range),
                     weight: candidate.weight))
             }
         }

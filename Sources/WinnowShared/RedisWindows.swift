@@ -404,7 +404,7 @@ public final class RedisWindows: SharedWindows {
             values.append(request.flood.map { $0.counts(request.fingerprint) ? "1" : "0" } ?? "0")
             values.append(String(request.flood?.minMatches ?? 0))
             for band in 0..<4 { values.append(String(CampaignIndex.index(band, request.fingerprint.wordSet))) }
-            values.append(String(request.flood.map { min($0.authors, $0.authorsWithLinks) } ?? 0))
+            values.append(String(request.flood?.authorsNeeded(spamSignal: true) ?? 0))
         }
         command.append(contentsOf: values)
         let reply = try connection.withLockedValue { (connection: inout Connection) throws(SharedError) -> RedisReply in

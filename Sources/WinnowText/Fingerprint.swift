@@ -21,10 +21,7 @@ public struct Fingerprint: Equatable, Sendable {
 
     /// Words that went into the sketch (at most `maxWords`): the uncommon ones, or all of them
     /// for a generic comment.
-    public var words: Int {
-        get { Int(wordCount) }
-        set { wordCount = Int32(clamping: newValue) }
-    }
+    public var words: Int { Int(wordCount) }
 
     public init(words: Int, wordSet: UInt64, isGeneric: Bool = false) {
         wordCount = Int32(clamping: words)
@@ -96,9 +93,7 @@ public struct Fingerprint: Equatable, Sendable {
         }
         let generic = uncommon < 2
         let chosen = UnsafeBufferPointer(rebasing: hashes[..<(generic ? hashes.count : uncommon)])
-        var fingerprint = Fingerprint(words: chosen.count, minima: minima(of: chosen))
-        fingerprint.isGeneric = generic
-        return fingerprint
+        return Fingerprint(words: chosen.count, minima: minima(of: chosen), isGeneric: generic)
     }
 
     /// The hashes (`mix(hashBytes(word))`) of the first `maxWords` words of `bytes`, read a
@@ -159,11 +154,13 @@ public struct Fingerprint: Equatable, Sendable {
     /// minimum (the top bits of a minimum are mostly zeros, and the middle bits of a product are
     /// well mixed).
     @inline(__always)
-    private init(words: Int, minima: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)) {
+    private init(
+        words: Int, minima: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64), isGeneric: Bool = false
+    ) {
         @inline(__always) func six(_ value: UInt64, _ i: UInt64) -> UInt64 { (value >> 26 & 0x3F) << (6 * i) }
         let wordSet = words == 0 ? 0 : six(minima.0, 0) | six(minima.1, 1) | six(minima.2, 2) | six(minima.3, 3)
             | six(minima.4, 4) | six(minima.5, 5) | six(minima.6, 6) | six(minima.7, 7)
-        self.init(words: words, wordSet: wordSet)
+        self.init(words: words, wordSet: wordSet, isGeneric: isGeneric)
     }
 
     // MARK: - Plain ASCII, by bit masks

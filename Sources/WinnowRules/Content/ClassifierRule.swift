@@ -22,21 +22,30 @@ public struct ClassifierRule: Sendable, Equatable {
     }
 
     public var enabled: Bool
-    public var model: ModelBox?
+    public var model: ModelBox? { didSet { resolve() } }
     /// Where the model is read from (nil: the model shipped with Winnow); read when the engine
     /// is built, into `model`.
     public var modelPath: String?
     /// Per label of the model, its steps (labels not named here are not scored).
-    public var labels: [String: [Step]]
+    public var labels: [String: [Step]] { didSet { resolve() } }
     public var dryRun: Bool
     /// Features listed in a reason.
     public var explained = 5
+    /// Per label of the model, in its order: its steps (empty: not scored) and whether it is
+    /// `spam` — resolved when the model or the labels change, so that scoring a comment looks
+    /// nothing up by name.
+    private var scored: [(steps: [Step], isSpam: Bool)] = []
 
     public init(enabled: Bool = false, model: ModelBox? = nil, labels: [String: [Step]] = [:], dryRun: Bool = false) {
         self.enabled = enabled
         self.model = model
         self.labels = labels
         self.dryRun = dryRun
+        resolve()
+    }
+
+    private mutating func resolve() {
+        scored = model?.model.labels.map { (labels[$0.name] ?? [], $0.name == "spam") } ?? []
     }
 
     /// The built-in thresholds: spam from 0.9 held, from 0.99 rejected; toxic from 0.9 flagged.
@@ -62,16 +71,16 @@ public struct ClassifierRule: Sendable, Equatable {
         // Hashed once: the vector and any explanation are made from the same hashes.
         let distinct = skeleton.withBytes { model.hasher.distinctHashes(skeleton: $0, shape: shape) }
         let vector = model.hasher.vector(distinct: distinct)
-        for (index, label) in model.labels.enumerated() {
-            guard let steps = labels[label.name], !steps.isEmpty else { continue }
+        for (index, (steps, isSpam)) in scored.enumerated() where !steps.isEmpty {
             let score = model.score(vector, label: index)
-            if label.name == "spam" { spamScore = score }
+            if isSpam { spamScore = score }
             // The highest threshold reached (no array built: this runs for every comment).
             var reached: Step?
             for step in steps where score >= step.threshold && step.threshold > (reached?.threshold ?? -1) {
                 reached = step
             }
             guard let step = reached else { continue }
+            let label = model.labels[index]
             var reason = Reason(
                 rule: Self.name, action: step.action, category: label.name,
                 message: "\(label.name) score \(Self.percent(score)) (from \(Self.percent(step.threshold)): \(step.action.rawValue))",
@@ -106,9 +115,9 @@ public struct ClassifierRule: Sendable, Equatable {
     }
 
     /// The features of the comment that pushed label `index` most, as a person reads them.
-    /// `distinct`: the comment's feature hashes, when the caller has them already.
+    /// `distinct`: the comment's feature hashes, as `evaluate` scored them.
     public func explain(
-        text: UnsafeBufferPointer<UInt8>, skeleton: TextView, shape: Shape, distinct: FeatureHasher.DistinctHashes? = nil,
+        text: UnsafeBufferPointer<UInt8>, skeleton: TextView, shape: Shape, distinct: FeatureHasher.DistinctHashes,
         model: LinearModel, label index: Int
     ) -> [ReasonFeature] {
         let strongest = skeleton.withBytes {

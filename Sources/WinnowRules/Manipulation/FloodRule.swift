@@ -55,7 +55,7 @@ public struct FloodRule: Sendable, Equatable {
     }
 
     public func evaluate(
-        _ context: WindowContext, fingerprint: Fingerprint, isOwnRepeat: Bool, spamSignal: Bool = false,
+        _ context: WindowContext, fingerprint: Fingerprint, isOwnRepeat: Bool, spamSignal: Bool,
         into reasons: inout [Reason]
     ) {
         guard enabled, !context.isExempt else { return }
@@ -137,7 +137,7 @@ public struct FloodRule: Sendable, Equatable {
         guard campaigns.load(slot, CampaignWord.representative) >> 24 & 0xFF_FFFF == mark >> 16 & 0xFF_FFFF else { return }
         let copies = SlidingCount(packed: campaigns.load(slot, CampaignWord.authors)).current(at: context.now, window: window)
         // Only for a campaign recognised as a flood (a copy was refused), while it lasts.
-        guard copies >= min(authors, authorsWithLinks), campaigns.load(slot, CampaignWord.recognised) != 0 else { return }
+        guard copies >= authorsNeeded(spamSignal: true), campaigns.load(slot, CampaignWord.recognised) != 0 else { return }
         // Once: the mark is spent.
         context.state.authors.store(author, AuthorWord.campaign, 0)
         reasons.append(participantReason(copies: copies))
