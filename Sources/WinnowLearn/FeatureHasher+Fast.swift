@@ -48,11 +48,11 @@ extension FeatureHasher {
         skeleton s: UnsafeBufferPointer<UInt8>, words: SkeletonWords, shape: Shape, _ body: (Kind, UInt64, Place) -> Void
     ) {
         let wordPrefix = FNV.start(Kind.word.prefix)
-        for w in 0..<words.count {
+        for w in 0..<words.count where uses(.word) {
             body(.word, FNV.finish(FNV.add(s, words.bytes(w), to: wordPrefix)), Place(word: w))
         }
         let bigramPrefix = FNV.start(Kind.bigram.prefix)
-        if words.count > 1 {
+        if words.count > 1 && uses(.bigram) {
             for w in 0..<(words.count - 1) {
                 var h = FNV.add(s, words.bytes(w), to: bigramPrefix)
                 h = FNV.add(0x20, to: h)
@@ -63,7 +63,7 @@ extension FeatureHasher {
         // Character 3- to 5-grams of each word padded as `<word>`: padded scalar 0 is `<`,
         // 1...m the word's, m+1 is `>`.
         let charsPrefix = FNV.start(Kind.chars.prefix)
-        for w in 0..<words.count {
+        for w in 0..<words.count where uses(.chars) {
             let count = words.scalarCount(w) + 2
             for n in 3...5 where count >= n {
                 for i in 0...(count - n) {
@@ -75,6 +75,7 @@ extension FeatureHasher {
                 }
             }
         }
+        guard uses(.shape) else { return }
         let (links, mentions, length, caps, symbols) = shape.indices
         body(.shape, Self.shapeHashes.links[links], Place(word: 0))
         body(.shape, Self.shapeHashes.mentions[mentions], Place(word: 1))
@@ -182,10 +183,26 @@ extension FeatureHasher {
     }
 
     /// Sorts keys below `1 << bits` in place: least-significant-digit radix sort, 9 bits a pass
-    /// (a few hundred keys: cheaper than a comparison sort; two passes for 2^16 buckets).
+    /// (a few hundred keys: cheaper than a comparison sort; two passes for 2^16 buckets), or
+    /// insertion sort for a few dozen.
     static func radixSort(_ keys: inout [UInt64], bits: Int) {
         let n = keys.count
         guard n > 1 else { return }
+        // A short comment: insertion sort, without the passes' counts to clear.
+        if n <= 64 {
+            keys.withUnsafeMutableBufferPointer { keys in
+                for k in 1..<n {
+                    let key = keys[k]
+                    var j = k
+                    while j > 0 && keys[j - 1] > key {
+                        keys[j] = keys[j - 1]
+                        j -= 1
+                    }
+                    keys[j] = key
+                }
+            }
+            return
+        }
         let digitBits: UInt64 = 9
         let digits = 1 << digitBits
         let mask = UInt64(digits - 1)

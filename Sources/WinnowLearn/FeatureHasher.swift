@@ -13,11 +13,20 @@ import WinnowText
 public struct FeatureHasher: Sendable, Equatable {
     /// Buckets: `1 << bits`.
     public let bits: Int
+    /// The kinds of feature a comment gives (a model is trained and scored with the same).
+    public let kinds: [Kind]
+    private let kindMask: UInt8
 
-    public init(bits: Int) {
+    public init(bits: Int, kinds: [Kind] = Kind.allCases) {
         precondition((8...24).contains(bits))
         self.bits = bits
+        self.kinds = Kind.allCases.filter(kinds.contains)
+        kindMask = kinds.reduce(0) { $0 | 1 << UInt8($1.rawValue) }
     }
+
+    /// Whether comments give features of `kind`.
+    @inline(__always)
+    public func uses(_ kind: Kind) -> Bool { kindMask & 1 << UInt8(kind.rawValue) != 0 }
 
     /// The kinds of feature, in the order their names are emitted.
     public enum Kind: Int, Sendable, CaseIterable {
@@ -30,6 +39,24 @@ public struct FeatureHasher: Sendable, Equatable {
             case .chars: "c:"
             case .shape: "s:"
             }
+        }
+
+        /// Its letter (`w`, `b`, `c`, `s`), as `--features` and the model file name it.
+        public var letter: String { String(prefix.description.prefix(1)) }
+
+        /// What it is, as the model file's header says.
+        public var summary: String {
+            switch self {
+            case .word: "w: words"
+            case .bigram: "b: word bigrams"
+            case .chars: "c: character 3-5-grams of <word>"
+            case .shape: "s: shape"
+            }
+        }
+
+        public init?(letter: String) {
+            guard let kind = Kind.allCases.first(where: { $0.letter == letter }) else { return nil }
+            self = kind
         }
     }
 
@@ -118,12 +145,12 @@ public struct FeatureHasher: Sendable, Equatable {
     ) {
         let words = SkeletonWords(skeleton)
         func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: skeleton[range]), as: UTF8.self) }
-        for w in 0..<words.count {
+        for w in 0..<words.count where uses(.word) {
             var h = FNV.start(Kind.word.prefix)
             h = FNV.add(skeleton, words.bytes(w), to: h)
             emit(.word, FNV.finish(h), { text(words.bytes(w)) }, words.bytes(w))
         }
-        if words.count > 1 {
+        if words.count > 1 && uses(.bigram) {
             for k in 0..<(words.count - 1) {
                 var h = FNV.start(Kind.bigram.prefix)
                 h = FNV.add(skeleton, words.bytes(k), to: h)
@@ -133,7 +160,7 @@ public struct FeatureHasher: Sendable, Equatable {
                 emit(.bigram, FNV.finish(h), { text(words.bytes(k)) + " " + text(words.bytes(k + 1)) }, range)
             }
         }
-        for w in 0..<words.count {
+        for w in 0..<words.count where uses(.chars) {
             // The padded word as scalars: `<`, the word's scalars, `>`.
             let scalars = words.scalarCount(w)
             let count = scalars + 2
@@ -161,7 +188,7 @@ public struct FeatureHasher: Sendable, Equatable {
                 }
             }
         }
-        for name in shape.names {
+        for name in shape.names where uses(.shape) {
             var h = FNV.start(Kind.shape.prefix)
             for byte in name.utf8 { h = FNV.add(byte, to: h) }
             emit(.shape, FNV.finish(h), { name }, nil)

@@ -73,7 +73,7 @@ public struct LinearModel: Sendable {
             "format": Self.formatVersion,
             "features": [
                 "bits": hasher.bits, "view": "skeleton",
-                "kinds": ["w: words", "b: word bigrams", "c: character 3-5-grams of <word>", "s: shape"],
+                "kinds": hasher.kinds.map(\.summary),
                 "values": "binary, L2-normalized per kind",
             ],
             "labels": labels.map { label -> [String: Any] in
@@ -113,6 +113,17 @@ public struct LinearModel: Sendable {
         guard let features = header["features"] as? [String: Any], let bits = features["bits"] as? Int, (8...24).contains(bits),
             let labelEntries = header["labels"] as? [[String: Any]], !labelEntries.isEmpty
         else { throw FileError("the model file's header lacks its feature settings or labels") }
+        // Kinds by their letter (`c: character…`); a header without them has all four.
+        var kinds = FeatureHasher.Kind.allCases
+        if let named = features["kinds"] as? [String] {
+            kinds = []
+            for summary in named {
+                guard let kind = FeatureHasher.Kind(letter: String(summary.prefix { $0 != ":" })) else {
+                    throw FileError("the model file names an unknown kind of feature '\(summary)'")
+                }
+                kinds.append(kind)
+            }
+        }
         let size = 1 << bits
         guard bytes.count == 12 + length + labelEntries.count * (8 + 4 * size) else {
             throw FileError("the model file is \(bytes.count) bytes; its header says \(12 + length + labelEntries.count * (8 + 4 * size))")
@@ -136,7 +147,7 @@ public struct LinearModel: Sendable {
             for (key, value) in entry where key != "name" { summary[key] = JSONValueBox(value) }
             labels.append(Label(name: name, bias: bias, weights: weights, summary: summary))
         }
-        self.init(hasher: FeatureHasher(bits: bits), labels: labels)
+        self.init(hasher: FeatureHasher(bits: bits, kinds: kinds), labels: labels)
     }
 
     public init(contentsOf path: String) throws(FileError) {

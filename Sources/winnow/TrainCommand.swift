@@ -59,6 +59,11 @@ struct Train: ParsableCommand {
     @Option(help: "Feature buckets: 2^bits (8 to 24).")
     var bits = 16
 
+    @Option(help: ArgumentHelp(
+        "Kinds of feature, by letter: w (words), b (word bigrams), c (character 3-5-grams), s (shape).",
+        valueName: "w,b,c,s"))
+    var features = "w,b,c,s"
+
     @Option(help: "Passes over the training comments.")
     var epochs = 5
 
@@ -71,9 +76,17 @@ struct Train: ParsableCommand {
     @Flag(help: "Replace --out even if its model scores better on the held-back comments.")
     var force = false
 
+    /// `--features` read: nil when a letter is unknown or none is given.
+    var featureKinds: [FeatureHasher.Kind]? {
+        let letters = features.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let kinds = letters.compactMap { FeatureHasher.Kind(letter: $0) }
+        return kinds.count == letters.count && !kinds.isEmpty ? kinds : nil
+    }
+
     func validate() throws {
         guard holdout > 0, holdout < 1 else { throw ValidationError("--holdout must be between 0 and 1, e.g. 0.2") }
         guard (8...24).contains(bits) else { throw ValidationError("--bits must be from 8 to 24") }
+        guard featureKinds != nil else { throw ValidationError("--features must be letters among w, b, c, s, e.g. w,b,s") }
         guard (1...100).contains(epochs) else { throw ValidationError("--epochs must be from 1 to 100") }
         guard minExamples >= 1 else { throw ValidationError("--min-examples must be at least 1") }
         guard threshold > 0, threshold < 1 else { throw ValidationError("--threshold must be between 0 and 1") }
@@ -120,7 +133,7 @@ struct Train: ParsableCommand {
             throw fail("the training part (the oldest \(training.count) comments) holds one class only; give more data or a smaller --holdout")
         }
 
-        let hasher = FeatureHasher(bits: bits)
+        let hasher = FeatureHasher(bits: bits, kinds: featureKinds!)
         let normalizer = Normalizer()
         let vectors = examples.map { ClassifierRule.vector($0.text, normalizer: normalizer, hasher: hasher) }
         var trainer = FTRLTrainer()
@@ -175,7 +188,10 @@ struct Train: ParsableCommand {
         if let merge {
             do throws(LinearModel.FileError) {
                 let other = try LinearModel(contentsOf: merge)
-                guard other.hasher.bits == bits else { throw LinearModel.FileError("its features have \(other.hasher.bits) bits, these \(bits)") }
+                guard other.hasher == hasher else {
+                    let describe = { (h: FeatureHasher) in "\(h.bits) bits, kinds \(h.kinds.map(\.letter).joined(separator: ","))" }
+                    throw LinearModel.FileError("its features have \(describe(other.hasher)), these \(describe(hasher))")
+                }
                 model.labels += other.labels.filter { $0.name != labelName }
             } catch {
                 throw fail("--merge \(merge): \(error.message)")

@@ -90,6 +90,14 @@ struct ClassifierTests {
             #expect(fast == reference, "\(text)")
             #expect(fast.count > 0)
         }
+        // Fewer kinds of feature: the same subset on both paths.
+        let wordsOnly = FeatureHasher(bits: 16, kinds: [.word, .bigram, .shape])
+        for text in Self.randomTexts(seed: seed + 50, count: 100) {
+            let (fast, reference) = skeleton(text).skeleton.withBytes {
+                (wordsOnly.vector(skeleton: $0, shape: shape), wordsOnly.referenceVector(skeleton: $0, shape: shape))
+            }
+            #expect(fast == reference, "\(text)")
+        }
         // Small tables make collisions inside one comment common: their values still add up alike.
         let small = FeatureHasher(bits: 8)
         for text in Self.randomTexts(seed: seed + 100, count: 100) {
@@ -97,6 +105,17 @@ struct ClassifierTests {
                 (small.vector(skeleton: $0, shape: shape), small.referenceVector(skeleton: $0, shape: shape))
             }
             #expect(fast == reference, "\(text)")
+        }
+    }
+
+    @Test("the vector's key sort equals sorted(), short (insertion) and long (radix), duplicates included")
+    func keySortMatchesSorted() {
+        var random = SplitMix64(seed: 7)
+        for count in [0, 1, 2, 63, 64, 65, 300, 2_000] {
+            var keys = (0..<count).map { _ in random.next() % (1 << 18) / (count % 2 == 0 ? 1 : 64) }
+            let expected = keys.sorted()
+            FeatureHasher.radixSort(&keys, bits: 18)
+            #expect(keys == expected, "\(count) keys")
         }
     }
 
@@ -172,6 +191,21 @@ struct ClassifierTests {
         #expect(read.labels[0].bias == model.labels[0].bias)
         #expect(read.labels[0].summary["rows"]?.value as? Int == 120)
         #expect(read.fileBytes() == model.fileBytes())
+    }
+
+    @Test("a model of some kinds of feature gives only those, and its file says which")
+    func featureKinds() throws {
+        let hasher = FeatureHasher(bits: 12, kinds: [.shape, .word])
+        #expect(hasher.kinds == [.word, .shape])
+        let names = skeleton("Sub 2 me").skeleton.withBytes { hasher.named(skeleton: $0, shape: shape) }
+            .map { "\($0.kind.prefix.description)\($0.name)" }
+        #expect(names == ["w:sub", "w:2", "w:me", "s:links=0", "s:ment=0", "s:len=4", "s:caps=1", "s:sym=0"])
+        let model = LinearModel(hasher: hasher, labels: [.init(name: "spam", bias: 0, weights: Array(repeating: 0, count: 1 << 12))])
+        let read = try LinearModel(fileBytes: model.fileBytes())
+        #expect(read.hasher == hasher)
+        // A file written before kinds could be chosen lists all four: it reads as all four.
+        #expect(try LinearModel(fileBytes: LinearModel(hasher: FeatureHasher(bits: 12), labels: model.labels).fileBytes()).hasher
+            == FeatureHasher(bits: 12, kinds: FeatureHasher.Kind.allCases))
     }
 
     @Test("a damaged model file is refused with a message", arguments: [
