@@ -50,6 +50,8 @@ def main():
     parser.add_argument("--hold", type=float, default=0.9)
     parser.add_argument("--reject", type=float, default=0.99)
     parser.add_argument("--features", default="w,b,c,s", help="winnow train --features: kinds of feature by letter")
+    parser.add_argument("--policy-extra", default="", help="more policy lines for the whole-policy runs, e.g. "
+                        "'links: {new_author_alone: annotate}'")
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="winnow-classifier-")
     youtube = os.path.join(CORPUS, "youtube-spam-collection")
@@ -64,6 +66,8 @@ def main():
         policy = os.path.join(work, f"fold{k}.yaml")
         with open(policy, "w") as f:
             f.write(f"classifier:\n  enabled: true\n  model: {model}\n  labels:\n    spam: {{hold: {args.hold}, reject: {args.reject}}}\n")
+            if args.policy_extra:
+                f.write(args.policy_extra + "\n")
         report = os.path.join(work, f"fold{k}.json")
         run([args.winnow, "replay", os.path.join(youtube, held), "--map", MAP, "--label", "CLASS", "--positive", "1",
              "--no-audit", "--policy", policy, "--report-json", report], cwd=work)
