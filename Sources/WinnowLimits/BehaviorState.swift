@@ -110,13 +110,14 @@ public enum PairWord {
 /// Words of a slot of the campaign table (flood detection), one per campaign with two copies
 /// or more.
 public enum CampaignWord {
-    /// The fingerprint of the campaign's first copy.
+    /// The fingerprint of the campaign's first copy (a word-set sketch: 48 bits), and
+    /// `recognisedBit` once a copy was refused: the campaign is a flood (its participants are
+    /// flagged). One word, so that a slot is two words and within one cache line.
     public static let representative = 0
     /// Distinct authors that posted a copy within the window, as `SlidingCount`.
     public static let authors = 1
-    /// 1 once a copy was refused: the campaign is a flood (its participants are flagged).
-    public static let recognised = 2
-    public static let count = 3
+    public static let count = 2
+    public static let recognisedBit: UInt64 = 1 << 63
 }
 
 /// Words of a channel's slot.

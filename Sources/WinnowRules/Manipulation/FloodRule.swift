@@ -102,7 +102,9 @@ public struct FloodRule: Sendable, Equatable {
             context.state.authors.store(author, AuthorWord.campaign, mark)
         }
         guard copies >= authors else { return false }
-        table.store(campaign, CampaignWord.recognised, 1)
+        if table.load(campaign, CampaignWord.representative) & CampaignWord.recognisedBit == 0 {
+            _ = table.update(campaign, CampaignWord.representative) { $0 | CampaignWord.recognisedBit }
+        }
         reasons.append(copyReason(copies: copies, needed: authors))
         return true
     }
@@ -134,10 +136,11 @@ public struct FloodRule: Sendable, Equatable {
         let slotIndex = Int(mark >> 40)
         guard slotIndex < campaigns.capacity else { return }
         let slot = WindowTable.Slot(index: slotIndex, isNew: false)
-        guard campaigns.load(slot, CampaignWord.representative) >> 24 & 0xFF_FFFF == mark >> 16 & 0xFF_FFFF else { return }
+        let representative = campaigns.load(slot, CampaignWord.representative)
+        guard representative >> 24 & 0xFF_FFFF == mark >> 16 & 0xFF_FFFF else { return }
         let copies = SlidingCount(packed: campaigns.load(slot, CampaignWord.authors)).current(at: context.now, window: window)
         // Only for a campaign recognised as a flood (a copy was refused), while it lasts.
-        guard copies >= authorsNeeded(spamSignal: true), campaigns.load(slot, CampaignWord.recognised) != 0 else { return }
+        guard copies >= authorsNeeded(spamSignal: true), representative & CampaignWord.recognisedBit != 0 else { return }
         // Once: the mark is spent.
         context.state.authors.store(author, AuthorWord.campaign, 0)
         reasons.append(participantReason(copies: copies))
