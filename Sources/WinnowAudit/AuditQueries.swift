@@ -1,7 +1,7 @@
 /// The read side of the audit trail, for `winnow audit`: opens the file read-only (a running
 /// writer is not disturbed) and answers the questions moderators ask.
 public final class AuditQueries {
-    private let database: SQLiteDatabase
+    let database: SQLiteDatabase
 
     public init(path: String) throws(AuditError) {
         database = try SQLiteDatabase(path: path, readOnly: true)

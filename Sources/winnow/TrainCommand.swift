@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import WinnowAudit
 import WinnowLearn
+import WinnowLimits
 import WinnowReplay
 import WinnowRules
 import WinnowText
@@ -10,9 +11,12 @@ import WinnowText
 /// comments it did not learn from, and written only if it is not worse than the model there.
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Train a classifier label (spam, toxic, ...) from labelled comment dumps.",
+        abstract: "Train a classifier label (spam, toxic, ...) from labelled comment dumps or moderators' decisions.",
         discussion: """
-            Reads the dumps as `winnow replay` does (NDJSON or CSV, --map, --label, --positive). The \
+            Reads the dumps as `winnow replay` does (NDJSON or CSV, --map, --label, --positive), and \
+            with --from-audit the comments of an audit trail labelled by moderators' ops (a ban or \
+            timeout marks the author's comments of the --decision-window before it; an unban takes it \
+            back; comments of authors never sanctioned are the other class). The \
             newest --holdout share of the comments (by time, not at random: copies of one spam land on \
             both sides of a random split) is held back and scored; the rest trains. --out is not \
             replaced by a model that scores worse on the same held-back comments, unless --force. \
@@ -21,7 +25,13 @@ struct Train: ParsableCommand {
             """)
 
     @Argument(help: "Labelled dump files: NDJSON events, or CSV (by the .csv extension, or --format).")
-    var files: [String]
+    var files: [String] = []
+
+    @Option(help: ArgumentHelp("An audit trail whose moderators' ops label its comments (it needs their text: --audit-text full).", valueName: "path"))
+    var fromAudit: String?
+
+    @Option(help: "With --from-audit: how long before a ban or timeout the author's comments count as what it was for.")
+    var decisionWindow = "1h"
 
     @Option(help: ArgumentHelp("The model file to write.", valueName: "path"))
     var out: String
@@ -33,8 +43,8 @@ struct Train: ParsableCommand {
         "CSV columns or NDJSON fields for text, author, ts, id, channel: text=CONTENT,author=AUTHOR,...", valueName: "mapping"))
     var map: String?
 
-    @Option(help: ArgumentHelp("The label: a CSV column, or an NDJSON field (meta.NAME inside meta).", valueName: "field"))
-    var label: String
+    @Option(help: ArgumentHelp("The label of the dumps: a CSV column, or an NDJSON field (meta.NAME inside meta).", valueName: "field"))
+    var label: String?
 
     @Option(help: ArgumentHelp("A label value that means the comment has the label (repeatable; default 1).", valueName: "value"))
     var positive: [String] = []
@@ -84,6 +94,11 @@ struct Train: ParsableCommand {
     }
 
     func validate() throws {
+        guard !files.isEmpty || fromAudit != nil else { throw ValidationError("give labelled dump files, --from-audit PATH, or both") }
+        guard files.isEmpty || label != nil else { throw ValidationError("--label is needed with dump files: the column or field that labels them") }
+        guard let window = DurationText.parse(decisionWindow), window > 0 else {
+            throw ValidationError("--decision-window must be a duration such as 10m or 1h, not '\(decisionWindow)'")
+        }
         guard holdout > 0, holdout < 1 else { throw ValidationError("--holdout must be between 0 and 1, e.g. 0.2") }
         guard (8...24).contains(bits) else { throw ValidationError("--bits must be from 8 to 24") }
         guard featureKinds != nil else { throw ValidationError("--features must be letters among w, b, c, s, e.g. w,b,s") }
@@ -101,28 +116,45 @@ struct Train: ParsableCommand {
             printError("winnow: train: nothing was written")
             return ExitCode(2)
         }
-        let labelSpec = LabelSpec(field: label, values: positive)
-        let positives = labelSpec.positive
-        let input: ReplayInput
-        do throws(ReplayError) {
-            input = try ReplayInput(paths: files, format: format, map: map, label: labelSpec)
-        } catch {
-            throw fail(error.message)
-        }
         // Labelled comments in time order; the rest counted.
         var examples: [(text: String, positive: Bool, ts: Double)] = []
         var unlabeled = 0
-        for event in input.events {
-            guard let value = event.labelValue, !value.isEmpty, !event.text.isEmpty else {
-                unlabeled += 1
-                continue
+        let positives = Set(positive.isEmpty ? ["1"] : positive)
+        if let label, !files.isEmpty {
+            let input: ReplayInput
+            do throws(ReplayError) {
+                input = try ReplayInput(paths: files, format: format, map: map, label: LabelSpec(field: label, values: positive))
+            } catch {
+                throw fail(error.message)
             }
-            if !negative.isEmpty, !positives.contains(value), !negative.contains(value) {
-                throw fail("\(input.files[event.file].path):\(event.line): label value '\(value)' is neither --positive (\(positives.sorted().joined(separator: ", "))) nor --negative (\(negative.joined(separator: ", ")))")
+            for event in input.events {
+                guard let value = event.labelValue, !value.isEmpty, !event.text.isEmpty else {
+                    unlabeled += 1
+                    continue
+                }
+                if !negative.isEmpty, !positives.contains(value), !negative.contains(value) {
+                    throw fail("\(input.files[event.file].path):\(event.line): label value '\(value)' is neither --positive (\(positives.sorted().joined(separator: ", "))) nor --negative (\(negative.joined(separator: ", ")))")
+                }
+                examples.append((event.text, positives.contains(value), event.ts))
             }
-            examples.append((event.text, positives.contains(value), event.ts))
+            guard !examples.isEmpty else { throw fail("no labelled comment in \(files.joined(separator: ", ")) (is --label \(label) right?)") }
         }
-        guard !examples.isEmpty else { throw fail("no labelled comment in \(files.joined(separator: ", ")) (is --label \(label) right?)") }
+        if let fromAudit {
+            let decisions: ModeratorDecisions
+            do throws(AuditError) {
+                decisions = try ModeratorDecisions(path: fromAudit, window: Double(DurationText.parse(decisionWindow)!) / 1e6)
+            } catch {
+                throw fail(error.message)
+            }
+            print("""
+                from \(fromAudit): \(decisions.examples.count) comments labelled by moderators' ops \
+                (\(decisions.sanctionedAuthors) authors banned or timed out; \(decisions.undone) taken back by an unban); \
+                \(decisions.unlabelled) not labelled, \(decisions.withoutText) without their text
+                """)
+            examples += decisions.examples.map { ($0.text, $0.positive, $0.at) }
+            // Dumps and the trail together, oldest first: the held-back share is the newest.
+            examples.sort { ($0.ts.isFinite ? $0.ts : -.infinity) < ($1.ts.isFinite ? $1.ts : -.infinity) }
+        }
         let positiveCount = examples.filter(\.positive).count, negativeCount = examples.count - positiveCount
         guard positiveCount >= minExamples, negativeCount >= minExamples else {
             throw fail("too few examples: \(positiveCount) with the label and \(negativeCount) without; each class needs at least \(minExamples) (--min-examples)")
@@ -156,8 +188,8 @@ struct Train: ParsableCommand {
         summary["training"] = JSONValueBox([
             "rows": training.count, "positive": training.filter(\.positive).count, "negative": training.filter { !$0.positive }.count,
             "from": TimeText.iso(training.map(\.ts).filter(\.isFinite).min()), "to": TimeText.iso(training.map(\.ts).filter(\.isFinite).max()),
-            "sources": files.map { ($0 as NSString).lastPathComponent }, "epochs": epochs, "seed": Int(seed),
-            "label": label, "positive_values": positives.sorted(),
+            "sources": (files + (fromAudit.map { [$0] } ?? [])).map { ($0 as NSString).lastPathComponent },
+            "epochs": epochs, "seed": Int(seed), "label": label ?? "moderators' ops", "positive_values": positives.sorted(),
         ] as [String: Any])
         summary["evaluation"] = JSONValueBox([
             "rows": held, "positive": truth.filter { $0 }.count, "negative": truth.filter { !$0 }.count,

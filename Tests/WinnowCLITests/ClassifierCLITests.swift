@@ -105,6 +105,52 @@ struct ClassifierCLITests {
         #expect(refused.stderr.contains("has no label toxic (labels: spam)"))
     }
 
+    @Test("train --from-audit: a moderator's ban labels the author's comments before it; an unban takes it back")
+    func fromAudit() throws {
+        let directory = try WinnowProcess.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let wordlists = WinnowProcess.repository.appendingPathComponent("Tests/Fixtures/wordlists").path
+        let server = try ServeProcess(["--wordlists", wordlists, "--audit", "trail.sqlite"], directory: directory)
+        let client = try server.client()
+        let spam = ["free gift cards at my channel", "subscribe to my channel for free robux", "cheap followers at my page"]
+        let ham = ["what a great song", "the chorus is so catchy", "I watched this with my kids"]
+        var lines: [String] = []
+        for k in 0..<6 {
+            lines.append(#"{"author":"spammer\#(k)","text":"\#(spam[k % 3]) \#(k)"}"#)
+            lines.append(#"{"author":"fan\#(k)","text":"\#(ham[k % 3]) \#(k)"}"#)
+        }
+        lines.append(#"{"author":"mistaken","text":"I love this song so much"}"#)
+        for line in lines { client.send(line + "\n") }
+        #expect(client.readLines(lines.count).count == lines.count)
+        for k in 0..<6 {
+            client.send(#"{"op":"ban","author":"spammer\#(k)","seconds":600,"moderator":"mo"}"# + "\n")
+            #expect(client.readLine()?.contains(#""ok":true"#) == true)
+        }
+        // A ban taken back: its author's comment is ham, not spam.
+        client.send(#"{"op":"timeout","author":"mistaken","seconds":60}"# + "\n" + #"{"op":"unban","author":"mistaken"}"# + "\n")
+        #expect(client.readLines(2).allSatisfy { $0.contains(#""ok":true"#) })
+        #expect(server.stop().status == 0)
+
+        let trained = try WinnowProcess.run(
+            ["train", "--from-audit", "trail.sqlite", "--out", "m.wnm", "--min-examples", "3", "--holdout", "0.1"], in: directory)
+        #expect(trained.status == 0, "\(trained.stderr)")
+        #expect(trained.stdoutText.contains(
+            "from trail.sqlite: 13 comments labelled by moderators' ops (7 authors banned or timed out; 1 taken back by an unban); 0 not labelled, 0 without their text"),
+            "\(trained.stdoutText)")
+        let classify = try WinnowProcess.run(
+            ["classify", "--model", "m.wnm", "--json", "free robux at my channel", "what a catchy song"], in: directory)
+        let scores = classify.stdoutText.split(separator: "\n").map { line -> Double in
+            let json = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            return ((json?["labels"] as? [[String: Any]])?.first?["score"] as? Double) ?? -1
+        }
+        #expect(scores.count == 2)
+        #expect(scores[0] > 0.5 && scores[1] < 0.5, "\(scores)")
+
+        // Neither dumps nor a trail; dumps without their label.
+        #expect(try WinnowProcess.run(["train", "--out", "x.wnm"], in: directory).status != 0)
+        #expect(try WinnowProcess.run(["train", sample, "--out", "x.wnm"], in: directory).status != 0)
+    }
+
     @Test("a damaged model file is refused with a message")
     func damagedModel() throws {
         let directory = try WinnowProcess.makeTemporaryDirectory()
