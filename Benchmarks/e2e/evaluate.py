@@ -5,6 +5,7 @@
      one command: precision, recall and F1 of "not allowed" against the label, per rule too.
   2. The Beer Stack Exchange comments (real, mostly civil, unlabeled), converted to NDJSON:
      the share that is not allowed is the false-positive rate on civil comments, each listed.
+  3. The learned classifier, leave one video out (classifier.py), alone and in the policy.
 
 Writes Benchmarks/results/evaluation.md, and the HTML and JSON reports next to it under the
 work folder. Usage (from the repository root; needs ../shared/corpus):
@@ -85,6 +86,19 @@ def main():
     for rule, count in sorted(civil["rules"].items(), key=lambda kv: -kv[1]):
         lines.append(f"| {rule} | {count} |")
     lines.append("")
+
+    # The learned classifier, leave one video out (its own script; its tables copied here).
+    classifier_out = f"{work}/classifier.md"
+    sh(f"cd {ROOT} && python3 Benchmarks/e2e/classifier.py --out {classifier_out}")
+    report = open(classifier_out, encoding="utf-8").read().split("\n")
+    lines += ["## The classifier, leave one video out", "",
+              "`python3 Benchmarks/e2e/classifier.py` (full report: `Benchmarks/results/classifier.md`): train on two "
+              "YouTube videos, score the third, rotate; the classifier alone (averages of the three folds) and the whole "
+              "built-in policy with the fold's model (removal = hold, reject, timeout, ban).", ""]
+    for start in ("Average of the three folds:", "The whole built-in policy"):
+        k = next(i for i, line in enumerate(report) if line.startswith(start))
+        end = next(i for i in range(k + 2, len(report)) if not report[i].startswith("|"))
+        lines += report[k + 2:end] + [""]
     open(args.out, "w").write("\n".join(lines))
     print("\n".join(lines))
 
