@@ -13,6 +13,11 @@ enum ClassifierModel {
     static func load(into configuration: inout Configuration) -> String? {
         var rule = configuration.behavior.classifier
         guard rule.enabled, !rule.labels.isEmpty else { return nil }
+        if rule.modelPath == nil, let message = BundledData.notFound(
+            "Models/winnow.wnm", what: "the classifier model shipped with Winnow", how: "give --model PATH, or --no-classifier")
+        {
+            return String(message.dropFirst("winnow: ".count))
+        }
         let path = rule.modelPath ?? BundledData.model
         guard let data = FileManager.default.contents(atPath: path) else {
             return "cannot read the classifier model \(path)\(rule.modelPath == nil ? " (the model shipped with Winnow)" : ""); give --model PATH, or --no-classifier"

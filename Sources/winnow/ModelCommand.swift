@@ -23,6 +23,12 @@ struct Model: ParsableCommand {
         func load() throws -> (model: LinearModel, hash: String) { try Self.load(model) }
 
         static func load(_ model: String?) throws -> (model: LinearModel, hash: String) {
+            if model == nil, let message = BundledData.notFound(
+                "Models/winnow.wnm", what: "the model shipped with Winnow", how: "give --model PATH")
+            {
+                printError(message)
+                throw ExitCode(2)
+            }
             let path = model ?? BundledData.model
             guard let data = FileManager.default.contents(atPath: path) else {
                 printError("winnow: cannot read the model file \(path)\(model == nil ? " (the model shipped with Winnow; give --model)" : "")")

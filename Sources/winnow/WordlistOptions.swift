@@ -24,6 +24,13 @@ struct WordlistOptions: ParsableArguments {
 
     /// Loads and compiles the lists, or stops with every problem listed and exit status 2.
     func compile() throws -> StopwordSet {
+        if directory == nil, ProcessInfo.processInfo.environment["WINNOW_WORDLISTS"]?.isEmpty ?? true,
+            let message = BundledData.notFound(
+                "Wordlists", what: "the wordlists shipped with Winnow", how: "give --wordlists DIR or set WINNOW_WORDLISTS")
+        {
+            printError(message)
+            throw ExitCode(2)
+        }
         let path = resolvedDirectory
         let (lists, errors) = WordlistDirectory.load(path)
         guard errors.isEmpty else {

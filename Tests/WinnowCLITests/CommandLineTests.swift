@@ -29,6 +29,23 @@ struct CommandLineTests {
         #expect(String(decoding: errors.wait(), as: UTF8.self) == "")
     }
 
+    @Test("an installed binary reads the wordlists installed next to it, not the checkout it was built from")
+    func installedDataFirst() throws {
+        let prefix = try WinnowProcess.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: prefix) }
+        let bin = prefix.appendingPathComponent("bin"), lists = prefix.appendingPathComponent("share/winnow/Wordlists/en")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: lists, withIntermediateDirectories: true)
+        let binary = bin.appendingPathComponent("winnow")
+        try FileManager.default.copyItem(at: WinnowProcess.executable, to: binary)
+        try "@action: reject\nzorblax\n".write(to: lists.appendingPathComponent("installed.txt"), atomically: true, encoding: .utf8)
+        let run = try WinnowProcess.run(
+            ["filter", "--no-audit"], input: Array(#"{"author":"a","text":"a zorblax here"}"#.utf8) + [10],
+            environment: [:], executable: binary)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdoutText.contains(#""action":"reject""#) && run.stdoutText.contains(#""list":"en/installed""#), "\(run.stdoutText)")
+    }
+
     @Test("an unreadable wordlist directory stops with a clear message and status 2")
     func missingWordlists() throws {
         let result = try WinnowProcess.run(["filter", "--wordlists", "/nonexistent/lists"])
