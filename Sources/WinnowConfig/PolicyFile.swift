@@ -19,8 +19,12 @@ public enum PolicyFile {
     /// Reads and validates the file at `path`.
     public static func load(_ path: String, knownCategories: Set<String>? = nil) throws(PolicyProblems) -> Configuration {
         guard let data = FileManager.default.contents(atPath: path) else {
+            var isDirectory: ObjCBool = false
+            let why = !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) ? "no such file"
+                : isDirectory.boolValue ? "it is a directory" : !FileManager.default.isReadableFile(atPath: path) ? "permission denied"
+                : "a read error"
             throw PolicyProblems(problems: [
-                PolicyProblem(file: path, line: 1, column: 1, key: "", message: "cannot read the file")
+                PolicyProblem(file: path, line: 1, column: 1, key: "", message: "cannot read the file: \(why)")
             ])
         }
         guard let text = String(data: data, encoding: .utf8) else {
@@ -365,6 +369,21 @@ public enum PolicyFile {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
             .composer(_, let problem, let mark, _):
             return PolicyProblem(file: file, line: mark.line, column: mark.column, key: "", message: "YAML: \(problem)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            // Yams marks the first of the equal keys; the mistake is the later one: the next
+            // line with the same key at the same column.
+            let key = duplicates.first ?? ""
+            let first = context.mark
+            let lines = context.text.split(separator: "\n", omittingEmptySubsequences: false)
+            let again = lines.indices.first { k in
+                guard k + 1 > first.line else { return false }
+                let line = lines[k].dropFirst(max(0, first.column - 1))
+                return lines[k].prefix(max(0, first.column - 1)).allSatisfy { $0 == " " || $0 == "-" }
+                    && line.hasPrefix(key) && line.dropFirst(key.count).drop { $0 == " " }.hasPrefix(":")
+            }
+            return PolicyProblem(
+                file: file, line: again.map { $0 + 1 } ?? first.line, column: first.column, key: key,
+                message: "YAML: the key '\(key)' appears twice in one mapping (first at line \(first.line))")
         default:
             // Yams appends the offending text after a newline; the first line says it all.
             let message = "\(error)".split(separator: "\n").first.map(String.init) ?? "\(error)"

@@ -59,7 +59,7 @@ struct Consume: ParsableCommand {
     var maxLineBytes = 1 << 20
 
     @Option(help: "Worker threads (default: one per core).")
-    var workers = FilterOptions.defaultWorkers
+    var workers: Int?
 
     @OptionGroup var wordlists: WordlistOptions
 
@@ -78,7 +78,7 @@ struct Consume: ParsableCommand {
         guard claimIdle >= 0.001, claimIdle <= 2_592_000 else { throw ValidationError("--claim-idle must be from 0.001 to 2592000 seconds (30 days)") }
         guard verdictsMaxlen >= 0 else { throw ValidationError("--verdicts-maxlen must not be negative") }
         guard (64...(64 << 20)).contains(maxLineBytes) else { throw ValidationError("--max-line-bytes must be from 64 to 67108864 (64 MiB)") }
-        guard (1...256).contains(workers) else { throw ValidationError("--workers must be between 1 and 256") }
+        guard (1...256).contains(workers ?? 1) else { throw ValidationError("--workers must be between 1 and 256") }
         try windows.validate()
     }
 
@@ -93,7 +93,7 @@ struct Consume: ParsableCommand {
     func run() throws {
         AllocatorTuning.keepFreedMemory()
         let setup = try JudgingSetup(
-            wordlists: wordlists, overrides: overrides, windows: windows, defaultClock: .wall, shared: try shared.link())
+            wordlists: wordlists, overrides: overrides, windows: windows, defaultClock: .wall, shared: try shared.link(), command: Self.self)
         let trail = try setup.openAudit(audit, source: "consume")
         defer { trail?.store.close() }
         let name = consumer ?? Self.defaultConsumerName()
@@ -108,7 +108,7 @@ struct Consume: ParsableCommand {
             throw ExitCode(1)
         }
         let judge = BatchJudge(
-            engine: setup.engine, workers: workers, clock: setup.clock, lateTolerance: setup.configuration.lateTolerance)
+            engine: setup.engine, workers: workers ?? FilterOptions.defaultWorkers, clock: setup.clock, lateTolerance: setup.configuration.lateTolerance)
         let settings = ConsumeSettings(
             batchSize: batchSize, claimIdleMilliseconds: Int(claimIdle * 1000), drain: drain, maxLineBytes: maxLineBytes,
             giveUp: { stopRequested.load(ordering: .relaxed) })

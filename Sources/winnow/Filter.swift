@@ -35,14 +35,14 @@ struct Filter: ParsableCommand {
     var maxLineBytes = 1 << 20
 
     @Option(help: "Worker threads (default: one per core).")
-    var workers = FilterOptions.defaultWorkers
+    var workers: Int?
 
     @Option(help: "Most lines judged as one batch.")
     var batchLines = FilterOptions.defaultBatchLines
 
     func validate() throws {
         guard (64...(64 << 20)).contains(maxLineBytes) else { throw ValidationError("--max-line-bytes must be from 64 to 67108864 (64 MiB)") }
-        guard (1...256).contains(workers) else { throw ValidationError("--workers must be between 1 and 256") }
+        guard (1...256).contains(workers ?? 1) else { throw ValidationError("--workers must be between 1 and 256") }
         guard (1...1_000_000).contains(batchLines) else { throw ValidationError("--batch-lines must be between 1 and 1000000") }
         try windows.validate()
     }
@@ -50,9 +50,9 @@ struct Filter: ParsableCommand {
     func run() throws {
         AllocatorTuning.keepFreedMemory()
         let setup = try JudgingSetup(
-            wordlists: wordlists, overrides: overrides, windows: windows, defaultClock: .wall, shared: try shared.link())
+            wordlists: wordlists, overrides: overrides, windows: windows, defaultClock: .wall, shared: try shared.link(), command: Self.self)
         let options = FilterOptions(
-            maxLineBytes: maxLineBytes, workers: workers, batchLines: batchLines, clock: setup.clock,
+            maxLineBytes: maxLineBytes, workers: workers ?? FilterOptions.defaultWorkers, batchLines: batchLines, clock: setup.clock,
             lateTolerance: setup.configuration.lateTolerance)
         let trail = try setup.openAudit(audit, source: "filter")
         // On every way out: the trail's file alone then holds every row.

@@ -1,3 +1,4 @@
+import ArgumentParser
 import WinnowAudit
 import WinnowConfig
 import WinnowMatch
@@ -14,12 +15,13 @@ struct JudgingSetup {
 
     /// `defaultClock`: the command's clock when neither the file nor a flag names one.
     /// `shared`: the link to state shared with other instances (`--shared`), if any.
+    /// `command`: whose usage a bad flag is shown with.
     init(
         wordlists: WordlistOptions, overrides: PolicyOverrides, windows: WindowOptions, defaultClock: ClockMode,
-        shared: SharedLink? = nil
+        shared: SharedLink? = nil, command: ParsableCommand.Type
     ) throws {
         stopwords = try wordlists.compile()
-        try overrides.check(against: stopwords)
+        try overrides.check(against: stopwords, command: command)
         var configuration = try windows.configuration(categories: Set(stopwords.lists.map(\.settings.category)))
         overrides.apply(to: &configuration)
         if configuration.clock == nil { configuration.clock = defaultClock }

@@ -16,12 +16,17 @@ struct PolicyOverrides: ParsableArguments {
     @Flag(help: "Compute everything but answer `allow`, with the would-be action in `would`.")
     var dryRun = false
 
-    /// Refuses a category no list has.
-    func check(against stopwords: StopwordSet) throws {
+    /// Refuses a category no list has, as a usage error of `command` (the lists are only known
+    /// once read, after the arguments were validated: thrown from `run`, ArgumentParser would
+    /// show the usage of `winnow` itself).
+    func check(against stopwords: StopwordSet, command: ParsableCommand.Type) throws {
         let knownCategories = Set(stopwords.lists.map(\.settings.category))
         for override in actions where !knownCategories.contains(override.category) {
             let known = knownCategories.sorted().joined(separator: ", ")
-            throw ValidationError("--action: no list has category '\(override.category)' (categories: \(known))")
+            let name = "winnow \(command._commandName)"
+            printError("Error: --action: no list has category '\(override.category)' (categories: \(known))")
+            printError("Usage: \(name) [<options>]\n  See '\(name) --help' for more information.")
+            throw ExitCode.validationFailure
         }
     }
 

@@ -57,10 +57,10 @@ struct Replay: ParsableCommand {
     @OptionGroup(title: "Shared state (several instances)") var shared: SharedOptions
 
     @Option(help: "Worker threads (default: one per core).")
-    var workers = FilterOptions.defaultWorkers
+    var workers: Int?
 
     func validate() throws {
-        guard (1...256).contains(workers) else { throw ValidationError("--workers must be between 1 and 256") }
+        guard (1...256).contains(workers ?? 1) else { throw ValidationError("--workers must be between 1 and 256") }
         if !positive.isEmpty && label == nil { throw ValidationError("--positive needs --label") }
         try windows.validate()
     }
@@ -69,7 +69,7 @@ struct Replay: ParsableCommand {
         AllocatorTuning.keepFreedMemory()
         // Replay runs on event time unless told otherwise.
         let setup = try JudgingSetup(
-            wordlists: wordlists, overrides: overrides, windows: windows, defaultClock: .event, shared: try shared.link())
+            wordlists: wordlists, overrides: overrides, windows: windows, defaultClock: .event, shared: try shared.link(), command: Self.self)
 
         let labelSpec = label.map { LabelSpec(field: $0, values: positive) }
         let started = Date()
@@ -86,7 +86,7 @@ struct Replay: ParsableCommand {
         let report = ReplayReport(input: input, label: labelSpec)
         let pipeline = FilterPipeline(
             engine: setup.engine,
-            options: FilterOptions(workers: workers, clock: setup.clock, lateTolerance: setup.configuration.lateTolerance),
+            options: FilterOptions(workers: workers ?? FilterOptions.defaultWorkers, clock: setup.clock, lateTolerance: setup.configuration.lateTolerance),
             audit: trail, observer: report)
 
         let output = try openVerdicts()

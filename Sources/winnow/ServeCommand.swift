@@ -126,7 +126,7 @@ struct Serve: ParsableCommand {
         // One link for the whole run: a reload keeps it, like the windows' state.
         let link = try shared.link()
         let setup = try JudgingSetup(
-            wordlists: wordlists, overrides: overrides, windows: windows, defaultClock: .wall, shared: link)
+            wordlists: wordlists, overrides: overrides, windows: windows, defaultClock: .wall, shared: link, command: Self.self)
         let trail = try setup.openAudit(audit, source: "serve")
         let (wordlists, overrides, windows) = (self.wordlists, self.overrides, self.windows)
         // A reload reads the same files again: the lists, the policy file, the same flags on top.

@@ -105,6 +105,18 @@ struct CommandLineTests {
         let result = try WinnowProcess.run(["filter", "--wordlists", fixtures, "--action", "nonsense=flag"])
         #expect(result.status == 64)
         #expect(result.stderr.contains("no list has category 'nonsense'"))
+        // It printed the usage of `winnow`, not of the command given.
+        #expect(result.stderr.contains("Usage: winnow filter [<options>]"), "\(result.stderr)")
+    }
+
+    @Test("--workers printed its default twice in --help")
+    func workersDefaultOnce() throws {
+        for command in ["filter", "replay", "consume"] {
+            let help = try WinnowProcess.run([command, "--help"]).stdoutText
+            let line = help.split(separator: "\n").first { $0.contains("--workers") } ?? ""
+            #expect(line.contains("(default: one per core)"), "\(command): \(line)")
+            #expect(line.components(separatedBy: "(default:").count == 2, "\(command): \(line)")
+        }
     }
 
     @Test("wordlists check prints per-list counts")

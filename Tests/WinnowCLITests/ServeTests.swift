@@ -112,8 +112,12 @@ struct ServeTests {
         let third = try ask(#"{"author":"x","text":"three"}"#)
         #expect(third["action"] as? String == "reject")
         #expect((third["reasons"] as? [[String: Any]])?.first?["rule"] as? String == "rate_limit")
-        #expect(try ask(#"{"op":"timeout","author":"y","seconds":600}"#)["ok"] as? Bool == true)
-        #expect(try ask(#"{"author":"y","text":"hi"}"#)["action"] as? String == "timeout")
+        let timeout = try ask(#"{"op":"timeout","author":"y","seconds":600}"#)
+        #expect(timeout["ok"] as? Bool == true)
+        let timedOut = try ask(#"{"author":"y","text":"hi"}"#)
+        #expect(timedOut["action"] as? String == "timeout")
+        // The op's answer gave `until` to the microsecond and the verdict to the millisecond.
+        #expect(timeout["until"] as? Double == timedOut["until"] as? Double, "\(timeout) \(timedOut)")
         #expect(server.stop().status == 0)
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import WinnowConfig
 import WinnowCore
@@ -149,9 +150,30 @@ struct PolicyFileTests {
     func syntax() {
         #expect(problems("rate_limits:\n  author: [5/10s\n") == ["3:1: : YAML: did not find expected ',' or ']'"])
         #expect(problems("- a list\n- at the top\n") == ["1:1: : expected a mapping of keys to values"])
+    }
+
+    @Test("a duplicate key was reported at 1:1; now at its own line and column")
+    func duplicateKeyAtItsPlace() {
         #expect(problems("clock: event\nclock: wall\n") == [
-            "1:1: : YAML: Parser: expected all keys to be unique but found the following duplicated key(s): 'clock'."
+            "2:1: clock: YAML: the key 'clock' appears twice in one mapping (first at line 1)"
         ])
+        #expect(problems("# links\nlinks:\n  max_links: 3\n  # more\n  max_links: 4\n") == [
+            "5:3: max_links: YAML: the key 'max_links' appears twice in one mapping (first at line 3)"
+        ])
+    }
+
+    @Test("a policy file that cannot be read says why")
+    func unreadableFileSaysWhy() {
+        func problems(_ path: String) -> [String] {
+            do {
+                _ = try PolicyFile.load(path)
+                return []
+            } catch {
+                return error.problems.map { "\($0.line):\($0.column): \($0.message)" }
+            }
+        }
+        #expect(problems("/nonexistent/policy.yaml") == ["1:1: cannot read the file: no such file"])
+        #expect(problems(FileManager.default.temporaryDirectory.path) == ["1:1: cannot read the file: it is a directory"])
     }
 }
 
