@@ -99,7 +99,8 @@ enum ControlOp {
         let engine = service.engines.engine
         let previous = engine.penalty(of: author, at: now)
         let was = previous.map { $0.kind == .ban ? "ban" : "timeout" } ?? "none"
-        let untilText = kind == .none ? "" : until == Penalty.forever ? #","until":null"# : #","until":\#(JSONText.number((until.seconds * 1000).rounded() / 1000))"#
+        // To the millisecond, as the penalty is kept and as verdicts give it.
+        let untilText = kind == .none ? "" : until == Penalty.forever ? #","until":null"# : #","until":\#(JSONText.number(Double(until / 1000) / 1000))"#
         let answer = request.answer(#","ok":true,"author":\#(JSONText.quoted(author))\#(untilText),"was":"\#(was)""#)
         let action: Action = kind == .ban ? .ban : kind == .timeout ? .timeout : .allow
         let penalty = kind == .none ? nil : AuthorPenalty(action: action, until: until == Penalty.forever ? nil : until.seconds)

@@ -11,6 +11,13 @@ public enum MetricsEndpoint {
     /// The registry behind swift-metrics; the command bootstraps `MetricsSystem` with it.
     public static let registry = PrometheusCollectorRegistry()
 
+    /// The request-duration histogram's upper bounds: 10 µs to 1 s, about three per decade.
+    public static let requestDurationBuckets: [Duration] = [
+        .microseconds(10), .microseconds(25), .microseconds(50), .microseconds(100), .microseconds(250),
+        .microseconds(500), .milliseconds(1), .microseconds(2_500), .milliseconds(5), .milliseconds(10),
+        .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
+    ]
+
     /// Listens on `address`. The port is reachable by users the socket's permissions keep out,
     /// so it holds at most `maxConnections` at once (one more is closed at once) and closes a
     /// connection idle for `idleTimeoutSeconds`: it cannot use up the sidecar's file descriptors.

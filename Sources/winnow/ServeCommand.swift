@@ -121,7 +121,11 @@ struct Serve: ParsableCommand {
             return handler
         }
         let logger = Logger(label: "winnow.serve")
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: MetricsEndpoint.registry))
+        var factory = PrometheusMetricsFactory(registry: MetricsEndpoint.registry)
+        // A sidecar answers in microseconds: the default buckets start at 5 ms and put every
+        // request in the first one.
+        factory.durationHistogramBuckets["winnow_request_duration_seconds"] = MetricsEndpoint.requestDurationBuckets
+        MetricsSystem.bootstrap(factory)
 
         // One link for the whole run: a reload keeps it, like the windows' state.
         let link = try shared.link()

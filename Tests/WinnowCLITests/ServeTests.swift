@@ -386,6 +386,8 @@ struct ServeTests {
         #expect(curl.stdoutText.contains(#"winnow_verdicts_total{action="censor"} 1"#))
         #expect(curl.stdoutText.contains(#"winnow_reasons_total{rule="stopword"} 1"#))
         #expect(curl.stdoutText.contains("winnow_request_duration_seconds_count 2"))
+        // The buckets started at 5 ms: every request of a sidecar fell in the first.
+        #expect(curl.stdoutText.contains(#"winnow_request_duration_seconds_bucket{le="0.00001"}"#), "\(curl.stdoutText)")
         #expect(curl.stdoutText.contains("winnow_open_connections 1"))
         #expect(server.stop().status == 0)
     }
