@@ -25,13 +25,34 @@ public struct EventDecoder: Sendable {
             line = UnsafeBufferPointer(rebasing: line[3...])
         }
         if let bad = firstInvalidUTF8(line) {
-            return .failure(DecodeError("invalid UTF-8 at byte \(bad + 1)"))
+            return .failure(DecodeError("invalid UTF-8 at byte \(bad + 1)", id: Self.readableID(line)))
         }
         var scanner = JSONScanner(bytes: line)
         do {
             return .success(try scanner.event(lineNumber: lineNumber))
         } catch {
             return .failure(error)
+        }
+    }
+
+    /// The id of a line that is not valid UTF-8, when the id itself is readable: the line is
+    /// read again with its bad bytes replaced (U+FFFD), for the id only — so that the `error`
+    /// verdict can be matched to the event, as for any other bad line.
+    static func readableID(_ line: UnsafeBufferPointer<UInt8>) -> EventID? {
+        var repaired = String(decoding: line, as: UTF8.self)
+        return repaired.withUTF8 { bytes -> EventID? in
+            var scanner = JSONScanner(bytes: bytes)
+            let id: EventID?
+            do throws(DecodeError) {
+                id = try scanner.event(lineNumber: 0).id
+            } catch {
+                id = error.id
+            }
+            switch id {
+            case .string(let text)? where text.unicodeScalars.contains("\u{FFFD}"): return nil
+            case .line?: return nil  // none given
+            default: return id
+            }
         }
     }
 

@@ -144,6 +144,25 @@ struct EventDecoderTests {
         #expect(bytes(prefix + [0xC3, 0xA9] + suffix) == "decoded")
     }
 
+    @Test("an invalid-UTF-8 line lost its readable id (a NUL byte kept it)", arguments: [
+        (#"{"id":"x1","author":"a","text":"caf\#u{FF}"}"#, EventID.string("x1")),
+        (#"{"author":"a","text":"\#u{FF}","id":7}"#, EventID.number("7")),
+        (#"{"author":"a","text":"\#u{FF}"}"#, nil),  // no id: none invented
+        (#"{"id":"b\#u{FF}d","text":"x"}"#, nil),  // the id itself unreadable
+        (#"{"id":"x2","text":"\#u{FF}"#, EventID.string("x2")),  // and broken JSON after it
+    ] as [(String, EventID?)])
+    func invalidUTF8KeepsReadableID(line: String, id: EventID?) {
+        // \u{FF} stands for the byte 0xFF (not the character ÿ).
+        let bytes = Array(line.utf8).split(separator: 0xC3, omittingEmptySubsequences: false).enumerated()
+            .flatMap { k, part in k == 0 ? Array(part) : [0xFF] + part.dropFirst() }
+        switch bytes.withUnsafeBufferPointer({ decoder.decode($0, lineNumber: 3) }) {
+        case .success: Issue.record("decoded")
+        case .failure(let error):
+            #expect(error.message.hasPrefix("invalid UTF-8"))
+            #expect(error.id == id)
+        }
+    }
+
     @Test("the id is kept in errors found after it")
     func idInErrors() {
         guard case .failure(let error) = decode(#"{"id":"c9","text":5,"author":"a"}"#) else {
