@@ -32,18 +32,19 @@ struct WordlistOptions: ParsableArguments {
             throw ExitCode(2)
         }
         let path = resolvedDirectory
+        // Every problem at once, as `winnow wordlists check` finds them: the lists that read
+        // are compiled too, so that a pattern PCRE2 refuses is reported with the rest.
         let (lists, errors) = WordlistDirectory.load(path)
-        guard errors.isEmpty else {
-            for error in errors { printError("winnow: \(error)") }
-            printError("winnow: the wordlists in \(path) have \(errors.count) problem(s); `winnow wordlists check` lists them")
-            throw ExitCode(2)
-        }
+        var problems: [String] = errors.map { "\($0)" }
         do throws(WordlistCompileErrors) {
-            return try StopwordSet(lists: lists)
+            let set = try StopwordSet(lists: lists)
+            if problems.isEmpty { return set }
         } catch {
-            for problem in error.errors { printError("winnow: \(problem)") }
-            throw ExitCode(2)
+            problems += error.errors.map { "\($0)" }
         }
+        for problem in problems { printError("winnow: \(problem)") }
+        printError("winnow: the wordlists in \(path) have \(problems.count) problem(s)")
+        throw ExitCode(2)
     }
 }
 

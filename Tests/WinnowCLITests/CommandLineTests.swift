@@ -69,6 +69,21 @@ struct CommandLineTests {
         #expect(check.stdoutText.contains("en/x.txt:3: PCRE2 cannot compile"))
     }
 
+    @Test("filter left out the PCRE2 error when another list was broken, then sent the user to wordlists check")
+    func everyWordlistProblemAtOnce() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("winnow-broken2-\(getpid())/en")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir.deletingLastPathComponent()) }
+        try "@action: censor\nok\n/(a/\n".write(to: dir.appendingPathComponent("x.txt"), atomically: true, encoding: .utf8)
+        try "@action: nonsense\nword\n".write(to: dir.appendingPathComponent("y.txt"), atomically: true, encoding: .utf8)
+        let result = try WinnowProcess.run(["filter", "--wordlists", dir.deletingLastPathComponent().path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("en/x.txt:3: PCRE2 cannot compile /(a/"), "\(result.stderr)")
+        #expect(result.stderr.contains("en/y.txt:1:"), "\(result.stderr)")
+        #expect(result.stderr.contains("have 2 problem(s)"), "\(result.stderr)")
+        #expect(!result.stderr.contains("wordlists check"), "\(result.stderr)")
+    }
+
     @Test("a shared Redis that cannot be reached at start-up stops the run, naming it")
     func sharedUnreachable() throws {
         let result = try WinnowProcess.run(
