@@ -10,7 +10,7 @@ extension PolicyFile {
         # clock: wall
         # On event time, how far behind the latest `ts` an event is still judged at its own.
         late_tolerance: 5s
-        # Authors tracked at once; beyond it the idle ones are forgotten (96 bytes each).
+        # Authors tracked at once; beyond it the idle ones are forgotten (104 bytes each).
         max_authors: 1000000
         # Roles exempt from rate limits, slow-mode and escalation.
         exempt_roles: [moderator, admin]

@@ -12,7 +12,10 @@ struct WindowOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Policy file (YAML); see `winnow config default`.", valueName: "file"))
     var policy: String?
 
-    @Option(help: "Time the window rules run on: `wall` (when the event is judged; default) or `event` (its `ts`; deterministic).")
+    @Option(help: """
+        Time the window rules run on: `wall` (when the event is judged) or `event` (its `ts`; deterministic). \
+        Default: the policy file's, else `event` for replay and `wall` for filter, serve and consume.
+        """)
     var clock: ClockMode?
 
     @Option(help: "On event time, how far behind the latest `ts` an event is still judged at its own (default 5s).")

@@ -124,6 +124,14 @@ struct CommandLineTests {
         #expect(result.stderr.contains("Usage: winnow filter [<options>]"), "\(result.stderr)")
     }
 
+    @Test("replay --help called wall the default clock, while replay runs on event time")
+    func replayClockDefaultInHelp() throws {
+        let help = try WinnowProcess.run(["replay", "--help"]).stdoutText.split(separator: "\n").joined(separator: " ")
+            .split(separator: " ").joined(separator: " ")
+        #expect(help.contains("else `event` for replay and `wall` for filter, serve and consume"), "\(help)")
+        #expect(!help.contains("is judged; default)"))
+    }
+
     @Test("--workers printed its default twice in --help")
     func workersDefaultOnce() throws {
         for command in ["filter", "replay", "consume"] {

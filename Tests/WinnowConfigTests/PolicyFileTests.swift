@@ -30,6 +30,11 @@ struct PolicyFileTests {
         #expect(try parse(PolicyFile.defaultText) == Configuration.default)
     }
 
+    @Test("config default said 96 bytes per author where the docs and the tables say 104")
+    func defaultTextBytesPerAuthor() {
+        #expect(PolicyFile.defaultText.contains("(\(BehaviorState(maxAuthors: 8).bytesPerAuthor) bytes each)"))
+    }
+
     @Test("an empty file is the built-in policy")
     func empty() throws {
         #expect(try parse("") == Configuration.default)
