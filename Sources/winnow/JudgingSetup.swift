@@ -23,8 +23,7 @@ struct JudgingSetup {
         stopwords = try wordlists.compile()
         try overrides.check(against: stopwords, command: command)
         var configuration = try windows.configuration(categories: Set(stopwords.lists.map(\.settings.category)))
-        overrides.apply(to: &configuration)
-        if configuration.clock == nil { configuration.clock = defaultClock }
+        Self.finish(&configuration, overrides: overrides, defaultClock: defaultClock)
         try ClassifierModel.loadOrExit(into: &configuration)
         self.configuration = configuration
         policyFile = windows.policy
@@ -32,6 +31,14 @@ struct JudgingSetup {
     }
 
     var clock: ClockMode { configuration.clock ?? .wall }
+
+    /// What the command line adds on top of the files, at start and at every reload alike (a
+    /// reload that skipped the clock's default gave an unchanged configuration a new hash and
+    /// a `clock: command default` summary).
+    static func finish(_ configuration: inout Configuration, overrides: PolicyOverrides, defaultClock: ClockMode) {
+        overrides.apply(to: &configuration)
+        if configuration.clock == nil { configuration.clock = defaultClock }
+    }
 
     /// The configuration as the audit trail names it.
     var auditedConfiguration: AuditedConfiguration {

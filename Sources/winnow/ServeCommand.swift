@@ -151,7 +151,7 @@ struct Serve: ParsableCommand {
                 }
             }
             configuration = windows.applyFlags(to: configuration)
-            overrides.apply(to: &configuration)
+            JudgingSetup.finish(&configuration, overrides: overrides, defaultClock: .wall)
             if let problem = ClassifierModel.load(into: &configuration) { throw ServeError(problem) }
             let engine = Engine(
                 stopwords: stopwords, policy: configuration.policy, behavior: configuration.behavior, state: state, shared: link)
