@@ -23,6 +23,9 @@ final class ServeStats: Sendable {
 
     private let counts = NIOLockedValueBox(Counts())
     private let eventsCounter = Counter(label: "winnow_events_total")
+    private let unreadableCounter = Counter(label: "winnow_unreadable_lines_total")
+    private let opsCounter = Counter(label: "winnow_ops_total")
+    private let opsRefusedCounter = Counter(label: "winnow_ops_refused_total")
     private let latencyTimer = Metrics.Timer(label: "winnow_request_duration_seconds")
     private let connectionsGauge = Gauge(label: "winnow_open_connections")
     private let openConnections = Atomic<Int>(0)
@@ -30,6 +33,7 @@ final class ServeStats: Sendable {
 
     func record(action: Action, reasons: [Reason], latencyNanoseconds: Int64) {
         eventsCounter.increment()
+        if action == .error { unreadableCounter.increment() }
         latencyTimer.recordNanoseconds(latencyNanoseconds)
         counts.withLockedValue { c in
             c.events += 1
@@ -54,10 +58,16 @@ final class ServeStats: Sendable {
         return counter
     }
 
-    func recordOp() { counts.withLockedValue { $0.ops += 1 } }
+    func recordOp() {
+        opsCounter.increment()
+        counts.withLockedValue { $0.ops += 1 }
+    }
 
     /// An op refused: unreadable, not allowed, or not recorded.
-    func recordOpRefused() { counts.withLockedValue { $0.opsRefused += 1 } }
+    func recordOpRefused() {
+        opsRefusedCounter.increment()
+        counts.withLockedValue { $0.opsRefused += 1 }
+    }
 
     func connectionOpened() {
         let open = openConnections.wrappingAdd(1, ordering: .relaxed).newValue

@@ -403,6 +403,17 @@ struct ServeTests {
         // The buckets started at 5 ms: every request of a sidecar fell in the first.
         #expect(curl.stdoutText.contains(#"winnow_request_duration_seconds_bucket{le="0.00001"}"#), "\(curl.stdoutText)")
         #expect(curl.stdoutText.contains("winnow_open_connections 1"))
+        // Unreadable lines and ops had no counter of their own on /metrics (ops so far: the
+        // start-up health probes and the stats op; a ban without an author is refused).
+        let opsBefore = curl.stdoutText.split(separator: "\n").first { $0.hasPrefix("winnow_ops_total ") }
+            .flatMap { Int($0.split(separator: " ")[1]) } ?? -1
+        client.send("not json\n" + #"{"op":"ban"}"# + "\n")
+        #expect(client.readLines(2).count == 2)
+        let after = try WinnowProcess.run(["-s", "http://127.0.0.1:\(port)/metrics"], executable: URL(fileURLWithPath: "/usr/bin/curl")).stdoutText
+        #expect(opsBefore >= 1)
+        #expect(after.contains("winnow_unreadable_lines_total 1"), "\(after)")
+        #expect(after.contains("winnow_ops_total \(opsBefore + 1)"), "\(after)")
+        #expect(after.contains("winnow_ops_refused_total 1"), "\(after)")
         #expect(server.stop().status == 0)
     }
 
