@@ -53,8 +53,10 @@ let package = Package(
         .target(name: "WinnowLimits", dependencies: ["WinnowCore", "CPlatform"], swiftSettings: hotPath),
         // Learned scoring: hashed features, the linear model and its file, training.
         .target(name: "WinnowLearn", dependencies: ["WinnowCore", "WinnowText"], swiftSettings: hotPath),
-        .target(name: "WinnowRules", dependencies: ["WinnowCore", "WinnowText", "WinnowMatch", "WinnowLimits", "WinnowLearn"], swiftSettings: hotPath),
-        .target(name: "WinnowPolicy", dependencies: ["WinnowCore", "WinnowLimits"], swiftSettings: hotPath),
+        // What a policy-file setting is: each rule's settings type declares its keys with these.
+        .target(name: "WinnowSettings", dependencies: ["WinnowCore", "WinnowLimits"]),
+        .target(name: "WinnowRules", dependencies: ["WinnowCore", "WinnowText", "WinnowMatch", "WinnowLimits", "WinnowLearn", "WinnowSettings"], swiftSettings: hotPath),
+        .target(name: "WinnowPolicy", dependencies: ["WinnowCore", "WinnowLimits", "WinnowSettings"], swiftSettings: hotPath),
         .target(name: "WinnowIO", dependencies: ["WinnowCore"], swiftSettings: hotPath),
         .target(
             name: "WinnowPipeline",
@@ -93,7 +95,7 @@ let package = Package(
         ]),
         // The only module that reads YAML.
         .target(name: "WinnowConfig", dependencies: [
-            "WinnowCore", "WinnowLimits", "WinnowRules", "WinnowPolicy", "WinnowPipeline",
+            "WinnowCore", "WinnowLimits", "WinnowRules", "WinnowPolicy", "WinnowPipeline", "WinnowSettings",
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "winnow", dependencies: [

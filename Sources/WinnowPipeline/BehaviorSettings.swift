@@ -69,20 +69,6 @@ public struct BehaviorSettings: Sendable, Equatable {
     }
 }
 
-/// The window settings of one channel.
-public struct ChannelSettings: Sendable, Equatable {
-    public var rateLimits: RateLimitRule.Limits
-    /// One comment per author per this interval (0: slow-mode off).
-    public var slowMode: Micros
-
-    public init(rateLimits: RateLimitRule.Limits = .init(), slowMode: Micros = 0) {
-        self.rateLimits = rateLimits
-        self.slowMode = slowMode
-    }
-
-    public var isOff: Bool { rateLimits.isEmpty && slowMode == 0 }
-}
-
 extension BehaviorSettings {
     /// The built-in policy, for a busy public chat: each author at most 5 comments per 10 s;
     /// no slow-mode; every heuristic on with its defaults; 3 strikes (rejected comments) in 10

@@ -1,5 +1,6 @@
 import WinnowCore
 import WinnowLimits
+import WinnowSettings
 
 /// Strikes lead to a timeout, timeouts to a ban. A verdict at least as strong as
 /// `strikeAction`, asked for by one of `strikeRules` (what the author said or did, not how
@@ -156,5 +157,40 @@ public struct Escalation: Sendable, Equatable {
             verdict.text = nil
             verdict.until = until?.seconds
         }
+    }
+}
+
+extension Escalation: SettingsSection {
+    public static let section = "escalation"
+    public static let about = [
+        "Strikes lead to timeouts, timeouts to a ban. A strike: a verdict at least as strong as",
+        "strike_action, asked for by one of strike_rules (not by rate limits or slow-mode).",
+    ]
+    public static var settings: [RuleSetting<Self>] {
+        [
+            .enabled(\.enabled),
+            .dryRun(\.dryRun),
+            .choice("strike_action", \.strikeAction, of: [Action.flag, .hold, .reject], "the weakest verdict that is a strike"),
+            .words("strike_rules", \.strikeRules, "the rules whose verdicts count as strikes"),
+            .int("strikes", \.strikes, in: 1...1000, "strikes within the window that time an author out"),
+            .duration("window", \.window, "how long a strike counts"),
+            .duration("timeout", \.timeout, "how long a timeout lasts"),
+            .int("ban_after_timeouts", \.banAfterTimeouts, in: 0...10_000, "the timeout that is a ban instead (0: never a ban)"),
+            RuleSetting("ban_duration", type: "duration, or forever", help: "how long a ban lasts", read: { value, rule in
+                if value.isScalar, value.string() == "forever" {
+                    rule.banDuration = nil
+                } else if let duration = value.duration() {
+                    rule.banDuration = duration
+                }
+            }, write: { $0.banDuration.map(DurationText.describe) ?? "forever" }),
+        ]
+    }
+    public var problems: [(key: String, message: String)] { window <= 0 ? [("window", "must be longer than 0s")] : [] }
+    public var summary: String {
+        guard enabled else { return "escalation: off" }
+        return "escalation: \(strikes) strikes (\(strikeAction.rawValue) or stronger) in \(DurationText.describe(window)) "
+            + "-> timeout \(DurationText.describe(timeout)); "
+            + (banAfterTimeouts == 0 ? "never a ban" : "ban after \(banAfterTimeouts) timeouts for \(banDuration.map(DurationText.describe) ?? "good")")
+            + (dryRun ? " (dry run)" : "")
     }
 }

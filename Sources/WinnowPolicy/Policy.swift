@@ -1,4 +1,5 @@
 import WinnowCore
+import WinnowSettings
 
 /// Turns the reasons the rules reported into a verdict: the strongest action any reason asks
 /// for wins, after per-category overrides; `annotate` reasons add their help notes; `censor`
@@ -114,5 +115,49 @@ public struct Policy: Sendable, Equatable {
         var decoder = UTF8()
         if case .scalarValue(let scalar) = decoder.decode(&iterator) { return scalar.properties.isWhitespace }
         return false
+    }
+}
+
+/// The `stopwords:` section: the policy's per-category overrides of the lists' own actions.
+extension Policy: SettingsSection {
+    public static let section = "stopwords"
+    public static let about: [String] = []
+    /// The name the stop-word rule reports under (`WinnowRules.StopwordRule.name`).
+    static let stopwordRule = "stopword"
+    public static var settings: [RuleSetting<Self>] {
+        [
+            RuleSetting("dry_run", type: "true or false", help: "report the stop words' reasons without acting on them",
+                        read: { value, policy in
+                guard let dryRun = value.bool() else { return }
+                if dryRun { policy.dryRunRules.insert(stopwordRule) } else { policy.dryRunRules.remove(stopwordRule) }
+            }, write: { $0.dryRunRules.contains(stopwordRule) ? "true" : "false" }),
+            RuleSetting("categories", type: "per category: allow, annotate, flag, censor, hold or reject",
+                        help: "an action instead of the lists' own", read: readCategories, write: { policy in
+                "{" + policy.categoryActions.keys.sorted().map { "\($0): \((policy.categoryActions[$0] ?? nil)?.rawValue ?? "allow")" }
+                    .joined(separator: ", ") + "}"
+            }),
+        ]
+    }
+
+    private static func readCategories(_ value: any SettingValue, _ policy: inout Policy) {
+        for (category, actionValue) in value.entries(allowed: nil) {
+            if let known = actionValue.knownCategories, !known.contains(category) {
+                actionValue.problem("no wordlist has this category (categories: \(known.sorted().joined(separator: ", ")))")
+                continue
+            }
+            guard let text = actionValue.string() else { continue }
+            if text == "allow" {
+                policy.categoryActions[category] = .some(nil)
+            } else if let action = RuleAction(rawValue: text), action != .timeout, action != .ban {
+                policy.categoryActions[category] = .some(action)
+            } else {
+                actionValue.problem("expected one of allow, annotate, flag, censor, hold, reject, not '\(text)'")
+            }
+        }
+    }
+
+    public var summary: String {
+        "stopwords: category overrides \(categoryActions.isEmpty ? "none" : categoryActions.keys.sorted().joined(separator: ", "))"
+            + (dryRunRules.contains(Self.stopwordRule) ? " (dry run)" : "")
     }
 }

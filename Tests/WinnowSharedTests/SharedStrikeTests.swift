@@ -4,6 +4,7 @@ import WinnowCore
 import WinnowLimits
 import WinnowMatch
 import WinnowPipeline
+import WinnowRules
 import WinnowPolicy
 import WinnowShared
 

@@ -1,4 +1,5 @@
 import WinnowCore
+import WinnowSettings
 import WinnowLimits
 
 /// Frequency limits per author, per author within a channel, and per channel overall, each a
@@ -73,4 +74,19 @@ public struct RateLimitRule: Sendable, Equatable {
     public func reason(scope: String, limit: RateLimit, retryAfter: Micros) -> Reason {
         Reason(rule: Self.name, action: action, limit: "\(scope) \(limit)", retryAfter: retryAfter.seconds, dryRun: dryRun)
     }
+}
+
+extension RateLimitRule: SettingsSection {
+    public static let section = "rate_limits"
+    public static let about: [String] = []
+    /// `author`, `author_channel` and `channel` are per channel (`channels:`), on `ChannelSettings`.
+    public static var settings: [RuleSetting<Self>] { [.action(\.action), .dryRun(\.dryRun)] }
+    public static var perChannel: [RuleSetting<ChannelSettings>] {
+        [
+            .rate("author", \.rateLimits.author, "each author, over all channels"),
+            .rate("author_channel", \.rateLimits.authorInChannel, "each author in each channel"),
+            .rate("channel", \.rateLimits.channel, "each channel, all authors together"),
+        ]
+    }
+    public var summary: String { "rate limits: action \(action.rawValue)\(dryRun ? " (dry run)" : "")" }
 }

@@ -1,4 +1,5 @@
 import WinnowCore
+import WinnowSettings
 import WinnowLimits
 
 /// Slow-mode: in a channel where it is on, an author may post once per interval. Only comments
@@ -56,4 +57,16 @@ public struct SlowModeRule: Sendable, Equatable {
             rule: Self.name, action: action, limit: "\(source) \(DurationText.describe(interval))",
             retryAfter: retryAfter.seconds, dryRun: dryRun)
     }
+}
+
+extension SlowModeRule: SettingsSection {
+    public static let section = "slow_mode"
+    public static let about: [String] = []
+    public static let shorthand: String? = "interval"
+    /// `interval` is per channel (`channels:`), on `ChannelSettings`.
+    public static var settings: [RuleSetting<Self>] { [.action(\.action), .dryRun(\.dryRun)] }
+    public static var perChannel: [RuleSetting<ChannelSettings>] {
+        [.duration("interval", \.slowMode, "one comment per author per this interval (0s: off)")]
+    }
+    public var summary: String { "slow mode: action \(action.rawValue)\(dryRun ? " (dry run)" : "")" }
 }

@@ -1,4 +1,5 @@
 import WinnowCore
+import WinnowSettings
 import WinnowLearn
 import WinnowText
 
@@ -173,5 +174,60 @@ extension String {
         let hundredths = Int((value * 100).rounded())
         let whole = hundredths / 100, fraction = abs(hundredths % 100)
         self = "\(whole).\(fraction < 10 ? "0" : "")\(fraction)"
+    }
+}
+
+extension ClassifierRule: SettingsSection {
+    public static let section = "classifier"
+    public static let about = [
+        "classifier: a learned score per label (model: bundled, or a path relative to this file),",
+        "each label's actions from a score threshold on (the highest reached wins). Off until",
+        "its thresholds are measured on your own comments (docs/classifier.md).",
+    ]
+    public static var settings: [RuleSetting<Self>] {
+        [
+            .enabled(\.enabled),
+            RuleSetting("model", type: "bundled, or a path relative to the policy file",
+                        help: "the model file, read when the engine is built", read: { value, rule in
+                guard let text = value.string(), !text.isEmpty else { return }
+                rule.modelPath = text == "bundled" ? nil : value.filePath()
+            }, write: { $0.modelPath ?? "bundled" }),
+            RuleSetting("labels", type: "per label, a mapping of actions to score thresholds",
+                        help: "e.g. spam: {hold: 0.9, reject: 0.99}; labels left out are not scored",
+                        read: { value, rule in rule.labels = readLabels(value) }, write: { rule in
+                "{" + rule.labels.keys.sorted().map { label in
+                    "\(label): {" + (rule.labels[label] ?? []).map { "\($0.action.rawValue): \($0.threshold)" }
+                        .joined(separator: ", ") + "}"
+                }.joined(separator: ", ") + "}"
+            }),
+            .int("features", \.explained, in: 0...50, "features a reason lists"),
+            .dryRun(\.dryRun),
+        ]
+    }
+
+    private static func readLabels(_ value: any SettingValue) -> [String: [Step]] {
+        var labels: [String: [Step]] = [:]
+        for (label, steps) in value.entries(allowed: nil) {
+            var list: [Step] = []
+            for (actionName, threshold) in steps.entries(allowed: RuleAction.ruleChoices.map(\.rawValue)) {
+                guard let action = RuleAction(rawValue: actionName), let text = threshold.string() else { continue }
+                guard let at = Double(text), at > 0, at < 1 else {
+                    threshold.problem("expected a score threshold between 0 and 1, such as 0.9, not '\(text)'")
+                    continue
+                }
+                list.append(Step(threshold: at, action: action))
+            }
+            labels[label] = list.sorted { $0.threshold < $1.threshold }
+        }
+        return labels
+    }
+
+    public var summary: String {
+        guard enabled else { return "classifier: off" }
+        let steps = labels.keys.sorted().map { label in
+            "\(label) " + (labels[label] ?? []).map { "\($0.action.rawValue) from \($0.threshold)" }.joined(separator: ", ")
+        }.joined(separator: "; ")
+        let source = model.map { "\($0.path) sha256 \($0.hash)" } ?? modelPath ?? "bundled"
+        return "classifier: \(steps); model \(source)\(dryRun ? " (dry run)" : "")"
     }
 }

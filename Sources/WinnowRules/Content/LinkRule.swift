@@ -1,4 +1,5 @@
 import WinnowCore
+import WinnowSettings
 import WinnowLimits
 import WinnowText
 
@@ -130,5 +131,36 @@ public struct LinkRule: Sendable, Equatable {
             rule: Self.name, action: action, term: term,
             match: String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self),
             span: span, utf8Range: range, message: message, dryRun: dryRun)
+    }
+}
+
+extension LinkRule: SettingsSection {
+    public static let section = "links"
+    public static let about = [
+        "links and mentions: too many, link shorteners, disguised links, links from new authors.",
+        "A new author's link is held when something else in the comment looks like spam (a",
+        "shortener, a disguised link, too many links or mentions, a spam-list phrase, a spam score",
+        "of at least 0.5), and only flagged (new_author_alone) when the link is the only sign.",
+    ]
+    public static var settings: [RuleSetting<Self>] {
+        [
+            .enabled(\.enabled),
+            .int("max_links", \.maxLinks, in: 0...1000, "most links in one comment"),
+            .int("max_mentions", \.maxMentions, in: 0...1000, "most @mentions in one comment"),
+            .duration("new_author_window", \.newAuthorWindow, "an author first seen less than this ago is new (0s: off)"),
+            // `annotate`: a newcomer's link alone is allowed, with the reason noted.
+            .choice("new_author_alone", \.newAuthorAloneAction, of: [.annotate] + RuleAction.ruleChoices,
+                    "what a new author's link asks for when nothing else looks like spam"),
+            .words("shorteners", \.shorteners, lowercased: true, "link-shortener domains"),
+            .action(\.action), .dryRun(\.dryRun),
+        ]
+    }
+    public var summary: String {
+        Self.summaryLine(
+            enabled: enabled,
+            "at most \(maxLinks) links, \(maxMentions) mentions, \(shorteners.count) shorteners, new authors "
+                + (newAuthorWindow == 0 ? "off" : DurationText.describe(newAuthorWindow))
+                + " (alone: \(newAuthorAloneAction.rawValue))",
+            action: action.rawValue, dryRun: dryRun)
     }
 }

@@ -1,4 +1,5 @@
 import WinnowCore
+import WinnowSettings
 import WinnowText
 
 /// **noise**: comments that smear the chat: walls of capitals (a long comment mostly in
@@ -62,4 +63,29 @@ public struct NoiseRule: Sendable, Equatable {
     }
 
     private func percent(_ ratio: Double) -> String { "\(Int((ratio * 100).rounded()))%" }
+}
+
+extension NoiseRule: SettingsSection {
+    public static let section = "noise"
+    public static let about = [
+        "noise: walls of capitals, of one character, or of emoji and symbols, and zalgo — not",
+        "excitement (\"ILOVETHISSONG\", \"sooooo good!!!!!\", a row of emoji pass).",
+    ]
+    public static var settings: [RuleSetting<Self>] {
+        [
+            .enabled(\.enabled),
+            .ratio("caps_ratio", \.capsRatio, "share of capitals among the letters that makes a wall of capitals"),
+            .int("min_letters", \.minLetters, in: 1...10_000, "letters a comment needs before capitals count"),
+            .int("max_run", \.maxRun, in: 1...10_000, "longest run of one character (spaces aside)"),
+            .ratio("symbol_ratio", \.symbolRatio, "share of emoji and symbols among the visible characters that makes a wall"),
+            .int("min_characters", \.minCharacters, in: 1...10_000, "visible characters a comment needs before symbols count"),
+            .int("max_marks", \.maxMarks, in: 1...1000, "most combining marks on one letter (more is zalgo)"),
+            .action(\.action), .dryRun(\.dryRun),
+        ]
+    }
+    public var summary: String {
+        Self.summaryLine(
+            enabled: enabled, "caps \(capsRatio), run \(maxRun), symbols \(symbolRatio), marks \(maxMarks)",
+            action: action.rawValue, dryRun: dryRun)
+    }
 }

@@ -1,4 +1,5 @@
 import WinnowCore
+import WinnowSettings
 import WinnowLimits
 import WinnowText
 
@@ -166,5 +167,35 @@ public struct FloodRule: Sendable, Equatable {
 
     static func campaignKey(_ representative: UInt64) -> UInt64 {
         StableHash.combine(0xca_4a16, representative)
+    }
+}
+
+extension FloodRule: SettingsSection {
+    public static let section = "flood"
+    public static let about = [
+        "flood: the same or nearly the same unusual text from many distinct authors within the",
+        "window: `authors`, or `authors_with_links` for a text with a link or a mention;",
+        "min_words uncommon words at least (greetings and praise are not campaigns);",
+        "min_matches: equal values of 8 in the word-set sketch for \"a copy\".",
+    ]
+    public static var settings: [RuleSetting<Self>] {
+        [
+            .enabled(\.enabled),
+            .duration("window", \.window, in: Micros.perSecond...12 * 3600 * Micros.perSecond, "how long a campaign's copies are counted"),
+            .int("authors", \.authors, in: 2...65_535, "distinct authors of one text that make a campaign"),
+            .int("authors_with_links", \.authorsWithLinks, in: 2...65_535, "the same for a text with a link or a mention"),
+            .int("min_words", \.minWords, in: 1...64, "uncommon words a text needs to count at all"),
+            .int("min_matches", \.minMatches, in: 1...8, "equal sketch values of 8 that make a copy"),
+            .action(\.action),
+            .choice("participant_action", \.participantAction, of: RuleAction.ruleChoices,
+                    "what the next comment of an author who posted a copy before the campaign was recognised gets"),
+            .dryRun(\.dryRun),
+        ]
+    }
+    public var summary: String {
+        Self.summaryLine(
+            enabled: enabled,
+            "\(authors) authors (\(authorsWithLinks) with a link or mention) in \(DurationText.describe(window))",
+            action: action.rawValue, dryRun: dryRun)
     }
 }

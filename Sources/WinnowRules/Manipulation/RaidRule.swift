@@ -1,4 +1,5 @@
 import WinnowCore
+import WinnowSettings
 import WinnowLimits
 
 /// **raid**: a burst of first-seen authors in one channel. Each channel keeps the usual
@@ -80,5 +81,32 @@ extension String {
     init(format1 value: Double) {
         let tenths = Int((value * 10).rounded())
         self = "\(tenths / 10).\(tenths % 10)"
+    }
+}
+
+extension RaidRule: SettingsSection {
+    public static let section = "raid"
+    public static let about = [
+        "raid: a burst of first-seen authors in one channel (factor times the usual, at least",
+        "min_newcomers); switches slow-mode on in the channel until cool_down after the burst.",
+    ]
+    public static var settings: [RuleSetting<Self>] {
+        [
+            .enabled(\.enabled),
+            .duration("window", \.window, in: Micros.perSecond...30 * 86_400 * Micros.perSecond, "the window newcomers are counted in"),
+            .int("min_newcomers", \.minNewcomers, in: 1...65_535, "newcomers a window needs to be a raid"),
+            .int("factor", \.factor, in: 1...1000, "times the channel's usual number of newcomers"),
+            .int("warm_up_windows", \.warmUpWindows, in: 0...1000, "windows watched before the usual number is trusted"),
+            .duration("slow_mode", \.slowMode, "slow-mode switched on in the channel during a raid (0s: none)"),
+            .duration("cool_down", \.coolDown, "how long slow-mode stays on after the last newcomer"),
+            .action(\.action), .dryRun(\.dryRun),
+        ]
+    }
+    public var summary: String {
+        Self.summaryLine(
+            enabled: enabled,
+            "\(factor)x usual newcomers (at least \(minNewcomers)) in \(DurationText.describe(window)), slow-mode "
+                + (slowMode == 0 ? "off" : DurationText.describe(slowMode)),
+            action: action.rawValue, dryRun: dryRun)
     }
 }

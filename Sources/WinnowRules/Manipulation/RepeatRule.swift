@@ -1,4 +1,5 @@
 import WinnowCore
+import WinnowSettings
 import WinnowLimits
 import WinnowText
 
@@ -98,5 +99,28 @@ public struct RepeatRule: Sendable, Equatable {
             rule: Self.name, action: action,
             message: "\(how) a comment of the same author \(newest)s before", limit: DurationText.describe(window),
             count: copies + 1, dryRun: dryRun)
+    }
+}
+
+extension RepeatRule: SettingsSection {
+    public static let section = "repeat"
+    public static let about = [
+        "repeat: the same author posting the same or nearly the same text again within the window.",
+        "min_matches: equal values of 8 in the word-set sketch of the uncommon words for \"nearly",
+        "the same\" (8 or more uncommon words; one more for 5 to 7; shorter and generic comments",
+        "need the same words).",
+    ]
+    public static var settings: [RuleSetting<Self>] {
+        [
+            .enabled(\.enabled),
+            .duration("window", \.window, in: Micros.perSecond...3600 * Micros.perSecond, "how far back an author's comments are compared"),
+            .int("min_matches", \.minMatches, in: 1...8, "equal sketch values of 8 that make two long comments nearly the same"),
+            .action(\.action), .dryRun(\.dryRun),
+        ]
+    }
+    public var summary: String {
+        Self.summaryLine(
+            enabled: enabled, "within \(DurationText.describe(window)), \(minMatches) of 8 sketch values",
+            action: action.rawValue, dryRun: dryRun)
     }
 }
