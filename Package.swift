@@ -104,13 +104,15 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "WinnowTextTests", dependencies: ["WinnowText"]),
-        .testTarget(name: "WinnowLearnTests", dependencies: ["WinnowLearn", "WinnowText"]),
-        .testTarget(name: "WinnowMatchTests", dependencies: ["WinnowMatch", "WinnowText"]),
+        // What several test targets share: a seeded generator, a background reader.
+        .target(name: "WinnowTestSupport", path: "Tests/WinnowTestSupport"),
+        .testTarget(name: "WinnowTextTests", dependencies: ["WinnowText", "WinnowTestSupport"]),
+        .testTarget(name: "WinnowLearnTests", dependencies: ["WinnowLearn", "WinnowText", "WinnowTestSupport"]),
+        .testTarget(name: "WinnowMatchTests", dependencies: ["WinnowTestSupport", "WinnowMatch", "WinnowText"]),
         .testTarget(name: "WinnowLimitsTests", dependencies: ["WinnowLimits"]),
         .testTarget(name: "WinnowAuditTests", dependencies: ["WinnowAudit", "WinnowCore"]),
         .testTarget(name: "WinnowSharedTests", dependencies: [
-            "WinnowShared", "WinnowConsume", "WinnowAudit", "WinnowIO", "WinnowLimits", "WinnowCore", "WinnowRules", "WinnowPipeline", "WinnowMatch", "WinnowPolicy",
+            "WinnowTestSupport", "WinnowShared", "WinnowConsume", "WinnowAudit", "WinnowIO", "WinnowLimits", "WinnowCore", "WinnowRules", "WinnowPipeline", "WinnowMatch", "WinnowPolicy",
         ]),
         .testTarget(name: "WinnowConfigTests", dependencies: [
             "WinnowConfig", "WinnowPipeline", "WinnowPolicy", "WinnowRules", "WinnowLimits", "WinnowCore",
@@ -118,9 +120,9 @@ let package = Package(
         .testTarget(name: "WinnowIOTests", dependencies: ["WinnowIO", "WinnowCore"]),
         .testTarget(name: "WinnowPipelineTests", dependencies: [
             "WinnowPipeline", "WinnowMatch", "WinnowLimits", "WinnowRules", "WinnowPolicy", "WinnowCore", "WinnowText",
-            "WinnowIO",
+            "WinnowIO", "WinnowTestSupport",
         ]),
-        .testTarget(name: "WinnowCLITests", dependencies: ["WinnowCore", "WinnowAudit", "WinnowShared"]),
+        .testTarget(name: "WinnowCLITests", dependencies: ["WinnowTestSupport", "WinnowCore", "WinnowAudit", "WinnowShared"]),
         .testTarget(name: "WinnowReplayTests", dependencies: ["WinnowReplay", "WinnowCore"]),
     ]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WinnowTestSupport
 
 @Suite("Command line")
 struct CommandLineTests {

@@ -2,6 +2,7 @@ import Foundation
 
 #if canImport(Glibc)
 import Glibc
+import WinnowTestSupport
 #endif
 
 /// A plain blocking Unix-socket client for the sidecar tests: what a bot written in any

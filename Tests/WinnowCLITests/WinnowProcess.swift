@@ -1,4 +1,5 @@
 import Foundation
+import WinnowTestSupport
 
 /// Runs the built `winnow` binary as a user would, with real pipes.
 enum WinnowProcess {
@@ -61,23 +62,5 @@ enum WinnowProcess {
         let output = stdout.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return Result(status: process.terminationStatus, stdout: Array(output), stderr: String(decoding: errors.wait(), as: UTF8.self))
-    }
-}
-
-/// Reads a file handle to its end on a background thread.
-final class Collector: @unchecked Sendable {
-    private var data = Data()
-    private let done = DispatchSemaphore(value: 0)
-
-    init(_ handle: FileHandle) {
-        Thread {
-            self.data = handle.readDataToEndOfFile()
-            self.done.signal()
-        }.start()
-    }
-
-    func wait() -> Data {
-        done.wait()
-        return data
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import WinnowLearn
 import WinnowText
+import WinnowTestSupport
 
 @Suite("Learned scoring: features, model, training")
 struct ClassifierTests {
@@ -46,7 +47,7 @@ struct ClassifierTests {
 
     @Test("scores agree with a slow reference over the named features", arguments: 0..<5)
     func scoresAgreeWithReference(seed: UInt64) {
-        var random = SplitMix64(seed: seed)
+        var random = SplitMix(seed: seed)
         let weights = (0..<(1 << 16)).map { _ in Float(Int(random.next() % 2001) - 1000) / 500 }
         let model = LinearModel(hasher: hasher, labels: [.init(name: "spam", bias: -0.5, weights: weights)])
         let words = ["free", "robux", "check", "my", "channel", "the", "game", "was", "great", "😂", "http://bit.ly/x", "@bob"]
@@ -68,7 +69,7 @@ struct ClassifierTests {
     /// Random comments of real-looking pieces: ASCII and non-ASCII words, digits, emoji, one-
     /// and two-letter words, links, punctuation.
     static func randomTexts(seed: UInt64, count: Int) -> [String] {
-        var random = SplitMix64(seed: seed)
+        var random = SplitMix(seed: seed)
         let pieces = ["free", "robux", "ch3ck", "my", "channel", "a", "I", "ok", "the", "😂", "http://bit.ly/x", "@bob",
                       "ｆｒｅｅ", "сheck", "naïve", "日本語", "x", "2", "100k", "!!!", "...", "Straße", "ꜰᴜᴄᴋ", "a-b", "é"]
         return (0..<count).map { _ in
@@ -79,7 +80,7 @@ struct ClassifierTests {
 
     @Test("the fast vector equals the reference built one feature at a time", arguments: 0..<4)
     func fastVectorMatchesReference(seed: UInt64) {
-        var random = SplitMix64(seed: seed ^ 0x5EED)
+        var random = SplitMix(seed: seed ^ 0x5EED)
         for text in Self.randomTexts(seed: seed, count: 250) {
             let shape = Shape(
                 links: Int(random.next() % 5), mentions: Int(random.next() % 4), length: Int(random.next() % 3000),
@@ -110,7 +111,7 @@ struct ClassifierTests {
 
     @Test("the vector's key sort equals sorted(), short (insertion) and long (radix), duplicates included")
     func keySortMatchesSorted() {
-        var random = SplitMix64(seed: 7)
+        var random = SplitMix(seed: 7)
         for count in [0, 1, 2, 63, 64, 65, 300, 2_000] {
             var keys = (0..<count).map { _ in random.next() % (1 << 18) / (count % 2 == 0 ? 1 : 64) }
             let expected = keys.sorted()
@@ -121,7 +122,7 @@ struct ClassifierTests {
 
     @Test("the strongest features equal naming every feature and sorting them", arguments: 0..<3)
     func strongestMatchesReference(seed: UInt64) {
-        var random = SplitMix64(seed: seed)
+        var random = SplitMix(seed: seed)
         // Few distinct weights: ties between features are common and settled by name.
         let weights = (0..<(1 << 16)).map { _ in Float(Int(random.next() % 7) - 3) / 2 }
         let model = LinearModel(hasher: hasher, labels: [.init(name: "spam", bias: 0, weights: weights)])

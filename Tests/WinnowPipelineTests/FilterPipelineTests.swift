@@ -6,6 +6,7 @@ import WinnowMatch
 import WinnowPipeline
 import WinnowRules
 import WinnowPolicy
+import WinnowTestSupport
 
 @Suite("Filter pipeline")
 struct FilterPipelineTests {
@@ -21,10 +22,10 @@ struct FilterPipelineTests {
             try? stdin.fileHandleForWriting.close()
         }
         feeder.start()
-        let collected = OutputCollector(stdout.fileHandleForReading)
+        let collected = Collector(stdout.fileHandleForReading)
         let summary = try pipeline.run(input: stdin.fileHandleForReading.fileDescriptor, output: stdout.fileHandleForWriting.fileDescriptor)
         try stdout.fileHandleForWriting.close()
-        return (collected.wait(), summary)
+        return (Array(collected.wait()), summary)
     }
 
     /// A generated stream: clean lines, stop words, and bad lines of every kind.
@@ -108,23 +109,5 @@ extension FilterPipelineTests {
             seen += buffer[0..<n].filter { $0 == 0x0A }.count
         }
         return seen
-    }
-}
-
-/// Reads a file handle to its end on a background thread.
-final class OutputCollector: @unchecked Sendable {
-    private var data = Data()
-    private let done = DispatchSemaphore(value: 0)
-
-    init(_ handle: FileHandle) {
-        Thread {
-            self.data = handle.readDataToEndOfFile()
-            self.done.signal()
-        }.start()
-    }
-
-    func wait() -> [UInt8] {
-        done.wait()
-        return Array(data)
     }
 }

@@ -7,6 +7,7 @@ import WinnowPipeline
 import WinnowRules
 import WinnowPolicy
 import WinnowShared
+import WinnowTestSupport
 
 /// Strikes counted in Redis: every instance's add up, each event once.
 @Suite("Strikes shared through Redis")
@@ -145,18 +146,5 @@ struct SharedStrikeTests {
         #expect(differences.isEmpty, "\(differences.prefix(5))")
         // The stream reaches every outcome, so the comparison covers each path of the script.
         #expect(seen[.timeout, default: 0] > 20 && seen[.ban, default: 0] > 20 && seen[.reject, default: 0] > 20, "\(seen)")
-    }
-}
-
-/// A small seeded generator: the same stream every run.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

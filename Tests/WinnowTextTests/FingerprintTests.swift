@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WinnowCore
+import WinnowTestSupport
 @testable import WinnowText
 
 @Suite("Fingerprints of near-duplicates")
@@ -90,7 +91,7 @@ struct FingerprintTests {
         // punctuation or another `@`), long words (hashed eight bytes at a time), lengths across
         // the 64-byte words of the bitmaps and past the 1,024 bytes of the bit-mask path, and
         // more than the 64 words a sketch takes.
-        var random = SplitMix64(seed: 17)
+        var random = SplitMix(seed: 17)
         let alphabet = Array("abcdefghijklmnopqrstuvwxyz    ,.:;!?)(@@-_0123456789'".utf8)
         var checked = 0
         for round in 0..<2_000 {
@@ -119,7 +120,7 @@ struct FingerprintTests {
 
     @Test("equal values of two sketches, counted with bit tricks, agree with counting one by one")
     func matchingValuesModel() {
-        var random = SplitMix64(seed: 3)
+        var random = SplitMix(seed: 3)
         for _ in 0..<20_000 {
             let a = random.next()
             var b = a

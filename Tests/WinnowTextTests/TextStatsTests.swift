@@ -1,5 +1,6 @@
 import Testing
 import WinnowText
+import WinnowTestSupport
 
 @Suite("Text statistics")
 struct TextStatsTests {
@@ -81,7 +82,7 @@ struct TextStatsTests {
 
     @Test("random texts agree with the model")
     func randomTexts() {
-        var random = SplitMix64(seed: 7)
+        var random = SplitMix(seed: 7)
         let alphabet: [Character] = Array("aAbBdDoOtTzZ .@-_!?0123456789 xXyY:/([{") + ["é", "É", "😀", "\u{0301}", "ß", "€", "\u{200B}", "\t", "ÿ", "×", "Я", "я", "Ё", "ñ", "Ā"]
         for _ in 0..<3_000 {
             let text = random.text(from: alphabet, maxLength: 40)
@@ -93,7 +94,7 @@ struct TextStatsTests {
     func runsAndMentions() {
         // Few letters: runs of every length, across the eight-byte words the fast path reads,
         // and `@` at every position of a word.
-        var random = SplitMix64(seed: 11)
+        var random = SplitMix(seed: 11)
         let alphabet: [Character] = Array("aaaab  @@.-_") + ["é"]
         for _ in 0..<3_000 {
             let text = random.text(from: alphabet, maxLength: 70)
@@ -108,7 +109,7 @@ struct TextStatsTests {
         // Up to 3,000 characters: past the 255 words of eight bytes after which the ASCII scan
         // adds up its per-byte counters, with a character outside ASCII now and then, so that
         // scans stop and start again anywhere, and ends of every length.
-        var random = SplitMix64(seed: 13)
+        var random = SplitMix(seed: 13)
         let ascii: [Character] = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ  .....,:/@-_!?0123456789()[]{}dot")
         for round in 0..<400 {
             let alphabet = round % 2 == 0 ? ascii : ascii + ["é", "😀"]
