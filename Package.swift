@@ -13,10 +13,13 @@ let package = Package(
     products: [
         .executable(name: "winnow", targets: ["winnow"]),
         // The engine as a library, for the benchmarks package and for embedding.
-        .library(name: "WinnowEngine", targets: [
-            "WinnowCore", "WinnowText", "WinnowMatch", "WinnowLimits", "WinnowLearn", "WinnowRules", "WinnowPolicy", "WinnowIO",
-            "WinnowPipeline",
-        ]),
+        .library(
+            name: "WinnowEngine",
+            targets: [
+                "WinnowCore", "WinnowText", "WinnowMatch", "WinnowLimits", "WinnowLearn", "WinnowRules", "WinnowPolicy",
+                "WinnowIO",
+                "WinnowPipeline",
+            ]),
         // The Redis client and scripts, for the client benchmark (Benchmarks/, RedisClients).
         .library(name: "WinnowRedis", targets: ["WinnowShared"]),
         // The policy file reader, for the fuzz targets (Fuzz/).
@@ -55,8 +58,13 @@ let package = Package(
         .target(name: "WinnowLearn", dependencies: ["WinnowCore", "WinnowText"], swiftSettings: hotPath),
         // What a policy-file setting is: each rule's settings type declares its keys with these.
         .target(name: "WinnowSettings", dependencies: ["WinnowCore", "WinnowLimits"]),
-        .target(name: "WinnowRules", dependencies: ["WinnowCore", "WinnowText", "WinnowMatch", "WinnowLimits", "WinnowLearn", "WinnowSettings"], swiftSettings: hotPath),
-        .target(name: "WinnowPolicy", dependencies: ["WinnowCore", "WinnowLimits", "WinnowSettings"], swiftSettings: hotPath),
+        .target(
+            name: "WinnowRules",
+            dependencies: ["WinnowCore", "WinnowText", "WinnowMatch", "WinnowLimits", "WinnowLearn", "WinnowSettings"],
+            swiftSettings: hotPath),
+        .target(
+            name: "WinnowPolicy", dependencies: ["WinnowCore", "WinnowLimits", "WinnowSettings"], swiftSettings: hotPath
+        ),
         .target(name: "WinnowIO", dependencies: ["WinnowCore"], swiftSettings: hotPath),
         .target(
             name: "WinnowPipeline",
@@ -68,42 +76,56 @@ let package = Package(
             ],
             swiftSettings: hotPath),
         // Redis: shared windows (`--shared`) and streams (`winnow consume`), through hiredis.
-        .target(name: "WinnowShared", dependencies: [
-            "WinnowCore", "WinnowLimits", "WinnowRules", "WinnowPipeline", "CHiredis",
-            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-        ]),
+        .target(
+            name: "WinnowShared",
+            dependencies: [
+                "WinnowCore", "WinnowLimits", "WinnowRules", "WinnowPipeline", "CHiredis",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]),
         // The only module that talks to SQLite.
-        .target(name: "WinnowAudit", dependencies: [
-            "WinnowCore", "WinnowIO", "CSQLite", .product(name: "Crypto", package: "swift-crypto"),
-        ]),
+        .target(
+            name: "WinnowAudit",
+            dependencies: [
+                "WinnowCore", "WinnowIO", "CSQLite", .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         // `winnow consume`: a Redis Stream in, verdicts to another stream, acknowledged after the audit.
-        .target(name: "WinnowConsume", dependencies: [
-            "WinnowCore", "WinnowIO", "WinnowLimits", "WinnowPipeline", "WinnowAudit", "WinnowShared",
-        ]),
+        .target(
+            name: "WinnowConsume",
+            dependencies: [
+                "WinnowCore", "WinnowIO", "WinnowLimits", "WinnowPipeline", "WinnowAudit", "WinnowShared",
+            ]),
         // Dumps in (NDJSON, CSV) and the evaluation report out, around the same pipeline.
         .target(name: "WinnowReplay", dependencies: ["WinnowCore", "WinnowIO", "WinnowPipeline"]),
         // The Unix-socket sidecar: SwiftNIO, logs (swift-log), metrics (swift-metrics, Prometheus).
-        .target(name: "WinnowServe", dependencies: [
-            "WinnowCore", "WinnowIO", "WinnowPipeline", "WinnowAudit", "WinnowLimits", "WinnowPolicy",
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "NIOHTTP1", package: "swift-nio"),
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "Metrics", package: "swift-metrics"),
-            .product(name: "Prometheus", package: "swift-prometheus"),
-        ]),
+        .target(
+            name: "WinnowServe",
+            dependencies: [
+                "WinnowCore", "WinnowIO", "WinnowPipeline", "WinnowAudit", "WinnowLimits", "WinnowPolicy",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]),
         // The only module that reads YAML.
-        .target(name: "WinnowConfig", dependencies: [
-            "WinnowCore", "WinnowLimits", "WinnowRules", "WinnowPolicy", "WinnowPipeline", "WinnowSettings",
-            .product(name: "Yams", package: "Yams"),
-        ]),
-        .executableTarget(name: "winnow", dependencies: [
-            "WinnowCore", "WinnowMatch", "WinnowLimits", "WinnowConfig", "WinnowPolicy", "WinnowIO", "WinnowPipeline",
-            "WinnowAudit", "WinnowReplay", "WinnowServe", "WinnowShared", "WinnowConsume", "WinnowLearn", "WinnowRules", "WinnowText", "CPlatform",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
+        .target(
+            name: "WinnowConfig",
+            dependencies: [
+                "WinnowCore", "WinnowLimits", "WinnowRules", "WinnowPolicy", "WinnowPipeline", "WinnowSettings",
+                .product(name: "Yams", package: "Yams"),
+            ]),
+        .executableTarget(
+            name: "winnow",
+            dependencies: [
+                "WinnowCore", "WinnowMatch", "WinnowLimits", "WinnowConfig", "WinnowPolicy", "WinnowIO",
+                "WinnowPipeline",
+                "WinnowAudit", "WinnowReplay", "WinnowServe", "WinnowShared", "WinnowConsume", "WinnowLearn",
+                "WinnowRules", "WinnowText", "CPlatform",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         // What several test targets share: a seeded generator, a background reader.
         .target(name: "WinnowTestSupport", path: "Tests/WinnowTestSupport"),
         .testTarget(name: "WinnowTextTests", dependencies: ["WinnowText", "WinnowTestSupport"]),
@@ -111,18 +133,27 @@ let package = Package(
         .testTarget(name: "WinnowMatchTests", dependencies: ["WinnowTestSupport", "WinnowMatch", "WinnowText"]),
         .testTarget(name: "WinnowLimitsTests", dependencies: ["WinnowLimits"]),
         .testTarget(name: "WinnowAuditTests", dependencies: ["WinnowAudit", "WinnowCore"]),
-        .testTarget(name: "WinnowSharedTests", dependencies: [
-            "WinnowTestSupport", "WinnowShared", "WinnowConsume", "WinnowAudit", "WinnowIO", "WinnowLimits", "WinnowCore", "WinnowRules", "WinnowPipeline", "WinnowMatch", "WinnowPolicy",
-        ]),
-        .testTarget(name: "WinnowConfigTests", dependencies: [
-            "WinnowConfig", "WinnowPipeline", "WinnowPolicy", "WinnowRules", "WinnowLimits", "WinnowCore",
-        ]),
+        .testTarget(
+            name: "WinnowSharedTests",
+            dependencies: [
+                "WinnowTestSupport", "WinnowShared", "WinnowConsume", "WinnowAudit", "WinnowIO", "WinnowLimits",
+                "WinnowCore", "WinnowRules", "WinnowPipeline", "WinnowMatch", "WinnowPolicy",
+            ]),
+        .testTarget(
+            name: "WinnowConfigTests",
+            dependencies: [
+                "WinnowConfig", "WinnowPipeline", "WinnowPolicy", "WinnowRules", "WinnowLimits", "WinnowCore",
+            ]),
         .testTarget(name: "WinnowIOTests", dependencies: ["WinnowIO", "WinnowCore"]),
-        .testTarget(name: "WinnowPipelineTests", dependencies: [
-            "WinnowPipeline", "WinnowMatch", "WinnowLimits", "WinnowRules", "WinnowPolicy", "WinnowCore", "WinnowText",
-            "WinnowIO", "WinnowTestSupport",
-        ]),
-        .testTarget(name: "WinnowCLITests", dependencies: ["WinnowTestSupport", "WinnowCore", "WinnowAudit", "WinnowShared"]),
+        .testTarget(
+            name: "WinnowPipelineTests",
+            dependencies: [
+                "WinnowPipeline", "WinnowMatch", "WinnowLimits", "WinnowRules", "WinnowPolicy", "WinnowCore",
+                "WinnowText",
+                "WinnowIO", "WinnowTestSupport",
+            ]),
+        .testTarget(
+            name: "WinnowCLITests", dependencies: ["WinnowTestSupport", "WinnowCore", "WinnowAudit", "WinnowShared"]),
         .testTarget(name: "WinnowReplayTests", dependencies: ["WinnowReplay", "WinnowCore"]),
     ]
 )

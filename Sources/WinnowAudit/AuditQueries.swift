@@ -8,7 +8,8 @@ public final class AuditQueries {
         let version = try database.integer("PRAGMA user_version")
         guard version >= 1 else { throw AuditError("\(path) is not a Winnow audit trail (user_version \(version))") }
         guard version <= AuditSchema.version else {
-            throw AuditError("audit database \(path) has schema version \(version), newer than this Winnow's \(AuditSchema.version)")
+            throw AuditError(
+                "audit database \(path) has schema version \(version), newer than this Winnow's \(AuditSchema.version)")
         }
     }
 
@@ -66,15 +67,18 @@ public final class AuditQueries {
             while try statement.step() { rows.append((statement.text(0) ?? "(none)", statement.int(1))) }
             return rows
         }
-        stats.actions = try counts("""
+        stats.actions = try counts(
+            """
             SELECT action, count(*) AS n FROM events WHERE \(Self.inRange) GROUP BY action ORDER BY n DESC, action
             """)
-        stats.channels = try counts("""
+        stats.channels = try counts(
+            """
             SELECT channel, count(*) AS n FROM events WHERE \(Self.inRange) GROUP BY channel ORDER BY n DESC, channel
             """)
         let reasonsInRange = "FROM events JOIN reasons USING (seq) WHERE \(Self.inRange)"
         stats.rules = try counts("SELECT rule, count(*) AS n \(reasonsInRange) GROUP BY rule ORDER BY n DESC, rule")
-        stats.lists = try counts("""
+        stats.lists = try counts(
+            """
             SELECT list, count(*) AS n \(reasonsInRange) AND list IS NOT NULL GROUP BY list ORDER BY n DESC, list
             """)
         return stats
@@ -115,10 +119,12 @@ public final class AuditQueries {
 
     private func entry(_ row: Statement) -> Entry {
         func parts(_ column: Int32) -> [String] {
-            row.text(column).map { $0.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init) } ?? []
+            row.text(column).map { $0.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init) }
+                ?? []
         }
         return Entry(
-            seq: row.int(0), id: row.text(1), line: row.int(2), author: row.text(3), channel: row.text(4), ts: row.double(5),
+            seq: row.int(0), id: row.text(1), line: row.int(2), author: row.text(3), channel: row.text(4),
+            ts: row.double(5),
             text: row.text(6), textHash: row.text(7), action: row.text(8) ?? "", verdict: row.text(9) ?? "",
             recordedAt: row.double(10) ?? 0, source: row.text(11) ?? "", configHash: row.text(12) ?? "",
             rules: parts(13), lists: parts(14), terms: parts(15))
@@ -152,7 +158,8 @@ public final class AuditQueries {
         public var rules: [(name: String, count: Int)] = []
         /// Timeouts and bans, oldest first: the event that caused it, when, until when, and the
         /// strikes that led to it (nil: imposed by a moderator).
-        public var penalties: [(seq: Int, eventID: String?, change: String, at: Double?, until: Double?, strikes: Int?)] = []
+        public var penalties:
+            [(seq: Int, eventID: String?, change: String, at: Double?, until: Double?, strikes: Int?)] = []
         public var recent: [Entry] = []
     }
 
@@ -165,18 +172,21 @@ public final class AuditQueries {
             history.first = totals.double(1)
             history.last = totals.double(2)
         }
-        let actions = try database.prepare("""
+        let actions = try database.prepare(
+            """
             SELECT action, count(*) AS n FROM events WHERE author = ?1 GROUP BY action ORDER BY n DESC, action
             """)
         actions.bind(1, name)
         while try actions.step() { history.actions.append((actions.text(0) ?? "", actions.int(1))) }
-        let rules = try database.prepare("""
+        let rules = try database.prepare(
+            """
             SELECT r.rule, count(*) AS n FROM events e JOIN reasons r ON r.seq = e.seq
             WHERE e.author = ?1 GROUP BY r.rule ORDER BY n DESC, r.rule
             """)
         rules.bind(1, name)
         while try rules.step() { history.rules.append((rules.text(0) ?? "", rules.int(1))) }
-        let penalties = try database.prepare("""
+        let penalties = try database.prepare(
+            """
             SELECT c.seq, e.event_id, c.change, c.at, c.until,
                    (SELECT j.value ->> 'count' FROM json_each(e.verdict, '$.reasons') j WHERE j.value ->> 'rule' = 'escalation')
             FROM author_changes c JOIN events e ON e.seq = c.seq
@@ -185,8 +195,11 @@ public final class AuditQueries {
         penalties.bind(1, name)
         while try penalties.step() {
             history.penalties.append(
-                (penalties.int(0), penalties.text(1), penalties.text(2) ?? "", penalties.double(3), penalties.double(4),
-                 penalties.optionalInt(5)))
+                (
+                    penalties.int(0), penalties.text(1), penalties.text(2) ?? "", penalties.double(3),
+                    penalties.double(4),
+                    penalties.optionalInt(5)
+                ))
         }
         let latest = try database.prepare("\(Self.entrySelect) WHERE e.author = ?1 ORDER BY e.seq DESC LIMIT ?2")
         latest.bind(1, name)
@@ -197,7 +210,8 @@ public final class AuditQueries {
 
     /// Every event in the range, in the order they were recorded.
     public func export(_ range: TimeRange = TimeRange(), each: (Entry) throws -> Void) throws {
-        let events = try database.prepare("""
+        let events = try database.prepare(
+            """
             \(Self.entrySelect) WHERE ((e.ts >= ?1 AND e.ts < ?2) OR (e.ts IS NULL AND ?1 = -9e999 AND ?2 = 9e999)) ORDER BY e.seq
             """)
         bind(range, to: events, from: 1)

@@ -4,9 +4,9 @@ import WinnowCore
 import WinnowIO
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The only place Winnow writes to SQLite: an audit database in WAL mode, brought to the
@@ -46,7 +46,9 @@ public final class AuditStore {
     /// Opens (or creates, readable by its owner and group only: it holds every comment, author
     /// and peer) the audit database at `path`. `warn` hears about a write-ahead log that a
     /// reader keeps from being reset.
-    public init(path: String, warn: @escaping @Sendable (String) -> Void = AuditStore.warnOnStandardError) throws(AuditError) {
+    public init(path: String, warn: @escaping @Sendable (String) -> Void = AuditStore.warnOnStandardError)
+        throws(AuditError)
+    {
         SQLiteDatabase.configureLibrary()
         // Created here, not by SQLite, to choose its mode; SQLite gives the -wal and -shm files
         // the database file's mode.
@@ -58,7 +60,9 @@ public final class AuditStore {
         // for the same rows, without making the small commits of a quiet stream costly.
         try database.execute("PRAGMA page_size = 16384")
         let mode = try database.text("PRAGMA journal_mode = WAL")
-        guard mode == "wal" else { throw AuditError("audit database \(path): cannot switch to WAL mode (got \(mode ?? "nothing"))") }
+        guard mode == "wal" else {
+            throw AuditError("audit database \(path): cannot switch to WAL mode (got \(mode ?? "nothing"))")
+        }
         // In WAL mode, NORMAL loses no committed transaction when the process dies (kill -9);
         // only a power cut can take the last ones.
         try database.execute("PRAGMA synchronous = NORMAL")
@@ -79,10 +83,13 @@ public final class AuditStore {
             throw error
         }
         try database.execute("PRAGMA busy_timeout = \(Self.busyTimeoutMilliseconds)")
-        let insert = "INSERT INTO events (run, event_id, line, author, channel, ts, text, text_hash, action, verdict, recorded_at, peer_uid, peer_pid) VALUES "
+        let insert =
+            "INSERT INTO events (run, event_id, line, author, channel, ts, text, text_hash, action, verdict, recorded_at, peer_uid, peer_pid) VALUES "
         func values(_ rows: Int) -> String {
             (0..<rows).map { row in
-                "(" + (1...Int(Self.columnsPerRow)).map { "?\(row * Int(Self.columnsPerRow) + $0)" }.joined(separator: ", ") + ")"
+                "("
+                    + (1...Int(Self.columnsPerRow)).map { "?\(row * Int(Self.columnsPerRow) + $0)" }.joined(
+                        separator: ", ") + ")"
             }.joined(separator: ", ")
         }
         insertEvent = try database.prepare(insert + values(1))
@@ -91,7 +98,8 @@ public final class AuditStore {
             "INSERT INTO author_changes (seq, author, change, at, until) VALUES (?1, ?2, ?3, ?4, ?5)")
         insertConsumed = try database.prepare(
             "INSERT OR IGNORE INTO consumed (stream, event_key, entry_id, seq) VALUES (?1, ?2, ?3, ?4)")
-        findConsumed = try database.prepare("""
+        findConsumed = try database.prepare(
+            """
             SELECT e.verdict FROM consumed c JOIN events e ON e.seq = c.seq WHERE c.stream = ?1 AND c.event_key = ?2
             """)
         checkpointer = try WALCheckpointer(path: path, warn: warn)
@@ -116,7 +124,8 @@ public final class AuditStore {
         let found = try database.integer("PRAGMA user_version")
         guard found <= AuditSchema.version else {
             throw AuditError(
-                "audit database \(database.path) has schema version \(found), newer than this Winnow's \(AuditSchema.version)")
+                "audit database \(database.path) has schema version \(found), newer than this Winnow's \(AuditSchema.version)"
+            )
         }
         if found == 0 {
             // Version 0 is a new, empty file, or some other SQLite database: never write into the latter.
@@ -145,7 +154,8 @@ public final class AuditStore {
             addConfig.bind(3, configuration.policy)
             addConfig.bind(4, time)
             try addConfig.run()
-            let addRun = try database.prepare("""
+            let addRun = try database.prepare(
+                """
                 INSERT INTO runs (source, config, text_mode, pid, started_at)
                 VALUES (?1, (SELECT id FROM configs WHERE hash = ?2), ?3, ?4, ?5)
                 """)
@@ -190,8 +200,9 @@ public final class AuditStore {
                 staging.removeAll()
                 for row in 0..<rows { staging.stage(records.baseAddress! + next + row) }
                 for row in 0..<rows {
-                    bind(records.baseAddress! + next + row, staged: row, verdicts: part.verdicts, run: run, at: time,
-                         to: statement, from: Int32(row) * Self.columnsPerRow)
+                    bind(
+                        records.baseAddress! + next + row, staged: row, verdicts: part.verdicts, run: run, at: time,
+                        to: statement, from: Int32(row) * Self.columnsPerRow)
                 }
                 try statement.run()
                 // Rowids of one statement's rows are consecutive: the last one is known.
@@ -208,7 +219,8 @@ public final class AuditStore {
     }
 
     private func bind(
-        _ record: UnsafePointer<AuditRecord>, staged row: Int, verdicts: UnsafeRawBufferPointer, run: Int, at time: Double,
+        _ record: UnsafePointer<AuditRecord>, staged row: Int, verdicts: UnsafeRawBufferPointer, run: Int,
+        at time: Double,
         to statement: Statement, from offset: Int32
     ) {
         let texts = staging.texts(ofRow: row)
@@ -265,7 +277,11 @@ public final class AuditStore {
     }
 
     /// The tables (and the `reasons` view) of the schema.
-    public enum Table: String, Sendable { case events, reasons, authorChanges = "author_changes", configs, runs, consumed }
+    public enum Table: String, Sendable {
+        case events, reasons
+        case authorChanges = "author_changes"
+        case configs, runs, consumed
+    }
 }
 
 /// The text columns of an insert's rows, one after the other in one buffer. Used by one thread
@@ -304,7 +320,9 @@ final class StagingBuffer {
     /// The staged columns of row `row`, valid until the next `stage`.
     func texts(ofRow row: Int) -> Texts {
         let bytes = buffer.bytes
-        func at(_ k: Int) -> UnsafeRawBufferPointer? { spans[row * 6 + k].map { UnsafeRawBufferPointer(rebasing: bytes[$0]) } }
+        func at(_ k: Int) -> UnsafeRawBufferPointer? {
+            spans[row * 6 + k].map { UnsafeRawBufferPointer(rebasing: bytes[$0]) }
+        }
         return Texts(eventID: at(0), author: at(1), channel: at(2), text: at(3), textHash: at(4), action: at(5))
     }
 

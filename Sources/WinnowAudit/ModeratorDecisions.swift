@@ -38,7 +38,8 @@ public struct ModeratorDecisions: Sendable {
     public init(path: String, window: Double) throws(AuditError) {
         let queries = try AuditQueries(path: path)
         var decisions: [String: [Decision]] = [:]
-        let ops = try queries.database.prepare("""
+        let ops = try queries.database.prepare(
+            """
             SELECT author, verdict ->> '$.op', recorded_at FROM events
             WHERE verdict ->> '$.op' IN ('ban', 'timeout', 'unban') AND verdict ->> '$.ok' = 1 AND author IS NOT NULL
             ORDER BY seq
@@ -48,7 +49,8 @@ public struct ModeratorDecisions: Sendable {
             decisions[author, default: []].append(Decision(at: at, isSanction: ops.text(1) != "unban"))
         }
         sanctionedAuthors = decisions.values.filter { $0.contains(where: \.isSanction) }.count
-        let comments = try queries.database.prepare("""
+        let comments = try queries.database.prepare(
+            """
             SELECT author, text, recorded_at FROM events
             WHERE verdict ->> '$.op' IS NULL AND action NOT IN ('error', 'timeout', 'ban')
             ORDER BY recorded_at, seq
@@ -72,7 +74,8 @@ public struct ModeratorDecisions: Sendable {
     /// The label of a comment at `at` by an author with `decisions` (in time order), or nil.
     private static func label(at: Double, decisions: [Decision], window: Double) -> (positive: Bool, undone: Bool)? {
         guard decisions.contains(where: \.isSanction) else { return (false, false) }
-        guard let k = decisions.firstIndex(where: { $0.isSanction && $0.at >= at }), decisions[k].at - at <= window else {
+        guard let k = decisions.firstIndex(where: { $0.isSanction && $0.at >= at }), decisions[k].at - at <= window
+        else {
             return nil
         }
         // Undone: an unban after the sanction, before the author's next one.

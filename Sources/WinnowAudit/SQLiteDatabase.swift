@@ -56,7 +56,8 @@ final class SQLiteDatabase {
 
     func prepare(_ sql: String) throws(AuditError) -> Statement {
         var statement: OpaquePointer?
-        guard sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil) == SQLITE_OK else {
+        guard sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil) == SQLITE_OK
+        else {
             throw AuditError("audit database \(path): cannot prepare \(sql.prefix(40))…: \(lastError)")
         }
         return Statement(statement!, database: self)
@@ -142,7 +143,9 @@ final class Statement {
         case let status:
             let message = database.lastError
             sqlite3_reset(statement)
-            if status == SQLITE_FULL { throw AuditError("audit database \(database.path): the disk is full (\(message))") }
+            if status == SQLITE_FULL {
+                throw AuditError("audit database \(database.path): the disk is full (\(message))")
+            }
             throw AuditError("audit database \(database.path): \(message)")
         }
     }

@@ -35,7 +35,8 @@ public struct CatalogSection {
         key = Section.section
         about = Section.about
         self.shorthand = shorthand
-        entries = perChannel.map { Entry(key: $0.key, type: $0.type, help: $0.help, perChannel: true) }
+        entries =
+            perChannel.map { Entry(key: $0.key, type: $0.type, help: $0.help, perChannel: true) }
             + own.map { Entry(key: $0.key, type: $0.type, help: $0.help, perChannel: false) }
 
         /// Reads one key: into the default channel settings or into the section.
@@ -54,19 +55,22 @@ public struct CatalogSection {
             for (key, entry) in value.entries(allowed: keys) { apply(key, entry, &configuration) }
             for (key, message) in configuration[keyPath: field].problems { value.problem(message, key: key) }
         }
-        readChannel = perChannel.isEmpty ? nil : { value, channel in
-            if value.isScalar, let shorthand, let setting = perChannel.first(where: { $0.key == shorthand }) {
-                setting.read(value, &channel)
-                return
-            }
-            for (key, entry) in value.entries(allowed: keys) {
-                if let setting = perChannel.first(where: { $0.key == key }) {
-                    setting.read(entry, &channel)
-                } else {
-                    entry.problem("\(key) is set for the whole policy, not per channel")
+        readChannel =
+            perChannel.isEmpty
+            ? nil
+            : { value, channel in
+                if value.isScalar, let shorthand, let setting = perChannel.first(where: { $0.key == shorthand }) {
+                    setting.read(value, &channel)
+                    return
+                }
+                for (key, entry) in value.entries(allowed: keys) {
+                    if let setting = perChannel.first(where: { $0.key == key }) {
+                        setting.read(entry, &channel)
+                    } else {
+                        entry.problem("\(key) is set for the whole policy, not per channel")
+                    }
                 }
             }
-        }
         values = { configuration in
             perChannel.map { ($0.key, $0.write(configuration.behavior.defaults)) }
                 + own.map { ($0.key, $0.write(configuration[keyPath: field])) }

@@ -15,8 +15,10 @@ extension PolicyFile {
         for setting in PolicyCatalog.general {
             lines += wrapped(capitalized(setting.help) + ".").map { "# " + $0 }
             let value = setting.write(configuration)
-            lines.append(value.isEmpty ? "# \(setting.key): \(setting.type.split(separator: " ").first ?? "")"
-                                       : "\(setting.key): \(value)")
+            lines.append(
+                value.isEmpty
+                    ? "# \(setting.key): \(setting.type.split(separator: " ").first ?? "")"
+                    : "\(setting.key): \(value)")
         }
         for section in PolicyCatalog.sections {
             lines.append("")
@@ -37,7 +39,8 @@ extension PolicyFile {
                 for section in PolicyCatalog.sections where section.readChannel != nil {
                     let perChannel = Set(section.entries.filter(\.perChannel).map(\.key))
                     let values = section.values(defaults).filter { perChannel.contains($0.key) }
-                    lines.append("    \(section.key): {" + values.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + "}")
+                    lines.append(
+                        "    \(section.key): {" + values.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + "}")
                 }
             }
         }
@@ -61,9 +64,12 @@ extension PolicyFile {
 
     /// A channel name as a YAML key: quoted unless it is plain letters, digits, `_`, `-` and `#`.
     private static func quoted(_ name: String) -> String {
-        let plain = !name.isEmpty && name.unicodeScalars.allSatisfy {
-            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-"
-        }
+        let plain =
+            !name.isEmpty
+            && name.unicodeScalars.allSatisfy {
+                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_"
+                    || $0 == "-"
+            }
         return plain ? name : "'" + name.replacingOccurrences(of: "'", with: "''") + "'"
     }
 }

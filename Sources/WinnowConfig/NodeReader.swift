@@ -12,7 +12,8 @@ final class NodeReader {
 
     func problem(_ node: Node?, _ key: String, _ message: String) {
         let mark = node?.mark
-        problems.append(PolicyProblem(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1, key: key, message: message))
+        problems.append(
+            PolicyProblem(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1, key: key, message: message))
     }
 
     /// The entries of a mapping, in file order; keys not in `allowed` are reported (when
@@ -85,7 +86,8 @@ final class NodeReader {
     func duration(_ node: Node, _ key: String) -> Micros? {
         guard let text = string(node, key) else { return nil }
         guard let micros = DurationText.parse(text) else {
-            problem(node, key, "expected a duration such as 500ms, 10s, 5m, 2h or 1d (at most 100 years), not '\(text)'")
+            problem(
+                node, key, "expected a duration such as 500ms, 10s, 5m, 2h or 1d (at most 100 years), not '\(text)'")
             return nil
         }
         return micros
@@ -95,7 +97,9 @@ final class NodeReader {
     func duration(_ node: Node, _ key: String, in range: ClosedRange<Micros>) -> Micros? {
         guard let value = duration(node, key) else { return nil }
         guard range.contains(value) else {
-            problem(node, key, "must be from \(DurationText.describe(range.lowerBound)) to \(DurationText.describe(range.upperBound))")
+            problem(
+                node, key,
+                "must be from \(DurationText.describe(range.lowerBound)) to \(DurationText.describe(range.upperBound))")
             return nil
         }
         return value

@@ -11,19 +11,23 @@ public enum PolicyCatalog {
     /// The top-level keys that are not sections, in the order they are written.
     public static var general: [RuleSetting<Configuration>] {
         [
-            RuleSetting("clock", type: "wall or event",
-                        help: "time the window rules run on: wall (when the event is judged) or event (its `ts`); "
-                            + "left out, `filter` and `serve` use wall and `replay` uses event",
-                        read: { value, configuration in
-                if let clock = value.choice(of: ClockMode.allCases) { configuration.clock = clock }
-            }, write: { $0.clock?.rawValue ?? "" }),
-            .duration("late_tolerance", \.lateTolerance,
-                      "on event time, how far behind the latest `ts` an event is still judged at its own"),
-            .int("max_authors", \.behavior.maxAuthors, in: 8...1_000_000_000,
-                 "authors tracked at once; beyond it the idle ones are forgotten "
+            RuleSetting(
+                "clock", type: "wall or event",
+                help: "time the window rules run on: wall (when the event is judged) or event (its `ts`); "
+                    + "left out, `filter` and `serve` use wall and `replay` uses event",
+                read: { value, configuration in
+                    if let clock = value.choice(of: ClockMode.allCases) { configuration.clock = clock }
+                }, write: { $0.clock?.rawValue ?? "" }),
+            .duration(
+                "late_tolerance", \.lateTolerance,
+                "on event time, how far behind the latest `ts` an event is still judged at its own"),
+            .int(
+                "max_authors", \.behavior.maxAuthors, in: 8...1_000_000_000,
+                "authors tracked at once; beyond it the idle ones are forgotten "
                     + "(\(BehaviorState(maxAuthors: 8).bytesPerAuthor) bytes each)"),
             .words("exempt_roles", \.behavior.exemptRoles, "roles exempt from rate limits, slow-mode and escalation"),
-            .bool("dry_run", \.policy.dryRun, "compute everything but answer allow, with the would-be action in `would`"),
+            .bool(
+                "dry_run", \.policy.dryRun, "compute everything but answer allow, with the would-be action in `would`"),
         ]
     }
 

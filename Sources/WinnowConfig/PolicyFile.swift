@@ -13,12 +13,18 @@ import Yams
 /// checked is in `PolicyCatalog`; this reads the file through it.
 public enum PolicyFile {
     /// Reads and validates the file at `path`.
-    public static func load(_ path: String, knownCategories: Set<String>? = nil) throws(PolicyProblems) -> Configuration {
+    public static func load(_ path: String, knownCategories: Set<String>? = nil) throws(PolicyProblems) -> Configuration
+    {
         guard let data = FileManager.default.contents(atPath: path) else {
             var isDirectory: ObjCBool = false
-            let why = !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) ? "no such file"
-                : isDirectory.boolValue ? "it is a directory" : !FileManager.default.isReadableFile(atPath: path) ? "permission denied"
-                : "a read error"
+            let why =
+                !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+                ? "no such file"
+                : isDirectory.boolValue
+                    ? "it is a directory"
+                    : !FileManager.default.isReadableFile(atPath: path)
+                        ? "permission denied"
+                        : "a read error"
             throw PolicyProblems(problems: [
                 PolicyProblem(file: path, line: 1, column: 1, key: "", message: "cannot read the file: \(why)")
             ])
@@ -42,7 +48,8 @@ public enum PolicyFile {
         } catch let error as YamlError {
             throw PolicyProblems(problems: [syntaxProblem(error, file: file)])
         } catch {
-            throw PolicyProblems(problems: [PolicyProblem(file: file, line: 1, column: 1, key: "", message: "\(error)")])
+            throw PolicyProblems(problems: [PolicyProblem(file: file, line: 1, column: 1, key: "", message: "\(error)")]
+            )
         }
         var configuration = base
         guard let root else { return configuration }  // an empty file: the defaults
@@ -68,7 +75,9 @@ public enum PolicyFile {
 
     /// Per channel, the sections' per-channel keys on top of the file's defaults (or of what
     /// `base` already had for that channel).
-    private static func readChannels(_ value: any SettingValue, _ sections: [CatalogSection], _ behavior: inout BehaviorSettings) {
+    private static func readChannels(
+        _ value: any SettingValue, _ sections: [CatalogSection], _ behavior: inout BehaviorSettings
+    ) {
         let perChannel = sections.filter { $0.readChannel != nil }
         for (channel, entry) in value.entries(allowed: nil) {
             var settings = behavior.channels[channel] ?? behavior.defaults

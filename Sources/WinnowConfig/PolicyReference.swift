@@ -24,7 +24,10 @@ extension PolicyCatalog {
             lines += ["| key | value | built in | what it does |", "|---|---|---|---|"]
             let values = Dictionary(section.values(built), uniquingKeysWith: { first, _ in first })
             for entry in section.entries {
-                lines.append(row(entry.key, entry.type, values[entry.key] ?? "", entry.help + (entry.perChannel ? " (per channel)" : "")))
+                lines.append(
+                    row(
+                        entry.key, entry.type, values[entry.key] ?? "",
+                        entry.help + (entry.perChannel ? " (per channel)" : "")))
             }
         }
         lines += [

@@ -6,7 +6,7 @@ import WinnowPipeline
 import WinnowShared
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `winnow consume`: takes events from a Redis Stream as a member of a consumer group, judges
@@ -61,18 +61,21 @@ public final class StreamConsumer {
                     ownPendingAfter = entries.last?.id
                     if entries.isEmpty { continue }
                 } else if ContinuousClock.now >= nextClaim {
-                    let (claimed, finished) = try stream.claim(minIdleMilliseconds: settings.claimIdleMilliseconds, count: settings.batchSize)
+                    let (claimed, finished) = try stream.claim(
+                        minIdleMilliseconds: settings.claimIdleMilliseconds, count: settings.batchSize)
                     if finished { nextClaim = ContinuousClock.now + .milliseconds(settings.claimIdleMilliseconds / 2) }
                     summary.claimed += claimed.count
                     entries = claimed
                     if entries.isEmpty { continue }
                 } else {
                     redelivered = false
-                    var fresh = try stream.readNew(count: settings.batchSize, blockMilliseconds: settings.blockMilliseconds)
+                    var fresh = try stream.readNew(
+                        count: settings.batchSize, blockMilliseconds: settings.blockMilliseconds)
                     if fresh.isEmpty {
                         guard settings.drain else { continue }
                         // Nothing new: one more look for abandoned entries, then stop.
-                        let (claimed, _) = try stream.claim(minIdleMilliseconds: settings.claimIdleMilliseconds, count: settings.batchSize)
+                        let (claimed, _) = try stream.claim(
+                            minIdleMilliseconds: settings.claimIdleMilliseconds, count: settings.batchSize)
                         if claimed.isEmpty { break }
                         summary.claimed += claimed.count
                         redelivered = true
@@ -99,7 +102,8 @@ public final class StreamConsumer {
         var verdicts = [[UInt8]?](repeating: nil, count: entries.count)
         if redelivered, let audit {
             for (k, entry) in entries.enumerated() {
-                if let recorded = try audit.store.consumedVerdict(stream: stream.stream, eventKey: eventKey(of: entry)) {
+                if let recorded = try audit.store.consumedVerdict(stream: stream.stream, eventKey: eventKey(of: entry))
+                {
                     verdicts[k] = Array(recorded.utf8)
                     summary.fromAudit += 1
                 }
@@ -113,7 +117,11 @@ public final class StreamConsumer {
         for (j, k) in toJudge.enumerated() {
             // An entry that holds no event to judge goes in as an empty line and gets its own
             // error below.
-            if problems[j] == nil, case .event(let line) = entries[k].content { lineBytes.append(line) } else { lineBytes.append([]) }
+            if problems[j] == nil, case .event(let line) = entries[k].content {
+                lineBytes.append(line)
+            } else {
+                lineBytes.append([])
+            }
         }
         let firstLine = lines + 1
         lines += toJudge.count
@@ -135,12 +143,16 @@ public final class StreamConsumer {
             lineRanges.append(start..<output.count - 1)
             summary.count(verdict.action)
             guard let audit else { continue }
-            var record = event.map { AuditRecord($0, timestamp: $0.timestamp ?? judged[j].time.seconds, textMode: audit.textMode) }
+            var record =
+                event.map {
+                    AuditRecord($0, timestamp: $0.timestamp ?? judged[j].time.seconds, textMode: audit.textMode)
+                }
                 ?? AuditRecord(eventID: verdict.id?.text ?? entry.id, line: firstLine + j)
             record.action = verdict.action
             record.penalty = AuthorPenalty(imposedBy: verdict)
             record.verdict = lineRanges[j]
-            record.delivery = StreamDelivery(stream: stream.stream, eventKey: eventKey(of: verdict, entry: entry), entryID: entry.id)
+            record.delivery = StreamDelivery(
+                stream: stream.stream, eventKey: eventKey(of: verdict, entry: entry), entryID: entry.id)
             records.append(record)
         }
         if let audit, !records.isEmpty {
@@ -154,7 +166,8 @@ public final class StreamConsumer {
     private func problem(with entry: StreamEntry) -> String? {
         switch entry.content {
         case .event(let line) where line.count > settings.maxLineBytes:
-            return "line is longer than the maximum of \(settings.maxLineBytes) bytes (\(line.count) bytes); see --max-line-bytes"
+            return
+                "line is longer than the maximum of \(settings.maxLineBytes) bytes (\(line.count) bytes); see --max-line-bytes"
         case .event: return nil
         case .noEventField: return "stream entry \(entry.id) has no '\(StreamEntry.eventField)' field"
         case .deleted: return "stream entry \(entry.id) was deleted before it was judged"

@@ -19,7 +19,8 @@ public struct Verdict: Sendable {
     public var error: String?
 
     public init(
-        id: EventID?, action: Action, would: Action? = nil, reasons: [Reason] = [], until: Double? = nil, text: String? = nil,
+        id: EventID?, action: Action, would: Action? = nil, reasons: [Reason] = [], until: Double? = nil,
+        text: String? = nil,
         notes: [Note] = [], meta: [UInt8]? = nil, line: Int? = nil, error: String? = nil
     ) {
         self.id = id

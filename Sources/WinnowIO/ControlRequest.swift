@@ -55,7 +55,9 @@ public struct ControlRequest: Sendable, Equatable {
         var k = 0
         while k + 3 < line.count {
             if line[k] == 0x22 && line[k + 1] == 0x6F && line[k + 2] == 0x70 && line[k + 3] == 0x22 {
-                guard case .object = try? JSONValue.parse(line), (try? JSONValue.parse(line))?["op"] != nil else { return false }
+                guard case .object = try? JSONValue.parse(line), (try? JSONValue.parse(line))?["op"] != nil else {
+                    return false
+                }
                 return true
             }
             k += 1
@@ -87,7 +89,8 @@ public struct ControlRequest: Sendable, Equatable {
                 }
                 head += #","id":"# + id.encoded
             default:
-                return .failure(Refusal(answerHead: head, message: "\"id\" must be a string or a number, not \(id.kind)"))
+                return .failure(
+                    Refusal(answerHead: head, message: "\"id\" must be a string or a number, not \(id.kind)"))
             }
         }
         do throws(Refusal) {
@@ -104,7 +107,9 @@ public struct ControlRequest: Sendable, Equatable {
 
     private static func read(_ value: JSONValue, op: JSONValue, head: String) throws(Refusal) -> ControlRequest {
         func refuse(_ message: String) -> Refusal { Refusal(answerHead: head, message: message) }
-        guard case .string(let name) = op else { throw refuse("\"op\" must be a string (ops: \(names.joined(separator: ", ")))") }
+        guard case .string(let name) = op else {
+            throw refuse("\"op\" must be a string (ops: \(names.joined(separator: ", ")))")
+        }
         let common = ["op", "id"]
         let attributed = common + ["moderator", "note"]
         let allowed: [String]
@@ -125,14 +130,18 @@ public struct ControlRequest: Sendable, Equatable {
                 return nil
             }
             guard case .string(let text) = field, !text.isEmpty else {
-                throw refuse("\"\(key)\" must be a non-empty string, not \(field.kind == "a string" ? "an empty one" : field.kind)")
+                throw refuse(
+                    "\"\(key)\" must be a non-empty string, not \(field.kind == "a string" ? "an empty one" : field.kind)"
+                )
             }
             return text
         }
         func seconds(_ range: ClosedRange<Double>) throws(Refusal) -> Double? {
             guard let field = value["seconds"] else { return nil }
             guard let seconds = field.double, range.contains(seconds) else {
-                throw refuse("\"seconds\" must be a number from \(JSONText.number(range.lowerBound)) to \(JSONText.number(range.upperBound)), not \(field.encoded.prefix(40))")
+                throw refuse(
+                    "\"seconds\" must be a number from \(JSONText.number(range.lowerBound)) to \(JSONText.number(range.upperBound)), not \(field.encoded.prefix(40))"
+                )
             }
             return seconds
         }
@@ -150,7 +159,9 @@ public struct ControlRequest: Sendable, Equatable {
             case (let reset?, _) where reset != .bool(true):
                 throw refuse("\"reset\" can only be true, not \(reset.encoded.prefix(40))")
             default:
-                throw refuse("slow_mode needs \"seconds\" (0 to \(Int(longestSlowModeSeconds)); 0 turns it off) or \"reset\": true, not both")
+                throw refuse(
+                    "slow_mode needs \"seconds\" (0 to \(Int(longestSlowModeSeconds)); 0 turns it off) or \"reset\": true, not both"
+                )
             }
         case "timeout":
             let author = try text("author", required: true)!
@@ -158,7 +169,8 @@ public struct ControlRequest: Sendable, Equatable {
                 throw refuse("timeout needs \"seconds\", a number from 1 to \(Int(longestPenaltySeconds))")
             }
             command = .timeout(author: author, seconds: seconds)
-        case "ban": command = .ban(author: try text("author", required: true)!, seconds: try seconds(1...longestPenaltySeconds))
+        case "ban":
+            command = .ban(author: try text("author", required: true)!, seconds: try seconds(1...longestPenaltySeconds))
         default: command = .unban(author: try text("author", required: true)!)
         }
         return ControlRequest(

@@ -1,9 +1,9 @@
 import WinnowCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Reads one NDJSON line into an `Event` with a hand-written byte scanner: Foundation's
@@ -373,7 +373,8 @@ struct JSONScanner {
                 var scalar = try hex4(id)
                 if (0xD800...0xDBFF).contains(scalar) {
                     guard i + 1 < b.count, b[i] == UInt8(ascii: "\\"), b[i + 1] == UInt8(ascii: "u") else {
-                        throw error("lone UTF-16 surrogate \\u\(String(scalar, radix: 16, uppercase: true)) in a string", id)
+                        throw error(
+                            "lone UTF-16 surrogate \\u\(String(scalar, radix: 16, uppercase: true)) in a string", id)
                     }
                     i += 2
                     let low = try hex4(id)
@@ -382,7 +383,8 @@ struct JSONScanner {
                     }
                     scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                 } else if (0xDC00...0xDFFF).contains(scalar) {
-                    throw error("lone UTF-16 surrogate \\u\(String(scalar, radix: 16, uppercase: true)) in a string", id)
+                    throw error(
+                        "lone UTF-16 surrogate \\u\(String(scalar, radix: 16, uppercase: true)) in a string", id)
                 }
                 if scalar == 0 { lastStringHadNUL = true }
                 appendUTF8(scalar, to: &bytes)

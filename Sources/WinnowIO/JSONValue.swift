@@ -20,7 +20,8 @@ public enum JSONValue: Sendable, Equatable {
         case (.number(let x), .number(let y)): x == y
         case (.string(let x), .string(let y)): x == y
         case (.array(let x), .array(let y)): x == y
-        case (.object(let x), .object(let y)): x.count == y.count && zip(x, y).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+        case (.object(let x), .object(let y)):
+            x.count == y.count && zip(x, y).allSatisfy { $0.key == $1.key && $0.value == $1.value }
         default: false
         }
     }
@@ -57,7 +58,8 @@ public enum JSONValue: Sendable, Equatable {
         case .number(let text): text
         case .string(let text): JSONText.quoted(text)
         case .array(let items): "[" + items.map(\.encoded).joined(separator: ",") + "]"
-        case .object(let members): "{" + members.map { JSONText.quoted($0.key) + ":" + $0.value.encoded }.joined(separator: ",") + "}"
+        case .object(let members):
+            "{" + members.map { JSONText.quoted($0.key) + ":" + $0.value.encoded }.joined(separator: ",") + "}"
         }
     }
 

@@ -29,7 +29,9 @@ public struct FTRLTrainer: Sendable {
         var random = SplitMix64(seed: seed)
         var order = Array(vectors.indices)
         let alpha = self.alpha, beta = self.beta, l1 = self.l1, l2 = self.l2
-        @inline(__always) func weight(_ i: Int, _ z: UnsafeMutablePointer<Double>, _ n: UnsafeMutablePointer<Double>) -> Double {
+        @inline(__always) func weight(_ i: Int, _ z: UnsafeMutablePointer<Double>, _ n: UnsafeMutablePointer<Double>)
+            -> Double
+        {
             if i == size { return -z[i] / ((beta + n[i].squareRoot()) / alpha) }
             if abs(z[i]) <= l1 { return 0 }
             return -(z[i] - (z[i] > 0 ? l1 : -l1)) / ((beta + n[i].squareRoot()) / alpha + l2)
@@ -73,7 +75,9 @@ public struct FTRLTrainer: Sendable {
         var bias = 0.0
         z.withUnsafeMutableBufferPointer { zBuffer in
             n.withUnsafeMutableBufferPointer { nBuffer in
-                for i in 0..<size where zBuffer[i] != 0 { weights[i] = Float(weight(i, zBuffer.baseAddress!, nBuffer.baseAddress!)) }
+                for i in 0..<size where zBuffer[i] != 0 {
+                    weights[i] = Float(weight(i, zBuffer.baseAddress!, nBuffer.baseAddress!))
+                }
                 bias = weight(size, zBuffer.baseAddress!, nBuffer.baseAddress!)
             }
         }

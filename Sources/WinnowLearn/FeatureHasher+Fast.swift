@@ -45,7 +45,8 @@ extension FeatureHasher {
     /// included): its kind, hash and place.
     @inline(__always)
     func walk(
-        skeleton s: UnsafeBufferPointer<UInt8>, words: SkeletonWords, shape: Shape, _ body: (Kind, UInt64, Place) -> Void
+        skeleton s: UnsafeBufferPointer<UInt8>, words: SkeletonWords, shape: Shape,
+        _ body: (Kind, UInt64, Place) -> Void
     ) {
         let wordPrefix = FNV.start(Kind.word.prefix)
         for w in 0..<words.count where uses(.word) {
@@ -100,15 +101,20 @@ extension FeatureHasher {
             return words.bytes(place.word).lowerBound..<words.bytes(place.word + 1).upperBound
         case .chars:
             let count = words.scalarCount(place.word) + 2
-            return words.bytes(place.word, scalars: Self.wordScalars(start: place.start, length: place.length, padded: count))
+            return words.bytes(
+                place.word, scalars: Self.wordScalars(start: place.start, length: place.length, padded: count))
         case .shape:
             return nil
         }
     }
 
     /// A feature's name as `forEachFeature` gives it.
-    func name(of kind: Kind, at place: Place, skeleton s: UnsafeBufferPointer<UInt8>, words: SkeletonWords, shape: Shape) -> String {
-        func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: s[range]), as: UTF8.self) }
+    func name(
+        of kind: Kind, at place: Place, skeleton s: UnsafeBufferPointer<UInt8>, words: SkeletonWords, shape: Shape
+    ) -> String {
+        func text(_ range: Range<Int>) -> String {
+            String(decoding: UnsafeBufferPointer(rebasing: s[range]), as: UTF8.self)
+        }
         switch kind {
         case .word:
             return text(words.bytes(place.word))
@@ -241,7 +247,8 @@ extension FeatureHasher {
     /// The hashes of every shape feature name (`s:` and the name), computed once.
     static let shapeHashes = {
         let hashes = (
-            links: Shape.linkNames.map { FNV.hash("s:" + $0) }, mentions: Shape.mentionNames.map { FNV.hash("s:" + $0) },
+            links: Shape.linkNames.map { FNV.hash("s:" + $0) },
+            mentions: Shape.mentionNames.map { FNV.hash("s:" + $0) },
             length: Shape.lengthNames.map { FNV.hash("s:" + $0) }, caps: Shape.capsNames.map { FNV.hash("s:" + $0) },
             symbols: Shape.symbolNames.map { FNV.hash("s:" + $0) }
         )

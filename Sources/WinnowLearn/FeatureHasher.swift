@@ -144,7 +144,9 @@ public struct FeatureHasher: Sendable, Equatable {
         _ emit: (Kind, UInt64, () -> String, Range<Int>?) -> Void
     ) {
         let words = SkeletonWords(skeleton)
-        func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: skeleton[range]), as: UTF8.self) }
+        func text(_ range: Range<Int>) -> String {
+            String(decoding: UnsafeBufferPointer(rebasing: skeleton[range]), as: UTF8.self)
+        }
         for w in 0..<words.count where uses(.word) {
             var h = FNV.start(Kind.word.prefix)
             h = FNV.add(skeleton, words.bytes(w), to: h)
@@ -182,9 +184,11 @@ public struct FeatureHasher: Sendable, Equatable {
                     let first = bytes(ofPadded: i) ?? bytes(ofPadded: i + 1)
                     let last = bytes(ofPadded: i + n - 1) ?? bytes(ofPadded: i + n - 2)
                     let range = first.flatMap { f in last.map { f.lowerBound..<$0.upperBound } }
-                    emit(.chars, FNV.finish(h), {
-                        (0..<n).map { p in bytes(ofPadded: i + p).map(text) ?? (i + p == 0 ? "<" : ">") }.joined()
-                    }, range)
+                    emit(
+                        .chars, FNV.finish(h),
+                        {
+                            (0..<n).map { p in bytes(ofPadded: i + p).map(text) ?? (i + p == 0 ? "<" : ">") }.joined()
+                        }, range)
                 }
             }
         }

@@ -40,15 +40,19 @@ extension LinearModel {
         var found: [Contribution] = []
         let words = distinct.words
         hasher.walk(skeleton: skeleton, words: words, shape: shape) { kind, hash, place in
-            guard let candidate = candidates.first(where: { $0.hash == hash && $0.kind == kind.rawValue }) else { return }
+            guard let candidate = candidates.first(where: { $0.hash == hash && $0.kind == kind.rawValue }) else {
+                return
+            }
             let range = hasher.range(of: kind, at: place, words: words)
             if let k = found.firstIndex(where: { $0.feature.hash == hash }) {
-                if found[k].feature.skeletonRange != range { found[k].feature.skeletonRange = nil }  // more than one place
+                // More than one place: no single span.
+                if found[k].feature.skeletonRange != range { found[k].feature.skeletonRange = nil }
             } else {
                 let name = hasher.name(of: kind, at: place, skeleton: skeleton, words: words, shape: shape)
-                found.append(Contribution(
-                    feature: FeatureHasher.Named(kind: kind, name: name, hash: hash, skeletonRange: range),
-                    weight: candidate.weight))
+                found.append(
+                    Contribution(
+                        feature: FeatureHasher.Named(kind: kind, name: name, hash: hash, skeletonRange: range),
+                        weight: candidate.weight))
             }
         }
         found.sort { $0.weight != $1.weight ? $0.weight > $1.weight : $0.feature.name < $1.feature.name }

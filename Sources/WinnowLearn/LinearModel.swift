@@ -108,9 +108,11 @@ public struct LinearModel: Sendable {
             let header = try? JSONSerialization.jsonObject(with: Data(bytes[12..<(12 + length)])) as? [String: Any]
         else { throw FileError("the model file's header is damaged") }
         guard let format = header["format"] as? Int, format == Self.formatVersion else {
-            throw FileError("model file format \(header["format"] ?? "?") is not \(Self.formatVersion), the one this Winnow reads")
+            throw FileError(
+                "model file format \(header["format"] ?? "?") is not \(Self.formatVersion), the one this Winnow reads")
         }
-        guard let features = header["features"] as? [String: Any], let bits = features["bits"] as? Int, (8...24).contains(bits),
+        guard let features = header["features"] as? [String: Any], let bits = features["bits"] as? Int,
+            (8...24).contains(bits),
             let labelEntries = header["labels"] as? [[String: Any]], !labelEntries.isEmpty
         else { throw FileError("the model file's header lacks its feature settings or labels") }
         // Kinds by their letter (`c: character…`); a header without them has all four.
@@ -126,7 +128,9 @@ public struct LinearModel: Sendable {
         }
         let size = 1 << bits
         guard bytes.count == 12 + length + labelEntries.count * (8 + 4 * size) else {
-            throw FileError("the model file is \(bytes.count) bytes; its header says \(12 + length + labelEntries.count * (8 + 4 * size))")
+            throw FileError(
+                "the model file is \(bytes.count) bytes; its header says \(12 + length + labelEntries.count * (8 + 4 * size))"
+            )
         }
         var offset = 12 + length
         var labels: [Label] = []
@@ -136,13 +140,17 @@ public struct LinearModel: Sendable {
             return value
         }
         for entry in labelEntries {
-            guard let name = entry["name"] as? String, !name.isEmpty else { throw FileError("a label of the model file has no name") }
+            guard let name = entry["name"] as? String, !name.isEmpty else {
+                throw FileError("a label of the model file has no name")
+            }
             let bias = Double(bitPattern: word(offset, 8))
             offset += 8
             var weights = [Float](repeating: 0, count: size)
             for k in 0..<size { weights[k] = Float(bitPattern: UInt32(truncatingIfNeeded: word(offset + 4 * k, 4))) }
             offset += 4 * size
-            guard bias.isFinite, weights.allSatisfy(\.isFinite) else { throw FileError("label \(name) holds a weight that is not a number") }
+            guard bias.isFinite, weights.allSatisfy(\.isFinite) else {
+                throw FileError("label \(name) holds a weight that is not a number")
+            }
             var summary: [String: JSONValueBox] = [:]
             for (key, value) in entry where key != "name" { summary[key] = JSONValueBox(value) }
             labels.append(Label(name: name, bias: bias, weights: weights, summary: summary))

@@ -44,18 +44,31 @@ public struct Shape: Sendable, Equatable {
     public var indices: (links: Int, mentions: Int, length: Int, caps: Int, symbols: Int) {
         let lengthBucket = min(10, (length + 1).bitWidth - (length + 1).leadingZeroBitCount - 1)
         let caps: Int
-        if letters == 0 { caps = 0 }
-        else if 20 * uppercase < letters { caps = 1 }
-        else if 5 * uppercase < letters { caps = 2 }
-        else if 2 * uppercase < letters { caps = 3 }
-        else if 5 * uppercase < 4 * letters { caps = 4 }
-        else { caps = 5 }
+        if letters == 0 {
+            caps = 0
+        } else if 20 * uppercase < letters {
+            caps = 1
+        } else if 5 * uppercase < letters {
+            caps = 2
+        } else if 2 * uppercase < letters {
+            caps = 3
+        } else if 5 * uppercase < 4 * letters {
+            caps = 4
+        } else {
+            caps = 5
+        }
         let sym: Int
-        if visible == 0 { sym = 0 }
-        else if 20 * symbols < visible { sym = 1 }
-        else if 20 * symbols < 3 * visible { sym = 2 }
-        else if 10 * symbols < 3 * visible { sym = 3 }
-        else { sym = 4 }
+        if visible == 0 {
+            sym = 0
+        } else if 20 * symbols < visible {
+            sym = 1
+        } else if 20 * symbols < 3 * visible {
+            sym = 2
+        } else if 10 * symbols < 3 * visible {
+            sym = 3
+        } else {
+            sym = 4
+        }
         return (min(links, 3), min(mentions, 2), lengthBucket, caps, sym)
     }
 

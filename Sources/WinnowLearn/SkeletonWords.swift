@@ -21,7 +21,9 @@ struct SkeletonWords {
             } else {
                 let (scalar, n) = Self.decodeUTF8(s, at: k)
                 length = n
-                isWord = Unicode.Scalar(scalar).map { $0.properties.isAlphabetic || $0.properties.numericType != nil } ?? false
+                isWord =
+                    Unicode.Scalar(scalar).map { $0.properties.isAlphabetic || $0.properties.numericType != nil }
+                    ?? false
             }
             if isWord {
                 if !inWord {

@@ -2,9 +2,9 @@ import CPlatform
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A fixed array of 64-bit atomics in anonymous memory. The pages are zero until touched, so a
@@ -23,8 +23,8 @@ struct AtomicWords: @unchecked Sendable {
         let bytes = count * MemoryLayout<UInt64>.stride
         let raw = Self.mapZeroed(bytes: bytes)
         #if os(Linux)
-        // Random access over tens of megabytes: huge pages spare a TLB miss on most lookups.
-        _ = madvise(raw, bytes, 14)  // MADV_HUGEPAGE
+            // Random access over tens of megabytes: huge pages spare a TLB miss on most lookups.
+            _ = madvise(raw, bytes, 14)  // MADV_HUGEPAGE
         #endif
         // An all-zero word is a valid `Atomic<UInt64>(0)`.
         base = raw.bindMemory(to: Atomic<UInt64>.self, capacity: count)

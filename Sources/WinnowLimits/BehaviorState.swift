@@ -27,7 +27,8 @@ public final class BehaviorState: Sendable {
 
     /// `maxAuthors` bounds both the author table and the author-within-channel table.
     public init(maxAuthors: Int = BehaviorState.defaultMaxAuthors, maxChannels: Int = 65_536) {
-        authors = WindowTable(capacity: maxAuthors, wordsPerSlot: AuthorWord.count, pinWord: AuthorWord.penalty) { word, now in
+        authors = WindowTable(capacity: maxAuthors, wordsPerSlot: AuthorWord.count, pinWord: AuthorWord.penalty) {
+            word, now in
             Penalty(packed: word).isActive(at: now)
         }
         pairs = WindowTable(capacity: maxAuthors, wordsPerSlot: PairWord.count)

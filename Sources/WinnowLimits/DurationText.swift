@@ -19,7 +19,9 @@ public enum DurationText {
 
     /// The shortest way to write `micros` with one unit: `10s`, `5m`, `250ms`.
     public static func describe(_ micros: Micros) -> String {
-        for (suffix, value) in [("d", 86_400_000_000), ("h", 3_600_000_000), ("m", 60_000_000), ("s", 1_000_000), ("ms", 1000)]
+        for (suffix, value) in [
+            ("d", 86_400_000_000), ("h", 3_600_000_000), ("m", 60_000_000), ("s", 1_000_000), ("ms", 1000),
+        ]
         where micros >= value && micros % Micros(value) == 0 {
             return "\(micros / Micros(value))\(suffix)"
         }

@@ -1,6 +1,10 @@
 /// A timeout or ban: in force until `until`, which is `Penalty.forever` for a ban without end.
 public struct Penalty: Equatable, Sendable {
-    public enum Kind: UInt64, Sendable { case none = 0, timeout = 1, ban = 2 }
+    public enum Kind: UInt64, Sendable {
+        case none = 0
+        case timeout = 1
+        case ban = 2
+    }
 
     public var kind: Kind
     public var until: Micros

@@ -38,7 +38,9 @@ public struct WindowContext {
         pairKey = BehaviorState.pairKey(author: authorKey, channel: channelKey)
         channelSlot = needsChannel ? state.channels.slot(for: channelKey, at: now) : nil
         if let author {
-            let first = state.authors.update(author, AuthorWord.firstSeen) { $0 == 0 ? UInt64(bitPattern: max(1, now)) : nil }
+            let first = state.authors.update(author, AuthorWord.firstSeen) {
+                $0 == 0 ? UInt64(bitPattern: max(1, now)) : nil
+            }
             isFirstSeen = first.old == 0
         } else {
             isFirstSeen = true

@@ -202,7 +202,9 @@ public struct WindowTable: @unchecked Sendable {
     public func load(_ slot: Slot, _ word: Int) -> UInt64 { words.load(slot.index * wordsPerSlot + word) }
 
     @inline(__always)
-    public func store(_ slot: Slot, _ word: Int, _ value: UInt64) { words.store(slot.index * wordsPerSlot + word, value) }
+    public func store(_ slot: Slot, _ word: Int, _ value: UInt64) {
+        words.store(slot.index * wordsPerSlot + word, value)
+    }
 
     /// Applies `transform` atomically (compare-and-swap loop); `nil` from it leaves the word.
     @inline(__always)
@@ -229,7 +231,9 @@ public struct WindowTable: @unchecked Sendable {
                     }
                 }
                 guard best >= 0 else { return (-1, 0) }
-                if !isPinned(bucket + best, now: now) { return (bucket + best, raw.load(fromByteOffset: best * 8, as: UInt64.self)) }
+                if !isPinned(bucket + best, now: now) {
+                    return (bucket + best, raw.load(fromByteOffset: best * 8, as: UInt64.self))
+                }
                 checked |= 1 << best
             }
         }

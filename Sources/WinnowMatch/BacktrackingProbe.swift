@@ -15,11 +15,15 @@ public enum BacktrackingProbe {
             for entry in list.entries where entry.kind == .pattern {
                 guard let pattern = try? PCRE2Pattern(entry.body, options: [.unicode, .caseless]) else { continue }
                 for subject in subjects(for: entry.body) where tripsLimit(pattern, subject, scratch) {
-                    let shown = subject.count > 24 ? String(subject.prefix(12)) + "…" + String(subject.suffix(4)) : subject
-                    found.append(WordlistError(
-                        path: list.path, line: entry.line,
-                        message: "warning: /\(entry.body)/ backtracks catastrophically (the match limit of \(limit) steps "
-                            + "was hit on \"\(shown)\"); on such text it gives up with an error reason: rewrite it without nested quantifiers"))
+                    let shown =
+                        subject.count > 24 ? String(subject.prefix(12)) + "…" + String(subject.suffix(4)) : subject
+                    found.append(
+                        WordlistError(
+                            path: list.path, line: entry.line,
+                            message:
+                                "warning: /\(entry.body)/ backtracks catastrophically (the match limit of \(limit) steps "
+                                + "was hit on \"\(shown)\"); on such text it gives up with an error reason: rewrite it without nested quantifiers"
+                        ))
                     break
                 }
             }
@@ -51,7 +55,10 @@ public enum BacktrackingProbe {
             guard let base = bytes.baseAddress else { return false }
             do throws(PCRE2Error) {
                 var start = 0
-                while start <= bytes.count, let (range, _) = try pattern.firstMatch(in: base, length: bytes.count, from: start, scratch: scratch) {
+                while start <= bytes.count,
+                    let (range, _) = try pattern.firstMatch(
+                        in: base, length: bytes.count, from: start, scratch: scratch)
+                {
                     start = range.isEmpty ? range.lowerBound + 1 : range.upperBound
                 }
                 return false

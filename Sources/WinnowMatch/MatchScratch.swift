@@ -75,18 +75,20 @@ struct FoundMatch: Equatable {
 /// The callout at the end of an all-matches pattern: records the match, then answers "no" so
 /// that PCRE2 backtracks into every other way the pattern can match, at this start and the
 /// next ones. One call to `pcre2_match` thus lists every match, overlapping ones included.
-private let reportMatch: @convention(c) (UnsafeMutablePointer<pcre2_callout_block_8>?, UnsafeMutableRawPointer?) -> Int32 = {
-    block, data in
-    guard let block, let data else { return 1 }
-    let scratch = Unmanaged<MatchScratch>.fromOpaque(data).takeUnretainedValue()
-    var mark = -1
-    if var p = block.pointee.mark {
-        mark = 0
-        while p.pointee >= 0x30 && p.pointee <= 0x39 {
-            mark = mark * 10 + Int(p.pointee - 0x30)
-            p += 1
+private let reportMatch:
+    @convention(c) (UnsafeMutablePointer<pcre2_callout_block_8>?, UnsafeMutableRawPointer?) -> Int32 = {
+        block, data in
+        guard let block, let data else { return 1 }
+        let scratch = Unmanaged<MatchScratch>.fromOpaque(data).takeUnretainedValue()
+        var mark = -1
+        if var p = block.pointee.mark {
+            mark = 0
+            while p.pointee >= 0x30 && p.pointee <= 0x39 {
+                mark = mark * 10 + Int(p.pointee - 0x30)
+                p += 1
+            }
         }
+        scratch.found.append(
+            FoundMatch(start: Int(block.pointee.start_match), end: Int(block.pointee.current_position), mark: mark))
+        return 1
     }
-    scratch.found.append(FoundMatch(start: Int(block.pointee.start_match), end: Int(block.pointee.current_position), mark: mark))
-    return 1
-}

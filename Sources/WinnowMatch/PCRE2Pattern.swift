@@ -61,7 +61,8 @@ public final class PCRE2Pattern: @unchecked Sendable {
         if isJITCompiled {
             rc = pcre2_jit_match_8(code, subject, length, start, 0, scratch.matchData, scratch.context)
         } else {
-            rc = pcre2_match_8(code, subject, length, start, UInt32(PCRE2_NO_UTF_CHECK), scratch.matchData, scratch.context)
+            rc = pcre2_match_8(
+                code, subject, length, start, UInt32(PCRE2_NO_UTF_CHECK), scratch.matchData, scratch.context)
         }
         if rc == PCRE2_ERROR_NOMATCH { return nil }
         if rc < 0 { throw PCRE2Error(code: rc, offset: start) }

@@ -37,7 +37,9 @@ enum RequiredLiteral {
                 continue
             case UInt8(ascii: "("):
                 if k + 1 < p.count && p[k + 1] == UInt8(ascii: "?") && depth == 0,
-                    k + 2 < p.count, (p[k + 2] >= 0x61 && p[k + 2] <= 0x7A) || p[k + 2] == UInt8(ascii: "-") || p[k + 2] == UInt8(ascii: "^")
+                    k + 2 < p.count,
+                    (p[k + 2] >= 0x61 && p[k + 2] <= 0x7A) || p[k + 2] == UInt8(ascii: "-")
+                        || p[k + 2] == UInt8(ascii: "^")
                 {
                     return nil  // an inline option such as (?i) or (?x) changes what follows
                 }

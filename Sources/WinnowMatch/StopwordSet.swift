@@ -1,9 +1,9 @@
 import WinnowText
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// All wordlists of a directory compiled for matching: the literal and wildcard entries of every
@@ -52,7 +52,8 @@ public final class StopwordSet: Sendable {
 
     /// Compiled size of all patterns with their JIT code, in bytes.
     public var memorySize: Int {
-        (blockASCII + blockUnicode + allowASCII + allowUnicode + (rawAllow + rawBlock).flatMap { [$0.pattern] + ($0.asciiPattern.map { [$0] } ?? []) })
+        (blockASCII + blockUnicode + allowASCII + allowUnicode
+            + (rawAllow + rawBlock).flatMap { [$0.pattern] + ($0.asciiPattern.map { [$0] } ?? []) })
             .reduce(0) { $0 + $1.memorySize }
     }
 
@@ -84,16 +85,21 @@ public final class StopwordSet: Sendable {
                         let raw = RawEntry(pattern: pattern, list: listIndex, entry: entryIndex)
                         if entry.isAllow { rawAllowEntries.append(raw) } else { rawBlockEntries.append(raw) }
                     } catch {
-                        errors.append(WordlistError(
-                            path: list.path, line: entry.line,
-                            message: "PCRE2 cannot compile /\(entry.body)/: \(error.message) at offset \(error.offset)"))
+                        errors.append(
+                            WordlistError(
+                                path: list.path, line: entry.line,
+                                message:
+                                    "PCRE2 cannot compile /\(entry.body)/: \(error.message) at offset \(error.offset)"))
                     }
                     continue
                 }
                 let view = normalizer.normalize(entry.body).skeleton
                 let skeleton = Array(view.string.unicodeScalars.map(\.value))
                 guard skeleton.contains(where: { $0 != 0x20 }) else {
-                    errors.append(WordlistError(path: list.path, line: entry.line, message: "entry '\(entry.term)' is empty after normalization"))
+                    errors.append(
+                        WordlistError(
+                            path: list.path, line: entry.line,
+                            message: "entry '\(entry.term)' is empty after normalization"))
                     continue
                 }
                 let target = Target(list: listIndex, entry: entryIndex, shape: TermShape(skeleton: view))
@@ -190,7 +196,8 @@ public final class StopwordSet: Sendable {
             targets.append(owner)
             let source = "(?:\(body))(*:\(mark))"
             // Group numbers shift and names may clash in a combination; marks would be overwritten.
-            let standsAlone = hasBackReference(body) || body.contains("(*") || hasNamedGroup(body) || body.contains("(?|")
+            let standsAlone =
+                hasBackReference(body) || body.contains("(*") || hasNamedGroup(body) || body.contains("(?|")
             if standsAlone, let own = RawPattern(source, only: owner) {
                 alone.append(own)
             } else if literals.count < 64, let literal = RequiredLiteral.extract(from: body),
@@ -225,7 +232,9 @@ public final class StopwordSet: Sendable {
         // Matches may overlap ("learning" holds "earn" and "learn"): resume one byte later.
         scan(requiredLiterals, view: view, scratch: scratch, overlapping: true) { _, mark in
             if let mark { present |= 1 << UInt64(mark) }
-        } failed: { _ in present = .max }
+        } failed: { _ in
+            present = .max
+        }
         return present
     }
 
@@ -259,14 +268,17 @@ public final class StopwordSet: Sendable {
     /// Each ends in the callout `(?C1)`, which makes one scan list every match (see
     /// `PCRE2Pattern.allMatches`): a term inside a longer one of another list (`fuck*` in
     /// `fucking idiot`) is found too, instead of being hidden by it.
-    private static func compile(_ terms: [TermPatternBuilder.Term], options: PCRE2Pattern.Options) throws(PCRE2Error) -> [PCRE2Pattern] {
+    private static func compile(_ terms: [TermPatternBuilder.Term], options: PCRE2Pattern.Options) throws(PCRE2Error)
+        -> [PCRE2Pattern]
+    {
         guard let trie = TermPatternBuilder.pattern(for: terms) else { return [] }
         let source = "(?:\(trie))(?C1)"
         do {
             return [try PCRE2Pattern(source, options: options)]
-        } catch where error.isPatternTooLarge && terms.count > 1 {
+        } catch  where error.isPatternTooLarge && terms.count > 1 {
             let half = terms.count / 2
-            return try compile(Array(terms[..<half]), options: options) + compile(Array(terms[half...]), options: options)
+            return try compile(Array(terms[..<half]), options: options)
+                + compile(Array(terms[half...]), options: options)
         }
     }
 
@@ -287,9 +299,11 @@ public final class StopwordSet: Sendable {
                 // retain and a release of each of its shape's four arrays.
                 targets[mark].withUnsafeBufferPointer { candidates in
                     for k in candidates.indices where candidates[k].shape.accepts(text.skeleton, at: range.lowerBound) {
-                        let widened = original ?? widened(range, kind: targetKinds[mark], in: text.skeleton, words: &words)
+                        let widened =
+                            original ?? widened(range, kind: targetKinds[mark], in: text.skeleton, words: &words)
                         original = widened
-                        result.hits.append(StopwordHit(list: candidates[k].list, entry: candidates[k].entry, original: widened))
+                        result.hits.append(
+                            StopwordHit(list: candidates[k].list, entry: candidates[k].entry, original: widened))
                     }
                 }
             } failed: { message in
@@ -303,7 +317,8 @@ public final class StopwordSet: Sendable {
             scan(raw.pattern(for: text.folded), view: text.folded, scratch: scratch) { range, mark in
                 guard let mark else { return }
                 let target = rawTargets[mark]
-                result.hits.append(StopwordHit(list: target.list, entry: target.entry, original: text.folded.originalRange(of: range)))
+                result.hits.append(
+                    StopwordHit(list: target.list, entry: target.entry, original: text.folded.originalRange(of: range)))
             } failed: { message in
                 result.failures.append(MatchFailure(list: raw.only?.list, entry: raw.only?.entry, message: message))
             }
@@ -325,12 +340,14 @@ public final class StopwordSet: Sendable {
                 }
                 guard accepted else { return }
                 allowed.append(widened(range, kind: targetKinds[mark], in: text.skeleton, words: &words))
-            } failed: { _ in }
+            } failed: { _ in
+            }
         }
         for raw in rawAllow where raw.mayMatch(present) {
             scan(raw.pattern(for: text.folded), view: text.folded, scratch: scratch) { range, _ in
                 allowed.append(text.folded.originalRange(of: range))
-            } failed: { _ in }
+            } failed: { _ in
+            }
         }
         guard !allowed.isEmpty else { return }
         Self.removeInside(allowed, from: &result.hits)
@@ -375,12 +392,16 @@ public final class StopwordSet: Sendable {
     }
 
     /// The original range of a match, widened to whole words for wildcard entries.
-    private func widened(_ range: Range<Int>, kind: WordlistEntry.Kind, in view: TextView, words: inout WordCache) -> Range<Int> {
+    private func widened(_ range: Range<Int>, kind: WordlistEntry.Kind, in view: TextView, words: inout WordCache)
+        -> Range<Int>
+    {
         var lower = range.lowerBound
         var upper = range.upperBound
         if kind == .suffix || kind == .infix { lower = words.bounds(around: lower, in: view).start }
         if kind == .prefix || kind == .infix { upper = words.bounds(around: upper, in: view).end }
-        guard upper > lower else { return view.originalRange(of: range.lowerBound..<max(range.upperBound, range.lowerBound + 1)) }
+        guard upper > lower else {
+            return view.originalRange(of: range.lowerBound..<max(range.upperBound, range.lowerBound + 1))
+        }
         return view.originalRange(of: lower..<upper)
     }
 
@@ -417,9 +438,10 @@ public final class StopwordSet: Sendable {
             do throws(PCRE2Error) {
                 try pattern.allMatches(in: base, length: subject.count, scratch: scratch)
             } catch {
-                failed(error.isMatchLimit
-                    ? "match limit exceeded: a pattern backtracked too much on this text; the rest of the text was not searched by it"
-                    : "PCRE2 gave up on this text: \(error.message)")
+                failed(
+                    error.isMatchLimit
+                        ? "match limit exceeded: a pattern backtracked too much on this text; the rest of the text was not searched by it"
+                        : "PCRE2 gave up on this text: \(error.message)")
             }
         }
         scratch.forEachFound { start, end, mark in found(start..<end, mark) }
@@ -435,14 +457,17 @@ public final class StopwordSet: Sendable {
             var start = 0
             while start <= subject.count {
                 do throws(PCRE2Error) {
-                    guard let (range, mark) = try pattern.firstMatch(in: base, length: subject.count, from: start, scratch: scratch)
+                    guard
+                        let (range, mark) = try pattern.firstMatch(
+                            in: base, length: subject.count, from: start, scratch: scratch)
                     else { return }
                     if !range.isEmpty { found(range, mark) }
                     start = range.isEmpty || overlapping ? range.lowerBound + 1 : range.upperBound
                 } catch {
-                    failed(error.isMatchLimit
-                        ? "match limit exceeded: a pattern backtracked too much on this text; the rest of the text was not searched by it"
-                        : "PCRE2 gave up on this text: \(error.message)")
+                    failed(
+                        error.isMatchLimit
+                            ? "match limit exceeded: a pattern backtracked too much on this text; the rest of the text was not searched by it"
+                            : "PCRE2 gave up on this text: \(error.message)")
                     return
                 }
             }

@@ -21,7 +21,10 @@ public struct Wordlist: Sendable {
         public var note: String?
         public var description: String?
 
-        public init(category: String, severity: Int = 3, action: ListAction = .flag, note: String? = nil, description: String? = nil) {
+        public init(
+            category: String, severity: Int = 3, action: ListAction = .flag, note: String? = nil,
+            description: String? = nil
+        ) {
             self.category = category
             self.severity = severity
             self.action = action

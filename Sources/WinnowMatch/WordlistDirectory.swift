@@ -40,13 +40,16 @@ public enum WordlistDirectory {
             }
         }
         if lists.isEmpty && errors.isEmpty {
-            errors.append(WordlistError(path: directory, line: 0, message: "no wordlists found (expected <language>/<name>.txt)"))
+            errors.append(
+                WordlistError(path: directory, line: 0, message: "no wordlists found (expected <language>/<name>.txt)"))
         }
         return (lists, errors)
     }
 
     static func isLanguageFolder(_ name: String) -> Bool {
         guard let first = name.unicodeScalars.first, ("a"..."z").contains(first) else { return false }
-        return name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" }
+        return name.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_"
+        }
     }
 }

@@ -28,7 +28,9 @@ public final class BatchJudge {
     /// Below this many lines a batch is analyzed on the calling thread: dispatching costs more.
     private static let parallelThreshold = 64
 
-    public init(engine: Engine, workers: Int, clock mode: ClockMode, lateTolerance: Micros, clock: any Clock = WallClock()) {
+    public init(
+        engine: Engine, workers: Int, clock mode: ClockMode, lateTolerance: Micros, clock: any Clock = WallClock()
+    ) {
         self.engine = engine
         self.clock = clock
         timeline = Timeline(mode: mode, lateTolerance: lateTolerance, clock: clock)
@@ -49,27 +51,36 @@ public final class BatchJudge {
             let part = parts[w], scratch = scratches[w]
             while let lower = next.take(16, below: lines.count) {
                 for k in lower..<min(lower + 16, lines.count) {
-                    part.items.append(Self.analyze(
-                        lines[k], line: firstLine + k, index: k, engine: engine, decoder: decoder, mode: mode,
-                        arrival: arrival, windows: windows, scratch: scratch))
+                    part.items.append(
+                        Self.analyze(
+                            lines[k], line: firstLine + k, index: k, engine: engine, decoder: decoder, mode: mode,
+                            arrival: arrival, windows: windows, scratch: scratch))
                 }
             }
             scratch.releaseIfLarge()
         }
-        if workers == 1 { analyzeSome(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: analyzeSome) }
+        if workers == 1 {
+            analyzeSome(0)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: workers, execute: analyzeSome)
+        }
         var items = parts.flatMap(\.items)
         items.sort { $0.index < $1.index }
 
         // The window step, in order (with a shared store, in runs of one round trip each). Only
         // events that go through it move the timeline (as in `filter`): a broken line does not.
-        let times = items.map { item in item.facts == nil ? (now: arrival, late: nil) : timeline.time(of: item.event?.timestamp) }
+        let times = items.map { item in
+            item.facts == nil ? (now: arrival, late: nil) : timeline.time(of: item.event?.timestamp)
+        }
         var verdicts = items.map(\.verdict)
         if windows, engine.shared != nil {
             let judged = items.indices.filter { items[$0].facts != nil }
             var shared = judged.map { verdicts[$0] }
-            engine.applySharedWindows(judged.map { (items[$0].facts!, times[$0].now) }, to: &shared, analyzeSkipped: { j in
-                self.engine.analyze(items[judged[j]].event!, scratch: self.finishing)
-            }, changed: { _ in })
+            engine.applySharedWindows(
+                judged.map { (items[$0].facts!, times[$0].now) }, to: &shared,
+                analyzeSkipped: { j in
+                    self.engine.analyze(items[judged[j]].event!, scratch: self.finishing)
+                }, changed: { _ in })
             for (j, k) in judged.enumerated() { verdicts[k] = shared[j] }
         } else if windows {
             for k in items.indices {
@@ -96,7 +107,9 @@ public final class BatchJudge {
             let (verdict, facts) = engine.analyze(event, scratch: scratch, penaltyCheckAt: windows ? hint : nil)
             return Item(index: index, verdict: verdict, event: event, facts: windows ? facts : nil)
         case .failure(let error):
-            return Item(index: index, verdict: .error(line: number, id: error.id, message: error.message), event: nil, facts: nil)
+            return Item(
+                index: index, verdict: .error(line: number, id: error.id, message: error.message), event: nil,
+                facts: nil)
         }
     }
 

@@ -54,7 +54,8 @@ public final class Engine: Sendable {
         needsFoldedView = stopwords.needsFoldedView || behavior.links.enabled
         let named = behavior.channels.sorted { $0.key < $1.key }
         channelSettings = [behavior.defaults] + named.map(\.value)
-        channelSettingsIndex = Dictionary(uniqueKeysWithValues: named.enumerated().map { ($0.element.key, $0.offset + 1) })
+        channelSettingsIndex = Dictionary(
+            uniqueKeysWithValues: named.enumerated().map { ($0.element.key, $0.offset + 1) })
     }
 
     /// Step 1: the verdict on what `event` says, without any state, and what step 2 needs to
@@ -168,7 +169,8 @@ public final class Engine: Sendable {
                 sharedCheck = check
             case .unavailable(let message) where shared.policy == .closed:
                 let reason = Reason(rule: "shared", action: .hold, message: "shared state unreachable: \(message)")
-                verdict = policy.dryRun
+                verdict =
+                    policy.dryRun
                     ? Verdict(id: verdict.id, action: .allow, would: .hold, reasons: [reason], meta: verdict.meta)
                     : Verdict(id: verdict.id, action: .hold, reasons: [reason], meta: verdict.meta)
                 return true
@@ -192,7 +194,9 @@ public final class Engine: Sendable {
         let channel = channelSettings[facts.settings]
         if let sharedCheck {
             if let limited = sharedCheck.limited {
-                verdict.reasons.append(behavior.rateLimit.reason(scope: limited.scope, limit: limited.limit, retryAfter: limited.retryAfter))
+                verdict.reasons.append(
+                    behavior.rateLimit.reason(
+                        scope: limited.scope, limit: limited.limit, retryAfter: limited.retryAfter))
             }
         } else {
             behavior.rateLimit.evaluate(context, limits: channel.rateLimits, into: &verdict.reasons)
@@ -202,17 +206,22 @@ public final class Engine: Sendable {
             // Slow-mode, repeat and flood as the shared store found them; a raid's slow-mode is
             // this instance's own.
             if behavior.slowMode.raidApplies(context, interval: slowMode, raidInterval: raidSlowMode) {
-                behavior.slowMode.evaluate(context, interval: slowMode, raidInterval: raidSlowMode, into: &verdict.reasons)
+                behavior.slowMode.evaluate(
+                    context, interval: slowMode, raidInterval: raidSlowMode, into: &verdict.reasons)
             } else if sharedCheck.slowModeWait > 0 {
-                verdict.reasons.append(behavior.slowMode.reason(source: "channel", interval: slowMode, retryAfter: sharedCheck.slowModeWait))
+                verdict.reasons.append(
+                    behavior.slowMode.reason(
+                        source: "channel", interval: slowMode, retryAfter: sharedCheck.slowModeWait))
             }
             if let repeated = sharedCheck.repeated {
-                verdict.reasons.append(behavior.repeatRule.reason(copies: repeated.copies, most: repeated.most, newest: repeated.newest))
+                verdict.reasons.append(
+                    behavior.repeatRule.reason(copies: repeated.copies, most: repeated.most, newest: repeated.newest))
             }
             switch sharedCheck.flood {
             case (let copies, false)?:
-                verdict.reasons.append(behavior.flood.copyReason(
-                    copies: copies, needed: behavior.flood.authorsNeeded(spamSignal: facts.hasSpamSignal)))
+                verdict.reasons.append(
+                    behavior.flood.copyReason(
+                        copies: copies, needed: behavior.flood.authorsNeeded(spamSignal: facts.hasSpamSignal)))
             case (let copies, true)?: verdict.reasons.append(behavior.flood.participantReason(copies: copies))
             case nil: break
             }
@@ -240,8 +249,9 @@ public final class Engine: Sendable {
                 // counting every instance's strikes, says otherwise.
                 let before = verdict
                 let local = behavior.escalation.apply(to: &verdict, context, dryRunAll: policy.dryRun)
-                deferredStrikes.items.append(DeferredStrikes.Item(
-                    tag: deferredStrikes.tag, strike: strike, facts: facts, before: before, localPenalty: local))
+                deferredStrikes.items.append(
+                    DeferredStrikes.Item(
+                        tag: deferredStrikes.tag, strike: strike, facts: facts, before: before, localPenalty: local))
             } else {
                 settle(strike, shared.strikes([strike])?[0], on: &verdict, context)
             }
@@ -290,13 +300,16 @@ public final class Engine: Sendable {
                 }
                 end += 1
             }
-            for (k, answer) in zip(asked, shared.answers(asked.map { sharedRequest(for: events[$0].facts, at: events[$0].now) })) {
+            for (k, answer) in zip(
+                asked, shared.answers(asked.map { sharedRequest(for: events[$0].facts, at: events[$0].now) }))
+            {
                 answers[k] = answer
             }
             for k in next..<end {
                 deferred.tag = k
                 let didChange = applyWindows(
-                    events[k].facts, to: &verdicts[k], at: events[k].now, sharedAnswer: answers[k], deferredStrikes: deferred
+                    events[k].facts, to: &verdicts[k], at: events[k].now, sharedAnswer: answers[k],
+                    deferredStrikes: deferred
                 ) { analyzeSkipped(k) }
                 if didChange { changed(k) }
             }
@@ -320,7 +333,8 @@ public final class Engine: Sendable {
         let escalation = behavior.escalation
         guard escalation.enabled, !escalation.dryRun, !policy.dryRun, !facts.isExempt else { return .max }
         guard let slot = state.authors.existingSlot(for: facts.author) else { return escalation.strikes }
-        let count = WindowCount(packed: state.authors.load(slot, AuthorWord.strikes)).current(at: now, window: escalation.window)
+        let count = WindowCount(packed: state.authors.load(slot, AuthorWord.strikes)).current(
+            at: now, window: escalation.window)
         return max(1, escalation.strikes - count)
     }
 
@@ -348,7 +362,9 @@ public final class Engine: Sendable {
                     isExempt: item.facts.isExempt, needsChannel: false)
                 verdicts[item.tag] = item.before
                 behavior.escalation.impose(penalty, on: &verdicts[item.tag], context, dryRunAll: policy.dryRun)
-                if !item.strike.quiet, penalized[item.facts.author] == nil { penalized[item.facts.author] = (penalty, item.tag) }
+                if !item.strike.quiet, penalized[item.facts.author] == nil {
+                    penalized[item.facts.author] = (penalty, item.tag)
+                }
             case .underPenalty(let penalty):
                 guard give(penalty, to: &verdicts[item.tag], at: now) else { continue }
             case .counted, .alreadyCounted:
@@ -366,7 +382,8 @@ public final class Engine: Sendable {
     /// Makes a penalty the store found, in force at `now`, the whole answer of a verdict that
     /// is not a timeout or ban already; returns whether it did.
     private func give(_ penalty: Penalty, to verdict: inout Verdict, at now: Micros) -> Bool {
-        guard verdict.action < .timeout, let (reasons, until) = behavior.escalation.reasons(for: penalty, at: now) else { return false }
+        guard verdict.action < .timeout, let (reasons, until) = behavior.escalation.reasons(for: penalty, at: now)
+        else { return false }
         verdict = penaltyVerdict(replacing: verdict, reasons: reasons, until: until)
         return true
     }
@@ -411,7 +428,8 @@ public final class Engine: Sendable {
     private func slowModeIntervals(_ channel: ChannelSettings, _ channelKey: UInt64) -> (Micros, Micros) {
         // Overrides are set through `BehaviorState.overrideSlowMode`, which marks
         // `hasModeratorActions`: until then they are not asked (a class: a retain per call).
-        let setting = state.hasModeratorActions.load(ordering: .relaxed) ? state.slowModeOverrides.setting(for: channelKey) : nil
+        let setting =
+            state.hasModeratorActions.load(ordering: .relaxed) ? state.slowModeOverrides.setting(for: channelKey) : nil
         switch setting {
         case .on(let interval)?: return (interval, 0)
         case .off?: return (0, 0)

@@ -14,7 +14,8 @@ public struct FilterOptions: Sendable {
     public var lateTolerance: Micros
 
     public init(
-        maxLineBytes: Int = 1 << 20, workers: Int = FilterOptions.defaultWorkers, batchLines: Int = FilterOptions.defaultBatchLines,
+        maxLineBytes: Int = 1 << 20, workers: Int = FilterOptions.defaultWorkers,
+        batchLines: Int = FilterOptions.defaultBatchLines,
         clock: ClockMode = .wall, lateTolerance: Micros = 5 * Micros.perSecond
     ) {
         self.maxLineBytes = maxLineBytes

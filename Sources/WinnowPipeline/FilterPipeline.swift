@@ -67,7 +67,8 @@ public final class FilterPipeline: Sendable {
         let writer = BackgroundWriter(OutputWriter(fd: output), audit: audit)
         var finisher = BatchFinisher(
             engine: engine, encoder: encoder, writer: writer,
-            timeline: Timeline(mode: options.clock, lateTolerance: options.lateTolerance, clock: clock), observer: observer)
+            timeline: Timeline(mode: options.clock, lateTolerance: options.lateTolerance, clock: clock),
+            observer: observer)
         // Two of each: one batch being analyzed while the next one is read and started.
         var works = (BatchWork(), BatchWork())
         var analyzing: Analysis?
@@ -86,7 +87,8 @@ public final class FilterPipeline: Sendable {
             let lines = batch
             let bytes = BatchBytes(bytes: reader.bytes)
             let work = works.0
-            let chunks = lines.count >= Self.parallelThreshold
+            let chunks =
+                lines.count >= Self.parallelThreshold
                 ? min(options.workers * Self.chunksPerWorker, lines.count / 16) : 1
             work.prepare(chunks)
             let arrival = Micros(seconds: clock.now())
@@ -177,7 +179,9 @@ public final class FilterPipeline: Sendable {
             case .tooLong(let number, let size):
                 verdict = Verdict.error(
                     line: number,
-                    message: "line is longer than the maximum of \(options.maxLineBytes) bytes (\(size)+ bytes); see --max-line-bytes")
+                    message:
+                        "line is longer than the maximum of \(options.maxLineBytes) bytes (\(size)+ bytes); see --max-line-bytes"
+                )
                 if textMode != nil { chunk.records.append(AuditRecord(eventID: String(number), line: number)) }
             case .line(let number, let range):
                 let lineBytes = UnsafeBufferPointer(rebasing: bytes.assumingMemoryBound(to: UInt8.self)[range])
@@ -191,12 +195,14 @@ public final class FilterPipeline: Sendable {
                     if windows {
                         final = !facts.skippedContent
                         if facts.skippedContent { chunk.skippedEvents.append(event) }
-                        chunk.pending.append(PendingEvent(
-                            facts: facts, index: chunk.verdicts.count, timestamp: event.timestamp,
-                            skipped: facts.skippedContent ? Int32(chunk.skippedEvents.count - 1) : -1))
+                        chunk.pending.append(
+                            PendingEvent(
+                                facts: facts, index: chunk.verdicts.count, timestamp: event.timestamp,
+                                skipped: facts.skippedContent ? Int32(chunk.skippedEvents.count - 1) : -1))
                     }
                     if let textMode {
-                        chunk.records.append(AuditRecord(event, timestamp: event.timestamp ?? arrival.seconds, textMode: textMode))
+                        chunk.records.append(
+                            AuditRecord(event, timestamp: event.timestamp ?? arrival.seconds, textMode: textMode))
                     }
                 case .failure(let error):
                     verdict = Verdict.error(line: number, id: error.id, message: error.message)
@@ -324,9 +330,11 @@ struct BatchFinisher {
                     swap(&verdict, &verdicts[pending.index])
                     shared.append(verdict)
                 }
-                engine.applySharedWindows(events, to: &shared, analyzeSkipped: { k in
-                    engine.analyze(chunk.skippedEvents[Int(pendings[k].skipped)], scratch: scratch)
-                }, changed: { changed.append(pendings[$0].index) })
+                engine.applySharedWindows(
+                    events, to: &shared,
+                    analyzeSkipped: { k in
+                        engine.analyze(chunk.skippedEvents[Int(pendings[k].skipped)], scratch: scratch)
+                    }, changed: { changed.append(pendings[$0].index) })
                 for k in pendings.indices {
                     if let late = lates[k] {
                         shared[k].reasons.append(late)
@@ -342,7 +350,9 @@ struct BatchFinisher {
                     // What the workers wrote on the other core, well ahead of the table steps
                     // below (which read it): the pending event, then its verdict.
                     if k + 6 * Self.prefetchDistance < pendings.count {
-                        pendings.withUnsafeBufferPointer { Prefetch.lines(of: $0.baseAddress! + k + 6 * Self.prefetchDistance) }
+                        pendings.withUnsafeBufferPointer {
+                            Prefetch.lines(of: $0.baseAddress! + k + 6 * Self.prefetchDistance)
+                        }
                     }
                     if k + 4 * Self.prefetchDistance < pendings.count {
                         let ahead = pendings[k + 4 * Self.prefetchDistance].index

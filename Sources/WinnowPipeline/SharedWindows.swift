@@ -82,7 +82,8 @@ public struct SharedRequest: Sendable {
 
     public init(
         author: UInt64, pair: UInt64, channel: UInt64, limits: RateLimitRule.Limits, isExempt: Bool, now: Micros,
-        slowMode: Micros = 0, fingerprint: Fingerprint = Fingerprint(words: 0, wordSet: 0), repeatRule: RepeatRule? = nil,
+        slowMode: Micros = 0, fingerprint: Fingerprint = Fingerprint(words: 0, wordSet: 0),
+        repeatRule: RepeatRule? = nil,
         flood: FloodRule? = nil
     ) {
         self.author = author
@@ -133,7 +134,8 @@ public struct SharedCheck: Equatable, Sendable {
     public var flood: (copies: Int, participant: Bool)?
 
     public init(
-        penalty: Penalty? = nil, limited: (scope: String, limit: RateLimit, retryAfter: Micros)? = nil, headroom: Int = 0,
+        penalty: Penalty? = nil, limited: (scope: String, limit: RateLimit, retryAfter: Micros)? = nil,
+        headroom: Int = 0,
         slowModeWait: Micros = 0, repeated: (copies: Int, most: Int, newest: Int)? = nil,
         flood: (copies: Int, participant: Bool)? = nil
     ) {
@@ -241,7 +243,8 @@ public final class SharedLink: Sendable {
     private let reachableGauge = Gauge(label: "winnow_shared_reachable")
 
     public init(
-        store: any SharedWindows, policy: SharedFailurePolicy, scope: SharedScope = .all, penaltyCacheTime: Duration = .seconds(1),
+        store: any SharedWindows, policy: SharedFailurePolicy, scope: SharedScope = .all,
+        penaltyCacheTime: Duration = .seconds(1),
         localAllowance: Int = 0, allowanceTime: Duration = .seconds(1), report: @escaping @Sendable (String) -> Void
     ) {
         self.store = store
@@ -276,7 +279,8 @@ public final class SharedLink: Sendable {
             }
             if let recovered {
                 reachableGauge.record(1)
-                report("shared state reachable again (\(recovered) events so far under the '\(policy.rawValue)' policy)")
+                report(
+                    "shared state reachable again (\(recovered) events so far under the '\(policy.rawValue)' policy)")
             }
             return .success(value)
         } catch {
@@ -308,7 +312,9 @@ public final class SharedLink: Sendable {
         var asked: [Int] = []
         knownPenalties.withLockedValue { known in
             for k in requests.indices {
-                if let entry = known[requests[k].author], entry.expires > clock, entry.penalty.isActive(at: requests[k].now) {
+                if let entry = known[requests[k].author], entry.expires > clock,
+                    entry.penalty.isActive(at: requests[k].now)
+                {
                     answers[k] = .answered(SharedCheck(penalty: entry.penalty))
                 } else {
                     asked.append(k)
@@ -334,7 +340,8 @@ public final class SharedLink: Sendable {
         }
         guard !asked.isEmpty else { return answers }
         // Usually every request is asked and none was let through before: sent as it came.
-        let sent = unreported.isEmpty && asked.count == requests.count ? requests : unreported + asked.map { requests[$0] }
+        let sent =
+            unreported.isEmpty && asked.count == requests.count ? requests : unreported + asked.map { requests[$0] }
         switch attempt(events: asked.count, { try store.check(sent) }) {
         case .success(let all):
             var penalized: [(author: UInt64, penalty: Penalty)] = []
@@ -363,7 +370,9 @@ public final class SharedLink: Sendable {
                 // Past half full after the sweep: emptied, so that sweeps stay rare (a full
                 // table swept at every call would cost a pass over it per event).
                 table.byAuthor = table.byAuthor.filter { $0.value.expires > clock && $0.value.remaining > 0 }
-                if table.byAuthor.count + answered.count > Self.allowanceTableSize / 2 { table.byAuthor.removeAll(keepingCapacity: true) }
+                if table.byAuthor.count + answered.count > Self.allowanceTableSize / 2 {
+                    table.byAuthor.removeAll(keepingCapacity: true)
+                }
             }
             for (request, check) in answered {
                 let remaining = min(check.headroom - 1, localAllowance)
@@ -401,7 +410,9 @@ public final class SharedLink: Sendable {
             }
             if !reached.isEmpty {
                 remember(reached, at: ContinuousClock.now)
-                if localAllowance > 0 { allowances.withLockedValue { table in for (author, _) in reached { table.byAuthor[author] = nil } } }
+                if localAllowance > 0 {
+                    allowances.withLockedValue { table in for (author, _) in reached { table.byAuthor[author] = nil } }
+                }
             }
             return outcomes
         case .failure:

@@ -41,8 +41,12 @@ public struct Timeline: Sendable {
         let floor = latest - lateTolerance
         if ts >= floor { return (ts, nil) }
         let behind = DurationText.describe(latest - ts)
-        return (floor, Reason(
-            rule: "late",
-            message: "ts is \(behind) behind the latest event; judged \(DurationText.describe(lateTolerance)) before it"))
+        return (
+            floor,
+            Reason(
+                rule: "late",
+                message:
+                    "ts is \(behind) behind the latest event; judged \(DurationText.describe(lateTolerance)) before it")
+        )
     }
 }

@@ -79,7 +79,8 @@ public struct Escalation: Sendable, Equatable {
                 message: "the author is banned",
                 retryAfter: retryAfter)
         default:
-            reason = Reason(rule: "timeout", action: .timeout, message: "the author is timed out", retryAfter: retryAfter)
+            reason = Reason(
+                rule: "timeout", action: .timeout, message: "the author is timed out", retryAfter: retryAfter)
         }
         return (reason, forever ? nil : penalty.until)
     }
@@ -143,7 +144,8 @@ public struct Escalation: Sendable, Equatable {
         let until: Micros? = penalty.until == Penalty.forever ? nil : penalty.until
         let action: RuleAction = ban ? .ban : .timeout
         let length = until.map { "for \(DurationText.describe($0 - now))" } ?? "for good"
-        let what = ban ? "banned \(length) (timeout \(penalty.timeouts))" : "timed out \(length) (timeout \(penalty.timeouts))"
+        let what =
+            ban ? "banned \(length) (timeout \(penalty.timeouts))" : "timed out \(length) (timeout \(penalty.timeouts))"
         verdict.reasons.append(
             Reason(
                 rule: Self.name, action: action,
@@ -170,27 +172,36 @@ extension Escalation: SettingsSection {
         [
             .enabled(\.enabled),
             .dryRun(\.dryRun),
-            .choice("strike_action", \.strikeAction, of: [Action.flag, .hold, .reject], "the weakest verdict that is a strike"),
+            .choice(
+                "strike_action", \.strikeAction, of: [Action.flag, .hold, .reject],
+                "the weakest verdict that is a strike"),
             .words("strike_rules", \.strikeRules, "the rules whose verdicts count as strikes"),
             .int("strikes", \.strikes, in: 1...1000, "strikes within the window that time an author out"),
             .duration("window", \.window, "how long a strike counts"),
             .duration("timeout", \.timeout, "how long a timeout lasts"),
-            .int("ban_after_timeouts", \.banAfterTimeouts, in: 0...10_000, "the timeout that is a ban instead (0: never a ban)"),
-            RuleSetting("ban_duration", type: "duration, or forever", help: "how long a ban lasts", read: { value, rule in
-                if value.isScalar, value.string() == "forever" {
-                    rule.banDuration = nil
-                } else if let duration = value.duration() {
-                    rule.banDuration = duration
-                }
-            }, write: { $0.banDuration.map(DurationText.describe) ?? "forever" }),
+            .int(
+                "ban_after_timeouts", \.banAfterTimeouts, in: 0...10_000,
+                "the timeout that is a ban instead (0: never a ban)"),
+            RuleSetting(
+                "ban_duration", type: "duration, or forever", help: "how long a ban lasts",
+                read: { value, rule in
+                    if value.isScalar, value.string() == "forever" {
+                        rule.banDuration = nil
+                    } else if let duration = value.duration() {
+                        rule.banDuration = duration
+                    }
+                }, write: { $0.banDuration.map(DurationText.describe) ?? "forever" }),
         ]
     }
     public var problems: [(key: String, message: String)] { window <= 0 ? [("window", "must be longer than 0s")] : [] }
     public var summary: String {
         guard enabled else { return "escalation: off" }
-        return "escalation: \(strikes) strikes (\(strikeAction.rawValue) or stronger) in \(DurationText.describe(window)) "
+        return
+            "escalation: \(strikes) strikes (\(strikeAction.rawValue) or stronger) in \(DurationText.describe(window)) "
             + "-> timeout \(DurationText.describe(timeout)); "
-            + (banAfterTimeouts == 0 ? "never a ban" : "ban after \(banAfterTimeouts) timeouts for \(banDuration.map(DurationText.describe) ?? "good")")
+            + (banAfterTimeouts == 0
+                ? "never a ban"
+                : "ban after \(banAfterTimeouts) timeouts for \(banDuration.map(DurationText.describe) ?? "good")")
             + (dryRun ? " (dry run)" : "")
     }
 }

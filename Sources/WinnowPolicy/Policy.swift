@@ -48,7 +48,8 @@ public struct Policy: Sendable, Equatable {
             censored = Self.mask(event.text, ranges: ranges)
         }
         if dryRun {
-            return Verdict(id: event.id, action: .allow, would: action, reasons: reasons, notes: notes, meta: event.meta)
+            return Verdict(
+                id: event.id, action: .allow, would: action, reasons: reasons, notes: notes, meta: event.meta)
         }
         return Verdict(id: event.id, action: action, reasons: reasons, text: censored, notes: notes, meta: event.meta)
     }
@@ -126,23 +127,34 @@ extension Policy: SettingsSection {
     static let stopwordRule = "stopword"
     public static var settings: [RuleSetting<Self>] {
         [
-            RuleSetting("dry_run", type: "true or false", help: "report the stop words' reasons without acting on them",
-                        read: { value, policy in
-                guard let dryRun = value.bool() else { return }
-                if dryRun { policy.dryRunRules.insert(stopwordRule) } else { policy.dryRunRules.remove(stopwordRule) }
-            }, write: { $0.dryRunRules.contains(stopwordRule) ? "true" : "false" }),
-            RuleSetting("categories", type: "per category: allow, annotate, flag, censor, hold or reject",
-                        help: "an action instead of the lists' own", read: readCategories, write: { policy in
-                "{" + policy.categoryActions.keys.sorted().map { "\($0): \((policy.categoryActions[$0] ?? nil)?.rawValue ?? "allow")" }
-                    .joined(separator: ", ") + "}"
-            }),
+            RuleSetting(
+                "dry_run", type: "true or false", help: "report the stop words' reasons without acting on them",
+                read: { value, policy in
+                    guard let dryRun = value.bool() else { return }
+                    if dryRun {
+                        policy.dryRunRules.insert(stopwordRule)
+                    } else {
+                        policy.dryRunRules.remove(stopwordRule)
+                    }
+                }, write: { $0.dryRunRules.contains(stopwordRule) ? "true" : "false" }),
+            RuleSetting(
+                "categories", type: "per category: allow, annotate, flag, censor, hold or reject",
+                help: "an action instead of the lists' own", read: readCategories,
+                write: { policy in
+                    "{"
+                        + policy.categoryActions.keys.sorted().map {
+                            "\($0): \((policy.categoryActions[$0] ?? nil)?.rawValue ?? "allow")"
+                        }
+                        .joined(separator: ", ") + "}"
+                }),
         ]
     }
 
     private static func readCategories(_ value: any SettingValue, _ policy: inout Policy) {
         for (category, actionValue) in value.entries(allowed: nil) {
             if let known = actionValue.knownCategories, !known.contains(category) {
-                actionValue.problem("no wordlist has this category (categories: \(known.sorted().joined(separator: ", ")))")
+                actionValue.problem(
+                    "no wordlist has this category (categories: \(known.sorted().joined(separator: ", ")))")
                 continue
             }
             guard let text = actionValue.string() else { continue }

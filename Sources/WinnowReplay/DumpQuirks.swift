@@ -23,7 +23,8 @@ public struct DumpQuirks: Sendable, Equatable {
             case .htmlEntities: "decoded (&amp; → &, &#39; → ', &#128514; → 😂)"
             case .lineBreakInField: "kept inside the field"
             case .emptyDate: "judged at the time of the file's previous event (before any, at its first dated event's)"
-            case .unreadableDate: "judged at the time of the file's previous event (before any, at its first dated event's)"
+            case .unreadableDate:
+                "judged at the time of the file's previous event (before any, at its first dated event's)"
             case .dateOutOfRange:
                 "judged at the time of the file's previous event (before any, at its first dated event's); dates must be \(Timestamp.eventRangeText)"
             case .missingColumns: "answered with an error verdict"
@@ -42,7 +43,9 @@ public struct DumpQuirks: Sendable, Equatable {
 
     mutating func note(_ kind: Kind, at file: String, line: Int) {
         counts[kind, default: 0] += 1
-        if examples[kind, default: []].count < Self.examplesPerKind { examples[kind, default: []].append("\(file):\(line)") }
+        if examples[kind, default: []].count < Self.examplesPerKind {
+            examples[kind, default: []].append("\(file):\(line)")
+        }
     }
 
     public var isEmpty: Bool { counts.isEmpty }

@@ -107,7 +107,9 @@ public struct ReplayInput: Sendable {
         try self.init(paths: paths, format: format, mapping: mapping, label: label)
     }
 
-    public init(paths: [String], format: DumpFormat? = nil, mapping: ColumnMapping = ColumnMapping(), label: LabelSpec? = nil)
+    public init(
+        paths: [String], format: DumpFormat? = nil, mapping: ColumnMapping = ColumnMapping(), label: LabelSpec? = nil
+    )
         throws(ReplayError)
     {
         for (index, path) in paths.enumerated() {
@@ -157,7 +159,9 @@ public struct ReplayInput: Sendable {
             guard let name else { return nil }
             if let index = csv.header.firstIndex(of: name) { return index }
             if required || name != "id" && name != "channel" {
-                throw ReplayError("\(name): no column '\(name)' in the header of this file (\(csv.header.joined(separator: ", "))); see --map")
+                throw ReplayError(
+                    "\(name): no column '\(name)' in the header of this file (\(csv.header.joined(separator: ", "))); see --map"
+                )
             }
             return nil
         }
@@ -170,12 +174,14 @@ public struct ReplayInput: Sendable {
         let stem = name.split(separator: ".").dropLast().joined(separator: ".")
         // An undated row before the file's first dated one is judged at that first date (at the
         // wall clock it would be years "late" for everything after it).
-        var previousTime = csv.rows.lazy.compactMap { row -> Double? in
-            guard tsColumn < row.fields.count, let time = Self.parseTime(row.fields[tsColumn].trimmingASCIIWhitespace()),
-                Timestamp.isEventTime(time)
-            else { return nil }
-            return time
-        }.first ?? -Double.infinity
+        var previousTime =
+            csv.rows.lazy.compactMap { row -> Double? in
+                guard tsColumn < row.fields.count,
+                    let time = Self.parseTime(row.fields[tsColumn].trimmingASCIIWhitespace()),
+                    Timestamp.isEventTime(time)
+                else { return nil }
+                return time
+            }.first ?? -Double.infinity
         for row in csv.rows {
             func field(_ index: Int?) -> String? { index.flatMap { $0 < row.fields.count ? row.fields[$0] : nil } }
             let id = field(idColumn).flatMap { $0.isEmpty ? nil : $0 } ?? "\(stem.isEmpty ? name : stem):\(row.line)"
@@ -184,8 +190,9 @@ public struct ReplayInput: Sendable {
                 let message = "row has \(row.fields.count) fields, the header \(csv.header.count)"
                 append(
                     line: #"{"id":\#(JSONText.quoted(id)),"error":\#(JSONText.quoted(message))}"#,
-                    event: ReplayEvent(ts: previousTime, file: file, line: row.line, bytes: 0..<0, label: nil, id: id,
-                                       author: "", channel: "", text: ""))
+                    event: ReplayEvent(
+                        ts: previousTime, file: file, line: row.line, bytes: 0..<0, label: nil, id: id,
+                        author: "", channel: "", text: ""))
                 continue
             }
             var text = rawText
@@ -212,13 +219,16 @@ public struct ReplayInput: Sendable {
             var meta = #"{"file":\#(JSONText.quoted(name)),"line":\#(row.line)"#
             if let labelValue { meta += #","label":\#(JSONText.quoted(labelValue))"# }
             meta += "}"
-            let line = #"{"id":\#(JSONText.quoted(id)),"author":\#(JSONText.quoted(author)),"channel":\#(JSONText.quoted(channel))"#
+            let line =
+                #"{"id":\#(JSONText.quoted(id)),"author":\#(JSONText.quoted(author)),"channel":\#(JSONText.quoted(channel))"#
                 + (time.isFinite ? #","ts":\#(String(time))"# : "")
                 + #","text":\#(JSONText.quoted(text)),"meta":\#(meta)}"#
-            append(line: line, event: ReplayEvent(
-                ts: time, file: file, line: row.line, bytes: 0..<0,
-                label: labelValue.map { label!.positive.contains($0.trimmingASCIIWhitespace()) }, id: id,
-                author: author, channel: channel, text: text, labelValue: labelValue?.trimmingASCIIWhitespace()))
+            append(
+                line: line,
+                event: ReplayEvent(
+                    ts: time, file: file, line: row.line, bytes: 0..<0,
+                    label: labelValue.map { label!.positive.contains($0.trimmingASCIIWhitespace()) }, id: id,
+                    author: author, channel: channel, text: text, labelValue: labelValue?.trimmingASCIIWhitespace()))
         }
     }
 
@@ -273,16 +283,19 @@ public struct ReplayInput: Sendable {
                 // Passed on as it is: the pipeline answers it with an error verdict.
                 let from = bytes.count
                 bytes.append(contentsOf: slice)
-                events.append(ReplayEvent(
-                    ts: previousTime, file: file, line: lineNumber, bytes: from..<bytes.count, label: nil,
-                    id: "\(name):\(lineNumber)", author: "", channel: "", text: ""))
+                events.append(
+                    ReplayEvent(
+                        ts: previousTime, file: file, line: lineNumber, bytes: from..<bytes.count, label: nil,
+                        id: "\(name):\(lineNumber)", author: "", channel: "", text: ""))
             }
         }
     }
 
     /// The `ts` of the first event line of `buffer` that has one: the time of the undated
     /// events before it.
-    private static func firstTime(in buffer: UnsafeBufferPointer<UInt8>, from start: Int, decoder: EventDecoder) -> Double? {
+    private static func firstTime(in buffer: UnsafeBufferPointer<UInt8>, from start: Int, decoder: EventDecoder)
+        -> Double?
+    {
         var start = start
         var number = 0
         while start < buffer.count {
@@ -290,7 +303,8 @@ public struct ReplayInput: Sendable {
             var end = start
             while end < buffer.count, buffer[end] != 0x0A { end += 1 }
             defer { start = end + 1 }
-            if case .success(let event) = decoder.decode(UnsafeBufferPointer(rebasing: buffer[start..<end]), lineNumber: number + 1),
+            if case .success(let event) = decoder.decode(
+                UnsafeBufferPointer(rebasing: buffer[start..<end]), lineNumber: number + 1),
                 let ts = event.timestamp
             {
                 return ts
@@ -301,7 +315,8 @@ public struct ReplayInput: Sendable {
 
     /// An event as an NDJSON line (for the rare NDJSON event that needs a `ts` or id added).
     static func line(for event: Event) -> String {
-        var line = #"{"id":\#(JSONText.quoted(event.id.text))"#
+        var line =
+            #"{"id":\#(JSONText.quoted(event.id.text))"#
             + #","author":\#(JSONText.quoted(event.author)),"channel":\#(JSONText.quoted(event.channel))"#
         if let ts = event.timestamp { line += #","ts":\#(String(ts))"# }
         if !event.roles.isEmpty { line += #","roles":[\#(event.roles.map(JSONText.quoted).joined(separator: ","))]"# }
@@ -312,7 +327,9 @@ public struct ReplayInput: Sendable {
 
     /// The label value at `path` (`name` or `meta.name`) of a JSON line, as text.
     static func value(at path: String, in line: UnsafeBufferPointer<UInt8>) -> String? {
-        guard var object = try? JSONSerialization.jsonObject(with: Data(buffer: line)) as? [String: Any] else { return nil }
+        guard var object = try? JSONSerialization.jsonObject(with: Data(buffer: line)) as? [String: Any] else {
+            return nil
+        }
         let keys = path.split(separator: ".").map(String.init)
         for key in keys.dropLast() {
             guard let inner = object[key] as? [String: Any] else { return nil }

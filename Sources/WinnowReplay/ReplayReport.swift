@@ -109,7 +109,9 @@ public final class ReplayReport: VerdictObserver, @unchecked Sendable {
             rules[reason.rule, default: 0] += 1
             // Scored per rule only when it asks for something beyond allow: `late` and
             // `annotate` reasons inform, they do not predict.
-            if let asked = reason.action, asked.verdictAction != .allow, !fired.contains(reason.rule) { fired.append(reason.rule) }
+            if let asked = reason.action, asked.verdictAction != .allow, !fired.contains(reason.rule) {
+                fired.append(reason.rule)
+            }
             if let list = reason.list { lists[list, default: 0] += 1 }
         }
         if action == .error {
@@ -136,7 +138,11 @@ public final class ReplayReport: VerdictObserver, @unchecked Sendable {
         }
         if actual { positives += 1 } else { negatives += 1 }
         for rule in fired {
-            if actual { firedOn[rule, default: (0, 0)].positives += 1 } else { firedOn[rule, default: (0, 0)].negatives += 1 }
+            if actual {
+                firedOn[rule, default: (0, 0)].positives += 1
+            } else {
+                firedOn[rule, default: (0, 0)].negatives += 1
+            }
         }
     }
 
@@ -165,6 +171,8 @@ public final class ReplayReport: VerdictObserver, @unchecked Sendable {
     }
 
     public static func sorted(_ counts: [String: Int]) -> [(name: String, count: Int)] {
-        counts.map { (name: $0.key, count: $0.value) }.sorted { $0.count != $1.count ? $0.count > $1.count : $0.name < $1.name }
+        counts.map { (name: $0.key, count: $0.value) }.sorted {
+            $0.count != $1.count ? $0.count > $1.count : $0.name < $1.name
+        }
     }
 }

@@ -28,19 +28,26 @@ public enum ReportHTML {
             <h1>\(escape(title))</h1>
 
             """
-        let files = input.files.map { "\(escape($0.path)) (\($0.format.rawValue), \($0.events) events)" }.joined(separator: "<br>")
-        html += "<p>\(input.events.count) events from<br>\(files)<br>event time \(time(report.firstTime)) to \(time(report.lastTime)); "
+        let files = input.files.map { "\(escape($0.path)) (\($0.format.rawValue), \($0.events) events)" }.joined(
+            separator: "<br>")
+        html +=
+            "<p>\(input.events.count) events from<br>\(files)<br>event time \(time(report.firstTime)) to \(time(report.lastTime)); "
             + "\(report.errors) lines could not be read.</p>\n"
 
         html += "<h2>Actions over time</h2>\n" + legend() + timelineChart(report)
-        html += "<h2>Verdicts</h2>\n" + countTable("action", ReplayReport.sorted(report.actions), total: input.events.count)
-        html += "<h2>Hits per rule</h2>\n" + barChart(ReplayReport.sorted(report.rules).map { ($0.name, [Double($0.count)]) },
-                                                     colors: ["#4a7ab5"], format: { String(Int($0)) })
+        html +=
+            "<h2>Verdicts</h2>\n" + countTable("action", ReplayReport.sorted(report.actions), total: input.events.count)
+        html +=
+            "<h2>Hits per rule</h2>\n"
+            + barChart(
+                ReplayReport.sorted(report.rules).map { ($0.name, [Double($0.count)]) },
+                colors: ["#4a7ab5"], format: { String(Int($0)) })
         html += countTable("list", ReplayReport.sorted(report.lists), total: nil)
 
         if let label = report.label {
             let c = report.overall
-            html += "<h2>Against the labels</h2>\n<p>Label column <code>\(escape(label.field))</code>, positive "
+            html +=
+                "<h2>Against the labels</h2>\n<p>Label column <code>\(escape(label.field))</code>, positive "
                 + label.positive.sorted().map { "<code>\(escape($0))</code>" }.joined(separator: ", ")
                 + "; \(report.labeled) labeled events. Predicted positive: any verdict other than <code>allow</code>.</p>\n"
             html += """
@@ -50,14 +57,20 @@ public enum ReportHTML {
                 <p>precision \(percent(c.precision)), recall \(percent(c.recall)), F1 \(percent(c.f1)), false-positive rate \(percent(c.falsePositiveRate))</p>
 
                 """
-            let perRule = report.perRule.sorted { $0.value.truePositives + $0.value.falsePositives > $1.value.truePositives + $1.value.falsePositives }
-            html += "<h2>Precision and recall per rule</h2>\n<p>A rule counts as predicting positive on every event it gave a reason for.</p>\n"
+            let perRule = report.perRule.sorted {
+                $0.value.truePositives + $0.value.falsePositives > $1.value.truePositives + $1.value.falsePositives
+            }
+            html +=
+                "<h2>Precision and recall per rule</h2>\n<p>A rule counts as predicting positive on every event it gave a reason for.</p>\n"
                 + "<div class=\"legend\"><span><i style=\"background:#4a7ab5\"></i>precision</span><span><i style=\"background:#e39c3b\"></i>recall</span></div>\n"
-                + barChart(perRule.map { ($0.key, [$0.value.precision ?? 0, $0.value.recall ?? 0]) },
-                           colors: ["#4a7ab5", "#e39c3b"], maximum: 1, format: { String(format: "%.0f%%", $0 * 100) })
-            html += "<table><tr><th>rule</th><th>tp</th><th>fp</th><th>fn</th><th>precision</th><th>recall</th><th>F1</th></tr>\n"
+                + barChart(
+                    perRule.map { ($0.key, [$0.value.precision ?? 0, $0.value.recall ?? 0]) },
+                    colors: ["#4a7ab5", "#e39c3b"], maximum: 1, format: { String(format: "%.0f%%", $0 * 100) })
+            html +=
+                "<table><tr><th>rule</th><th>tp</th><th>fp</th><th>fn</th><th>precision</th><th>recall</th><th>F1</th></tr>\n"
             for (rule, r) in perRule {
-                html += "<tr><td>\(escape(rule))</td><td class=\"n\">\(r.truePositives)</td><td class=\"n\">\(r.falsePositives)</td>"
+                html +=
+                    "<tr><td>\(escape(rule))</td><td class=\"n\">\(r.truePositives)</td><td class=\"n\">\(r.falsePositives)</td>"
                     + "<td class=\"n\">\(r.falseNegatives)</td><td class=\"n\">\(percent(r.precision))</td>"
                     + "<td class=\"n\">\(percent(r.recall))</td><td class=\"n\">\(percent(r.f1))</td></tr>\n"
             }
@@ -69,10 +82,12 @@ public enum ReportHTML {
         html += "<h2>Top authors</h2>\n" + topTable("author", ReplayReport.top(report.authors, by: true, limit: 20))
         html += "<h2>Top channels</h2>\n" + topTable("channel", ReplayReport.top(report.channels, by: false, limit: 20))
         if !input.quirks.isEmpty {
-            html += "<h2>Quirks of the dumps</h2>\n<table><tr><th>what</th><th>count</th><th>handled</th><th>first seen at</th></tr>\n"
+            html +=
+                "<h2>Quirks of the dumps</h2>\n<table><tr><th>what</th><th>count</th><th>handled</th><th>first seen at</th></tr>\n"
             for kind in DumpQuirks.Kind.allCases {
                 guard let count = input.quirks.counts[kind] else { continue }
-                html += "<tr><td>\(kind.rawValue)</td><td class=\"n\">\(count)</td><td>\(escape(kind.handling))</td>"
+                html +=
+                    "<tr><td>\(kind.rawValue)</td><td class=\"n\">\(count)</td><td>\(escape(kind.handling))</td>"
                     + "<td>\(escape((input.quirks.examples[kind] ?? []).joined(separator: ", ")))</td></tr>\n"
             }
             html += "</table>\n"
@@ -104,7 +119,8 @@ public enum ReportHTML {
     }
 
     static func legend() -> String {
-        "<div class=\"legend\">" + actionColors.map { "<span><i style=\"background:\($0.1)\"></i>\($0.0)</span>" }.joined() + "</div>\n"
+        "<div class=\"legend\">"
+            + actionColors.map { "<span><i style=\"background:\($0.1)\"></i>\($0.0)</span>" }.joined() + "</div>\n"
     }
 
     /// Stacked bars: verdicts per action in each time bucket.
@@ -114,7 +130,8 @@ public enum ReportHTML {
         let maximum = Double(buckets.map { $0.values.reduce(0, +) }.max() ?? 0)
         guard maximum > 0 else { return "<p>No events with a time.</p>\n" }
         let barWidth = (width - left) / Double(buckets.count)
-        var svg = "<svg width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\" aria-label=\"actions over time\">\n"
+        var svg =
+            "<svg width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\" aria-label=\"actions over time\">\n"
         svg += "<text x=\"0\" y=\"12\">\(Int(maximum))</text><text x=\"0\" y=\"\(Int(height - bottom))\">0</text>\n"
         for (k, bucket) in buckets.enumerated() {
             var y = height - bottom
@@ -122,12 +139,14 @@ public enum ReportHTML {
                 guard let count = bucket[action], count > 0 else { continue }
                 let h = Double(count) / maximum * (height - bottom - 10)
                 y -= h
-                svg += "<rect x=\(format(left + Double(k) * barWidth)) y=\(format(y)) width=\(format(max(1, barWidth - 1))) "
+                svg +=
+                    "<rect x=\(format(left + Double(k) * barWidth)) y=\(format(y)) width=\(format(max(1, barWidth - 1))) "
                     + "height=\(format(h)) fill=\"\(color)\"><title>\(action): \(count)</title></rect>\n"
             }
         }
         svg += "<text x=\"\(Int(left))\" y=\"\(Int(height - 4))\">\(escape(time(report.firstTime)))</text>"
-        svg += "<text x=\"\(Int(width))\" y=\"\(Int(height - 4))\" text-anchor=\"end\">\(escape(time(report.lastTime)))</text>\n"
+        svg +=
+            "<text x=\"\(Int(width))\" y=\"\(Int(height - 4))\" text-anchor=\"end\">\(escape(time(report.lastTime)))</text>\n"
         return svg + "</svg>\n<p>Each bar is \(durationText(report.bucketSeconds)) of event time.</p>\n"
     }
 
@@ -139,7 +158,9 @@ public enum ReportHTML {
     }
 
     /// Horizontal bars, one group per row with one bar per value.
-    static func barChart(_ rows: [(String, [Double])], colors: [String], maximum: Double? = nil, format label: (Double) -> String) -> String {
+    static func barChart(
+        _ rows: [(String, [Double])], colors: [String], maximum: Double? = nil, format label: (Double) -> String
+    ) -> String {
         guard !rows.isEmpty else { return "<p>None.</p>\n" }
         let top = maximum ?? rows.flatMap(\.1).max() ?? 1
         let labelWidth = 140.0, barArea = 700.0, barHeight = 14.0
@@ -152,7 +173,8 @@ public enum ReportHTML {
             for (j, value) in row.1.enumerated() {
                 let w = top > 0 ? value / top * barArea : 0
                 let y = y0 + Double(j) * barHeight
-                svg += "<rect x=\(format(labelWidth)) y=\(format(y)) width=\(format(max(0, w))) height=\(format(barHeight - 2)) fill=\"\(colors[j % colors.count])\"/>"
+                svg +=
+                    "<rect x=\(format(labelWidth)) y=\(format(y)) width=\(format(max(0, w))) height=\(format(barHeight - 2)) fill=\"\(colors[j % colors.count])\"/>"
                 svg += "<text x=\(format(labelWidth + w + 4)) y=\(format(y + barHeight - 4))>\(label(value))</text>\n"
             }
         }
@@ -165,7 +187,9 @@ public enum ReportHTML {
         var html = "<table><tr><th>\(title)</th><th>count</th>\(total == nil ? "" : "<th>share</th>")</tr>\n"
         for row in rows {
             html += "<tr><td>\(escape(row.name))</td><td class=\"n\">\(row.count)</td>"
-            if let total { html += "<td class=\"n\">\(percent(total == 0 ? nil : Double(row.count) / Double(total)))</td>" }
+            if let total {
+                html += "<td class=\"n\">\(percent(total == 0 ? nil : Double(row.count) / Double(total)))</td>"
+            }
             html += "</tr>\n"
         }
         return html + "</table>\n"
@@ -174,7 +198,8 @@ public enum ReportHTML {
     static func topTable(_ title: String, _ rows: [(name: String, events: Int, notAllowed: Int)]) -> String {
         var html = "<table><tr><th>\(title)</th><th>events</th><th>not allowed</th></tr>\n"
         for row in rows {
-            html += "<tr><td>\(escape(row.name))</td><td class=\"n\">\(row.events)</td><td class=\"n\">\(row.notAllowed)</td></tr>\n"
+            html +=
+                "<tr><td>\(escape(row.name))</td><td class=\"n\">\(row.events)</td><td class=\"n\">\(row.notAllowed)</td></tr>\n"
         }
         return html + "</table>\n"
     }
@@ -182,11 +207,13 @@ public enum ReportHTML {
     static func review(_ title: String, _ misses: [ReplayReport.Miss], input: ReplayInput) -> String {
         var html = "<h2>\(title): \(misses.count)</h2>\n"
         if misses.count > reviewRows { html += "<p>The first \(reviewRows); every one is in the JSON report.</p>\n" }
-        html += "<table><tr><th>id</th><th>file:line</th><th>author</th><th>verdict</th><th>rules</th><th>text</th></tr>\n"
+        html +=
+            "<table><tr><th>id</th><th>file:line</th><th>author</th><th>verdict</th><th>rules</th><th>text</th></tr>\n"
         for miss in misses.prefix(reviewRows) {
             let e = input.events[miss.index]
             let file = (input.files[e.file].path as NSString).lastPathComponent
-            html += "<tr><td>\(escape(e.id))</td><td>\(escape(file)):\(e.line)</td><td>\(escape(e.author))</td>"
+            html +=
+                "<tr><td>\(escape(e.id))</td><td>\(escape(file)):\(e.line)</td><td>\(escape(e.author))</td>"
                 + "<td>\(miss.action)</td><td>\(escape(miss.rules.joined(separator: ", ")))</td>"
                 + "<td class=\"text\">\(escape(e.text))</td></tr>\n"
         }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Who may do what on the sidecar's socket. Judging events (and `health`, `stats`) is for every

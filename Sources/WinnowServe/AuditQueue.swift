@@ -111,8 +111,9 @@ final class AuditQueue: @unchecked Sendable {
             }
         }
         if let failure {
-            logger.error("audit trail: a batch could not be recorded; its verdicts are answered with errors",
-                         metadata: ["events": "\(batch.count)", "error": "\(failure.message)"])
+            logger.error(
+                "audit trail: a batch could not be recorded; its verdicts are answered with errors",
+                metadata: ["events": "\(batch.count)", "error": "\(failure.message)"])
         }
         for entry in batch { entry.done(failure) }
     }

@@ -57,17 +57,24 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
             let handler = bound.value
             handler.peer = peer
             if let allowed = handler.settings.allowedUIDs, !allowed.contains(peer?.uid ?? -1) {
-                handler.service.logger.warning("connection refused: uid not allowed", metadata: ["peer": "\(peer?.description ?? "unknown")"])
-                handler.refuse("uid \(peer.map { String($0.uid) } ?? "unknown") may not use this socket (see --allow-uid)")
+                handler.service.logger.warning(
+                    "connection refused: uid not allowed", metadata: ["peer": "\(peer?.description ?? "unknown")"])
+                handler.refuse(
+                    "uid \(peer.map { String($0.uid) } ?? "unknown") may not use this socket (see --allow-uid)")
                 return
             }
-            if !handler.registry.admit(handler.channelID, uid: peer?.uid ?? -1, limit: handler.settings.maxConnectionsPerUID) {
+            if !handler.registry.admit(
+                handler.channelID, uid: peer?.uid ?? -1, limit: handler.settings.maxConnectionsPerUID)
+            {
                 handler.service.stats.connectionRefused()
-                handler.service.logger.warning("connection refused: too many connections of one uid", metadata: [
-                    "peer": "\(peer?.description ?? "unknown")", "max": "\(handler.settings.maxConnectionsPerUID)",
-                ])
+                handler.service.logger.warning(
+                    "connection refused: too many connections of one uid",
+                    metadata: [
+                        "peer": "\(peer?.description ?? "unknown")", "max": "\(handler.settings.maxConnectionsPerUID)",
+                    ])
                 handler.refuse(
-                    "uid \(peer.map { String($0.uid) } ?? "unknown") has \(handler.settings.maxConnectionsPerUID) connections open already (see --max-connections-per-uid)")
+                    "uid \(peer.map { String($0.uid) } ?? "unknown") has \(handler.settings.maxConnectionsPerUID) connections open already (see --max-connections-per-uid)"
+                )
                 return
             }
             handler.rights = handler.settings.rights.held(by: peer)
@@ -82,9 +89,12 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
         service.stats.connectionClosed()
         registry.remove(context.channel)
         registry.release(channelID)
-        service.logger.info("connection closed", metadata: [
-            "peer": "\(peer?.description ?? "unknown")", "requests": "\(nextRequest)", "unanswered": "\(nextRequest - nextToWrite)",
-        ])
+        service.logger.info(
+            "connection closed",
+            metadata: [
+                "peer": "\(peer?.description ?? "unknown")", "requests": "\(nextRequest)",
+                "unanswered": "\(nextRequest - nextToWrite)",
+            ])
         context.fireChannelInactive()
     }
 
@@ -96,8 +106,13 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
         let lineNumber = request + 1
         switch unwrapInboundIn(data) {
         case .tooLong(let size):
-            let message = "line is longer than the maximum of \(settings.maxLineBytes) bytes (\(size)+ bytes); see --max-line-bytes"
-            complete(request, Array((#"{"id":\#(lineNumber),"action":"error","reasons":[],"line":\#(lineNumber),"error":\#(JSONText.quoted(message))}"# + "\n").utf8))
+            let message =
+                "line is longer than the maximum of \(settings.maxLineBytes) bytes (\(size)+ bytes); see --max-line-bytes"
+            complete(
+                request,
+                Array(
+                    (#"{"id":\#(lineNumber),"action":"error","reasons":[],"line":\#(lineNumber),"error":\#(JSONText.quoted(message))}"#
+                        + "\n").utf8))
         case .line(let line):
             unjudged.append((request, line))
         }

@@ -31,12 +31,14 @@ enum ControlOp {
         switch request.command {
         case .health:
             return request.answer(
-                #","ok":true,"draining":\#(service.draining.load(ordering: .relaxed)),"connections":\#(service.stats.connections)"#)
+                #","ok":true,"draining":\#(service.draining.load(ordering: .relaxed)),"connections":\#(service.stats.connections)"#
+            )
         case .stats:
             let engine = service.engines.engine
             return request.answer(
                 #","ok":true,\#(service.stats.jsonMembers()),"config":\#(JSONText.quoted(service.engines.configuration.hash))"#
-                    + #","tracked_authors":\#(engine.state.authors.trackedKeys),"slow_mode_overrides":\#(engine.state.slowModeOverrides.count)"#)
+                    + #","tracked_authors":\#(engine.state.authors.trackedKeys),"slow_mode_overrides":\#(engine.state.slowModeOverrides.count)"#
+            )
         case .reload:
             guard rights.reload else {
                 service.logger.warning("reload refused: no right", metadata: ["by": "\(by)"])
@@ -53,7 +55,8 @@ enum ControlOp {
             }
         case .slowMode, .timeout, .ban, .unban:
             guard rights.moderate else {
-                service.logger.warning("op refused: no right", metadata: ["op": "\(request.answerHead)", "by": "\(by)"])
+                service.logger.warning(
+                    "op refused: no right", metadata: ["op": "\(request.answerHead)", "by": "\(by)"])
                 return fail("\(by) may not use moderator ops (see --ops-uid, --ops-group)")
             }
             return moderate(request, line: line, service: service, peer: peer)
@@ -72,17 +75,24 @@ enum ControlOp {
         case .slowMode(let channel, let seconds):
             let setting: SlowModeOverrides.Setting? = seconds.map { $0 == 0 ? .off : .on(Micros(seconds: $0)) }
             let state = seconds.map { $0 == 0 ? "off" : DurationText.describe(Micros(seconds: $0)) } ?? "policy"
-            let answer = request.answer(#","ok":true,"channel":\#(JSONText.quoted(channel)),"slow_mode":\#(JSONText.quoted(state))"#)
-            let record = opRecord(author: nil, channel: channel, action: .allow, penalty: nil, request: requestText, peer: peer)
+            let answer = request.answer(
+                #","ok":true,"channel":\#(JSONText.quoted(channel)),"slow_mode":\#(JSONText.quoted(state))"#)
+            let record = opRecord(
+                author: nil, channel: channel, action: .allow, penalty: nil, request: requestText, peer: peer)
             if let failure = service.recordOp(record, answer: answer) {
-                return ControlRequest.refusal(.init(answerHead: request.answerHead, message: "not applied: the audit trail could not record it: \(failure)"))
+                return ControlRequest.refusal(
+                    .init(
+                        answerHead: request.answerHead,
+                        message: "not applied: the audit trail could not record it: \(failure)"))
             }
             engine.state.overrideSlowMode(setting, channel: BehaviorState.channelKey(channel))
-            service.logger.notice("slow_mode", metadata: ["channel": "\(channel)", "slow_mode": "\(state)", "by": "\(by)"])
+            service.logger.notice(
+                "slow_mode", metadata: ["channel": "\(channel)", "slow_mode": "\(state)", "by": "\(by)"])
             return answer
         case .timeout(let author, let seconds), .ban(let author, let seconds?):
             let kind: Penalty.Kind = if case .timeout = request.command { .timeout } else { .ban }
-            return penalize(kind, author: author, until: now + Micros(seconds: seconds), request, requestText, service, peer, now)
+            return penalize(
+                kind, author: author, until: now + Micros(seconds: seconds), request, requestText, service, peer, now)
         case .ban(let author, nil):
             return penalize(.ban, author: author, until: Penalty.forever, request, requestText, service, peer, now)
         case .unban(let author):
@@ -100,29 +110,44 @@ enum ControlOp {
         let previous = engine.penalty(of: author, at: now)
         let was = previous.map { $0.kind == .ban ? "ban" : "timeout" } ?? "none"
         // To the millisecond, as the penalty is kept and as verdicts give it.
-        let untilText = kind == .none ? "" : until == Penalty.forever ? #","until":null"# : #","until":\#(JSONText.number(Double(until / 1000) / 1000))"#
+        let untilText =
+            kind == .none
+            ? ""
+            : until == Penalty.forever
+                ? #","until":null"# : #","until":\#(JSONText.number(Double(until / 1000) / 1000))"#
         let answer = request.answer(#","ok":true,"author":\#(JSONText.quoted(author))\#(untilText),"was":"\#(was)""#)
         let action: Action = kind == .ban ? .ban : kind == .timeout ? .timeout : .allow
-        let penalty = kind == .none ? nil : AuthorPenalty(action: action, until: until == Penalty.forever ? nil : until.seconds)
-        let record = opRecord(author: author, channel: nil, action: action, penalty: penalty, request: requestText, peer: peer)
+        let penalty =
+            kind == .none ? nil : AuthorPenalty(action: action, until: until == Penalty.forever ? nil : until.seconds)
+        let record = opRecord(
+            author: author, channel: nil, action: action, penalty: penalty, request: requestText, peer: peer)
         if let failure = service.recordOp(record, answer: answer) {
-            return ControlRequest.refusal(.init(answerHead: request.answerHead, message: "not applied: the audit trail could not record it: \(failure)"))
+            return ControlRequest.refusal(
+                .init(
+                    answerHead: request.answerHead,
+                    message: "not applied: the audit trail could not record it: \(failure)"))
         }
         guard engine.setPenalty(kind, author: author, at: now, until: until) != nil else {
-            return ControlRequest.refusal(.init(
-                answerHead: request.answerHead, message: "the author table is full of authors under a penalty; nothing changed"))
+            return ControlRequest.refusal(
+                .init(
+                    answerHead: request.answerHead,
+                    message: "the author table is full of authors under a penalty; nothing changed"))
         }
-        service.logger.notice("\(kind == .none ? "unban" : kind == .ban ? "ban" : "timeout")", metadata: [
-            "author": "\(author)", "by": "\(peer?.description ?? "?")",
-        ])
+        service.logger.notice(
+            "\(kind == .none ? "unban" : kind == .ban ? "ban" : "timeout")",
+            metadata: [
+                "author": "\(author)", "by": "\(peer?.description ?? "?")",
+            ])
         return answer
     }
 
     private static func opRecord(
-        author: String?, channel: String?, action: Action, penalty: AuthorPenalty?, request: String, peer: PeerCredentials?
+        author: String?, channel: String?, action: Action, penalty: AuthorPenalty?, request: String,
+        peer: PeerCredentials?
     ) -> AuditRecord {
         var record = AuditRecord(
-            eventID: nil, line: 0, author: author, channel: channel, timestamp: Date().timeIntervalSince1970, text: request,
+            eventID: nil, line: 0, author: author, channel: channel, timestamp: Date().timeIntervalSince1970,
+            text: request,
             action: action, penalty: penalty)
         record.peerUID = peer?.uid
         record.peerPID = peer?.pid

@@ -71,7 +71,10 @@ public enum MetricsEndpoint {
                 var headers = HTTPHeaders()
                 headers.add(name: "Content-Type", value: found ? "text/plain; version=0.0.4" : "text/plain")
                 headers.add(name: "Content-Length", value: String(body.count))
-                context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: found ? .ok : .notFound, headers: headers))), promise: nil)
+                context.write(
+                    wrapOutboundOut(
+                        .head(HTTPResponseHead(version: .http1_1, status: found ? .ok : .notFound, headers: headers))),
+                    promise: nil)
                 var buffer = context.channel.allocator.buffer(capacity: body.count)
                 buffer.writeBytes(body)
                 context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)

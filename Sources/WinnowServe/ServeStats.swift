@@ -51,7 +51,9 @@ final class ServeStats: Sendable {
 
     /// The counter of one label value, made on first use (swift-metrics counters are not free
     /// to look up by label on every event).
-    private static func counter(in cache: inout [String: Counter], _ label: String, _ dimension: String, _ value: String) -> Counter {
+    private static func counter(
+        in cache: inout [String: Counter], _ label: String, _ dimension: String, _ value: String
+    ) -> Counter {
         if let counter = cache[value] { return counter }
         let counter = Counter(label: label, dimensions: [(dimension, value)])
         cache[value] = counter
@@ -88,7 +90,9 @@ final class ServeStats: Sendable {
     func jsonMembers() -> String {
         let c = counts.withLockedValue { $0 }
         func object(_ values: [String: Int]) -> String {
-            "{" + values.sorted { $0.key < $1.key }.map { "\(JSONText.quoted($0.key)):\($0.value)" }.joined(separator: ",") + "}"
+            "{"
+                + values.sorted { $0.key < $1.key }.map { "\(JSONText.quoted($0.key)):\($0.value)" }.joined(
+                    separator: ",") + "}"
         }
         func quantile(_ q: Double) -> Int? {
             let total = c.latency.reduce(0, +)
@@ -102,8 +106,10 @@ final class ServeStats: Sendable {
         }
         let uptime = ContinuousClock.now - startedAt
         let latency = ["p50": quantile(0.5), "p99": quantile(0.99), "p999": quantile(0.999)]
-            .sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value.map(String.init) ?? "null")" }.joined(separator: ",")
-        return #""events":\#(c.events),"unreadable":\#(c.unreadable),"ops":\#(c.ops),"ops_refused":\#(c.opsRefused),"actions":\#(object(c.actions))"#
+            .sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value.map(String.init) ?? "null")" }.joined(
+                separator: ",")
+        return
+            #""events":\#(c.events),"unreadable":\#(c.unreadable),"ops":\#(c.ops),"ops_refused":\#(c.opsRefused),"actions":\#(object(c.actions))"#
             + #","rules":\#(object(c.rules)),"connections":\#(connections),"connections_total":\#(c.connectionsTotal)"#
             + #","connections_refused":\#(c.refused),"latency_us_at_most":{\#(latency)},"uptime_s":\#(uptime.components.seconds)"#
     }

@@ -10,7 +10,7 @@ import WinnowLimits
 import WinnowPipeline
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `winnow serve`: the sidecar on a Unix stream socket. Listens, answers until SIGTERM or
@@ -30,19 +30,24 @@ public final class SidecarServer: Sendable {
         self.settings = settings
         self.logger = logger
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, settings.threads))
-        service = SidecarService(engines: engines, clock: clock, lateTolerance: lateTolerance, audit: audit, logger: logger)
+        service = SidecarService(
+            engines: engines, clock: clock, lateTolerance: lateTolerance, audit: audit, logger: logger)
     }
 
     /// Refuses a socket path in use by a live server, or that is not a socket; removes a stale
     /// socket left by a dead process.
     public static func prepareSocketPath(_ path: String) throws {
-        guard path.utf8.count < 108 else { throw ServeError("socket path \(path) is too long (\(path.utf8.count) bytes; the limit is 107)") }
+        guard path.utf8.count < 108 else {
+            throw ServeError("socket path \(path) is too long (\(path.utf8.count) bytes; the limit is 107)")
+        }
         var info = stat()
         guard lstat(path, &info) == 0 else { return }
         guard info.st_mode & S_IFMT == S_IFSOCK else {
             throw ServeError("\(path) exists and is not a socket; refusing to replace it")
         }
-        if isLive(path) { throw ServeError("another server is listening on \(path); stop it first or choose another --socket") }
+        if isLive(path) {
+            throw ServeError("another server is listening on \(path); stop it first or choose another --socket")
+        }
         guard unlink(path) == 0 || errno == ENOENT else {
             throw ServeError("cannot remove the stale socket \(path): \(String(cString: strerror(errno)))")
         }
@@ -68,7 +73,9 @@ public final class SidecarServer: Sendable {
             for (k, byte) in path.utf8.prefix(raw.count - 1).enumerated() { raw[k] = byte }
         }
         let status = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         return status == 0
     }
@@ -86,19 +93,26 @@ public final class SidecarServer: Sendable {
             // Reading starts once the peer's uid has been checked (ConnectionHandler).
             .childChannelOption(ChannelOptions.autoRead, value: false)
             .childChannelOption(
-                ChannelOptions.writeBufferWaterMark, value: ChannelOptions.Types.WriteBufferWaterMark(low: 64 << 10, high: 256 << 10))
+                ChannelOptions.writeBufferWaterMark,
+                value: ChannelOptions.Types.WriteBufferWaterMark(low: 64 << 10, high: 256 << 10)
+            )
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let handlers = channel.pipeline.syncOperations
                     if registry.count >= settings.maxConnections {
                         service.stats.connectionRefused()
-                        service.logger.warning("connection refused: too many connections", metadata: ["max": "\(settings.maxConnections)"])
-                        try handlers.addHandler(RefusingHandler(
-                            message: "too many connections (the maximum is \(settings.maxConnections)); try again later"))
+                        service.logger.warning(
+                            "connection refused: too many connections", metadata: ["max": "\(settings.maxConnections)"])
+                        try handlers.addHandler(
+                            RefusingHandler(
+                                message:
+                                    "too many connections (the maximum is \(settings.maxConnections)); try again later")
+                        )
                         return
                     }
                     if settings.idleTimeoutSeconds > 0 {
-                        try handlers.addHandler(IdleStateHandler(readTimeout: .seconds(Int64(settings.idleTimeoutSeconds))))
+                        try handlers.addHandler(
+                            IdleStateHandler(readTimeout: .seconds(Int64(settings.idleTimeoutSeconds))))
                     }
                     try handlers.addHandler(ByteToMessageHandler(LineFramer(maxLineBytes: settings.maxLineBytes)))
                     try handlers.addHandler(ConnectionHandler(service: service, registry: registry, settings: settings))
@@ -120,7 +134,9 @@ public final class SidecarServer: Sendable {
             guard let gid, chown(settings.socketPath, uid_t.max, gid) == 0 else {
                 server.close(promise: nil)
                 unlink(settings.socketPath)
-                throw ServeError("cannot give \(settings.socketPath) to group \(groupName): \(gid == nil ? "no such group" : String(cString: strerror(errno)))")
+                throw ServeError(
+                    "cannot give \(settings.socketPath) to group \(groupName): \(gid == nil ? "no such group" : String(cString: strerror(errno)))"
+                )
             }
         }
         let metrics: Channel?
@@ -137,10 +153,12 @@ public final class SidecarServer: Sendable {
             let address = settings.metricsAddress.map { "\($0.host):\($0.port)" } ?? ""
             throw ServeError("--metrics \(address): cannot listen there: \(error)")
         }
-        logger.notice("listening", metadata: [
-            "socket": "\(settings.socketPath)", "mode": "\(String(settings.socketMode, radix: 8))",
-            "config": "\(service.engines.configuration.hash)", "audit": "\(service.auditEnabled ? "on" : "off")",
-        ])
+        logger.notice(
+            "listening",
+            metadata: [
+                "socket": "\(settings.socketPath)", "mode": "\(String(settings.socketMode, radix: 8))",
+                "config": "\(service.engines.configuration.hash)", "audit": "\(service.auditEnabled ? "on" : "off")",
+            ])
 
         let done = DispatchSemaphore(value: 0)
         let stopping = Atomic<Bool>(false)
@@ -151,7 +169,11 @@ public final class SidecarServer: Sendable {
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: signals)
             source.setEventHandler { [logger] in
                 guard !stopping.exchange(true, ordering: .relaxed) else { return }
-                logger.notice("draining", metadata: ["signal": "\(signalNumber == SIGTERM ? "TERM" : "INT")", "connections": "\(registry.count)"])
+                logger.notice(
+                    "draining",
+                    metadata: [
+                        "signal": "\(signalNumber == SIGTERM ? "TERM" : "INT")", "connections": "\(registry.count)",
+                    ])
                 service.draining.store(true, ordering: .relaxed)
                 server.close().whenComplete { _ in registry.drainAll { done.signal() } }
             }
@@ -166,7 +188,8 @@ public final class SidecarServer: Sendable {
                 service.configurationChanged(configuration)
                 logger.notice("reloaded on SIGHUP", metadata: ["config": "\(configuration.hash)"])
             } catch {
-                logger.error("reload on SIGHUP refused; the running configuration stays", metadata: ["error": "\(error)"])
+                logger.error(
+                    "reload on SIGHUP refused; the running configuration stays", metadata: ["error": "\(error)"])
             }
         }
         hangup.resume()

@@ -31,11 +31,13 @@ public final class EngineHolder: Sendable {
     /// Rebuilds from the files and swaps; on failure the running engine stays. Returns the new
     /// configuration, or throws why it was refused.
     func reload() throws -> AuditedConfiguration {
-        guard reloading.withLockedValue({ busy in
-            if busy { return false }
-            busy = true
-            return true
-        }) else { throw ServeError("a reload is already running") }
+        guard
+            reloading.withLockedValue({ busy in
+                if busy { return false }
+                busy = true
+                return true
+            })
+        else { throw ServeError("a reload is already running") }
         defer { reloading.withLockedValue { $0 = false } }
         let state = engine.state
         let next = try builder(state)
@@ -107,9 +109,13 @@ final class SidecarService: Sendable {
             if engines.engine.shared != nil {
                 // After the events before it, which may still wait for their window step.
                 let copy = Array(bytes)
-                sharedStep.enqueue(.op { [self] in
-                    respond(copy.withUnsafeBufferPointer { ControlOp.handle($0, service: self, peer: peer, rights: rights) })
-                }, for: self)
+                sharedStep.enqueue(
+                    .op { [self] in
+                        respond(
+                            copy.withUnsafeBufferPointer {
+                                ControlOp.handle($0, service: self, peer: peer, rights: rights)
+                            })
+                    }, for: self)
                 return
             }
             respond(ControlOp.handle(bytes, service: self, peer: peer, rights: rights))
@@ -123,16 +129,20 @@ final class SidecarService: Sendable {
             if engine.shared != nil {
                 // The window step asks Redis: on a thread of its own (see `SharedWindowStep`).
                 let (verdict, facts) = engine.analyze(event, scratch: scratch.worker)
-                sharedStep.enqueue(.event(SharedWindowStep.Item(
-                    engine: engine, event: event, verdict: verdict, facts: facts, number: number, peer: peer,
-                    started: started, respond: respond)), for: self)
+                sharedStep.enqueue(
+                    .event(
+                        SharedWindowStep.Item(
+                            engine: engine, event: event, verdict: verdict, facts: facts, number: number, peer: peer,
+                            started: started, respond: respond)), for: self)
                 return
             }
             // Content first, outside the timeline's lock: only the window step needs the order.
             var (verdict, facts) = engine.analyze(event, scratch: scratch.worker)
             let (now, late) = timeline.withLockedValue { timeline in
                 let time = timeline.time(of: event.timestamp)
-                engine.applyWindows(facts, to: &verdict, at: time.now) { engine.analyze(event, scratch: scratch.worker) }
+                engine.applyWindows(facts, to: &verdict, at: time.now) {
+                    engine.analyze(event, scratch: scratch.worker)
+                }
                 return time
             }
             if let late { verdict.reasons.append(late) }
@@ -166,8 +176,9 @@ final class SidecarService: Sendable {
             }
             for k in verdicts.indices {
                 let item = batch[start + k]
-                finish(verdicts[k], event: item.event, judgedAt: times[k].now, number: item.number, peer: item.peer,
-                       started: item.started, respond: item.respond)
+                finish(
+                    verdicts[k], event: item.event, judgedAt: times[k].now, number: item.number, peer: item.peer,
+                    started: item.started, respond: item.respond)
             }
             // Penalties the store finds from them hold for the authors' next events.
             if !strikes.isEmpty { _ = engine.settleStrikes(strikes, in: &verdicts) { _ in } }
@@ -188,27 +199,30 @@ final class SidecarService: Sendable {
         let elapsed = ContinuousClock.now - started
         stats.record(
             action: verdict.action, reasons: verdict.reasons,
-            latencyNanoseconds: elapsed.components.attoseconds / 1_000_000_000 + elapsed.components.seconds * 1_000_000_000)
+            latencyNanoseconds: elapsed.components.attoseconds / 1_000_000_000 + elapsed.components.seconds
+                * 1_000_000_000)
         guard let audit else {
             respond(answer)
             return
         }
-        var record = event.map { AuditRecord($0, timestamp: $0.timestamp ?? now.seconds, textMode: textMode) }
+        var record =
+            event.map { AuditRecord($0, timestamp: $0.timestamp ?? now.seconds, textMode: textMode) }
             ?? AuditRecord(eventID: verdict.id?.text ?? String(number), line: number)
         record.action = verdict.action
         record.penalty = AuthorPenalty(imposedBy: verdict)
         record.peerUID = peer?.uid
         record.peerPID = peer?.pid
         let id = verdict.id
-        audit.enqueue(AuditQueue.Entry(record: record, verdict: answer) { failure in
-            guard let failure else { return respond(answer) }
-            // Never a verdict without its audit row: the client learns why it has none.
-            let line = Verdict.error(
-                line: number, id: id, message: "the audit trail could not record this event: \(failure.message)")
-            let out = WinnowIO.ByteBuffer(capacity: 256)
-            VerdictEncoder().encode(line, into: out)
-            respond(out.array)
-        })
+        audit.enqueue(
+            AuditQueue.Entry(record: record, verdict: answer) { failure in
+                guard let failure else { return respond(answer) }
+                // Never a verdict without its audit row: the client learns why it has none.
+                let line = Verdict.error(
+                    line: number, id: id, message: "the audit trail could not record this event: \(failure.message)")
+                let out = WinnowIO.ByteBuffer(capacity: 256)
+                VerdictEncoder().encode(line, into: out)
+                respond(out.array)
+            })
     }
 
     /// Records a moderator's op and waits for its row to commit: `nil` once it has (or when
@@ -217,10 +231,11 @@ final class SidecarService: Sendable {
         guard let audit else { return nil }
         let committed = DispatchSemaphore(value: 0)
         let failure = NIOLockedValueBox<String?>(nil)
-        audit.enqueue(AuditQueue.Entry(record: record, verdict: answer) { error in
-            failure.withLockedValue { $0 = error?.message }
-            committed.signal()
-        })
+        audit.enqueue(
+            AuditQueue.Entry(record: record, verdict: answer) { error in
+                failure.withLockedValue { $0 = error?.message }
+                committed.signal()
+            })
         committed.wait()
         return failure.withLockedValue { $0 }
     }

@@ -31,61 +31,78 @@ public struct RuleSetting<Settings> {
 extension RuleSetting {
     /// `true` or `false`.
     public static func bool(_ key: String, _ field: WritableKeyPath<Settings, Bool>, _ help: String) -> Self {
-        Self(key, type: "true or false", help: help, read: { value, settings in
-            if let v = value.bool() { settings[keyPath: field] = v }
-        }, write: { $0[keyPath: field] ? "true" : "false" })
+        Self(
+            key, type: "true or false", help: help,
+            read: { value, settings in
+                if let v = value.bool() { settings[keyPath: field] = v }
+            }, write: { $0[keyPath: field] ? "true" : "false" })
     }
 
     /// A whole number within `range`.
     public static func int(
         _ key: String, _ field: WritableKeyPath<Settings, Int>, in range: ClosedRange<Int>, _ help: String
     ) -> Self {
-        Self(key, type: "whole number, \(range.lowerBound) to \(range.upperBound)", help: help, read: { value, settings in
-            if let v = value.int(in: range) { settings[keyPath: field] = v }
-        }, write: { "\($0[keyPath: field])" })
+        Self(
+            key, type: "whole number, \(range.lowerBound) to \(range.upperBound)", help: help,
+            read: { value, settings in
+                if let v = value.int(in: range) { settings[keyPath: field] = v }
+            }, write: { "\($0[keyPath: field])" })
     }
 
     /// A share: `0.7` or `70%`.
     public static func ratio(_ key: String, _ field: WritableKeyPath<Settings, Double>, _ help: String) -> Self {
-        Self(key, type: "share, 0.7 or 70%", help: help, read: { value, settings in
-            if let v = value.ratio() { settings[keyPath: field] = v }
-        }, write: { "\($0[keyPath: field])" })
+        Self(
+            key, type: "share, 0.7 or 70%", help: help,
+            read: { value, settings in
+                if let v = value.ratio() { settings[keyPath: field] = v }
+            }, write: { "\($0[keyPath: field])" })
     }
 
     /// A duration, within `range` when one is given (e.g. what the packed window state holds).
     public static func duration(
         _ key: String, _ field: WritableKeyPath<Settings, Micros>, in range: ClosedRange<Micros>? = nil, _ help: String
     ) -> Self {
-        let type = range.map { "duration, \(DurationText.describe($0.lowerBound)) to \(DurationText.describe($0.upperBound))" }
+        let type =
+            range.map { "duration, \(DurationText.describe($0.lowerBound)) to \(DurationText.describe($0.upperBound))" }
             ?? "duration"
-        return Self(key, type: type, help: help, read: { value, settings in
-            if let v = value.duration(in: range) { settings[keyPath: field] = v }
-        }, write: { DurationText.describe($0[keyPath: field]) })
+        return Self(
+            key, type: type, help: help,
+            read: { value, settings in
+                if let v = value.duration(in: range) { settings[keyPath: field] = v }
+            }, write: { DurationText.describe($0[keyPath: field]) })
     }
 
     /// A rate (`5/10s`, `20/1m burst 5`) or `off`.
     public static func rate(_ key: String, _ field: WritableKeyPath<Settings, RateLimit?>, _ help: String) -> Self {
-        Self(key, type: "rate such as 5/10s or '20/1m burst 5', or off", help: help, read: { value, settings in
-            if let v = value.rate() { settings[keyPath: field] = v }
-        }, write: { $0[keyPath: field]?.description ?? "off" })
+        Self(
+            key, type: "rate such as 5/10s or '20/1m burst 5', or off", help: help,
+            read: { value, settings in
+                if let v = value.rate() { settings[keyPath: field] = v }
+            }, write: { $0[keyPath: field]?.description ?? "off" })
     }
 
     /// One of `choices`.
     public static func choice<T: RawRepresentable>(
         _ key: String, _ field: WritableKeyPath<Settings, T>, of choices: [T], _ help: String
     ) -> Self where T.RawValue == String {
-        Self(key, type: "one of " + choices.map(\.rawValue).joined(separator: ", "), help: help, read: { value, settings in
-            if let v = value.choice(of: choices) { settings[keyPath: field] = v }
-        }, write: { $0[keyPath: field].rawValue })
+        Self(
+            key, type: "one of " + choices.map(\.rawValue).joined(separator: ", "), help: help,
+            read: { value, settings in
+                if let v = value.choice(of: choices) { settings[keyPath: field] = v }
+            }, write: { $0[keyPath: field].rawValue })
     }
 
     /// A list of words, kept as a set (written sorted); `lowercased` folds them on reading.
     public static func words(
         _ key: String, _ field: WritableKeyPath<Settings, Set<String>>, lowercased: Bool = false, _ help: String
     ) -> Self {
-        Self(key, type: "list", help: help, read: { value, settings in
-            if let v = value.strings() { settings[keyPath: field] = Set(lowercased ? v.map { $0.lowercased() } : v) }
-        }, write: { "[" + $0[keyPath: field].sorted().joined(separator: ", ") + "]" })
+        Self(
+            key, type: "list", help: help,
+            read: { value, settings in
+                if let v = value.strings() {
+                    settings[keyPath: field] = Set(lowercased ? v.map { $0.lowercased() } : v)
+                }
+            }, write: { "[" + $0[keyPath: field].sorted().joined(separator: ", ") + "]" })
     }
 
     /// `action`: what the rule's reasons ask for.

@@ -24,7 +24,8 @@ extension SettingsSection {
     /// Reads a section's mapping (or its shorthand value) on top of `self`.
     public mutating func read(_ value: any SettingValue) {
         let settings = Self.settings
-        if value.isScalar, let shorthand = Self.shorthand, let setting = settings.first(where: { $0.key == shorthand }) {
+        if value.isScalar, let shorthand = Self.shorthand, let setting = settings.first(where: { $0.key == shorthand })
+        {
             setting.read(value, &self)
             return
         }
@@ -35,7 +36,9 @@ extension SettingsSection {
     }
 
     /// The `enabled … -> action (dry run)` form most rules' summary lines take.
-    public static func summaryLine(enabled: Bool, _ what: @autoclosure () -> String, action: String, dryRun: Bool) -> String {
+    public static func summaryLine(enabled: Bool, _ what: @autoclosure () -> String, action: String, dryRun: Bool)
+        -> String
+    {
         enabled ? "\(section): \(what()) -> \(action)\(dryRun ? " (dry run)" : "")" : "\(section): off"
     }
 }

@@ -96,7 +96,9 @@ public final class RedisStream {
     /// Takes over entries other consumers have left pending for at least `minIdleMilliseconds`
     /// (they crashed or hang): one XAUTOCLAIM step of at most `count`. `finished` is true when
     /// the scan went round the whole pending list.
-    public func claim(minIdleMilliseconds: Int, count: Int) throws(SharedError) -> (entries: [StreamEntry], finished: Bool) {
+    public func claim(minIdleMilliseconds: Int, count: Int) throws(SharedError) -> (
+        entries: [StreamEntry], finished: Bool
+    ) {
         let reply = try redis.command([
             "XAUTOCLAIM", stream, group, consumer, String(minIdleMilliseconds), claimCursor, "COUNT", String(count),
         ])

@@ -34,7 +34,8 @@ public final class RedisWindows: SharedWindows {
         }
     }
 
-    public init(_ address: SharedAddress, prefix: String = "winnow", timeoutMilliseconds: Int = 500) throws(SharedError) {
+    public init(_ address: SharedAddress, prefix: String = "winnow", timeoutMilliseconds: Int = 500) throws(SharedError)
+    {
         self.address = address
         self.prefix = prefix
         let redis = try RedisConnection(address, timeoutMilliseconds: timeoutMilliseconds)
@@ -339,7 +340,9 @@ public final class RedisWindows: SharedWindows {
     private static func load(_ redis: RedisConnection) throws(SharedError) -> Scripts {
         func load(_ script: String) throws(SharedError) -> String {
             let reply = try redis.command(["SCRIPT", "LOAD", script])
-            guard case .bulk = reply, let sha = reply.text else { throw SharedError("\(redis.address): SCRIPT LOAD failed: \(reply)") }
+            guard case .bulk = reply, let sha = reply.text else {
+                throw SharedError("\(redis.address): SCRIPT LOAD failed: \(reply)")
+            }
             return sha
         }
         return Scripts(event: try load(eventScript), strike: try load(strikeScript))
@@ -496,7 +499,9 @@ public final class RedisWindows: SharedWindows {
             guard case .integer(let outcome) = parts[4 * k], case .integer(let until) = parts[4 * k + 1],
                 case .integer(let kind) = parts[4 * k + 2], case .integer(let timeouts) = parts[4 * k + 3]
             else { throw SharedError("\(address): unexpected reply to the strike script: \(reply)") }
-            let penalty = Penalty.Kind(rawValue: UInt64(kind)).map { Penalty(kind: $0, until: Micros(until), timeouts: Int(timeouts)) }
+            let penalty = Penalty.Kind(rawValue: UInt64(kind)).map {
+                Penalty(kind: $0, until: Micros(until), timeouts: Int(timeouts))
+            }
             switch (outcome, penalty) {
             case (0, _): return .alreadyCounted
             case (1, _): return .counted
@@ -521,7 +526,8 @@ public final class RedisWindows: SharedWindows {
 
     static func penalty(_ text: String) -> Penalty? {
         let parts = text.split(separator: " ")
-        guard parts.count == 3, let until = Micros(parts[0]), let raw = UInt64(parts[1]), let kind = Penalty.Kind(rawValue: raw),
+        guard parts.count == 3, let until = Micros(parts[0]), let raw = UInt64(parts[1]),
+            let kind = Penalty.Kind(rawValue: raw),
             let timeouts = Int(parts[2])
         else { return nil }
         return Penalty(kind: kind, until: until, timeouts: timeouts)

@@ -6,14 +6,17 @@ public enum SharedAddress: Equatable, Sendable, CustomStringConvertible {
     public init(parsing text: String) throws(SharedError) {
         if text.hasPrefix("unix://") {
             let path = String(text.dropFirst("unix://".count))
-            guard path.hasPrefix("/") else { throw SharedError("'\(text)': a unix socket address needs an absolute path (unix:///run/redis.sock)") }
+            guard path.hasPrefix("/") else {
+                throw SharedError("'\(text)': a unix socket address needs an absolute path (unix:///run/redis.sock)")
+            }
             self = .unix(path: path)
             return
         }
         guard text.hasPrefix("redis://") else {
             throw SharedError("'\(text)': expected redis://HOST:PORT or unix:///PATH")
         }
-        let rest = text.dropFirst("redis://".count).split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)[0]
+        let rest = text.dropFirst("redis://".count).split(
+            separator: "/", maxSplits: 1, omittingEmptySubsequences: false)[0]
         guard !rest.isEmpty else { throw SharedError("'\(text)': no host") }
         if let colon = rest.lastIndex(of: ":"), !rest.hasSuffix("]") {
             guard let port = Int(rest[rest.index(after: colon)...]), (1...65_535).contains(port) else {

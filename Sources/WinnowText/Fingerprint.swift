@@ -29,7 +29,6 @@ public struct Fingerprint: Equatable, Sendable {
         self.isGeneric = isGeneric
     }
 
-
     /// Odd multipliers: eight hash functions from one word hash (multiply, keep the high bits).
     private static let multipliers: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (
         0x9e37_79b9_7f4a_7c15, 0xbf58_476d_1ce4_e5b9, 0x94d0_49bb_1331_11eb, 0xd6e8_feb8_6659_fd93,
@@ -99,7 +98,8 @@ public struct Fingerprint: Equatable, Sendable {
     /// The hashes (`mix(hashBytes(word))`) of the first `maxWords` words of `bytes`, read a
     /// character at a time (any UTF-8); returns how many. A function of its own, not a closure:
     /// its counters then stay in registers.
-    private static func scanWords(_ bytes: UnsafeBufferPointer<UInt8>, into hashes: UnsafeMutablePointer<UInt64>) -> Int {
+    private static func scanWords(_ bytes: UnsafeBufferPointer<UInt8>, into hashes: UnsafeMutablePointer<UInt64>) -> Int
+    {
         var words = 0
         let raw = UnsafeRawBufferPointer(bytes)
         var k = 0
@@ -158,8 +158,11 @@ public struct Fingerprint: Equatable, Sendable {
         words: Int, minima: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64), isGeneric: Bool = false
     ) {
         @inline(__always) func six(_ value: UInt64, _ i: UInt64) -> UInt64 { (value >> 26 & 0x3F) << (6 * i) }
-        let wordSet = words == 0 ? 0 : six(minima.0, 0) | six(minima.1, 1) | six(minima.2, 2) | six(minima.3, 3)
-            | six(minima.4, 4) | six(minima.5, 5) | six(minima.6, 6) | six(minima.7, 7)
+        let wordSet =
+            words == 0
+            ? 0
+            : six(minima.0, 0) | six(minima.1, 1) | six(minima.2, 2) | six(minima.3, 3)
+                | six(minima.4, 4) | six(minima.5, 5) | six(minima.6, 6) | six(minima.7, 7)
         self.init(words: words, wordSet: wordSet, isGeneric: isGeneric)
     }
 
@@ -233,7 +236,9 @@ public struct Fingerprint: Equatable, Sendable {
     /// minima of the hashes under the eight hash functions. (Two steps, the minima four at a
     /// time: done word by word, the eight minima and the scan's values did not fit in the
     /// registers.)
-    private static func sketch(_ bytes: UnsafeBufferPointer<UInt8>, letters: UnsafeMutablePointer<UInt64>) -> Fingerprint {
+    private static func sketch(_ bytes: UnsafeBufferPointer<UInt8>, letters: UnsafeMutablePointer<UInt64>)
+        -> Fingerprint
+    {
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: Self.maxWords) { hashes in
             let words = wordHashes(bytes, letters: letters, into: hashes.baseAddress!)
             return finish(UnsafeMutableBufferPointer(rebasing: hashes[..<words]))
@@ -243,7 +248,8 @@ public struct Fingerprint: Equatable, Sendable {
     /// The hashes (`mix(hashBytes(word))`) of the first `maxWords` words marked in `letters`;
     /// returns how many.
     private static func wordHashes(
-        _ bytes: UnsafeBufferPointer<UInt8>, letters: UnsafeMutablePointer<UInt64>, into hashes: UnsafeMutablePointer<UInt64>
+        _ bytes: UnsafeBufferPointer<UInt8>, letters: UnsafeMutablePointer<UInt64>,
+        into hashes: UnsafeMutablePointer<UInt64>
     ) -> Int {
         let lastIndex = (bytes.count &- 1) &>> 6
         var words = 0
@@ -279,7 +285,9 @@ public struct Fingerprint: Equatable, Sendable {
     /// The minima of `hashes` under the eight hash functions (`hash &* multipliers.i`), four at
     /// a time: the four minima, their multipliers and the loop's values all stay in registers.
     @inline(__always)
-    private static func minima(of hashes: UnsafeBufferPointer<UInt64>) -> (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) {
+    private static func minima(of hashes: UnsafeBufferPointer<UInt64>) -> (
+        UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64
+    ) {
         let m = Self.multipliers
         let a = minima(of: hashes, (m.0, m.1, m.2, m.3))
         let b = minima(of: hashes, (m.4, m.5, m.6, m.7))
@@ -317,7 +325,8 @@ public struct Fingerprint: Equatable, Sendable {
     /// further by `isLetterSequence`).
     @inline(__always)
     private static func isWordByte(_ c: UInt8) -> Bool {
-        (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z")) || c >= 0x80
+        (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
+            || c >= 0x80
     }
 
     /// Whether the non-ASCII character at `k` is a letter (most of U+0080–U+1FFF and the CJK
@@ -328,7 +337,8 @@ public struct Fingerprint: Equatable, Sendable {
         if lead < 0xC2 { return false }  // a stray continuation byte
         if lead < 0xE0 { return true }
         if lead == 0xE2 { return false }  // U+2000–U+2FFF: punctuation, symbols, arrows, dingbats
-        if lead == 0xEF, k + 1 < bytes.count, bytes[k + 1] >= 0xB8 { return false }  // variation selectors, BOM, half-width forms
+        // Variation selectors, BOM, half-width forms.
+        if lead == 0xEF, k + 1 < bytes.count, bytes[k + 1] >= 0xB8 { return false }
         return lead < 0xF0
     }
 
@@ -353,7 +363,8 @@ public struct Fingerprint: Equatable, Sendable {
             tail = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: k, as: UInt64.self))
         } else if n >= 8 {
             // At the end of the text: its last eight bytes, shifted to drop those before the word's.
-            tail = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self))
+            tail =
+                UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self))
                 &>> UInt64(truncatingIfNeeded: 8 &* (k &+ 8 &- n))
         } else {
             var bytesLeft: UInt64 = 0

@@ -47,9 +47,10 @@ public struct NormalizedText: Sendable {
             unitStart.withUnsafeMutableBufferPointer { start in
                 unitEnd.withUnsafeMutableBufferPointer { end in
                     unitClass.withUnsafeMutableBufferPointer { kind in
-                        body(UnitBuffers(
-                            scalar: scalar.baseAddress!, start: start.baseAddress!, end: end.baseAddress!,
-                            kind: kind.baseAddress!, capacity: scalar.count))
+                        body(
+                            UnitBuffers(
+                                scalar: scalar.baseAddress!, start: start.baseAddress!, end: end.baseAddress!,
+                                kind: kind.baseAddress!, capacity: scalar.count))
                     }
                 }
             }

@@ -57,7 +57,9 @@ public struct Normalizer: Sendable {
         out.reserveUnits(ascii ? text.count : text.count > Self.countFirstAbove ? unitCount(text) : 6 * text.count)
         let count = out.withUnits { fold(text, into: $0) }
         /// Bytes the views need: four per unit at most, counted exactly for a long text.
-        let viewCapacity = ascii ? count : count > Self.countFirstAbove ? out.withUnits { Self.utf8Length($0, count: count) } : 4 * count
+        let viewCapacity =
+            ascii
+            ? count : count > Self.countFirstAbove ? out.withUnits { Self.utf8Length($0, count: count) } : 4 * count
         // The views are moved out while the unit arrays are borrowed (no copy: swaps).
         if folded {
             var view = TextView()
@@ -107,7 +109,8 @@ public struct Normalizer: Sendable {
             guard k.isWordish else {
                 let out: UInt8 = c == 0x5F ? 0x20 : c  // _
                 if !(out == 0x20 && previous == 0x20) {
-                    writer.append(UInt32(out), from: Int32(truncatingIfNeeded: i), to: Int32(truncatingIfNeeded: i &+ 1))
+                    writer.append(
+                        UInt32(out), from: Int32(truncatingIfNeeded: i), to: Int32(truncatingIfNeeded: i &+ 1))
                     previous = out
                     previousIsLetter = false
                 }
@@ -127,7 +130,10 @@ public struct Normalizer: Sendable {
                 let wk = kind[Int(w)]
                 if wk == .letter {
                     hasLetter = true
-                    if !hasLeet { appendLetter(w, at: end, into: &writer, previous: &previous, previousIsLetter: &previousIsLetter) }
+                    if !hasLeet {
+                        appendLetter(
+                            w, at: end, into: &writer, previous: &previous, previousIsLetter: &previousIsLetter)
+                    }
                 } else if wk == .digit || wk == .leet {
                     hasLeet = true
                 } else {
@@ -151,8 +157,9 @@ public struct Normalizer: Sendable {
                 previous = previousAtStart
                 previousIsLetter = previousIsLetterAtStart
                 let decode = hasLetter && !isQuantity(text, from: wordStart, to: end)
-                writeWord(text, from: wordStart, to: end, decode: decode, into: &writer, previous: &previous,
-                          previousIsLetter: &previousIsLetter)
+                writeWord(
+                    text, from: wordStart, to: end, decode: decode, into: &writer, previous: &previous,
+                    previousIsLetter: &previousIsLetter)
             }
             i = end
         }
@@ -187,7 +194,8 @@ public struct Normalizer: Sendable {
     /// one before it.
     @inline(__always)
     private func appendLetter(
-        _ letter: UInt8, at q: Int, into writer: inout TextViewWriter, previous: inout UInt8, previousIsLetter: inout Bool,
+        _ letter: UInt8, at q: Int, into writer: inout TextViewWriter, previous: inout UInt8,
+        previousIsLetter: inout Bool,
         decoded: Bool = false
     ) {
         var c = letter
@@ -228,8 +236,12 @@ public struct Normalizer: Sendable {
             let k = kind[Int(c)]
             if k == .letter {
                 appendLetter(c, at: q, into: &writer, previous: &previous, previousIsLetter: &previousIsLetter)
-            } else if decode, let letter = leetLetter(c, atStart: q == from, inside: q > firstAlphanumeric && q < lastAlphanumeric) {
-                appendLetter(letter, at: q, into: &writer, previous: &previous, previousIsLetter: &previousIsLetter, decoded: true)
+            } else if decode,
+                let letter = leetLetter(c, atStart: q == from, inside: q > firstAlphanumeric && q < lastAlphanumeric)
+            {
+                appendLetter(
+                    letter, at: q, into: &writer, previous: &previous, previousIsLetter: &previousIsLetter,
+                    decoded: true)
             } else {
                 writer.append(UInt32(c), from: Int32(truncatingIfNeeded: q), to: Int32(truncatingIfNeeded: q &+ 1))
                 previous = c
@@ -376,7 +388,9 @@ public struct Normalizer: Sendable {
             var items = 2
             var letters = (u.kind[k] == .letter ? 1 : 0) + (u.kind[first.next] == .letter ? 1 : 0)
             var last = first.next
-            while let next = joint(after: last), next.separator == first.separator, next.spaced == first.spaced, single(next.next) {
+            while let next = joint(after: last), next.separator == first.separator, next.spaced == first.spaced,
+                single(next.next)
+            {
                 last = next.next
                 items += 1
                 if u.kind[last] == .letter { letters += 1 }
@@ -515,7 +529,8 @@ extension Normalizer {
 
     fileprivate func isQuantity(_ text: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Bool {
         let tables = ASCIITables.shared
-        return WinnowText.isQuantity(digitsThenLetters: (from..<to).lazy.map { tables.kind[Int(tables.fold[Int(text[$0])])] })
+        return WinnowText.isQuantity(
+            digitsThenLetters: (from..<to).lazy.map { tables.kind[Int(tables.fold[Int(text[$0])])] })
     }
 }
 

@@ -61,7 +61,8 @@ public struct TextStats: Equatable, Sendable {
         case 0x3A:  // :
             return i + 2 < n && text[i + 1] == 0x2F && text[i + 2] == 0x2F
         case 0x64, 0x44:  // d
-            return i > 0 && opensDot(text[i - 1]) && i + 2 < n && text[i + 1] | 0x20 == 0x6F && text[i + 2] | 0x20 == 0x74
+            return i > 0 && opensDot(text[i - 1]) && i + 2 < n && text[i + 1] | 0x20 == 0x6F
+                && text[i + 2] | 0x20 == 0x74
         default:
             return false
         }
@@ -137,7 +138,8 @@ public struct TextStats: Equatable, Sendable {
             if scan.run > scan.longestRun { scan.longestRun = scan.run }
             // The commonest letters outside ASCII, without a Unicode table lookup: Latin-1
             // (À–ÿ but × and ÷) and the basic Cyrillic alphabet (А–я).
-            if (value >= 0xC0 && value <= 0xFF && value != 0xD7 && value != 0xF7) || (value >= 0x410 && value <= 0x44F) {
+            if (value >= 0xC0 && value <= 0xFF && value != 0xD7 && value != 0xF7) || (value >= 0x410 && value <= 0x44F)
+            {
                 scan.letters += 1
                 if value < 0xDF || (value >= 0x410 && value < 0x430) { scan.uppercase += 1 }
                 marks = 0
@@ -261,13 +263,17 @@ public struct TextStats: Equatable, Sendable {
         /// first `width`; the others are zeros).
         @inline(__always)
         mutating func add(
-            _ w: UInt64, at k: Int, in text: UnsafeBufferPointer<UInt8>, valid: UInt64 = ByteMasks.highBits, width: Int = 8
+            _ w: UInt64, at k: Int, in text: UnsafeBufferPointer<UInt8>, valid: UInt64 = ByteMasks.highBits,
+            width: Int = 8
         ) {
             // Byte classes, each as 0x80 in the bytes of `w` that are in it (no borrow between
             // bytes: every byte is below 0x80).
-            let upper = (w &+ ByteMasks.repeated(0x80 - 0x41)) & ~(w &+ ByteMasks.repeated(0x80 - 0x5B)) & ByteMasks.highBits
-            let lower = (w &+ ByteMasks.repeated(0x80 - 0x61)) & ~(w &+ ByteMasks.repeated(0x80 - 0x7B)) & ByteMasks.highBits
-            let shown = (w &+ ByteMasks.repeated(0x80 - 0x21)) & ~(w &+ ByteMasks.repeated(0x80 - 0x7F)) & ByteMasks.highBits
+            let upper =
+                (w &+ ByteMasks.repeated(0x80 - 0x41)) & ~(w &+ ByteMasks.repeated(0x80 - 0x5B)) & ByteMasks.highBits
+            let lower =
+                (w &+ ByteMasks.repeated(0x80 - 0x61)) & ~(w &+ ByteMasks.repeated(0x80 - 0x7B)) & ByteMasks.highBits
+            let shown =
+                (w &+ ByteMasks.repeated(0x80 - 0x21)) & ~(w &+ ByteMasks.repeated(0x80 - 0x7F)) & ByteMasks.highBits
             let letters = upper | lower
             upperLanes &+= upper >> 7
             letterLanes &+= letters >> 7
@@ -302,7 +308,8 @@ public struct TextStats: Equatable, Sendable {
                 let folded = w | ByteMasks.repeated(0x20)
                 let d = ByteMasks.zeroBytes(folded ^ ByteMasks.repeated(0x64)) & ~letterBefore
                 if d != 0 {
-                    let ot = ByteMasks.zeroBytes(folded ^ ByteMasks.repeated(0x6F)) >> 8
+                    let ot =
+                        ByteMasks.zeroBytes(folded ^ ByteMasks.repeated(0x6F)) >> 8
                         & ByteMasks.zeroBytes(folded ^ ByteMasks.repeated(0x74)) >> 16
                     hints |= d & (ot | 0x8080_0000_0000_0000)
                 }

@@ -63,10 +63,18 @@ public struct TextView: Sendable {
     /// through it.
     mutating func rewrite(capacity: Int, _ body: (inout TextViewWriter) -> Void) {
         // Each array is grown on its own: an identity rewrite grows the bytes only.
-        if storedBytes.count < capacity { storedBytes.append(contentsOf: repeatElement(0, count: capacity - storedBytes.count)) }
-        if storedStart.count < capacity { storedStart.append(contentsOf: repeatElement(0, count: capacity - storedStart.count)) }
-        if storedEnd.count < capacity { storedEnd.append(contentsOf: repeatElement(0, count: capacity - storedEnd.count)) }
-        if storedRuns.count < capacity { storedRuns.append(contentsOf: repeatElement(0, count: capacity - storedRuns.count)) }
+        if storedBytes.count < capacity {
+            storedBytes.append(contentsOf: repeatElement(0, count: capacity - storedBytes.count))
+        }
+        if storedStart.count < capacity {
+            storedStart.append(contentsOf: repeatElement(0, count: capacity - storedStart.count))
+        }
+        if storedEnd.count < capacity {
+            storedEnd.append(contentsOf: repeatElement(0, count: capacity - storedEnd.count))
+        }
+        if storedRuns.count < capacity {
+            storedRuns.append(contentsOf: repeatElement(0, count: capacity - storedRuns.count))
+        }
         var written = 0
         var ascii = true
         storedBytes.withUnsafeMutableBufferPointer { b in

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import CPlatform
+    import CPlatform
 #endif
 
 /// glibc's allocator hands freed memory at the top of the heap back to the kernel as soon as
@@ -9,7 +9,7 @@ import CPlatform
 enum AllocatorTuning {
     static func keepFreedMemory() {
         #if canImport(Glibc)
-        _ = mallopt(M_TRIM_THRESHOLD, 256 << 20)
+            _ = mallopt(M_TRIM_THRESHOLD, 256 << 20)
         #endif
     }
 }

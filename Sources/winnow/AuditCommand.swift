@@ -33,7 +33,9 @@ struct Audit: ParsableCommand {
 
     /// `--since` / `--until`: RFC 3339 date-times or seconds since the epoch.
     struct Range: ParsableArguments {
-        @Option(help: ArgumentHelp("Only events with ts at or after this time (RFC 3339 or epoch seconds).", valueName: "time"))
+        @Option(
+            help: ArgumentHelp(
+                "Only events with ts at or after this time (RFC 3339 or epoch seconds).", valueName: "time"))
         var since: TimeArgument?
 
         @Option(help: ArgumentHelp("Only events with ts before this time.", valueName: "time"))
@@ -58,20 +60,26 @@ struct Audit: ParsableCommand {
                 ("action", stats.actions), ("rule", stats.rules), ("list", stats.lists), ("channel", stats.channels),
             ]
             if json {
-                var out = #"{"events":\#(stats.events),"first":\#(JSONText.number(stats.first)),"last":\#(JSONText.number(stats.last))"#
+                var out =
+                    #"{"events":\#(stats.events),"first":\#(JSONText.number(stats.first)),"last":\#(JSONText.number(stats.last))"#
                 for (title, rows) in groups {
-                    out += ",\(JSONText.quoted(title + "s")):{"
+                    out +=
+                        ",\(JSONText.quoted(title + "s")):{"
                         + rows.map { "\(JSONText.quoted($0.name)):\($0.count)" }.joined(separator: ",") + "}"
                 }
                 print(out + "}")
                 return
             }
-            print("\(stats.events) events in \(location.audit), ts \(TimeText.iso(stats.first)) to \(TimeText.iso(stats.last))")
+            print(
+                "\(stats.events) events in \(location.audit), ts \(TimeText.iso(stats.first)) to \(TimeText.iso(stats.last))"
+            )
             for (title, rows) in groups {
                 print("")
                 // Reasons are counted per reason: one event can carry several.
                 let total = title == "rule" || title == "list" ? rows.reduce(0) { $0 + $1.count } : stats.events
-                Table.print([title, "count", "share"], rows.map { [$0.name, String($0.count), Table.percent($0.count, of: total)] })
+                Table.print(
+                    [title, "count", "share"],
+                    rows.map { [$0.name, String($0.count), Table.percent($0.count, of: total)] })
             }
         }
     }
@@ -94,7 +102,9 @@ struct Audit: ParsableCommand {
             }
             for (k, entry) in entries.enumerated() {
                 if k > 0 { print("") }
-                print("event \(id): line \(entry.line) of a \(entry.source) run, recorded \(TimeText.iso(entry.recordedAt)) (seq \(entry.seq))")
+                print(
+                    "event \(id): line \(entry.line) of a \(entry.source) run, recorded \(TimeText.iso(entry.recordedAt)) (seq \(entry.seq))"
+                )
                 print("  author \(entry.author ?? "-"), channel \(entry.channel ?? "-"), ts \(TimeText.iso(entry.ts))")
                 if let text = entry.text { print("  text: \(JSONText.quoted(text))") }
                 if let hash = entry.textHash { print("  text SHA-256: \(hash)") }
@@ -108,7 +118,9 @@ struct Audit: ParsableCommand {
                     print("    wordlists:")
                     for line in configuration.wordlists.split(separator: "\n") { print("      \(line)") }
                     print("    policy:")
-                    for line in configuration.policy.split(separator: "\n", omittingEmptySubsequences: false) { print("      \(line)") }
+                    for line in configuration.policy.split(separator: "\n", omittingEmptySubsequences: false) {
+                        print("      \(line)")
+                    }
                 }
             }
         }
@@ -125,7 +137,9 @@ struct Audit: ParsableCommand {
                     guard let value = reason[key] else { continue }
                     parts.append(value is String ? "\(key) \(JSONText.quoted(value as! String))" : "\(key) \(value)")
                 }
-                if let span = reason["span"] as? [Int], span.count == 2 { parts.append("at characters \(span[0])..<\(span[1])") }
+                if let span = reason["span"] as? [Int], span.count == 2 {
+                    parts.append("at characters \(span[0])..<\(span[1])")
+                }
                 if reason["dry_run"] as? Bool == true { parts.append("(dry run)") }
                 return parts.joined(separator: "  ")
             }
@@ -150,21 +164,30 @@ struct Audit: ParsableCommand {
                 printError("winnow: no event of author \(name) in \(location.audit)")
                 throw ExitCode(1)
             }
-            print("author \(name): \(history.events) event\(history.events == 1 ? "" : "s"), ts \(TimeText.iso(history.first)) to \(TimeText.iso(history.last))")
+            print(
+                "author \(name): \(history.events) event\(history.events == 1 ? "" : "s"), ts \(TimeText.iso(history.first)) to \(TimeText.iso(history.last))"
+            )
             print("  verdicts: " + history.actions.map { "\($0.name) \($0.count)" }.joined(separator: ", "))
-            print("  reasons:  " + (history.rules.isEmpty ? "none" : history.rules.map { "\($0.name) \($0.count)" }.joined(separator: ", ")))
+            print(
+                "  reasons:  "
+                    + (history.rules.isEmpty
+                        ? "none" : history.rules.map { "\($0.name) \($0.count)" }.joined(separator: ", ")))
             print("  timeouts and bans: \(history.penalties.isEmpty ? "none" : "")")
             for penalty in history.penalties {
                 let end = penalty.until.map { "until \(TimeText.iso($0))" } ?? "for good"
                 let cause = penalty.strikes.map { "after \($0) strikes" } ?? "by a moderator"
-                print("    \(TimeText.iso(penalty.at))  \(penalty.change) \(end), \(cause)  (event \(penalty.eventID ?? "-"), seq \(penalty.seq))")
+                print(
+                    "    \(TimeText.iso(penalty.at))  \(penalty.change) \(end), \(cause)  (event \(penalty.eventID ?? "-"), seq \(penalty.seq))"
+                )
             }
             print("  latest \(history.recent.count) events:")
             Table.print(
                 ["ts", "id", "action", "reasons", "text"],
                 history.recent.map {
-                    [TimeText.iso($0.ts), $0.id ?? "-", $0.action, $0.rules.joined(separator: ","),
-                     String(($0.text ?? $0.textHash.map { "sha256:\($0.prefix(12))…" } ?? "").prefix(60))]
+                    [
+                        TimeText.iso($0.ts), $0.id ?? "-", $0.action, $0.rules.joined(separator: ","),
+                        String(($0.text ?? $0.textHash.map { "sha256:\($0.prefix(12))…" } ?? "").prefix(60)),
+                    ]
                 }, indent: 4)
         }
     }
@@ -191,12 +214,14 @@ struct Audit: ParsableCommand {
                 buffer.removeAll(keepingCapacity: true)
             }
             if format == .csv {
-                buffer += "seq,id,line,author,channel,ts,action,rules,lists,terms,text,text_hash,source,config,recorded_at\n"
+                buffer +=
+                    "seq,id,line,author,channel,ts,action,rules,lists,terms,text,text_hash,source,config,recorded_at\n"
             }
             try queries.export(range.range) { entry in
                 switch format {
                 case .ndjson:
-                    buffer += #"{"seq":\#(entry.seq),"id":\#(entry.id.map(JSONText.quoted) ?? "null"),"line":\#(entry.line)"#
+                    buffer +=
+                        #"{"seq":\#(entry.seq),"id":\#(entry.id.map(JSONText.quoted) ?? "null"),"line":\#(entry.line)"#
                         + #","author":\#(entry.author.map(JSONText.quoted) ?? "null")"#
                         + #","channel":\#(entry.channel.map(JSONText.quoted) ?? "null"),"ts":\#(JSONText.number(entry.ts))"#
                         + #","text":\#(entry.text.map(JSONText.quoted) ?? "null")"#

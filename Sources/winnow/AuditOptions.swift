@@ -16,17 +16,19 @@ struct AuditOptions: ParsableArguments {
     @Option(help: "What the audit trail keeps of each comment: `full` (the text) or `hash` (only its SHA-256).")
     var auditText: AuditTextMode = .full
 
-    @Option(help: """
-        `group` (default): a verdict is written only after the audit transaction holding it has committed; \
-        `async`: verdicts are written first and committed right after (lower latency; a crash can lose the \
-        audit rows of the last batch).
-        """)
+    @Option(
+        help: """
+            `group` (default): a verdict is written only after the audit transaction holding it has committed; \
+            `async`: verdicts are written first and committed right after (lower latency; a crash can lose the \
+            audit rows of the last batch).
+            """)
     var auditCommit: AuditCommitMode = .group
 
     /// What a run stopped by an audit failure says of the verdicts it had not written yet.
     var stoppedMessage: String {
         switch auditCommit {
-        case .group: "winnow: stopped: the verdicts of the batch that could not be recorded were not released, nor any after it"
+        case .group:
+            "winnow: stopped: the verdicts of the batch that could not be recorded were not released, nor any after it"
         case .async:
             "winnow: stopped: the verdicts of the batch that could not be recorded were released without their audit rows; none after it was released"
         }
@@ -39,10 +41,12 @@ struct AuditOptions: ParsableArguments {
         do throws(AuditError) {
             let store = try AuditStore(path: audit)
             return try AuditTrail(
-                store: store, configuration: configuration, source: source, textMode: auditText, commitMode: auditCommit)
+                store: store, configuration: configuration, source: source, textMode: auditText, commitMode: auditCommit
+            )
         } catch {
             printError("winnow: \(error.message)")
-            printError("winnow: nothing was read; give another --audit PATH, or --no-audit to run without an audit trail")
+            printError(
+                "winnow: nothing was read; give another --audit PATH, or --no-audit to run without an audit trail")
             throw ExitCode(1)
         }
     }
@@ -63,7 +67,8 @@ extension AuditedConfiguration {
         let overrides = configuration.policy.categoryActions.sorted { $0.key < $1.key }
         for (category, action) in overrides { policy += "\ncategory \(category) -> \(action?.rawValue ?? "allow")" }
         if let policyFile {
-            let text = FileManager.default.contents(atPath: policyFile).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            let text =
+                FileManager.default.contents(atPath: policyFile).map { String(decoding: $0, as: UTF8.self) } ?? ""
             policy += "\npolicy file \(policyFile):\n\(text)"
         }
         self.init(wordlists: lists.joined(separator: "\n"), policy: policy)

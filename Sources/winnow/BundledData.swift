@@ -32,7 +32,8 @@ enum BundledData {
     static func notFound(_ name: String, what: String, how: String) -> String? {
         let places = candidates(name)
         guard !places.contains(where: { FileManager.default.fileExists(atPath: $0.path) }) else { return nil }
-        return "winnow: \(what) not found; looked in " + places.map { "\($0.path) (\($0.place))" }.joined(separator: " and ")
+        return "winnow: \(what) not found; looked in "
+            + places.map { "\($0.path) (\($0.place))" }.joined(separator: " and ")
             + "; \(how)"
     }
 }

@@ -13,14 +13,17 @@ enum ClassifierModel {
     static func load(into configuration: inout Configuration) -> String? {
         var rule = configuration.behavior.classifier
         guard rule.enabled, !rule.labels.isEmpty else { return nil }
-        if rule.modelPath == nil, let message = BundledData.notFound(
-            "Models/winnow.wnm", what: "the classifier model shipped with Winnow", how: "give --model PATH, or --no-classifier")
+        if rule.modelPath == nil,
+            let message = BundledData.notFound(
+                "Models/winnow.wnm", what: "the classifier model shipped with Winnow",
+                how: "give --model PATH, or --no-classifier")
         {
             return String(message.dropFirst("winnow: ".count))
         }
         let path = rule.modelPath ?? BundledData.model
         guard let data = FileManager.default.contents(atPath: path) else {
-            return "cannot read the classifier model \(path)\(rule.modelPath == nil ? " (the model shipped with Winnow)" : ""); give --model PATH, or --no-classifier"
+            return
+                "cannot read the classifier model \(path)\(rule.modelPath == nil ? " (the model shipped with Winnow)" : ""); give --model PATH, or --no-classifier"
         }
         let bytes = [UInt8](data)
         let model: LinearModel
@@ -31,7 +34,8 @@ enum ClassifierModel {
         }
         let missing = rule.labels.keys.filter { model.labelIndex($0) == nil }.sorted()
         guard missing.isEmpty else {
-            return "classifier model \(path) has no label \(missing.joined(separator: ", ")) (labels: \(model.labels.map(\.name).joined(separator: ", ")))"
+            return
+                "classifier model \(path) has no label \(missing.joined(separator: ", ")) (labels: \(model.labels.map(\.name).joined(separator: ", ")))"
         }
         rule.model = ClassifierRule.ModelBox(model: model, hash: ContentHash.sha256(bytes), path: path)
         configuration.behavior.classifier = rule

@@ -7,7 +7,7 @@ import WinnowPipeline
 import WinnowShared
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Set by SIGTERM and SIGINT: the consume loop stops after the batch in hand.
@@ -26,18 +26,21 @@ struct Consume: ParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("The Redis holding the streams: redis://HOST:PORT or unix:///PATH.", valueName: "address"))
+    @Option(
+        help: ArgumentHelp("The Redis holding the streams: redis://HOST:PORT or unix:///PATH.", valueName: "address"))
     var redis = "redis://127.0.0.1:6379"
 
     @Option(help: ArgumentHelp("The stream to read events from.", valueName: "key"))
     var redisStream: String
 
-    @Option(help: ArgumentHelp("The consumer group (created at the start of the stream when missing).", valueName: "name"))
+    @Option(
+        help: ArgumentHelp("The consumer group (created at the start of the stream when missing).", valueName: "name"))
     var group: String
 
-    @Option(help: ArgumentHelp(
-        "This consumer's name in the group (default: host-pid). Keep it across restarts to resume its pending entries at once.",
-        valueName: "name"))
+    @Option(
+        help: ArgumentHelp(
+            "This consumer's name in the group (default: host-pid). Keep it across restarts to resume its pending entries at once.",
+            valueName: "name"))
     var consumer: String?
 
     @Option(help: ArgumentHelp("The stream verdicts go to (default: KEY:verdicts).", valueName: "key"))
@@ -73,11 +76,19 @@ struct Consume: ParsableCommand {
 
     func validate() throws {
         _ = try address()
-        guard !redisStream.isEmpty, !group.isEmpty else { throw ValidationError("--redis-stream and --group must not be empty") }
-        guard (1...100_000).contains(batchSize) else { throw ValidationError("--batch-size must be between 1 and 100000") }
-        guard claimIdle >= 0.001, claimIdle <= 2_592_000 else { throw ValidationError("--claim-idle must be from 0.001 to 2592000 seconds (30 days)") }
+        guard !redisStream.isEmpty, !group.isEmpty else {
+            throw ValidationError("--redis-stream and --group must not be empty")
+        }
+        guard (1...100_000).contains(batchSize) else {
+            throw ValidationError("--batch-size must be between 1 and 100000")
+        }
+        guard claimIdle >= 0.001, claimIdle <= 2_592_000 else {
+            throw ValidationError("--claim-idle must be from 0.001 to 2592000 seconds (30 days)")
+        }
         guard verdictsMaxlen >= 0 else { throw ValidationError("--verdicts-maxlen must not be negative") }
-        guard (64...(64 << 20)).contains(maxLineBytes) else { throw ValidationError("--max-line-bytes must be from 64 to 67108864 (64 MiB)") }
+        guard (64...(64 << 20)).contains(maxLineBytes) else {
+            throw ValidationError("--max-line-bytes must be from 64 to 67108864 (64 MiB)")
+        }
         guard (1...256).contains(workers ?? 1) else { throw ValidationError("--workers must be between 1 and 256") }
         try windows.validate()
     }
@@ -93,7 +104,8 @@ struct Consume: ParsableCommand {
     func run() throws {
         AllocatorTuning.keepFreedMemory()
         let setup = try JudgingSetup(
-            wordlists: wordlists, overrides: overrides, windows: windows, defaultClock: .wall, shared: try shared.link(), command: Self.self)
+            wordlists: wordlists, overrides: overrides, windows: windows, defaultClock: .wall,
+            shared: try shared.link(), command: Self.self)
         let trail = try setup.openAudit(audit, source: "consume")
         defer { trail?.store.close() }
         let name = consumer ?? Self.defaultConsumerName()
@@ -108,11 +120,15 @@ struct Consume: ParsableCommand {
             throw ExitCode(1)
         }
         let judge = BatchJudge(
-            engine: setup.engine, workers: workers ?? FilterOptions.defaultWorkers, clock: setup.clock, lateTolerance: setup.configuration.lateTolerance)
+            engine: setup.engine, workers: workers ?? FilterOptions.defaultWorkers, clock: setup.clock,
+            lateTolerance: setup.configuration.lateTolerance)
         let settings = ConsumeSettings(
-            batchSize: batchSize, claimIdleMilliseconds: Int(claimIdle * 1000), drain: drain, maxLineBytes: maxLineBytes,
+            batchSize: batchSize, claimIdleMilliseconds: Int(claimIdle * 1000), drain: drain,
+            maxLineBytes: maxLineBytes,
             giveUp: { stopRequested.load(ordering: .relaxed) })
-        let consumer = StreamConsumer(stream: stream, judge: judge, audit: trail, settings: settings) { printError("winnow: \($0)") }
+        let consumer = StreamConsumer(stream: stream, judge: judge, audit: trail, settings: settings) {
+            printError("winnow: \($0)")
+        }
         for signalNumber in [SIGTERM, SIGINT] {
             signal(signalNumber) { _ in stopRequested.store(true, ordering: .relaxed) }
         }
@@ -120,7 +136,9 @@ struct Consume: ParsableCommand {
             try consumer.run { stopRequested.load(ordering: .relaxed) }
         } catch {
             printError("winnow: \(error.message)")
-            printError("winnow: stopped: the entries of the batch that could not be recorded stay pending for another consumer")
+            printError(
+                "winnow: stopped: the entries of the batch that could not be recorded stay pending for another consumer"
+            )
             throw ExitCode(1)
         }
         let summary = consumer.summary
@@ -128,7 +146,9 @@ struct Consume: ParsableCommand {
             "winnow: consume \(name): \(summary.judged) judged, \(summary.fromAudit) answered from the audit trail, "
                 + "\(summary.claimed) claimed from other consumers, \(summary.answered) verdicts written")
         if summary.leftPending > 0 {
-            printError("winnow: \(summary.leftPending) entries judged and recorded but not acknowledged (Redis unreachable): they stay pending")
+            printError(
+                "winnow: \(summary.leftPending) entries judged and recorded but not acknowledged (Redis unreachable): they stay pending"
+            )
             throw ExitCode(1)
         }
     }

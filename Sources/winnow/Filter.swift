@@ -8,7 +8,7 @@ import WinnowPipeline
 import WinnowPolicy
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 struct Filter: ParsableCommand {
@@ -41,18 +41,24 @@ struct Filter: ParsableCommand {
     var batchLines = FilterOptions.defaultBatchLines
 
     func validate() throws {
-        guard (64...(64 << 20)).contains(maxLineBytes) else { throw ValidationError("--max-line-bytes must be from 64 to 67108864 (64 MiB)") }
+        guard (64...(64 << 20)).contains(maxLineBytes) else {
+            throw ValidationError("--max-line-bytes must be from 64 to 67108864 (64 MiB)")
+        }
         guard (1...256).contains(workers ?? 1) else { throw ValidationError("--workers must be between 1 and 256") }
-        guard (1...1_000_000).contains(batchLines) else { throw ValidationError("--batch-lines must be between 1 and 1000000") }
+        guard (1...1_000_000).contains(batchLines) else {
+            throw ValidationError("--batch-lines must be between 1 and 1000000")
+        }
         try windows.validate()
     }
 
     func run() throws {
         AllocatorTuning.keepFreedMemory()
         let setup = try JudgingSetup(
-            wordlists: wordlists, overrides: overrides, windows: windows, defaultClock: .wall, shared: try shared.link(), command: Self.self)
+            wordlists: wordlists, overrides: overrides, windows: windows, defaultClock: .wall,
+            shared: try shared.link(), command: Self.self)
         let options = FilterOptions(
-            maxLineBytes: maxLineBytes, workers: workers ?? FilterOptions.defaultWorkers, batchLines: batchLines, clock: setup.clock,
+            maxLineBytes: maxLineBytes, workers: workers ?? FilterOptions.defaultWorkers, batchLines: batchLines,
+            clock: setup.clock,
             lateTolerance: setup.configuration.lateTolerance)
         let trail = try setup.openAudit(audit, source: "filter")
         // On every way out: the trail's file alone then holds every row.

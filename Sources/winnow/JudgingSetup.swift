@@ -27,7 +27,8 @@ struct JudgingSetup {
         try ClassifierModel.loadOrExit(into: &configuration)
         self.configuration = configuration
         policyFile = windows.policy
-        engine = Engine(stopwords: stopwords, policy: configuration.policy, behavior: configuration.behavior, shared: shared)
+        engine = Engine(
+            stopwords: stopwords, policy: configuration.policy, behavior: configuration.behavior, shared: shared)
     }
 
     var clock: ClockMode { configuration.clock ?? .wall }

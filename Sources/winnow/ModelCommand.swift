@@ -23,15 +23,18 @@ struct Model: ParsableCommand {
         func load() throws -> (model: LinearModel, hash: String) { try Self.load(model) }
 
         static func load(_ model: String?) throws -> (model: LinearModel, hash: String) {
-            if model == nil, let message = BundledData.notFound(
-                "Models/winnow.wnm", what: "the model shipped with Winnow", how: "give --model PATH")
+            if model == nil,
+                let message = BundledData.notFound(
+                    "Models/winnow.wnm", what: "the model shipped with Winnow", how: "give --model PATH")
             {
                 printError(message)
                 throw ExitCode(2)
             }
             let path = model ?? BundledData.model
             guard let data = FileManager.default.contents(atPath: path) else {
-                printError("winnow: cannot read the model file \(path)\(model == nil ? " (the model shipped with Winnow; give --model)" : "")")
+                printError(
+                    "winnow: cannot read the model file \(path)\(model == nil ? " (the model shipped with Winnow; give --model)" : "")"
+                )
                 throw ExitCode(2)
             }
             do throws(LinearModel.FileError) {
@@ -44,7 +47,8 @@ struct Model: ParsableCommand {
     }
 
     struct Info: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print what a model file holds: labels, features, training, evaluation, hash.")
+        static let configuration = CommandConfiguration(
+            abstract: "Print what a model file holds: labels, features, training, evaluation, hash.")
 
         @Argument(help: "The model file (default: the one shipped with Winnow).")
         var path: String?
@@ -59,7 +63,10 @@ struct Model: ParsableCommand {
                 let object: [String: Any] = [
                     "path": file, "sha256": hash, "bits": model.hasher.bits,
                     "labels": model.labels.map { label -> [String: Any] in
-                        var entry: [String: Any] = ["name": label.name, "bias": label.bias, "nonzero_weights": label.weights.filter { $0 != 0 }.count]
+                        var entry: [String: Any] = [
+                            "name": label.name, "bias": label.bias,
+                            "nonzero_weights": label.weights.filter { $0 != 0 }.count,
+                        ]
                         for (key, value) in label.summary { entry[key] = value.value }
                         return entry
                     },
@@ -70,23 +77,32 @@ struct Model: ParsableCommand {
             }
             print("\(file)")
             print("  sha256 \(hash)")
-            print("  features: words, word pairs, character 3-5-grams of the skeleton view, shape; 2^\(model.hasher.bits) buckets")
+            print(
+                "  features: words, word pairs, character 3-5-grams of the skeleton view, shape; 2^\(model.hasher.bits) buckets"
+            )
             for label in model.labels {
-                print("  label \(label.name): \(label.weights.filter { $0 != 0 }.count) non-zero weights, bias \(String(format: "%.3f", label.bias))")
+                print(
+                    "  label \(label.name): \(label.weights.filter { $0 != 0 }.count) non-zero weights, bias \(String(format: "%.3f", label.bias))"
+                )
                 if let training = label.summary["training"]?.value as? [String: Any] {
-                    print("    trained on \(training["rows"] ?? "?") comments (\(training["positive"] ?? "?") with the label) from \(training["from"] ?? "?") to \(training["to"] ?? "?"); sources: \((training["sources"] as? [String])?.joined(separator: ", ") ?? "?")")
+                    print(
+                        "    trained on \(training["rows"] ?? "?") comments (\(training["positive"] ?? "?") with the label) from \(training["from"] ?? "?") to \(training["to"] ?? "?"); sources: \((training["sources"] as? [String])?.joined(separator: ", ") ?? "?")"
+                    )
                 }
                 if let evaluation = label.summary["evaluation"]?.value as? [String: Any],
                     let at = evaluation["at_threshold"] as? [String: Any]
                 {
-                    print("    held back \(evaluation["rows"] ?? "?") (\(evaluation["split"] ?? "?")): at \(evaluation["threshold"] ?? "?") precision \(at["precision"] ?? "-"), recall \(at["recall"] ?? "-"), F1 \(at["f1"] ?? "-"), false positives \(at["false_positive_rate"] ?? "-")")
+                    print(
+                        "    held back \(evaluation["rows"] ?? "?") (\(evaluation["split"] ?? "?")): at \(evaluation["threshold"] ?? "?") precision \(at["precision"] ?? "-"), recall \(at["recall"] ?? "-"), F1 \(at["f1"] ?? "-"), false positives \(at["false_positive_rate"] ?? "-")"
+                    )
                 }
             }
         }
     }
 
     struct Evaluate: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Score labelled dumps with a model: precision, recall, F1 and false positives per threshold.")
+        static let configuration = CommandConfiguration(
+            abstract: "Score labelled dumps with a model: precision, recall, F1 and false positives per threshold.")
 
         @Argument(help: "Labelled dump files (NDJSON, or CSV).")
         var files: [String]
@@ -96,13 +112,16 @@ struct Model: ParsableCommand {
         @Option(help: "Read every file as `ndjson` or `csv` (default: by extension).")
         var format: DumpFormat?
 
-        @Option(help: ArgumentHelp("CSV columns or NDJSON fields: text=CONTENT,author=AUTHOR,...", valueName: "mapping"))
+        @Option(
+            help: ArgumentHelp("CSV columns or NDJSON fields: text=CONTENT,author=AUTHOR,...", valueName: "mapping"))
         var map: String?
 
         @Option(help: ArgumentHelp("The label column or field.", valueName: "field"))
         var label: String
 
-        @Option(help: ArgumentHelp("A label value that means the comment has the label (repeatable; default 1).", valueName: "value"))
+        @Option(
+            help: ArgumentHelp(
+                "A label value that means the comment has the label (repeatable; default 1).", valueName: "value"))
         var positive: [String] = []
 
         @Option(help: ArgumentHelp("The model's label to score.", valueName: "name"))
@@ -114,7 +133,9 @@ struct Model: ParsableCommand {
         func run() throws {
             let (model, _) = try modelOption.load()
             guard let index = model.labelIndex(labelName) else {
-                printError("winnow: the model has no label \(labelName) (labels: \(model.labels.map(\.name).joined(separator: ", ")))")
+                printError(
+                    "winnow: the model has no label \(labelName) (labels: \(model.labels.map(\.name).joined(separator: ", ")))"
+                )
                 throw ExitCode(2)
             }
             let labelSpec = LabelSpec(field: label, values: positive)
@@ -129,7 +150,9 @@ struct Model: ParsableCommand {
             let normalizer = Normalizer()
             var scores: [Double] = [], truth: [Bool] = []
             for event in input.events where event.labelValue.map({ !$0.isEmpty }) ?? false {
-                scores.append(model.score(ClassifierRule.vector(event.text, normalizer: normalizer, hasher: model.hasher), label: index))
+                scores.append(
+                    model.score(
+                        ClassifierRule.vector(event.text, normalizer: normalizer, hasher: model.hasher), label: index))
                 truth.append(positives.contains(event.labelValue!))
             }
             let table = Evaluation.thresholds.map { ($0, Evaluation(scores: scores, positive: truth, threshold: $0)) }
@@ -145,7 +168,9 @@ struct Model: ParsableCommand {
             print("\(scores.count) labelled comments (\(truth.filter { $0 }.count) with the label \(labelName))")
             print("  threshold  precision  recall     F1  false positives")
             for (t, e) in table {
-                print("  \(String(format: "%9.2f", t))  \(Train.format(e.precision, width: 9))  \(Train.format(e.recall, width: 6))  \(Train.format(e.f1, width: 5))  \(Train.format(e.falsePositiveRate, width: 15))")
+                print(
+                    "  \(String(format: "%9.2f", t))  \(Train.format(e.precision, width: 9))  \(Train.format(e.recall, width: 6))  \(Train.format(e.f1, width: 5))  \(Train.format(e.falsePositiveRate, width: 15))"
+                )
             }
         }
     }
@@ -154,7 +179,8 @@ struct Model: ParsableCommand {
 /// `winnow classify`: a model's scores for texts, with the features that pushed them.
 struct Classify: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Score texts with a classifier model and say why: each label's score and the features that pushed it most.")
+        abstract:
+            "Score texts with a classifier model and say why: each label's score and the features that pushed it most.")
 
     @Argument(help: "Texts to score (one each); with none, one per line on stdin.")
     var texts: [String] = []
@@ -173,7 +199,12 @@ struct Classify: ParsableCommand {
         if inputs.isEmpty {
             while let line = readLine() { inputs.append(line) }
         }
-        var rule = ClassifierRule(enabled: true, labels: Dictionary(uniqueKeysWithValues: model.labels.map { ($0.name, [ClassifierRule.Step(threshold: 0, action: .annotate)]) }))
+        var rule = ClassifierRule(
+            enabled: true,
+            labels: Dictionary(
+                uniqueKeysWithValues: model.labels.map {
+                    ($0.name, [ClassifierRule.Step(threshold: 0, action: .annotate)])
+                }))
         rule.explained = features
         rule.model = ClassifierRule.ModelBox(model: model, hash: "", path: modelOption.path)
         let normalizer = Normalizer()
@@ -183,7 +214,8 @@ struct Classify: ParsableCommand {
                 var normalized = NormalizedText()
                 normalizer.normalize(bytes, into: &normalized, folded: false)
                 var reasons: [Reason] = []
-                rule.evaluate(original: bytes, skeleton: normalized.skeleton, stats: TextStats(bytes), links: nil, into: &reasons)
+                rule.evaluate(
+                    original: bytes, skeleton: normalized.skeleton, stats: TextStats(bytes), links: nil, into: &reasons)
                 return reasons
             }
             if json {
@@ -197,14 +229,16 @@ struct Classify: ParsableCommand {
                         },
                     ]
                 }
-                let data = try JSONSerialization.data(withJSONObject: ["text": text, "labels": labels], options: [.sortedKeys])
+                let data = try JSONSerialization.data(
+                    withJSONObject: ["text": text, "labels": labels], options: [.sortedKeys])
                 print(String(decoding: data, as: UTF8.self))
                 continue
             }
             print(text)
             for reason in reasons {
                 let why = (reason.features ?? []).map { feature in
-                    "\(feature.name) +\(String(format: "%.2f", feature.weight))" + (feature.span.map { " [\($0.start),\($0.end)]" } ?? "")
+                    "\(feature.name) +\(String(format: "%.2f", feature.weight))"
+                        + (feature.span.map { " [\($0.start),\($0.end)]" } ?? "")
                 }.joined(separator: ", ")
                 print("  \(reason.category ?? "?") \(String(format: "%.4f", reason.score ?? 0)): \(why)")
             }

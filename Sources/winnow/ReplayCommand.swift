@@ -9,7 +9,7 @@ import WinnowPipeline
 import WinnowReplay
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `winnow replay`: comment dumps through the same engine on event time, with a report and,
@@ -29,15 +29,19 @@ struct Replay: ParsableCommand {
     @Option(help: "Read every file as `ndjson` or `csv` (default: by extension).")
     var format: DumpFormat?
 
-    @Option(help: ArgumentHelp(
-        "CSV columns of the event fields: text=COL,author=COL,ts=COL,id=COL,channel=COL (default: columns named like the fields; without a channel column, the file's name).",
-        valueName: "field=column,..."))
+    @Option(
+        help: ArgumentHelp(
+            "CSV columns of the event fields: text=COL,author=COL,ts=COL,id=COL,channel=COL (default: columns named like the fields; without a channel column, the file's name).",
+            valueName: "field=column,..."))
     var map: String?
 
-    @Option(help: ArgumentHelp("The label: a CSV column, or an NDJSON field (meta.NAME inside meta).", valueName: "field"))
+    @Option(
+        help: ArgumentHelp("The label: a CSV column, or an NDJSON field (meta.NAME inside meta).", valueName: "field"))
     var label: String?
 
-    @Option(help: ArgumentHelp("A label value that means 'should not be allowed' (repeatable; default 1).", valueName: "value"))
+    @Option(
+        help: ArgumentHelp(
+            "A label value that means 'should not be allowed' (repeatable; default 1).", valueName: "value"))
     var positive: [String] = []
 
     @Option(help: ArgumentHelp("Write the verdicts as NDJSON to this file (`-`: stdout).", valueName: "file"))
@@ -69,7 +73,8 @@ struct Replay: ParsableCommand {
         AllocatorTuning.keepFreedMemory()
         // Replay runs on event time unless told otherwise.
         let setup = try JudgingSetup(
-            wordlists: wordlists, overrides: overrides, windows: windows, defaultClock: .event, shared: try shared.link(), command: Self.self)
+            wordlists: wordlists, overrides: overrides, windows: windows, defaultClock: .event,
+            shared: try shared.link(), command: Self.self)
 
         let labelSpec = label.map { LabelSpec(field: $0, values: positive) }
         let started = Date()
@@ -86,12 +91,16 @@ struct Replay: ParsableCommand {
         let report = ReplayReport(input: input, label: labelSpec)
         let pipeline = FilterPipeline(
             engine: setup.engine,
-            options: FilterOptions(workers: workers ?? FilterOptions.defaultWorkers, clock: setup.clock, lateTolerance: setup.configuration.lateTolerance),
+            options: FilterOptions(
+                workers: workers ?? FilterOptions.defaultWorkers, clock: setup.clock,
+                lateTolerance: setup.configuration.lateTolerance),
             audit: trail, observer: report)
 
         let output = try openVerdicts()
         var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else { throw ValidationError("cannot create a pipe: \(String(cString: strerror(errno)))") }
+        guard pipe(&fds) == 0 else {
+            throw ValidationError("cannot create a pipe: \(String(cString: strerror(errno)))")
+        }
         signal(SIGPIPE, SIG_IGN)
         let (readEnd, writeEnd) = (fds[0], fds[1])
         let feeder = Thread {
@@ -117,8 +126,12 @@ struct Replay: ParsableCommand {
 
         if let reportJSON { try write(ReportJSON.render(report), to: reportJSON) }
         if let reportHTML {
-            try write(ReportHTML.render(report, title: "Winnow replay of " + files.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")),
-                      to: reportHTML)
+            try write(
+                ReportHTML.render(
+                    report,
+                    title: "Winnow replay of "
+                        + files.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")),
+                to: reportHTML)
         }
         let summary = ReplaySummary.render(report, seconds: seconds)
         if verdicts == "-" { printError(summary) } else { print(summary, terminator: "") }
@@ -162,7 +175,8 @@ final class Progress: Sendable {
                 let elapsed = Date().timeIntervalSince(start)
                 let rate = elapsed > 0 ? Double(done) / elapsed : 0
                 let eta = rate > 0 ? Double(total - done) / rate : 0
-                let line = String(format: "\rreplay: %d of %d events, %.0f events/s, ETA %.0f s   ", done, total, rate, eta)
+                let line = String(
+                    format: "\rreplay: %d of %d events, %.0f events/s, ETA %.0f s   ", done, total, rate, eta)
                 FileHandle.standardError.write(Data(line.utf8))
             }
         }.start()
@@ -178,10 +192,14 @@ final class Progress: Sendable {
 enum ReplaySummary {
     static func render(_ report: ReplayReport, seconds: Double) -> String {
         let input = report.input
-        var out = String(format: "replayed %d events from %d files in %.1f s (%.0f events/s); %d unreadable\n",
-                         input.events.count, input.files.count, seconds, Double(input.events.count) / max(seconds, 1e-9), report.errors)
+        var out = String(
+            format: "replayed %d events from %d files in %.1f s (%.0f events/s); %d unreadable\n",
+            input.events.count, input.files.count, seconds, Double(input.events.count) / max(seconds, 1e-9),
+            report.errors)
         func line(_ title: String, _ rows: [(name: String, count: Int)]) {
-            out += "\(title): " + (rows.isEmpty ? "none" : rows.map { "\($0.name) \($0.count)" }.joined(separator: ", ")) + "\n"
+            out +=
+                "\(title): " + (rows.isEmpty ? "none" : rows.map { "\($0.name) \($0.count)" }.joined(separator: ", "))
+                + "\n"
         }
         line("actions", ReplayReport.sorted(report.actions))
         line("rules", ReplayReport.sorted(report.rules))
@@ -189,16 +207,19 @@ enum ReplaySummary {
         if report.label != nil {
             let c = report.overall
             func p(_ value: Double?) -> String { value.map { String(format: "%.3f", $0) } ?? "-" }
-            out += "against the labels (\(report.labeled) labeled; not allowed = positive): "
+            out +=
+                "against the labels (\(report.labeled) labeled; not allowed = positive): "
                 + "tp \(c.truePositives), fp \(c.falsePositives), fn \(c.falseNegatives), tn \(c.trueNegatives); "
                 + "precision \(p(c.precision)), recall \(p(c.recall)), F1 \(p(c.f1))\n"
             for (rule, r) in report.perRule.sorted(by: { $0.key < $1.key }) {
-                out += "  \(rule): precision \(p(r.precision)), recall \(p(r.recall)), F1 \(p(r.f1)) (tp \(r.truePositives), fp \(r.falsePositives))\n"
+                out +=
+                    "  \(rule): precision \(p(r.precision)), recall \(p(r.recall)), F1 \(p(r.f1)) (tp \(r.truePositives), fp \(r.falsePositives))\n"
             }
         }
         for kind in DumpQuirks.Kind.allCases {
             guard let count = input.quirks.counts[kind] else { continue }
-            out += "quirk \(kind.rawValue): \(count) (\(kind.handling); first at \((input.quirks.examples[kind] ?? []).joined(separator: ", ")))\n"
+            out +=
+                "quirk \(kind.rawValue): \(count) (\(kind.handling); first at \((input.quirks.examples[kind] ?? []).joined(separator: ", ")))\n"
         }
         return out
     }

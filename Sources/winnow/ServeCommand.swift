@@ -32,7 +32,9 @@ struct Serve: ParsableCommand {
     @Option(help: ArgumentHelp("Group of the socket file (name or number).", valueName: "group"))
     var socketGroup: String?
 
-    @Option(name: .customLong("allow-uid"), help: ArgumentHelp("Only peers with this uid may connect (repeatable).", valueName: "uid"))
+    @Option(
+        name: .customLong("allow-uid"),
+        help: ArgumentHelp("Only peers with this uid may connect (repeatable).", valueName: "uid"))
     var allowUIDs: [Int] = []
 
     @Option(help: "Most connections at once; one more is answered with an error line and closed.")
@@ -43,22 +45,28 @@ struct Serve: ParsableCommand {
 
     @Option(
         name: .customLong("ops-uid"),
-        help: ArgumentHelp("Peers with this uid may use moderator ops: slow_mode, timeout, ban, unban (repeatable; default: the server's own user and root).", valueName: "uid"))
+        help: ArgumentHelp(
+            "Peers with this uid may use moderator ops: slow_mode, timeout, ban, unban (repeatable; default: the server's own user and root).",
+            valueName: "uid"))
     var opsUIDs: [Int] = []
 
     @Option(
         name: .customLong("ops-group"),
-        help: ArgumentHelp("Members of this group (name or number) may use moderator ops (repeatable).", valueName: "group"))
+        help: ArgumentHelp(
+            "Members of this group (name or number) may use moderator ops (repeatable).", valueName: "group"))
     var opsGroups: [String] = []
 
     @Option(
         name: .customLong("reload-uid"),
-        help: ArgumentHelp("Peers with this uid may use the reload op (repeatable; default: the server's own user and root).", valueName: "uid"))
+        help: ArgumentHelp(
+            "Peers with this uid may use the reload op (repeatable; default: the server's own user and root).",
+            valueName: "uid"))
     var reloadUIDs: [Int] = []
 
     @Option(
         name: .customLong("reload-group"),
-        help: ArgumentHelp("Members of this group (name or number) may use the reload op (repeatable).", valueName: "group"))
+        help: ArgumentHelp(
+            "Members of this group (name or number) may use the reload op (repeatable).", valueName: "group"))
     var reloadGroups: [String] = []
 
     @Option(help: "Longest request line in bytes; a longer one gets an `error` verdict.")
@@ -89,26 +97,43 @@ struct Serve: ParsableCommand {
     @OptionGroup(title: "Shared state (several instances)") var shared: SharedOptions
 
     func validate() throws {
-        guard let mode = UInt32(socketMode, radix: 8), mode <= 0o777 else { throw ValidationError("--socket-mode must be octal, e.g. 0660") }
-        if mode & 0o002 != 0 { throw ValidationError("--socket-mode: a world-writable socket lets anyone on the machine in; give the clients a group instead") }
-        guard (1...100_000).contains(maxConnections) else { throw ValidationError("--max-connections must be between 1 and 100000") }
+        guard let mode = UInt32(socketMode, radix: 8), mode <= 0o777 else {
+            throw ValidationError("--socket-mode must be octal, e.g. 0660")
+        }
+        if mode & 0o002 != 0 {
+            throw ValidationError(
+                "--socket-mode: a world-writable socket lets anyone on the machine in; give the clients a group instead"
+            )
+        }
+        guard (1...100_000).contains(maxConnections) else {
+            throw ValidationError("--max-connections must be between 1 and 100000")
+        }
         guard (1...100_000).contains(maxConnectionsPerUID) else {
             throw ValidationError("--max-connections-per-uid must be between 1 and 100000")
         }
         for group in opsGroups + reloadGroups where AccessRights.groupID(group) == nil {
             throw ValidationError("no such group: \(group) (--ops-group, --reload-group)")
         }
-        guard (64...(64 << 20)).contains(maxLineBytes) else { throw ValidationError("--max-line-bytes must be from 64 to 67108864 (64 MiB)") }
+        guard (64...(64 << 20)).contains(maxLineBytes) else {
+            throw ValidationError("--max-line-bytes must be from 64 to 67108864 (64 MiB)")
+        }
         guard idleTimeout >= 0 else { throw ValidationError("--idle-timeout must be 0 or more") }
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256") }
-        guard (1...1000).contains(metricsMaxConnections) else { throw ValidationError("--metrics-max-connections must be between 1 and 1000") }
-        guard (1...3600).contains(metricsIdleTimeout) else { throw ValidationError("--metrics-idle-timeout must be between 1 and 3600") }
-        if let metrics, Self.address(metrics) == nil { throw ValidationError("--metrics must be HOST:PORT, e.g. 127.0.0.1:9464") }
+        guard (1...1000).contains(metricsMaxConnections) else {
+            throw ValidationError("--metrics-max-connections must be between 1 and 1000")
+        }
+        guard (1...3600).contains(metricsIdleTimeout) else {
+            throw ValidationError("--metrics-idle-timeout must be between 1 and 3600")
+        }
+        if let metrics, Self.address(metrics) == nil {
+            throw ValidationError("--metrics must be HOST:PORT, e.g. 127.0.0.1:9464")
+        }
         try windows.validate()
     }
 
     static func address(_ text: String) -> (host: String, port: Int)? {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port)
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+            (1...65535).contains(port)
         else { return nil }
         return (String(text[..<colon]), port)
     }
@@ -130,7 +155,8 @@ struct Serve: ParsableCommand {
         // One link for the whole run: a reload keeps it, like the windows' state.
         let link = try shared.link()
         let setup = try JudgingSetup(
-            wordlists: wordlists, overrides: overrides, windows: windows, defaultClock: .wall, shared: link, command: Self.self)
+            wordlists: wordlists, overrides: overrides, windows: windows, defaultClock: .wall, shared: link,
+            command: Self.self)
         let trail = try setup.openAudit(audit, source: "serve")
         let (wordlists, overrides, windows) = (self.wordlists, self.overrides, self.windows)
         // A reload reads the same files again: the lists, the policy file, the same flags on top.
@@ -145,7 +171,8 @@ struct Serve: ParsableCommand {
             var configuration = Configuration.default
             if let policy = windows.policy {
                 do throws(PolicyProblems) {
-                    configuration = try PolicyFile.load(policy, knownCategories: Set(stopwords.lists.map(\.settings.category)))
+                    configuration = try PolicyFile.load(
+                        policy, knownCategories: Set(stopwords.lists.map(\.settings.category)))
                 } catch {
                     throw ServeError(error.problems.map(\.description).joined(separator: "; "))
                 }
@@ -154,8 +181,12 @@ struct Serve: ParsableCommand {
             JudgingSetup.finish(&configuration, overrides: overrides, defaultClock: .wall)
             if let problem = ClassifierModel.load(into: &configuration) { throw ServeError(problem) }
             let engine = Engine(
-                stopwords: stopwords, policy: configuration.policy, behavior: configuration.behavior, state: state, shared: link)
-            return (engine, AuditedConfiguration(stopwords: stopwords, configuration: configuration, policyFile: windows.policy))
+                stopwords: stopwords, policy: configuration.policy, behavior: configuration.behavior, state: state,
+                shared: link)
+            return (
+                engine,
+                AuditedConfiguration(stopwords: stopwords, configuration: configuration, policyFile: windows.policy)
+            )
         }
         var settings = ServeSettings(socketPath: socket, threads: threads)
         settings.socketMode = UInt32(socketMode, radix: 8)!
@@ -185,4 +216,6 @@ struct Serve: ParsableCommand {
     }
 }
 
+// swift-format-ignore: AvoidRetroactiveConformances
+// `--log-level` takes swift-log's levels by name; neither module can declare it.
 extension Logger.Level: @retroactive ExpressibleByArgument {}

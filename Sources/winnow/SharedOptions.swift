@@ -8,25 +8,35 @@ extension SharedScope: ExpressibleByArgument {}
 /// `--shared` and what to do while it is unreachable, for the commands that judge events
 /// (`filter`, `replay`, `serve`). Option groups are validated by ArgumentParser itself.
 struct SharedOptions: ParsableArguments {
-    @Option(help: ArgumentHelp(
-        "Keep rate limits, timeouts and bans in this Redis, shared by every instance pointed at it: redis://HOST:PORT or unix:///PATH.",
-        valueName: "address"))
+    @Option(
+        help: ArgumentHelp(
+            "Keep rate limits, timeouts and bans in this Redis, shared by every instance pointed at it: redis://HOST:PORT or unix:///PATH.",
+            valueName: "address"))
     var shared: String?
 
-    @Option(help: "While the shared Redis is unreachable: `open` judges on this instance's own windows, `closed` holds every event.")
+    @Option(
+        help:
+            "While the shared Redis is unreachable: `open` judges on this instance's own windows, `closed` holds every event."
+    )
     var sharedFailure: SharedFailurePolicy = .open
 
-    @Option(help: "What Redis decides: `all` (rate limits, slow-mode, repeat, flood, strikes, penalties) or `limits` (rate limits, strikes, penalties; slow-mode, repeat and flood per instance, far less work for Redis).")
+    @Option(
+        help:
+            "What Redis decides: `all` (rate limits, slow-mode, repeat, flood, strikes, penalties) or `limits` (rate limits, strikes, penalties; slow-mode, repeat and flood per instance, far less work for Redis)."
+    )
     var sharedWindows: SharedScope = .all
 
-    @Option(help: ArgumentHelp(
-        "Events of an author far below the limits let through here without asking Redis (at most this many after each answer, for a second; 0: ask for every event). Instances may together overshoot a limit by (instances - 1) x N.",
-        valueName: "N"))
+    @Option(
+        help: ArgumentHelp(
+            "Events of an author far below the limits let through here without asking Redis (at most this many after each answer, for a second; 0: ask for every event). Instances may together overshoot a limit by (instances - 1) x N.",
+            valueName: "N"))
     var sharedLocalAllowance = 4
 
     func validate() throws {
         if let shared { _ = try parse(shared) }
-        guard (0...1000).contains(sharedLocalAllowance) else { throw ValidationError("--shared-local-allowance must be between 0 and 1000") }
+        guard (0...1000).contains(sharedLocalAllowance) else {
+            throw ValidationError("--shared-local-allowance must be between 0 and 1000")
+        }
     }
 
     private func parse(_ text: String) throws -> SharedAddress {
@@ -44,7 +54,9 @@ struct SharedOptions: ParsableArguments {
         let address = try parse(shared)
         do throws(SharedError) {
             let store = try RedisWindows(address)
-            return SharedLink(store: store, policy: sharedFailure, scope: sharedWindows, localAllowance: sharedLocalAllowance) {
+            return SharedLink(
+                store: store, policy: sharedFailure, scope: sharedWindows, localAllowance: sharedLocalAllowance
+            ) {
                 printError("winnow: \($0)")
             }
         } catch {

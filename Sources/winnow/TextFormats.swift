@@ -2,7 +2,7 @@ import Foundation
 import WinnowCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// RFC 4180 fields: quoted when they hold a comma, a quote or a line break.
@@ -25,7 +25,8 @@ enum TimeText {
         var parts = tm()
         gmtime_r(&whole, &parts)
         let base = String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+            format: "%04d-%02d-%02dT%02d:%02d:%02d", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
+            Int(parts.tm_mday),
             Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
         return millis == 0 || millis == 1000 ? base + "Z" : base + String(format: ".%03dZ", millis)
     }

@@ -27,7 +27,10 @@ struct Train: ParsableCommand {
     @Argument(help: "Labelled dump files: NDJSON events, or CSV (by the .csv extension, or --format).")
     var files: [String] = []
 
-    @Option(help: ArgumentHelp("An audit trail whose moderators' ops label its comments (it needs their text: --audit-text full).", valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "An audit trail whose moderators' ops label its comments (it needs their text: --audit-text full).",
+            valueName: "path"))
     var fromAudit: String?
 
     @Option(help: "With --from-audit: how long before a ban or timeout the author's comments count as what it was for.")
@@ -39,19 +42,26 @@ struct Train: ParsableCommand {
     @Option(help: "Read every file as `ndjson` or `csv` (default: by extension).")
     var format: DumpFormat?
 
-    @Option(help: ArgumentHelp(
-        "CSV columns or NDJSON fields for text, author, ts, id, channel: text=CONTENT,author=AUTHOR,...", valueName: "mapping"))
+    @Option(
+        help: ArgumentHelp(
+            "CSV columns or NDJSON fields for text, author, ts, id, channel: text=CONTENT,author=AUTHOR,...",
+            valueName: "mapping"))
     var map: String?
 
-    @Option(help: ArgumentHelp("The label of the dumps: a CSV column, or an NDJSON field (meta.NAME inside meta).", valueName: "field"))
+    @Option(
+        help: ArgumentHelp(
+            "The label of the dumps: a CSV column, or an NDJSON field (meta.NAME inside meta).", valueName: "field"))
     var label: String?
 
-    @Option(help: ArgumentHelp("A label value that means the comment has the label (repeatable; default 1).", valueName: "value"))
+    @Option(
+        help: ArgumentHelp(
+            "A label value that means the comment has the label (repeatable; default 1).", valueName: "value"))
     var positive: [String] = []
 
-    @Option(help: ArgumentHelp(
-        "A label value that means it does not (repeatable; default: every other value). With it, any other value is an error.",
-        valueName: "value"))
+    @Option(
+        help: ArgumentHelp(
+            "A label value that means it does not (repeatable; default: every other value). With it, any other value is an error.",
+            valueName: "value"))
     var negative: [String] = []
 
     @Option(help: ArgumentHelp("The label's name in the model.", valueName: "name"))
@@ -69,9 +79,10 @@ struct Train: ParsableCommand {
     @Option(help: "Feature buckets: 2^bits (8 to 24).")
     var bits = 16
 
-    @Option(help: ArgumentHelp(
-        "Kinds of feature, by letter: w (words), b (word bigrams), c (character 3-5-grams), s (shape).",
-        valueName: "w,b,c,s"))
+    @Option(
+        help: ArgumentHelp(
+            "Kinds of feature, by letter: w (words), b (word bigrams), c (character 3-5-grams), s (shape).",
+            valueName: "w,b,c,s"))
     var features = "w,b,c,s"
 
     @Option(help: "Passes over the training comments.")
@@ -94,14 +105,20 @@ struct Train: ParsableCommand {
     }
 
     func validate() throws {
-        guard !files.isEmpty || fromAudit != nil else { throw ValidationError("give labelled dump files, --from-audit PATH, or both") }
-        guard files.isEmpty || label != nil else { throw ValidationError("--label is needed with dump files: the column or field that labels them") }
+        guard !files.isEmpty || fromAudit != nil else {
+            throw ValidationError("give labelled dump files, --from-audit PATH, or both")
+        }
+        guard files.isEmpty || label != nil else {
+            throw ValidationError("--label is needed with dump files: the column or field that labels them")
+        }
         guard let window = DurationText.parse(decisionWindow), window > 0 else {
             throw ValidationError("--decision-window must be a duration such as 10m or 1h, not '\(decisionWindow)'")
         }
         guard holdout > 0, holdout < 1 else { throw ValidationError("--holdout must be between 0 and 1, e.g. 0.2") }
         guard (8...24).contains(bits) else { throw ValidationError("--bits must be from 8 to 24") }
-        guard featureKinds != nil else { throw ValidationError("--features must be letters among w, b, c, s, e.g. w,b,s") }
+        guard featureKinds != nil else {
+            throw ValidationError("--features must be letters among w, b, c, s, e.g. w,b,s")
+        }
         guard (1...100).contains(epochs) else { throw ValidationError("--epochs must be from 1 to 100") }
         guard minExamples >= 1 else { throw ValidationError("--min-examples must be at least 1") }
         guard threshold > 0, threshold < 1 else { throw ValidationError("--threshold must be between 0 and 1") }
@@ -123,7 +140,8 @@ struct Train: ParsableCommand {
         if let label, !files.isEmpty {
             let input: ReplayInput
             do throws(ReplayError) {
-                input = try ReplayInput(paths: files, format: format, map: map, label: LabelSpec(field: label, values: positive))
+                input = try ReplayInput(
+                    paths: files, format: format, map: map, label: LabelSpec(field: label, values: positive))
             } catch {
                 throw fail(error.message)
             }
@@ -133,20 +151,26 @@ struct Train: ParsableCommand {
                     continue
                 }
                 if !negative.isEmpty, !positives.contains(value), !negative.contains(value) {
-                    throw fail("\(input.files[event.file].path):\(event.line): label value '\(value)' is neither --positive (\(positives.sorted().joined(separator: ", "))) nor --negative (\(negative.joined(separator: ", ")))")
+                    throw fail(
+                        "\(input.files[event.file].path):\(event.line): label value '\(value)' is neither --positive (\(positives.sorted().joined(separator: ", "))) nor --negative (\(negative.joined(separator: ", ")))"
+                    )
                 }
                 examples.append((event.text, positives.contains(value), event.ts))
             }
-            guard !examples.isEmpty else { throw fail("no labelled comment in \(files.joined(separator: ", ")) (is --label \(label) right?)") }
+            guard !examples.isEmpty else {
+                throw fail("no labelled comment in \(files.joined(separator: ", ")) (is --label \(label) right?)")
+            }
         }
         if let fromAudit {
             let decisions: ModeratorDecisions
             do throws(AuditError) {
-                decisions = try ModeratorDecisions(path: fromAudit, window: Double(DurationText.parse(decisionWindow)!) / 1e6)
+                decisions = try ModeratorDecisions(
+                    path: fromAudit, window: Double(DurationText.parse(decisionWindow)!) / 1e6)
             } catch {
                 throw fail(error.message)
             }
-            print("""
+            print(
+                """
                 from \(fromAudit): \(decisions.examples.count) comments labelled by moderators' ops \
                 (\(decisions.sanctionedAuthors) authors banned or timed out; \(decisions.undone) taken back by an unban); \
                 \(decisions.unlabelled) not labelled, \(decisions.withoutText) without their text
@@ -157,12 +181,16 @@ struct Train: ParsableCommand {
         }
         let positiveCount = examples.filter(\.positive).count, negativeCount = examples.count - positiveCount
         guard positiveCount >= minExamples, negativeCount >= minExamples else {
-            throw fail("too few examples: \(positiveCount) with the label and \(negativeCount) without; each class needs at least \(minExamples) (--min-examples)")
+            throw fail(
+                "too few examples: \(positiveCount) with the label and \(negativeCount) without; each class needs at least \(minExamples) (--min-examples)"
+            )
         }
         let held = max(1, Int((Double(examples.count) * holdout).rounded()))
         let training = examples.prefix(examples.count - held), evaluation = examples.suffix(held)
         guard training.contains(where: \.positive), training.contains(where: { !$0.positive }) else {
-            throw fail("the training part (the oldest \(training.count) comments) holds one class only; give more data or a smaller --holdout")
+            throw fail(
+                "the training part (the oldest \(training.count) comments) holds one class only; give more data or a smaller --holdout"
+            )
         }
 
         let hasher = FeatureHasher(bits: bits, kinds: featureKinds!)
@@ -172,7 +200,8 @@ struct Train: ParsableCommand {
         trainer.epochs = epochs
         trainer.seed = seed
         let started = Date()
-        let (weights, bias) = trainer.train(Array(vectors.prefix(training.count)), positive: training.map(\.positive), bits: bits)
+        let (weights, bias) = trainer.train(
+            Array(vectors.prefix(training.count)), positive: training.map(\.positive), bits: bits)
         let seconds = Date().timeIntervalSince(started)
 
         func scores(_ model: LinearModel, _ index: Int) -> [Double] {
@@ -180,24 +209,30 @@ struct Train: ParsableCommand {
         }
         var summary: [String: JSONValueBox] = [:]
         let truth = evaluation.map(\.positive)
-        var model = LinearModel(hasher: hasher, labels: [LinearModel.Label(name: labelName, bias: bias, weights: weights)])
+        var model = LinearModel(
+            hasher: hasher, labels: [LinearModel.Label(name: labelName, bias: bias, weights: weights)])
         let newScores = scores(model, 0)
         let table = Evaluation.thresholds.map { t in (t, Evaluation(scores: newScores, positive: truth, threshold: t)) }
         let atThreshold = Evaluation(scores: newScores, positive: truth, threshold: threshold)
         let times = examples.map(\.ts).filter(\.isFinite)
-        summary["training"] = JSONValueBox([
-            "rows": training.count, "positive": training.filter(\.positive).count, "negative": training.filter { !$0.positive }.count,
-            "from": TimeText.iso(training.map(\.ts).filter(\.isFinite).min()), "to": TimeText.iso(training.map(\.ts).filter(\.isFinite).max()),
-            "sources": (files + (fromAudit.map { [$0] } ?? [])).map { ($0 as NSString).lastPathComponent },
-            "epochs": epochs, "seed": Int(seed), "label": label ?? "moderators' ops", "positive_values": positives.sorted(),
-        ] as [String: Any])
-        summary["evaluation"] = JSONValueBox([
-            "rows": held, "positive": truth.filter { $0 }.count, "negative": truth.filter { !$0 }.count,
-            "from": TimeText.iso(evaluation.map(\.ts).filter(\.isFinite).min()), "to": TimeText.iso(times.max()),
-            "split": "newest \(Int((holdout * 100).rounded()))% by time", "threshold": threshold,
-            "at_threshold": atThreshold.summary,
-            "thresholds": table.map { ["threshold": $0.0, "metrics": $0.1.summary] as [String: Any] },
-        ] as [String: Any])
+        summary["training"] = JSONValueBox(
+            [
+                "rows": training.count, "positive": training.filter(\.positive).count,
+                "negative": training.filter { !$0.positive }.count,
+                "from": TimeText.iso(training.map(\.ts).filter(\.isFinite).min()),
+                "to": TimeText.iso(training.map(\.ts).filter(\.isFinite).max()),
+                "sources": (files + (fromAudit.map { [$0] } ?? [])).map { ($0 as NSString).lastPathComponent },
+                "epochs": epochs, "seed": Int(seed), "label": label ?? "moderators' ops",
+                "positive_values": positives.sorted(),
+            ] as [String: Any])
+        summary["evaluation"] = JSONValueBox(
+            [
+                "rows": held, "positive": truth.filter { $0 }.count, "negative": truth.filter { !$0 }.count,
+                "from": TimeText.iso(evaluation.map(\.ts).filter(\.isFinite).min()), "to": TimeText.iso(times.max()),
+                "split": "newest \(Int((holdout * 100).rounded()))% by time", "threshold": threshold,
+                "at_threshold": atThreshold.summary,
+                "thresholds": table.map { ["threshold": $0.0, "metrics": $0.1.summary] as [String: Any] },
+            ] as [String: Any])
         model.labels[0].summary = summary
 
         // The quality gate: the model there, scored on the same held-back comments.
@@ -210,10 +245,16 @@ struct Train: ParsableCommand {
             }
             if let index = existing.labelIndex(labelName) {
                 let old = Evaluation(
-                    scores: evaluation.map { existing.score(ClassifierRule.vector($0.text, normalizer: normalizer, hasher: existing.hasher), label: index) },
+                    scores: evaluation.map {
+                        existing.score(
+                            ClassifierRule.vector($0.text, normalizer: normalizer, hasher: existing.hasher),
+                            label: index)
+                    },
                     positive: truth, threshold: threshold)
                 if (old.f1 ?? 0) > (atThreshold.f1 ?? 0) {
-                    throw fail("the model in \(out) scores better on the same held-back comments at \(threshold): F1 \(Self.format(old.f1)) against \(Self.format(atThreshold.f1)) (--force replaces it anyway)")
+                    throw fail(
+                        "the model in \(out) scores better on the same held-back comments at \(threshold): F1 \(Self.format(old.f1)) against \(Self.format(atThreshold.f1)) (--force replaces it anyway)"
+                    )
                 }
             }
         }
@@ -221,8 +262,11 @@ struct Train: ParsableCommand {
             do throws(LinearModel.FileError) {
                 let other = try LinearModel(contentsOf: merge)
                 guard other.hasher == hasher else {
-                    let describe = { (h: FeatureHasher) in "\(h.bits) bits, kinds \(h.kinds.map(\.letter).joined(separator: ","))" }
-                    throw LinearModel.FileError("its features have \(describe(other.hasher)), these \(describe(hasher))")
+                    let describe = { (h: FeatureHasher) in
+                        "\(h.bits) bits, kinds \(h.kinds.map(\.letter).joined(separator: ","))"
+                    }
+                    throw LinearModel.FileError(
+                        "its features have \(describe(other.hasher)), these \(describe(hasher))")
                 }
                 model.labels += other.labels.filter { $0.name != labelName }
             } catch {
@@ -236,11 +280,15 @@ struct Train: ParsableCommand {
             throw fail("cannot write \(out): \(String(cString: strerror(errno)))")
         }
 
-        print("trained \(labelName) on \(training.count) comments (\(training.filter(\.positive).count) with the label) in \(String(format: "%.2f", seconds)) s; \(unlabeled) unlabelled skipped")
+        print(
+            "trained \(labelName) on \(training.count) comments (\(training.filter(\.positive).count) with the label) in \(String(format: "%.2f", seconds)) s; \(unlabeled) unlabelled skipped"
+        )
         print("held back the newest \(held) (\(truth.filter { $0 }.count) with the label), scored at thresholds:")
         print("  threshold  precision  recall     F1  false positives")
         for (t, e) in table {
-            print("  \(String(format: "%9.2f", t))  \(Self.format(e.precision, width: 9))  \(Self.format(e.recall, width: 6))  \(Self.format(e.f1, width: 5))  \(Self.format(e.falsePositiveRate, width: 15))")
+            print(
+                "  \(String(format: "%9.2f", t))  \(Self.format(e.precision, width: 9))  \(Self.format(e.recall, width: 6))  \(Self.format(e.f1, width: 5))  \(Self.format(e.falsePositiveRate, width: 15))"
+            )
         }
         print("wrote \(out) (\(bytes.count) bytes, sha256 \(ContentHash.sha256(bytes)))")
     }

@@ -12,10 +12,11 @@ struct WindowOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Policy file (YAML); see `winnow config default`.", valueName: "file"))
     var policy: String?
 
-    @Option(help: """
-        Time the window rules run on: `wall` (when the event is judged) or `event` (its `ts`; deterministic). \
-        Default: the policy file's, else `event` for replay and `wall` for filter, serve and consume.
-        """)
+    @Option(
+        help: """
+            Time the window rules run on: `wall` (when the event is judged) or `event` (its `ts`; deterministic). \
+            Default: the policy file's, else `event` for replay and `wall` for filter, serve and consume.
+            """)
     var clock: ClockMode?
 
     @Option(help: "On event time, how far behind the latest `ts` an event is still judged at its own (default 5s).")
@@ -38,7 +39,10 @@ struct WindowOptions: ParsableArguments {
     @Flag(help: "Turn off strikes, timeouts and bans.")
     var noEscalation = false
 
-    @Option(help: ArgumentHelp("The classifier model file (default: the policy's, else the model shipped with Winnow).", valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "The classifier model file (default: the policy's, else the model shipped with Winnow).", valueName: "path")
+    )
     var model: String?
 
     @Flag(help: "Turn off the classifier.")
@@ -51,7 +55,8 @@ struct WindowOptions: ParsableArguments {
         var seen = Set<String>()
         for mode in slowMode {
             guard seen.insert(mode.channel ?? "").inserted else {
-                throw ValidationError("--slow-mode given twice for \(mode.channel.map { "channel '\($0)'" } ?? "every channel")")
+                throw ValidationError(
+                    "--slow-mode given twice for \(mode.channel.map { "channel '\($0)'" } ?? "every channel")")
             }
         }
     }

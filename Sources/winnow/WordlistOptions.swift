@@ -26,7 +26,8 @@ struct WordlistOptions: ParsableArguments {
     func compile() throws -> StopwordSet {
         if directory == nil, ProcessInfo.processInfo.environment["WINNOW_WORDLISTS"]?.isEmpty ?? true,
             let message = BundledData.notFound(
-                "Wordlists", what: "the wordlists shipped with Winnow", how: "give --wordlists DIR or set WINNOW_WORDLISTS")
+                "Wordlists", what: "the wordlists shipped with Winnow",
+                how: "give --wordlists DIR or set WINNOW_WORDLISTS")
         {
             printError(message)
             throw ExitCode(2)

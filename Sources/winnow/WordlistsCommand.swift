@@ -11,7 +11,9 @@ struct Wordlists: ParsableCommand {
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Validate a wordlist directory: per-list counts, compile time, patterns that backtrack catastrophically; exit 1 on any error.")
+            abstract:
+                "Validate a wordlist directory: per-list counts, compile time, patterns that backtrack catastrophically; exit 1 on any error."
+        )
 
         @Argument(help: "Wordlist directory (default: the bundled Wordlists/).")
         var directory: String?

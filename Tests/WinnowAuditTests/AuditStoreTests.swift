@@ -30,16 +30,18 @@ struct AuditStoreTests {
                     reasons = #"{"rule":"escalation","action":"timeout","limit":"3 strikes in 10m","count":3}"#
                 } else if k % 3 == 0 {
                     action = .reject
-                    reasons = #"{"rule":"stopword","action":"censor","list":"en/profanity","category":"profanity","term":"shit","match":"shit","span":[0,4]},"#
+                    reasons =
+                        #"{"rule":"stopword","action":"censor","list":"en/profanity","category":"profanity","term":"shit","match":"shit","span":[0,4]},"#
                         + #"{"rule":"rate_limit","action":"reject","limit":"author 5/10s","retry_after":1.5}"#
                 }
                 let line = #"{"id":"e\#(k)","action":"\#(action.rawValue)","reasons":[\#(reasons)]}"#
                 let start = verdicts.count
                 verdicts += Array(line.utf8)
-                records.append(AuditRecord(
-                    eventID: "e\(k)", line: k + 1, author: "a\(k % 5)", channel: k % 2 == 0 ? "main" : "side",
-                    timestamp: firstTimestamp + Double(k), text: "shit \(k)", action: action, penalty: penalty,
-                    verdict: start..<verdicts.count))
+                records.append(
+                    AuditRecord(
+                        eventID: "e\(k)", line: k + 1, author: "a\(k % 5)", channel: k % 2 == 0 ? "main" : "side",
+                        timestamp: firstTimestamp + Double(k), text: "shit \(k)", action: action, penalty: penalty,
+                        verdict: start..<verdicts.count))
                 verdicts.append(UInt8(ascii: "\n"))
             }
         }
@@ -88,7 +90,8 @@ struct AuditStoreTests {
                 let old = try SQLiteDatabase(path: path)
                 try old.execute(AuditSchema.migrations[0])
                 try old.execute("PRAGMA user_version = 1")
-                try old.execute("""
+                try old.execute(
+                    """
                     INSERT INTO configs (hash, wordlists, policy, first_used) VALUES ('h', 'w', 'p', 1);
                     INSERT INTO runs (source, config, text_mode, pid, started_at) VALUES ('filter', 1, 'full', 1, 1);
                     INSERT INTO events (run, event_id, line, author, channel, ts, text, action, verdict, recorded_at)
@@ -114,7 +117,8 @@ struct AuditStoreTests {
     func queries() throws {
         try withFolder { folder in
             let path = folder.appendingPathComponent("audit.sqlite").path
-            let trail = try AuditTrail(store: try AuditStore(path: path), configuration: configuration, source: "filter")
+            let trail = try AuditTrail(
+                store: try AuditStore(path: path), configuration: configuration, source: "filter")
             try Sample(100).commit(to: trail)
             let queries = try AuditQueries(path: path)
 
@@ -159,12 +163,17 @@ struct AuditStoreTests {
     @Test("an unwritable place, a foreign SQLite file and a locked database are refused with a clear message")
     func refusals() throws {
         try withFolder { folder in
-            #expect(throws: AuditError.self) { try AuditStore(path: folder.appendingPathComponent("missing/dir/audit.sqlite").path) }
+            #expect(throws: AuditError.self) {
+                try AuditStore(path: folder.appendingPathComponent("missing/dir/audit.sqlite").path)
+            }
             let foreign = folder.appendingPathComponent("other.sqlite").path
             // A database of someone else's: a table, user_version 0.
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", "-c", "import sqlite3; c=sqlite3.connect('\(foreign)'); c.execute('create table t(x)'); c.commit()"]
+            process.arguments = [
+                "python3", "-c",
+                "import sqlite3; c=sqlite3.connect('\(foreign)'); c.execute('create table t(x)'); c.commit()",
+            ]
             try process.run()
             process.waitUntilExit()
             do {
@@ -179,7 +188,10 @@ struct AuditStoreTests {
             _ = try AuditStore(path: locked)
             let holder = Process()
             holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            holder.arguments = ["python3", "-c", "import sqlite3,time,sys; c=sqlite3.connect('\(locked)', isolation_level=None); c.execute('begin immediate'); print('locked', flush=True); time.sleep(3)"]
+            holder.arguments = [
+                "python3", "-c",
+                "import sqlite3,time,sys; c=sqlite3.connect('\(locked)', isolation_level=None); c.execute('begin immediate'); print('locked', flush=True); time.sleep(3)",
+            ]
             let out = Pipe()
             holder.standardOutput = out
             try holder.run()
@@ -200,19 +212,24 @@ struct AuditStoreTests {
         try withFolder { folder in
             let path = folder.appendingPathComponent("audit.sqlite").path
             let wal = path + "-wal"
-            func size(_ file: String) -> Int { (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0 }
+            func size(_ file: String) -> Int {
+                (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+            }
             let store = try AuditStore(path: path)
             let trail = try AuditTrail(store: store, configuration: configuration, source: "test")
             // A reader holds one transaction open (as an sqlite3 shell inside BEGIN would).
             let reader = Process()
             reader.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            reader.arguments = ["python3", "-c", """
+            reader.arguments = [
+                "python3", "-c",
+                """
                 import sqlite3, sys, time
                 c = sqlite3.connect('\(path)', isolation_level=None)
                 c.execute('BEGIN'); c.execute('SELECT count(*) FROM events').fetchone()
                 print('holding', flush=True); sys.stdin.readline()
                 c.execute('COMMIT')
-                """]
+                """,
+            ]
             let input = Pipe(), output = Pipe()
             reader.standardInput = input
             reader.standardOutput = output

@@ -3,7 +3,7 @@ import Testing
 import WinnowAudit
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `winnow filter` with its audit trail, and `winnow audit`, as a user runs them: the real
@@ -56,22 +56,33 @@ struct AuditTrailTests {
             #expect((json["channels"] as? [String: Int])?.values.reduce(0, +) == 1138)
 
             // The second event of the sample is held for two spam phrases.
-            let explain = try WinnowProcess.run(["audit", "explain", "LZQPQhLyRh_C2cTtd9MvFRJedxydaVW-2sNg5Diuo4A"], in: directory)
+            let explain = try WinnowProcess.run(
+                ["audit", "explain", "LZQPQhLyRh_C2cTtd9MvFRJedxydaVW-2sNg5Diuo4A"], in: directory)
             #expect(explain.status == 0)
             #expect(explain.stdoutText.contains("verdict: hold"))
-            #expect(explain.stdoutText.contains(#"1. stopword  -> hold  list "en/spam"  category "spam"  term "check out my new channel"  match "check out my new channel"  at characters 9..<33"#))
+            #expect(
+                explain.stdoutText.contains(
+                    #"1. stopword  -> hold  list "en/spam"  category "spam"  term "check out my new channel"  match "check out my new channel"  at characters 9..<33"#
+                ))
             #expect(explain.stdoutText.contains("en/spam  \(WinnowProcess.repository.path)/Wordlists/en/spam.txt"))
             #expect(explain.stdoutText.contains("clock: event"))
 
             let author = try WinnowProcess.run(["audit", "author", "adam riyati"], in: directory)
             #expect(author.status == 0)
-            #expect(author.stdoutText.hasPrefix("author adam riyati: 1 event, ts 2013-11-07T12:37:15Z to 2013-11-07T12:37:15Z\n"))
+            #expect(
+                author.stdoutText.hasPrefix(
+                    "author adam riyati: 1 event, ts 2013-11-07T12:37:15Z to 2013-11-07T12:37:15Z\n"))
 
-            let csv = try WinnowProcess.run(["audit", "export", "--format", "csv", "--until", "2013-11-08"], in: directory)
+            let csv = try WinnowProcess.run(
+                ["audit", "export", "--format", "csv", "--until", "2013-11-08"], in: directory)
             let rows = csv.stdoutText.split(separator: "\n")
-            #expect(rows.first == "seq,id,line,author,channel,ts,action,rules,lists,terms,text,text_hash,source,config,recorded_at")
+            #expect(
+                rows.first
+                    == "seq,id,line,author,channel,ts,action,rules,lists,terms,text,text_hash,source,config,recorded_at"
+            )
             #expect(rows.count == 1 + 2)
-            #expect(rows[2].contains(",hold,stopword;stopword,en/spam;en/spam,check out my new channel;please subscribe,"))
+            #expect(
+                rows[2].contains(",hold,stopword;stopword,en/spam;en/spam,check out my new channel;please subscribe,"))
 
             let missing = try WinnowProcess.run(["audit", "explain", "no-such-id"], in: directory)
             #expect(missing.status == 1)
@@ -85,9 +96,11 @@ struct AuditTrailTests {
             let input = Array(#"{"id":"h1","author":"a","text":"hello"}"#.utf8) + [10]
             let off = try WinnowProcess.run(["filter", "--no-audit"], input: input, in: directory)
             #expect(off.status == 0)
-            #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("winnow-audit.sqlite").path))
+            #expect(
+                !FileManager.default.fileExists(atPath: directory.appendingPathComponent("winnow-audit.sqlite").path))
 
-            let hashed = try WinnowProcess.run(["filter", "--audit", "h.sqlite", "--audit-text", "hash"], input: input, in: directory)
+            let hashed = try WinnowProcess.run(
+                ["filter", "--audit", "h.sqlite", "--audit-text", "hash"], input: input, in: directory)
             #expect(hashed.status == 0, "stderr: \(hashed.stderr)")
             let entries = try AuditQueries(path: directory.appendingPathComponent("h.sqlite").path).events(id: "h1")
             #expect(entries.count == 1)
@@ -100,16 +113,21 @@ struct AuditTrailTests {
     func refusedAtStartUp() throws {
         try withDirectory { directory in
             let input = Array(#"{"author":"a","text":"hello"}"#.utf8) + [10]
-            let unwritable = try WinnowProcess.run(["filter", "--audit", "/nonexistent/dir/audit.sqlite"], input: input, in: directory)
+            let unwritable = try WinnowProcess.run(
+                ["filter", "--audit", "/nonexistent/dir/audit.sqlite"], input: input, in: directory)
             #expect(unwritable.status == 1)
             #expect(unwritable.stdout.isEmpty)
-            #expect(unwritable.stderr.hasPrefix("winnow: cannot open the audit database /nonexistent/dir/audit.sqlite: "))
+            #expect(
+                unwritable.stderr.hasPrefix("winnow: cannot open the audit database /nonexistent/dir/audit.sqlite: "))
 
             let path = directory.appendingPathComponent("winnow-audit.sqlite").path
             _ = try AuditStore(path: path)
             let holder = Process()
             holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            holder.arguments = ["python3", "-c", "import sqlite3,time; c=sqlite3.connect('\(path)', isolation_level=None); c.execute('begin immediate'); print('locked', flush=True); time.sleep(5)"]
+            holder.arguments = [
+                "python3", "-c",
+                "import sqlite3,time; c=sqlite3.connect('\(path)', isolation_level=None); c.execute('begin immediate'); print('locked', flush=True); time.sleep(5)",
+            ]
             let out = Pipe()
             holder.standardOutput = out
             try holder.run()
@@ -167,15 +185,17 @@ struct AuditTrailTests {
             #expect(recorded >= 10_000)
             #expect(try AuditStore(path: path).integrityCheck() == "ok")
 
-            let again = try WinnowProcess.run(["filter"], input: Array(#"{"author":"b","text":"hello"}"#.utf8) + [10], in: directory)
+            let again = try WinnowProcess.run(
+                ["filter"], input: Array(#"{"author":"b","text":"hello"}"#.utf8) + [10], in: directory)
             #expect(again.status == 0, "stderr: \(again.stderr)")
             #expect(try AuditStore(path: path).count(.events) == recorded + 1)
             #expect(try AuditStore(path: path).count(.runs) == 2)
         }
     }
 
-    @Test("a read-only file system is refused at start-up; a full disk stops the run with a message, every verdict released before it in the trail",
-          .enabled(if: getuid() == 0, "needs root to mount a small tmpfs"))
+    @Test(
+        "a read-only file system is refused at start-up; a full disk stops the run with a message, every verdict released before it in the trail",
+        .enabled(if: getuid() == 0, "needs root to mount a small tmpfs"))
     func fullDisk() throws {
         try withDirectory { directory in
             let disk = directory.appendingPathComponent("disk")
@@ -211,7 +231,8 @@ struct AuditTrailTests {
                 ["filter", "--audit", path, "--no-escalation", "--batch-lines", "64"], input: input, in: directory)
             #expect(run.status == 1)
             #expect(run.stderr.contains("database or disk is full"))
-            #expect(run.stderr.contains("stopped: the verdicts of the batch that could not be recorded were not released"))
+            #expect(
+                run.stderr.contains("stopped: the verdicts of the batch that could not be recorded were not released"))
             let released = run.stdoutText.split(separator: "\n").count
             #expect(released > 0 && released < 50_000)
             #expect(try expectReleasedVerdictsRecorded(run.stdout, in: path) >= released)

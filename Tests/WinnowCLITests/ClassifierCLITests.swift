@@ -5,10 +5,14 @@ import Testing
 /// bundled YouTube sample (labels in `meta.label`: spam or ham, dated).
 @Suite("Classifier (end to end)")
 struct ClassifierCLITests {
-    let sample = WinnowProcess.repository.appendingPathComponent("Tests/Fixtures/comments/youtube-spam-collection.ndjson").path
+    let sample = WinnowProcess.repository.appendingPathComponent(
+        "Tests/Fixtures/comments/youtube-spam-collection.ndjson"
+    ).path
 
     func train(_ extra: [String], in directory: URL) throws -> WinnowProcess.Result {
-        try WinnowProcess.run(["train", sample, "--label", "meta.label", "--positive", "spam", "--negative", "ham"] + extra, in: directory)
+        try WinnowProcess.run(
+            ["train", sample, "--label", "meta.label", "--positive", "spam", "--negative", "ham"] + extra, in: directory
+        )
     }
 
     @Test("training twice gives the same model bytes; the report is written; model info reads it")
@@ -20,7 +24,8 @@ struct ClassifierCLITests {
         #expect(first.stdoutText.contains("trained spam on 910 comments"))
         #expect(first.stdoutText.contains("held back the newest 228"))
         #expect(try train(["--out", "b.wnm"], in: directory).status == 0)
-        let a = try Data(contentsOf: directory.appendingPathComponent("a.wnm")), b = try Data(contentsOf: directory.appendingPathComponent("b.wnm"))
+        let a = try Data(contentsOf: directory.appendingPathComponent("a.wnm")),
+            b = try Data(contentsOf: directory.appendingPathComponent("b.wnm"))
         #expect(a == b)
         let info = try WinnowProcess.run(["model", "info", "a.wnm", "--json"], in: directory)
         let json = try JSONSerialization.jsonObject(with: Data(info.stdout)) as? [String: Any]
@@ -39,17 +44,27 @@ struct ClassifierCLITests {
         // One pass over 256 buckets: worse on the same held-back comments.
         let worse = try train(["--out", "m.wnm", "--bits", "8", "--epochs", "1"], in: directory)
         #expect(worse.status == 2)
-        #expect(worse.stderr.contains("winnow: train: the model in m.wnm scores better on the same held-back comments at 0.9: F1 "))
+        #expect(
+            worse.stderr.contains(
+                "winnow: train: the model in m.wnm scores better on the same held-back comments at 0.9: F1 "))
         #expect(worse.stderr.contains("winnow: train: nothing was written"))
         #expect(try Data(contentsOf: directory.appendingPathComponent("m.wnm")) == good)
         #expect(try train(["--out", "m.wnm", "--bits", "8", "--epochs", "1", "--force"], in: directory).status == 0)
         #expect(try Data(contentsOf: directory.appendingPathComponent("m.wnm")) != good)
     }
 
-    @Test("bad training input stops with status 2 and writes nothing", arguments: [
-        (["--min-examples", "1000"], "winnow: train: too few examples: 586 with the label and 552 without; each class needs at least 1000 (--min-examples)"),
-        (["--negative", "spamm"], "youtube-spam-collection.ndjson:8: label value 'ham' is neither --positive (spam) nor --negative (spamm)"),
-    ])
+    @Test(
+        "bad training input stops with status 2 and writes nothing",
+        arguments: [
+            (
+                ["--min-examples", "1000"],
+                "winnow: train: too few examples: 586 with the label and 552 without; each class needs at least 1000 (--min-examples)"
+            ),
+            (
+                ["--negative", "spamm"],
+                "youtube-spam-collection.ndjson:8: label value 'ham' is neither --positive (spam) nor --negative (spamm)"
+            ),
+        ])
     func badInput(extra: [String], message: String) throws {
         let directory = try WinnowProcess.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -67,7 +82,9 @@ struct ClassifierCLITests {
         let none = try WinnowProcess.run(["train", sample, "--label", "meta.nothing", "--out", "m.wnm"], in: directory)
         #expect(none.status == 2)
         #expect(none.stderr.hasPrefix("winnow: train: no labelled comment in"))
-        let hamOnly = try WinnowProcess.run(["train", sample, "--label", "meta.label", "--positive", "eggs", "--out", "m.wnm", "--min-examples", "1"], in: directory)
+        let hamOnly = try WinnowProcess.run(
+            ["train", sample, "--label", "meta.label", "--positive", "eggs", "--out", "m.wnm", "--min-examples", "1"],
+            in: directory)
         #expect(hamOnly.status == 2)
         #expect(hamOnly.stderr.hasPrefix("winnow: train: too few examples: 0 with the label and 1138 without"))
     }
@@ -85,7 +102,9 @@ struct ClassifierCLITests {
         #expect((label?["score"] as? Double ?? 0) > 0.9)
         // The five features that pushed it most, each named as written, at its place in the text.
         let features = (label?["features"] as? [[Any]] ?? []).map { "\($0[0]) \($0.count > 2 ? "\($0[2])" : "-")" }
-        #expect(features == ["check out [0, 9]", "out [6, 9]", "check [0, 5]", "please [32, 38]", "my [10, 12]"], "\(features)")
+        #expect(
+            features == ["check out [0, 9]", "out [6, 9]", "check [0, 5]", "please [32, 38]", "my [10, 12]"],
+            "\(features)")
         try "classifier:\n  enabled: true\n  model: m.wnm\n  labels:\n    spam: {hold: 0.9}\n".write(
             to: directory.appendingPathComponent("policy.yaml"), atomically: true, encoding: .utf8)
         let run = try WinnowProcess.run(
@@ -100,7 +119,8 @@ struct ClassifierCLITests {
         // A model without the policy's label is refused before anything is read.
         try "classifier:\n  enabled: true\n  model: m.wnm\n  labels:\n    toxic: {flag: 0.9}\n".write(
             to: directory.appendingPathComponent("toxic.yaml"), atomically: true, encoding: .utf8)
-        let refused = try WinnowProcess.run(["filter", "--no-audit", "--policy", "toxic.yaml"], input: [], in: directory)
+        let refused = try WinnowProcess.run(
+            ["filter", "--no-audit", "--policy", "toxic.yaml"], input: [], in: directory)
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("has no label toxic (labels: spam)"))
     }
@@ -112,7 +132,9 @@ struct ClassifierCLITests {
         let wordlists = WinnowProcess.repository.appendingPathComponent("Tests/Fixtures/wordlists").path
         let server = try ServeProcess(["--wordlists", wordlists, "--audit", "trail.sqlite"], directory: directory)
         let client = try server.client()
-        let spam = ["free gift cards at my channel", "subscribe to my channel for free robux", "cheap followers at my page"]
+        let spam = [
+            "free gift cards at my channel", "subscribe to my channel for free robux", "cheap followers at my page",
+        ]
         let ham = ["what a great song", "the chorus is so catchy", "I watched this with my kids"]
         var lines: [String] = []
         for k in 0..<6 {
@@ -127,15 +149,20 @@ struct ClassifierCLITests {
             #expect(client.readLine()?.contains(#""ok":true"#) == true)
         }
         // A ban taken back: its author's comment is ham, not spam.
-        client.send(#"{"op":"timeout","author":"mistaken","seconds":60}"# + "\n" + #"{"op":"unban","author":"mistaken"}"# + "\n")
+        client.send(
+            #"{"op":"timeout","author":"mistaken","seconds":60}"# + "\n" + #"{"op":"unban","author":"mistaken"}"# + "\n"
+        )
         #expect(client.readLines(2).allSatisfy { $0.contains(#""ok":true"#) })
         #expect(server.stop().status == 0)
 
         let trained = try WinnowProcess.run(
-            ["train", "--from-audit", "trail.sqlite", "--out", "m.wnm", "--min-examples", "3", "--holdout", "0.1"], in: directory)
+            ["train", "--from-audit", "trail.sqlite", "--out", "m.wnm", "--min-examples", "3", "--holdout", "0.1"],
+            in: directory)
         #expect(trained.status == 0, "\(trained.stderr)")
-        #expect(trained.stdoutText.contains(
-            "from trail.sqlite: 13 comments labelled by moderators' ops (7 authors banned or timed out; 1 taken back by an unban); 0 not labelled, 0 without their text"),
+        #expect(
+            trained.stdoutText.contains(
+                "from trail.sqlite: 13 comments labelled by moderators' ops (7 authors banned or timed out; 1 taken back by an unban); 0 not labelled, 0 without their text"
+            ),
             "\(trained.stdoutText)")
         let classify = try WinnowProcess.run(
             ["classify", "--model", "m.wnm", "--json", "free robux at my channel", "what a catchy song"], in: directory)
@@ -163,7 +190,9 @@ struct ClassifierCLITests {
 
     @Test("the bundled model reads and holds spam and toxic")
     func bundledModel() throws {
-        let info = try WinnowProcess.run(["model", "info", WinnowProcess.repository.appendingPathComponent("Models/winnow.wnm").path, "--json"])
+        let info = try WinnowProcess.run([
+            "model", "info", WinnowProcess.repository.appendingPathComponent("Models/winnow.wnm").path, "--json",
+        ])
         let json = try JSONSerialization.jsonObject(with: Data(info.stdout)) as? [String: Any]
         #expect((json?["labels"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["spam", "toxic"])
     }

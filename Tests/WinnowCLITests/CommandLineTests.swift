@@ -18,7 +18,10 @@ struct CommandLineTests {
         let directory = try WinnowProcess.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         process.currentDirectoryURL = directory
-        process.arguments = ["-c", "set -o pipefail; '\(WinnowProcess.executable.path)' filter --wordlists '\(fixtures)' < '\(input.path)' | head -n 1; echo \"status=$?\""]
+        process.arguments = [
+            "-c",
+            "set -o pipefail; '\(WinnowProcess.executable.path)' filter --wordlists '\(fixtures)' < '\(input.path)' | head -n 1; echo \"status=$?\"",
+        ]
         let stdout = Pipe(), stderr = Pipe()
         process.standardOutput = stdout
         process.standardError = stderr
@@ -34,17 +37,21 @@ struct CommandLineTests {
     func installedDataFirst() throws {
         let prefix = try WinnowProcess.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: prefix) }
-        let bin = prefix.appendingPathComponent("bin"), lists = prefix.appendingPathComponent("share/winnow/Wordlists/en")
+        let bin = prefix.appendingPathComponent("bin"),
+            lists = prefix.appendingPathComponent("share/winnow/Wordlists/en")
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: lists, withIntermediateDirectories: true)
         let binary = bin.appendingPathComponent("winnow")
         try FileManager.default.copyItem(at: WinnowProcess.executable, to: binary)
-        try "@action: reject\nzorblax\n".write(to: lists.appendingPathComponent("installed.txt"), atomically: true, encoding: .utf8)
+        try "@action: reject\nzorblax\n".write(
+            to: lists.appendingPathComponent("installed.txt"), atomically: true, encoding: .utf8)
         let run = try WinnowProcess.run(
             ["filter", "--no-audit"], input: Array(#"{"author":"a","text":"a zorblax here"}"#.utf8) + [10],
             environment: [:], executable: binary)
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdoutText.contains(#""action":"reject""#) && run.stdoutText.contains(#""list":"en/installed""#), "\(run.stdoutText)")
+        #expect(
+            run.stdoutText.contains(#""action":"reject""#) && run.stdoutText.contains(#""list":"en/installed""#),
+            "\(run.stdoutText)")
     }
 
     @Test("an unreadable wordlist directory stops with a clear message and status 2")
@@ -60,10 +67,12 @@ struct CommandLineTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("winnow-broken-\(getpid())/en")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir.deletingLastPathComponent()) }
-        try "@action: censor\nok\n/(a/\n".write(to: dir.appendingPathComponent("x.txt"), atomically: true, encoding: .utf8)
+        try "@action: censor\nok\n/(a/\n".write(
+            to: dir.appendingPathComponent("x.txt"), atomically: true, encoding: .utf8)
         let result = try WinnowProcess.run(["filter", "--wordlists", dir.deletingLastPathComponent().path])
         #expect(result.status == 2)
-        #expect(result.stderr.contains("en/x.txt:3: PCRE2 cannot compile /(a/: missing closing parenthesis at offset 2"))
+        #expect(
+            result.stderr.contains("en/x.txt:3: PCRE2 cannot compile /(a/: missing closing parenthesis at offset 2"))
 
         let check = try WinnowProcess.run(["wordlists", "check", dir.deletingLastPathComponent().path])
         #expect(check.status == 1)
@@ -75,8 +84,10 @@ struct CommandLineTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("winnow-broken2-\(getpid())/en")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir.deletingLastPathComponent()) }
-        try "@action: censor\nok\n/(a/\n".write(to: dir.appendingPathComponent("x.txt"), atomically: true, encoding: .utf8)
-        try "@action: nonsense\nword\n".write(to: dir.appendingPathComponent("y.txt"), atomically: true, encoding: .utf8)
+        try "@action: censor\nok\n/(a/\n".write(
+            to: dir.appendingPathComponent("x.txt"), atomically: true, encoding: .utf8)
+        try "@action: nonsense\nword\n".write(
+            to: dir.appendingPathComponent("y.txt"), atomically: true, encoding: .utf8)
         let result = try WinnowProcess.run(["filter", "--wordlists", dir.deletingLastPathComponent().path])
         #expect(result.status == 2)
         #expect(result.stderr.contains("en/x.txt:3: PCRE2 cannot compile /(a/"), "\(result.stderr)")
@@ -95,21 +106,23 @@ struct CommandLineTests {
         #expect(result.stderr.contains("winnow: --shared: unix:///nonexistent/redis.sock: "), "\(result.stderr)")
     }
 
-    @Test("unusable arguments are refused before reading anything", arguments: [
-        ["filter", "--action", "profanity"],
-        ["filter", "--action", "profanity=delete"],
-        ["filter", "--workers", "0"],
-        ["filter", "--max-line-bytes", "10"],
-        ["filter", "--bogus"],
-        ["filter", "--rate-limit", "5 per second"],
-        ["filter", "--slow-mode", "general=soon"],
-        ["filter", "--slow-mode", "10s", "--slow-mode", "20s"],
-        ["filter", "--clock", "sundial"],
-        ["filter", "--max-authors", "3"],
-        ["filter", "--shared", "localhost:6379"],
-        ["filter", "--shared", "redis://localhost:0"],
-        ["filter", "--shared", "unix:///tmp/x.sock", "--shared-failure", "maybe"],
-    ])
+    @Test(
+        "unusable arguments are refused before reading anything",
+        arguments: [
+            ["filter", "--action", "profanity"],
+            ["filter", "--action", "profanity=delete"],
+            ["filter", "--workers", "0"],
+            ["filter", "--max-line-bytes", "10"],
+            ["filter", "--bogus"],
+            ["filter", "--rate-limit", "5 per second"],
+            ["filter", "--slow-mode", "general=soon"],
+            ["filter", "--slow-mode", "10s", "--slow-mode", "20s"],
+            ["filter", "--clock", "sundial"],
+            ["filter", "--max-authors", "3"],
+            ["filter", "--shared", "localhost:6379"],
+            ["filter", "--shared", "redis://localhost:0"],
+            ["filter", "--shared", "unix:///tmp/x.sock", "--shared-failure", "maybe"],
+        ])
     func badArguments(arguments: [String]) throws {
         let result = try WinnowProcess.run(arguments + ["--wordlists", fixtures])
         #expect(result.status == 64)
@@ -152,7 +165,9 @@ struct CommandLineTests {
         #expect(lines.last?.hasPrefix("5 lists, 19 entries, compiled into") == true)
     }
 
-    @Test("a catastrophic pattern: wordlists check warns; at run time that event gets an error reason, the other lists still run")
+    @Test(
+        "a catastrophic pattern: wordlists check warns; at run time that event gets an error reason, the other lists still run"
+    )
     func catastrophicPattern() throws {
         let directory = try WinnowProcess.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -160,8 +175,10 @@ struct CommandLineTests {
         try FileManager.default.createDirectory(at: lists, withIntermediateDirectories: true)
         try "@action: reject\n/(a+)+$/\n/(x|xx)+y/\n/\\bbuy now\\b/\n".write(
             to: lists.appendingPathComponent("evil.txt"), atomically: true, encoding: .utf8)
-        try "@action: censor\nshit\n".write(to: lists.appendingPathComponent("profanity.txt"), atomically: true, encoding: .utf8)
-        let check = try WinnowProcess.run(["wordlists", "check", directory.appendingPathComponent("lists").path], in: directory)
+        try "@action: censor\nshit\n".write(
+            to: lists.appendingPathComponent("profanity.txt"), atomically: true, encoding: .utf8)
+        let check = try WinnowProcess.run(
+            ["wordlists", "check", directory.appendingPathComponent("lists").path], in: directory)
         #expect(check.status == 0)
         let warnings = check.stdoutText.split(separator: "\n").filter { $0.contains("backtracks catastrophically") }
         #expect(warnings.count == 2)
@@ -187,10 +204,11 @@ struct CommandLineTests {
             to: file, atomically: true, encoding: .utf8)
         let result = try WinnowProcess.run(["config", "check", file.path, "--wordlists", fixtures])
         #expect(result.status == 2)
-        #expect(result.stderr.split(separator: "\n") == [
-            "winnow: \(file.path):2:11: rate_limits.author: expected a rate such as 5/10s or '20/1m burst 5', or off, not 'lots'",
-            "winnow: \(file.path):4:26: stopwords.categories.nonsense: no wordlist has this category (categories: insult, profanity, self-harm, slur)",
-        ])
+        #expect(
+            result.stderr.split(separator: "\n") == [
+                "winnow: \(file.path):2:11: rate_limits.author: expected a rate such as 5/10s or '20/1m burst 5', or off, not 'lots'",
+                "winnow: \(file.path):4:26: stopwords.categories.nonsense: no wordlist has this category (categories: insult, profanity, self-harm, slur)",
+            ])
         // `filter` refuses to start on it the same way.
         let filter = try WinnowProcess.run(["filter", "--policy", file.path, "--wordlists", fixtures])
         #expect(filter.status == 2)
@@ -207,6 +225,8 @@ struct CommandLineTests {
         try Data(printed.stdout).write(to: file)
         let check = try WinnowProcess.run(["config", "check", file.path, "--wordlists", fixtures])
         #expect(check.status == 0)
-        #expect(check.stdoutText.contains("escalation: 3 strikes (reject or stronger) in 10m -> timeout 10m; ban after 3 timeouts for 1d"))
+        #expect(
+            check.stdoutText.contains(
+                "escalation: 3 strikes (reject or stronger) in 10m -> timeout 10m; ban after 3 timeouts for 1d"))
     }
 }

@@ -7,7 +7,8 @@ import WinnowShared
 @Suite("winnow consume")
 struct ConsumeCLITests {
     let wordlists = WinnowProcess.repository.appendingPathComponent("Tests/Fixtures/wordlists").path
-    let sample = WinnowProcess.repository.appendingPathComponent("Tests/Fixtures/comments/youtube-spam-collection.ndjson")
+    let sample = WinnowProcess.repository.appendingPathComponent(
+        "Tests/Fixtures/comments/youtube-spam-collection.ndjson")
 
     /// Starts `winnow consume` in the background.
     func start(_ arguments: [String], in directory: URL) throws -> Process {
@@ -35,12 +36,18 @@ struct ConsumeCLITests {
         // The bundled sample three times over, each copy with ids of its own (a redelivered
         // entry whose id a consumer has judged before is answered from its trail, not judged).
         let lines = try String(contentsOf: sample, encoding: .utf8).split(separator: "\n").map(String.init)
-        let events = (0..<3).flatMap { copy in lines.map { $0.replacingOccurrences(of: #"{"id":""#, with: #"{"id":"\#(copy)-"#) } }
+        let events = (0..<3).flatMap { copy in
+            lines.map { $0.replacingOccurrences(of: #"{"id":""#, with: #"{"id":"\#(copy)-"#) }
+        }
         #expect(Set(events).count == events.count)
         for start in stride(from: 0, to: events.count, by: 500) {
-            _ = try redis.pipeline(events[start..<min(start + 500, events.count)].map { ["XADD", "in", "*", "event", $0] })
+            _ = try redis.pipeline(
+                events[start..<min(start + 500, events.count)].map { ["XADD", "in", "*", "event", $0] })
         }
-        let common = ["--redis", server.url, "--redis-stream", "in", "--group", "g", "--wordlists", wordlists, "--batch-size", "50"]
+        let common = [
+            "--redis", server.url, "--redis-stream", "in", "--group", "g", "--wordlists", wordlists, "--batch-size",
+            "50",
+        ]
         let a = try start(common + ["--consumer", "a", "--audit", "a.sqlite", "--workers", "1"], in: directory)
         // Killed (as a crash: SIGKILL) once it has answered a few batches.
         var waited = 0
@@ -51,10 +58,12 @@ struct ConsumeCLITests {
         kill(a.processIdentifier, SIGKILL)
         a.waitUntilExit()
         let answeredByA = try length(redis, "in:verdicts")
-        #expect(answeredByA >= 200 && answeredByA < Int64(events.count), "a answered \(answeredByA) before it was killed")
+        #expect(
+            answeredByA >= 200 && answeredByA < Int64(events.count), "a answered \(answeredByA) before it was killed")
 
         let b = try WinnowProcess.run(
-            ["consume"] + common + ["--consumer", "b", "--audit", "b.sqlite", "--claim-idle", "0.2", "--drain"], in: directory)
+            ["consume"] + common + ["--consumer", "b", "--audit", "b.sqlite", "--claim-idle", "0.2", "--drain"],
+            in: directory)
         #expect(b.status == 0, "\(b.stderr)")
         #expect(b.stderr.contains("winnow: consume b: "), "\(b.stderr)")
         // Every entry answered, none twice, nothing left pending.

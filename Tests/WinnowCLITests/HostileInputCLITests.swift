@@ -3,7 +3,7 @@ import Testing
 import WinnowAudit
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What an attacker tried against the release binary, as regression tests named after what
@@ -25,7 +25,8 @@ struct HostileInputCLITests {
         let server = try ServeProcess(["--wordlists", wordlists])
         defer { server.removeDirectory() }
         let client = try server.client()
-        client.send("""
+        client.send(
+            """
             {"op":"ban","author":"x","seconds":1e20}
             {"op":"timeout","author":"x","seconds":9.3e12}
             {"op":"unban","author":"x","seconds":1e20}
@@ -47,17 +48,26 @@ struct HostileInputCLITests {
     @Test("a ts of 1e13, 1e308 or -1e13 crashed --clock event: an error verdict each, the lines around them judged")
     func eventWithHugeTimestampCrashedEventClock() throws {
         var input = ""
-        for k in 0..<1000 { input += #"{"id":"a\#(k)","author":"u\#(k % 7)","text":"hello","ts":\#(1_700_000_000 + k)}"# + "\n" }
-        for ts in ["1e13", "1e308", "-1e13"] { input += #"{"id":"bad","author":"u1","text":"hello","ts":\#(ts)}"# + "\n" }
-        for k in 0..<1000 { input += #"{"id":"b\#(k)","author":"u\#(k % 7)","text":"hello","ts":\#(1_700_001_000 + k)}"# + "\n" }
+        for k in 0..<1000 {
+            input += #"{"id":"a\#(k)","author":"u\#(k % 7)","text":"hello","ts":\#(1_700_000_000 + k)}"# + "\n"
+        }
+        for ts in ["1e13", "1e308", "-1e13"] {
+            input += #"{"id":"bad","author":"u1","text":"hello","ts":\#(ts)}"# + "\n"
+        }
+        for k in 0..<1000 {
+            input += #"{"id":"b\#(k)","author":"u\#(k % 7)","text":"hello","ts":\#(1_700_001_000 + k)}"# + "\n"
+        }
         let directory = try WinnowProcess.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let run = try WinnowProcess.run(["filter", "--wordlists", wordlists, "--clock", "event"], input: Array(input.utf8), in: directory)
+        let run = try WinnowProcess.run(
+            ["filter", "--wordlists", wordlists, "--clock", "event"], input: Array(input.utf8), in: directory)
         #expect(run.status == 0, "stderr: \(run.stderr)")
         let verdicts = lines(run)
         #expect(verdicts.count == 2003)
         #expect(verdicts[1000...1002].map { $0["action"] as? String } == ["error", "error", "error"])
-        #expect(verdicts[1000]["error"] as? String == "field 'ts' is out of range: events must be dated 1970-01-01T00:00:00Z to 2099-12-31T23:59:59Z")
+        #expect(
+            verdicts[1000]["error"] as? String
+                == "field 'ts' is out of range: events must be dated 1970-01-01T00:00:00Z to 2099-12-31T23:59:59Z")
         #expect(verdicts.filter { $0["action"] as? String == "error" }.count == 3)
         let trail = directory.appendingPathComponent("winnow-audit.sqlite").path
         #expect(try AuditQueries(path: trail).stats().events == 2003)
@@ -67,15 +77,21 @@ struct HostileInputCLITests {
     func replayDateOutOfRangeCrashedReplay() throws {
         let directory = try WinnowProcess.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let csv = "id,author,date,text\n1,a,2024-01-01T00:00:00Z,hello\n2,b,10000000000000,hi there\n3,c,2024-01-01T00:01:00Z,fine\n"
+        let csv =
+            "id,author,date,text\n1,a,2024-01-01T00:00:00Z,hello\n2,b,10000000000000,hi there\n3,c,2024-01-01T00:01:00Z,fine\n"
         try csv.write(to: directory.appendingPathComponent("dump.csv"), atomically: true, encoding: .utf8)
         let run = try WinnowProcess.run(
-            ["replay", "dump.csv", "--wordlists", wordlists, "--map", "text=text,author=author,ts=date,id=id", "--report-json", "report.json"],
+            [
+                "replay", "dump.csv", "--wordlists", wordlists, "--map", "text=text,author=author,ts=date,id=id",
+                "--report-json", "report.json",
+            ],
             in: directory)
         #expect(run.status == 0, "stderr: \(run.stderr)")
         #expect(run.stdoutText.contains("replayed 3 events from 1 files"))
         #expect(run.stdoutText.contains("actions: allow 3"))
-        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("report.json"))) as? [String: Any]
+        let report =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("report.json")))
+            as? [String: Any]
         let quirks = report?["quirks"] as? [String: Any]
         #expect((quirks?["date_out_of_range"] as? [String: Any])?["count"] as? Int == 1, "\(quirks ?? [:])")
     }
@@ -83,14 +99,17 @@ struct HostileInputCLITests {
     /// One event of `text` through `filter`; its verdict.
     func judge(_ text: String, _ extra: [String] = []) throws -> [String: Any] {
         let line = #"{"id":"x","author":"a","text":"# + jsonString(text) + "}\n"
-        let run = try WinnowProcess.run(["filter", "--no-audit", "--max-line-bytes", "2000000"] + extra, input: Array(line.utf8))
+        let run = try WinnowProcess.run(
+            ["filter", "--no-audit", "--max-line-bytes", "2000000"] + extra, input: Array(line.utf8))
         #expect(run.status == 0, "stderr: \(run.stderr)")
         return json(run.stdoutText.split(separator: "\n").first.map(String.init))
     }
 
     func jsonString(_ text: String) -> String {
-        String(decoding: try! JSONSerialization.data(withJSONObject: [text], options: [.fragmentsAllowed]), as: UTF8.self)
-            .dropFirst().dropLast().description
+        String(
+            decoding: try! JSONSerialization.data(withJSONObject: [text], options: [.fragmentsAllowed]), as: UTF8.self
+        )
+        .dropFirst().dropLast().description
     }
 
     @Test("the link scanner rescanned the rest of the text at every dotted label (64 KB took 83 s)")
@@ -101,13 +120,18 @@ struct HostileInputCLITests {
         #expect(reasons.first?["span"] as? [Int] == [262_145, 262_153])
     }
 
-    @Test("link reasons counted spans from the start each time: many shorteners, 20 listed and one that counts the rest")
+    @Test(
+        "link reasons counted spans from the start each time: many shorteners, 20 listed and one that counts the rest")
     func linkReasonsWereUnbounded() throws {
         let verdict = try judge(String(repeating: "bit.ly/x ", count: 50_000))
         let reasons = verdict["reasons"] as? [[String: Any]] ?? []
         #expect(reasons.filter { $0["message"] as? String == "a link shortener" }.count == 20)
         #expect(reasons[19]["span"] as? [Int] == [171, 179])
-        #expect(reasons.contains { $0["message"] as? String == "and 49980 more disguised links or link shorteners" && $0["count"] as? Int == 49_980 })
+        #expect(
+            reasons.contains {
+                $0["message"] as? String == "and 49980 more disguised links or link shorteners"
+                    && $0["count"] as? Int == 49_980
+            })
         #expect(reasons.contains { $0["message"] as? String == "50000 links" })
     }
 
@@ -158,7 +182,8 @@ struct HostileInputCLITests {
         let copy = try WinnowProcess.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: copy) }
         try FileManager.default.copyItem(
-            at: server.directory.appendingPathComponent("winnow-audit.sqlite"), to: copy.appendingPathComponent("alone.sqlite"))
+            at: server.directory.appendingPathComponent("winnow-audit.sqlite"),
+            to: copy.appendingPathComponent("alone.sqlite"))
         #expect(try AuditQueries(path: copy.appendingPathComponent("alone.sqlite").path).stats().events == 100)
     }
 
@@ -187,12 +212,15 @@ struct HostileInputCLITests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let lists = directory.appendingPathComponent("lists/en")
         try FileManager.default.createDirectory(at: lists, withIntermediateDirectories: true)
-        try "@action: flag\nbanana\n".write(to: lists.appendingPathComponent("fruit.txt"), atomically: true, encoding: .utf8)
-        let server = try ServeProcess(["--wordlists", directory.appendingPathComponent("lists").path, "--no-audit"], directory: directory)
+        try "@action: flag\nbanana\n".write(
+            to: lists.appendingPathComponent("fruit.txt"), atomically: true, encoding: .utf8)
+        let server = try ServeProcess(
+            ["--wordlists", directory.appendingPathComponent("lists").path, "--no-audit"], directory: directory)
         let client = try server.client()
         client.send(#"{"id":1,"author":"a","text":"a zebra"}"# + "\n")
         #expect(json(client.readLine())["action"] as? String == "allow")
-        try "@action: flag\nbanana\nzebra\n".write(to: lists.appendingPathComponent("fruit.txt"), atomically: true, encoding: .utf8)
+        try "@action: flag\nbanana\nzebra\n".write(
+            to: lists.appendingPathComponent("fruit.txt"), atomically: true, encoding: .utf8)
         // Pipelined: the event right behind the reload is judged by what the reload put in force.
         client.send(#"{"op":"reload"}"# + "\n" + #"{"id":2,"author":"b","text":"zebra crossing"}"# + "\n")
         let answers = client.readLines(2).map(json)
@@ -210,7 +238,9 @@ struct HostileInputCLITests {
         second.send(#"{"op":"health"}"# + "\n")
         #expect(first.readLine() != nil && second.readLine() != nil)
         let third = try server.client()
-        #expect(third.readLine() == #"{"error":"uid \#(getuid()) has 2 connections open already (see --max-connections-per-uid)"}"#)
+        #expect(
+            third.readLine()
+                == #"{"error":"uid \#(getuid()) has 2 connections open already (see --max-connections-per-uid)"}"#)
         first.finishSending()
         _ = first.readAll()
         // One closed: there is room again.
@@ -236,7 +266,9 @@ struct HostileInputCLITests {
             address.sin_port = in_port_t(UInt16(port).bigEndian)
             address.sin_addr.s_addr = inet_addr("127.0.0.1")
             _ = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
             }
             var timeout = timeval(tv_sec: 10, tv_usec: 0)
             setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -255,24 +287,30 @@ struct HostileInputCLITests {
         for fd in idle { #expect(readUntilClosed(fd) == 0) }
         for fd in idle + [refused] { close(fd) }
         // Room again: a scrape is answered.
-        let curl = try WinnowProcess.run(["-s", "http://127.0.0.1:\(port)/metrics"], executable: URL(fileURLWithPath: "/usr/bin/curl"))
+        let curl = try WinnowProcess.run(
+            ["-s", "http://127.0.0.1:\(port)/metrics"], executable: URL(fileURLWithPath: "/usr/bin/curl"))
         #expect(curl.stdoutText.contains("winnow_open_connections"))
         #expect(server.stop().status == 0)
     }
 
     // MARK: As root: a second user, a full disk
 
-    @Test("any client of the socket could ban, unban and reload: those need rights of their own",
-          .enabled(if: getuid() == 0, "needs root to act as a second user"))
+    @Test(
+        "any client of the socket could ban, unban and reload: those need rights of their own",
+        .enabled(if: getuid() == 0, "needs root to act as a second user"))
     func anyClientCouldBan() throws {
         let server = try ServeProcess(["--wordlists", wordlists, "--no-audit", "--socket-group", "65534"])
         defer { server.removeDirectory() }
         chmod(server.directory.path, 0o755)
         let ban = json(try ServeTests().connectAsNobody(server.socket, send: #"{"op":"ban","author":"x"}"#))
         #expect(ban["ok"] as? Bool == false)
-        #expect((ban["error"] as? String)?.hasSuffix("may not use moderator ops (see --ops-uid, --ops-group)") == true, "\(ban)")
+        #expect(
+            (ban["error"] as? String)?.hasSuffix("may not use moderator ops (see --ops-uid, --ops-group)") == true,
+            "\(ban)")
         let reload = json(try ServeTests().connectAsNobody(server.socket, send: #"{"op":"reload"}"#))
-        #expect((reload["error"] as? String)?.hasSuffix("may not reload (see --reload-uid, --reload-group)") == true, "\(reload)")
+        #expect(
+            (reload["error"] as? String)?.hasSuffix("may not reload (see --reload-uid, --reload-group)") == true,
+            "\(reload)")
         // Judging is still theirs, and the refused ban changed nothing.
         let event = json(try ServeTests().connectAsNobody(server.socket, send: #"{"author":"x","text":"hello"}"#))
         #expect(event["action"] as? String == "allow")
@@ -280,10 +318,14 @@ struct HostileInputCLITests {
         #expect(status == 0)
         #expect(log.contains("op refused: no right"))
 
-        let granted = try ServeProcess(["--wordlists", wordlists, "--no-audit", "--socket-group", "65534", "--ops-group", "65534"])
+        let granted = try ServeProcess([
+            "--wordlists", wordlists, "--no-audit", "--socket-group", "65534", "--ops-group", "65534",
+        ])
         defer { granted.removeDirectory() }
         chmod(granted.directory.path, 0o755)
-        #expect(json(try ServeTests().connectAsNobody(granted.socket, send: #"{"op":"ban","author":"x"}"#))["ok"] as? Bool == true)
+        #expect(
+            json(try ServeTests().connectAsNobody(granted.socket, send: #"{"op":"ban","author":"x"}"#))["ok"] as? Bool
+                == true)
         #expect(granted.stop().status == 0)
     }
 
@@ -311,11 +353,14 @@ struct HostileInputCLITests {
         return process.terminationStatus
     }
 
-    @Test("moderator ops were answered ok before their audit row committed: with the disk full a ban is refused and not applied",
-          .enabled(if: getuid() == 0, "needs root to mount a small tmpfs"))
+    @Test(
+        "moderator ops were answered ok before their audit row committed: with the disk full a ban is refused and not applied",
+        .enabled(if: getuid() == 0, "needs root to mount a small tmpfs"))
     func opsAnsweredBeforeTheirAuditRowCommitted() throws {
         try withSmallDisk("1m") { disk in
-            let server = try ServeProcess(["--wordlists", wordlists, "--audit", disk.appendingPathComponent("audit.sqlite").path])
+            let server = try ServeProcess([
+                "--wordlists", wordlists, "--audit", disk.appendingPathComponent("audit.sqlite").path,
+            ])
             defer { server.removeDirectory() }
             let client = try server.client()
             client.send(#"{"author":"a","text":"hello"}"# + "\n")
@@ -325,14 +370,18 @@ struct HostileInputCLITests {
             // until one cannot be recorded.
             var full = false
             for k in 0..<5_000 where !full {
-                client.send(#"{"author":"f\#(k)","text":"filling the last pages of the trail with comment number \#(k)"}"# + "\n")
+                client.send(
+                    #"{"author":"f\#(k)","text":"filling the last pages of the trail with comment number \#(k)"}"#
+                        + "\n")
                 full = (json(client.readLine())["error"] as? String)?.contains("could not record") == true
             }
             #expect(full)
             client.send(#"{"op":"ban","author":"x","moderator":"m"}"# + "\n")
             let ban = json(client.readLine())
             #expect(ban["ok"] as? Bool == false)
-            #expect((ban["error"] as? String)?.hasPrefix("not applied: the audit trail could not record it: ") == true, "\(ban)")
+            #expect(
+                (ban["error"] as? String)?.hasPrefix("not applied: the audit trail could not record it: ") == true,
+                "\(ban)")
             try shell("rm '\(disk.path)/filler'")
             // Room again: the author was never banned.
             client.send(#"{"author":"x","text":"hello"}"# + "\n")
@@ -341,17 +390,23 @@ struct HostileInputCLITests {
         }
     }
 
-    @Test("with --audit-commit async the disk-full message said verdicts were not released when they were",
-          .enabled(if: getuid() == 0, "needs root to mount a small tmpfs"))
+    @Test(
+        "with --audit-commit async the disk-full message said verdicts were not released when they were",
+        .enabled(if: getuid() == 0, "needs root to mount a small tmpfs"))
     func asyncDiskFullMessageWasWrong() throws {
         try withSmallDisk("512k") { disk in
             let line = #"{"author":"a","text":"hello there, this comment takes some room in the audit trail"}"# + "\n"
             let run = try WinnowProcess.run(
-                ["filter", "--wordlists", wordlists, "--audit", disk.appendingPathComponent("audit.sqlite").path, "--audit-commit", "async",
-                 "--no-escalation", "--batch-lines", "64"],
+                [
+                    "filter", "--wordlists", wordlists, "--audit", disk.appendingPathComponent("audit.sqlite").path,
+                    "--audit-commit", "async",
+                    "--no-escalation", "--batch-lines", "64",
+                ],
                 input: Array(String(repeating: line, count: 50_000).utf8))
             #expect(run.status == 1)
-            #expect(run.stderr.contains("were released without their audit rows; none after it was released"), "\(run.stderr)")
+            #expect(
+                run.stderr.contains("were released without their audit rows; none after it was released"),
+                "\(run.stderr)")
         }
     }
 }

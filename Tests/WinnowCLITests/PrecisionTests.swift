@@ -9,7 +9,8 @@ struct PrecisionTests {
 
     func verdicts(_ events: [String], _ arguments: [String] = []) throws -> [[String: Any]] {
         let run = try WinnowProcess.run(
-            ["filter", "--no-audit", "--clock", "event"] + arguments, input: Array((events.joined(separator: "\n") + "\n").utf8))
+            ["filter", "--no-audit", "--clock", "event"] + arguments,
+            input: Array((events.joined(separator: "\n") + "\n").utf8))
         #expect(run.status == 0, "stderr: \(run.stderr)")
         return run.stdoutText.split(separator: "\n").map {
             (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] ?? [:]
@@ -46,8 +47,11 @@ struct PrecisionTests {
             """
         try csv.write(to: directory.appendingPathComponent("dump.csv"), atomically: true, encoding: .utf8)
         let run = try WinnowProcess.run(
-            ["replay", "dump.csv", "--wordlists", fixtures, "--map", "text=text,author=author,ts=date,id=id", "--no-audit",
-             "--verdicts", "verdicts.ndjson"],
+            [
+                "replay", "dump.csv", "--wordlists", fixtures, "--map", "text=text,author=author,ts=date,id=id",
+                "--no-audit",
+                "--verdicts", "verdicts.ndjson",
+            ],
             in: directory)
         #expect(run.status == 0, "stderr: \(run.stderr)")
         let text = try String(contentsOf: directory.appendingPathComponent("verdicts.ndjson"), encoding: .utf8)

@@ -10,13 +10,17 @@ final class PrivateRedis {
     init(in directory: URL) throws {
         socket = directory.appendingPathComponent("redis.sock").path
         process.executableURL = URL(fileURLWithPath: "/usr/bin/redis-server")
-        process.arguments = ["--port", "0", "--unixsocket", socket, "--save", "", "--appendonly", "no", "--dir", directory.path]
+        process.arguments = [
+            "--port", "0", "--unixsocket", socket, "--save", "", "--appendonly", "no", "--dir", directory.path,
+        ]
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         // Ready when it answers (the socket file can appear a moment before it accepts).
         let address = SharedAddress.unix(path: socket)
         for _ in 0..<1000 {
-            if let connection = try? RedisConnection(address), (try? connection.command(["PING"])) == .status("PONG") { return }
+            if let connection = try? RedisConnection(address), (try? connection.command(["PING"])) == .status("PONG") {
+                return
+            }
             usleep(10_000)
         }
         throw SharedError("redis-server did not start on \(socket)")

@@ -21,20 +21,24 @@ struct ReplayTests {
         try withDirectory { directory in
             // A byte-order mark, HTML entities, a quoted field over two lines, an empty date, a
             // short row, a date without zone, epoch seconds, equal times across files.
-            let first = "\u{FEFF}ID,WHO,WHEN,BODY,CLASS\r\n"
+            let first =
+                "\u{FEFF}ID,WHO,WHEN,BODY,CLASS\r\n"
                 + "a1,ann,2024-01-01T10:00:05,hello there,0\r\n"
                 + "a2,bob,2024-01-01T10:00:01,\"check out my new channel &amp; please subscribe\",1\r\n"
                 + "a3,cid,,\"you are a\nfucking idiot\",1\r\n"
                 + "a4,dan\r\n"
-            let second = "ID,WHO,WHEN,BODY,CLASS\n"
+            let second =
+                "ID,WHO,WHEN,BODY,CLASS\n"
                 + "b1,eve,1704103205,what a lovely day,0\n"
                 + "b2,fay,2024-01-01T10:00:00Z,nice &#128514;,1\n"
             try first.write(to: directory.appendingPathComponent("one.csv"), atomically: true, encoding: .utf8)
             try second.write(to: directory.appendingPathComponent("two.csv"), atomically: true, encoding: .utf8)
             let run = try WinnowProcess.run(
-                ["replay", "one.csv", "two.csv", "--map", "text=BODY,author=WHO,ts=WHEN,id=ID", "--label", "CLASS",
-                 "--verdicts", "verdicts.ndjson", "--report-json", "report.json", "--report-html", "report.html",
-                 "--wordlists", WinnowProcess.repository.appendingPathComponent("Wordlists").path],
+                [
+                    "replay", "one.csv", "two.csv", "--map", "text=BODY,author=WHO,ts=WHEN,id=ID", "--label", "CLASS",
+                    "--verdicts", "verdicts.ndjson", "--report-json", "report.json", "--report-html", "report.html",
+                    "--wordlists", WinnowProcess.repository.appendingPathComponent("Wordlists").path,
+                ],
                 in: directory)
             #expect(run.status == 0, "stderr: \(run.stderr)")
 
@@ -50,9 +54,11 @@ struct ReplayTests {
             #expect(report["events"] as? Int == 6)
             #expect(report["errors"] as? Int == 1)
             let quirks = report["quirks"] as! [String: [String: Any]]
-            #expect(quirks.mapValues { $0["count"] as? Int } == [
-                "byte_order_mark": 1, "html_entities": 2, "line_break_in_field": 1, "empty_date": 1, "missing_columns": 1,
-            ])
+            #expect(
+                quirks.mapValues { $0["count"] as? Int } == [
+                    "byte_order_mark": 1, "html_entities": 2, "line_break_in_field": 1, "empty_date": 1,
+                    "missing_columns": 1,
+                ])
             #expect(quirks["empty_date"]?["examples"] as? [String] == ["one.csv:4"])
             // Labeled: a1 0 allow (tn), a2 1 hold (tp), a3 1 censor (tp), b1 0 allow (tn), b2 1 allow (fn); a4 is an error.
             let evaluation = report["evaluation"] as! [String: Any]
@@ -69,7 +75,10 @@ struct ReplayTests {
             let stopword = (evaluation["rules"] as! [String: [String: Any]])["stopword"]!
             #expect(stopword["tp"] as? Int == 2)
             // Authors by events not allowed, then by name; channels (the files' names) by events.
-            #expect((report["top_authors"] as? [[String: Any]])?.map { $0["author"] as? String } == ["bob", "cid", "ann", "eve", "fay"])
+            #expect(
+                (report["top_authors"] as? [[String: Any]])?.map { $0["author"] as? String } == [
+                    "bob", "cid", "ann", "eve", "fay",
+                ])
             #expect((report["top_channels"] as? [[String: Any]])?.map { $0["channel"] as? String } == ["one", "two"])
 
             let html = try String(contentsOf: directory.appendingPathComponent("report.html"), encoding: .utf8)
@@ -89,12 +98,15 @@ struct ReplayTests {
             #expect(replay.status == 0, "stderr: \(replay.stderr)")
             // The sample is in time order, so replay judges it in the filter's order.
             let filter = try WinnowProcess.run(
-                ["filter", "--clock", "event", "--no-audit"], input: Array(try Data(contentsOf: URL(fileURLWithPath: sample))),
+                ["filter", "--clock", "event", "--no-audit"],
+                input: Array(try Data(contentsOf: URL(fileURLWithPath: sample))),
                 in: directory)
             #expect(replay.stdout == filter.stdout)
             #expect(replay.stderr.contains("tp 317, fp 66, fn 269, tn 486; precision 0.828, recall 0.541, F1 0.654"))
             let stats = try WinnowProcess.run(["audit", "stats", "--json"], in: directory)
-            #expect((try JSONSerialization.jsonObject(with: Data(stats.stdout)) as? [String: Any])?["events"] as? Int == 1138)
+            #expect(
+                (try JSONSerialization.jsonObject(with: Data(stats.stdout)) as? [String: Any])?["events"] as? Int
+                    == 1138)
         }
     }
 
@@ -105,7 +117,8 @@ struct ReplayTests {
             #expect(missing.status == 2)
             #expect(missing.stderr == "winnow: cannot read nope.csv\n")
             try "A,B\n1,2\n".write(to: directory.appendingPathComponent("x.csv"), atomically: true, encoding: .utf8)
-            let unmapped = try WinnowProcess.run(["replay", "x.csv", "--map", "text=A,author=B,ts=WHEN"], in: directory)
+            let unmapped = try WinnowProcess.run(
+                ["replay", "x.csv", "--map", "text=A,author=B,ts=WHEN"], in: directory)
             #expect(unmapped.status == 2)
             #expect(unmapped.stderr.contains("no column 'WHEN' in the header of this file (A, B)"))
         }
@@ -114,7 +127,9 @@ struct ReplayTests {
     @Test("progress on stderr when it is a terminal, nothing of it otherwise")
     func progress() throws {
         try withDirectory { directory in
-            let lines = (0..<300_000).map { #"{"id":"e\#($0)","author":"a\#($0 % 5000)","ts":\#(1_700_000_000 + $0),"text":"comment number \#($0)"}"# }
+            let lines = (0..<300_000).map {
+                #"{"id":"e\#($0)","author":"a\#($0 % 5000)","ts":\#(1_700_000_000 + $0),"text":"comment number \#($0)"}"#
+            }
             try (lines.joined(separator: "\n") + "\n").write(
                 to: directory.appendingPathComponent("big.ndjson"), atomically: true, encoding: .utf8)
             // `script` gives the command a terminal and copies what it wrote to our pipe.

@@ -11,7 +11,8 @@ struct ScenarioTests {
     static let folder = WinnowProcess.repository.appendingPathComponent("Tests/Scenarios")
 
     static var names: [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { !$0.hasPrefix(".") }
+            .sorted()
     }
 
     @Test("scenario", arguments: names)
@@ -25,20 +26,24 @@ struct ScenarioTests {
             }
         let inputFile = try String(contentsOf: dir.appendingPathComponent("input"), encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        let input = try Data(contentsOf: URL(fileURLWithPath: inputFile.replacingOccurrences(of: "$FIXTURES", with: fixtures)
-            .replacingOccurrences(of: "$SCENARIO", with: dir.path)))
+        let input = try Data(
+            contentsOf: URL(
+                fileURLWithPath: inputFile.replacingOccurrences(of: "$FIXTURES", with: fixtures)
+                    .replacingOccurrences(of: "$SCENARIO", with: dir.path)))
         let result = try WinnowProcess.run(arguments, input: Array(input))
         #expect(result.status == 0, "stderr: \(result.stderr)")
 
         let expectedURL = dir.appendingPathComponent("expected.ndjson")
         if ProcessInfo.processInfo.environment["WINNOW_RECORD"] == "1" {
             try Data(result.stdout).write(to: expectedURL)
-            Issue.record("re-recorded \(expectedURL.path); review the diff and run the tests again without WINNOW_RECORD")
+            Issue.record(
+                "re-recorded \(expectedURL.path); review the diff and run the tests again without WINNOW_RECORD")
             return
         }
         let expected = try Data(contentsOf: expectedURL)
         let actualLines = result.stdoutText.split(separator: "\n", omittingEmptySubsequences: false)
-        let expectedLines = String(decoding: expected, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        let expectedLines = String(decoding: expected, as: UTF8.self).split(
+            separator: "\n", omittingEmptySubsequences: false)
         #expect(actualLines.count == expectedLines.count)
         for (k, (actual, wanted)) in zip(actualLines, expectedLines).enumerated() where actual != wanted {
             Issue.record("\(name): output line \(k + 1) differs\n  expected: \(wanted)\n  actual:   \(actual)")

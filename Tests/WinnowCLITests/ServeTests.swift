@@ -4,7 +4,7 @@ import Synchronization
 import WinnowAudit
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `winnow serve` against a real Unix socket, with real clients.
@@ -21,7 +21,8 @@ struct ServeTests {
         let server = try ServeProcess(["--wordlists", wordlists])
         defer { server.removeDirectory() }
         let client = try server.client()
-        client.send("""
+        client.send(
+            """
             {"id":"e1","author":"a","text":"what a shit day"}
             {"op":"health","id":"h"}
             not json at all
@@ -41,8 +42,12 @@ struct ServeTests {
         client.finishSending()
         let answers = client.readAll().map(json)
         #expect(answers.count == 14)
-        #expect(answers.map { $0["id"] as? String ?? $0["op"] as? String ?? "" }
-            == ["e1", "h", "", "e2", "ban", "e3", "unban", "e4", "slow_mode", "e5", "e6", "slow_mode", "e7", "dance"])
+        #expect(
+            answers.map { $0["id"] as? String ?? $0["op"] as? String ?? "" }
+                == [
+                    "e1", "h", "", "e2", "ban", "e3", "unban", "e4", "slow_mode", "e5", "e6", "slow_mode", "e7",
+                    "dance",
+                ])
         #expect(answers[0]["action"] as? String == "censor")
         #expect(answers[1]["ok"] as? Bool == true)
         #expect(answers[2]["action"] as? String == "error")
@@ -69,10 +74,13 @@ struct ServeTests {
         #expect(try store.count(.authorChanges) == 1)
         let peers = Process()
         peers.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        peers.arguments = ["python3", "-c", """
+        peers.arguments = [
+            "python3", "-c",
+            """
             import sqlite3; c = sqlite3.connect('\(trail)')
             print(c.execute('select count(*) from events where peer_uid = ? and peer_pid = ?', (\(getuid()), \(getpid()))).fetchone()[0])
-            """]
+            """,
+        ]
         let out = Pipe()
         peers.standardOutput = out
         try peers.run()
@@ -88,7 +96,9 @@ struct ServeTests {
         let failures = Mutex(0)
         DispatchQueue.concurrentPerform(iterations: 64) { c in
             guard let client = try? server.client() else { return failures.withLock { $0 += 1 } }
-            let lines = (0..<200).map { #"{"id":"c\#(c)-\#($0)","author":"u\#(c)","channel":"ch\#(c % 4)","text":"message \#($0) from \#(c)"}"# }
+            let lines = (0..<200).map {
+                #"{"id":"c\#(c)-\#($0)","author":"u\#(c)","channel":"ch\#(c % 4)","text":"message \#($0) from \#(c)"}"#
+            }
             client.send(lines.joined(separator: "\n") + "\n")
             client.finishSending()
             let ids = client.readAll().map { json($0)["id"] as? String ?? "?" }
@@ -135,7 +145,9 @@ struct ServeTests {
         #expect(server.stop().status == 0)
     }
 
-    @Test("two sidecars on one Redis (--shared): one rate limit for both, a ban through one holds on the other, strikes add up")
+    @Test(
+        "two sidecars on one Redis (--shared): one rate limit for both, a ban through one holds on the other, strikes add up"
+    )
     func twoSidecarsShareRedis() throws {
         let directory = try WinnowProcess.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -175,7 +187,9 @@ struct ServeTests {
         #expect(b.stop().status == 0)
     }
 
-    @Test("--shared: 16 clients pipelining one author's events get the rate limit once in all, answers in order; an op waits for the events before it")
+    @Test(
+        "--shared: 16 clients pipelining one author's events get the rate limit once in all, answers in order; an op waits for the events before it"
+    )
     func sharedStepUnderConcurrentClients() throws {
         let directory = try WinnowProcess.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -184,25 +198,31 @@ struct ServeTests {
         let policy = directory.appendingPathComponent("policy.yaml")
         try "repeat: {enabled: false}\nflood: {enabled: false}\n".write(to: policy, atomically: true, encoding: .utf8)
         let server = try ServeProcess([
-            "--wordlists", wordlists, "--policy", policy.path, "--rate-limit", "10/1h", "--no-audit", "--shared", redis.url,
+            "--wordlists", wordlists, "--policy", policy.path, "--rate-limit", "10/1h", "--no-audit", "--shared",
+            redis.url,
         ])
         defer { server.removeDirectory() }
         let allowed = Mutex(0), failures = Mutex(0)
         DispatchQueue.concurrentPerform(iterations: 16) { c in
             guard let client = try? server.client() else { return failures.withLock { $0 += 1 } }
-            let lines = (0..<100).map { #"{"id":"c\#(c)-\#($0)","author":"spammer","text":"message \#($0) from \#(c)"}"# }
+            let lines = (0..<100).map {
+                #"{"id":"c\#(c)-\#($0)","author":"spammer","text":"message \#($0) from \#(c)"}"#
+            }
             client.send(lines.joined(separator: "\n") + "\n")
             client.finishSending()
             let answers = client.readAll().map { json($0) }
-            if answers.map({ $0["id"] as? String ?? "?" }) != (0..<100).map({ "c\(c)-\($0)" }) { failures.withLock { $0 += 1 } }
+            if answers.map({ $0["id"] as? String ?? "?" }) != (0..<100).map({ "c\(c)-\($0)" }) {
+                failures.withLock { $0 += 1 }
+            }
             allowed.withLock { $0 += answers.filter { $0["action"] as? String == "allow" }.count }
         }
         #expect(failures.withLock { $0 } == 0)
         #expect(allowed.withLock { $0 } == 10)
         // Pipelined on one connection: the ban op comes after the first event, before the second.
         let client = try server.client()
-        client.send(#"{"id":"1","author":"raider","text":"hi"}"# + "\n" + #"{"op":"ban","author":"raider"}"# + "\n"
-            + #"{"id":"2","author":"raider","text":"hi again"}"# + "\n")
+        client.send(
+            #"{"id":"1","author":"raider","text":"hi"}"# + "\n" + #"{"op":"ban","author":"raider"}"# + "\n"
+                + #"{"id":"2","author":"raider","text":"hi again"}"# + "\n")
         let replies = client.readLines(3).map { json($0) }
         #expect(replies[0]["action"] as? String == "allow")
         #expect(replies[1]["ok"] as? Bool == true)
@@ -210,7 +230,9 @@ struct ServeTests {
         #expect(server.stop().status == 0)
     }
 
-    @Test("reload under load swaps the wordlists without losing a request; a broken configuration is refused and the old one keeps serving")
+    @Test(
+        "reload under load swaps the wordlists without losing a request; a broken configuration is refused and the old one keeps serving"
+    )
     func reloadUnderLoad() throws {
         let directory = try WinnowProcess.makeTemporaryDirectory()
         let lists = directory.appendingPathComponent("lists/en")
@@ -220,15 +242,15 @@ struct ServeTests {
         // Stop words only: every reject comes from the list.
         let policy = directory.appendingPathComponent("policy.yaml")
         try """
-            rate_limits: {author: off}
-            repeat: {enabled: false}
-            flood: {enabled: false}
-            raid: {enabled: false}
-            links: {enabled: false}
-            noise: {enabled: false}
-            escalation: {enabled: false}
+        rate_limits: {author: off}
+        repeat: {enabled: false}
+        flood: {enabled: false}
+        raid: {enabled: false}
+        links: {enabled: false}
+        noise: {enabled: false}
+        escalation: {enabled: false}
 
-            """.write(to: policy, atomically: true, encoding: .utf8)
+        """.write(to: policy, atomically: true, encoding: .utf8)
         let server = try ServeProcess(
             ["--wordlists", directory.appendingPathComponent("lists").path, "--policy", policy.path, "--no-audit"],
             directory: directory)
@@ -236,7 +258,9 @@ struct ServeTests {
         let load = try server.client()
         let events = 20_000
         let feeder = Thread {
-            for k in 0..<events { load.send(#"{"id":"\#(k)","author":"a\#(k % 50)","text":"cheap pills here \#(k)"}"# + "\n") }
+            for k in 0..<events {
+                load.send(#"{"id":"\#(k)","author":"a\#(k % 50)","text":"cheap pills here \#(k)"}"# + "\n")
+            }
             load.finishSending()
         }
         let control = try server.client()
@@ -288,7 +312,8 @@ struct ServeTests {
         defer { server.removeDirectory() }
         let client = try server.client()
         let count = 5_000
-        client.send((0..<count).map { #"{"id":"\#($0)","author":"a","text":"hi \#($0)"}"# }.joined(separator: "\n") + "\n")
+        client.send(
+            (0..<count).map { #"{"id":"\#($0)","author":"a","text":"hi \#($0)"}"# }.joined(separator: "\n") + "\n")
         // Once the first answer is here every request has been read or is in the socket buffer.
         #expect(client.readLine() != nil)
         usleep(200_000)
@@ -305,14 +330,18 @@ struct ServeTests {
 
     @Test("hostile clients: garbage, a giant line, a client that hangs up mid-line, a client that never reads")
     func hostileClients() throws {
-        let server = try ServeProcess(["--wordlists", wordlists, "--rate-limit", "off", "--no-audit", "--max-line-bytes", "4096"])
+        let server = try ServeProcess([
+            "--wordlists", wordlists, "--rate-limit", "off", "--no-audit", "--max-line-bytes", "4096",
+        ])
         defer { server.removeDirectory() }
         let garbage = try server.client()
         garbage.send([0xFF, 0xFE, 0x00, 0x41, 0x0A] + Array(#"{"author":"a","text":"ok"}"#.utf8) + [0x0A])
         #expect(json(garbage.readLine())["action"] as? String == "error")
         #expect(json(garbage.readLine())["action"] as? String == "allow")
         let giant = try server.client()
-        giant.send(Array(repeating: UInt8(ascii: "x"), count: 1 << 20) + [0x0A] + Array(#"{"author":"a","text":"after"}"#.utf8) + [0x0A])
+        giant.send(
+            Array(repeating: UInt8(ascii: "x"), count: 1 << 20) + [0x0A] + Array(#"{"author":"a","text":"after"}"#.utf8)
+                + [0x0A])
         let tooLong = json(giant.readLine())
         #expect(tooLong["action"] as? String == "error")
         #expect((tooLong["error"] as? String)?.contains("longer than the maximum of 4096 bytes") == true)
@@ -323,8 +352,9 @@ struct ServeTests {
         }
         // Sends a lot and reads nothing: the server stops reading from it, others go on.
         let stubborn = try server.client()
-        let flood = Array(((0..<2_000).map { #"{"author":"f","text":"padding padding padding padding padding \#($0)"}"# }
-            .joined(separator: "\n") + "\n").utf8)
+        let flood = Array(
+            ((0..<2_000).map { #"{"author":"f","text":"padding padding padding padding padding \#($0)"}"# }
+                .joined(separator: "\n") + "\n").utf8)
         let writer = Thread { for _ in 0..<50 { stubborn.send(flood) } }
         writer.start()
         usleep(500_000)
@@ -340,7 +370,9 @@ struct ServeTests {
         #expect(server.stop().status == 0)
     }
 
-    @Test("the socket: mode 0660, a stale file replaced, a live one refused, too many connections, idle clients, a uid not allowed")
+    @Test(
+        "the socket: mode 0660, a stale file replaced, a live one refused, too many connections, idle clients, a uid not allowed"
+    )
     func socketRules() throws {
         let directory = try WinnowProcess.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -350,15 +382,21 @@ struct ServeTests {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { raw in for (k, b) in path.utf8.enumerated() { raw[k] = b } }
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(stale, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(stale, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
         close(stale)
         let server = try ServeProcess(
-            ["--wordlists", wordlists, "--no-audit", "--max-connections", "2", "--idle-timeout", "1"], directory: directory)
+            ["--wordlists", wordlists, "--no-audit", "--max-connections", "2", "--idle-timeout", "1"],
+            directory: directory)
         var info = stat()
         #expect(stat(server.socket, &info) == 0)
         #expect(info.st_mode & 0o777 == 0o660)
         // A second server on the same socket is refused.
-        let second = try WinnowProcess.run(["serve", "--socket", server.socket, "--wordlists", wordlists, "--no-audit"], in: directory)
+        let second = try WinnowProcess.run(
+            ["serve", "--socket", server.socket, "--wordlists", wordlists, "--no-audit"], in: directory)
         #expect(second.status == 1)
         #expect(second.stderr.contains("another server is listening on \(server.socket)"))
         let one = try server.client(), two = try server.client()
@@ -367,7 +405,8 @@ struct ServeTests {
         two.send(#"{"author":"b","text":"hello"}"# + "\n")
         #expect(json(two.readLine())["action"] as? String == "allow")
         let three = try server.client()
-        #expect((json(three.readLine())["error"] as? String)?.hasPrefix("too many connections (the maximum is 2)") == true)
+        #expect(
+            (json(three.readLine())["error"] as? String)?.hasPrefix("too many connections (the maximum is 2)") == true)
         // Idle for a second: told why, then closed.
         #expect((json(one.readLine())["error"] as? String)?.hasPrefix("idle for 1 s") == true)
         #expect(one.readLine() == nil)
@@ -375,12 +414,16 @@ struct ServeTests {
 
         // Root may give the socket to any group; others only to their own.
         let group = getuid() == 0 ? 1 : Int(getgid())
-        let picky = try ServeProcess(["--wordlists", wordlists, "--no-audit", "--allow-uid", "54321", "--socket-group", String(group)])
+        let picky = try ServeProcess([
+            "--wordlists", wordlists, "--no-audit", "--allow-uid", "54321", "--socket-group", String(group),
+        ])
         defer { picky.removeDirectory() }
         #expect(stat(picky.socket, &info) == 0)
         #expect(Int(info.st_gid) == group)
         let refused = try picky.client()
-        #expect((json(refused.readLine())["error"] as? String) == "uid \(getuid()) may not use this socket (see --allow-uid)")
+        #expect(
+            (json(refused.readLine())["error"] as? String)
+                == "uid \(getuid()) may not use this socket (see --allow-uid)")
         #expect(picky.stop().status == 0)
     }
 
@@ -390,26 +433,33 @@ struct ServeTests {
         let server = try ServeProcess(["--wordlists", wordlists, "--no-audit", "--metrics", "127.0.0.1:\(port)"])
         defer { server.removeDirectory() }
         let client = try server.client()
-        client.send(#"{"author":"a","text":"what a shit day"}"# + "\n" + #"{"author":"b","text":"hello"}"# + "\n" + #"{"op":"stats"}"# + "\n")
+        client.send(
+            #"{"author":"a","text":"what a shit day"}"# + "\n" + #"{"author":"b","text":"hello"}"# + "\n"
+                + #"{"op":"stats"}"# + "\n")
         let answers = client.readLines(3).map(json)
         #expect(answers[2]["events"] as? Int == 2)
         #expect(answers[2]["actions"] as? [String: Int] == ["allow": 1, "censor": 1])
         #expect(answers[2]["rules"] as? [String: Int] == ["stopword": 1])
-        let curl = try WinnowProcess.run(["-s", "http://127.0.0.1:\(port)/metrics"], executable: URL(fileURLWithPath: "/usr/bin/curl"))
+        let curl = try WinnowProcess.run(
+            ["-s", "http://127.0.0.1:\(port)/metrics"], executable: URL(fileURLWithPath: "/usr/bin/curl"))
         #expect(curl.stdoutText.contains("winnow_events_total 2"))
         #expect(curl.stdoutText.contains(#"winnow_verdicts_total{action="censor"} 1"#))
         #expect(curl.stdoutText.contains(#"winnow_reasons_total{rule="stopword"} 1"#))
         #expect(curl.stdoutText.contains("winnow_request_duration_seconds_count 2"))
         // The buckets started at 5 ms: every request of a sidecar fell in the first.
-        #expect(curl.stdoutText.contains(#"winnow_request_duration_seconds_bucket{le="0.00001"}"#), "\(curl.stdoutText)")
+        #expect(
+            curl.stdoutText.contains(#"winnow_request_duration_seconds_bucket{le="0.00001"}"#), "\(curl.stdoutText)")
         #expect(curl.stdoutText.contains("winnow_open_connections 1"))
         // Unreadable lines and ops had no counter of their own on /metrics (ops so far: the
         // start-up health probes and the stats op; a ban without an author is refused).
-        let opsBefore = curl.stdoutText.split(separator: "\n").first { $0.hasPrefix("winnow_ops_total ") }
+        let opsBefore =
+            curl.stdoutText.split(separator: "\n").first { $0.hasPrefix("winnow_ops_total ") }
             .flatMap { Int($0.split(separator: " ")[1]) } ?? -1
         client.send("not json\n" + #"{"op":"ban"}"# + "\n")
         #expect(client.readLines(2).count == 2)
-        let after = try WinnowProcess.run(["-s", "http://127.0.0.1:\(port)/metrics"], executable: URL(fileURLWithPath: "/usr/bin/curl")).stdoutText
+        let after = try WinnowProcess.run(
+            ["-s", "http://127.0.0.1:\(port)/metrics"], executable: URL(fileURLWithPath: "/usr/bin/curl")
+        ).stdoutText
         #expect(opsBefore >= 1)
         #expect(after.contains("winnow_unreadable_lines_total 1"), "\(after)")
         #expect(after.contains("winnow_ops_total \(opsBefore + 1)"), "\(after)")
@@ -428,7 +478,9 @@ struct ServeTests {
         ])
         defer { server.removeDirectory() }
         func scrape() throws -> String {
-            try WinnowProcess.run(["-s", "http://127.0.0.1:\(port)/metrics"], executable: URL(fileURLWithPath: "/usr/bin/curl")).stdoutText
+            try WinnowProcess.run(
+                ["-s", "http://127.0.0.1:\(port)/metrics"], executable: URL(fileURLWithPath: "/usr/bin/curl")
+            ).stdoutText
         }
         let client = try server.client()
         client.send(#"{"author":"a","text":"hello"}"# + "\n")
@@ -449,7 +501,9 @@ struct ServeTests {
     func connectAsNobody(_ path: String, send line: String = #"{"author":"n","text":"hello"}"#) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", """
+        process.arguments = [
+            "python3", "-c",
+            """
             import os, socket
             os.setgroups([]); os.setgid(65534); os.setuid(65534)
             s = socket.socket(socket.AF_UNIX)
@@ -462,7 +516,8 @@ struct ServeTests {
             except OSError:
                 pass  # refused and closed before the event went out: the refusal is still to be read
             print(s.makefile().readline().strip())
-            """]
+            """,
+        ]
         let out = Pipe()
         process.standardOutput = out
         try process.run()
@@ -471,8 +526,9 @@ struct ServeTests {
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    @Test("a second user: kept out by the socket's mode, let in by its group, refused by the uid allow-list; nothing written is world-writable",
-          .enabled(if: getuid() == 0, "needs root to act as a second user"))
+    @Test(
+        "a second user: kept out by the socket's mode, let in by its group, refused by the uid allow-list; nothing written is world-writable",
+        .enabled(if: getuid() == 0, "needs root to act as a second user"))
     func secondUser() throws {
         // The default 0660 root:root socket: nobody may not even connect.
         let closed = try ServeProcess(["--wordlists", wordlists])
@@ -495,10 +551,13 @@ struct ServeTests {
         #expect(shared.stop().status == 0)
 
         // The same, with only root allowed: nobody connects and is told no.
-        let picky = try ServeProcess(["--wordlists", wordlists, "--no-audit", "--socket-group", "65534", "--allow-uid", "0"])
+        let picky = try ServeProcess([
+            "--wordlists", wordlists, "--no-audit", "--socket-group", "65534", "--allow-uid", "0",
+        ])
         defer { picky.removeDirectory() }
         chmod(picky.directory.path, 0o755)
-        #expect(try connectAsNobody(picky.socket) == #"{"error":"uid 65534 may not use this socket (see --allow-uid)"}"#)
+        #expect(
+            try connectAsNobody(picky.socket) == #"{"error":"uid 65534 may not use this socket (see --allow-uid)"}"#)
         #expect(picky.stop().status == 0)
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
-import WinnowTestSupport
+    import Glibc
+    import WinnowTestSupport
 #endif
 
 /// A plain blocking Unix-socket client for the sidecar tests: what a bot written in any
@@ -28,7 +28,9 @@ final class UnixClient: @unchecked Sendable {
             for (k, byte) in path.utf8.prefix(raw.count - 1).enumerated() { raw[k] = byte }
         }
         let status = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         guard status == 0 else {
             let error = POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
@@ -45,7 +47,9 @@ final class UnixClient: @unchecked Sendable {
     func send(_ bytes: [UInt8]) {
         var offset = 0
         while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL)) }
+            let written = bytes.withUnsafeBytes {
+                Glibc.send(fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+            }
             if written <= 0 { return }
             offset += written
         }

@@ -5,11 +5,13 @@ import WinnowTestSupport
 enum WinnowProcess {
     /// The test binary and `winnow` are built into the same folder.
     static let executable: URL = {
-        let testBinary = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            ?? CommandLine.arguments[0])
+        let testBinary = URL(
+            fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+                ?? CommandLine.arguments[0])
         var folder = testBinary.deletingLastPathComponent()
         // On Linux the tests run from `<build>/winnowPackageTests.xctest`; elsewhere from a bundle.
-        while !FileManager.default.fileExists(atPath: folder.appendingPathComponent("winnow").path), folder.path != "/" {
+        while !FileManager.default.fileExists(atPath: folder.appendingPathComponent("winnow").path), folder.path != "/"
+        {
             folder = folder.deletingLastPathComponent()
         }
         return folder.appendingPathComponent("winnow")
@@ -61,6 +63,8 @@ enum WinnowProcess {
         let errors = Collector(stderr.fileHandleForReading)
         let output = stdout.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: Array(output), stderr: String(decoding: errors.wait(), as: UTF8.self))
+        return Result(
+            status: process.terminationStatus, stdout: Array(output),
+            stderr: String(decoding: errors.wait(), as: UTF8.self))
     }
 }

@@ -22,20 +22,24 @@ struct PolicyCatalogTests {
         c.policy.categoryActions = ["profanity": RuleAction?.none, "insult": RuleAction.reject]
         c.policy.dryRunRules = ["stopword"]
         c.behavior.defaults.rateLimits = .init(
-            author: RateLimit(events: 3, period: 10 * s, burst: 2), authorInChannel: RateLimit(events: 2, period: 5 * s),
+            author: RateLimit(events: 3, period: 10 * s, burst: 2),
+            authorInChannel: RateLimit(events: 2, period: 5 * s),
             channel: RateLimit(events: 100, period: s))
         c.behavior.rateLimit = RateLimitRule(action: .hold, dryRun: true)
         c.behavior.defaults.slowMode = 30 * s
         c.behavior.slowMode = SlowModeRule(action: .flag, dryRun: true)
         c.behavior.repeatRule = RepeatRule(enabled: false, window: 30 * s, minMatches: 6, action: .hold, dryRun: true)
         c.behavior.flood = FloodRule(
-            enabled: false, window: 120 * s, authors: 10, authorsWithLinks: 7, minWords: 2, minMatches: 7, action: .hold,
+            enabled: false, window: 120 * s, authors: 10, authorsWithLinks: 7, minWords: 2, minMatches: 7,
+            action: .hold,
             participantAction: .hold, dryRun: true)
         c.behavior.raid = RaidRule(
-            enabled: false, window: 30 * s, minNewcomers: 50, factor: 3, warmUpWindows: 0, slowMode: 0, coolDown: 60 * s,
+            enabled: false, window: 30 * s, minNewcomers: 50, factor: 3, warmUpWindows: 0, slowMode: 0,
+            coolDown: 60 * s,
             action: .hold, dryRun: true)
         c.behavior.links = LinkRule(
-            enabled: false, maxLinks: 0, maxMentions: 1, newAuthorWindow: 0, shorteners: ["bit.ly", "x.co"], action: .reject,
+            enabled: false, maxLinks: 0, maxMentions: 1, newAuthorWindow: 0, shorteners: ["bit.ly", "x.co"],
+            action: .reject,
             newAuthorAloneAction: .annotate, dryRun: true)
         c.behavior.noise = NoiseRule(
             enabled: false, capsRatio: 0.9, minLetters: 5, maxRun: 4, symbolRatio: 0.5, minCharacters: 3, maxMarks: 1,
@@ -81,10 +85,12 @@ struct PolicyCatalogTests {
     func keys() {
         let keys = PolicyCatalog.topKeys
         #expect(Set(keys).count == keys.count)
-        #expect(keys == [
-            "clock", "late_tolerance", "max_authors", "exempt_roles", "dry_run", "stopwords", "rate_limits", "slow_mode",
-            "repeat", "flood", "raid", "links", "noise", "classifier", "escalation", "channels",
-        ])
+        #expect(
+            keys == [
+                "clock", "late_tolerance", "max_authors", "exempt_roles", "dry_run", "stopwords", "rate_limits",
+                "slow_mode",
+                "repeat", "flood", "raid", "links", "noise", "classifier", "escalation", "channels",
+            ])
         for section in PolicyCatalog.sections {
             let names = section.entries.map(\.key)
             #expect(Set(names).count == names.count, "\(section.key)")
@@ -94,12 +100,14 @@ struct PolicyCatalogTests {
     @Test("a rule's action inside a channel is a problem at its own place")
     func actionPerChannel() {
         do {
-            _ = try PolicyFile.parse("channels:\n  general:\n    slow_mode: {interval: 5s, action: flag}\n", file: "p.yaml")
+            _ = try PolicyFile.parse(
+                "channels:\n  general:\n    slow_mode: {interval: 5s, action: flag}\n", file: "p.yaml")
             Issue.record("accepted a per-channel action")
         } catch {
-            #expect(error.problems.map { "\($0.line):\($0.column): \($0.key): \($0.message)" } == [
-                "3:39: channels.general.slow_mode.action: action is set for the whole policy, not per channel"
-            ])
+            #expect(
+                error.problems.map { "\($0.line):\($0.column): \($0.key): \($0.message)" } == [
+                    "3:39: channels.general.slow_mode.action: action is set for the whole policy, not per channel"
+                ])
         }
     }
 

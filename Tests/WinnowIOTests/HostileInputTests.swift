@@ -12,23 +12,31 @@ struct HostileInputTests {
     func escapedKeysBypassedTheFilter() throws {
         let event = try decoder.decode(#"{"author":"k1","text":"hello","t\u0065xt":"shit"}"#, lineNumber: 1).get()
         #expect(event.text == "shit")
-        let other = try decoder.decode(#"{"\u0061uthor":"a","\u0074\u0065\u0078\u0074":"x","ch\u0061nnel":"c","\u0074s":1700000000}"#, lineNumber: 1).get()
+        let other = try decoder.decode(
+            #"{"\u0061uthor":"a","\u0074\u0065\u0078\u0074":"x","ch\u0061nnel":"c","\u0074s":1700000000}"#,
+            lineNumber: 1
+        ).get()
         #expect(other.author == "a")
         #expect(other.text == "x")
         #expect(other.channel == "c")
         #expect(other.timestamp == 1_700_000_000)
     }
 
-    @Test("a ts far from now crashed the window arithmetic: out of range is an error verdict", arguments: [
-        "1e13", "1e308", "-1e13", "-0.5", "-5", "4102444800", "10000000000000", #""1969-12-31T23:59:59Z""#, #""9999-01-01T00:00:00Z""#,
-    ])
+    @Test(
+        "a ts far from now crashed the window arithmetic: out of range is an error verdict",
+        arguments: [
+            "1e13", "1e308", "-1e13", "-0.5", "-5", "4102444800", "10000000000000", #""1969-12-31T23:59:59Z""#,
+            #""9999-01-01T00:00:00Z""#,
+        ])
     func timestampOutOfRangeCrashedEventClock(ts: String) {
         let result = decoder.decode(#"{"id":"x","author":"a","text":"t","ts":\#(ts)}"#, lineNumber: 3)
         guard case .failure(let error) = result else {
             Issue.record("ts \(ts) was accepted")
             return
         }
-        #expect(error.message == "field 'ts' is out of range: events must be dated 1970-01-01T00:00:00Z to 2099-12-31T23:59:59Z")
+        #expect(
+            error.message
+                == "field 'ts' is out of range: events must be dated 1970-01-01T00:00:00Z to 2099-12-31T23:59:59Z")
         #expect(error.id == .string("x"))
     }
 
@@ -39,7 +47,9 @@ struct HostileInputTests {
 
     @Test("a line break inside meta was echoed and split the verdict in two (found by FuzzEventDecoder)")
     func lineBreakInMetaSplitTheVerdict() throws {
-        let event = try decoder.decode("{\"author\":\"a\",\"text\":\"t\",\"meta\":{\"label\":\"ham\"\r\n\n,\"x\":[1,\r2]}}", lineNumber: 1).get()
+        let event = try decoder.decode(
+            "{\"author\":\"a\",\"text\":\"t\",\"meta\":{\"label\":\"ham\"\r\n\n,\"x\":[1,\r2]}}", lineNumber: 1
+        ).get()
         #expect(event.meta.map { String(decoding: $0, as: UTF8.self) } == #"{"label":"ham"   ,"x":[1, 2]}"#)
         let out = ByteBuffer(capacity: 64)
         VerdictEncoder().encode(Verdict(id: event.id, action: .allow, meta: event.meta), into: out)
@@ -70,40 +80,69 @@ struct HostileInputTests {
         return (text, json ?? [:])
     }
 
-    @Test("op answers were invalid JSON for an object, array or null id; every answer parses", arguments: [
-        #"{"op":"health","id":null}"#, #"{"op":"health","id":{"a":1}}"#, #"{"op":"health","id":["x"]}"#,
-        #"{"op":{"x":1}}"#, #"{"op":"ban","author":"x","seconds":1e20}"#, #"{"op":null}"#, #"{"op":"dance","id":"\u0000"}"#,
-        #"{"op":"health","id":"q\"uote"}"#, #"{"op":"health","id":-1.5e3}"#,
-        // Found by FuzzOps: a number op or id too large for a Double was echoed as written.
-        #"{"op":9E1010}"#, #"{"op":"health","id":9E1010}"#,
-    ])
+    @Test(
+        "op answers were invalid JSON for an object, array or null id; every answer parses",
+        arguments: [
+            #"{"op":"health","id":null}"#, #"{"op":"health","id":{"a":1}}"#, #"{"op":"health","id":["x"]}"#,
+            #"{"op":{"x":1}}"#, #"{"op":"ban","author":"x","seconds":1e20}"#, #"{"op":null}"#,
+            #"{"op":"dance","id":"\u0000"}"#,
+            #"{"op":"health","id":"q\"uote"}"#, #"{"op":"health","id":-1.5e3}"#,
+            // Found by FuzzOps: a number op or id too large for a Double was echoed as written.
+            #"{"op":9E1010}"#, #"{"op":"health","id":9E1010}"#,
+        ])
     func opAnswersWereInvalidJSON(line: String) {
         let (text, json) = answer(line)
         #expect(!json.isEmpty, "not JSON: \(text)")
         #expect(text.hasSuffix("}\n"))
     }
 
-    @Test("op fields were loosely typed: each wrong type or range is refused with a message", arguments: [
-        (#"{"op":"ban","author":"x","seconds":1e20}"#, #""seconds" must be a number from 1 to 3153600000, not 1e20"#),
-        (#"{"op":"timeout","author":"x","seconds":9.3e12}"#, #""seconds" must be a number from 1 to 3153600000, not 9.3e12"#),
-        (#"{"op":"ban","author":"x","seconds":"600"}"#, #""seconds" must be a number from 1 to 3153600000, not "600""#),
-        (#"{"op":"ban","author":"x","seconds":true}"#, #""seconds" must be a number from 1 to 3153600000, not true"#),
-        (#"{"op":"ban","author":"x","seconds":0.5}"#, #""seconds" must be a number from 1 to 3153600000, not 0.5"#),
-        (#"{"op":"ban","author":"x","second":600}"#, "ban takes no field 'second' (fields: op, id, moderator, note, author, seconds)"),
-        (#"{"op":"ban","author":""}"#, #""author" must be a non-empty string, not an empty one"#),
-        (#"{"op":"ban","author":7}"#, #""author" must be a non-empty string, not a number"#),
-        (#"{"op":"unban"}"#, #"unban needs "author", a non-empty string"#),
-        (#"{"op":"unban","author":"x","seconds":5}"#, "unban takes no field 'seconds' (fields: op, id, moderator, note, author)"),
-        (#"{"op":"timeout","author":"x"}"#, #"timeout needs "seconds", a number from 1 to 3153600000"#),
-        (#"{"op":"slow_mode","channel":"c","reset":1}"#, #""reset" can only be true, not 1"#),
-        (#"{"op":"slow_mode","channel":"c","seconds":604801}"#, #""seconds" must be a number from 0 to 604800, not 604801"#),
-        (#"{"op":"slow_mode","channel":"c","seconds":5,"reset":true}"#, #"slow_mode needs "seconds" (0 to 604800; 0 turns it off) or "reset": true, not both"#),
-        (#"{"op":"health","id":null}"#, #""id" must be a string or a number, not null"#),
-        (#"{"op":"dance"}"#, "unknown op 'dance' (ops: health, stats, reload, slow_mode, timeout, ban, unban)"),
-        (#"{"op":"health","id":-1e999}"#, #""id" must be a string or a finite number"#),
-        (#"{"op":5}"#, #""op" must be a string (ops: health, stats, reload, slow_mode, timeout, ban, unban)"#),
-        (#"{"op":"stats","verbose":true}"#, "stats takes no field 'verbose' (fields: op, id)"),
-    ])
+    @Test(
+        "op fields were loosely typed: each wrong type or range is refused with a message",
+        arguments: [
+            (
+                #"{"op":"ban","author":"x","seconds":1e20}"#,
+                #""seconds" must be a number from 1 to 3153600000, not 1e20"#
+            ),
+            (
+                #"{"op":"timeout","author":"x","seconds":9.3e12}"#,
+                #""seconds" must be a number from 1 to 3153600000, not 9.3e12"#
+            ),
+            (
+                #"{"op":"ban","author":"x","seconds":"600"}"#,
+                #""seconds" must be a number from 1 to 3153600000, not "600""#
+            ),
+            (
+                #"{"op":"ban","author":"x","seconds":true}"#,
+                #""seconds" must be a number from 1 to 3153600000, not true"#
+            ),
+            (#"{"op":"ban","author":"x","seconds":0.5}"#, #""seconds" must be a number from 1 to 3153600000, not 0.5"#),
+            (
+                #"{"op":"ban","author":"x","second":600}"#,
+                "ban takes no field 'second' (fields: op, id, moderator, note, author, seconds)"
+            ),
+            (#"{"op":"ban","author":""}"#, #""author" must be a non-empty string, not an empty one"#),
+            (#"{"op":"ban","author":7}"#, #""author" must be a non-empty string, not a number"#),
+            (#"{"op":"unban"}"#, #"unban needs "author", a non-empty string"#),
+            (
+                #"{"op":"unban","author":"x","seconds":5}"#,
+                "unban takes no field 'seconds' (fields: op, id, moderator, note, author)"
+            ),
+            (#"{"op":"timeout","author":"x"}"#, #"timeout needs "seconds", a number from 1 to 3153600000"#),
+            (#"{"op":"slow_mode","channel":"c","reset":1}"#, #""reset" can only be true, not 1"#),
+            (
+                #"{"op":"slow_mode","channel":"c","seconds":604801}"#,
+                #""seconds" must be a number from 0 to 604800, not 604801"#
+            ),
+            (
+                #"{"op":"slow_mode","channel":"c","seconds":5,"reset":true}"#,
+                #"slow_mode needs "seconds" (0 to 604800; 0 turns it off) or "reset": true, not both"#
+            ),
+            (#"{"op":"health","id":null}"#, #""id" must be a string or a number, not null"#),
+            (#"{"op":"dance"}"#, "unknown op 'dance' (ops: health, stats, reload, slow_mode, timeout, ban, unban)"),
+            (#"{"op":"health","id":-1e999}"#, #""id" must be a string or a finite number"#),
+            (#"{"op":5}"#, #""op" must be a string (ops: health, stats, reload, slow_mode, timeout, ban, unban)"#),
+            (#"{"op":"stats","verbose":true}"#, "stats takes no field 'verbose' (fields: op, id)"),
+        ])
     func opFieldsWereLooselyTyped(line: String, message: String) {
         let (text, json) = answer(line)
         #expect(json["ok"] as? Bool == false, "\(text)")
@@ -114,11 +153,18 @@ struct HostileInputTests {
     func wellFormedOps() throws {
         func command(_ line: String) throws -> ControlRequest { try ControlRequest.parse(line).get() }
         #expect(try command(#"{"op":"ban","author":"x"}"#).command == .ban(author: "x", seconds: nil))
-        #expect(try command(#"{"op":"ban","author":"x","seconds":60,"moderator":"m","note":"spam"}"#).command == .ban(author: "x", seconds: 60))
+        #expect(
+            try command(#"{"op":"ban","author":"x","seconds":60,"moderator":"m","note":"spam"}"#).command
+                == .ban(author: "x", seconds: 60))
         #expect(try command(#"{"op":"ban","author":"x","moderator":"m","note":"spam"}"#).moderator == "m")
-        #expect(try command(#"{"op":"timeout","author":"x","seconds":600}"#).command == .timeout(author: "x", seconds: 600))
-        #expect(try command(#"{"op":"slow_mode","channel":"c","seconds":0}"#).command == .slowMode(channel: "c", seconds: 0))
-        #expect(try command(#"{"op":"slow_mode","channel":"c","reset":true}"#).command == .slowMode(channel: "c", seconds: nil))
+        #expect(
+            try command(#"{"op":"timeout","author":"x","seconds":600}"#).command == .timeout(author: "x", seconds: 600))
+        #expect(
+            try command(#"{"op":"slow_mode","channel":"c","seconds":0}"#).command == .slowMode(channel: "c", seconds: 0)
+        )
+        #expect(
+            try command(#"{"op":"slow_mode","channel":"c","reset":true}"#).command
+                == .slowMode(channel: "c", seconds: nil))
         #expect(try command(#"{"op":"health","id":-1.50e3}"#).answerHead == #""op":"health","id":-1.50e3"#)
         #expect(try command(#"{"op":"health","id":"a\"b"}"#).answerHead == #""op":"health","id":"a\"b""#)
     }

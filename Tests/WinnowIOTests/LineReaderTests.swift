@@ -6,7 +6,8 @@ import WinnowIO
 struct LineReaderTests {
     /// Feeds `input` through a real pipe and collects what the reader frames.
     func frame(
-        _ input: [UInt8], maxLineBytes: Int = 1 << 20, chunkSize: Int = 1 << 20, maxLines: Int = 4096, lagged: Bool = false
+        _ input: [UInt8], maxLineBytes: Int = 1 << 20, chunkSize: Int = 1 << 20, maxLines: Int = 4096,
+        lagged: Bool = false
     ) -> [String] {
         var fds: [Int32] = [0, 0]
         pipe(&fds)
@@ -83,7 +84,8 @@ struct LineReaderTests {
         #expect(frame(input, chunkSize: 1000, maxLines: 100, lagged: true) == expected)
         #expect(frame(input, chunkSize: 1 << 16, maxLines: 7, lagged: true) == expected)
         let long = String(repeating: "y", count: 10_000)
-        #expect(frame(Array("a\n\(long)\nb\n".utf8), maxLineBytes: 20_000, chunkSize: 256, maxLines: 1, lagged: true)
-            == ["1:a", "2:\(long)", "3:b"])
+        #expect(
+            frame(Array("a\n\(long)\nb\n".utf8), maxLineBytes: 20_000, chunkSize: 256, maxLines: 1, lagged: true)
+                == ["1:a", "2:\(long)", "3:b"])
     }
 }

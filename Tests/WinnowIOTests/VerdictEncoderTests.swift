@@ -12,8 +12,11 @@ struct VerdictEncoderTests {
 
     @Test("allow")
     func allow() {
-        #expect(encode(Verdict(id: .string("c1"), action: .allow)) == #"{"id":"c1","action":"allow","reasons":[]}"# + "\n")
-        #expect(encode(Verdict(id: .number("1.5e3"), action: .allow)) == #"{"id":1.5e3,"action":"allow","reasons":[]}"# + "\n")
+        #expect(
+            encode(Verdict(id: .string("c1"), action: .allow)) == #"{"id":"c1","action":"allow","reasons":[]}"# + "\n")
+        #expect(
+            encode(Verdict(id: .number("1.5e3"), action: .allow)) == #"{"id":1.5e3,"action":"allow","reasons":[]}"#
+                + "\n")
         #expect(encode(Verdict(id: .line(42), action: .allow)) == #"{"id":42,"action":"allow","reasons":[]}"# + "\n")
     }
 
@@ -24,12 +27,13 @@ struct VerdictEncoderTests {
             match: "F\"U\\C\nK\u{1}", span: TextSpan(start: 10, end: 17), note: "not encoded", message: "m")
         let verdict = Verdict(
             id: .string("é\t"), action: .censor, would: .reject, reasons: [reason], text: "*** 日本",
-            notes: [Note(list: "en/self-harm", text: "help: https://findahelpline.com")], meta: Array(#"{"k":[1]}"#.utf8),
+            notes: [Note(list: "en/self-harm", text: "help: https://findahelpline.com")],
+            meta: Array(#"{"k":[1]}"#.utf8),
             line: 3, error: "e")
         #expect(
             encode(verdict)
                 == #"{"id":"é\t","action":"censor","would":"reject","reasons":[{"rule":"stopword","action":"censor","list":"en/profanity","category":"profanity","severity":3,"term":"fuck*","match":"F\"U\\C\nK\u0001","span":[10,17],"message":"m"}],"text":"*** 日本","notes":[{"list":"en/self-harm","note":"help: https://findahelpline.com"}],"meta":{"k":[1]},"line":3,"error":"e"}"#
-                    + "\n")
+                + "\n")
     }
 
     @Test("errors without an id")

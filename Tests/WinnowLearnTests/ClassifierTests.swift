@@ -16,21 +16,27 @@ struct ClassifierTests {
     }
 
     func names(_ text: String) -> [String] {
-        skeleton(text).skeleton.withBytes { hasher.named(skeleton: $0, shape: shape) }.map { "\($0.kind.prefix.description)\($0.name)" }
+        skeleton(text).skeleton.withBytes { hasher.named(skeleton: $0, shape: shape) }.map {
+            "\($0.kind.prefix.description)\($0.name)"
+        }
     }
 
     @Test("the names of a comment's features, in order")
     func featureNames() {
-        #expect(names("Sub 2 me") == [
-            "w:sub", "w:2", "w:me", "b:sub 2", "b:2 me",
-            "c:<su", "c:sub", "c:ub>", "c:<sub", "c:sub>", "c:<sub>", "c:<2>", "c:<me", "c:me>", "c:<me>",
-            "s:links=0", "s:ment=0", "s:len=4", "s:caps=1", "s:sym=0",
-        ])
+        #expect(
+            names("Sub 2 me") == [
+                "w:sub", "w:2", "w:me", "b:sub 2", "b:2 me",
+                "c:<su", "c:sub", "c:ub>", "c:<sub", "c:sub>", "c:<sub>", "c:<2>", "c:<me", "c:me>", "c:<me>",
+                "s:links=0", "s:ment=0", "s:len=4", "s:caps=1", "s:sym=0",
+            ])
     }
 
-    @Test("disguised spellings give the same features as plain ones", arguments: [
-        "CHECK OUT MY CHANNEL", "ch3ck out my chaaaannel", "сheck out my channel", "ｃｈｅｃｋ ｏｕｔ ｍｙ ｃｈａｎｎｅｌ", "check-out my channel!!",
-    ])
+    @Test(
+        "disguised spellings give the same features as plain ones",
+        arguments: [
+            "CHECK OUT MY CHANNEL", "ch3ck out my chaaaannel", "сheck out my channel", "ｃｈｅｃｋ ｏｕｔ ｍｙ ｃｈａｎｎｅｌ",
+            "check-out my channel!!",
+        ])
     func disguisesGiveTheSameFeatures(text: String) {
         #expect(vector(text) == vector("check out my channel"))
     }
@@ -50,9 +56,12 @@ struct ClassifierTests {
         var random = SplitMix(seed: seed)
         let weights = (0..<(1 << 16)).map { _ in Float(Int(random.next() % 2001) - 1000) / 500 }
         let model = LinearModel(hasher: hasher, labels: [.init(name: "spam", bias: -0.5, weights: weights)])
-        let words = ["free", "robux", "check", "my", "channel", "the", "game", "was", "great", "😂", "http://bit.ly/x", "@bob"]
+        let words = [
+            "free", "robux", "check", "my", "channel", "the", "game", "was", "great", "😂", "http://bit.ly/x", "@bob",
+        ]
         for _ in 0..<50 {
-            let text = (0..<Int(random.next() % 12 + 1)).map { _ in words[Int(random.next() % UInt64(words.count))] }.joined(separator: " ")
+            let text = (0..<Int(random.next() % 12 + 1)).map { _ in words[Int(random.next() % UInt64(words.count))] }
+                .joined(separator: " ")
             let named = skeleton(text).skeleton.withBytes { hasher.named(skeleton: $0, shape: shape) }
             // The reference: per kind, 1/√(distinct features of the kind) each, summed per bucket in any order.
             var perKind: [FeatureHasher.Kind: Int] = [:]
@@ -70,8 +79,10 @@ struct ClassifierTests {
     /// and two-letter words, links, punctuation.
     static func randomTexts(seed: UInt64, count: Int) -> [String] {
         var random = SplitMix(seed: seed)
-        let pieces = ["free", "robux", "ch3ck", "my", "channel", "a", "I", "ok", "the", "😂", "http://bit.ly/x", "@bob",
-                      "ｆｒｅｅ", "сheck", "naïve", "日本語", "x", "2", "100k", "!!!", "...", "Straße", "ꜰᴜᴄᴋ", "a-b", "é"]
+        let pieces = [
+            "free", "robux", "ch3ck", "my", "channel", "a", "I", "ok", "the", "😂", "http://bit.ly/x", "@bob",
+            "ｆｒｅｅ", "сheck", "naïve", "日本語", "x", "2", "100k", "!!!", "...", "Straße", "ꜰᴜᴄᴋ", "a-b", "é",
+        ]
         return (0..<count).map { _ in
             (0..<Int(random.next() % 16 + 1)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }
                 .joined(separator: random.next() % 5 == 0 ? "" : " ")
@@ -130,7 +141,10 @@ struct ClassifierTests {
         for text in Self.randomTexts(seed: seed, count: 200) {
             let normalized = skeleton(text)
             let (strongest, named) = normalized.skeleton.withBytes {
-                (model.strongest(skeleton: $0, shape: shape, label: 0, count: 5), hasher.named(skeleton: $0, shape: shape))
+                (
+                    model.strongest(skeleton: $0, shape: shape, label: 0, count: 5),
+                    hasher.named(skeleton: $0, shape: shape)
+                )
             }
             var perKind: [FeatureHasher.Kind: Int] = [:]
             for feature in named { perKind[feature.kind, default: 0] += 1 }
@@ -150,10 +164,14 @@ struct ClassifierTests {
 
     /// A small labelled set: spam-like and chat-like comments.
     static func examples() -> (texts: [String], positive: [Bool]) {
-        let spam = ["check out my channel", "subscribe to my channel for free gift cards", "free robux at my profile",
-                    "visit my page for cheap followers", "earn money from home click my link", "sub 4 sub check my videos"]
-        let ham = ["what a great game last night", "the chorus is so catchy", "I watched this with my kids",
-                   "the keeper was amazing", "anyone here from the concert", "this reminds me of summer"]
+        let spam = [
+            "check out my channel", "subscribe to my channel for free gift cards", "free robux at my profile",
+            "visit my page for cheap followers", "earn money from home click my link", "sub 4 sub check my videos",
+        ]
+        let ham = [
+            "what a great game last night", "the chorus is so catchy", "I watched this with my kids",
+            "the keeper was amazing", "anyone here from the concert", "this reminds me of summer",
+        ]
         var texts: [String] = [], positive: [Bool] = []
         for k in 0..<60 {
             texts.append(spam[k % spam.count] + (k % 3 == 0 ? " now" : ""))
@@ -170,8 +188,10 @@ struct ClassifierTests {
         let vectors = texts.map { vector($0) }
         let a = FTRLTrainer().train(vectors, positive: positive, bits: 16)
         let b = FTRLTrainer().train(vectors, positive: positive, bits: 16)
-        let fileA = LinearModel(hasher: hasher, labels: [.init(name: "spam", bias: a.bias, weights: a.weights)]).fileBytes()
-        let fileB = LinearModel(hasher: hasher, labels: [.init(name: "spam", bias: b.bias, weights: b.weights)]).fileBytes()
+        let fileA = LinearModel(hasher: hasher, labels: [.init(name: "spam", bias: a.bias, weights: a.weights)])
+            .fileBytes()
+        let fileB = LinearModel(hasher: hasher, labels: [.init(name: "spam", bias: b.bias, weights: b.weights)])
+            .fileBytes()
         #expect(fileA == fileB)
         var other = FTRLTrainer()
         other.seed = 7
@@ -182,8 +202,13 @@ struct ClassifierTests {
     func trainAndRead() throws {
         let (texts, positive) = Self.examples()
         let trained = FTRLTrainer().train(texts.map { vector($0) }, positive: positive, bits: 16)
-        let model = LinearModel(hasher: hasher, labels: [.init(name: "spam", bias: trained.bias, weights: trained.weights,
-                                                                summary: ["rows": JSONValueBox(120)])])
+        let model = LinearModel(
+            hasher: hasher,
+            labels: [
+                .init(
+                    name: "spam", bias: trained.bias, weights: trained.weights,
+                    summary: ["rows": JSONValueBox(120)])
+            ])
         #expect(model.score(vector("check out my channel for gift cards"), label: 0) > 0.9)
         #expect(model.score(vector("what a great concert last night"), label: 0) < 0.1)
         let read = try LinearModel(fileBytes: model.fileBytes())
@@ -201,18 +226,26 @@ struct ClassifierTests {
         let names = skeleton("Sub 2 me").skeleton.withBytes { hasher.named(skeleton: $0, shape: shape) }
             .map { "\($0.kind.prefix.description)\($0.name)" }
         #expect(names == ["w:sub", "w:2", "w:me", "s:links=0", "s:ment=0", "s:len=4", "s:caps=1", "s:sym=0"])
-        let model = LinearModel(hasher: hasher, labels: [.init(name: "spam", bias: 0, weights: Array(repeating: 0, count: 1 << 12))])
+        let model = LinearModel(
+            hasher: hasher, labels: [.init(name: "spam", bias: 0, weights: Array(repeating: 0, count: 1 << 12))])
         let read = try LinearModel(fileBytes: model.fileBytes())
         #expect(read.hasher == hasher)
         // A file written before kinds could be chosen lists all four: it reads as all four.
-        #expect(try LinearModel(fileBytes: LinearModel(hasher: FeatureHasher(bits: 12), labels: model.labels).fileBytes()).hasher
-            == FeatureHasher(bits: 12, kinds: FeatureHasher.Kind.allCases))
+        #expect(
+            try LinearModel(fileBytes: LinearModel(hasher: FeatureHasher(bits: 12), labels: model.labels).fileBytes())
+                .hasher
+                == FeatureHasher(bits: 12, kinds: FeatureHasher.Kind.allCases))
     }
 
-    @Test("a damaged model file is refused with a message", arguments: [
-        ([UInt8](), "not a Winnow model file (it does not start with WNWMODL1)"),
-        (Array("WNWMODL1".utf8) + [2, 0, 0, 0] + Array("{}".utf8), "model file format ? is not 1, the one this Winnow reads"),
-    ])
+    @Test(
+        "a damaged model file is refused with a message",
+        arguments: [
+            ([UInt8](), "not a Winnow model file (it does not start with WNWMODL1)"),
+            (
+                Array("WNWMODL1".utf8) + [2, 0, 0, 0] + Array("{}".utf8),
+                "model file format ? is not 1, the one this Winnow reads"
+            ),
+        ])
     func damagedFile(bytes: [UInt8], message: String) {
         #expect(throws: LinearModel.FileError.self) { try LinearModel(fileBytes: bytes) }
         do { _ = try LinearModel(fileBytes: bytes) } catch { #expect(error.message == message) }
@@ -220,7 +253,8 @@ struct ClassifierTests {
 
     @Test("evaluation counts at a threshold")
     func evaluation() {
-        let e = Evaluation(scores: [0.95, 0.8, 0.3, 0.99, 0.1], positive: [true, false, true, true, false], threshold: 0.9)
+        let e = Evaluation(
+            scores: [0.95, 0.8, 0.3, 0.99, 0.1], positive: [true, false, true, true, false], threshold: 0.9)
         #expect((e.truePositives, e.falsePositives, e.falseNegatives, e.trueNegatives) == (2, 0, 1, 2))
         #expect(e.precision == 1)
         #expect(e.recall == 2.0 / 3)

@@ -47,20 +47,30 @@ struct RateLimitTests {
         #expect(run(limit, [0, 0, 0, 60, 60, 60]) == [nil, nil, 30 * s, nil, nil, 30 * s])
     }
 
-    @Test("parsing and printing", arguments: [
-        ("5/10s", "5/10s"), ("100/1m", "100/1m"), ("1/500ms", "1/500ms"), ("3/2h burst 1", "3/2h burst 1"), ("10/1.5", "10/1500ms"),
-    ])
+    @Test(
+        "parsing and printing",
+        arguments: [
+            ("5/10s", "5/10s"), ("100/1m", "100/1m"), ("1/500ms", "1/500ms"), ("3/2h burst 1", "3/2h burst 1"),
+            ("10/1.5", "10/1500ms"),
+        ])
     func parsing(text: String, printed: String) throws {
         let limit = try #require(RateLimit(parsing: text))
         #expect(limit.description == printed)
     }
 
-    @Test("malformed rates are refused", arguments: ["5", "5/", "/10s", "0/10s", "5/0s", "-1/10s", "5/10x", "5/10s burst", "5/10s burst 0"])
+    @Test(
+        "malformed rates are refused",
+        arguments: ["5", "5/", "/10s", "0/10s", "5/0s", "-1/10s", "5/10x", "5/10s burst", "5/10s burst 0"])
     func malformed(text: String) {
         #expect(RateLimit(parsing: text) == nil)
     }
 
-    @Test("durations", arguments: [("10s", 10_000_000), ("250ms", 250_000), ("5m", 300_000_000), ("2h", 7_200_000_000), ("1d", 86_400_000_000), ("1.5", 1_500_000), ("0", 0)] as [(String, Micros)])
+    @Test(
+        "durations",
+        arguments: [
+            ("10s", 10_000_000), ("250ms", 250_000), ("5m", 300_000_000), ("2h", 7_200_000_000), ("1d", 86_400_000_000),
+            ("1.5", 1_500_000), ("0", 0),
+        ] as [(String, Micros)])
     func durations(text: String, micros: Micros) {
         #expect(DurationText.parse(text) == micros)
     }

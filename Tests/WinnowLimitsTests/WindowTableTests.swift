@@ -27,7 +27,8 @@ struct WindowTableTests {
     @Test("a full bucket evicts the key seen longest ago, and never a pinned one")
     func evictionIsLeastRecentlySeen() throws {
         // One bucket of eight: every key lands in it.
-        let table = WindowTable(capacity: 8, wordsPerSlot: 1, pinWord: 0) { word, now in Micros(bitPattern: word) > now }
+        let table = WindowTable(capacity: 8, wordsPerSlot: 1, pinWord: 0) { word, now in Micros(bitPattern: word) > now
+        }
         defer { table.deallocate() }
         var slots: [UInt64: WindowTable.Slot] = [:]
         for key in UInt64(1)...8 {
@@ -47,7 +48,8 @@ struct WindowTableTests {
 
     @Test("a bucket full of pinned keys tracks no newcomer and says so")
     func allPinned() throws {
-        let table = WindowTable(capacity: 8, wordsPerSlot: 1, pinWord: 0) { word, now in Micros(bitPattern: word) > now }
+        let table = WindowTable(capacity: 8, wordsPerSlot: 1, pinWord: 0) { word, now in Micros(bitPattern: word) > now
+        }
         defer { table.deallocate() }
         for key in UInt64(1)...8 {
             let slot = table.slot(for: StableHash.hash("k\(key)"), at: s)!

@@ -45,7 +45,9 @@ struct HostileTextTests {
         var random = SplitMix(seed: seed &+ 0x9E37_79B9_7F4A_7C15)
         let hits = (0..<200).map { _ in
             let lower = Int(random.next() % 300)
-            return StopwordHit(list: Int(random.next() % 3), entry: Int(random.next() % 4), original: lower..<(lower + 1 + Int(random.next() % 12)))
+            return StopwordHit(
+                list: Int(random.next() % 3), entry: Int(random.next() % 4),
+                original: lower..<(lower + 1 + Int(random.next() % 12)))
         }
         var fast = hits
         StopwordSet.keepOutermost(&fast)
@@ -58,8 +60,10 @@ struct HostileTextTests {
             return a.list != b.list ? a.list < b.list : a.entry < b.entry
         }
         var kept: [StopwordHit] = []
-        for hit in sorted where !kept.contains(where: {
-            $0.list == hit.list && $0.original.lowerBound <= hit.original.lowerBound && hit.original.upperBound <= $0.original.upperBound
+        for hit in sorted
+        where !kept.contains(where: {
+            $0.list == hit.list && $0.original.lowerBound <= hit.original.lowerBound
+                && hit.original.upperBound <= $0.original.upperBound
         }) {
             kept.append(hit)
         }

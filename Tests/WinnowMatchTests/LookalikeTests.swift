@@ -13,7 +13,7 @@ struct LookalikeTests {
         for row in foldTableRows.split(separator: "\n") {
             let fields = row.split(separator: " ")
             guard fields.count == 2, let from = UInt32(fields[0], radix: 16), let to = UInt32(fields[1], radix: 16),
-                  (0x61...0x7A).contains(to), let scalar = Unicode.Scalar(from), let letter = Unicode.Scalar(to)
+                (0x61...0x7A).contains(to), let scalar = Unicode.Scalar(from), let letter = Unicode.Scalar(to)
             else { continue }
             result[Character(letter), default: []].append(scalar)
         }
@@ -38,16 +38,18 @@ struct LookalikeTests {
     @Test("the table holds look-alikes of every letter, small capitals and hooked letters among them")
     func tableCoversEveryLetter() {
         #expect(Self.lookalikes.count == 26)
-        #expect(Self.lookalikes["f"]?.contains("\u{A730}") == true) // LATIN LETTER SMALL CAPITAL F
-        #expect(Self.lookalikes["s"]?.contains("\u{0282}") == true) // LATIN SMALL LETTER S WITH HOOK
-        #expect(Self.lookalikes["i"]?.contains("\u{0268}") == true) // LATIN SMALL LETTER I WITH STROKE
-        #expect(Self.lookalikes["o"]?.contains("\u{043E}") == true) // CYRILLIC SMALL LETTER O
+        #expect(Self.lookalikes["f"]?.contains("\u{A730}") == true)  // LATIN LETTER SMALL CAPITAL F
+        #expect(Self.lookalikes["s"]?.contains("\u{0282}") == true)  // LATIN SMALL LETTER S WITH HOOK
+        #expect(Self.lookalikes["i"]?.contains("\u{0268}") == true)  // LATIN SMALL LETTER I WITH STROKE
+        #expect(Self.lookalikes["o"]?.contains("\u{043E}") == true)  // CYRILLIC SMALL LETTER O
     }
 
-    @Test("a look-alike in any letter of a clean word keeps it clean", arguments: [
-        "Scunthorpe United", "a classic", "the assassin", "a cocktail party", "my therapist", "Charles Dickens",
-        "passion", "shitake mushrooms", "Essex and Sussex", "cockpit", "assume", "bass guitar", "hello",
-    ])
+    @Test(
+        "a look-alike in any letter of a clean word keeps it clean",
+        arguments: [
+            "Scunthorpe United", "a classic", "the assassin", "a cocktail party", "my therapist", "Charles Dickens",
+            "passion", "shitake mushrooms", "Essex and Sussex", "cockpit", "assume", "bass guitar", "hello",
+        ])
     func cleanWordStaysClean(word: String) {
         var caught: [String] = []
         for (index, character) in word.enumerated() where character.isLetter {

@@ -3,24 +3,26 @@ import Testing
 
 @Suite("Required literals of raw patterns")
 struct RequiredLiteralTests {
-    @Test("a literal every match must contain, or none", arguments: [
-        (#"\bwork(?:ing)? (?:from|at) home\b[^.!?\n]{0,60}\b(?:earn|income)"#, "home"),
-        (#"\bearn(?:ing)?\s+(?:up\s+to\s+)?[$€£₹]?\s?[0-9]"#, "earn"),
-        (#"\bturn(?:ed|ing)?\s+[$€£₹][0-9]"#, "turn"),
-        (#"\bwhats ?app\b\W{0,3}\+?[0-9][0-9 -]{6,}"#, "whats"),
-        ("colou?r", "colo"),
-        ("abc*", nil),
-        ("abcd*", "abc"),
-        ("[abc]def", "def"),
-        ("foo+bar", "foo"),
-        ("Hello World", "hello world"),
-        ("a|bcdef", nil),
-        ("(?i)abcdef", nil),
-        (#"\Qabcdef\E"#, nil),
-        ("x{0,3}yz", nil),
-        ("(abc)def", "def"),
-        ("[]abc]xyz", "xyz"),
-    ] as [(String, String?)])
+    @Test(
+        "a literal every match must contain, or none",
+        arguments: [
+            (#"\bwork(?:ing)? (?:from|at) home\b[^.!?\n]{0,60}\b(?:earn|income)"#, "home"),
+            (#"\bearn(?:ing)?\s+(?:up\s+to\s+)?[$€£₹]?\s?[0-9]"#, "earn"),
+            (#"\bturn(?:ed|ing)?\s+[$€£₹][0-9]"#, "turn"),
+            (#"\bwhats ?app\b\W{0,3}\+?[0-9][0-9 -]{6,}"#, "whats"),
+            ("colou?r", "colo"),
+            ("abc*", nil),
+            ("abcd*", "abc"),
+            ("[abc]def", "def"),
+            ("foo+bar", "foo"),
+            ("Hello World", "hello world"),
+            ("a|bcdef", nil),
+            ("(?i)abcdef", nil),
+            (#"\Qabcdef\E"#, nil),
+            ("x{0,3}yz", nil),
+            ("(abc)def", "def"),
+            ("[]abc]xyz", "xyz"),
+        ] as [(String, String?)])
     func extract(pattern: String, literal: String?) {
         #expect(RequiredLiteral.extract(from: pattern).map { String(decoding: $0, as: UTF8.self) } == literal)
     }

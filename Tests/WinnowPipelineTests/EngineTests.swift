@@ -40,14 +40,18 @@ struct EngineTests {
         let verdict = try judge("Oh f.u.c.k, ѕhіt happens, you idiot")
         #expect(verdict.action == .censor)
         #expect(verdict.text == "Oh *******, **** happens, you idiot")
-        #expect(verdict.reasons == [
-            Reason(rule: "stopword", action: .censor, list: "en/profanity", category: "profanity", severity: 3,
-                   term: "fuck*", match: "f.u.c.k", span: TextSpan(start: 3, end: 10), utf8Range: 3..<10),
-            Reason(rule: "stopword", action: .censor, list: "en/profanity", category: "profanity", severity: 3,
-                   term: "shit", match: "ѕhіt", span: TextSpan(start: 12, end: 16), utf8Range: 12..<18),
-            Reason(rule: "stopword", action: .flag, list: "en/insults", category: "insult", severity: 2,
-                   term: "idiot", match: "idiot", span: TextSpan(start: 30, end: 35), utf8Range: 32..<37),
-        ])
+        #expect(
+            verdict.reasons == [
+                Reason(
+                    rule: "stopword", action: .censor, list: "en/profanity", category: "profanity", severity: 3,
+                    term: "fuck*", match: "f.u.c.k", span: TextSpan(start: 3, end: 10), utf8Range: 3..<10),
+                Reason(
+                    rule: "stopword", action: .censor, list: "en/profanity", category: "profanity", severity: 3,
+                    term: "shit", match: "ѕhіt", span: TextSpan(start: 12, end: 16), utf8Range: 12..<18),
+                Reason(
+                    rule: "stopword", action: .flag, list: "en/insults", category: "insult", severity: 2,
+                    term: "idiot", match: "idiot", span: TextSpan(start: 30, end: 35), utf8Range: 32..<37),
+            ])
     }
 
     @Test("the strongest action wins")
@@ -60,7 +64,11 @@ struct EngineTests {
     func annotate() throws {
         let verdict = try judge("some days I want to die")
         #expect(verdict.action == .allow)
-        #expect(verdict.notes == [Note(list: "en/self-harm", text: "You are not alone. Free, confidential help: https://findahelpline.com")])
+        #expect(
+            verdict.notes == [
+                Note(
+                    list: "en/self-harm", text: "You are not alone. Free, confidential help: https://findahelpline.com")
+            ])
         #expect(verdict.reasons.map(\.match) == ["want to die"])
     }
 

@@ -23,7 +23,8 @@ struct FilterPipelineTests {
         }
         feeder.start()
         let collected = Collector(stdout.fileHandleForReading)
-        let summary = try pipeline.run(input: stdin.fileHandleForReading.fileDescriptor, output: stdout.fileHandleForWriting.fileDescriptor)
+        let summary = try pipeline.run(
+            input: stdin.fileHandleForReading.fileDescriptor, output: stdout.fileHandleForWriting.fileDescriptor)
         try stdout.fileHandleForWriting.close()
         return (Array(collected.wait()), summary)
     }
@@ -31,7 +32,10 @@ struct FilterPipelineTests {
     /// A generated stream: clean lines, stop words, and bad lines of every kind.
     func workload(lines: Int) -> [UInt8] {
         var out: [UInt8] = []
-        let texts = ["hello there", "what the fuck", "f.u.c.k this", "you idiot", "I want to die", "a cocktail in Scunthorpe", "zorblax quantum widget giveaway!"]
+        let texts = [
+            "hello there", "what the fuck", "f.u.c.k this", "you idiot", "I want to die", "a cocktail in Scunthorpe",
+            "zorblax quantum widget giveaway!",
+        ]
         for k in 0..<lines {
             switch k % 11 {
             case 3: out += Array("{not json\n".utf8)
@@ -43,9 +47,15 @@ struct FilterPipelineTests {
                 // Every fifth line a clean comment of one author who posts too often.
                 let channel = k % 3 == 0 ? "slow" : "main"
                 let author = k % 5 == 1 ? "chatty" : "u\(k % 13)"
-                let letters = String(String(k, radix: 26).map { Character(Unicode.Scalar(($0.wholeNumberValue ?? (Int($0.asciiValue!) - 87)) + 97)!) })
+                let letters = String(
+                    String(k, radix: 26).map {
+                        Character(Unicode.Scalar(($0.wholeNumberValue ?? (Int($0.asciiValue!) - 87)) + 97)!)
+                    })
                 let text = k % 5 == 1 ? "hello \(letters)" : texts[k % texts.count]
-                out += Array(#"{"id":\#(k),"author":"\#(author)","channel":"\#(channel)","ts":\#(ts),"text":"\#(text) #\#(k)"}"#.utf8) + [0x0A]
+                out +=
+                    Array(
+                        #"{"id":\#(k),"author":"\#(author)","channel":"\#(channel)","ts":\#(ts),"text":"\#(text) #\#(k)"}"#
+                            .utf8) + [0x0A]
             }
         }
         return out
@@ -65,7 +75,9 @@ struct FilterPipelineTests {
         // The window rules did fire, so the comparison covers them.
         for action in [Action.reject, .timeout, .ban] { #expect(sequential.summary.count(action) > 0, "\(action)") }
         let text = String(decoding: sequential.output, as: UTF8.self)
-        for rule in ["rate_limit", "slow_mode", "escalation", "late", "repeat", "flood"] { #expect(text.contains(#""rule":"\#(rule)""#), "\(rule)") }
+        for rule in ["rate_limit", "slow_mode", "escalation", "late", "repeat", "flood"] {
+            #expect(text.contains(#""rule":"\#(rule)""#), "\(rule)")
+        }
         // Every verdict carries its own id or line, in input order.
         for (k, line) in lines.dropLast().enumerated() where k % 11 != 3 && k % 11 != 9 && k % 11 != 7 {
             #expect(line.starts(with: Array(#"{"id":\#(k),"#.utf8)), "line \(k + 1)")

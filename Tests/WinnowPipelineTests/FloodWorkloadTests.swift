@@ -48,7 +48,9 @@ struct FloodWorkloadTests {
         #expect(campaignOf.count == 449)
         #expect(copiesSeen.count == 42)
         #expect(catchable > 100, "\(catchable)")
-        #expect(Double(catchable - missedCatchable) / Double(catchable) >= 0.95, "\(missedCatchable) of \(catchable) missed")
+        #expect(
+            Double(catchable - missedCatchable) / Double(catchable) >= 0.95, "\(missedCatchable) of \(catchable) missed"
+        )
         #expect(caught >= catchable - missedCatchable)
     }
 }

@@ -23,7 +23,9 @@ struct HeuristicsTests {
             escalation: Escalation(enabled: false))
     }
 
-    @Test("repeat: copies with emoji, punctuation, numbers, case, reordering and one changed word are caught; others pass")
+    @Test(
+        "repeat: copies with emoji, punctuation, numbers, case, reordering and one changed word are caught; others pass"
+    )
     func repeatEvasions() throws {
         let h = try Harness(only(repeatRule: RepeatRule(window: 60 * s)))
         let original = "hey everyone check out my new channel for daily gaming videos and giveaways"
@@ -53,9 +55,13 @@ struct HeuristicsTests {
         #expect(h.post("ann", at: 0, "lol").action == .allow)
         #expect(h.post("ann", at: 1, "lol nice").action == .allow)  // short: must match closely
         let again = h.post("ann", at: 2, "LOL!!")
-        #expect(again.reasons == [Reason(
-            rule: "repeat", action: .reject, message: "the same as a comment of the same author 2s before", limit: "1m",
-            count: 2)])
+        #expect(
+            again.reasons == [
+                Reason(
+                    rule: "repeat", action: .reject, message: "the same as a comment of the same author 2s before",
+                    limit: "1m",
+                    count: 2)
+            ])
         #expect(h.post("sam", at: 200, original).action == .allow)
     }
 
@@ -82,9 +88,12 @@ struct HeuristicsTests {
         #expect(h.post("bot0", at: 4, text).reasons.map(\.rule) == ["repeat"])
         let fifth = h.post("bot4", at: 5, text + " 😀")
         #expect(fifth.action == .reject)
-        #expect(fifth.reasons == [Reason(
-            rule: "flood", action: .reject, message: "a copy of a text posted by 5 authors within 1m",
-            limit: "5 authors in 1m", count: 5)])
+        #expect(
+            fifth.reasons == [
+                Reason(
+                    rule: "flood", action: .reject, message: "a copy of a text posted by 5 authors within 1m",
+                    limit: "5 authors in 1m", count: 5)
+            ])
         #expect(h.post("bot5", at: 6, text).action == .reject)
         // An earlier participant is flagged on their next comment within the window.
         let participant = h.post("bot1", at: 7, "hello")
@@ -101,14 +110,18 @@ struct HeuristicsTests {
     @Test("flood fired on crowd reactions: five people writing the same greeting or praise is not a campaign")
     func floodFiredOnCrowdReactions() throws {
         let h = try Harness(only(flood: FloodRule(window: 60 * s, authors: 5)))
-        for (base, text) in [(0.0, "happy new year everyone"), (100, "I like this song"), (200, "omg this is so good lol")] {
+        for (base, text) in [
+            (0.0, "happy new year everyone"), (100, "I like this song"), (200, "omg this is so good lol"),
+        ] {
             for k in 0..<8 { #expect(h.post("fan\(k)", at: base + Double(k), text).action == .allow, "\(text)") }
         }
     }
 
     @Test("a campaign with a link or a mention is a flood from fewer authors (authors_with_links)")
     func floodWithLinks() throws {
-        let h = try Harness(only(flood: FloodRule(window: 60 * s, authors: 5, authorsWithLinks: 4), links: LinkRule(newAuthorWindow: 0)))
+        let h = try Harness(
+            only(flood: FloodRule(window: 60 * s, authors: 5, authorsWithLinks: 4), links: LinkRule(newAuthorWindow: 0))
+        )
         let text = "free robux generator no verification at robux-free.xyz"
         for k in 0..<3 { #expect(h.post("bot\(k)", at: Double(k), text).action == .allow) }
         let fourth = h.post("bot3", at: 3, text)
@@ -151,15 +164,25 @@ struct HeuristicsTests {
         let h = try Harness(only(links: LinkRule(maxLinks: 2, maxMentions: 2, newAuthorWindow: 0)))
         let shortened = h.post("a", at: 0, "win here: https://bit.ly/3xYz now")
         #expect(shortened.action == .hold)
-        #expect(shortened.reasons == [Reason(
-            rule: "links", action: .hold, term: "bit.ly", match: "https://bit.ly/3xYz", span: TextSpan(start: 10, end: 29),
-            utf8Range: 10..<29, message: "a link shortener")])
-        for disguised in ["go to freegift . com today", "go to freegift[.]com today", "go to freegift dot com today", "go to freegift(dot)com today"] {
+        #expect(
+            shortened.reasons == [
+                Reason(
+                    rule: "links", action: .hold, term: "bit.ly", match: "https://bit.ly/3xYz",
+                    span: TextSpan(start: 10, end: 29),
+                    utf8Range: 10..<29, message: "a link shortener")
+            ])
+        for disguised in [
+            "go to freegift . com today", "go to freegift[.]com today", "go to freegift dot com today",
+            "go to freegift(dot)com today",
+        ] {
             let verdict = h.post("a", at: 1, disguised)
             #expect(verdict.reasons.first?.message == "a disguised link", "\(disguised)")
             #expect(verdict.reasons.first?.term == "freegift.com", "\(disguised)")
         }
-        #expect(h.post("a", at: 2, "see www.one.com, two.net and three.org/page").reasons.map(\.limit) == ["at most 2 links"])
+        #expect(
+            h.post("a", at: 2, "see www.one.com, two.net and three.org/page").reasons.map(\.limit) == [
+                "at most 2 links"
+            ])
         // A link with a scheme needs no dot to count (a cut-off retweet: `http://t…`).
         #expect(h.post("a", at: 2, "a http://t b https://x c http://y/z").reasons.map(\.limit) == ["at most 2 links"])
         #expect(h.post("a", at: 2, "WIN: HTTPS://BIT.LY/X").reasons.map(\.term) == ["bit.ly"])
@@ -173,8 +196,10 @@ struct HeuristicsTests {
     func linkScanStart() {
         // Texts thick with links, disguises and near misses, pieces in random order.
         let pieces = [
-            "see", "x.com", "www.a.b.co", "https://bit.ly/x", "http://t", "a . com", "b [.] net", "c(dot)org", "d dot io",
-            "end.", "Next", "3.50", "e.g.", "wait...", "@bob", "mail@x.com", "(", "[", "dot", "com", "  ", "ratio 3:1", "x:/",
+            "see", "x.com", "www.a.b.co", "https://bit.ly/x", "http://t", "a . com", "b [.] net", "c(dot)org",
+            "d dot io",
+            "end.", "Next", "3.50", "e.g.", "wait...", "@bob", "mail@x.com", "(", "[", "dot", "com", "  ", "ratio 3:1",
+            "x:/",
             "foo-bar_baz.co.uk/path?q=1", "DOT", "Com", ".", ":", "//",
         ]
         var state: UInt64 = 0x2545_f491_4f6c_dd1d
@@ -186,7 +211,8 @@ struct HeuristicsTests {
         }
         var withLinks = 0
         for _ in 0..<5_000 {
-            let shown = (0..<(1 + next() % 12)).map { _ in pieces[next() % pieces.count] }.joined(separator: next() % 3 == 0 ? "" : " ")
+            let shown = (0..<(1 + next() % 12)).map { _ in pieces[next() % pieces.count] }.joined(
+                separator: next() % 3 == 0 ? "" : " ")
             var text = shown
             text.withUTF8 { bytes in
                 let everywhere = LinkScanner.links(in: bytes).map(\.range)
@@ -196,7 +222,8 @@ struct HeuristicsTests {
                     #expect(everywhere.isEmpty, "\(shown)")
                     return
                 }
-                let fromHint = LinkScanner.links(in: bytes, from: LinkScanner.start(before: hint, in: bytes)).map(\.range)
+                let fromHint = LinkScanner.links(in: bytes, from: LinkScanner.start(before: hint, in: bytes)).map(
+                    \.range)
                 #expect(fromHint == everywhere, "\(shown)")
             }
         }
@@ -213,7 +240,9 @@ struct HeuristicsTests {
         #expect(h.post("old", at: 701, "see example.com").action == .allow)
     }
 
-    @Test("links: a newcomer's link alone was held (Wikipedia citations, a fan's video link); now flagged, held with a sign of spam")
+    @Test(
+        "links: a newcomer's link alone was held (Wikipedia citations, a fan's video link); now flagged, held with a sign of spam"
+    )
     func newcomerLinkAloneIsFlagged() throws {
         let h = try Harness(only(links: LinkRule(maxMentions: 1, newAuthorWindow: 600 * s)))
         #expect(h.post("old", at: 0, "hello").action == .allow)  // Winnow starts watching
@@ -233,35 +262,39 @@ struct HeuristicsTests {
         #expect(alone.post("reader", at: 700, "see en.wikipedia.org").action == .hold)  // new_author_alone: hold
     }
 
-    @Test("what counts as a sign of spam besides a link", arguments: [
-        ([Reason(rule: "links", action: .hold, message: "a link shortener")], nil, true),
-        ([Reason(rule: "mentions", action: .hold, message: "7 mentions")], nil, true),
-        ([Reason(rule: "stopword", action: .hold, list: "en/spam", category: "spam")], nil, true),
-        ([Reason(rule: "stopword", action: .censor, list: "en/profanity", category: "profanity")], nil, false),
-        ([Reason(rule: "noise", action: .flag)], nil, false),
-        ([], 0.5, true),
-        ([], 0.49, false),
-        ([], nil, false),
-    ] as [([Reason], Double?, Bool)])
+    @Test(
+        "what counts as a sign of spam besides a link",
+        arguments: [
+            ([Reason(rule: "links", action: .hold, message: "a link shortener")], nil, true),
+            ([Reason(rule: "mentions", action: .hold, message: "7 mentions")], nil, true),
+            ([Reason(rule: "stopword", action: .hold, list: "en/spam", category: "spam")], nil, true),
+            ([Reason(rule: "stopword", action: .censor, list: "en/profanity", category: "profanity")], nil, false),
+            ([Reason(rule: "noise", action: .flag)], nil, false),
+            ([], 0.5, true),
+            ([], 0.49, false),
+            ([], nil, false),
+        ] as [([Reason], Double?, Bool)])
     func signsOfSpam(reasons: [Reason], spamScore: Double?, expected: Bool) {
         #expect(Engine.looksLikeSpam(reasons, spamScore: spamScore) == expected)
     }
 
-    @Test("noise", arguments: [
-        // Walls, not excitement (each of these was flagged with the old thresholds).
-        ("THIS IS THE BEST VIDEO EVER MADE", []),
-        ("ILOVETHISSONG", []),
-        ("noooooooooooooo way", []),
-        ("sooooo good!!!!!", []),
-        ("😀😀😀😀😀😀😀😀😀😀 ok", []),
-        ("THIS IS THE BEST VIDEO EVER MADE AND I WATCH IT EVERY DAY SINCE IT CAME OUT", ["caps 70%"]),
-        ("buy now " + String(repeating: "$", count: 60), ["run 50"]),
-        (String(repeating: "😀", count: 45), ["symbols 60%"]),
-        ("Z\u{0337}\u{0328}\u{031B}\u{0301}\u{0302}algo", ["marks 3"]),
-        ("a\u{0301}\u{0302}\u{0303} three marks pass", []),
-        ("café naïve résumé", []),
-        ("OK", []),
-    ])
+    @Test(
+        "noise",
+        arguments: [
+            // Walls, not excitement (each of these was flagged with the old thresholds).
+            ("THIS IS THE BEST VIDEO EVER MADE", []),
+            ("ILOVETHISSONG", []),
+            ("noooooooooooooo way", []),
+            ("sooooo good!!!!!", []),
+            ("😀😀😀😀😀😀😀😀😀😀 ok", []),
+            ("THIS IS THE BEST VIDEO EVER MADE AND I WATCH IT EVERY DAY SINCE IT CAME OUT", ["caps 70%"]),
+            ("buy now " + String(repeating: "$", count: 60), ["run 50"]),
+            (String(repeating: "😀", count: 45), ["symbols 60%"]),
+            ("Z\u{0337}\u{0328}\u{031B}\u{0301}\u{0302}algo", ["marks 3"]),
+            ("a\u{0301}\u{0302}\u{0303} three marks pass", []),
+            ("café naïve résumé", []),
+            ("OK", []),
+        ])
     func noise(text: String, limits: [String]) throws {
         let h = try Harness(only(noise: NoiseRule()))
         let verdict = h.post("a", at: 0, text)

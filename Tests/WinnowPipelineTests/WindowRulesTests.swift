@@ -27,7 +27,8 @@ struct WindowRulesTests {
         ) -> Verdict {
             next += 1
             let event = Event(
-                id: .string("e\(next)"), author: author, channel: channel, timestamp: t, roles: roles, text: text, line: next)
+                id: .string("e\(next)"), author: author, channel: channel, timestamp: t, roles: roles, text: text,
+                line: next)
             return engine.judge(event, scratch: scratch, at: Micros(seconds: t))
         }
     }
@@ -39,7 +40,8 @@ struct WindowRulesTests {
         BehaviorSettings(
             escalation: escalation,
             defaults: ChannelSettings(
-                rateLimits: .init(author: author, authorInChannel: authorInChannel, channel: channel), slowMode: slowMode))
+                rateLimits: .init(author: author, authorInChannel: authorInChannel, channel: channel),
+                slowMode: slowMode))
     }
 
     @Test("per-author rate limit 3/9s: the fourth comment within the burst is rejected with retry_after")
@@ -58,8 +60,9 @@ struct WindowRulesTests {
 
     @Test("per author within a channel and per channel overall")
     func channelScopes() throws {
-        let h = try Harness(settings(
-            authorInChannel: RateLimit(events: 1, period: 10 * s), channel: RateLimit(events: 3, period: 30 * s)))
+        let h = try Harness(
+            settings(
+                authorInChannel: RateLimit(events: 1, period: 10 * s), channel: RateLimit(events: 3, period: 30 * s)))
         #expect(h.post("amy", at: 0, channel: "a").action == .allow)
         #expect(h.post("amy", at: 1, channel: "b").action == .allow)  // other channel: own window
         let again = h.post("amy", at: 2, channel: "a")
@@ -106,9 +109,11 @@ struct WindowRulesTests {
         let third = h.post("eve", at: 20, slur)
         #expect(third.action == .timeout)
         #expect(third.until == 620)
-        #expect(third.reasons.last == Reason(
-            rule: "escalation", action: .timeout, message: "strike 3 of 3 in 1m: timed out for 10m (timeout 1)",
-            limit: "3 strikes in 1m", count: 3, retryAfter: 600))
+        #expect(
+            third.reasons.last
+                == Reason(
+                    rule: "escalation", action: .timeout, message: "strike 3 of 3 in 1m: timed out for 10m (timeout 1)",
+                    limit: "3 strikes in 1m", count: 3, retryAfter: 600))
         let during = h.post("eve", at: 619.999, "a polite comment")
         #expect(during.action == .timeout)
         #expect(during.until == 620)
@@ -144,7 +149,10 @@ struct WindowRulesTests {
         #expect(h.post("amy", at: 0).action == .allow)
         let second = h.post("amy", at: 1)
         #expect(second.action == .allow)
-        #expect(second.reasons == [Reason(rule: "rate_limit", action: .reject, limit: "author 1/10s", retryAfter: 9, dryRun: true)])
+        #expect(
+            second.reasons == [
+                Reason(rule: "rate_limit", action: .reject, limit: "author 1/10s", retryAfter: 9, dryRun: true)
+            ])
     }
 
     @Test("global dry-run: allow, with the would-be timeout in `would`, and no penalty kept")
@@ -156,7 +164,8 @@ struct WindowRulesTests {
         #expect(h.post("eve", at: 1, "hello").would == .allow)
     }
 
-    @Test("an author under a penalty is not analyzed; if the penalty is over by the decision, the analysis is done then")
+    @Test(
+        "an author under a penalty is not analyzed; if the penalty is over by the decision, the analysis is done then")
     func skippedAnalysis() throws {
         let h = try Harness(settings(escalation: Escalation(strikes: 1, timeout: 60 * s)))
         #expect(h.post("eve", at: 0, "zorblax").action == .timeout)  // timed out until 60
@@ -166,7 +175,10 @@ struct WindowRulesTests {
         #expect(first.reasons.isEmpty)
         // Decided while the timeout holds: the penalty is the answer, no analysis needed.
         var during = first
-        h.engine.applyWindows(facts, to: &during, at: 59 * s) { Issue.record("analyzed needlessly"); return (first, facts) }
+        h.engine.applyWindows(facts, to: &during, at: 59 * s) {
+            Issue.record("analyzed needlessly")
+            return (first, facts)
+        }
         #expect(during.action == .timeout)
         // Decided after it ended: analyzed after all, the content verdict stands.
         var after = first
@@ -225,7 +237,8 @@ struct WindowStateLoadTests {
                     for k in 0..<1_000 {
                         let author = group * 1_000 + k % 50
                         let event = Event(
-                            id: .number("\(k)"), author: "a\(author)", timestamp: Double(k / 10), text: texts[k % texts.count],
+                            id: .number("\(k)"), author: "a\(author)", timestamp: Double(k / 10),
+                            text: texts[k % texts.count],
                             line: k)
                         local[engine.judge(event, scratch: scratch, at: Micros(k / 10) * s).action, default: 0] += 1
                     }
@@ -255,9 +268,12 @@ struct WindowStateLoadTests {
         #expect(engine.state.authors.evictions == 19_000)
         // The latest author still has a rate limit: six comments in a second, the sixth refused.
         var last: Verdict?
-        let distinct = ["good morning", "what a match", "the keeper was great", "anyone here from paris", "nice stream", "one more"]
+        let distinct = [
+            "good morning", "what a match", "the keeper was great", "anyone here from paris", "nice stream", "one more",
+        ]
         for (k, text) in distinct.enumerated() {
-            last = engine.judge(Event(id: .number("x\(k)"), author: "a19999", text: text, line: k), scratch: scratch, at: 20_000 * s)
+            last = engine.judge(
+                Event(id: .number("x\(k)"), author: "a19999", text: text, line: k), scratch: scratch, at: 20_000 * s)
         }
         #expect(last?.reasons.map(\.rule) == ["rate_limit"])
     }

@@ -30,7 +30,8 @@ struct CSVReaderTests {
 
     @Test("HTML character references are decoded, other ampersands left alone")
     func entities() {
-        #expect(HTMLEntities.decode("Tom &amp; Jerry &#39;hi&#39; &#128514; &#x1F602; &lt;3") == "Tom & Jerry 'hi' 😂 😂 <3")
+        #expect(
+            HTMLEntities.decode("Tom &amp; Jerry &#39;hi&#39; &#128514; &#x1F602; &lt;3") == "Tom & Jerry 'hi' 😂 😂 <3")
         #expect(HTMLEntities.decode("fish & chips; R&D") == nil)
         #expect(HTMLEntities.decode("&bogus; &#0; &#xZZ;") == nil)
         #expect(HTMLEntities.decode("no ampersand") == nil)

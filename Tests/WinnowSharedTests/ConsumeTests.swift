@@ -35,7 +35,9 @@ struct ConsumeTests {
     }
 
     /// The verdict stream as (input entry, verdict line), in order.
-    static func verdicts(_ redis: RedisConnection, stream: String = "in:verdicts") throws -> [(entry: String, verdict: String)] {
+    static func verdicts(_ redis: RedisConnection, stream: String = "in:verdicts") throws -> [(
+        entry: String, verdict: String
+    )] {
         guard case .array(let items) = try redis.command(["XRANGE", stream, "-", "+"]) else { return [] }
         return items.compactMap { item in
             guard case .array(let parts) = item, case .array(let fields) = parts[1], fields.count == 4,
@@ -46,14 +48,18 @@ struct ConsumeTests {
     }
 
     static func pendingCount(_ redis: RedisConnection) throws -> Int64 {
-        guard case .array(let summary) = try redis.command(["XPENDING", "in", "g"]), case .integer(let count) = summary[0] else {
+        guard case .array(let summary) = try redis.command(["XPENDING", "in", "g"]),
+            case .integer(let count) = summary[0]
+        else {
             return -1
         }
         return count
     }
 
     static func stream(_ server: RedisServer, consumer: String = "c1") throws -> RedisStream {
-        try RedisStream(server.address, stream: "in", group: "g", consumer: consumer, verdictStream: "in:verdicts", verdictStreamLimit: 0)
+        try RedisStream(
+            server.address, stream: "in", group: "g", consumer: consumer, verdictStream: "in:verdicts",
+            verdictStreamLimit: 0)
     }
 
     static func trail(_ folder: URL) throws -> AuditTrail {
@@ -64,7 +70,9 @@ struct ConsumeTests {
 
     static let quick = ConsumeSettings(batchSize: 100, blockMilliseconds: 10, drain: true, sleep: { _ in })
 
-    @Test("every entry gets exactly one verdict, in order, and is acknowledged after its audit row; bad entries get error verdicts")
+    @Test(
+        "every entry gets exactly one verdict, in order, and is acknowledged after its audit row; bad entries get error verdicts"
+    )
     func consumesInOrder() throws {
         let server = try RedisServer()
         let redis = try RedisConnection(server.address)
@@ -74,7 +82,9 @@ struct ConsumeTests {
         try Self.add(redis, ["body", "no event field"])
         try Self.add(redis, ["event", Self.event("e5", "ann", "what a shit day", at: 1002)])
         let trail = try Self.trail(server.folder)
-        let consumer = StreamConsumer(stream: try Self.stream(server), judge: try Self.judge(), audit: trail, settings: Self.quick) { _ in }
+        let consumer = StreamConsumer(
+            stream: try Self.stream(server), judge: try Self.judge(), audit: trail, settings: Self.quick
+        ) { _ in }
         try consumer.run { false }
 
         let out = try Self.verdicts(redis)
@@ -106,11 +116,17 @@ struct ConsumeTests {
         try Self.add(redis, ["event", Self.event("short", "ann", "hello", at: 1001)])
         var settings = Self.quick
         settings.maxLineBytes = 200
-        let consumer = StreamConsumer(stream: try Self.stream(server), judge: try Self.judge(), audit: nil, settings: settings) { _ in }
+        let consumer = StreamConsumer(
+            stream: try Self.stream(server), judge: try Self.judge(), audit: nil, settings: settings
+        ) { _ in }
         try consumer.run { false }
         let out = try Self.verdicts(redis)
         #expect(out.count == 2)
-        #expect(out[0].verdict.contains(#""action":"error""#) && out[0].verdict.contains("line is longer than the maximum of 200 bytes (367 bytes); see --max-line-bytes"), "\(out[0].verdict)")
+        #expect(
+            out[0].verdict.contains(#""action":"error""#)
+                && out[0].verdict.contains(
+                    "line is longer than the maximum of 200 bytes (367 bytes); see --max-line-bytes"),
+            "\(out[0].verdict)")
         #expect(out[1].verdict.contains(#""id":"short","action":"allow""#), "\(out[1].verdict)")
     }
 
@@ -129,7 +145,9 @@ struct ConsumeTests {
         var failing = Self.quick
         failing.giveUp = { true }
         let reports = ConsumerReports()
-        let first = StreamConsumer(stream: try Self.stream(server), judge: judge, audit: trail, settings: failing) { reports.add($0) }
+        let first = StreamConsumer(stream: try Self.stream(server), judge: judge, audit: trail, settings: failing) {
+            reports.add($0)
+        }
         try first.run { false }
         #expect(first.summary.leftPending == 2)
         #expect(try Self.pendingCount(redis) == 2)
@@ -139,7 +157,9 @@ struct ConsumeTests {
         // Second run, same consumer, same engine and trail: the two pending entries come back
         // first and are answered from the trail; the third strike is the new entry's.
         try Self.add(redis, ["event", Self.event("s3", "troll", "zorblax three", at: 1002)])
-        let second = StreamConsumer(stream: try Self.stream(server), judge: judge, audit: trail, settings: Self.quick) { _ in }
+        let second = StreamConsumer(stream: try Self.stream(server), judge: judge, audit: trail, settings: Self.quick) {
+            _ in
+        }
         try second.run { false }
         #expect(second.summary.fromAudit == 2)
         #expect(second.summary.judged == 1)
@@ -158,14 +178,18 @@ struct ConsumeTests {
     func claimsAbandonedEntries() throws {
         let server = try RedisServer()
         let redis = try RedisConnection(server.address)
-        for k in 0..<10 { try Self.add(redis, ["event", Self.event("e\(k)", "a\(k)", "hello \(k)", at: 1000 + Double(k))]) }
+        for k in 0..<10 {
+            try Self.add(redis, ["event", Self.event("e\(k)", "a\(k)", "hello \(k)", at: 1000 + Double(k))])
+        }
         // A consumer reads four entries and dies without answering.
         let dead = try Self.stream(server, consumer: "dead")
         #expect(try dead.readNew(count: 4, blockMilliseconds: 10).count == 4)
         usleep(30_000)
         var settings = Self.quick
         settings.claimIdleMilliseconds = 20
-        let live = StreamConsumer(stream: try Self.stream(server, consumer: "live"), judge: try Self.judge(), audit: nil, settings: settings) { _ in }
+        let live = StreamConsumer(
+            stream: try Self.stream(server, consumer: "live"), judge: try Self.judge(), audit: nil, settings: settings
+        ) { _ in }
         try live.run { false }
         #expect(live.summary.claimed == 4)
         #expect(live.summary.answered == 10)
@@ -180,22 +204,31 @@ struct ConsumeTests {
 }
 
 extension ConsumeTests {
-    @Test("Redis killed and restarted (from its append-only file) under a running consumer: every entry answered exactly once")
+    @Test(
+        "Redis killed and restarted (from its append-only file) under a running consumer: every entry answered exactly once"
+    )
     func redisRestartedUnderLoad() throws {
         let server = try RedisServer(persistent: true)
         let redis = try RedisConnection(server.address)
         func addEvents(_ range: Range<Int>) throws {
-            _ = try RedisConnection(server.address).pipeline(range.map { k in
-                ["XADD", "in", "*", "event", Self.event("e\(k)", "a\(k % 50)", k % 7 == 0 ? "zorblax \(k)" : "hello \(k)", at: 1000 + Double(k))]
-            })
+            _ = try RedisConnection(server.address).pipeline(
+                range.map { k in
+                    [
+                        "XADD", "in", "*", "event",
+                        Self.event(
+                            "e\(k)", "a\(k % 50)", k % 7 == 0 ? "zorblax \(k)" : "hello \(k)", at: 1000 + Double(k)),
+                    ]
+                })
         }
         try addEvents(0..<3000)
         let reports = ConsumerReports()
         let stop = StopFlag()
-        var settings = ConsumeSettings(batchSize: 100, blockMilliseconds: 50, claimIdleMilliseconds: 60_000, sleep: { _ in usleep(20_000) })
+        var settings = ConsumeSettings(
+            batchSize: 100, blockMilliseconds: 50, claimIdleMilliseconds: 60_000, sleep: { _ in usleep(20_000) })
         settings.giveUp = { stop.isSet }
         let consumer = StreamConsumer(
-            stream: try Self.stream(server), judge: try Self.judge(), audit: try Self.trail(server.folder), settings: settings
+            stream: try Self.stream(server), judge: try Self.judge(), audit: try Self.trail(server.folder),
+            settings: settings
         ) { reports.add($0) }
         let done = DispatchSemaphore(value: 0)
         // Handed to the thread and read back only after it is done.
@@ -206,7 +239,8 @@ extension ConsumeTests {
         }
         thread.start()
         func answered(_ address: SharedAddress) -> Int64 {
-            guard let connection = try? RedisConnection(address), case .integer(let n)? = try? connection.command(["XLEN", "in:verdicts"])
+            guard let connection = try? RedisConnection(address),
+                case .integer(let n)? = try? connection.command(["XLEN", "in:verdicts"])
             else { return -1 }
             return n
         }

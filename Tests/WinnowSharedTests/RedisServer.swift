@@ -15,18 +15,23 @@ final class RedisServer {
     /// `persistent`: an append-only file written at every command (`appendfsync always`), read
     /// back by a restarted server: what a Redis that restarts keeps.
     init(replacing previous: RedisServer? = nil, persistent: Bool = false, loopbackTCP: Bool = false) throws {
-        folder = previous?.folder ?? FileManager.default.temporaryDirectory.appendingPathComponent("winnow-redis-\(UUID().uuidString)")
+        folder =
+            previous?.folder
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("winnow-redis-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         ownsFolder = previous == nil
         socket = folder.appendingPathComponent("redis.sock").path
         port = loopbackTCP ? try Self.freePort() : nil
-        guard let binary = ["/usr/bin/redis-server", "/usr/local/bin/redis-server"].first(where: FileManager.default.isExecutableFile)
+        guard
+            let binary = ["/usr/bin/redis-server", "/usr/local/bin/redis-server"].first(
+                where: FileManager.default.isExecutableFile)
         else {
             throw SharedError("redis-server is not installed (scripts/install-deps installs it)")
         }
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = [
-            "--port", String(port ?? 0), "--bind", "127.0.0.1", "--unixsocket", socket, "--unixsocketperm", "700", "--save", "",
+            "--port", String(port ?? 0), "--bind", "127.0.0.1", "--unixsocket", socket, "--unixsocketperm", "700",
+            "--save", "",
             "--appendonly", persistent ? "yes" : "no", "--appendfsync", "always",
             "--dir", folder.path, "--loglevel", "warning",
         ]
@@ -35,7 +40,9 @@ final class RedisServer {
         try process.run()
         // Ready when the socket answers.
         for _ in 0..<500 {
-            if let connection = try? RedisConnection(address), (try? connection.command(["PING"])) == .status("PONG") { return }
+            if let connection = try? RedisConnection(address), (try? connection.command(["PING"])) == .status("PONG") {
+                return
+            }
             usleep(10_000)
         }
         throw SharedError("redis-server did not start on \(socket)")
@@ -53,7 +60,9 @@ final class RedisServer {
         address.sin_port = 0
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
         }
         guard bound else { throw SharedError("no free port on 127.0.0.1") }
         return Int(UInt16(bigEndian: address.sin_port))

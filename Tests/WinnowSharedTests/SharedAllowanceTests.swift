@@ -18,14 +18,20 @@ struct SharedAllowanceTests {
         let server = try RedisServer()
         let store = try RedisWindows(server.address)
         func check(_ author: UInt64, _ limits: RateLimitRule.Limits, exempt: Bool = false) throws -> SharedCheck {
-            try store.check([SharedRequest(author: author, pair: author &* 31, channel: 7, limits: limits, isExempt: exempt, now: 100 * Self.s)])[0]
+            try store.check([
+                SharedRequest(
+                    author: author, pair: author &* 31, channel: 7, limits: limits, isExempt: exempt, now: 100 * Self.s)
+            ])[0]
         }
         let perAuthor = RateLimitRule.Limits(author: RateLimit(events: 5, period: 10 * Self.s))
         #expect(try (0..<5).map { _ in try check(1, perAuthor).headroom } == [4, 3, 2, 1, 0])
         #expect(try check(1, perAuthor).limited?.scope == "author")
-        let narrower = RateLimitRule.Limits(author: RateLimit(events: 5, period: 10 * Self.s), authorInChannel: RateLimit(events: 2, period: 10 * Self.s))
+        let narrower = RateLimitRule.Limits(
+            author: RateLimit(events: 5, period: 10 * Self.s),
+            authorInChannel: RateLimit(events: 2, period: 10 * Self.s))
         #expect(try check(2, narrower).headroom == 1)
-        let withChannel = RateLimitRule.Limits(author: RateLimit(events: 5, period: 10 * Self.s), channel: RateLimit(events: 100, period: 10 * Self.s))
+        let withChannel = RateLimitRule.Limits(
+            author: RateLimit(events: 5, period: 10 * Self.s), channel: RateLimit(events: 100, period: 10 * Self.s))
         #expect(try check(3, withChannel).headroom == 0)
         #expect(try check(4, RateLimitRule.Limits()).headroom == RedisWindows.maxHeadroom)
         #expect(try check(5, perAuthor, exempt: true).headroom == 0)
@@ -40,7 +46,9 @@ struct SharedAllowanceTests {
             calls.withLock { $0 += 1 }
             return try store.check(requests)
         }
-        func impose(_ penalty: Penalty, author: UInt64, now: Micros) throws { try store.impose(penalty, author: author, now: now) }
+        func impose(_ penalty: Penalty, author: UInt64, now: Micros) throws {
+            try store.impose(penalty, author: author, now: now)
+        }
         func strikes(_ strikes: [SharedStrike]) throws -> [StrikeOutcome] { try store.strikes(strikes) }
     }
 
@@ -53,7 +61,9 @@ struct SharedAllowanceTests {
         return check.penalty == nil && check.limited == nil
     }
 
-    @Test("events spent from an allowance skip the round trip and are still counted: the limit holds exactly on one instance")
+    @Test(
+        "events spent from an allowance skip the round trip and are still counted: the limit holds exactly on one instance"
+    )
     func allowanceSavesRoundTrips() throws {
         let server = try RedisServer()
         let counting = try CountingStore(RedisWindows(server.address))
@@ -71,10 +81,15 @@ struct SharedAllowanceTests {
         let limits = RateLimitRule.Limits(author: RateLimit(events: 20, period: 3600 * Self.s))
         func run(allowance: Int, author: UInt64) throws -> Int {
             let links = try (0..<4).map { _ in
-                SharedLink(store: try RedisWindows(server.address), policy: .open, localAllowance: allowance, allowanceTime: .seconds(60)) { _ in }
+                SharedLink(
+                    store: try RedisWindows(server.address), policy: .open, localAllowance: allowance,
+                    allowanceTime: .seconds(60)
+                ) { _ in }
             }
             // One author round robin over the four instances, each asking for one event at a time.
-            return (0..<400).filter { k in Self.allowed(links[k % 4].answers([Self.request(author, limits, at: 100 * Self.s + Micros(k))])[0]) }.count
+            return (0..<400).filter { k in
+                Self.allowed(links[k % 4].answers([Self.request(author, limits, at: 100 * Self.s + Micros(k))])[0])
+            }.count
         }
         #expect(try run(allowance: 0, author: 1) == 20)
         let withAllowance = try run(allowance: 4, author: 2)
@@ -82,15 +97,23 @@ struct SharedAllowanceTests {
         print("allowance 4, four instances, limit 20: \(withAllowance) let through")
     }
 
-    @Test("a ban through another instance holds here once the allowance in hand is spent; one through this instance at once")
+    @Test(
+        "a ban through another instance holds here once the allowance in hand is spent; one through this instance at once"
+    )
     func banDuringAllowance() throws {
         let server = try RedisServer()
         let limits = RateLimitRule.Limits(author: RateLimit(events: 100, period: 3600 * Self.s))
-        let a = SharedLink(store: try RedisWindows(server.address), policy: .open, localAllowance: 4, allowanceTime: .seconds(60)) { _ in }
-        let b = SharedLink(store: try RedisWindows(server.address), policy: .open, localAllowance: 4, allowanceTime: .seconds(60)) { _ in }
+        let a = SharedLink(
+            store: try RedisWindows(server.address), policy: .open, localAllowance: 4, allowanceTime: .seconds(60)
+        ) { _ in }
+        let b = SharedLink(
+            store: try RedisWindows(server.address), policy: .open, localAllowance: 4, allowanceTime: .seconds(60)
+        ) { _ in }
         #expect(Self.allowed(b.answers([Self.request(9, limits, at: 100 * Self.s)])[0]))
         a.impose(Penalty(kind: .ban, until: Penalty.forever, timeouts: 0), author: 9, now: 101 * Self.s)
-        let next = (0..<6).map { k in Self.allowed(b.answers([Self.request(9, limits, at: 102 * Self.s + Micros(k))])[0]) }
+        let next = (0..<6).map { k in
+            Self.allowed(b.answers([Self.request(9, limits, at: 102 * Self.s + Micros(k))])[0])
+        }
         #expect(next == [true, true, true, true, false, false])
         // Through the same instance: no allowance survives its own ban.
         #expect(Self.allowed(a.answers([Self.request(10, limits, at: 100 * Self.s)])[0]))

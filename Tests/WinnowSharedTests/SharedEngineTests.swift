@@ -26,7 +26,9 @@ struct SharedEngineTests {
         /// Ids are unique per instance and time, so that two instances never post the same event.
         func post(_ author: String, _ text: String = "hello", at t: Double) -> Verdict {
             next += 1
-            let event = Event(id: .string("\(author)-\(next)-\(t)"), author: author, channel: "main", timestamp: t, text: text, line: next)
+            let event = Event(
+                id: .string("\(author)-\(next)-\(t)"), author: author, channel: "main", timestamp: t, text: text,
+                line: next)
             return engine.judge(event, scratch: scratch, at: Micros(seconds: t))
         }
     }
@@ -42,7 +44,9 @@ struct SharedEngineTests {
         BehaviorSettings(escalation: escalation, defaults: ChannelSettings(rateLimits: .init(author: rate)))
     }
 
-    func link(_ server: RedisServer, _ policy: SharedFailurePolicy = .open, _ reports: Reports = Reports()) throws -> SharedLink {
+    func link(_ server: RedisServer, _ policy: SharedFailurePolicy = .open, _ reports: Reports = Reports()) throws
+        -> SharedLink
+    {
         SharedLink(store: try RedisWindows(server.address), policy: policy) { reports.add($0) }
     }
 
@@ -89,7 +93,9 @@ struct SharedEngineTests {
             asked.withLock { $0 += requests.count }
             return try store.check(requests)
         }
-        func impose(_ penalty: Penalty, author: UInt64, now: Micros) throws { try store.impose(penalty, author: author, now: now) }
+        func impose(_ penalty: Penalty, author: UInt64, now: Micros) throws {
+            try store.impose(penalty, author: author, now: now)
+        }
         func strikes(_ strikes: [SharedStrike]) throws -> [StrikeOutcome] { try store.strikes(strikes) }
     }
 
@@ -109,27 +115,34 @@ struct SharedEngineTests {
         let author = "tcp-\(UUID().uuidString)"
         let rate = RateLimit(events: 2, period: 60 * Self.s)
         func instance() throws -> Instance {
-            try Instance(behavior(rate: rate), shared: SharedLink(store: try RedisWindows(address), policy: .closed) { _ in })
+            try Instance(
+                behavior(rate: rate), shared: SharedLink(store: try RedisWindows(address), policy: .closed) { _ in })
         }
         let a = try instance(), b = try instance()
         let actions = (0..<4).map { k in (k % 2 == 0 ? a : b).post(author, at: 500 + Double(k)).action }
         #expect(actions == [.allow, .allow, .reject, .reject])
     }
 
-    @Test("a known ban is answered without a round trip while remembered; an unban elsewhere holds that long, one here not at all")
+    @Test(
+        "a known ban is answered without a round trip while remembered; an unban elsewhere holds that long, one here not at all"
+    )
     func knownPenalties() throws {
         let server = try RedisServer()
         let rate = RateLimit(events: 100, period: 60 * Self.s)
         let counting = try CountingStore(RedisWindows(server.address))
         let a = try Instance(behavior(rate: rate), shared: link(server))
         // Remembered for a minute here, so that the test does not race the clock; 0.2 s below.
-        let b = try Instance(behavior(rate: rate), shared: SharedLink(store: counting, policy: .open, penaltyCacheTime: .seconds(60)) { _ in })
+        let b = try Instance(
+            behavior(rate: rate),
+            shared: SharedLink(store: counting, policy: .open, penaltyCacheTime: .seconds(60)) { _ in })
         a.engine.setPenalty(.ban, author: "spammer", at: Micros(seconds: 10), until: Penalty.forever)
         for k in 0..<5 { #expect(b.post("spammer", at: 11 + Double(k)).action == .ban) }
         #expect(counting.asked.withLock { $0 } == 1)  // the first event asked; the ban was then known
         a.engine.setPenalty(.none, author: "spammer", at: Micros(seconds: 20), until: 0)
         #expect(b.post("spammer", at: 21).action == .ban)  // still remembered here
-        let c = try Instance(behavior(rate: rate), shared: SharedLink(store: counting, policy: .open, penaltyCacheTime: .milliseconds(200)) { _ in })
+        let c = try Instance(
+            behavior(rate: rate),
+            shared: SharedLink(store: counting, policy: .open, penaltyCacheTime: .milliseconds(200)) { _ in })
         a.engine.setPenalty(.ban, author: "spammer", at: Micros(seconds: 22), until: Penalty.forever)
         #expect(c.post("spammer", at: 23).action == .ban)
         a.engine.setPenalty(.none, author: "spammer", at: Micros(seconds: 24), until: 0)
@@ -142,7 +155,9 @@ struct SharedEngineTests {
         #expect(b.post("other", at: 33).action == .allow)
     }
 
-    @Test("one instance with the shared store answers byte for byte as without it (the bundled sample, every rule on, event time)")
+    @Test(
+        "one instance with the shared store answers byte for byte as without it (the bundled sample, every rule on, event time)"
+    )
     func sameAsLocal() throws {
         let server = try RedisServer()
         let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -177,9 +192,13 @@ struct SharedEngineTests {
         let floodLocal = try run(nil)
         _ = try RedisConnection(server.address).command(["FLUSHALL"])
         let floodShared = try run(link(server))
-        #expect(String(decoding: floodLocal, as: UTF8.self).components(separatedBy: #""action":"timeout""#).count == 317)
+        #expect(
+            String(decoding: floodLocal, as: UTF8.self).components(separatedBy: #""action":"timeout""#).count == 317)
         let differing = zip(floodLocal.split(separator: 0x0A), floodShared.split(separator: 0x0A)).filter { $0 != $1 }
-        #expect(differing.isEmpty, "\(differing.count) verdicts differ, first: \(differing.first.map { String(decoding: $0.0, as: UTF8.self) + " / " + String(decoding: $0.1, as: UTF8.self) } ?? "")")
+        #expect(
+            differing.isEmpty,
+            "\(differing.count) verdicts differ, first: \(differing.first.map { String(decoding: $0.0, as: UTF8.self) + " / " + String(decoding: $0.1, as: UTF8.self) } ?? "")"
+        )
         input = fixtures.appendingPathComponent("comments/youtube-spam-collection.ndjson").path
         // Redis gone, 'closed': every event is held, none is lost, the outage reported once.
         let reports = Reports()
@@ -187,7 +206,10 @@ struct SharedEngineTests {
         server.kill()
         let lines = try run(closed).split(separator: 0x0A)
         #expect(lines.count == local.split(separator: 0x0A).count)
-        #expect(lines.allSatisfy { String(decoding: $0, as: UTF8.self).contains(#""action":"hold","reasons":[{"rule":"shared""#) })
+        #expect(
+            lines.allSatisfy {
+                String(decoding: $0, as: UTF8.self).contains(#""action":"hold","reasons":[{"rule":"shared""#)
+            })
         #expect(reports.all.count == 1)
         #expect(closed.failedEvents == lines.count)
     }
@@ -203,7 +225,9 @@ struct SharedEngineTests {
         #expect(delays == [1, 2, 4, 8, 16, 30, 30, 30].map { Duration.seconds($0) })
     }
 
-    @Test("Redis down: 'open' falls back to this instance's windows, 'closed' holds; outage and recovery reported once each")
+    @Test(
+        "Redis down: 'open' falls back to this instance's windows, 'closed' holds; outage and recovery reported once each"
+    )
     func failurePolicies() throws {
         let server = try RedisServer()
         let rate = RateLimit(events: 1, period: 60 * Self.s)

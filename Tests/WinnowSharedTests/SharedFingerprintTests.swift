@@ -30,7 +30,9 @@ struct SharedFingerprintTests {
             repeatRule: RepeatRule(), escalation: Self.quiet,
             defaults: ChannelSettings(rateLimits: .init(author: RateLimit(events: 3, period: 60 * Self.s))))
         func instance() throws -> Instance {
-            try Instance(behavior, shared: SharedLink(store: try RedisWindows(server.address), policy: .open, scope: .limits) { _ in })
+            try Instance(
+                behavior,
+                shared: SharedLink(store: try RedisWindows(server.address), policy: .open, scope: .limits) { _ in })
         }
         let a = try instance(), b = try instance()
         let text = "check out my amazing channel for free gift cards"
@@ -72,7 +74,9 @@ struct SharedFingerprintTests {
         _ = server
     }
 
-    @Test("flood: five authors spread over two instances are one campaign; the fifth copy is refused, earlier posters flagged once")
+    @Test(
+        "flood: five authors spread over two instances are one campaign; the fifth copy is refused, earlier posters flagged once"
+    )
     func floodAcrossInstances() throws {
         let behavior = BehaviorSettings(flood: FloodRule(), escalation: Self.quiet)
         let (a, b, server) = try Self.pair(behavior)

@@ -26,8 +26,9 @@ struct SharedStateTests {
         #expect(try redis.command(["PING"]) == .status("PONG"))
         #expect(try redis.command(["SET", "k", "välue\u{0}x"]) == .status("OK"))
         #expect(try redis.command(["GET", "k"]) == .bulk(Array("välue\u{0}x".utf8)))
-        #expect(try redis.pipeline([["INCR", "n"], ["INCR", "n"], ["GET", "missing"], ["INCRBY", "n", "5"]])
-            == [.integer(1), .integer(2), .null, .integer(7)])
+        #expect(
+            try redis.pipeline([["INCR", "n"], ["INCR", "n"], ["GET", "missing"], ["INCRBY", "n", "5"]])
+                == [.integer(1), .integer(2), .null, .integer(7)])
         guard case .error(let message) = try redis.command(["INCR", "k"]) else {
             Issue.record("an error reply was expected")
             return
@@ -66,7 +67,8 @@ struct SharedStateTests {
     /// The author limit alone, as the shared store decides it, for one author at `times`.
     func shared(_ store: RedisWindows, _ limit: RateLimit, author: UInt64, _ times: [Micros]) throws -> [Micros?] {
         let requests = times.map {
-            SharedRequest(author: author, pair: author &+ 1, channel: 7, limits: .init(author: limit), isExempt: false, now: $0)
+            SharedRequest(
+                author: author, pair: author &+ 1, channel: 7, limits: .init(author: limit), isExempt: false, now: $0)
         }
         return try store.check(requests).map { $0.limited?.retryAfter }
     }
@@ -147,7 +149,9 @@ struct SharedStateTests {
         #expect(try check(at: now + 61 * s) == SharedCheck())
     }
 
-    @Test("the event script: penalty first, then author, author-in-channel and channel limits, the widest not counted once a narrower one refuses")
+    @Test(
+        "the event script: penalty first, then author, author-in-channel and channel limits, the widest not counted once a narrower one refuses"
+    )
     func eventScript() throws {
         let server = try RedisServer()
         let shared = try RedisWindows(server.address)
@@ -158,7 +162,8 @@ struct SharedStateTests {
             channel: RateLimit(events: 3, period: 10 * s))
         func check(_ author: UInt64, exempt: Bool = false, at t: Micros = 0) throws -> SharedCheck {
             try shared.check([
-                SharedRequest(author: author, pair: author &* 31, channel: 7, limits: limits, isExempt: exempt, now: now + t)
+                SharedRequest(
+                    author: author, pair: author &* 31, channel: 7, limits: limits, isExempt: exempt, now: now + t)
             ])[0]
         }
         #expect(try check(1) == SharedCheck())

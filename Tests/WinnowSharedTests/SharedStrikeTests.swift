@@ -22,7 +22,8 @@ struct SharedStrikeTests {
         init(_ escalation: Escalation, shared: SharedLink?) throws {
             let (lists, _) = WordlistDirectory.load(ConsumeTests.wordlists)
             let behavior = BehaviorSettings(escalation: escalation, defaults: ChannelSettings(rateLimits: .init()))
-            engine = Engine(stopwords: try StopwordSet(lists: lists), policy: Policy(), behavior: behavior, shared: shared)
+            engine = Engine(
+                stopwords: try StopwordSet(lists: lists), policy: Policy(), behavior: behavior, shared: shared)
         }
 
         func post(_ id: String, _ author: String, _ text: String, at t: Double) -> Verdict {
@@ -71,17 +72,23 @@ struct SharedStrikeTests {
         #expect(a.post("s3", "troll", "zorblax", at: 103).action == .timeout)
         // Asked again after the timeout: still counted once; during it, the timeout answers.
         let store = try RedisWindows(server.address)
-        let during = SharedStrike(author: BehaviorState.authorKey("troll"), eventKey: "s:s4", now: 110 * Self.s, escalation: escalation, quiet: false)
+        let during = SharedStrike(
+            author: BehaviorState.authorKey("troll"), eventKey: "s:s4", now: 110 * Self.s, escalation: escalation,
+            quiet: false)
         guard case .underPenalty(let penalty) = try store.strikes([during])[0] else {
             Issue.record("a strike under a timeout was counted")
             return
         }
         #expect(penalty.until == 133 * Self.s)
-        let strike = SharedStrike(author: BehaviorState.authorKey("troll"), eventKey: "s:s3", now: 200 * Self.s, escalation: escalation, quiet: false)
+        let strike = SharedStrike(
+            author: BehaviorState.authorKey("troll"), eventKey: "s:s3", now: 200 * Self.s, escalation: escalation,
+            quiet: false)
         #expect(try store.strikes([strike]) == [.alreadyCounted])
     }
 
-    @Test("a batch's strikes in one round trip: the store's count corrects this instance's forecast, the penalty holds for the rest of the batch")
+    @Test(
+        "a batch's strikes in one round trip: the store's count corrects this instance's forecast, the penalty holds for the rest of the batch"
+    )
     func batchedStrikesFollowTheStore() throws {
         let server = try RedisServer()
         let escalation = Escalation(strikes: 3, window: 60 * Self.s, timeout: 30 * Self.s)
@@ -90,14 +97,18 @@ struct SharedStrikeTests {
         #expect(a.post("2", "troll", "zorblax", at: 101).action == .reject)
         // Instance b judges a batch (as `filter` and `consume` do): its own count of troll's
         // strikes is 1 at the first event, the store's is 3.
-        let b = BatchJudge(engine: try Instance(escalation, shared: Self.link(server)).engine, workers: 1, clock: .event, lateTolerance: 0)
+        let b = BatchJudge(
+            engine: try Instance(escalation, shared: Self.link(server)).engine, workers: 1, clock: .event,
+            lateTolerance: 0)
         func line(_ id: String, _ author: String, _ text: String, _ ts: Double) -> [UInt8] {
             Array(#"{"id":"\#(id)","author":"\#(author)","channel":"main","ts":\#(ts),"text":"\#(text)"}"#.utf8)
         }
-        let judged = b.judge([
-            line("3", "troll", "zorblax", 102), line("4", "ann", "hello", 103), line("5", "troll", "hello", 104),
-            line("6", "troll", "zorblax", 105), line("7", "troll", "hello", 140),
-        ], firstLine: 1).map(\.verdict)
+        let judged = b.judge(
+            [
+                line("3", "troll", "zorblax", 102), line("4", "ann", "hello", 103), line("5", "troll", "hello", 104),
+                line("6", "troll", "zorblax", 105), line("7", "troll", "hello", 140),
+            ], firstLine: 1
+        ).map(\.verdict)
         #expect(judged.map(\.action) == [.timeout, .allow, .timeout, .timeout, .allow])
         #expect(judged[0].reasons.last?.message == "strike 3 of 3 in 1m: timed out for 30s (timeout 1)")
         #expect(judged[2].reasons.map(\.rule) == ["timeout"])
@@ -110,7 +121,8 @@ struct SharedStrikeTests {
     @Test("timeouts given on one instance count towards a ban given on another")
     func banAfterTimeoutsAcrossInstances() throws {
         let server = try RedisServer()
-        let escalation = Escalation(strikes: 1, window: 60 * Self.s, timeout: 10 * Self.s, banAfterTimeouts: 2, banDuration: nil)
+        let escalation = Escalation(
+            strikes: 1, window: 60 * Self.s, timeout: 10 * Self.s, banAfterTimeouts: 2, banDuration: nil)
         let a = try Instance(escalation, shared: Self.link(server))
         let b = try Instance(escalation, shared: Self.link(server))
         #expect(a.post("1", "troll", "zorblax", at: 100).action == .timeout)
@@ -124,7 +136,8 @@ struct SharedStrikeTests {
     @Test("one instance counting in Redis decides exactly as the local count: random streams, every window edge")
     func sharedMatchesLocalModel() throws {
         let server = try RedisServer()
-        let escalation = Escalation(strikes: 3, window: 20 * Self.s, timeout: 15 * Self.s, banAfterTimeouts: 3, banDuration: 90 * Self.s)
+        let escalation = Escalation(
+            strikes: 3, window: 20 * Self.s, timeout: 15 * Self.s, banAfterTimeouts: 3, banDuration: 90 * Self.s)
         let shared = try Instance(escalation, shared: Self.link(server))
         let local = try Instance(escalation, shared: nil)
         var random = SplitMix(seed: 7)
@@ -139,12 +152,17 @@ struct SharedStrikeTests {
             let one = shared.post("e\(k)", author, text, at: t)
             let two = local.post("e\(k)", author, text, at: t)
             seen[two.action, default: 0] += 1
-            if one.action != two.action || one.until != two.until || one.reasons.map(\.message) != two.reasons.map(\.message) {
-                differences.append("event \(k) at \(t) by \(author): shared \(one.action) until \(String(describing: one.until)), local \(two.action) until \(String(describing: two.until))")
+            if one.action != two.action || one.until != two.until
+                || one.reasons.map(\.message) != two.reasons.map(\.message)
+            {
+                differences.append(
+                    "event \(k) at \(t) by \(author): shared \(one.action) until \(String(describing: one.until)), local \(two.action) until \(String(describing: two.until))"
+                )
             }
         }
         #expect(differences.isEmpty, "\(differences.prefix(5))")
         // The stream reaches every outcome, so the comparison covers each path of the script.
-        #expect(seen[.timeout, default: 0] > 20 && seen[.ban, default: 0] > 20 && seen[.reject, default: 0] > 20, "\(seen)")
+        #expect(
+            seen[.timeout, default: 0] > 20 && seen[.ban, default: 0] > 20 && seen[.reject, default: 0] > 20, "\(seen)")
     }
 }

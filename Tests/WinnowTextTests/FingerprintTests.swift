@@ -24,11 +24,14 @@ struct FingerprintTests {
         }
     }()
 
-    @Test("emoji, punctuation, numbers, case, spacing, mentions and disguises leave it unchanged", arguments: [
-        "check out my channel 😀😀", "CHECK OUT MY CHANNEL!!!", "check  out my channel 123", "@someone check out my channel",
-        "@u613649716 check out my channel", "@user_42: check out my channel",
-        "ch3ck out my chaaaannel", "сheck out my channel",  // Cyrillic с
-    ])
+    @Test(
+        "emoji, punctuation, numbers, case, spacing, mentions and disguises leave it unchanged",
+        arguments: [
+            "check out my channel 😀😀", "CHECK OUT MY CHANNEL!!!", "check  out my channel 123",
+            "@someone check out my channel",
+            "@u613649716 check out my channel", "@user_42: check out my channel",
+            "ch3ck out my chaaaannel", "сheck out my channel",  // Cyrillic с
+        ])
     func invariants(variant: String) {
         #expect(fingerprint(variant) == fingerprint("check out my channel"))
         // "out" and "my" are common words: the sketch is of "check" and "channel".
@@ -41,11 +44,13 @@ struct FingerprintTests {
         #expect(fingerprint("😀 123 !!! @you") == Fingerprint(words: 0, wordSet: 0, isGeneric: true))
     }
 
-    @Test("common words are left out; a comment of fewer than two others is generic and sketched whole", arguments: [
-        ("anyone watching the game tonight", 3, false), ("the weather is lovely here", 2, false),
-        ("happy new year everyone", 4, true), ("I like this song", 4, true), ("lol", 1, true),
-        ("j'adore cette chanson, merci", 2, false), ("спасибо всем", 3, true),
-    ])
+    @Test(
+        "common words are left out; a comment of fewer than two others is generic and sketched whole",
+        arguments: [
+            ("anyone watching the game tonight", 3, false), ("the weather is lovely here", 2, false),
+            ("happy new year everyone", 4, true), ("I like this song", 4, true), ("lol", 1, true),
+            ("j'adore cette chanson, merci", 2, false), ("спасибо всем", 3, true),
+        ])
     func commonWordsLeftOut(text: String, words: Int, generic: Bool) {
         #expect(fingerprint(text).words == words)
         #expect(fingerprint(text).isGeneric == generic)
@@ -57,7 +62,9 @@ struct FingerprintTests {
     /// length come that close very rarely.
     @Test("word-set sketch: one changed word of a long comment stays similar; others rarely come close")
     func wordSetOneChangedWord() throws {
-        func needed(_ fingerprint: Fingerprint) -> Int { fingerprint.isGeneric || fingerprint.words < 5 ? 8 : fingerprint.words < 8 ? 6 : 5 }
+        func needed(_ fingerprint: Fingerprint) -> Int {
+            fingerprint.isGeneric || fingerprint.words < 5 ? 8 : fingerprint.words < 8 ? 6 : 5
+        }
         let texts = Self.youtubeTexts
         var similar = 0, changed = 0, closeOther = 0, others = 0
         for (k, text) in texts.enumerated() {
@@ -66,7 +73,9 @@ struct FingerprintTests {
             guard original.words >= 8, words.count >= 8 else { continue }
             words[k % words.count] = "banana"
             changed += 1
-            if WordSetSketch.matchingValues(original.wordSet, fingerprint(words.joined(separator: " ")).wordSet) >= needed(original) {
+            if WordSetSketch.matchingValues(original.wordSet, fingerprint(words.joined(separator: " ")).wordSet)
+                >= needed(original)
+            {
                 similar += 1
             }
             let other = fingerprint(texts[(k * 7919 + 13) % texts.count])
@@ -79,7 +88,9 @@ struct FingerprintTests {
         #expect(Double(similar) / Double(changed) >= 0.9, "\(similar) of \(changed)")
         // (Many "other" comments of this spam collection are variants of the same spam.)
         #expect(Double(closeOther) / Double(others) <= 0.05, "\(closeOther) of \(others)")
-        #expect(WordSetSketch.matchingValues(fingerprint("check out my channel").wordSet, fingerprint("CHECK OUT MY CHANNEL 😀").wordSet) == 8)
+        #expect(
+            WordSetSketch.matchingValues(
+                fingerprint("check out my channel").wordSet, fingerprint("CHECK OUT MY CHANNEL 😀").wordSet) == 8)
     }
 
     @Test("the bit-mask word scan of plain ASCII agrees with reading a character at a time")
@@ -111,7 +122,10 @@ struct FingerprintTests {
         let exact = [64, 128, 1_023, 1_024, 1_025].map { length in
             "@bob hi " + String(String(repeating: "word ", count: 205).prefix(length - 8))
         }
-        for text in ["@bob hello there friend", "hello@bob:x y z", "abcdefgh", "abcdefghijklmnopq rs", "a" + String(repeating: " b", count: 100)] + exact {
+        for text in [
+            "@bob hello there friend", "hello@bob:x y z", "abcdefgh", "abcdefghijklmnopq rs",
+            "a" + String(repeating: " b", count: 100),
+        ] + exact {
             let (masks, scan) = both(Array(text.utf8))
             #expect(masks == scan, "\(text)")
         }

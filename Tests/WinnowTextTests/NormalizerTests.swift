@@ -6,66 +6,70 @@ import WinnowTestSupport
 struct NormalizerTests {
     let normalizer = Normalizer()
 
-    @Test("each evasion class folds to the plain spelling", arguments: [
-        // case, white space
-        ("Hello  World", "heio worid"),
-        ("FUCK", "fuck"),
-        // compatibility forms: fullwidth, math alphanumerics, ligatures, circled letters
-        ("ｆｕｃｋ", "fuck"),
-        ("𝐟𝐮𝐜𝐤", "fuck"),
-        ("ﬁne", "fine"),
-        ("ⓕⓤⓒⓚ", "fuck"),
-        // diacritics, precomposed and combining
-        ("fück", "fuck"),
-        ("fu\u{0308}ck", "fuck"),
-        ("enculé", "encuie"),
-        // full case folding
-        ("STRAẞE", "strase"),
-        // zero-width and format characters
-        ("f\u{200B}u\u{200D}c\u{FEFF}k", "fuck"),
-        ("sh\u{00AD}it", "shit"),
-        // confusables: Cyrillic and Greek look-alikes
-        ("ѕhіt", "shit"),
-        ("fuсk", "fuck"),
-        ("ρορ", "pop"),
-        // small capitals and letters with a hook or stroke that no confusable table maps
-        ("ꜰᴜᴄᴋ", "fuck"),
-        ("ʂɦɨʈ", "shit"),
-        // leetspeak inside words
-        ("sh1t", "shit"),
-        ("s1ut", "siut"),
-        ("a$$hole", "ashoie"),
-        ("b!tch", "bitch"),
-        ("sh!!t", "shit"),
-        ("h3ll0", "heio"),
-        ("c@t", "cat"),
-        // separators between single letters
-        ("f.u.c.k", "fuck"),
-        ("f u c k", "fuck"),
-        ("f-u-c-k", "fuck"),
-        ("f*u*c*k you", "fuck you"),
-        ("s_h_i_t", "shit"),
-        // long runs squashed to two
-        ("fuuuuuck", "fuck"),
-        ("shiiiit", "shit"),
-    ])
+    @Test(
+        "each evasion class folds to the plain spelling",
+        arguments: [
+            // case, white space
+            ("Hello  World", "heio worid"),
+            ("FUCK", "fuck"),
+            // compatibility forms: fullwidth, math alphanumerics, ligatures, circled letters
+            ("ｆｕｃｋ", "fuck"),
+            ("𝐟𝐮𝐜𝐤", "fuck"),
+            ("ﬁne", "fine"),
+            ("ⓕⓤⓒⓚ", "fuck"),
+            // diacritics, precomposed and combining
+            ("fück", "fuck"),
+            ("fu\u{0308}ck", "fuck"),
+            ("enculé", "encuie"),
+            // full case folding
+            ("STRAẞE", "strase"),
+            // zero-width and format characters
+            ("f\u{200B}u\u{200D}c\u{FEFF}k", "fuck"),
+            ("sh\u{00AD}it", "shit"),
+            // confusables: Cyrillic and Greek look-alikes
+            ("ѕhіt", "shit"),
+            ("fuсk", "fuck"),
+            ("ρορ", "pop"),
+            // small capitals and letters with a hook or stroke that no confusable table maps
+            ("ꜰᴜᴄᴋ", "fuck"),
+            ("ʂɦɨʈ", "shit"),
+            // leetspeak inside words
+            ("sh1t", "shit"),
+            ("s1ut", "siut"),
+            ("a$$hole", "ashoie"),
+            ("b!tch", "bitch"),
+            ("sh!!t", "shit"),
+            ("h3ll0", "heio"),
+            ("c@t", "cat"),
+            // separators between single letters
+            ("f.u.c.k", "fuck"),
+            ("f u c k", "fuck"),
+            ("f-u-c-k", "fuck"),
+            ("f*u*c*k you", "fuck you"),
+            ("s_h_i_t", "shit"),
+            // long runs squashed to two
+            ("fuuuuuck", "fuck"),
+            ("shiiiit", "shit"),
+        ])
     func evasion(input: String, skeleton: String) {
         #expect(normalizer.normalize(input).skeleton.string == skeleton)
     }
 
-    @Test("ordinary text keeps its shape", arguments: [
-        ("I have 50 cats and 3 dogs", "i have 50 cats and 3 dogs"),
-        ("wow!!! really?", "wow!!! reaiy?"),
-        ("@user hello", "@user heio"),
-        ("Dr. J. R. Smith", "dr. j. r. smith"),
-        ("a.m. and p.m.", "a.m. and p.m."),
-        ("cost $5", "cost $5"),
-        ("900K views in 24h", "900k views in 24h"),
-        ("don't", "don't"),
-        ("good", "god"),
-        ("Привет мир", "пpивeт миp"),
-        ("日本語のテキスト", "日本語のテキスト"),
-    ])
+    @Test(
+        "ordinary text keeps its shape",
+        arguments: [
+            ("I have 50 cats and 3 dogs", "i have 50 cats and 3 dogs"),
+            ("wow!!! really?", "wow!!! reaiy?"),
+            ("@user hello", "@user heio"),
+            ("Dr. J. R. Smith", "dr. j. r. smith"),
+            ("a.m. and p.m.", "a.m. and p.m."),
+            ("cost $5", "cost $5"),
+            ("900K views in 24h", "900k views in 24h"),
+            ("don't", "don't"),
+            ("good", "god"),
+            ("Привет мир", "пpивeт миp"),
+            ("日本語のテキスト", "日本語のテキスト"),
+        ])
     func ordinary(input: String, skeleton: String) {
         #expect(normalizer.normalize(input).skeleton.string == skeleton)
     }
@@ -93,17 +97,19 @@ struct NormalizerTests {
         }
     }
 
-    @Test("letter runs remember what the skeleton hides", arguments: [
-        // (text, skeleton, flags per skeleton byte: d = doubled, l = real l (L doubled),
-        // i = real i, b = both a real i and a real l, . = none)
-        ("ass", "as", ".d"),
-        ("as", "as", ".."),
-        ("tilts", "tits", ".b.."),
-        ("tits", "tits", ".i.."),
-        ("h3ll0", "heio", "..L."),
-        ("s1ut", "siut", "...."),
-        ("fuuuck", "fuck", ".d.."),
-    ])
+    @Test(
+        "letter runs remember what the skeleton hides",
+        arguments: [
+            // (text, skeleton, flags per skeleton byte: d = doubled, l = real l (L doubled),
+            // i = real i, b = both a real i and a real l, . = none)
+            ("ass", "as", ".d"),
+            ("as", "as", ".."),
+            ("tilts", "tits", ".b.."),
+            ("tits", "tits", ".i.."),
+            ("h3ll0", "heio", "..L."),
+            ("s1ut", "siut", "...."),
+            ("fuuuck", "fuck", ".d.."),
+        ])
     func letterRuns(text: String, skeleton: String, flags: String) {
         let view = normalizer.normalize(text).skeleton
         #expect(view.string == skeleton)
@@ -140,8 +146,10 @@ struct NormalizerTests {
 
     @Test("reused scratch gives the same views as fresh scratch, across fast and general paths")
     func reusedScratch() {
-        let texts = ["short", String(repeating: "long ASCII text, sh1t ", count: 40), "ѕhіt ｆｕｃｋ", "x",
-                     String(repeating: "ünïcödé wörds ", count: 60), "f.u.c.k", "tiny", String(repeating: "ab ", count: 500)]
+        let texts = [
+            "short", String(repeating: "long ASCII text, sh1t ", count: 40), "ѕhіt ｆｕｃｋ", "x",
+            String(repeating: "ünïcödé wörds ", count: 60), "f.u.c.k", "tiny", String(repeating: "ab ", count: 500),
+        ]
         var reused = NormalizedText()
         var generator = SplitMix(seed: 3)
         for _ in 0..<3 {
@@ -156,11 +164,15 @@ struct NormalizerTests {
     /// Expects both views of `a` and `b` to be identical, maps and run flags included.
     @discardableResult
     private func expectSameViews(_ a: NormalizedText, _ b: NormalizedText, _ text: String) -> Bool {
-        let same = a.skeleton.bytes == b.skeleton.bytes && a.skeleton.sourceStart == b.skeleton.sourceStart
+        let same =
+            a.skeleton.bytes == b.skeleton.bytes && a.skeleton.sourceStart == b.skeleton.sourceStart
             && a.skeleton.sourceEnd == b.skeleton.sourceEnd && a.skeleton.letterRuns == b.skeleton.letterRuns
             && a.folded.bytes == b.folded.bytes && a.folded.sourceStart == b.folded.sourceStart
             && a.folded.sourceEnd == b.folded.sourceEnd
-        #expect(same, "views differ for \(text.debugDescription): \(a.skeleton.string.debugDescription) vs \(b.skeleton.string.debugDescription)")
+        #expect(
+            same,
+            "views differ for \(text.debugDescription): \(a.skeleton.string.debugDescription) vs \(b.skeleton.string.debugDescription)"
+        )
         return same
     }
 
@@ -174,11 +186,15 @@ struct NormalizerTests {
             let utf8 = Array(text.utf8)
             let view = normalizer.normalize(text).skeleton
             #expect(view.bytes.count == view.sourceStart.count && view.bytes.count == view.sourceEnd.count)
-            #expect(String(validating: view.bytes, as: UTF8.self) != nil, "skeleton is valid UTF-8 for \(text.debugDescription)")
+            #expect(
+                String(validating: view.bytes, as: UTF8.self) != nil,
+                "skeleton is valid UTF-8 for \(text.debugDescription)")
             var previousStart: Int32 = 0
             for k in view.bytes.indices {
                 let start = Int(view.sourceStart[k]), end = Int(view.sourceEnd[k])
-                #expect(start >= Int(previousStart) && start < end && end <= utf8.count, "\(text.debugDescription) byte \(k)")
+                #expect(
+                    start >= Int(previousStart) && start < end && end <= utf8.count,
+                    "\(text.debugDescription) byte \(k)")
                 #expect(utf8[start] & 0xC0 != 0x80 && (end == utf8.count || utf8[end] & 0xC0 != 0x80))
                 previousStart = view.sourceStart[k]
             }

@@ -14,11 +14,19 @@ struct TextStatsTests {
             let scalarOffset = offset
             offset += String(scalar).utf8.count
             func hint() { if stats.firstLinkHint == nil { stats.firstLinkHint = scalarOffset } }
-            if scalar == previous && scalar != " " { run += 1 } else { previous = scalar; run = 1 }
+            if scalar == previous && scalar != " " {
+                run += 1
+            } else {
+                previous = scalar
+                run = 1
+            }
             stats.longestRun = max(stats.longestRun, run)
-            let isName = scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" || scalar == "-")
+            let isName =
+                scalar.isASCII
+                && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" || scalar == "-")
             if scalar == "@", k + 1 < scalars.count, scalars[k + 1].isASCII,
-                scalars[k + 1].properties.isAlphabetic || ("0"..."9").contains(scalars[k + 1]) || scalars[k + 1] == "_" || scalars[k + 1] == "-",
+                scalars[k + 1].properties.isAlphabetic || ("0"..."9").contains(scalars[k + 1]) || scalars[k + 1] == "_"
+                    || scalars[k + 1] == "-",
                 !previousIsName
             {
                 stats.mentions += 1
@@ -32,11 +40,14 @@ struct TextStatsTests {
                 guard let s, s.isASCII else { return false }
                 return s.properties.isAlphabetic || ("0"..."9").contains(s) || s == "_" || s == "-"
             }
-            if scalar == ".", let before, " [(".unicodeScalars.contains(before) || (isNameScalar(before) && isNameScalar(after)) {
+            if scalar == ".", let before,
+                " [(".unicodeScalars.contains(before) || (isNameScalar(before) && isNameScalar(after))
+            {
                 hint()
             }
             if scalar == ":", k + 2 < scalars.count, scalars[k + 1] == "/", scalars[k + 2] == "/" { hint() }
-            if scalar == "d" || scalar == "D", let before, " ([{".unicodeScalars.contains(before), k + 2 < scalars.count,
+            if scalar == "d" || scalar == "D", let before, " ([{".unicodeScalars.contains(before),
+                k + 2 < scalars.count,
                 scalars[k + 1] == "o" || scalars[k + 1] == "O", scalars[k + 2] == "t" || scalars[k + 2] == "T"
             {
                 hint()
@@ -71,11 +82,15 @@ struct TextStatsTests {
         return text.withUTF8 { TextStats($0) }
     }
 
-    @Test("examples", arguments: [
-        "Hello World", "THIS IS LOUD!!!!!!!!!!!!", "mail @bob and @carol", "x@y.com", "see example dot com", "ℌ𝔢𝔩𝔩𝔬 😀😀😀",
-        "The end. Next one", "done.", "a[.]com and b(dot)net", "https://x", "example . com", "anecdote dotted", "ratio 3:1",
-        "Z\u{0337}\u{0328}\u{031B}\u{0301}algo", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "", "   ", "ÀÉÎÕÜ àéîõü",
-    ])
+    @Test(
+        "examples",
+        arguments: [
+            "Hello World", "THIS IS LOUD!!!!!!!!!!!!", "mail @bob and @carol", "x@y.com", "see example dot com",
+            "ℌ𝔢𝔩𝔩𝔬 😀😀😀",
+            "The end. Next one", "done.", "a[.]com and b(dot)net", "https://x", "example . com", "anecdote dotted",
+            "ratio 3:1",
+            "Z\u{0337}\u{0328}\u{031B}\u{0301}algo", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "", "   ", "ÀÉÎÕÜ àéîõü",
+        ])
     func examples(text: String) {
         #expect(stats(text) == model(text), "\(text.debugDescription)")
     }
@@ -83,7 +98,10 @@ struct TextStatsTests {
     @Test("random texts agree with the model")
     func randomTexts() {
         var random = SplitMix(seed: 7)
-        let alphabet: [Character] = Array("aAbBdDoOtTzZ .@-_!?0123456789 xXyY:/([{") + ["é", "É", "😀", "\u{0301}", "ß", "€", "\u{200B}", "\t", "ÿ", "×", "Я", "я", "Ё", "ñ", "Ā"]
+        let alphabet: [Character] =
+            Array("aAbBdDoOtTzZ .@-_!?0123456789 xXyY:/([{") + [
+                "é", "É", "😀", "\u{0301}", "ß", "€", "\u{200B}", "\t", "ÿ", "×", "Я", "я", "Ё", "ñ", "Ā",
+            ]
         for _ in 0..<3_000 {
             let text = random.text(from: alphabet, maxLength: 40)
             #expect(stats(text) == model(text), "\(text.debugDescription)")
@@ -110,7 +128,8 @@ struct TextStatsTests {
         // adds up its per-byte counters, with a character outside ASCII now and then, so that
         // scans stop and start again anywhere, and ends of every length.
         var random = SplitMix(seed: 13)
-        let ascii: [Character] = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ  .....,:/@-_!?0123456789()[]{}dot")
+        let ascii: [Character] = Array(
+            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ  .....,:/@-_!?0123456789()[]{}dot")
         for round in 0..<400 {
             let alphabet = round % 2 == 0 ? ascii : ascii + ["é", "😀"]
             let text = random.text(from: alphabet, maxLength: 3_000)

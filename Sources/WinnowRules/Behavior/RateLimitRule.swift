@@ -72,7 +72,8 @@ public struct RateLimitRule: Sendable, Equatable {
     /// The reason for an event over `limit` (`scope`: `author`, `author_channel` or `channel`),
     /// decided here or by the shared store.
     public func reason(scope: String, limit: RateLimit, retryAfter: Micros) -> Reason {
-        Reason(rule: Self.name, action: action, limit: "\(scope) \(limit)", retryAfter: retryAfter.seconds, dryRun: dryRun)
+        Reason(
+            rule: Self.name, action: action, limit: "\(scope) \(limit)", retryAfter: retryAfter.seconds, dryRun: dryRun)
     }
 }
 

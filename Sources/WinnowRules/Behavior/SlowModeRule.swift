@@ -17,7 +17,8 @@ public struct SlowModeRule: Sendable, Equatable {
 
     /// `interval` is the channel's (0: off); `raidInterval` applies while a raid switched
     /// slow-mode on in the channel (the longer of the two wins).
-    public func evaluate(_ context: WindowContext, interval: Micros, raidInterval: Micros, into reasons: inout [Reason]) {
+    public func evaluate(_ context: WindowContext, interval: Micros, raidInterval: Micros, into reasons: inout [Reason])
+    {
         var interval = interval
         var source = "channel"
         if raidInterval > interval, let channel = context.channelSlot,

@@ -84,7 +84,8 @@ public struct ClassifierRule: Sendable, Equatable {
             let label = model.labels[index]
             var reason = Reason(
                 rule: Self.name, action: step.action, category: label.name,
-                message: "\(label.name) score \(Self.percent(score)) (from \(Self.percent(step.threshold)): \(step.action.rawValue))",
+                message:
+                    "\(label.name) score \(Self.percent(score)) (from \(Self.percent(step.threshold)): \(step.action.rawValue))",
                 dryRun: dryRun)
             reason.score = score
             reason.features = explain(
@@ -100,7 +101,10 @@ public struct ClassifierRule: Sendable, Equatable {
 
     /// A comment's shape; `links` counted here when the link rule did not.
     public static func shape(_ text: UnsafeBufferPointer<UInt8>, stats: TextStats, links: Int?) -> Shape {
-        let links = links ?? stats.firstLinkHint.map { LinkScanner.links(in: text, from: LinkScanner.start(before: $0, in: text)).count } ?? 0
+        let links =
+            links ?? stats.firstLinkHint.map {
+                LinkScanner.links(in: text, from: LinkScanner.start(before: $0, in: text)).count
+            } ?? 0
         return Shape(stats: stats, links: links, length: text.count)
     }
 
@@ -135,7 +139,8 @@ public struct ClassifierRule: Sendable, Equatable {
                     // Words and word pairs as the author wrote them (the skeleton spells
                     // `channel` as `chanei`); letter groups stay in the skeleton's spelling.
                     if feature.kind == .word || feature.kind == .bigram {
-                        name = String(decoding: UnsafeBufferPointer(rebasing: text[original]), as: UTF8.self).lowercased()
+                        name = String(decoding: UnsafeBufferPointer(rebasing: text[original]), as: UTF8.self)
+                            .lowercased()
                     }
                 }
             }
@@ -187,19 +192,25 @@ extension ClassifierRule: SettingsSection {
     public static var settings: [RuleSetting<Self>] {
         [
             .enabled(\.enabled),
-            RuleSetting("model", type: "bundled, or a path relative to the policy file",
-                        help: "the model file, read when the engine is built", read: { value, rule in
-                guard let text = value.string(), !text.isEmpty else { return }
-                rule.modelPath = text == "bundled" ? nil : value.filePath()
-            }, write: { $0.modelPath ?? "bundled" }),
-            RuleSetting("labels", type: "per label, a mapping of actions to score thresholds",
-                        help: "e.g. spam: {hold: 0.9, reject: 0.99}; labels left out are not scored",
-                        read: { value, rule in rule.labels = readLabels(value) }, write: { rule in
-                "{" + rule.labels.keys.sorted().map { label in
-                    "\(label): {" + (rule.labels[label] ?? []).map { "\($0.action.rawValue): \($0.threshold)" }
-                        .joined(separator: ", ") + "}"
-                }.joined(separator: ", ") + "}"
-            }),
+            RuleSetting(
+                "model", type: "bundled, or a path relative to the policy file",
+                help: "the model file, read when the engine is built",
+                read: { value, rule in
+                    guard let text = value.string(), !text.isEmpty else { return }
+                    rule.modelPath = text == "bundled" ? nil : value.filePath()
+                }, write: { $0.modelPath ?? "bundled" }),
+            RuleSetting(
+                "labels", type: "per label, a mapping of actions to score thresholds",
+                help: "e.g. spam: {hold: 0.9, reject: 0.99}; labels left out are not scored",
+                read: { value, rule in rule.labels = readLabels(value) },
+                write: { rule in
+                    "{"
+                        + rule.labels.keys.sorted().map { label in
+                            "\(label): {"
+                                + (rule.labels[label] ?? []).map { "\($0.action.rawValue): \($0.threshold)" }
+                                .joined(separator: ", ") + "}"
+                        }.joined(separator: ", ") + "}"
+                }),
             .int("features", \.explained, in: 0...50, "features a reason lists"),
             .dryRun(\.dryRun),
         ]
@@ -225,7 +236,8 @@ extension ClassifierRule: SettingsSection {
     public var summary: String {
         guard enabled else { return "classifier: off" }
         let steps = labels.keys.sorted().map { label in
-            "\(label) " + (labels[label] ?? []).map { "\($0.action.rawValue) from \($0.threshold)" }.joined(separator: ", ")
+            "\(label) "
+                + (labels[label] ?? []).map { "\($0.action.rawValue) from \($0.threshold)" }.joined(separator: ", ")
         }.joined(separator: "; ")
         let source = model.map { "\($0.path) sha256 \($0.hash)" } ?? modelPath ?? "bundled"
         return "classifier: \(steps); model \(source)\(dryRun ? " (dry run)" : "")"

@@ -58,9 +58,10 @@ public struct LinkRule: Sendable, Equatable {
     ) -> Int {
         guard enabled else { return 0 }
         if stats.mentions > maxMentions {
-            reasons.append(Reason(
-                rule: Self.mentionsName, action: action, message: "\(stats.mentions) mentions",
-                limit: "at most \(maxMentions) mentions", count: stats.mentions, dryRun: dryRun))
+            reasons.append(
+                Reason(
+                    rule: Self.mentionsName, action: action, message: "\(stats.mentions) mentions",
+                    limit: "at most \(maxMentions) mentions", count: stats.mentions, dryRun: dryRun))
         }
         var links: [LinkScanner.Link]
         if let folded, !folded.mapsOneToOne, folded.count > 0 {
@@ -77,7 +78,8 @@ public struct LinkRule: Sendable, Equatable {
         var more: (count: Int, ranges: [Range<Int>]) = (0, [])
         for link in links {
             // `host` is lower case already.
-            let message = link.isDisguised ? "a disguised link" : shorteners.contains(link.host) ? "a link shortener" : nil
+            let message =
+                link.isDisguised ? "a disguised link" : shorteners.contains(link.host) ? "a link shortener" : nil
             guard let message else { continue }
             guard listed < Self.maxListed else {
                 more.count += 1
@@ -98,9 +100,11 @@ public struct LinkRule: Sendable, Equatable {
             reasons.append(summary)
         }
         if links.count > maxLinks {
-            reasons.append(Reason(
-                rule: Self.name, action: action, message: "\(links.count) links", limit: "at most \(maxLinks) links",
-                count: links.count, dryRun: dryRun))
+            reasons.append(
+                Reason(
+                    rule: Self.name, action: action, message: "\(links.count) links",
+                    limit: "at most \(maxLinks) links",
+                    count: links.count, dryRun: dryRun))
         }
         return links.count
     }
@@ -113,11 +117,14 @@ public struct LinkRule: Sendable, Equatable {
     ) {
         guard enabled, links > 0, newAuthorWindow > 0, !context.isExempt, let author = context.author else { return }
         let firstSeen = Micros(bitPattern: context.state.authors.load(author, AuthorWord.firstSeen))
-        guard firstSeen - context.watchingSince >= newAuthorWindow, context.now - firstSeen < newAuthorWindow else { return }
-        reasons.append(Reason(
-            rule: Self.name, action: corroborated ? action : newAuthorAloneAction,
-            message: "a link from an author first seen \(DurationText.describe(context.now - firstSeen)) ago",
-            limit: "new authors: \(DurationText.describe(newAuthorWindow))", dryRun: dryRun))
+        guard firstSeen - context.watchingSince >= newAuthorWindow, context.now - firstSeen < newAuthorWindow else {
+            return
+        }
+        reasons.append(
+            Reason(
+                rule: Self.name, action: corroborated ? action : newAuthorAloneAction,
+                message: "a link from an author first seen \(DurationText.describe(context.now - firstSeen)) ago",
+                limit: "new authors: \(DurationText.describe(newAuthorWindow))", dryRun: dryRun))
     }
 
     /// Disguised links and shorteners listed one by one in a verdict; past these, one reason
@@ -147,10 +154,12 @@ extension LinkRule: SettingsSection {
             .enabled(\.enabled),
             .int("max_links", \.maxLinks, in: 0...1000, "most links in one comment"),
             .int("max_mentions", \.maxMentions, in: 0...1000, "most @mentions in one comment"),
-            .duration("new_author_window", \.newAuthorWindow, "an author first seen less than this ago is new (0s: off)"),
+            .duration(
+                "new_author_window", \.newAuthorWindow, "an author first seen less than this ago is new (0s: off)"),
             // `annotate`: a newcomer's link alone is allowed, with the reason noted.
-            .choice("new_author_alone", \.newAuthorAloneAction, of: [.annotate] + RuleAction.ruleChoices,
-                    "what a new author's link asks for when nothing else looks like spam"),
+            .choice(
+                "new_author_alone", \.newAuthorAloneAction, of: [.annotate] + RuleAction.ruleChoices,
+                "what a new author's link asks for when nothing else looks like spam"),
             .words("shorteners", \.shorteners, lowercased: true, "link-shortener domains"),
             .action(\.action), .dryRun(\.dryRun),
         ]

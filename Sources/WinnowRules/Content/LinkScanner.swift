@@ -10,7 +10,8 @@ enum LinkScanner {
     }
 
     static let topLevelDomains: Set<String> = [
-        "com", "net", "org", "io", "ly", "gl", "co", "ru", "info", "biz", "xyz", "me", "tv", "gg", "link", "click", "top",
+        "com", "net", "org", "io", "ly", "gl", "co", "ru", "info", "biz", "xyz", "me", "tv", "gg", "link", "click",
+        "top",
         "site", "online", "live", "club", "shop", "store", "app", "dev", "us", "uk", "de", "fr", "cc", "to", "be", "at",
         "in", "su", "win", "vip", "pro", "fun", "icu", "cn", "tk", "ml", "ga", "cf", "gq", "ws",
     ]
@@ -52,8 +53,9 @@ enum LinkScanner {
     /// start finds: a scan skips a word's inside, and no link starts before.
     static func start(before hint: Int, in text: UnsafeBufferPointer<UInt8>) -> Int {
         var k = hint
-        while k > 0, text[k - 1] == UInt8(ascii: " ") || text[k - 1] == UInt8(ascii: "[")
-            || text[k - 1] == UInt8(ascii: "(") || text[k - 1] == UInt8(ascii: "{")
+        while k > 0,
+            text[k - 1] == UInt8(ascii: " ") || text[k - 1] == UInt8(ascii: "[")
+                || text[k - 1] == UInt8(ascii: "(") || text[k - 1] == UInt8(ascii: "{")
         {
             k -= 1
         }
@@ -75,7 +77,8 @@ enum LinkScanner {
         while k < text.count && text[k] == UInt8(ascii: " ") { k += 1 }
         guard k < text.count else { return false }
         switch text[k] {
-        case UInt8(ascii: "."), UInt8(ascii: "["), UInt8(ascii: "("), UInt8(ascii: "{"), UInt8(ascii: "d"), UInt8(ascii: "D"):
+        case UInt8(ascii: "."), UInt8(ascii: "["), UInt8(ascii: "("), UInt8(ascii: "{"), UInt8(ascii: "d"),
+            UInt8(ascii: "D"):
             return true
         default: return false
         }
@@ -90,14 +93,19 @@ enum LinkScanner {
         let n = text.count
         var k = start
         // Scheme.
-        for scheme: StaticString in ["https://", "http://"] where text[k] | 0x20 == UInt8(ascii: "h") && hasPrefix(text, at: k, scheme) {
+        for scheme: StaticString in ["https://", "http://"]
+        where text[k] | 0x20 == UInt8(ascii: "h") && hasPrefix(text, at: k, scheme) {
             k += scheme.utf8CodeUnitCount
             let hostStart = k
             while k < n && (isLabelByte(text[k]) || text[k] == UInt8(ascii: ".")) { k += 1 }
             guard k > hostStart else { return (nil, hostStart) }
             let host = string(text, hostStart..<k).lowercased()
             while k < n && !isSpace(text[k]) { k += 1 }
-            return (Link(range: start..<k, host: host.hasPrefix("www.") ? String(host.dropFirst(4)) : host, isDisguised: false), k)
+            return (
+                Link(
+                    range: start..<k, host: host.hasPrefix("www.") ? String(host.dropFirst(4)) : host,
+                    isDisguised: false), k
+            )
         }
         // Labels separated by dots, or by disguised dots. Most words are followed by neither.
         var firstEnd = k
@@ -125,11 +133,14 @@ enum LinkScanner {
         }
         func isWWW(_ label: Range<Int>) -> Bool { label.count == 3 && hasPrefix(text, at: label.lowerBound, "www") }
         func resume() -> Int {
-            labels.dropFirst().first(where: isWWW)?.lowerBound ?? (labels.count >= 2 ? labels[labels.count - 1].lowerBound : firstEnd)
+            labels.dropFirst().first(where: isWWW)?.lowerBound
+                ?? (labels.count >= 2 ? labels[labels.count - 1].lowerBound : firstEnd)
         }
         guard labels.count >= 2 else { return (nil, resume()) }
         let www = isWWW(labels[0])
-        guard www || topLevelDomains.contains(string(text, labels[labels.count - 1]).lowercased()) else { return (nil, resume()) }
+        guard www || topLevelDomains.contains(string(text, labels[labels.count - 1]).lowercased()) else {
+            return (nil, resume())
+        }
         var host = labels.map { string(text, $0) }.joined(separator: ".").lowercased()
         if www { host.removeFirst(4) }
         var end = labels[labels.count - 1].upperBound
@@ -157,7 +168,8 @@ enum LinkScanner {
         }
         var matched = false
         let forms: [(StaticString, needsSpaces: Bool)] = [
-            ("[.]", false), ("(.)", false), ("(dot)", false), ("[dot]", false), ("{dot}", false), ("dot", true), (".", true),
+            ("[.]", false), ("(.)", false), ("(dot)", false), ("[dot]", false), ("{dot}", false), ("dot", true),
+            (".", true),
         ]
         for (form, needsSpaces) in forms where hasPrefix(text, at: k, form) {
             // A plain `.` or `dot` counts only with spaces around it.

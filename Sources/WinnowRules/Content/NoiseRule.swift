@@ -24,7 +24,8 @@ public struct NoiseRule: Sendable, Equatable {
     public var dryRun: Bool
 
     public init(
-        enabled: Bool = true, capsRatio: Double = 0.7, minLetters: Int = 40, maxRun: Int = 50, symbolRatio: Double = 0.6,
+        enabled: Bool = true, capsRatio: Double = 0.7, minLetters: Int = 40, maxRun: Int = 50,
+        symbolRatio: Double = 0.6,
         minCharacters: Int = 40, maxMarks: Int = 3, action: RuleAction = .flag, dryRun: Bool = false
     ) {
         self.enabled = enabled
@@ -43,18 +44,26 @@ public struct NoiseRule: Sendable, Equatable {
         let letters = stats.letters, upper = stats.uppercase, visible = stats.visible, symbols = stats.symbols
         let longestRun = stats.longestRun, mostMarks = stats.mostMarks
         if letters >= minLetters && Double(upper) >= capsRatio * Double(letters) {
-            reasons.append(reason("mostly capitals: \(upper) of \(letters) letters", limit: "caps \(percent(capsRatio))", count: upper))
+            reasons.append(
+                reason(
+                    "mostly capitals: \(upper) of \(letters) letters", limit: "caps \(percent(capsRatio))", count: upper
+                ))
         }
         if longestRun > maxRun {
-            reasons.append(reason("one character \(longestRun) times in a row", limit: "run \(maxRun)", count: longestRun))
+            reasons.append(
+                reason("one character \(longestRun) times in a row", limit: "run \(maxRun)", count: longestRun))
         }
         if visible >= minCharacters && Double(symbols) >= symbolRatio * Double(visible) {
-            reasons.append(reason(
-                "mostly emoji and symbols: \(symbols) of \(visible) characters", limit: "symbols \(percent(symbolRatio))",
-                count: symbols))
+            reasons.append(
+                reason(
+                    "mostly emoji and symbols: \(symbols) of \(visible) characters",
+                    limit: "symbols \(percent(symbolRatio))",
+                    count: symbols))
         }
         if mostMarks > maxMarks {
-            reasons.append(reason("\(mostMarks) combining marks stacked on one letter", limit: "marks \(maxMarks)", count: mostMarks))
+            reasons.append(
+                reason(
+                    "\(mostMarks) combining marks stacked on one letter", limit: "marks \(maxMarks)", count: mostMarks))
         }
     }
 
@@ -77,8 +86,12 @@ extension NoiseRule: SettingsSection {
             .ratio("caps_ratio", \.capsRatio, "share of capitals among the letters that makes a wall of capitals"),
             .int("min_letters", \.minLetters, in: 1...10_000, "letters a comment needs before capitals count"),
             .int("max_run", \.maxRun, in: 1...10_000, "longest run of one character (spaces aside)"),
-            .ratio("symbol_ratio", \.symbolRatio, "share of emoji and symbols among the visible characters that makes a wall"),
-            .int("min_characters", \.minCharacters, in: 1...10_000, "visible characters a comment needs before symbols count"),
+            .ratio(
+                "symbol_ratio", \.symbolRatio,
+                "share of emoji and symbols among the visible characters that makes a wall"),
+            .int(
+                "min_characters", \.minCharacters, in: 1...10_000,
+                "visible characters a comment needs before symbols count"),
             .int("max_marks", \.maxMarks, in: 1...1000, "most combining marks on one letter (more is zalgo)"),
             .action(\.action), .dryRun(\.dryRun),
         ]

@@ -71,12 +71,13 @@ public struct StopwordRule: Sendable {
             counted = hit.original.lowerBound
             let length = UTF8Scalars.count(text, hit.original)
             let list = lists[hit.list]
-            reasons.append(Reason(
-                rule: Self.name, action: list.action, list: list.name, category: list.category,
-                severity: list.severity, term: list.terms[hit.entry],
-                match: String(decoding: UnsafeBufferPointer(rebasing: text[hit.original]), as: UTF8.self),
-                span: TextSpan(start: scalarsBefore, end: scalarsBefore + length), utf8Range: hit.original,
-                note: list.note))
+            reasons.append(
+                Reason(
+                    rule: Self.name, action: list.action, list: list.name, category: list.category,
+                    severity: list.severity, term: list.terms[hit.entry],
+                    match: String(decoding: UnsafeBufferPointer(rebasing: text[hit.original]), as: UTF8.self),
+                    span: TextSpan(start: scalarsBefore, end: scalarsBefore + length), utf8Range: hit.original,
+                    note: list.note))
         }
         for (index, more) in unlisted.sorted(by: { $0.key < $1.key }) {
             let list = lists[index]
@@ -88,9 +89,10 @@ public struct StopwordRule: Sendable {
         }
         for failure in matches.failures {
             let list = failure.list.map { stopwords.lists[$0] }
-            reasons.append(Reason(
-                rule: Self.name, list: list?.name, category: list?.settings.category,
-                term: failure.entry.flatMap { entry in list?.entries[entry].term }, message: failure.message))
+            reasons.append(
+                Reason(
+                    rule: Self.name, list: list?.name, category: list?.settings.category,
+                    term: failure.entry.flatMap { entry in list?.entries[entry].term }, message: failure.message))
         }
     }
 }

@@ -60,14 +60,17 @@ public struct FloodRule: Sendable, Equatable {
         into reasons: inout [Reason]
     ) {
         guard enabled, !context.isExempt else { return }
-        if !evaluateCopy(context, fingerprint: fingerprint, isOwnRepeat: isOwnRepeat, spamSignal: spamSignal, into: &reasons) {
+        if !evaluateCopy(
+            context, fingerprint: fingerprint, isOwnRepeat: isOwnRepeat, spamSignal: spamSignal, into: &reasons)
+        {
             flagParticipant(context, into: &reasons)
         }
     }
 
     /// Counts the comment in its campaign; returns whether it was refused as a flood.
     private func evaluateCopy(
-        _ context: WindowContext, fingerprint: Fingerprint, isOwnRepeat: Bool, spamSignal: Bool, into reasons: inout [Reason]
+        _ context: WindowContext, fingerprint: Fingerprint, isOwnRepeat: Bool, spamSignal: Bool,
+        into reasons: inout [Reason]
     ) -> Bool {
         let table = context.state.campaigns
         let now = context.now
@@ -88,17 +91,21 @@ public struct FloodRule: Sendable, Equatable {
         if isOwnRepeat {
             counted = SlidingCount(packed: table.load(campaign, CampaignWord.authors))
         } else {
-            counted = SlidingCount(packed: table.update(campaign, CampaignWord.authors) { word in
-                let current = SlidingCount(packed: word)
-                // A new campaign starts at two: the first copy and this one.
-                if current.current(at: now, window: window) == 0 { return current.adding(2, at: now, window: window).packed }
-                return current.adding(at: now, window: window).packed
-            }.new)
+            counted = SlidingCount(
+                packed: table.update(campaign, CampaignWord.authors) { word in
+                    let current = SlidingCount(packed: word)
+                    // A new campaign starts at two: the first copy and this one.
+                    if current.current(at: now, window: window) == 0 {
+                        return current.adding(2, at: now, window: window).packed
+                    }
+                    return current.adding(at: now, window: window).packed
+                }.new)
         }
         let copies = counted.current(at: now, window: window)
         if copies >= 2, let author = context.author {
             // Remember the campaign, so that the author can be flagged once it is recognised.
-            let mark = UInt64(campaign.index) << 40 | (representative >> 24 & 0xFF_FFFF) << 16
+            let mark =
+                UInt64(campaign.index) << 40 | (representative >> 24 & 0xFF_FFFF) << 16
                 | UInt64(max(0, now / Micros.perSecond)) & 0xFFFF
             context.state.authors.store(author, AuthorWord.campaign, mark)
         }
@@ -139,9 +146,12 @@ public struct FloodRule: Sendable, Equatable {
         let slot = WindowTable.Slot(index: slotIndex, isNew: false)
         let representative = campaigns.load(slot, CampaignWord.representative)
         guard representative >> 24 & 0xFF_FFFF == mark >> 16 & 0xFF_FFFF else { return }
-        let copies = SlidingCount(packed: campaigns.load(slot, CampaignWord.authors)).current(at: context.now, window: window)
+        let copies = SlidingCount(packed: campaigns.load(slot, CampaignWord.authors)).current(
+            at: context.now, window: window)
         // Only for a campaign recognised as a flood (a copy was refused), while it lasts.
-        guard copies >= authorsNeeded(spamSignal: true), representative & CampaignWord.recognisedBit != 0 else { return }
+        guard copies >= authorsNeeded(spamSignal: true), representative & CampaignWord.recognisedBit != 0 else {
+            return
+        }
         // Once: the mark is spent.
         context.state.authors.store(author, AuthorWord.campaign, 0)
         reasons.append(participantReason(copies: copies))
@@ -156,7 +166,9 @@ public struct FloodRule: Sendable, Equatable {
         guard enabled, counts(fingerprint) else { return }
         if step == 1 {
             state.campaignIndex.prefetch(fingerprint.wordSet)
-        } else if let representative = state.campaignIndex.representative(of: fingerprint.wordSet, minMatches: minMatches) {
+        } else if let representative = state.campaignIndex.representative(
+            of: fingerprint.wordSet, minMatches: minMatches)
+        {
             if step == 2 {
                 state.campaigns.prefetch(Self.campaignKey(representative), slot: nil)
             } else {
@@ -181,14 +193,19 @@ extension FloodRule: SettingsSection {
     public static var settings: [RuleSetting<Self>] {
         [
             .enabled(\.enabled),
-            .duration("window", \.window, in: Micros.perSecond...12 * 3600 * Micros.perSecond, "how long a campaign's copies are counted"),
+            .duration(
+                "window", \.window, in: Micros.perSecond...12 * 3600 * Micros.perSecond,
+                "how long a campaign's copies are counted"),
             .int("authors", \.authors, in: 2...65_535, "distinct authors of one text that make a campaign"),
-            .int("authors_with_links", \.authorsWithLinks, in: 2...65_535, "the same for a text with a link or a mention"),
+            .int(
+                "authors_with_links", \.authorsWithLinks, in: 2...65_535, "the same for a text with a link or a mention"
+            ),
             .int("min_words", \.minWords, in: 1...64, "uncommon words a text needs to count at all"),
             .int("min_matches", \.minMatches, in: 1...8, "equal sketch values of 8 that make a copy"),
             .action(\.action),
-            .choice("participant_action", \.participantAction, of: RuleAction.ruleChoices,
-                    "what the next comment of an author who posted a copy before the campaign was recognised gets"),
+            .choice(
+                "participant_action", \.participantAction, of: RuleAction.ruleChoices,
+                "what the next comment of an author who posted a copy before the campaign was recognised gets"),
             .dryRun(\.dryRun),
         ]
     }

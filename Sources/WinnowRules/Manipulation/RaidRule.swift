@@ -44,12 +44,13 @@ public struct RaidRule: Sendable, Equatable {
         let now = context.now
         var closed: WindowCount?
         let window = self.window
-        let count = WindowCount(packed: table.update(channel, ChannelWord.newcomers) { word in
-            let current = WindowCount(packed: word)
-            let next = current.adding(at: now, window: window)
-            closed = next.count == 1 && current.count > 0 ? current : nil
-            return next.packed
-        }.new)
+        let count = WindowCount(
+            packed: table.update(channel, ChannelWord.newcomers) { word in
+                let current = WindowCount(packed: word)
+                let next = current.adding(at: now, window: window)
+                closed = next.count == 1 && current.count > 0 ? current : nil
+                return next.packed
+            }.new)
         if let closed {
             // Fold the window that just closed into the usual (an average over about 8 windows).
             _ = table.update(channel, ChannelWord.newcomerBaseline) { word in
@@ -62,7 +63,8 @@ public struct RaidRule: Sendable, Equatable {
         let baseline = table.load(channel, ChannelWord.newcomerBaseline)
         let windows = Int(baseline & 0xFFFF)
         let usual = Double(baseline >> 16) / 16
-        guard windows >= warmUpWindows, count.count >= minNewcomers, Double(count.count) >= Double(factor) * max(usual, 1)
+        guard windows >= warmUpWindows, count.count >= minNewcomers,
+            Double(count.count) >= Double(factor) * max(usual, 1)
         else { return }
         if !dryRun && slowMode > 0 {
             table.store(channel, ChannelWord.raidSlowModeUntil, UInt64(bitPattern: now + coolDown))
@@ -71,7 +73,8 @@ public struct RaidRule: Sendable, Equatable {
         reasons.append(
             Reason(
                 rule: Self.name, action: action,
-                message: "\(count.count) first-seen authors in this channel within \(DurationText.describe(window)) (usually \(usualText))",
+                message:
+                    "\(count.count) first-seen authors in this channel within \(DurationText.describe(window)) (usually \(usualText))",
                 limit: "\(factor)x usual, at least \(minNewcomers)", count: count.count, dryRun: dryRun))
     }
 }
@@ -93,10 +96,13 @@ extension RaidRule: SettingsSection {
     public static var settings: [RuleSetting<Self>] {
         [
             .enabled(\.enabled),
-            .duration("window", \.window, in: Micros.perSecond...30 * 86_400 * Micros.perSecond, "the window newcomers are counted in"),
+            .duration(
+                "window", \.window, in: Micros.perSecond...30 * 86_400 * Micros.perSecond,
+                "the window newcomers are counted in"),
             .int("min_newcomers", \.minNewcomers, in: 1...65_535, "newcomers a window needs to be a raid"),
             .int("factor", \.factor, in: 1...1000, "times the channel's usual number of newcomers"),
-            .int("warm_up_windows", \.warmUpWindows, in: 0...1000, "windows watched before the usual number is trusted"),
+            .int(
+                "warm_up_windows", \.warmUpWindows, in: 0...1000, "windows watched before the usual number is trusted"),
             .duration("slow_mode", \.slowMode, "slow-mode switched on in the channel during a raid (0s: none)"),
             .duration("cool_down", \.coolDown, "how long slow-mode stays on after the last newcomer"),
             .action(\.action), .dryRun(\.dryRun),

@@ -113,8 +113,12 @@ extension RepeatRule: SettingsSection {
     public static var settings: [RuleSetting<Self>] {
         [
             .enabled(\.enabled),
-            .duration("window", \.window, in: Micros.perSecond...3600 * Micros.perSecond, "how far back an author's comments are compared"),
-            .int("min_matches", \.minMatches, in: 1...8, "equal sketch values of 8 that make two long comments nearly the same"),
+            .duration(
+                "window", \.window, in: Micros.perSecond...3600 * Micros.perSecond,
+                "how far back an author's comments are compared"),
+            .int(
+                "min_matches", \.minMatches, in: 1...8,
+                "equal sketch values of 8 that make two long comments nearly the same"),
             .action(\.action), .dryRun(\.dryRun),
         ]
     }
