@@ -5,17 +5,25 @@ import Synchronization
 ///
 /// Three tables of the same kind: authors, authors within a channel, and channels. What each
 /// word of a slot holds is listed in `AuthorWord`, `PairWord` and `ChannelWord`. The tables
-/// and indexes are plain values over memory this state owns and frees.
+/// and indexes are plain views over memory this state owns (non-copyable owners, unmapped
+/// once, when the state goes).
 public final class BehaviorState: Sendable {
     public let authors: WindowTable
     public let pairs: WindowTable
     public let channels: WindowTable
     /// Which campaign a text belongs to (flood detection).
-    public let campaignIndex = CampaignIndex()
+    public let campaignIndex: CampaignIndex
     /// Campaigns with more than one copy: how many authors posted one (flood detection).
     public let campaigns: WindowTable
     /// Authors who may be under a timeout or ban: lets the early penalty check skip the table.
-    public let penaltyHints = PenaltyHints(words: AtomicWords(count: PenaltyHints.bits / 64))
+    public let penaltyHints: PenaltyHints
+    /// The memory the views above use, owned here.
+    private let authorsMemory: WindowTable.Memory
+    private let pairsMemory: WindowTable.Memory
+    private let channelsMemory: WindowTable.Memory
+    private let campaignsMemory: WindowTable.Memory
+    private let campaignIndexMemory = MappedMemory(words: CampaignIndex.words)
+    private let penaltyHintsMemory = MappedMemory(words: PenaltyHints.bits / 64)
     /// Slow-mode switched on or off by a moderator, per channel.
     public let slowModeOverrides = SlowModeOverrides()
     /// Set once a moderator has timed out, banned or unbanned anyone or set a channel's
@@ -27,24 +35,20 @@ public final class BehaviorState: Sendable {
 
     /// `maxAuthors` bounds both the author table and the author-within-channel table.
     public init(maxAuthors: Int = BehaviorState.defaultMaxAuthors, maxChannels: Int = 65_536) {
-        authors = WindowTable(capacity: maxAuthors, wordsPerSlot: AuthorWord.count, pinWord: AuthorWord.penalty) {
-            word, now in
+        authorsMemory = WindowTable.Memory(
+            capacity: maxAuthors, wordsPerSlot: AuthorWord.count, pinWord: AuthorWord.penalty
+        ) { word, now in
             Penalty(packed: word).isActive(at: now)
         }
-        pairs = WindowTable(capacity: maxAuthors, wordsPerSlot: PairWord.count)
-        channels = WindowTable(capacity: maxChannels, wordsPerSlot: ChannelWord.count)
-        campaigns = WindowTable(capacity: Self.maxCampaignKeys, wordsPerSlot: CampaignWord.count)
-    }
-
-    /// The tables and indexes are values over memory they do not own (so that using them
-    /// retains nothing): this state owns it.
-    deinit {
-        authors.deallocate()
-        pairs.deallocate()
-        channels.deallocate()
-        campaigns.deallocate()
-        campaignIndex.deallocate()
-        penaltyHints.deallocate()
+        pairsMemory = WindowTable.Memory(capacity: maxAuthors, wordsPerSlot: PairWord.count)
+        channelsMemory = WindowTable.Memory(capacity: maxChannels, wordsPerSlot: ChannelWord.count)
+        campaignsMemory = WindowTable.Memory(capacity: Self.maxCampaignKeys, wordsPerSlot: CampaignWord.count)
+        authors = authorsMemory.table
+        pairs = pairsMemory.table
+        channels = channelsMemory.table
+        campaigns = campaignsMemory.table
+        campaignIndex = CampaignIndex(in: campaignIndexMemory)
+        penaltyHints = PenaltyHints(in: penaltyHintsMemory)
     }
 
     /// Campaigns with at least two copies tracked at once.

@@ -11,15 +11,18 @@ import WinnowCore
 /// long as copies keep coming. Four loads per lookup from 2 MiB, which stays in cache: this
 /// keeps the flood rule cheap.
 ///
-/// A value over memory it does not own (`BehaviorState` allocates and frees it), like
+/// A view of memory it does not own (`BehaviorState` keeps its `MappedMemory`), like
 /// `WindowTable`: using it retains nothing.
 public struct CampaignIndex: Sendable {
-    private let words = AtomicWords(count: 4 << 16)
+    /// Words of memory the index needs.
+    static let words = 4 << 16
+    private let words: AtomicWords
 
-    public init() {}
-
-    /// Gives the memory back; no copy of this value may be used afterwards.
-    public func deallocate() { words.deallocate() }
+    /// The index over `memory` (`MappedMemory(words: CampaignIndex.words)`), valid while it lives.
+    init(in memory: borrowing MappedMemory) {
+        words = AtomicWords(in: memory)
+        precondition(words.count == Self.words)
+    }
 
     /// The representative of the campaign `sketch` belongs to, if one has at least
     /// `minMatches` of eight values equal.

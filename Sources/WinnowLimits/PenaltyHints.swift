@@ -9,20 +9,18 @@
 /// a few percent of the others share a bit; with a hundred thousand nearly all do, and the
 /// check is then the table lookup it would be without hints.
 ///
-/// A value that refers to its bits without owning them (`BehaviorState` does): the workers
+/// A view of bits it does not own (`BehaviorState` keeps their `MappedMemory`): the workers
 /// check it on every event, and a class would cost them a retain and release of one shared
 /// reference count each time — an atomic write both cores fight over.
 public struct PenaltyHints: @unchecked Sendable {
     static let bits = 1 << 17
     private let words: AtomicWords
 
-    init(words: AtomicWords) {
+    /// The hints over `memory` (`MappedMemory(words: PenaltyHints.bits / 64)`), valid while it lives.
+    init(in memory: borrowing MappedMemory) {
+        words = AtomicWords(in: memory)
         precondition(words.count == Self.bits / 64)
-        self.words = words
     }
-
-    /// Gives the memory back; no copy of this value may be used afterwards.
-    func deallocate() { words.deallocate() }
 
     /// Marks `author` (a `BehaviorState.authorKey`) as penalized.
     @inline(__always)

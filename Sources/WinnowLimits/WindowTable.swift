@@ -21,10 +21,10 @@ import Synchronization
 /// pair in a bucket). State words hold times, so the state of an evicted key, being idle, reads
 /// as expired to whoever takes the slot; the new owner clears it right after claiming.
 ///
-/// A value that refers to memory it does not own, like an `UnsafeMutablePointer`: whoever
-/// makes a table calls `deallocate()` once done with it (`BehaviorState` does, in its
-/// `deinit`). Every worker and the window step call it on every event: as a class, each call
-/// cost an atomic update of the table's reference count, a count both cores shared.
+/// A view of memory a `WindowTable.Memory` owns (`BehaviorState` keeps it): copied freely,
+/// retaining nothing, valid while the owner lives. Every worker and the window step call it on
+/// every event: as a class, each call cost an atomic update of the table's reference count, a
+/// count both cores shared.
 public struct WindowTable: @unchecked Sendable {
     public static let ways = 8
 
@@ -48,31 +48,20 @@ public struct WindowTable: @unchecked Sendable {
         static let slotsHandedOut = 0, occupiedSlots = 1, evictedKeys = 2, untrackedEvents = 3, count = 4
     }
 
-    /// `capacity` is rounded up to a multiple of eight. A slot whose word `pinWord` makes
-    /// `isPinning(word, now)` true is never evicted.
-    public init(
-        capacity: Int, wordsPerSlot: Int, pinWord: Int? = nil,
-        isPinning: (@convention(c) (UInt64, Micros) -> Bool)? = nil
+    /// A table over `memory`'s mappings; `capacity` is already a multiple of eight.
+    fileprivate init(
+        capacity: Int, wordsPerSlot: Int, pinWord: Int?, isPinning: (@convention(c) (UInt64, Micros) -> Bool)?,
+        memory: borrowing Memory
     ) {
-        precondition(capacity > 0 && wordsPerSlot > 0)
-        bucketCount = (capacity + Self.ways - 1) / Self.ways
-        self.capacity = bucketCount * Self.ways
+        bucketCount = capacity / Self.ways
+        self.capacity = capacity
         self.wordsPerSlot = wordsPerSlot
         self.pinWord = pinWord
         self.isPinning = isPinning
-        precondition(self.capacity < Int(UInt32.max))
-        keys = AtomicWords(count: self.capacity)
-        slotOfEntry = AtomicWords.zeroedMemory(count: self.capacity, of: UInt32.self)
-        words = AtomicWords(count: self.capacity * wordsPerSlot)
-        counters = AtomicWords(count: Counter.count)
-    }
-
-    /// Gives the table's memory back; no copy of this value may be used afterwards.
-    public func deallocate() {
-        keys.deallocate()
-        AtomicWords.release(slotOfEntry, count: capacity)
-        words.deallocate()
-        counters.deallocate()
+        keys = AtomicWords(in: memory.keys)
+        slotOfEntry = memory.slotOfEntry.bound(to: UInt32.self, count: capacity)
+        words = AtomicWords(in: memory.words)
+        counters = AtomicWords(in: memory.counters)
     }
 
     /// Bytes of state per tracked key: its key, its slot number, its words.
@@ -258,6 +247,46 @@ public struct WindowTable: @unchecked Sendable {
             self.index = index
             self.isNew = isNew
             self.lastSeen = lastSeen
+        }
+    }
+}
+
+extension WindowTable {
+    /// The memory of one window table, owned: non-copyable, so it is unmapped exactly once,
+    /// when its owner goes. `table` is the view every thread uses.
+    public struct Memory: ~Copyable, Sendable {
+        fileprivate let keys: MappedMemory
+        fileprivate let slotOfEntry: MappedMemory
+        fileprivate let words: MappedMemory
+        fileprivate let counters: MappedMemory
+        private let capacity: Int
+        private let wordsPerSlot: Int
+        private let pinWord: Int?
+        private let isPinning: (@convention(c) (UInt64, Micros) -> Bool)?
+
+        /// `capacity` is rounded up to a multiple of eight. A slot whose word `pinWord` makes
+        /// `isPinning(word, now)` true is never evicted.
+        public init(
+            capacity: Int, wordsPerSlot: Int, pinWord: Int? = nil,
+            isPinning: (@convention(c) (UInt64, Micros) -> Bool)? = nil
+        ) {
+            precondition(capacity > 0 && wordsPerSlot > 0)
+            let rounded = (capacity + WindowTable.ways - 1) / WindowTable.ways * WindowTable.ways
+            precondition(rounded < Int(UInt32.max))
+            keys = MappedMemory(words: rounded)
+            slotOfEntry = MappedMemory(bytes: rounded * MemoryLayout<UInt32>.stride)
+            words = MappedMemory(words: rounded * wordsPerSlot)
+            counters = MappedMemory(words: Counter.count)
+            self.capacity = rounded
+            self.wordsPerSlot = wordsPerSlot
+            self.pinWord = pinWord
+            self.isPinning = isPinning
+        }
+
+        /// A view of this memory, valid while this value lives.
+        public var table: WindowTable {
+            WindowTable(
+                capacity: capacity, wordsPerSlot: wordsPerSlot, pinWord: pinWord, isPinning: isPinning, memory: self)
         }
     }
 }

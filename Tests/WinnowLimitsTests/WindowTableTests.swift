@@ -9,8 +9,9 @@ struct WindowTableTests {
 
     @Test("a key keeps its slot; a new key gets zeroed words")
     func claimAndFind() throws {
-        let table = WindowTable(capacity: 64, wordsPerSlot: 2)
-        defer { table.deallocate() }
+        let memory = WindowTable.Memory(capacity: 64, wordsPerSlot: 2)
+        let table = memory.table
+        defer { withExtendedLifetime(memory) {} }
         let a = try #require(table.slot(for: StableHash.hash("k42"), at: 10 * s))
         #expect(a.isNew)
         table.store(a, 1, 7)
@@ -27,9 +28,11 @@ struct WindowTableTests {
     @Test("a full bucket evicts the key seen longest ago, and never a pinned one")
     func evictionIsLeastRecentlySeen() throws {
         // One bucket of eight: every key lands in it.
-        let table = WindowTable(capacity: 8, wordsPerSlot: 1, pinWord: 0) { word, now in Micros(bitPattern: word) > now
+        let memory = WindowTable.Memory(capacity: 8, wordsPerSlot: 1, pinWord: 0) { word, now in
+            Micros(bitPattern: word) > now
         }
-        defer { table.deallocate() }
+        let table = memory.table
+        defer { withExtendedLifetime(memory) {} }
         var slots: [UInt64: WindowTable.Slot] = [:]
         for key in UInt64(1)...8 {
             slots[key] = table.slot(for: StableHash.hash("k\(key)"), at: Micros(key) * s)!
@@ -48,9 +51,11 @@ struct WindowTableTests {
 
     @Test("a bucket full of pinned keys tracks no newcomer and says so")
     func allPinned() throws {
-        let table = WindowTable(capacity: 8, wordsPerSlot: 1, pinWord: 0) { word, now in Micros(bitPattern: word) > now
+        let memory = WindowTable.Memory(capacity: 8, wordsPerSlot: 1, pinWord: 0) { word, now in
+            Micros(bitPattern: word) > now
         }
-        defer { table.deallocate() }
+        let table = memory.table
+        defer { withExtendedLifetime(memory) {} }
         for key in UInt64(1)...8 {
             let slot = table.slot(for: StableHash.hash("k\(key)"), at: s)!
             table.store(slot, 0, UInt64(100 * s))
@@ -63,8 +68,9 @@ struct WindowTableTests {
 
     @Test("10,000 distinct keys in a table of 1,000: never more than 1,000 tracked")
     func boundedUnderChurn() {
-        let table = WindowTable(capacity: 1_000, wordsPerSlot: 3)
-        defer { table.deallocate() }
+        let memory = WindowTable.Memory(capacity: 1_000, wordsPerSlot: 3)
+        let table = memory.table
+        defer { withExtendedLifetime(memory) {} }
         for k in 0..<10_000 {
             _ = table.slot(for: StableHash.hash("author-\(k)"), at: Micros(k) * s)
         }
@@ -80,8 +86,9 @@ struct WindowTableTests {
     /// and round, whatever the interleaving: the lock-free table must agree exactly.
     @Test("concurrent GCRA updates agree with the sequential model")
     func concurrentAgreesWithModel() {
-        let table = WindowTable(capacity: 4_096, wordsPerSlot: 1)
-        defer { table.deallocate() }
+        let memory = WindowTable.Memory(capacity: 4_096, wordsPerSlot: 1)
+        let table = memory.table
+        defer { withExtendedLifetime(memory) {} }
         let limit = RateLimit(events: 7, period: 7 * s)
         let authors = 64
         let threads = 4
@@ -143,8 +150,9 @@ struct WindowTableTests {
 
     @Test("concurrent claims of many new keys never exceed the capacity")
     func concurrentClaims() {
-        let table = WindowTable(capacity: 512, wordsPerSlot: 2)
-        defer { table.deallocate() }
+        let memory = WindowTable.Memory(capacity: 512, wordsPerSlot: 2)
+        let table = memory.table
+        defer { withExtendedLifetime(memory) {} }
         DispatchQueue.concurrentPerform(iterations: 4) { t in
             for k in 0..<5_000 {
                 _ = table.slot(for: StableHash.hash("t\(t)-\(k)"), at: Micros(k) * s)

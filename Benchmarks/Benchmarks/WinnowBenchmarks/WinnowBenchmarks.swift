@@ -125,16 +125,18 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     Benchmark("limiter check, 1 thread", configuration: limiterConfiguration) { benchmark in
-        let table = WindowTable(capacity: 1_000_000, wordsPerSlot: 1)
-        defer { table.deallocate() }
+        let memory = WindowTable.Memory(capacity: 1_000_000, wordsPerSlot: 1)
+        let table = memory.table
+        defer { withExtendedLifetime(memory) {} }
         _ = limiterOps(table, range: 0..<1_000_000, now: 1_700_000_000 * Micros.perSecond)  // every page touched
         benchmark.startMeasurement()
         blackHole(limiterOps(table, range: 0..<benchmark.scaledIterations.count, now: 1_700_000_000 * Micros.perSecond))
     }
 
     Benchmark("limiter check, 2 threads on the same authors", configuration: limiterConfiguration) { benchmark in
-        let table = WindowTable(capacity: 1_000_000, wordsPerSlot: 1)
-        defer { table.deallocate() }
+        let memory = WindowTable.Memory(capacity: 1_000_000, wordsPerSlot: 1)
+        let table = memory.table
+        defer { withExtendedLifetime(memory) {} }
         _ = limiterOps(table, range: 0..<1_000_000, now: 1_700_000_000 * Micros.perSecond)  // every page touched
         let total = benchmark.scaledIterations.count
         benchmark.startMeasurement()
