@@ -10,12 +10,11 @@ import WinnowLimits
 /// at a time.
 public final class BatchJudge {
     public let engine: Engine
-    private var timeline: Timeline
+    private let step: WindowStep
+    private let mode: ClockMode
     private let clock: any Clock
     private let decoder = EventDecoder()
     private let scratches: [WorkerScratch]
-    /// For the rare comment whose analysis was skipped and is needed after all.
-    private let finishing = WorkerScratch()
 
     /// One judged line: its final verdict and the event it carried (nil when it could not be read).
     public struct Judged {
@@ -33,7 +32,8 @@ public final class BatchJudge {
     ) {
         self.engine = engine
         self.clock = clock
-        timeline = Timeline(mode: mode, lateTolerance: lateTolerance, clock: clock)
+        self.mode = mode
+        step = WindowStep(timeline: Timeline(mode: mode, lateTolerance: lateTolerance, clock: clock))
         scratches = (0..<max(1, workers)).map { _ in WorkerScratch() }
     }
 
@@ -45,7 +45,7 @@ public final class BatchJudge {
         let workers = lines.count >= Self.parallelThreshold ? scratches.count : 1
         let parts = (0..<workers).map { _ in Part() }
         let next = SliceCounter()
-        let engine = engine, decoder = decoder, scratches = scratches, mode = timeline.mode
+        let engine = engine, decoder = decoder, scratches = scratches, mode = mode
         // Each worker takes slices of 16 lines until none is left: a slow line does not leave a core idle.
         let analyzeSome: @Sendable (Int) -> Void = { w in
             let part = parts[w], scratch = scratches[w]
@@ -69,31 +69,17 @@ public final class BatchJudge {
 
         // The window step, in order (with a shared store, in runs of one round trip each). Only
         // events that go through it move the timeline (as in `filter`): a broken line does not.
-        let times = items.map { item in
-            item.facts == nil ? (now: arrival, late: nil) : timeline.time(of: item.event?.timestamp)
-        }
         var verdicts = items.map(\.verdict)
-        if windows, engine.shared != nil {
-            let judged = items.indices.filter { items[$0].facts != nil }
-            var shared = judged.map { verdicts[$0] }
-            engine.applySharedWindows(
-                judged.map { (items[$0].facts!, times[$0].now) }, to: &shared,
-                analyzeSkipped: { j in
-                    self.engine.analyze(items[judged[j]].event!, scratch: self.finishing)
-                }, changed: { _ in })
-            for (j, k) in judged.enumerated() { verdicts[k] = shared[j] }
-        } else if windows {
-            for k in items.indices {
-                guard let facts = items[k].facts else { continue }
-                engine.applyWindows(facts, to: &verdicts[k], at: times[k].now) {
-                    self.engine.analyze(items[k].event!, scratch: self.finishing)
-                }
+        var times = [Micros](repeating: arrival, count: items.count)
+        if windows {
+            let pending = items.indices.compactMap { k in
+                items[k].facts.map { PendingEvent(facts: $0, index: k, timestamp: items[k].event?.timestamp) }
             }
+            step.judge(
+                pending, verdicts: &verdicts, engine: engine, skippedEvent: { items[pending[$0].index].event! },
+                judgedAt: { times[pending[$0].index] = $1 }, changed: { _ in })
         }
-        for k in items.indices {
-            if let late = times[k].late { verdicts[k].reasons.append(late) }
-        }
-        return items.indices.map { Judged(verdict: verdicts[$0], event: items[$0].event, time: times[$0].now) }
+        return items.indices.map { Judged(verdict: verdicts[$0], event: items[$0].event, time: times[$0]) }
     }
 
     private static func analyze(

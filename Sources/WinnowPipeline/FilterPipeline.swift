@@ -67,7 +67,8 @@ public final class FilterPipeline: Sendable {
         let writer = BackgroundWriter(OutputWriter(fd: output), audit: audit)
         var finisher = BatchFinisher(
             engine: engine, encoder: encoder, writer: writer,
-            timeline: Timeline(mode: options.clock, lateTolerance: options.lateTolerance, clock: clock),
+            step: WindowStep(
+                timeline: Timeline(mode: options.clock, lateTolerance: options.lateTolerance, clock: clock)),
             observer: observer)
         // Two of each: one batch being analyzed while the next one is read and started.
         var works = (BatchWork(), BatchWork())
@@ -226,17 +227,6 @@ public protocol VerdictObserver: AnyObject, Sendable {
     func observe(_ verdict: Verdict)
 }
 
-/// A decoded event waiting for the window rules, and where its verdict sits in its chunk.
-/// (72 bytes: the window step reads one per event, written by another core.)
-struct PendingEvent {
-    let facts: WindowFacts
-    let index: Int
-    let timestamp: Double?
-    /// Where the event sits in the chunk's `skippedEvents` when the analysis skipped its content
-    /// (see `Engine.analyze`); -1 otherwise.
-    let skipped: Int32
-}
-
 /// One chunk of a batch: its verdicts, in input order, as values and as encoded by the worker,
 /// and its events waiting for the window rules. Touched by one thread at a time: a worker fills
 /// it, the reading thread finishes it after the batch's dispatch group is done.
@@ -271,9 +261,7 @@ struct BatchFinisher {
     let engine: Engine
     let encoder: VerdictEncoder
     let writer: BackgroundWriter
-    var timeline: Timeline
-    /// For the rare comment whose analysis was skipped and is needed after all.
-    let scratch = WorkerScratch()
+    let step: WindowStep
     /// Output buffers: one set being filled, the others being written (see `BackgroundWriter.depth`).
     private let outputs: [ChunkBuffers]
     private var nextOutput = 0
@@ -282,19 +270,15 @@ struct BatchFinisher {
     private(set) var actionCounts = [Int](repeating: 0, count: Action.allCases.count)
     /// Indexes, in a chunk, of the verdicts the window step changed (reused).
     private var changed: [Int] = []
-    private static let reasonsOffset = MemoryLayout<Verdict>.offset(of: \Verdict.reasons)!
-
-    /// How many events apart the window step's prefetch steps are (see `Engine.prefetchWindows`).
-    private static let prefetchDistance = 4
 
     init(
-        engine: Engine, encoder: VerdictEncoder, writer: BackgroundWriter, timeline: Timeline,
+        engine: Engine, encoder: VerdictEncoder, writer: BackgroundWriter, step: WindowStep,
         observer: (any VerdictObserver)? = nil
     ) {
         self.engine = engine
         self.encoder = encoder
         self.writer = writer
-        self.timeline = timeline
+        self.step = step
         self.observer = observer
         outputs = (0...writer.depth).map { _ in ChunkBuffers() }
     }
@@ -303,7 +287,7 @@ struct BatchFinisher {
         let buffers = outputs[nextOutput]
         buffers.prepare(work.count)
         var audit = AuditBatch()
-        let engine = self.engine, scratch = self.scratch
+        let engine = self.engine, step = self.step
         for c in 0..<work.count {
             let chunk = work.chunks[c]
             // Moved out of the chunk while in use (a swap): read through the class, every
@@ -315,72 +299,13 @@ struct BatchFinisher {
             // copied out one by one.
             var pendings: [PendingEvent] = []
             swap(&pendings, &chunk.pending)
+            step.judge(
+                pendings, verdicts: &verdicts, engine: engine,
+                skippedEvent: { chunk.skippedEvents[Int(pendings[$0].skipped)] }, changed: { changed.append($0) })
             if engine.shared != nil {
-                // With a shared store: its round trips and window step (the pending events'
-                // verdicts moved out and back: a swap each, no copy).
-                var events: [(facts: WindowFacts, now: Micros)] = []
-                var lates: [Reason?] = []
-                var shared: [Verdict] = []
-                events.reserveCapacity(pendings.count)
-                for pending in pendings {
-                    let (now, late) = timeline.time(of: pending.timestamp)
-                    events.append((pending.facts, now))
-                    lates.append(late)
-                    var verdict = Verdict(id: nil, action: .allow)
-                    swap(&verdict, &verdicts[pending.index])
-                    shared.append(verdict)
-                }
-                engine.applySharedWindows(
-                    events, to: &shared,
-                    analyzeSkipped: { k in
-                        engine.analyze(chunk.skippedEvents[Int(pendings[k].skipped)], scratch: scratch)
-                    }, changed: { changed.append(pendings[$0].index) })
-                for k in pendings.indices {
-                    if let late = lates[k] {
-                        shared[k].reasons.append(late)
-                        changed.append(pendings[k].index)
-                    }
-                    swap(&shared[k], &verdicts[pendings[k].index])
-                }
                 // The re-encoding below walks the changed verdicts in order, each once.
                 changed.sort()
                 changed.removeDuplicates()
-            } else {
-                for k in pendings.indices {
-                    // What the workers wrote on the other core, well ahead of the table steps
-                    // below (which read it): the pending event, then its verdict.
-                    if k + 6 * Self.prefetchDistance < pendings.count {
-                        pendings.withUnsafeBufferPointer {
-                            Prefetch.lines(of: $0.baseAddress! + k + 6 * Self.prefetchDistance)
-                        }
-                    }
-                    if k + 4 * Self.prefetchDistance < pendings.count {
-                        let ahead = pendings[k + 4 * Self.prefetchDistance].index
-                        verdicts.withUnsafeBufferPointer { Prefetch.lines(of: $0.baseAddress! + ahead) }
-                    }
-                    for step in 1...3 where k + (4 - step) * Self.prefetchDistance < pendings.count {
-                        engine.prefetchWindows(pendings[k + (4 - step) * Self.prefetchDistance].facts, step: step)
-                    }
-                    // The verdict's reasons, written by a worker on another core, are read first thing.
-                    if k + Self.prefetchDistance < pendings.count {
-                        let ahead = pendings[k + Self.prefetchDistance].index
-                        verdicts.withUnsafeBufferPointer { all in
-                            let reasons = UnsafeRawPointer(all.baseAddress! + ahead) + Self.reasonsOffset
-                            Prefetch.arrayStorage(at: reasons.assumingMemoryBound(to: [Reason].self))
-                        }
-                    }
-                    let index = pendings[k].index
-                    let (now, late) = timeline.time(of: pendings[k].timestamp)
-                    var didChange = engine.applyWindows(pendings[k].facts, to: &verdicts[index], at: now) {
-                        // The author's penalty ended in the meantime: analyze the comment after all.
-                        engine.analyze(chunk.skippedEvents[Int(pendings[k].skipped)], scratch: scratch)
-                    }
-                    if let late {
-                        verdicts[index].reasons.append(late)
-                        didChange = true
-                    }
-                    if didChange { changed.append(index) }
-                }
             }
             if let observer { for verdict in verdicts { observer.observe(verdict) } }
             let output = buffers.buffers[c].bytes

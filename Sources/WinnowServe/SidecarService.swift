@@ -59,7 +59,8 @@ final class SidecarService: Sendable {
     let engines: EngineHolder
     let stats = ServeStats()
     let logger: Logger
-    private let timeline: NIOLockedValueBox<Timeline>
+    /// The window step every connection's events go through, one at a time.
+    private let windowStep: NIOLockedValueBox<WindowStep>
     private let decoder = EventDecoder()
     private let encoder = VerdictEncoder()
     private let audit: AuditQueue?
@@ -79,7 +80,8 @@ final class SidecarService: Sendable {
     init(engines: EngineHolder, clock: ClockMode, lateTolerance: Micros, audit: AuditTrail?, logger: Logger) {
         self.engines = engines
         self.logger = logger
-        timeline = NIOLockedValueBox(Timeline(mode: clock, lateTolerance: lateTolerance, clock: WallClock()))
+        windowStep = NIOLockedValueBox(
+            WindowStep(timeline: Timeline(mode: clock, lateTolerance: lateTolerance, clock: WallClock())))
         self.audit = audit.map { AuditQueue(trail: $0, logger: logger) }
         textMode = audit?.textMode ?? .full
     }
@@ -136,16 +138,11 @@ final class SidecarService: Sendable {
                             started: started, respond: respond)), for: self)
                 return
             }
-            // Content first, outside the timeline's lock: only the window step needs the order.
+            // Content first, outside the window step's lock: only the window step needs the order.
             var (verdict, facts) = engine.analyze(event, scratch: scratch.worker)
-            let (now, late) = timeline.withLockedValue { timeline in
-                let time = timeline.time(of: event.timestamp)
-                engine.applyWindows(facts, to: &verdict, at: time.now) {
-                    engine.analyze(event, scratch: scratch.worker)
-                }
-                return time
+            let now = windowStep.withLockedValue { step in
+                step.judge(facts, timestamp: event.timestamp, verdict: &verdict, engine: engine) { event }.now
             }
-            if let late { verdict.reasons.append(late) }
             finish(verdict, event: event, judgedAt: now, number: number, peer: peer, started: started, respond: respond)
         case .failure(let error):
             let verdict = Verdict.error(line: number, id: error.id, message: error.message)
@@ -163,21 +160,23 @@ final class SidecarService: Sendable {
             var end = start + 1
             while end < items.count, items[end].engine === engine { end += 1 }
             let batch = items[start..<end]
-            let times = timeline.withLockedValue { timeline in batch.map { timeline.time(of: $0.event.timestamp) } }
             var verdicts = batch.map(\.verdict)
+            var times = [Micros](repeating: 0, count: batch.count)
             // The strikes are counted in Redis after the answers: one round trip before an answer.
             let strikes = DeferredStrikes()
-            engine.applySharedWindows(
-                batch.indices.map { (items[$0].facts, times[$0 - start].now) }, to: &verdicts, strikesLater: strikes,
-                analyzeSkipped: { k in preconditionFailure("the sidecar analyzes every comment (event \(k))") },
-                changed: { _ in })
-            for k in verdicts.indices {
-                if let late = times[k].late { verdicts[k].reasons.append(late) }
+            let pending = batch.indices.map {
+                PendingEvent(facts: items[$0].facts, index: $0 - start, timestamp: items[$0].event.timestamp)
+            }
+            windowStep.withLockedValue { step in
+                step.judge(
+                    pending, verdicts: &verdicts, engine: engine, strikesLater: strikes,
+                    skippedEvent: { k in preconditionFailure("the sidecar analyzes every comment (event \(k))") },
+                    judgedAt: { times[$0] = $1 }, changed: { _ in })
             }
             for k in verdicts.indices {
                 let item = batch[start + k]
                 finish(
-                    verdicts[k], event: item.event, judgedAt: times[k].now, number: item.number, peer: item.peer,
+                    verdicts[k], event: item.event, judgedAt: times[k], number: item.number, peer: item.peer,
                     started: item.started, respond: item.respond)
             }
             // Penalties the store finds from them hold for the authors' next events.
