@@ -142,7 +142,7 @@ public final class Engine: Sendable {
     /// `sharedAnswer`: the shared store's answer for this event when it was asked ahead (see
     /// `sharedRequest`); by default the store is asked here. With a shared store and
     /// `deferredStrikes`, a strike is not counted here but handed over, tagged with
-    /// `deferredStrikes.tag`, for `settleStrikes` to count with the rest of the batch in one
+    /// `deferredStrikes.tag`, for `SharedRuns.settleStrikes` to count with the rest of the batch in one
     /// round trip; by default it is counted here (a round trip of its own). Returns whether
     /// `verdict` changed.
     @discardableResult
@@ -253,156 +253,13 @@ public final class Engine: Sendable {
                     DeferredStrikes.Item(
                         tag: deferredStrikes.tag, strike: strike, facts: facts, before: before, localPenalty: local))
             } else {
-                settle(strike, shared.strikes([strike])?[0], on: &verdict, context)
+                SharedRuns(engine: self, shared: shared).settle(
+                    strike, shared.strikes([strike])?[0], on: &verdict, context)
             }
         } else {
             behavior.escalation.apply(to: &verdict, context, dryRunAll: policy.dryRun)
         }
         return skipped || verdict.reasons.count != reasonsBefore
-    }
-
-    /// The window step of a batch's events (in order) with a shared store: each run of events
-    /// asked about in one round trip, their window rules, then the run's strikes in one round
-    /// trip. A run ends before an author's event that could come after a penalty reached in
-    /// the same run — the author's strikes so far (this instance's count) leave `n` to go, and
-    /// `n` of their events are in the run already — so that the store never counts an event
-    /// that this instance answers with a penalty (alone on the store, this decides exactly as
-    /// without it). Events of authors under a penalty here are not asked about at all.
-    /// `changed` is told each index whose verdict changed (possibly more than once).
-    ///
-    /// With `strikesLater`, the strikes are left there instead of counted run by run: the caller
-    /// answers first (this instance's own count decided the verdicts) and settles them after
-    /// (`settleStrikes`), so an event costs one round trip before its answer; what the store
-    /// finds then applies to the author's later events.
-    public func applySharedWindows(
-        _ events: [(facts: WindowFacts, now: Micros)], to verdicts: inout [Verdict],
-        strikesLater: DeferredStrikes? = nil,
-        analyzeSkipped: (Int) -> (verdict: Verdict, facts: WindowFacts), changed: (Int) -> Void
-    ) {
-        guard let shared else { preconditionFailure("applySharedWindows needs a shared store") }
-        let deferred = strikesLater ?? DeferredStrikes()
-        var answers = [SharedAnswer](repeating: .ask, count: events.count)
-        var next = 0
-        while next < events.count {
-            var inRun: [UInt64: Int] = [:]
-            var asked: [Int] = []
-            var end = next
-            while end < events.count {
-                let (facts, now) = events[end]
-                if penalty(ofKey: facts.author, at: now) != nil {
-                    // The local penalty answers it (applyWindows looks there first).
-                    answers[end] = .answered(SharedCheck())
-                } else {
-                    let count = inRun[facts.author, default: 0]
-                    if count >= strikesBeforePenalty(facts, at: now) { break }
-                    inRun[facts.author] = count + 1
-                    asked.append(end)
-                }
-                end += 1
-            }
-            for (k, answer) in zip(
-                asked, shared.answers(asked.map { sharedRequest(for: events[$0].facts, at: events[$0].now) }))
-            {
-                answers[k] = answer
-            }
-            for k in next..<end {
-                deferred.tag = k
-                let didChange = applyWindows(
-                    events[k].facts, to: &verdicts[k], at: events[k].now, sharedAnswer: answers[k],
-                    deferredStrikes: deferred
-                ) { analyzeSkipped(k) }
-                if didChange { changed(k) }
-            }
-            if strikesLater == nil, !deferred.isEmpty {
-                let penalized = settleStrikes(deferred, in: &verdicts, changed: changed)
-                // Penalties the forecast missed hold for the authors' later events of the run.
-                for k in next..<end {
-                    guard let (penalty, fromTag) = penalized[events[k].facts.author], k > fromTag,
-                        give(penalty, to: &verdicts[k], at: events[k].now)
-                    else { continue }
-                    changed(k)
-                }
-            }
-            next = end
-        }
-    }
-
-    /// How many of the author's events may be asked about in one run: the strikes they still
-    /// need for a penalty (no limit when escalation cannot impose one).
-    private func strikesBeforePenalty(_ facts: WindowFacts, at now: Micros) -> Int {
-        let escalation = behavior.escalation
-        guard escalation.enabled, !escalation.dryRun, !policy.dryRun, !facts.isExempt else { return .max }
-        guard let slot = state.authors.existingSlot(for: facts.author) else { return escalation.strikes }
-        let count = WindowCount(packed: state.authors.load(slot, AuthorWord.strikes)).current(
-            at: now, window: escalation.window)
-        return max(1, escalation.strikes - count)
-    }
-
-    /// Counts the strikes `applyWindows` handed over (in their order, one round trip) and folds
-    /// the store's outcomes into `verdicts[tag]` where they differ from this instance's
-    /// forecast; `changed` is told each tag whose verdict changed. An author the store penalized
-    /// where the forecast did not gets the penalty from that event on: `penalized` (by author
-    /// key, from which tag) says so, for the author's later events of the batch.
-    /// With the store unreachable the forecast stands: the strikes were counted here.
-    public func settleStrikes(
-        _ deferred: DeferredStrikes, in verdicts: inout [Verdict], changed: (Int) -> Void
-    ) -> [UInt64: (penalty: Penalty, fromTag: Int)] {
-        guard let shared, !deferred.items.isEmpty else { return [:] }
-        let items = deferred.items
-        deferred.items.removeAll(keepingCapacity: true)
-        guard let outcomes = shared.strikes(items.map(\.strike)) else { return [:] }
-        var penalized: [UInt64: (penalty: Penalty, fromTag: Int)] = [:]
-        for (item, outcome) in zip(items, outcomes) {
-            let now = item.strike.now
-            switch outcome {
-            case .reached(let penalty):
-                if item.localPenalty == penalty { continue }  // forecast right
-                let context = WindowContext(
-                    state: state, now: now, authorKey: item.facts.author, channelKey: item.facts.channel,
-                    isExempt: item.facts.isExempt, needsChannel: false)
-                verdicts[item.tag] = item.before
-                behavior.escalation.impose(penalty, on: &verdicts[item.tag], context, dryRunAll: policy.dryRun)
-                if !item.strike.quiet, penalized[item.facts.author] == nil {
-                    penalized[item.facts.author] = (penalty, item.tag)
-                }
-            case .underPenalty(let penalty):
-                guard give(penalty, to: &verdicts[item.tag], at: now) else { continue }
-            case .counted, .alreadyCounted:
-                // The forecast reached a penalty the store did not (its state was lost): it
-                // stands, and is shared.
-                guard let local = item.localPenalty, !item.strike.quiet else { continue }
-                shared.impose(local, author: item.facts.author, now: now)
-                continue
-            }
-            changed(item.tag)
-        }
-        return penalized
-    }
-
-    /// Makes a penalty the store found, in force at `now`, the whole answer of a verdict that
-    /// is not a timeout or ban already; returns whether it did.
-    private func give(_ penalty: Penalty, to verdict: inout Verdict, at now: Micros) -> Bool {
-        guard verdict.action < .timeout, let (reasons, until) = behavior.escalation.reasons(for: penalty, at: now)
-        else { return false }
-        verdict = penaltyVerdict(replacing: verdict, reasons: reasons, until: until)
-        return true
-    }
-
-    /// Folds the shared store's outcome for one strike, counted on its own, into its verdict
-    /// (`nil`: the store could not be reached; the strike is counted on this instance).
-    private func settle(
-        _ strike: SharedStrike, _ outcome: StrikeOutcome?, on verdict: inout Verdict, _ context: WindowContext
-    ) {
-        switch outcome {
-        case .reached(let penalty)?:
-            behavior.escalation.impose(penalty, on: &verdict, context, dryRunAll: policy.dryRun)
-        case .underPenalty(let penalty)?:
-            _ = give(penalty, to: &verdict, at: strike.now)
-        case .counted?, .alreadyCounted?:
-            break
-        case nil:
-            behavior.escalation.apply(to: &verdict, context, dryRunAll: policy.dryRun)
-        }
     }
 
     /// The verdict of an event whose author is under a penalty: the penalty is the whole answer.
@@ -497,7 +354,7 @@ public final class Engine: Sendable {
     }
 
     /// `penalty(of:at:)` by the author's key.
-    private func penalty(ofKey author: UInt64, at now: Micros) -> Penalty? {
+    func penalty(ofKey author: UInt64, at now: Micros) -> Penalty? {
         guard let slot = state.authors.existingSlot(for: author) else { return nil }
         let penalty = Penalty(packed: state.authors.load(slot, AuthorWord.penalty))
         return penalty.isActive(at: now) ? penalty : nil
@@ -508,88 +365,5 @@ public final class Engine: Sendable {
         var (verdict, facts) = analyze(event, scratch: scratch)
         applyWindows(facts, to: &verdict, at: now)
         return verdict
-    }
-}
-
-/// Strikes the window step handed over to be counted in the shared store with the rest of a
-/// batch (`Engine.settleStrikes`): one round trip for a chunk instead of one per strike. Used by
-/// one thread at a time.
-public final class DeferredStrikes {
-    struct Item {
-        let tag: Int
-        let strike: SharedStrike
-        let facts: WindowFacts
-        /// The verdict before this instance's escalation step, and the penalty that step
-        /// reached (the forecast), if any.
-        let before: Verdict
-        let localPenalty: Penalty?
-    }
-
-    var items: [Item] = []
-    /// The caller's name for the event `applyWindows` is about to judge (its index in a batch).
-    public var tag = 0
-
-    public init() {}
-
-    public var isEmpty: Bool { items.isEmpty }
-}
-
-/// What the window rules need of one event: its keys in the window tables, the settings of
-/// its channel, and whether its author is exempt.
-///
-/// Kept small (48 bytes): the window step reads the facts of every event, written by a worker
-/// on another core.
-public struct WindowFacts: Sendable {
-    public var author: UInt64 = 0
-    public var channel: UInt64 = 0
-    /// For repeat and flood (0 bits when neither is on).
-    public var fingerprint = Fingerprint(words: 0, wordSet: 0)
-    private var linkCount: Int32 = 0
-    /// Index into the engine's channel settings (0: the defaults).
-    private var settingsIndex: Int32 = 0
-    private var slotHint: Int32 = -1
-    public var isExempt = false
-    /// `analyze` skipped the content: the author had a penalty in force.
-    public var skippedContent = false
-    /// The comment holds a link or a mention (what a campaign's text usually carries): a flood
-    /// of it is recognised from fewer authors (`FloodRule.authorsNeeded`).
-    public var hasSpamSignal = false
-    /// Besides its links, something in the comment looks like spam: a shortener, a disguised
-    /// link, too many links or mentions, a phrase of a `spam` list, or a spam score of at least
-    /// `ClassifierRule.spamSign`. A newcomer's link is held only then.
-    public var looksLikeSpam = false
-
-    public var links: Int {
-        get { Int(linkCount) }
-        set { linkCount = Int32(clamping: newValue) }
-    }
-
-    var settings: Int {
-        get { Int(settingsIndex) }
-        set { settingsIndex = Int32(newValue) }
-    }
-
-    /// The author's slot when analyzed, if any: where the window step will look (prefetch).
-    public var authorSlotHint: Int? {
-        get { slotHint < 0 ? nil : Int(slotHint) }
-        set { slotHint = newValue.flatMap(Int32.init(exactly:)) ?? -1 }
-    }
-}
-
-/// Per-thread working memory, reused from one event to the next so that normalization and
-/// matching do not allocate once warm. Never shared between threads.
-public final class WorkerScratch: @unchecked Sendable {
-    public var normalized = NormalizedText()
-    public let match = MatchScratch()
-    public var matches = StopwordMatches()
-
-    public init() {}
-
-    /// Gives back the memory a very long comment made the scratch grow (see
-    /// `NormalizedText.releaseIfLarge`); cheap to call after every event.
-    @inline(__always)
-    public func releaseIfLarge() {
-        normalized.releaseIfLarge()
-        if matches.hits.capacity > 1 << 16 { matches = StopwordMatches() }
     }
 }

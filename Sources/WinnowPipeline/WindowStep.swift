@@ -6,7 +6,7 @@ import WinnowLimits
 /// on one thread at a time, so that on event time the verdicts are the same whatever the number
 /// of workers. `filter` and `replay` (`FilterPipeline`), `consume` (`BatchJudge`) and `serve`
 /// (`SidecarService`) all judge through it; with a shared store it asks the store once per
-/// run of events (`Engine.applySharedWindows`).
+/// run of events (`SharedRuns`).
 ///
 /// Used by one thread at a time — hence `@unchecked Sendable`: the sidecar, whose connections
 /// share it, keeps it under a lock. The timeline it moves is the run's.
@@ -44,13 +44,13 @@ public final class WindowStep: @unchecked Sendable {
     /// `skippedEvent(k)` gives event `k` when its content is needed after all; `judgedAt(k, now)`
     /// is told each event's time; `changed` each index of `verdicts` that changed (in order
     /// without a shared store; with one, possibly out of order and more than once). With a
-    /// shared store and `strikesLater`, the strikes are left there for `Engine.settleStrikes`.
+    /// shared store and `strikesLater`, the strikes are left there for `SharedRuns.settleStrikes`.
     public func judge(
         _ pending: [PendingEvent], verdicts: inout [Verdict], engine: Engine, strikesLater: DeferredStrikes? = nil,
         skippedEvent: (Int) -> Event, judgedAt: ((Int, Micros) -> Void)? = nil, changed: (Int) -> Void
     ) {
         let finishing = self.finishing
-        if engine.shared != nil {
+        if let runs = SharedRuns(engine: engine) {
             // Its round trips and window step (the verdicts moved out and back: a swap each, no copy).
             var events: [(facts: WindowFacts, now: Micros)] = []
             var lates: [Reason?] = []
@@ -64,7 +64,7 @@ public final class WindowStep: @unchecked Sendable {
                 swap(&verdict, &verdicts[event.index])
                 moved.append(verdict)
             }
-            engine.applySharedWindows(
+            runs.apply(
                 events, to: &moved, strikesLater: strikesLater,
                 analyzeSkipped: { k in engine.analyze(skippedEvent(k), scratch: finishing) },
                 changed: { changed(pending[$0].index) })

@@ -180,7 +180,9 @@ final class SidecarService: Sendable {
                     started: item.started, respond: item.respond)
             }
             // Penalties the store finds from them hold for the authors' next events.
-            if !strikes.isEmpty { _ = engine.settleStrikes(strikes, in: &verdicts) { _ in } }
+            if !strikes.isEmpty, let runs = SharedRuns(engine: engine) {
+                _ = runs.settleStrikes(strikes, in: &verdicts) { _ in }
+            }
             start = end
         }
     }
