@@ -128,6 +128,12 @@ let package = Package(
             ]),
         // What several test targets share: a seeded generator, a background reader.
         .target(name: "WinnowTestSupport", path: "Tests/WinnowTestSupport"),
+        .testTarget(name: "WinnowCoreTests", dependencies: ["WinnowCore", "WinnowTestSupport"]),
+        .testTarget(
+            name: "WinnowPolicyTests",
+            dependencies: ["WinnowPolicy", "WinnowCore", "WinnowLimits", "WinnowTestSupport"]),
+        .testTarget(
+            name: "WinnowRulesTests", dependencies: ["WinnowRules", "WinnowCore", "WinnowText", "WinnowSettings"]),
         .testTarget(name: "WinnowTextTests", dependencies: ["WinnowText", "WinnowTestSupport"]),
         .testTarget(name: "WinnowLearnTests", dependencies: ["WinnowLearn", "WinnowText", "WinnowTestSupport"]),
         .testTarget(name: "WinnowMatchTests", dependencies: ["WinnowTestSupport", "WinnowMatch", "WinnowText"]),

@@ -1,0 +1,37 @@
+import Foundation
+import Testing
+import WinnowCore
+import WinnowTestSupport
+
+@Suite("JSON literals written by hand")
+struct JSONTextTests {
+    @Test("control characters, quotes and backslashes are escaped; the rest is kept")
+    func quoted() {
+        #expect(JSONText.quoted("a\"b\\c\nd\re\tf\u{1}g\u{7F}h é 🙂") == #""a\"b\\c\nd\re\tf\u0001g\u007fh é 🙂""#)
+        #expect(JSONText.quoted("") == #""""#)
+    }
+
+    @Test("random strings read back through JSONSerialization as themselves")
+    func roundTrip() throws {
+        let alphabet: [Character] = [
+            "a", "\"", "\\", "\n", "\u{0}", "\u{1F}", "\u{7F}", "é", "ж", "🙂", "\u{2028}", " ", "/",
+        ]
+        var random = SplitMix(seed: 5)
+        for _ in 0..<500 {
+            let text = random.text(from: alphabet, maxLength: 24)
+            let data = Data(("[" + JSONText.quoted(text) + "]").utf8)
+            let read = try #require(try JSONSerialization.jsonObject(with: data) as? [String])
+            #expect(read == [text], "\(text.unicodeScalars.map { $0.value })")
+        }
+    }
+
+    @Test("numbers: integers without a fraction, null for nothing or not finite")
+    func number() {
+        #expect(JSONText.number(3) == "3")
+        #expect(JSONText.number(-2.5) == "-2.5")
+        #expect(JSONText.number(1e15) == "1000000000000000.0")  // past the integer range: a JSON number still
+        #expect(JSONText.number(nil) == "null")
+        #expect(JSONText.number(.nan) == "null")
+        #expect(JSONText.number(.infinity) == "null")
+    }
+}
