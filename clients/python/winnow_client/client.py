@@ -1,0 +1,170 @@
+"""The blocking client."""
+import socket
+import time
+
+from . import _protocol as protocol
+from .errors import ConnectionLost, WinnowError
+
+
+class Client:
+    """One connection to `winnow serve`, used by one thread at a time.
+
+    Requests are answered in the order sent. `timeout` bounds each wait for an answer (seconds);
+    after a timeout the connection is dropped (a late answer must not be taken for the next
+    request's), and the next call connects again. A connection the server closed for being idle
+    is reopened and the request sent again (the server read nothing of it); connecting is tried
+    `connect_attempts` times, waiting `backoff` seconds and doubling up to `max_backoff`.
+    """
+
+    def __init__(self, path, timeout=5.0, connect_attempts=6, backoff=0.05, max_backoff=2.0, id_prefix=None,
+                 window=256):
+        self.path = path
+        self.answer_timeout = timeout
+        self.connect_attempts = connect_attempts
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self.window = window
+        self.ids = protocol.Ids(id_prefix)
+        self._sock = None
+        self._buffer = b""
+
+    # Requests
+
+    def judge(self, author, text, channel="default", id=None, ts=None, roles=None, meta=None, **fields):
+        """The verdict on one comment (a dict: `action`, `reasons`, …)."""
+        return self.request(protocol.event(self.ids, author, text, channel, id, ts, roles, meta, **fields))
+
+    def judge_many(self, events):
+        """Verdicts for many events (dicts with `author`, `text`, …), pipelined: at most
+        `window` in flight, answers in the order of `events`."""
+        requests = [protocol.with_id(self.ids, dict(event)) for event in events]
+        answers = []
+        for start in range(0, len(requests), self.window):
+            answers += self._exchange(requests[start:start + self.window])
+        return answers
+
+    def request(self, request):
+        """Sends one request (an event or an op, a dict) and returns its answer."""
+        return self._exchange([protocol.with_id(self.ids, dict(request))])[0]
+
+    def op(self, op, **fields):
+        """A control op: `health`, `stats`, `reload`, `slow_mode`, `timeout`, `ban`, `unban`."""
+        return self.request({"op": op, **fields})
+
+    def health(self):
+        return self.op("health")
+
+    def stats(self):
+        return self.op("stats")
+
+    def reload(self):
+        return self.op("reload")
+
+    def slow_mode(self, channel, seconds=None, reset=False, **fields):
+        """Slow-mode on in `channel` for `seconds` (0: off), or back to the policy with `reset`."""
+        return self.op("slow_mode", channel=channel, **({"reset": True} if reset else {"seconds": seconds}), **fields)
+
+    def timeout(self, author, seconds, moderator=None, note=None):
+        return self.op("timeout", author=author, seconds=seconds, **_who(moderator, note))
+
+    def ban(self, author, seconds=None, moderator=None, note=None):
+        """A ban for good, or for `seconds`."""
+        extra = {"seconds": seconds} if seconds is not None else {}
+        return self.op("ban", author=author, **extra, **_who(moderator, note))
+
+    def unban(self, author, moderator=None, note=None):
+        return self.op("unban", author=author, **_who(moderator, note))
+
+    # The connection
+
+    def close(self):
+        if self._sock is not None:
+            try:
+                self._sock.close()
+            finally:
+                self._sock = None
+                self._buffer = b""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _connect(self):
+        delay = self.backoff
+        for attempt in range(self.connect_attempts):
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sock.settimeout(self.answer_timeout)
+            try:
+                sock.connect(self.path)
+                self._sock, self._buffer = sock, b""
+                return
+            except (FileNotFoundError, ConnectionRefusedError) as error:
+                sock.close()
+                if attempt == self.connect_attempts - 1:
+                    raise WinnowError(f"cannot connect to {self.path}: {error.strerror or error}") from error
+                time.sleep(delay)
+                delay = min(delay * 2, self.max_backoff)
+
+    def _exchange(self, requests):
+        """Sends `requests` and reads their answers; reconnects once when the server had closed
+        the connection for being idle (nothing sent was read)."""
+        for attempt in (1, 2):
+            if self._sock is None:
+                self._connect()
+            try:
+                self._sock.sendall(b"".join(protocol.encode(r) for r in requests))
+            except (BrokenPipeError, ConnectionResetError):
+                self.close()  # closed before reading anything of these: send them again
+                if attempt == 2:
+                    raise
+                continue
+            answers = []
+            while len(answers) < len(requests):
+                line = self._read_line()
+                if line is None:
+                    self.close()
+                    raise ConnectionLost(
+                        f"{self.path} closed the connection with {len(requests) - len(answers)} requests unanswered",
+                        requests[len(answers):])
+                answer = protocol.decode(line)
+                message = protocol.connection_message(answer)
+                if message is not None:
+                    self.close()
+                    if message.startswith(protocol.IDLE_PREFIX) and not answers and attempt == 1:
+                        break  # closed for being idle before these arrived: send them again
+                    raise WinnowError(message)
+                protocol.check_id(requests[len(answers)], answer)
+                answers.append(answer)
+            else:
+                return answers
+        raise WinnowError("the connection closed again right after reconnecting")
+
+    def _read_line(self):
+        """The next line, or None at the end of the stream."""
+        while True:
+            newline = self._buffer.find(b"\n")
+            if newline >= 0:
+                line, self._buffer = self._buffer[:newline], self._buffer[newline + 1:]
+                return line.decode("utf-8")
+            try:
+                chunk = self._sock.recv(65536)
+            except socket.timeout:
+                self.close()  # a late answer must not be read as the next request's
+                raise
+            except ConnectionResetError:
+                return None
+            if not chunk:
+                return None
+            self._buffer += chunk
+
+
+def _who(moderator, note):
+    """The `moderator` and `note` fields the ops on authors and channels record."""
+    fields = {}
+    if moderator is not None:
+        fields["moderator"] = moderator
+    if note is not None:
+        fields["note"] = note
+    return fields
