@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import CoreMetrics
 import Prometheus
 
 /// The Prometheus text endpoint (`--metrics HOST:PORT`): `GET /metrics` answers with every
@@ -17,6 +18,28 @@ public enum MetricsEndpoint {
         .microseconds(500), .milliseconds(1), .microseconds(2_500), .milliseconds(5), .milliseconds(10),
         .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
     ]
+
+    /// Every metric the sidecar keeps, with its `# HELP` text.
+    public static let help: [String: String] = [
+        "winnow_events_total": "Events judged.",
+        "winnow_verdicts_total": "Verdicts given, by action.",
+        "winnow_reasons_total": "Reasons given, by rule.",
+        "winnow_request_duration_seconds": "Time from a request line read to its answer ready, in seconds.",
+        "winnow_open_connections": "Connections open on the socket.",
+        "winnow_unreadable_lines_total": "Request lines that could not be read as an event or an op.",
+        "winnow_ops_total": "Control ops received, refused ones included.",
+        "winnow_ops_refused_total": "Control ops refused (bad request or no right to use them).",
+        "winnow_shared_reachable": "1 while the shared store answers, 0 during an outage.",
+        "winnow_shared_unavailable_events_total":
+            "Events judged under the failure policy while the shared store was unreachable.",
+    ]
+
+    /// swift-metrics' factory over `registry`, with help texts and the request-duration buckets.
+    public static var factory: any MetricsFactory {
+        DescribedMetricsFactory(
+            registry: registry, help: help, durationBuckets: ["winnow_request_duration_seconds": requestDurationBuckets]
+        )
+    }
 
     /// Listens on `address`. The port is reachable by users the socket's permissions keep out,
     /// so it holds at most `maxConnections` at once (one more is closed at once) and closes a

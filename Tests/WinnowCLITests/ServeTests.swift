@@ -464,7 +464,18 @@ struct ServeTests {
         #expect(after.contains("winnow_unreadable_lines_total 1"), "\(after)")
         #expect(after.contains("winnow_ops_total \(opsBefore + 1)"), "\(after)")
         #expect(after.contains("winnow_ops_refused_total 1"), "\(after)")
+        // Every metric had only a TYPE line: promtool rejected them all for want of HELP.
+        #expect(after.contains("# HELP winnow_events_total Events judged.\n# TYPE winnow_events_total counter"))
+        try expectPromtoolAccepts(after)
         #expect(server.stop().status == 0)
+    }
+
+    /// `promtool check metrics` (Debian's `prometheus` package, which scripts/install-deps
+    /// installs) finds nothing wrong with `text`.
+    func expectPromtoolAccepts(_ text: String) throws {
+        let check = try WinnowProcess.run(
+            ["promtool", "check", "metrics"], input: Array(text.utf8), executable: URL(fileURLWithPath: "/usr/bin/env"))
+        #expect(check.status == 0, "promtool check metrics: \(check.stdoutText)\(check.stderr)")
     }
 
     @Test("metrics with --shared: the store's reachability and the events judged under the failure policy")
@@ -493,6 +504,7 @@ struct ServeTests {
         let metrics = try scrape()
         #expect(metrics.contains("winnow_shared_reachable 0"), "\(metrics)")
         #expect(metrics.contains("winnow_shared_unavailable_events_total 2"), "\(metrics)")
+        try expectPromtoolAccepts(metrics)
         #expect(server.stop().status == 0)
     }
 
