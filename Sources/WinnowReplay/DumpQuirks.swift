@@ -13,6 +13,8 @@ public struct DumpQuirks: Sendable, Equatable {
         case missingColumns = "missing_columns"
         case unclosedQuote = "unclosed_quote"
         case invalidUTF8 = "invalid_utf8"
+        case noAuthorColumn = "no_author_column"
+        case noTimeColumn = "no_time_column"
 
         public static func < (a: Kind, b: Kind) -> Bool { a.rawValue < b.rawValue }
 
@@ -30,6 +32,9 @@ public struct DumpQuirks: Sendable, Equatable {
             case .missingColumns: "answered with an error verdict"
             case .unclosedQuote: "the field runs to the end of the file"
             case .invalidUTF8: "replaced with U+FFFD"
+            case .noAuthorColumn: "each row is an author of its own (FILE:LINE), so no two rows count as one author's"
+            case .noTimeColumn:
+                "rows judged \(Int(ReplayInput.undatedSpacing)) s apart in file order, so that no window rule ties rows together"
             }
         }
     }

@@ -158,7 +158,7 @@ public struct ReplayInput: Sendable {
         func column(_ name: String?, required: Bool) throws(ReplayError) -> Int? {
             guard let name else { return nil }
             if let index = csv.header.firstIndex(of: name) { return index }
-            if required || name != "id" && name != "channel" {
+            if required {
                 throw ReplayError(
                     "\(name): no column '\(name)' in the header of this file (\(csv.header.joined(separator: ", "))); see --map"
                 )
@@ -166,8 +166,11 @@ public struct ReplayInput: Sendable {
             return nil
         }
         let textColumn = try column(mapping.text, required: true)!
-        let authorColumn = try column(mapping.author, required: true)!
-        let tsColumn = try column(mapping.ts, required: true)!
+        // Labeled sets often have neither (a column named otherwise must exist).
+        let authorColumn = try column(mapping.author, required: mapping.author != "author")
+        let tsColumn = try column(mapping.ts, required: mapping.ts != "ts")
+        if authorColumn == nil { quirks.note(.noAuthorColumn, at: name, line: 1) }
+        if tsColumn == nil { quirks.note(.noTimeColumn, at: name, line: 1) }
         let idColumn = try column(mapping.id, required: mapping.id != "id")
         let channelColumn = try column(mapping.channel, required: mapping.channel != "channel")
         let labelColumn = try column(label?.field, required: true)
@@ -176,16 +179,21 @@ public struct ReplayInput: Sendable {
         // wall clock it would be years "late" for everything after it).
         var previousTime =
             csv.rows.lazy.compactMap { row -> Double? in
-                guard tsColumn < row.fields.count,
+                guard let tsColumn, tsColumn < row.fields.count,
                     let time = Self.parseTime(row.fields[tsColumn].trimmingASCIIWhitespace()),
                     Timestamp.isEventTime(time)
                 else { return nil }
                 return time
             }.first ?? -Double.infinity
-        for row in csv.rows {
+        for (index, row) in csv.rows.enumerated() {
             func field(_ index: Int?) -> String? { index.flatMap { $0 < row.fields.count ? row.fields[$0] : nil } }
-            let id = field(idColumn).flatMap { $0.isEmpty ? nil : $0 } ?? "\(stem.isEmpty ? name : stem):\(row.line)"
-            guard let rawText = field(textColumn), let author = field(authorColumn), let date = field(tsColumn) else {
+            let rowName = "\(stem.isEmpty ? name : stem):\(row.line)"
+            let id = field(idColumn).flatMap { $0.isEmpty ? nil : $0 } ?? rowName
+            // Without a time column, rows are spread apart in file order (see `undatedSpacing`).
+            let undated = tsColumn == nil ? String(Self.undatedStart + Double(index) * Self.undatedSpacing) : nil
+            guard let rawText = field(textColumn), let author = authorColumn == nil ? rowName : field(authorColumn),
+                let date = undated ?? field(tsColumn)
+            else {
                 quirks.note(.missingColumns, at: name, line: row.line)
                 let message = "row has \(row.fields.count) fields, the header \(csv.header.count)"
                 append(
@@ -231,6 +239,12 @@ public struct ReplayInput: Sendable {
                     author: author, channel: channel, text: text, labelValue: labelValue?.trimmingASCIIWhitespace()))
         }
     }
+
+    /// Where the rows of a dump without a time column start (2001-09-09T01:46:40Z) and how far
+    /// apart they are: ten minutes, more than any built-in window, so that rows of a labeled set
+    /// are judged each on its own; a million rows end in 2020.
+    static let undatedStart: Double = 1_000_000_000
+    static let undatedSpacing: Double = 600
 
     private mutating func readNDJSON(_ buffer: UnsafeBufferPointer<UInt8>, file: Int, name: String, label: LabelSpec?) {
         let decoder = EventDecoder()

@@ -15,15 +15,17 @@ struct JudgingSetup {
 
     /// `defaultClock`: the command's clock when neither the file nor a flag names one.
     /// `shared`: the link to state shared with other instances (`--shared`), if any.
-    /// `command`: whose usage a bad flag is shown with.
+    /// `command`: whose usage a bad flag is shown with. `adjust`: what the input itself decides
+    /// (replay of a dump without authors turns off the new-author check).
     init(
         wordlists: WordlistOptions, overrides: PolicyOverrides, windows: WindowOptions, defaultClock: ClockMode,
-        shared: SharedLink? = nil, command: ParsableCommand.Type
+        shared: SharedLink? = nil, command: ParsableCommand.Type, adjust: (inout Configuration) -> Void = { _ in }
     ) throws {
         stopwords = try wordlists.compile()
         try overrides.check(against: stopwords, command: command)
         var configuration = try windows.configuration(categories: Set(stopwords.lists.map(\.settings.category)))
         Self.finish(&configuration, overrides: overrides, defaultClock: defaultClock)
+        adjust(&configuration)
         try ClassifierModel.loadOrExit(into: &configuration)
         self.configuration = configuration
         policyFile = windows.policy

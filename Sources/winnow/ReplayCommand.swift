@@ -71,11 +71,6 @@ struct Replay: ParsableCommand {
 
     func run() throws {
         AllocatorTuning.keepFreedMemory()
-        // Replay runs on event time unless told otherwise.
-        let setup = try JudgingSetup(
-            wordlists: wordlists, overrides: overrides, windows: windows, defaultClock: .event,
-            shared: try shared.link(), command: Self.self)
-
         let labelSpec = label.map { LabelSpec(field: $0, values: positive) }
         let started = Date()
         let input: ReplayInput
@@ -84,6 +79,19 @@ struct Replay: ParsableCommand {
         } catch {
             printError("winnow: \(error.message)")
             throw ExitCode(2)
+        }
+        // Without authors every row is a newcomer: the new-author link check would flag every
+        // link of a labeled set.
+        let anonymous = input.quirks.counts[.noAuthorColumn] != nil
+        if anonymous {
+            printError("winnow: no author column: each row is its own author, and the new-author link check is off")
+        }
+        // Replay runs on event time unless told otherwise.
+        let setup = try JudgingSetup(
+            wordlists: wordlists, overrides: overrides, windows: windows, defaultClock: .event,
+            shared: try shared.link(), command: Self.self
+        ) { configuration in
+            if anonymous { configuration.behavior.links.newAuthorWindow = 0 }
         }
 
         let trail = try setup.openAudit(audit, source: "replay")

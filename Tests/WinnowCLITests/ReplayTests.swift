@@ -124,6 +124,25 @@ struct ReplayTests {
         }
     }
 
+    @Test("a labeled set without authors flagged every link as a newcomer's; the check is off, and says so")
+    func labeledSetWithoutAuthors() throws {
+        try withDirectory { directory in
+            let rows = (1...4).map { "see https://example.org/page\($0) for more,0" }
+            try (["tweet,class"] + rows).joined(separator: "\n").write(
+                to: directory.appendingPathComponent("set.csv"), atomically: true, encoding: .utf8)
+            let run = try WinnowProcess.run(
+                ["replay", "set.csv", "--map", "text=tweet", "--label", "class", "--no-audit", "--verdicts", "-"],
+                in: directory)
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(
+                run.stderr.contains(
+                    "no author column: each row is its own author, and the new-author link check is off"))
+            let verdicts = run.stdoutText.split(separator: "\n").filter { $0.hasPrefix("{") }
+            #expect(verdicts.count == 4)
+            #expect(verdicts.allSatisfy { $0.contains(#""action":"allow""#) }, "\(verdicts)")
+        }
+    }
+
     @Test("progress on stderr when it is a terminal, nothing of it otherwise")
     func progress() throws {
         try withDirectory { directory in
