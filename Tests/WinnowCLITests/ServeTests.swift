@@ -122,6 +122,22 @@ struct ServeTests {
         #expect(server.stop().status == 0)
     }
 
+    @Test("reloads of unchanged files added a configs row each; the trail keeps one per configuration")
+    func noOpReloadKeepsOneConfigsRow() throws {
+        let server = try ServeProcess(["--wordlists", wordlists])
+        defer { server.removeDirectory() }
+        let client = try server.client()
+        client.send(#"{"op":"reload"}"# + "\n" + #"{"op":"reload"}"# + "\n" + #"{"author":"a","text":"hello"}"# + "\n")
+        let answers = client.readLines(3).map(json)
+        #expect(answers[0]["ok"] as? Bool == true && answers[1]["ok"] as? Bool == true)
+        #expect(answers[0]["config"] as? String == answers[1]["config"] as? String)
+        #expect(server.stop().status == 0)
+        let trail = server.directory.appendingPathComponent("winnow-audit.sqlite").path
+        let store = try AuditStore(path: trail)
+        #expect(try store.count(.configs) == 1)
+        #expect(try store.count(.events) == 1)
+    }
+
     @Test("limits are shared: a rate limit, a ban and slow-mode hold across connections")
     func sharedState() throws {
         let server = try ServeProcess(["--wordlists", wordlists, "--rate-limit", "2/1m", "--no-audit"])
