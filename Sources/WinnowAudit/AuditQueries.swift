@@ -100,6 +100,9 @@ public final class AuditQueries {
         public var recordedAt: Double
         public var source: String
         public var configHash: String
+        /// The sidecar client that sent it (`SO_PEERCRED`); nil for other sources.
+        public var peerUID: Int?
+        public var peerPID: Int?
         /// Rules, lists and terms of the verdict's reasons, in order.
         public var rules: [String]
         public var lists: [String]
@@ -113,7 +116,8 @@ public final class AuditQueries {
                e.recorded_at, r.source, c.hash,
                (SELECT group_concat(j.value ->> 'rule', char(31)) FROM json_each(e.verdict, '$.reasons') j),
                (SELECT group_concat(coalesce(j.value ->> 'list', ''), char(31)) FROM json_each(e.verdict, '$.reasons') j),
-               (SELECT group_concat(coalesce(j.value ->> 'term', ''), char(31)) FROM json_each(e.verdict, '$.reasons') j)
+               (SELECT group_concat(coalesce(j.value ->> 'term', ''), char(31)) FROM json_each(e.verdict, '$.reasons') j),
+               e.peer_uid, e.peer_pid
         FROM events e JOIN runs r ON r.id = e.run JOIN configs c ON c.id = r.config
         """
 
@@ -127,7 +131,8 @@ public final class AuditQueries {
             ts: row.double(5),
             text: row.text(6), textHash: row.text(7), action: row.text(8) ?? "", verdict: row.text(9) ?? "",
             recordedAt: row.double(10) ?? 0, source: row.text(11) ?? "", configHash: row.text(12) ?? "",
-            rules: parts(13), lists: parts(14), terms: parts(15))
+            peerUID: row.optionalInt(16), peerPID: row.optionalInt(17), rules: parts(13), lists: parts(14),
+            terms: parts(15))
     }
 
     /// Every recorded event with this id (one per run that saw it), newest first. The trail
@@ -160,12 +165,34 @@ public final class AuditQueries {
         /// strikes that led to it (nil: imposed by a moderator).
         public var penalties:
             [(seq: Int, eventID: String?, change: String, at: Double?, until: Double?, strikes: Int?)] = []
+        /// The latest events judged (moderators' ops are in `ops`, not here).
         public var recent: [Entry] = []
+        /// Moderators' ops on the author (timeouts, bans, unbans), oldest first: not verdicts,
+        /// so counted in none of the above.
+        public var ops: [ModeratorOp] = []
     }
+
+    /// A moderator's op on an author as the sidecar recorded it.
+    public struct ModeratorOp: Sendable, Equatable {
+        public var seq: Int
+        public var at: Double
+        public var op: String
+        /// Given with the op (`moderator`, `note`), and the client that sent it.
+        public var moderator: String?
+        public var note: String?
+        public var peerUID: Int?
+        /// For a timeout or a ban: its end (nil: for good); `was`: the penalty it replaced.
+        public var until: Double?
+        public var was: String?
+    }
+
+    /// Rows of events that are moderators' ops, not judged events: their answer names the op.
+    static let isOp = "(e.verdict ->> '$.op') IS NOT NULL"
 
     public func author(_ name: String, recent: Int = 10) throws(AuditError) -> AuthorHistory {
         var history = AuthorHistory()
-        let totals = try database.prepare("SELECT count(*), min(ts), max(ts) FROM events WHERE author = ?1")
+        let totals = try database.prepare(
+            "SELECT count(*), min(ts), max(ts) FROM events e WHERE e.author = ?1 AND NOT \(Self.isOp)")
         totals.bind(1, name)
         if try totals.step() {
             history.events = totals.int(0)
@@ -174,14 +201,15 @@ public final class AuditQueries {
         }
         let actions = try database.prepare(
             """
-            SELECT action, count(*) AS n FROM events WHERE author = ?1 GROUP BY action ORDER BY n DESC, action
+            SELECT action, count(*) AS n FROM events e WHERE e.author = ?1 AND NOT \(Self.isOp)
+            GROUP BY action ORDER BY n DESC, action
             """)
         actions.bind(1, name)
         while try actions.step() { history.actions.append((actions.text(0) ?? "", actions.int(1))) }
         let rules = try database.prepare(
             """
             SELECT r.rule, count(*) AS n FROM events e JOIN reasons r ON r.seq = e.seq
-            WHERE e.author = ?1 GROUP BY r.rule ORDER BY n DESC, r.rule
+            WHERE e.author = ?1 AND NOT \(Self.isOp) GROUP BY r.rule ORDER BY n DESC, r.rule
             """)
         rules.bind(1, name)
         while try rules.step() { history.rules.append((rules.text(0) ?? "", rules.int(1))) }
@@ -201,20 +229,58 @@ public final class AuditQueries {
                     penalties.optionalInt(5)
                 ))
         }
-        let latest = try database.prepare("\(Self.entrySelect) WHERE e.author = ?1 ORDER BY e.seq DESC LIMIT ?2")
+        let latest = try database.prepare(
+            "\(Self.entrySelect) WHERE e.author = ?1 AND NOT \(Self.isOp) ORDER BY e.seq DESC LIMIT ?2")
         latest.bind(1, name)
         latest.bind(2, recent)
         while try latest.step() { history.recent.append(entry(latest)) }
+        let ops = try database.prepare(
+            """
+            SELECT e.seq, e.recorded_at, e.verdict ->> '$.op', e.text ->> '$.moderator', e.text ->> '$.note',
+                   e.peer_uid, e.verdict ->> '$.until', e.verdict ->> '$.was'
+            FROM events e WHERE e.author = ?1 AND \(Self.isOp) ORDER BY e.seq
+            """)
+        ops.bind(1, name)
+        while try ops.step() {
+            history.ops.append(
+                ModeratorOp(
+                    seq: ops.int(0), at: ops.double(1) ?? 0, op: ops.text(2) ?? "", moderator: ops.text(3),
+                    note: ops.text(4), peerUID: ops.optionalInt(5), until: ops.double(6), was: ops.text(7)))
+        }
         return history
     }
 
-    /// Every event in the range, in the order they were recorded.
-    public func export(_ range: TimeRange = TimeRange(), each: (Entry) throws -> Void) throws {
+    /// Which events an export takes beyond the time range: `nil` takes any.
+    public struct ExportFilter: Sendable, Equatable {
+        public var action: String?
+        public var author: String?
+        public var channel: String?
+        /// Events with at least one reason of this rule.
+        public var rule: String?
+
+        public init(action: String? = nil, author: String? = nil, channel: String? = nil, rule: String? = nil) {
+            self.action = action
+            self.author = author
+            self.channel = channel
+            self.rule = rule
+        }
+    }
+
+    /// Every event in the range that passes `filter`, in the order they were recorded.
+    public func export(
+        _ range: TimeRange = TimeRange(), filter: ExportFilter = ExportFilter(), each: (Entry) throws -> Void
+    ) throws {
         let events = try database.prepare(
             """
-            \(Self.entrySelect) WHERE ((e.ts >= ?1 AND e.ts < ?2) OR (e.ts IS NULL AND ?1 = -9e999 AND ?2 = 9e999)) ORDER BY e.seq
+            \(Self.entrySelect) WHERE ((e.ts >= ?1 AND e.ts < ?2) OR (e.ts IS NULL AND ?1 = -9e999 AND ?2 = 9e999))
+              AND (?3 IS NULL OR e.action = ?3) AND (?4 IS NULL OR e.author = ?4) AND (?5 IS NULL OR e.channel = ?5)
+              AND (?6 IS NULL OR EXISTS (SELECT 1 FROM json_each(e.verdict, '$.reasons') j WHERE j.value ->> 'rule' = ?6))
+            ORDER BY e.seq
             """)
         bind(range, to: events, from: 1)
+        for (index, value) in [filter.action, filter.author, filter.channel, filter.rule].enumerated() {
+            events.bind(Int32(3 + index), value)
+        }
         while try events.step() { try each(entry(events)) }
     }
 }

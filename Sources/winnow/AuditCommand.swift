@@ -175,10 +175,20 @@ struct Audit: ParsableCommand {
             print("  timeouts and bans: \(history.penalties.isEmpty ? "none" : "")")
             for penalty in history.penalties {
                 let end = penalty.until.map { "until \(TimeText.iso($0))" } ?? "for good"
-                let cause = penalty.strikes.map { "after \($0) strikes" } ?? "by a moderator"
+                let moderator = history.ops.first { $0.seq == penalty.seq }?.moderator
+                let cause = penalty.strikes.map { "after \($0) strikes" } ?? "by \(moderator ?? "a moderator")"
                 print(
                     "    \(TimeText.iso(penalty.at))  \(penalty.change) \(end), \(cause)  (event \(penalty.eventID ?? "-"), seq \(penalty.seq))"
                 )
+            }
+            print("  moderator ops: \(history.ops.isEmpty ? "none" : "")")
+            for op in history.ops {
+                let end = op.op == "unban" ? "" : op.until.map { " until \(TimeText.iso($0))" } ?? " for good"
+                let who = op.moderator ?? op.peerUID.map { "uid \($0)" } ?? "?"
+                let lifted = op.op == "unban" ? " (lifted: \(op.was ?? "?"))" : ""
+                print(
+                    "    \(TimeText.iso(op.at))  \(op.op)\(end)\(lifted) by \(who)"
+                        + (op.note.map { ": \($0)" } ?? "") + "  (seq \(op.seq))")
             }
             print("  latest \(history.recent.count) events:")
             Table.print(
@@ -204,6 +214,26 @@ struct Audit: ParsableCommand {
         @Option(help: "`ndjson` (one event with its verdict per line) or `csv` (one row per event).")
         var format: Format = .ndjson
 
+        @Option(help: ArgumentHelp("Only events with this verdict action.", valueName: "action"))
+        var action: String?
+
+        @Option(help: ArgumentHelp("Only events of this author.", valueName: "author"))
+        var author: String?
+
+        @Option(help: ArgumentHelp("Only events in this channel.", valueName: "channel"))
+        var channel: String?
+
+        @Option(help: ArgumentHelp("Only events with a reason of this rule (stopword, links, …).", valueName: "rule"))
+        var rule: String?
+
+        func validate() throws {
+            if let action, Action(rawValue: action) == nil {
+                throw ValidationError(
+                    "--action: '\(action)' is not an action (\(Action.allCases.map(\.rawValue).joined(separator: ", ")))"
+                )
+            }
+        }
+
         func run() throws {
             let queries = try location.open()
             let output = FileHandle.standardOutput
@@ -215,9 +245,11 @@ struct Audit: ParsableCommand {
             }
             if format == .csv {
                 buffer +=
-                    "seq,id,line,author,channel,ts,action,rules,lists,terms,text,text_hash,source,config,recorded_at\n"
+                    "seq,id,line,author,channel,ts,action,rules,lists,terms,text,text_hash,source,config,recorded_at,"
+                    + "peer_uid,peer_pid\n"
             }
-            try queries.export(range.range) { entry in
+            let filter = AuditQueries.ExportFilter(action: action, author: author, channel: channel, rule: rule)
+            try queries.export(range.range, filter: filter) { entry in
                 switch format {
                 case .ndjson:
                     buffer +=
@@ -228,6 +260,8 @@ struct Audit: ParsableCommand {
                         + #","text_hash":\#(entry.textHash.map(JSONText.quoted) ?? "null")"#
                         + #","action":\#(JSONText.quoted(entry.action)),"source":\#(JSONText.quoted(entry.source))"#
                         + #","config":\#(JSONText.quoted(entry.configHash)),"recorded_at":\#(JSONText.number(entry.recordedAt))"#
+                        + #","peer_uid":\#(entry.peerUID.map(String.init) ?? "null")"#
+                        + #","peer_pid":\#(entry.peerPID.map(String.init) ?? "null")"#
                         + #","verdict":\#(entry.verdict)}"# + "\n"
                 case .csv:
                     let fields: [String] = [
@@ -235,6 +269,7 @@ struct Audit: ParsableCommand {
                         entry.ts.map { TimeText.iso($0) } ?? "", entry.action, entry.rules.joined(separator: ";"),
                         entry.lists.joined(separator: ";"), entry.terms.joined(separator: ";"), entry.text ?? "",
                         entry.textHash ?? "", entry.source, entry.configHash, TimeText.iso(entry.recordedAt),
+                        entry.peerUID.map(String.init) ?? "", entry.peerPID.map(String.init) ?? "",
                     ]
                     buffer += fields.map(CSVText.field).joined(separator: ",") + "\n"
                 }

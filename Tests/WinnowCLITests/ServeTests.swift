@@ -589,3 +589,58 @@ struct ServeTests {
         #expect(picky.stop().status == 0)
     }
 }
+
+@Suite("The audit trail for a moderator")
+struct ModeratorAuditTests {
+    let wordlists = WinnowProcess.repository.appendingPathComponent("Tests/Fixtures/wordlists").path
+
+    @Test(
+        "audit author counted a moderator's ops as verdicts (an unban as an allow); now they are listed apart with who and why"
+    )
+    func authorHistoryListsOps() throws {
+        let server = try ServeProcess(["--wordlists", wordlists])
+        defer { server.removeDirectory() }
+        let client = try server.client()
+        client.send(
+            [
+                #"{"id":"e1","author":"troll","channel":"c1","text":"hello"}"#,
+                #"{"id":"e2","author":"troll","channel":"c2","text":"what a shit day"}"#,
+                #"{"op":"timeout","author":"troll","seconds":600,"moderator":"ana","note":"spam burst"}"#,
+                #"{"op":"unban","author":"troll","moderator":"bo"}"#,
+                #"{"id":"e3","author":"troll","channel":"c1","text":"sorry"}"#,
+                #"{"id":"e4","author":"other","channel":"c1","text":"shit"}"#,
+            ].joined(separator: "\n") + "\n")
+        let answers = client.readLines(6)
+        #expect(answers.count == 6)
+        #expect(server.stop().status == 0)
+        let trail = server.directory.appendingPathComponent("winnow-audit.sqlite").path
+
+        let author = try WinnowProcess.run(["audit", "author", "troll", "--audit", trail])
+        #expect(author.status == 0, "\(author.stderr)")
+        let lines = author.stdoutText.split(separator: "\n").map(String.init)
+        #expect(lines[0].hasPrefix("author troll: 3 events"), "\(author.stdoutText)")
+        #expect(lines[1] == "  verdicts: allow 2, censor 1")
+        #expect(lines.contains("  moderator ops: "))
+        #expect(
+            lines.contains { $0.contains("timeout until ") && $0.hasSuffix("by ana: spam burst  (seq 3)") }, "\(lines)")
+        #expect(lines.contains { $0.contains("unban (lifted: timeout) by bo  (seq 4)") }, "\(lines)")
+        #expect(!lines.contains { $0.contains(#"{"op":"#) }, "ops listed among the events: \(lines)")
+
+        // export: filters, and the peer columns the docs promise.
+        let censored = try WinnowProcess.run(["audit", "export", "--audit", trail, "--action", "censor"])
+        #expect(censored.stdoutText.split(separator: "\n").count == 2)
+        let byRule = try WinnowProcess.run(
+            ["audit", "export", "--audit", trail, "--rule", "stopword", "--author", "troll", "--channel", "c2"])
+        let rows = byRule.stdoutText.split(separator: "\n")
+        #expect(rows.count == 1)
+        #expect(rows.first?.contains(#""id":"e2""#) == true)
+        #expect(rows.first?.contains(#""peer_uid":\#(getuid()),"peer_pid":\#(getpid())"#) == true, "\(rows)")
+        let csv = try WinnowProcess.run(["audit", "export", "--audit", trail, "--format", "csv", "--author", "other"])
+        let csvLines = csv.stdoutText.split(separator: "\n")
+        #expect(csvLines.first?.hasSuffix(",recorded_at,peer_uid,peer_pid") == true)
+        #expect(csvLines.count == 2 && csvLines[1].hasSuffix(",\(getuid()),\(getpid())"), "\(csvLines)")
+        let bad = try WinnowProcess.run(["audit", "export", "--audit", trail, "--action", "nuke"])
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("--action: 'nuke' is not an action"))
+    }
+}
