@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import WinnowAudit
 import WinnowCore
+import WinnowLimits
 
 /// `winnow audit`: questions to the audit trail. Opens the file read-only, so it can be asked
 /// while a `filter` is writing to it.
@@ -9,7 +10,7 @@ struct Audit: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
         abstract: "Ask the audit trail: counts, why an event got its verdict, an author's history, an export.",
-        subcommands: [Stats.self, Explain.self, Author.self, Export.self]
+        subcommands: [Stats.self, Explain.self, Author.self, Export.self, Prune.self]
     )
 
     /// `--audit PATH` of the read commands.
@@ -276,6 +277,60 @@ struct Audit: ParsableCommand {
                 flush()
             }
             flush(force: true)
+        }
+    }
+
+    struct Prune: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete events older than a time (retention), keeping the trail consistent.",
+            discussion: """
+                Events whose timeout or ban is still in force are kept, with the runs and \
+                configurations the remaining events name. One transaction: a running filter or \
+                serve waits for it. Without --vacuum the freed space is reused by later events; \
+                with it the file shrinks (the rewrite holds the write lock meanwhile).
+                """)
+
+        @Option(help: ArgumentHelp("The audit trail.", valueName: "path"))
+        var audit = "winnow-audit.sqlite"
+
+        @Option(
+            help: ArgumentHelp(
+                "Delete events with ts before this time (RFC 3339, a date, epoch seconds).", valueName: "time"))
+        var before: TimeArgument?
+
+        @Option(
+            help: ArgumentHelp(
+                "Delete events older than this (30d, 12h): the same as --before now minus it.", valueName: "duration"))
+        var olderThan: String?
+
+        @Flag(help: "Rewrite the file afterwards so that it shrinks.")
+        var vacuum = false
+
+        func validate() throws {
+            guard (before == nil) != (olderThan == nil) else {
+                throw ValidationError("give one of --before TIME or --older-than DURATION")
+            }
+            if let olderThan, DurationText.parse(olderThan) == nil {
+                throw ValidationError("--older-than: '\(olderThan)' is not a duration such as 30d or 12h")
+            }
+        }
+
+        func run() throws {
+            let now = Date().timeIntervalSince1970
+            let cut = before?.seconds ?? now - Double(DurationText.parse(olderThan!)!) / 1e6
+            let outcome: AuditPruning.Outcome
+            do throws(AuditError) {
+                outcome = try AuditPruning.prune(path: audit, before: cut, now: now, vacuum: vacuum)
+            } catch {
+                printError("winnow: \(error.message)")
+                throw ExitCode(1)
+            }
+            func megabytes(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1e6) }
+            print(
+                "pruned \(outcome.events) events before \(TimeText.iso(cut)) (kept \(outcome.keptForPenalties) "
+                    + "with a penalty still in force), \(outcome.authorChanges) author changes, "
+                    + "\(outcome.consumed) stream deliveries, \(outcome.runs) runs, \(outcome.configs) configurations; "
+                    + "\(audit): \(megabytes(outcome.bytesBefore)) -> \(megabytes(outcome.bytesAfter))")
         }
     }
 }

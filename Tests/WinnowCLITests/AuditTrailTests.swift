@@ -240,3 +240,52 @@ struct AuditTrailTests {
         }
     }
 }
+
+@Suite("Audit trail retention")
+struct AuditPruneTests {
+    @Test("prune deletes old events, keeps a ban still in force with its row, and the trail stays consistent")
+    func pruneKeepsPenaltiesInForce() throws {
+        let directory = try WinnowProcess.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let wordlists = WinnowProcess.repository.appendingPathComponent("Tests/Fixtures/wordlists").path
+        // One strike is a timeout, the second timeout a ban for good: the troll's second comment.
+        try "escalation: {strikes: 1, ban_after_timeouts: 2, ban_duration: forever, strike_action: flag}\n".write(
+            to: directory.appendingPathComponent("policy.yaml"), atomically: true, encoding: .utf8)
+        let events =
+            [
+                #"{"id":"a1","author":"troll","ts":1000,"text":"you shit"}"#,
+                #"{"id":"a2","author":"troll","ts":2000,"text":"shit again"}"#,
+                #"{"id":"a3","author":"troll","ts":3000,"text":"shit again"}"#,
+                #"{"id":"b1","author":"calm","ts":1500,"text":"hello"}"#,
+                #"{"id":"b2","author":"calm","ts":5000,"text":"hello again"}"#,
+            ].joined(separator: "\n") + "\n"
+        let run = try WinnowProcess.run(
+            ["filter", "--clock", "event", "--wordlists", wordlists, "--policy", "policy.yaml"],
+            input: Array(events.utf8),
+            in: directory)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdoutText.contains(#""id":"a2","action":"ban""#), "\(run.stdoutText)")
+        let trail = directory.appendingPathComponent("winnow-audit.sqlite").path
+
+        let prune = try WinnowProcess.run(["audit", "prune", "--before", "4000", "--vacuum"], in: directory)
+        #expect(prune.status == 0, "\(prune.stderr)")
+        // a1 (its timeout over long ago), a3 and b1 go; a2 (the ban for good it imposed) stays.
+        #expect(
+            prune.stdoutText.hasPrefix(
+                "pruned 3 events before 1970-01-01T01:06:40Z (kept 1 with a penalty still in force), 1 author changes"),
+            "\(prune.stdoutText)")
+        let store = try AuditStore(path: trail)
+        #expect(try store.count(.events) == 2)
+        #expect(try store.count(.authorChanges) == 1)
+        #expect(try store.count(.runs) == 1)
+        #expect(try store.count(.configs) == 1)
+        #expect(try store.integrityCheck() == "ok")
+        store.close()
+        let author = try WinnowProcess.run(["audit", "author", "troll"], in: directory)
+        #expect(author.stdoutText.contains("ban for good, after 1 strikes  (event a2"), "\(author.stdoutText)")
+
+        let both = try WinnowProcess.run(["audit", "prune", "--before", "1", "--older-than", "1d"], in: directory)
+        #expect(both.status == 64)
+        #expect(both.stderr.contains("give one of --before TIME or --older-than DURATION"))
+    }
+}
