@@ -73,12 +73,27 @@ public final class ReplayReport: VerdictObserver, @unchecked Sendable {
         public var index: Int
         public var action: String
         public var rules: [String]
+        /// Why, reason by reason: what a reviewer needs to see at a glance.
+        public var reasons: [MissReason] = []
+    }
+
+    /// One reason of a missed verdict: its rule and list, what it found (the term and the
+    /// matched text, or its message), and where in the original text.
+    public struct MissReason: Sendable, Equatable {
+        public var rule: String
+        public var list: String?
+        public var what: String
+        public var span: TextSpan?
     }
 
     public private(set) var falsePositives: [Miss] = []
     public private(set) var falseNegatives: [Miss] = []
     /// Per rule, the labeled events it fired on, positives and negatives; and all of them.
     private var firedOn: [String: (positives: Int, negatives: Int)] = [:]
+    /// The same per list of the stop-word rule.
+    private var firedOnList: [String: (positives: Int, negatives: Int)] = [:]
+    /// Per list: its confusion against the labels, like `perRule` (computed by `finish`).
+    public private(set) var perList: [String: Confusion] = [:]
     private var positives = 0
     private var negatives = 0
     private var next = 0
@@ -105,12 +120,14 @@ public final class ReplayReport: VerdictObserver, @unchecked Sendable {
         let action = (verdict.would ?? verdict.action)
         actions[action.rawValue, default: 0] += 1
         var fired: [String] = []
+        var firedLists: [String] = []
         for reason in verdict.reasons {
             rules[reason.rule, default: 0] += 1
             // Scored per rule only when it asks for something beyond allow: `late` and
             // `annotate` reasons inform, they do not predict.
-            if let asked = reason.action, asked.verdictAction != .allow, !fired.contains(reason.rule) {
-                fired.append(reason.rule)
+            if let asked = reason.action, asked.verdictAction != .allow {
+                if !fired.contains(reason.rule) { fired.append(reason.rule) }
+                if let list = reason.list, !firedLists.contains(list) { firedLists.append(list) }
             }
             if let list = reason.list { lists[list, default: 0] += 1 }
         }
@@ -133,7 +150,16 @@ public final class ReplayReport: VerdictObserver, @unchecked Sendable {
         labeled += 1
         overall.add(predicted: notAllowed, actual: actual)
         if notAllowed != actual {
-            let miss = Miss(index: index, action: action.rawValue, rules: fired)
+            let reasons = verdict.reasons.map { reason in
+                let found = [reason.term, reason.match.flatMap { $0 == reason.term ? nil : "“\($0)”" }].compactMap {
+                    $0
+                }
+                return MissReason(
+                    rule: reason.rule, list: reason.list,
+                    what: found.isEmpty ? reason.message ?? reason.limit ?? "" : found.joined(separator: " "),
+                    span: reason.span)
+            }
+            let miss = Miss(index: index, action: action.rawValue, rules: fired, reasons: reasons)
             if notAllowed { falsePositives.append(miss) } else { falseNegatives.append(miss) }
         }
         if actual { positives += 1 } else { negatives += 1 }
@@ -144,18 +170,27 @@ public final class ReplayReport: VerdictObserver, @unchecked Sendable {
                 firedOn[rule, default: (0, 0)].negatives += 1
             }
         }
+        for list in firedLists {
+            if actual {
+                firedOnList[list, default: (0, 0)].positives += 1
+            } else {
+                firedOnList[list, default: (0, 0)].negatives += 1
+            }
+        }
     }
 
     /// Per rule: the events it fired on against the label (computed once the run is over).
     public func finish() {
-        for (rule, fired) in firedOn {
+        func confusion(_ fired: (positives: Int, negatives: Int)) -> Confusion {
             var confusion = Confusion()
             confusion.truePositives = fired.positives
             confusion.falsePositives = fired.negatives
             confusion.falseNegatives = positives - fired.positives
             confusion.trueNegatives = negatives - fired.negatives
-            perRule[rule] = confusion
+            return confusion
         }
+        for (rule, fired) in firedOn { perRule[rule] = confusion(fired) }
+        for (list, fired) in firedOnList { perList[list] = confusion(fired) }
     }
 
     /// Most events first, then by name; `limit` of them.

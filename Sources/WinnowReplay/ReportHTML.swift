@@ -1,8 +1,9 @@
 import Foundation
 import WinnowCore
 
-/// The replay report as one self-contained HTML page (`--report-html`): inline CSS and SVG, no
-/// script and nothing fetched, so it opens offline and can be attached to a ticket.
+/// The replay report as one self-contained HTML page (`--report-html`): inline CSS and SVG and
+/// nothing fetched, so it opens offline and can be attached to a ticket; a few lines of inline
+/// script sort a table by the column clicked (without script the page reads the same, unsorted).
 public enum ReportHTML {
     /// Rows of the false-positive and false-negative tables (all of them are in the JSON).
     public static let reviewRows = 200
@@ -21,7 +22,10 @@ public enum ReportHTML {
             body{font:14px/1.4 system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}
             h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #ddd}
             table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}
-            td.n{text-align:right;font-variant-numeric:tabular-nums}.text{max-width:520px;word-break:break-word}
+            td.n{text-align:right;font-variant-numeric:tabular-nums}
+            table.review{table-layout:fixed;width:100%}table.review td{word-break:break-word}
+            .where{font-size:11px;color:#666;word-break:break-all}.why{font-size:12px}.why b{font-weight:600}
+            mark{background:#ffe08a;padding:0 1px}th.sort{cursor:pointer}th.sort:after{content:" ↕";color:#aaa}
             .legend span{display:inline-block;margin-right:1em}.legend i{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:-1px}
             svg text{font:11px system-ui,sans-serif}
             </style></head><body>
@@ -34,7 +38,9 @@ public enum ReportHTML {
             "<p>\(input.events.count) events from<br>\(files)<br>event time \(time(report.firstTime)) to \(time(report.lastTime)); "
             + "\(report.errors) lines could not be read.</p>\n"
 
-        html += "<h2>Actions over time</h2>\n" + legend() + timelineChart(report)
+        html +=
+            "<h2>Actions over time</h2>\n" + legend(present: Set(report.timeline.flatMap(\.keys)))
+            + timelineChart(report)
         html +=
             "<h2>Verdicts</h2>\n" + countTable("action", ReplayReport.sorted(report.actions), total: input.events.count)
         html +=
@@ -66,15 +72,8 @@ public enum ReportHTML {
                 + barChart(
                     perRule.map { ($0.key, [$0.value.precision ?? 0, $0.value.recall ?? 0]) },
                     colors: ["#4a7ab5", "#e39c3b"], maximum: 1, format: { String(format: "%.0f%%", $0 * 100) })
-            html +=
-                "<table><tr><th>rule</th><th>tp</th><th>fp</th><th>fn</th><th>precision</th><th>recall</th><th>F1</th></tr>\n"
-            for (rule, r) in perRule {
-                html +=
-                    "<tr><td>\(escape(rule))</td><td class=\"n\">\(r.truePositives)</td><td class=\"n\">\(r.falsePositives)</td>"
-                    + "<td class=\"n\">\(r.falseNegatives)</td><td class=\"n\">\(percent(r.precision))</td>"
-                    + "<td class=\"n\">\(percent(r.recall))</td><td class=\"n\">\(percent(r.f1))</td></tr>\n"
-            }
-            html += "</table>\n"
+            html += confusionTable("rule", report.perRule)
+            html += "<h2>Precision and recall per list</h2>\n" + confusionTable("list", report.perList)
             html += review("False positives (not allowed, labeled negative)", report.falsePositives, input: input)
             html += review("False negatives (allowed, labeled positive)", report.falseNegatives, input: input)
         }
@@ -92,7 +91,7 @@ public enum ReportHTML {
             }
             html += "</table>\n"
         }
-        return html + "<p>Written by <code>winnow replay</code>.</p>\n</body></html>\n"
+        return html + "<p>Written by <code>winnow replay</code>.</p>\n" + sortScript + "</body></html>\n"
     }
 
     static func escape(_ text: String) -> String {
@@ -118,21 +117,66 @@ public enum ReportHTML {
         return formatter.string(from: Date(timeIntervalSince1970: seconds))
     }
 
-    static func legend() -> String {
+    /// The colors of the actions that appear in the chart.
+    static func legend(present: Set<String>) -> String {
         "<div class=\"legend\">"
-            + actionColors.map { "<span><i style=\"background:\($0.1)\"></i>\($0.0)</span>" }.joined() + "</div>\n"
+            + actionColors.filter { present.contains($0.0) }
+            .map { "<span><i style=\"background:\($0.1)\"></i>\($0.0)</span>" }.joined() + "</div>\n"
     }
+
+    /// Precision and recall of each rule or list against the labels, most hits first; sortable.
+    static func confusionTable(_ title: String, _ rows: [String: Confusion]) -> String {
+        guard !rows.isEmpty else { return "<p>None fired.</p>\n" }
+        var html =
+            "<table class=\"sortable\"><tr><th class=\"sort\">\(title)</th><th class=\"sort\">tp</th><th class=\"sort\">fp</th>"
+            + "<th class=\"sort\">fn</th><th class=\"sort\">precision</th><th class=\"sort\">recall</th><th class=\"sort\">F1</th></tr>\n"
+        let sorted = rows.sorted {
+            let a = $0.value.truePositives + $0.value.falsePositives,
+                b = $1.value.truePositives + $1.value.falsePositives
+            return a != b ? a > b : $0.key < $1.key
+        }
+        for (name, r) in sorted {
+            html +=
+                "<tr><td>\(escape(name))</td><td class=\"n\">\(r.truePositives)</td><td class=\"n\">\(r.falsePositives)</td>"
+                + "<td class=\"n\">\(r.falseNegatives)</td><td class=\"n\">\(percent(r.precision))</td>"
+                + "<td class=\"n\">\(percent(r.recall))</td><td class=\"n\">\(percent(r.f1))</td></tr>\n"
+        }
+        return html + "</table>\n"
+    }
+
+    /// Click a `th.sort` to sort its table by that column (numbers as numbers), again to reverse.
+    static let sortScript = """
+        <script>
+        document.querySelectorAll("th.sort").forEach(function (th) {
+          th.addEventListener("click", function () {
+            var table = th.closest("table"), k = Array.prototype.indexOf.call(th.parentNode.children, th);
+            var rows = Array.prototype.slice.call(table.rows, 1), down = th.dataset.down !== "1";
+            function key(row) { var t = row.cells[k].textContent.trim(), n = parseFloat(t); return isNaN(n) ? t : n; }
+            rows.sort(function (a, b) { var x = key(a), y = key(b); return (x < y ? -1 : x > y ? 1 : 0) * (down ? -1 : 1); });
+            rows.forEach(function (row) { table.tBodies[0].appendChild(row); });
+            th.dataset.down = down ? "1" : "0";
+          });
+        });
+        </script>
+
+        """
 
     /// Stacked bars: verdicts per action in each time bucket.
     static func timelineChart(_ report: ReplayReport) -> String {
-        let width = 1000.0, height = 220.0, left = 50.0, bottom = 20.0
+        let width = 1000.0, height = 240.0, left = 50.0, bottom = 24.0
         let buckets = report.timeline
         let maximum = Double(buckets.map { $0.values.reduce(0, +) }.max() ?? 0)
         guard maximum > 0 else { return "<p>No events with a time.</p>\n" }
         let barWidth = (width - left) / Double(buckets.count)
         var svg =
             "<svg width=\"\(Int(width))\" height=\"\(Int(height))\" role=\"img\" aria-label=\"actions over time\">\n"
-        svg += "<text x=\"0\" y=\"12\">\(Int(maximum))</text><text x=\"0\" y=\"\(Int(height - bottom))\">0</text>\n"
+        // A grid line and a label at every quarter of the highest bar.
+        for quarter in 0...4 {
+            let y = height - bottom - Double(quarter) / 4 * (height - bottom - 10)
+            svg +=
+                "<line x1=\(format(left - 4)) x2=\(format(width)) y1=\(format(y)) y2=\(format(y)) stroke=\"#e4e4e4\"/>"
+                + "<text x=\"\(Int(left - 8))\" y=\(format(y + 4)) text-anchor=\"end\">\(Int((maximum * Double(quarter) / 4).rounded()))</text>\n"
+        }
         for (k, bucket) in buckets.enumerated() {
             var y = height - bottom
             for (action, color) in actionColors {
@@ -144,10 +188,23 @@ public enum ReportHTML {
                     + "height=\(format(h)) fill=\"\(color)\"><title>\(action): \(count)</title></rect>\n"
             }
         }
-        svg += "<text x=\"\(Int(left))\" y=\"\(Int(height - 4))\">\(escape(time(report.firstTime)))</text>"
-        svg +=
-            "<text x=\"\(Int(width))\" y=\"\(Int(height - 4))\" text-anchor=\"end\">\(escape(time(report.lastTime)))</text>\n"
+        // The date at five places along the axis.
+        if let first = report.firstTime {
+            for fifth in 0...4 {
+                let x = left + Double(fifth) / 4 * (width - left)
+                let anchor = fifth == 0 ? "start" : fifth == 4 ? "end" : "middle"
+                let at = first + Double(fifth) / 4 * Double(buckets.count) * report.bucketSeconds
+                svg +=
+                    "<line x1=\(format(x)) x2=\(format(x)) y1=\(format(height - bottom)) y2=\(format(height - bottom + 4)) stroke=\"#999\"/>"
+                    + "<text x=\(format(x)) y=\"\(Int(height - 6))\" text-anchor=\"\(anchor)\">\(escape(day(at)))</text>\n"
+            }
+        }
         return svg + "</svg>\n<p>Each bar is \(durationText(report.bucketSeconds)) of event time.</p>\n"
+    }
+
+    /// A time as its date, or its date and minute when the run is shorter than a few days.
+    static func day(_ seconds: Double) -> String {
+        String(time(seconds).prefix(16)).replacingOccurrences(of: "T", with: " ")
     }
 
     static func durationText(_ seconds: Double) -> String {
@@ -207,16 +264,60 @@ public enum ReportHTML {
     static func review(_ title: String, _ misses: [ReplayReport.Miss], input: ReplayInput) -> String {
         var html = "<h2>\(title): \(misses.count)</h2>\n"
         if misses.count > reviewRows { html += "<p>The first \(reviewRows); every one is in the JSON report.</p>\n" }
-        html +=
-            "<table><tr><th>id</th><th>file:line</th><th>author</th><th>verdict</th><th>rules</th><th>text</th></tr>\n"
+        html += """
+            <table class="review sortable"><colgroup><col style="width:13%"><col style="width:11%"><col style="width:8%">\
+            <col style="width:22%"><col style="width:46%"></colgroup>
+            <tr><th class="sort">id, file:line</th><th class="sort">author</th><th class="sort">verdict</th>\
+            <th class="sort">why</th><th>text (what the reasons found is marked)</th></tr>
+
+            """
         for miss in misses.prefix(reviewRows) {
             let e = input.events[miss.index]
             let file = (input.files[e.file].path as NSString).lastPathComponent
+            let why = miss.reasons.map { reason in
+                "<b>\(escape(reason.rule))</b>" + (reason.list.map { " \(escape($0))" } ?? "")
+                    + (reason.what.isEmpty ? "" : ": \(escape(reason.what))")
+            }.joined(separator: "<br>")
             html +=
-                "<tr><td>\(escape(e.id))</td><td>\(escape(file)):\(e.line)</td><td>\(escape(e.author))</td>"
-                + "<td>\(miss.action)</td><td>\(escape(miss.rules.joined(separator: ", ")))</td>"
-                + "<td class=\"text\">\(escape(e.text))</td></tr>\n"
+                "<tr><td class=\"where\">\(escape(e.id))<br>\(escape(file)):\(e.line)</td><td>\(escape(e.author))</td>"
+                + "<td>\(miss.action)</td><td class=\"why\">\(why)</td>"
+                + "<td>\(marked(e.text, spans: miss.reasons.compactMap(\.span)))</td></tr>\n"
         }
         return html + "</table>\n"
+    }
+
+    /// `text` escaped, with each span (in Unicode scalars) in a `<mark>`, and the `<br>` tags
+    /// that web dumps leave in comments shown as line breaks, not as markup.
+    static func marked(_ text: String, spans: [TextSpan]) -> String {
+        let scalars = Array(text.unicodeScalars)
+        var inside = [Bool](repeating: false, count: scalars.count)
+        for span in spans {
+            for k in max(0, span.start)..<min(scalars.count, max(span.start, span.end)) { inside[k] = true }
+        }
+        var out = "", run = "", marking = false
+        func flush() {
+            guard !run.isEmpty else { return }
+            let escaped = lineBreaks(escape(run))
+            out += marking ? "<mark>\(escaped)</mark>" : escaped
+            run = ""
+        }
+        for (k, scalar) in scalars.enumerated() {
+            if inside[k] != marking {
+                flush()
+                marking = inside[k]
+            }
+            run.unicodeScalars.append(scalar)
+        }
+        flush()
+        return out
+    }
+
+    /// `&lt;br&gt;`, `&lt;br/&gt;` and `&lt;br /&gt;` (any case) in escaped text become `<br>`.
+    static func lineBreaks(_ escaped: String) -> String {
+        var out = escaped
+        for form in ["&lt;br /&gt;", "&lt;br/&gt;", "&lt;br&gt;"] {
+            out = out.replacingOccurrences(of: form, with: "<br>", options: .caseInsensitive)
+        }
+        return out
     }
 }
