@@ -165,6 +165,9 @@ public final class AuditQueries {
         /// strikes that led to it (nil: imposed by a moderator).
         public var penalties:
             [(seq: Int, eventID: String?, change: String, at: Double?, until: Double?, strikes: Int?)] = []
+        /// Per penalty from escalation (by its seq): the ids of the strikes that led to it, oldest
+        /// first, the penalty's own event last.
+        public var strikeEvents: [Int: [String]] = [:]
         /// The latest events judged (moderators' ops are in `ops`, not here).
         public var recent: [Entry] = []
         /// Moderators' ops on the author (timeouts, bans, unbans), oldest first: not verdicts,
@@ -229,6 +232,10 @@ public final class AuditQueries {
                     penalties.optionalInt(5)
                 ))
         }
+        for penalty in history.penalties where (penalty.strikes ?? 0) > 0 {
+            history.strikeEvents[penalty.seq] = try strikeEvents(
+                author: name, penaltySeq: penalty.seq, strikes: penalty.strikes!)
+        }
         let latest = try database.prepare(
             "\(Self.entrySelect) WHERE e.author = ?1 AND NOT \(Self.isOp) ORDER BY e.seq DESC LIMIT ?2")
         latest.bind(1, name)
@@ -248,6 +255,75 @@ public final class AuditQueries {
                     note: ops.text(4), peerUID: ops.optionalInt(5), until: ops.double(6), was: ops.text(7)))
         }
         return history
+    }
+
+    /// The events whose strikes led to the penalty recorded at `penaltySeq`: the author's
+    /// latest events before it, within the escalation window, with a reason of a strike rule
+    /// asking for the strike action or stronger — as the configuration of the penalty's run
+    /// describes escalation (`escalation: 3 strikes (reject or stronger, from …) in 10m`); a
+    /// trail written before the rules were named there counts the built-in ones.
+    private func strikeEvents(author: String, penaltySeq: Int, strikes: Int) throws(AuditError) -> [String] {
+        let config = try database.prepare(
+            """
+            SELECT c.policy, e.ts, e.event_id FROM events e JOIN runs r ON r.id = e.run JOIN configs c ON c.id = r.config
+            WHERE e.seq = ?1
+            """)
+        config.bind(1, penaltySeq)
+        guard try config.step() else { return [] }
+        let policy = config.text(0) ?? "", at = config.double(1) ?? 0, own = config.text(2) ?? String(penaltySeq)
+        let escalation = EscalationLine(policy)
+        let earlier = try database.prepare(
+            """
+            SELECT e.event_id, e.seq FROM events e
+            WHERE e.author = ?1 AND e.seq < ?2 AND NOT \(Self.isOp) AND (e.ts IS NULL OR e.ts > ?3)
+              AND EXISTS (SELECT 1 FROM json_each(e.verdict, '$.reasons') j
+                          WHERE j.value ->> 'rule' IN (SELECT value FROM json_each(?4))
+                            AND j.value ->> 'action' IN (SELECT value FROM json_each(?5)))
+            ORDER BY e.seq DESC LIMIT ?6
+            """)
+        earlier.bind(1, author)
+        earlier.bind(2, penaltySeq)
+        earlier.bind(3, at - escalation.window)
+        earlier.bind(4, "[" + escalation.rules.map { "\"\($0)\"" }.joined(separator: ",") + "]")
+        earlier.bind(5, "[" + escalation.actions.map { "\"\($0)\"" }.joined(separator: ",") + "]")
+        earlier.bind(6, strikes - 1)
+        var ids: [String] = []
+        while try earlier.step() { ids.append(earlier.text(0) ?? "seq \(earlier.int(1))") }
+        return ids.reversed() + [own]
+    }
+
+    /// What a configuration's summary says about escalation (the built-in values where it says
+    /// nothing).
+    struct EscalationLine {
+        var rules = ["stopword", "repeat", "flood", "links"]
+        /// The reason actions that count: the strike action and stronger.
+        var actions = ["reject", "timeout", "ban"]
+        var window: Double = 600
+
+        init(_ policy: String) {
+            guard let line = policy.split(separator: "\n").first(where: { $0.hasPrefix("escalation: ") }),
+                let open = line.firstIndex(of: "("), let close = line.firstIndex(of: ")"), open < close
+            else { return }
+            let ladder = ["flag", "censor", "hold", "reject", "timeout", "ban"]
+            let inside = line[line.index(after: open)..<close]
+            if let action = inside.split(separator: " ").first.map(String.init), let k = ladder.firstIndex(of: action) {
+                actions = Array(ladder[k...])
+            }
+            if let from = inside.range(of: "from ") {
+                rules = inside[from.upperBound...].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            }
+            let after = line[line.index(after: close)...].split(separator: " ")
+            if after.count > 1, after[0] == "in", let seconds = Self.seconds(String(after[1])) { window = seconds }
+        }
+
+        /// `10m`, `30s`, `2h`, `1d`, `500ms` in seconds.
+        static func seconds(_ text: String) -> Double? {
+            for (suffix, scale) in [("ms", 0.001), ("s", 1.0), ("m", 60.0), ("h", 3600.0), ("d", 86400.0)]
+            where text.hasSuffix(suffix) {
+                if let value = Double(text.dropLast(suffix.count)) { return value * scale }
+            }
+            return nil
+        }
     }
 
     /// Which events an export takes beyond the time range: `nil` takes any.

@@ -197,7 +197,8 @@ extension Escalation: SettingsSection {
     public var summary: String {
         guard enabled else { return "escalation: off" }
         return
-            "escalation: \(strikes) strikes (\(strikeAction.rawValue) or stronger) in \(DurationText.describe(window)) "
+            "escalation: \(strikes) strikes (\(strikeAction.rawValue) or stronger, from "
+            + "\(strikeRules.sorted().joined(separator: ", "))) in \(DurationText.describe(window)) "
             + "-> timeout \(DurationText.describe(timeout)); "
             + (banAfterTimeouts == 0
                 ? "never a ban"

@@ -181,6 +181,9 @@ struct Audit: ParsableCommand {
                 print(
                     "    \(TimeText.iso(penalty.at))  \(penalty.change) \(end), \(cause)  (event \(penalty.eventID ?? "-"), seq \(penalty.seq))"
                 )
+                if let strikes = history.strikeEvents[penalty.seq] {
+                    print("      strikes: " + strikes.joined(separator: ", "))
+                }
             }
             print("  moderator ops: \(history.ops.isEmpty ? "none" : "")")
             for op in history.ops {

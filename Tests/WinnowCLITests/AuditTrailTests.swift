@@ -289,3 +289,33 @@ struct AuditPruneTests {
         #expect(both.stderr.contains("give one of --before TIME or --older-than DURATION"))
     }
 }
+
+@Suite("Audit trail: an author's strikes")
+struct AuditStrikesTests {
+    @Test("audit author gave a timeout's number of strikes but not which events they were; now it lists them")
+    func strikesListedByEvent() throws {
+        let directory = try WinnowProcess.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let wordlists = WinnowProcess.repository.appendingPathComponent("Tests/Fixtures/wordlists").path
+        try "stopwords: {categories: {profanity: reject}}\n".write(
+            to: directory.appendingPathComponent("policy.yaml"), atomically: true, encoding: .utf8)
+        // s0 is a strike too, but 20 minutes before the timeout: outside the 10m window.
+        let events =
+            [
+                #"{"id":"s0","author":"troll","ts":1000,"text":"shit"}"#,
+                #"{"id":"s1","author":"troll","ts":2200,"text":"you shit"}"#,
+                #"{"id":"ok","author":"troll","ts":2210,"text":"hello"}"#,
+                #"{"id":"s2","author":"troll","ts":2220,"text":"shit again"}"#,
+                #"{"id":"s3","author":"troll","ts":2230,"text":"more shit"}"#,
+            ].joined(separator: "\n") + "\n"
+        let run = try WinnowProcess.run(
+            ["filter", "--clock", "event", "--wordlists", wordlists, "--policy", "policy.yaml"],
+            input: Array(events.utf8),
+            in: directory)
+        #expect(run.stdoutText.contains(#""id":"s3","action":"timeout""#), "\(run.stdoutText)\(run.stderr)")
+        let author = try WinnowProcess.run(["audit", "author", "troll"], in: directory)
+        #expect(
+            author.stdoutText.contains("after 3 strikes  (event s3, seq 5)\n      strikes: s1, s2, s3\n"),
+            "\(author.stdoutText)")
+    }
+}
