@@ -494,6 +494,39 @@ struct ServeTests {
         #expect(check.status == 0, "promtool check metrics: \(check.stdoutText)\(check.stderr)")
     }
 
+    @Test("a metrics address already in use: the error names the flag and the address, and no socket file is left")
+    func metricsAddressInUse() throws {
+        let directory = try WinnowProcess.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // Hold a port: a listening TCP socket on loopback.
+        let holder = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(holder) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(holder, pointer, length) == 0 && listen(holder, 1) == 0
+                    && getsockname(holder, pointer, &length) == 0
+            }
+        }
+        #expect(bound)
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let socketPath = directory.appendingPathComponent("winnow.sock").path
+        let run = try WinnowProcess.run(
+            [
+                "serve", "--socket", socketPath, "--wordlists", wordlists, "--no-audit", "--metrics",
+                "127.0.0.1:\(port)",
+            ],
+            in: directory)
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("--metrics 127.0.0.1:\(port): cannot listen there"), "\(run.stderr)")
+        #expect(run.stderr.contains("Address already in use"), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: socketPath))
+    }
+
     @Test("metrics with --shared: the store's reachability and the events judged under the failure policy")
     func sharedMetrics() throws {
         let directory = try WinnowProcess.makeTemporaryDirectory()
