@@ -86,7 +86,8 @@ let package = Package(
         .target(
             name: "WinnowAudit",
             dependencies: [
-                "WinnowCore", "WinnowIO", "CSQLite", .product(name: "Crypto", package: "swift-crypto"),
+                "WinnowCore", "WinnowIO", "WinnowLimits", "WinnowPolicy", "CSQLite",
+                .product(name: "Crypto", package: "swift-crypto"),
             ]),
         // `winnow consume`: a Redis Stream in, verdicts to another stream, acknowledged after the audit.
         .target(

@@ -1,3 +1,8 @@
+import Foundation
+import WinnowCore
+import WinnowLimits
+import WinnowPolicy
+
 /// The read side of the audit trail, for `winnow audit`: opens the file read-only (a running
 /// writer is not disturbed) and answers the questions moderators ask.
 public final class AuditQueries {
@@ -292,37 +297,34 @@ public final class AuditQueries {
         return ids.reversed() + [own]
     }
 
-    /// What a configuration's summary says about escalation (the built-in values where it says
-    /// nothing).
+    /// What a configuration's summary says about escalation (`Escalation.summary`; the
+    /// built-in values where it says nothing).
     struct EscalationLine {
-        var rules = ["stopword", "repeat", "flood", "links"]
+        var rules = Escalation().strikeRules.sorted()
         /// The reason actions that count: the strike action and stronger.
-        var actions = ["reject", "timeout", "ban"]
-        var window: Double = 600
+        var actions = EscalationLine.ladder(from: Escalation().strikeAction)
+        var window = Double(Escalation().window) / 1e6
 
         init(_ policy: String) {
             guard let line = policy.split(separator: "\n").first(where: { $0.hasPrefix("escalation: ") }),
                 let open = line.firstIndex(of: "("), let close = line.firstIndex(of: ")"), open < close
             else { return }
-            let ladder = ["flag", "censor", "hold", "reject", "timeout", "ban"]
             let inside = line[line.index(after: open)..<close]
-            if let action = inside.split(separator: " ").first.map(String.init), let k = ladder.firstIndex(of: action) {
-                actions = Array(ladder[k...])
+            if let action = inside.split(separator: " ").first.flatMap({ Action(rawValue: String($0)) }) {
+                actions = Self.ladder(from: action)
             }
             if let from = inside.range(of: "from ") {
                 rules = inside[from.upperBound...].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             }
             let after = line[line.index(after: close)...].split(separator: " ")
-            if after.count > 1, after[0] == "in", let seconds = Self.seconds(String(after[1])) { window = seconds }
+            if after.count > 1, after[0] == "in", let micros = DurationText.parse(String(after[1])) {
+                window = Double(micros) / 1e6
+            }
         }
 
-        /// `10m`, `30s`, `2h`, `1d`, `500ms` in seconds.
-        static func seconds(_ text: String) -> Double? {
-            for (suffix, scale) in [("ms", 0.001), ("s", 1.0), ("m", 60.0), ("h", 3600.0), ("d", 86400.0)]
-            where text.hasSuffix(suffix) {
-                if let value = Double(text.dropLast(suffix.count)) { return value * scale }
-            }
-            return nil
+        /// `action` and every stronger one, as reasons name them.
+        static func ladder(from action: Action) -> [String] {
+            Action.allCases.filter { $0 >= action && $0 != .error }.map(\.rawValue)
         }
     }
 

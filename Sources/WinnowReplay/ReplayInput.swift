@@ -189,10 +189,8 @@ public struct ReplayInput: Sendable {
             func field(_ index: Int?) -> String? { index.flatMap { $0 < row.fields.count ? row.fields[$0] : nil } }
             let rowName = "\(stem.isEmpty ? name : stem):\(row.line)"
             let id = field(idColumn).flatMap { $0.isEmpty ? nil : $0 } ?? rowName
-            // Without a time column, rows are spread apart in file order (see `undatedSpacing`).
-            let undated = tsColumn == nil ? String(Self.undatedStart + Double(index) * Self.undatedSpacing) : nil
             guard let rawText = field(textColumn), let author = authorColumn == nil ? rowName : field(authorColumn),
-                let date = undated ?? field(tsColumn)
+                let date = tsColumn == nil ? "" : field(tsColumn)
             else {
                 quirks.note(.missingColumns, at: name, line: row.line)
                 let message = "row has \(row.fields.count) fields, the header \(csv.header.count)"
@@ -210,7 +208,10 @@ public struct ReplayInput: Sendable {
             }
             var time = previousTime
             let trimmed = date.trimmingASCIIWhitespace()
-            if trimmed.isEmpty {
+            if tsColumn == nil {
+                // No time column: rows spread apart in file order (see `undatedSpacing`).
+                time = Self.undatedStart + Double(index) * Self.undatedSpacing
+            } else if trimmed.isEmpty {
                 quirks.note(.emptyDate, at: name, line: row.line)
             } else if let parsed = Self.parseTime(trimmed) {
                 if Timestamp.isEventTime(parsed) {
