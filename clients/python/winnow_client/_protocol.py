@@ -6,7 +6,7 @@ import os
 import secrets
 import socket
 
-from .errors import WinnowError
+from .errors import ConnectionLost, WinnowError
 
 # A line with only an `error` key is about the connection, not a request: an idle connection
 # being closed (safe to send again: the server read nothing more), or a refusal.
@@ -71,3 +71,45 @@ def check_id(request, answer):
     """The answer must be for the request sent at its place: the same id."""
     if answer.get("id") != request.get("id"):
         raise WinnowError(f"answer for id {answer.get('id')!r} where {request.get('id')!r} was expected")
+
+
+class Answers:
+    """Reads the answers of one exchange, line by line, for both clients: checks each against its
+    request, and says when the server had closed the connection for being idle before any of
+    them arrived (the requests were not read: send them again)."""
+
+    def __init__(self, path, requests, retry_if_idle):
+        self.path = path
+        self.requests = requests
+        self.retry_if_idle = retry_if_idle
+        self.answers = []
+
+    @property
+    def done(self):
+        return len(self.answers) == len(self.requests)
+
+    def take(self, line):
+        """Takes the next line (None at the end of the stream); returns "retry" when the whole
+        exchange should be sent again on a new connection, else None. Raises what went wrong."""
+        if line is None:
+            raise ConnectionLost(
+                f"{self.path} closed the connection with {len(self.requests) - len(self.answers)} requests unanswered",
+                self.requests[len(self.answers):])
+        answer = decode(line)
+        message = connection_message(answer)
+        if message is not None:
+            if message.startswith(IDLE_PREFIX) and not self.answers and self.retry_if_idle:
+                return "retry"
+            raise WinnowError(message)
+        check_id(self.requests[len(self.answers)], answer)
+        self.answers.append(answer)
+        return None
+
+
+def op_request(op, **fields):
+    """An op request; `None` fields (an optional `moderator`, `note`, `seconds`) are left out."""
+    return {"op": op, **{k: v for k, v in fields.items() if v is not None}}
+
+
+def slow_mode_request(channel, seconds=None, reset=False, **fields):
+    return {"op": "slow_mode", "channel": channel, **({"reset": True} if reset else {"seconds": seconds}), **fields}

@@ -2,8 +2,7 @@
 import asyncio
 
 from . import _protocol as protocol
-from .client import _who
-from .errors import ConnectionLost, WinnowError
+from .errors import WinnowError
 
 
 class AsyncClient:
@@ -54,18 +53,18 @@ class AsyncClient:
         return await self.op("reload")
 
     async def slow_mode(self, channel, seconds=None, reset=False, **fields):
-        return await self.op("slow_mode", channel=channel, **({"reset": True} if reset else {"seconds": seconds}),
-                             **fields)
+        """Slow-mode on in `channel` for `seconds` (0: off), or back to the policy with `reset`."""
+        return await self.request(protocol.slow_mode_request(channel, seconds, reset, **fields))
 
     async def timeout(self, author, seconds, moderator=None, note=None):
-        return await self.op("timeout", author=author, seconds=seconds, **_who(moderator, note))
+        return await self.request(protocol.op_request("timeout", author=author, seconds=seconds, moderator=moderator, note=note))
 
     async def ban(self, author, seconds=None, moderator=None, note=None):
-        extra = {"seconds": seconds} if seconds is not None else {}
-        return await self.op("ban", author=author, **extra, **_who(moderator, note))
+        """A ban for good, or for `seconds`."""
+        return await self.request(protocol.op_request("ban", author=author, seconds=seconds, moderator=moderator, note=note))
 
     async def unban(self, author, moderator=None, note=None):
-        return await self.op("unban", author=author, **_who(moderator, note))
+        return await self.request(protocol.op_request("unban", author=author, moderator=moderator, note=note))
 
     async def close(self):
         if self._writer is not None:
@@ -114,26 +113,20 @@ class AsyncClient:
                 if attempt == 2:
                     raise
                 continue
-            answers = []
-            while len(answers) < len(requests):
+            answers = protocol.Answers(self.path, requests, retry_if_idle=attempt == 1)
+            while not answers.done:
                 try:
                     line = await self._reader.readline()
                 except (ConnectionResetError, asyncio.IncompleteReadError):
                     line = b""
-                if not line.endswith(b"\n"):
+                try:
+                    retry = answers.take(line.decode("utf-8") if line.endswith(b"\n") else None)
+                except WinnowError:
                     await self.close()
-                    raise ConnectionLost(
-                        f"{self.path} closed the connection with {len(requests) - len(answers)} requests unanswered",
-                        requests[len(answers):])
-                answer = protocol.decode(line.decode("utf-8"))
-                message = protocol.connection_message(answer)
-                if message is not None:
+                    raise
+                if retry:
                     await self.close()
-                    if message.startswith(protocol.IDLE_PREFIX) and not answers and attempt == 1:
-                        break
-                    raise WinnowError(message)
-                protocol.check_id(requests[len(answers)], answer)
-                answers.append(answer)
+                    break
             else:
-                return answers
+                return answers.answers
         raise WinnowError("the connection closed again right after reconnecting")

@@ -3,7 +3,7 @@ import socket
 import time
 
 from . import _protocol as protocol
-from .errors import ConnectionLost, WinnowError
+from .errors import WinnowError
 
 
 class Client:
@@ -62,18 +62,17 @@ class Client:
 
     def slow_mode(self, channel, seconds=None, reset=False, **fields):
         """Slow-mode on in `channel` for `seconds` (0: off), or back to the policy with `reset`."""
-        return self.op("slow_mode", channel=channel, **({"reset": True} if reset else {"seconds": seconds}), **fields)
+        return self.request(protocol.slow_mode_request(channel, seconds, reset, **fields))
 
     def timeout(self, author, seconds, moderator=None, note=None):
-        return self.op("timeout", author=author, seconds=seconds, **_who(moderator, note))
+        return self.request(protocol.op_request("timeout", author=author, seconds=seconds, moderator=moderator, note=note))
 
     def ban(self, author, seconds=None, moderator=None, note=None):
         """A ban for good, or for `seconds`."""
-        extra = {"seconds": seconds} if seconds is not None else {}
-        return self.op("ban", author=author, **extra, **_who(moderator, note))
+        return self.request(protocol.op_request("ban", author=author, seconds=seconds, moderator=moderator, note=note))
 
     def unban(self, author, moderator=None, note=None):
-        return self.op("unban", author=author, **_who(moderator, note))
+        return self.request(protocol.op_request("unban", author=author, moderator=moderator, note=note))
 
     # The connection
 
@@ -120,25 +119,18 @@ class Client:
                 if attempt == 2:
                     raise
                 continue
-            answers = []
-            while len(answers) < len(requests):
-                line = self._read_line()
-                if line is None:
+            answers = protocol.Answers(self.path, requests, retry_if_idle=attempt == 1)
+            while not answers.done:
+                try:
+                    retry = answers.take(self._read_line())
+                except WinnowError:
                     self.close()
-                    raise ConnectionLost(
-                        f"{self.path} closed the connection with {len(requests) - len(answers)} requests unanswered",
-                        requests[len(answers):])
-                answer = protocol.decode(line)
-                message = protocol.connection_message(answer)
-                if message is not None:
-                    self.close()
-                    if message.startswith(protocol.IDLE_PREFIX) and not answers and attempt == 1:
-                        break  # closed for being idle before these arrived: send them again
-                    raise WinnowError(message)
-                protocol.check_id(requests[len(answers)], answer)
-                answers.append(answer)
+                    raise
+                if retry:
+                    self.close()  # closed for being idle before these arrived: send them again
+                    break
             else:
-                return answers
+                return answers.answers
         raise WinnowError("the connection closed again right after reconnecting")
 
     def _read_line(self):
@@ -159,12 +151,3 @@ class Client:
                 return None
             self._buffer += chunk
 
-
-def _who(moderator, note):
-    """The `moderator` and `note` fields the ops on authors and channels record."""
-    fields = {}
-    if moderator is not None:
-        fields["moderator"] = moderator
-    if note is not None:
-        fields["note"] = note
-    return fields
