@@ -86,7 +86,7 @@ let package = Package(
         .target(
             name: "WinnowAudit",
             dependencies: [
-                "WinnowCore", "WinnowIO", "WinnowLimits", "WinnowPolicy", "CSQLite",
+                "WinnowCore", "WinnowIO", "WinnowLimits", "WinnowPolicy", "WinnowSettings", "CSQLite",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         // `winnow consume`: a Redis Stream in, verdicts to another stream, acknowledged after the audit.
@@ -115,7 +115,7 @@ let package = Package(
             name: "WinnowConfig",
             dependencies: [
                 "WinnowCore", "WinnowLimits", "WinnowRules", "WinnowPolicy", "WinnowPipeline", "WinnowSettings",
-                .product(name: "Yams", package: "Yams"),
+                "WinnowAudit", .product(name: "Yams", package: "Yams"),
             ]),
         .executableTarget(
             name: "winnow",
@@ -150,6 +150,7 @@ let package = Package(
             name: "WinnowConfigTests",
             dependencies: [
                 "WinnowConfig", "WinnowPipeline", "WinnowPolicy", "WinnowRules", "WinnowLimits", "WinnowCore",
+                "WinnowAudit",
             ]),
         .testTarget(name: "WinnowIOTests", dependencies: ["WinnowIO", "WinnowCore"]),
         .testTarget(

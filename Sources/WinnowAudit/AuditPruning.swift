@@ -42,7 +42,7 @@ public enum AuditPruning {
         return outcome
     }
 
-    private static func deleteOld(
+    static func deleteOld(
         _ database: SQLiteDatabase, before: Double, now: Double, into outcome: inout Outcome
     ) throws(AuditError) {
         try database.execute("BEGIN IMMEDIATE")

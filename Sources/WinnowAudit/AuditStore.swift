@@ -187,6 +187,15 @@ public final class AuditStore {
         }
     }
 
+    /// Deletes the events older than `before` (epoch seconds) as `AuditPruning.prune` does, on
+    /// this writer's own connection: the retention of a live run, between its commits.
+    public func prune(before: Double, now: Double) throws(AuditError) -> AuditPruning.Outcome {
+        var outcome = AuditPruning.Outcome()
+        try AuditPruning.deleteOld(database, before: before, now: now, into: &outcome)
+        checkpointer?.committed()
+        return outcome
+    }
+
     private func insert(_ part: AuditBatch.Part, run: Int, at time: Double) throws(AuditError) {
         // The records are read in place (`records[k]` copies one: a retain and a release of
         // each of its strings, three times per event).

@@ -1,3 +1,5 @@
+import WinnowLimits
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -30,8 +32,12 @@ public struct AuditedConfiguration: Sendable, Equatable {
     /// The configuration in force, as `winnow config check` describes it, plus any policy file.
     public var policy: String
     public var hash: String
+    /// What a live run with this configuration deletes as it goes (`audit:`; named in `policy`
+    /// by its summary line, so not hashed twice).
+    public var retention: AuditRetention
 
-    public init(wordlists: String, policy: String) {
+    public init(wordlists: String, policy: String, retention: AuditRetention = AuditRetention()) {
+        self.retention = retention
         self.wordlists = wordlists
         self.policy = policy
         hash = ContentHash.sha256("wordlists\n\(wordlists)\npolicy\n\(policy)")
@@ -46,22 +52,56 @@ public final class AuditTrail: @unchecked Sendable {
     public let run: Int
     public let textMode: AuditTextMode
     public let commitMode: AuditCommitMode
+    /// What the run deletes as it goes: the configuration's, except for `replay` (a dump's
+    /// events carry their old times), which never prunes.
+    public let retention: AuditRetention
+    /// Hears what each prune deleted, and a prune that failed (the run goes on).
+    private let notice: @Sendable (String) -> Void
+    /// When the next prune is due (epoch seconds); the first commit prunes.
+    private var nextPrune = 0.0
 
     /// Starts a run: `source` is the command (`filter`, `replay`, `serve`).
     public init(
         store: AuditStore, configuration: AuditedConfiguration, source: String, textMode: AuditTextMode = .full,
-        commitMode: AuditCommitMode = .group
+        commitMode: AuditCommitMode = .group,
+        notice: @escaping @Sendable (String) -> Void = AuditStore.warnOnStandardError
     ) throws(AuditError) {
         self.store = store
         self.textMode = textMode
         self.commitMode = commitMode
+        retention = source == "replay" ? AuditRetention() : configuration.retention
+        self.notice = notice
         run = try store.startRun(source: source, configuration: configuration, textMode: textMode, at: Self.now())
     }
 
-    /// Writes `batch` as one transaction.
+    /// Writes `batch` as one transaction; then, when retention is on and a prune is due, prunes.
     public func commit(_ batch: AuditBatch) throws(AuditError) {
         guard !batch.isEmpty else { return }
-        try store.record(batch, run: run, at: Self.now())
+        let now = Self.now()
+        try store.record(batch, run: run, at: now)
+        if retention.isOn && now >= nextPrune { prune(at: now) }
+    }
+
+    /// Deletes what `retention` no longer keeps. A failure (another writer holding the file past
+    /// the busy timeout, a full disk) is told and retried at the next due time; the run goes on,
+    /// and the trail is as before the attempt (one transaction).
+    private func prune(at now: Double) {
+        nextPrune = now + Double(retention.pruneEvery) / 1e6
+        let before = now - Double(retention.retain) / 1e6
+        do throws(AuditError) {
+            let outcome = try store.prune(before: before, now: now)
+            if outcome.events > 0 {
+                notice(
+                    "audit retention: deleted \(outcome.events) events older than "
+                        + "\(DurationText.describe(retention.retain))"
+                        + (outcome.keptForPenalties > 0
+                            ? " (kept \(outcome.keptForPenalties) whose penalty is in force)" : ""))
+            }
+        } catch {
+            notice(
+                "audit retention: prune failed, retried in \(DurationText.describe(retention.pruneEvery)): \(error.message)"
+            )
+        }
     }
 
     static func now() -> Double {

@@ -1,3 +1,4 @@
+import WinnowAudit
 import WinnowCore
 import WinnowLimits
 import WinnowPipeline
@@ -12,8 +13,14 @@ public struct Configuration: Sendable, Equatable {
     /// `nil`: the command's own default (wall time for `filter` and `serve`).
     public var clock: ClockMode?
     public var lateTolerance: Micros
+    /// How long the audit trail keeps events.
+    public var audit: AuditRetention
 
-    public init(policy: Policy, behavior: BehaviorSettings, clock: ClockMode? = nil, lateTolerance: Micros) {
+    public init(
+        policy: Policy, behavior: BehaviorSettings, clock: ClockMode? = nil, lateTolerance: Micros,
+        audit: AuditRetention = AuditRetention()
+    ) {
+        self.audit = audit
         self.policy = policy
         self.behavior = behavior
         self.clock = clock

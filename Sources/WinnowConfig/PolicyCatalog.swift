@@ -1,3 +1,4 @@
+import WinnowAudit
 import WinnowLimits
 import WinnowPipeline
 import WinnowPolicy
@@ -44,6 +45,7 @@ public enum PolicyCatalog {
             CatalogSection(\.behavior.noise),
             CatalogSection(\.behavior.classifier),
             CatalogSection(\.behavior.escalation),
+            CatalogSection(\.audit),
         ]
     }
 

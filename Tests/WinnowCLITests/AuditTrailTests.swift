@@ -288,6 +288,68 @@ struct AuditPruneTests {
         #expect(both.status == 64)
         #expect(both.stderr.contains("give one of --before TIME or --older-than DURATION"))
     }
+    @Test("audit: retain in the policy: a live filter prunes its trail as it writes; replay never prunes")
+    func livePruneFromPolicy() throws {
+        let directory = try WinnowProcess.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let wordlists = WinnowProcess.repository.appendingPathComponent("Tests/Fixtures/wordlists").path
+        let escalation = "escalation: {strikes: 1, ban_after_timeouts: 2, ban_duration: forever, strike_action: flag}\n"
+        try escalation.write(to: directory.appendingPathComponent("keep.yaml"), atomically: true, encoding: .utf8)
+        try (escalation + "audit: {retain: 1d, prune_every: 1h}\n").write(
+            to: directory.appendingPathComponent("retain.yaml"), atomically: true, encoding: .utf8)
+        // Five events of 1970: the troll's second is a ban for good.
+        let old =
+            [
+                #"{"id":"a1","author":"troll","ts":1000,"text":"you shit"}"#,
+                #"{"id":"a2","author":"troll","ts":2000,"text":"shit again"}"#,
+                #"{"id":"a3","author":"troll","ts":3000,"text":"shit again"}"#,
+                #"{"id":"b1","author":"calm","ts":1500,"text":"hello"}"#,
+                #"{"id":"b2","author":"calm","ts":5000,"text":"hello again"}"#,
+            ].joined(separator: "\n") + "\n"
+        let first = try WinnowProcess.run(
+            ["filter", "--clock", "event", "--wordlists", wordlists, "--policy", "keep.yaml"], input: Array(old.utf8),
+            in: directory)
+        #expect(first.status == 0, "\(first.stderr)")
+        let trail = directory.appendingPathComponent("winnow-audit.sqlite").path
+        func events() throws -> Int {
+            let store = try AuditStore(path: trail)
+            defer { store.close() }
+            #expect(try store.integrityCheck() == "ok")
+            return try store.count(.events)
+        }
+        #expect(try events() == 5)
+
+        // replay with the same retention: a dump's old times are no reason to delete anything.
+        try Data(old.utf8).write(to: directory.appendingPathComponent("dump.ndjson"))
+        let replay = try WinnowProcess.run(
+            ["replay", "--wordlists", wordlists, "--policy", "retain.yaml", "dump.ndjson"],
+            in: directory)
+        #expect(replay.status == 0, "\(replay.stderr)")
+        #expect(!replay.stderr.contains("audit retention"), "\(replay.stderr)")
+        #expect(try events() == 10)
+
+        // A live run: its first commit prunes every event older than a day but the ban in force.
+        let now = #"{"id":"n1","author":"new","text":"hello from today"}"# + "\n"
+        let live = try WinnowProcess.run(
+            ["filter", "--wordlists", wordlists, "--policy", "retain.yaml"], input: Array(now.utf8), in: directory)
+        #expect(live.status == 0, "\(live.stderr)")
+        #expect(
+            live.stderr.contains(
+                "winnow: audit retention: deleted 8 events older than 1d (kept 2 whose penalty is in force)"),
+            "\(live.stderr)")
+        #expect(try events() == 3)
+        let author = try WinnowProcess.run(["audit", "author", "troll"], in: directory)
+        #expect(author.stdoutText.contains("ban for good, after 1 strikes  (event a2"), "\(author.stdoutText)")
+
+        let check = try WinnowProcess.run(["config", "check", "retain.yaml"], in: directory)
+        #expect(check.stdoutText.contains("audit: live runs delete events older than 1d, every 1h\n"))
+        try "audit: {retain: 10m}\n".write(
+            to: directory.appendingPathComponent("short.yaml"), atomically: true, encoding: .utf8)
+        let short = try WinnowProcess.run(["config", "check", "short.yaml"], in: directory)
+        #expect(short.status == 2)
+        #expect(short.stderr.contains("short.yaml:1:17: audit.retain: must be from 1h to 36500d"), "\(short.stderr)")
+    }
+
 }
 
 @Suite("Audit trail: an author's strikes")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WinnowAudit
 import WinnowConfig
 import WinnowCore
 import WinnowLimits
@@ -52,6 +53,7 @@ struct PolicyCatalogTests {
         c.behavior.escalation = Escalation(
             enabled: false, strikeAction: .hold, strikeRules: ["noise"], strikes: 5, window: 3600 * s, timeout: 120 * s,
             banAfterTimeouts: 0, banDuration: nil, dryRun: true)
+        c.audit = AuditRetention(retain: 90 * 86_400 * s, pruneEvery: 600 * s)
         c.behavior.channels = [
             "quiet": ChannelSettings(rateLimits: .init(author: RateLimit(events: 1, period: s)), slowMode: 60 * s),
             "#general chat": ChannelSettings(),
@@ -89,7 +91,7 @@ struct PolicyCatalogTests {
             keys == [
                 "clock", "late_tolerance", "max_authors", "exempt_roles", "dry_run", "stopwords", "rate_limits",
                 "slow_mode",
-                "repeat", "flood", "raid", "links", "noise", "classifier", "escalation", "channels",
+                "repeat", "flood", "raid", "links", "noise", "classifier", "escalation", "audit", "channels",
             ])
         for section in PolicyCatalog.sections {
             let names = section.entries.map(\.key)
