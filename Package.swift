@@ -134,7 +134,8 @@ let package = Package(
             name: "WinnowPolicyTests",
             dependencies: ["WinnowPolicy", "WinnowCore", "WinnowLimits", "WinnowTestSupport"]),
         .testTarget(
-            name: "WinnowRulesTests", dependencies: ["WinnowRules", "WinnowCore", "WinnowText", "WinnowSettings"]),
+            name: "WinnowRulesTests",
+            dependencies: ["WinnowRules", "WinnowCore", "WinnowText", "WinnowSettings", "WinnowLimits"]),
         .testTarget(name: "WinnowTextTests", dependencies: ["WinnowText", "WinnowTestSupport"]),
         .testTarget(name: "WinnowLearnTests", dependencies: ["WinnowLearn", "WinnowText", "WinnowTestSupport"]),
         .testTarget(name: "WinnowMatchTests", dependencies: ["WinnowTestSupport", "WinnowMatch", "WinnowText"]),

@@ -8,11 +8,14 @@ import WinnowText
 /// Everything needed to judge events, built once from the configuration and shared by every
 /// worker. An event is judged in two steps:
 ///
-/// 1. `analyze` — stateless, on any worker in parallel: normalize once, content rules
-///    report reasons, the policy gives a first verdict.
-/// 2. `applyWindows` — in event order: window rules read and update the shared
-///    `BehaviorState`; when they report anything the policy decides again, and escalation may
-///    turn the verdict into a timeout or ban.
+/// 1. `analyze` — stateless, on any worker in parallel: normalize once, the content rules
+///    (`contentRules`) report reasons, the policy gives a first verdict.
+/// 2. `applyWindows` — in event order: the window rules (`windowRules`) read and update the
+///    shared `BehaviorState`; when they report anything the policy decides again, and escalation
+///    may turn the verdict into a timeout or ban.
+///
+/// Each rule is called through its protocol (`ContentRule`, `WindowRule`); the engine knows
+/// the order they run in and what passes between the steps (`WindowFacts`), not what any rule does.
 public final class Engine: Sendable {
     public let normalizer: Normalizer
     public let stopwordRule: StopwordRule
@@ -32,6 +35,13 @@ public final class Engine: Sendable {
     private let needsFoldedView: Bool
     /// `state.penaltyHints`, kept here: read on every event by every worker.
     private let penaltyHints: PenaltyHints
+    /// The active content rules, in the order their reasons are listed.
+    private let contentRules: [any ContentRule]
+    /// Whether any content rule reads the comment's counts (`TextStats`).
+    private let needsStats: Bool
+    /// The active window rules, in the order they run (repeat before flood: flood reads its
+    /// finding).
+    private let windowRules: [any WindowRule]
 
     /// With `shared`, rate limits and penalties are kept in a store shared by every instance
     /// (see `SharedWindows`); the other windows stay on this instance.
@@ -52,6 +62,14 @@ public final class Engine: Sendable {
         needsChannels = behavior.needsChannels
         needsFingerprint = behavior.repeatRule.enabled || behavior.flood.enabled
         needsFoldedView = stopwords.needsFoldedView || behavior.links.enabled
+        let content: [any ContentRule] = [stopwordRule, behavior.links, behavior.noise, behavior.classifier]
+        contentRules = content.filter(\.isActive)
+        needsStats = contentRules.contains { $0.needsStats }
+        let window: [any WindowRule] = [
+            behavior.rateLimit, behavior.slowMode, behavior.repeatRule, behavior.flood, behavior.links.newcomer,
+            behavior.raid,
+        ]
+        windowRules = window.filter(\.isActive)
         let named = behavior.channels.sorted { $0.key < $1.key }
         channelSettings = [behavior.defaults] + named.map(\.value)
         channelSettingsIndex = Dictionary(
@@ -92,30 +110,26 @@ public final class Engine: Sendable {
     private func analyzeContent(
         _ event: Event, _ text: UnsafeBufferPointer<UInt8>, _ scratch: WorkerScratch, _ facts: inout WindowFacts
     ) -> Verdict {
-        // The scratch's buffers are moved out for the duration (a swap, not a copy): read
-        // through the class, each would be copied (retained) at every use.
-        var normalized = NormalizedText()
-        swap(&normalized, &scratch.normalized)
-        defer { swap(&normalized, &scratch.normalized) }
-        normalizer.normalize(text, into: &normalized, folded: needsFoldedView)
-        var reasons: [Reason] = []
-        stopwordRule.evaluate(
-            original: text, normalized: normalized, scratch: scratch.match, matches: &scratch.matches, into: &reasons)
-        if behavior.links.enabled || behavior.noise.enabled || behavior.classifier.isActive {
-            let stats = TextStats(text)
-            facts.links = behavior.links.scan(
-                text, folded: needsFoldedView ? normalized.folded : nil, stats: stats, into: &reasons)
-            facts.hasSpamSignal = facts.links > 0 || stats.mentions > 0
-            behavior.noise.evaluate(stats, into: &reasons)
-            var spamScore: Double?
-            if behavior.classifier.isActive {
-                spamScore = behavior.classifier.evaluate(
-                    original: text, skeleton: normalized.skeleton, stats: stats,
-                    links: behavior.links.enabled ? facts.links : nil, into: &reasons)
-            }
-            if facts.links > 0 { facts.looksLikeSpam = Self.looksLikeSpam(reasons, spamScore: spamScore) }
+        // The scratch's buffers are moved into the comment for the duration (a swap, not a
+        // copy): read through the class, each would be copied (retained) at every use.
+        var comment = AnalyzedComment(
+            original: text, normalized: NormalizedText(), hasFolded: needsFoldedView,
+            stats: needsStats ? TextStats(text) : nil, match: scratch.match, matches: StopwordMatches())
+        swap(&comment.normalized, &scratch.normalized)
+        swap(&comment.matches, &scratch.matches)
+        defer {
+            swap(&comment.normalized, &scratch.normalized)
+            swap(&comment.matches, &scratch.matches)
         }
-        if needsFingerprint { facts.fingerprint = normalized.skeleton.withBytes(Fingerprint.init(bytes:)) }
+        normalizer.normalize(text, into: &comment.normalized, folded: needsFoldedView)
+        var reasons: [Reason] = []
+        for k in contentRules.indices { contentRules[k].evaluate(&comment, into: &reasons) }
+        if let stats = comment.stats {
+            facts.links = comment.links ?? 0
+            facts.hasSpamSignal = facts.links > 0 || stats.mentions > 0
+            if facts.links > 0 { facts.looksLikeSpam = Self.looksLikeSpam(reasons, spamScore: comment.spamScore) }
+        }
+        if needsFingerprint { facts.fingerprint = comment.normalized.skeleton.withBytes(Fingerprint.init(bytes:)) }
         // The verdict owns the reasons array: no array at all for a clean comment, no copy of
         // the reasons for the others.
         return policy.verdict(for: event, reasons: reasons)
@@ -192,49 +206,12 @@ public final class Engine: Sendable {
         let reasonsBefore = verdict.reasons.count
         // The window rules append to the verdict's own reasons; the policy then weighs the new ones.
         let channel = channelSettings[facts.settings]
-        if let sharedCheck {
-            if let limited = sharedCheck.limited {
-                verdict.reasons.append(
-                    behavior.rateLimit.reason(
-                        scope: limited.scope, limit: limited.limit, retryAfter: limited.retryAfter))
-            }
-        } else {
-            behavior.rateLimit.evaluate(context, limits: channel.rateLimits, into: &verdict.reasons)
-        }
         let (slowMode, raidSlowMode) = slowModeIntervals(channel, facts.channel)
-        if let sharedCheck, shared?.scope == .all {
-            // Slow-mode, repeat and flood as the shared store found them; a raid's slow-mode is
-            // this instance's own.
-            if behavior.slowMode.raidApplies(context, interval: slowMode, raidInterval: raidSlowMode) {
-                behavior.slowMode.evaluate(
-                    context, interval: slowMode, raidInterval: raidSlowMode, into: &verdict.reasons)
-            } else if sharedCheck.slowModeWait > 0 {
-                verdict.reasons.append(
-                    behavior.slowMode.reason(
-                        source: "channel", interval: slowMode, retryAfter: sharedCheck.slowModeWait))
-            }
-            if let repeated = sharedCheck.repeated {
-                verdict.reasons.append(
-                    behavior.repeatRule.reason(copies: repeated.copies, most: repeated.most, newest: repeated.newest))
-            }
-            switch sharedCheck.flood {
-            case (let copies, false)?:
-                verdict.reasons.append(
-                    behavior.flood.copyReason(
-                        copies: copies, needed: behavior.flood.authorsNeeded(spamSignal: facts.hasSpamSignal)))
-            case (let copies, true)?: verdict.reasons.append(behavior.flood.participantReason(copies: copies))
-            case nil: break
-            }
-        } else {
-            behavior.slowMode.evaluate(context, interval: slowMode, raidInterval: raidSlowMode, into: &verdict.reasons)
-            let isRepeat = behavior.repeatRule.evaluate(context, fingerprint: facts.fingerprint, into: &verdict.reasons)
-            behavior.flood.evaluate(
-                context, fingerprint: facts.fingerprint, isOwnRepeat: isRepeat, spamSignal: facts.hasSpamSignal,
-                into: &verdict.reasons)
-        }
-        behavior.links.evaluateNewcomer(
-            context, links: facts.links, corroborated: facts.looksLikeSpam, into: &verdict.reasons)
-        behavior.raid.evaluate(context, into: &verdict.reasons)
+        var event = WindowEvent(
+            context: context, rateLimits: channel.rateLimits, slowMode: slowMode, raidSlowMode: raidSlowMode,
+            fingerprint: facts.fingerprint, links: facts.links, hasSpamSignal: facts.hasSpamSignal,
+            looksLikeSpam: facts.looksLikeSpam, shared: sharedCheck, sharesWindows: shared?.scope == .all)
+        for k in windowRules.indices { windowRules[k].evaluate(&event, into: &verdict.reasons) }
         if verdict.reasons.count > reasonsBefore { policy.merge(from: reasonsBefore, into: &verdict) }
         if let shared, behavior.escalation.isStrike(verdict, context) {
             // Strikes are counted in the shared store, once per event id: every instance's

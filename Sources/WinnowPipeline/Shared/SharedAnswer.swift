@@ -1,3 +1,5 @@
+import WinnowRules
+
 /// The shared store's answer for an event, when it was asked ahead (a batch at once).
 public enum SharedAnswer: Sendable {
     /// Not asked yet: `applyWindows` asks.

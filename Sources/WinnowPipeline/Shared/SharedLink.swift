@@ -1,6 +1,7 @@
 import Metrics
 import NIOConcurrencyHelpers
 import WinnowLimits
+import WinnowRules
 
 /// The engine's link to the shared store: the store, the failure policy, the state of an
 /// outage, and two small caches that keep events off the network: known penalties, and local

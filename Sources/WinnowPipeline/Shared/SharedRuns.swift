@@ -1,5 +1,6 @@
 import WinnowCore
 import WinnowLimits
+import WinnowRules
 
 /// With a shared store, the window step of a run of events in order, as a forecast settled by
 /// the store: each run is asked about in one round trip, this instance's own count of strikes

@@ -91,3 +91,18 @@ extension RateLimitRule: SettingsSection {
     }
     public var summary: String { "rate limits: action \(action.rawValue)\(dryRun ? " (dry run)" : "")" }
 }
+
+extension RateLimitRule: WindowRule {
+    /// Limits are set per channel: the rule is always asked, and does nothing where none is set.
+    public var isActive: Bool { true }
+
+    public func evaluate(_ event: inout WindowEvent, into reasons: inout [Reason]) {
+        if let shared = event.shared {
+            if let limited = shared.limited {
+                reasons.append(reason(scope: limited.scope, limit: limited.limit, retryAfter: limited.retryAfter))
+            }
+        } else {
+            evaluate(event.context, limits: event.rateLimits, into: &reasons)
+        }
+    }
+}

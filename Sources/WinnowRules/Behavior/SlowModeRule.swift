@@ -71,3 +71,22 @@ extension SlowModeRule: SettingsSection {
     }
     public var summary: String { "slow mode: action \(action.rawValue)\(dryRun ? " (dry run)" : "")" }
 }
+
+extension SlowModeRule: WindowRule {
+    /// Set per channel (and by raids and moderators): always asked.
+    public var isActive: Bool { true }
+
+    /// A raid's slow-mode is this instance's own, even when the store keeps the channel's.
+    public func evaluate(_ event: inout WindowEvent, into reasons: inout [Reason]) {
+        let context = event.context
+        if let shared = event.sharedWindows,
+            !raidApplies(context, interval: event.slowMode, raidInterval: event.raidSlowMode)
+        {
+            if shared.slowModeWait > 0 {
+                reasons.append(reason(source: "channel", interval: event.slowMode, retryAfter: shared.slowModeWait))
+            }
+        } else {
+            evaluate(context, interval: event.slowMode, raidInterval: event.raidSlowMode, into: &reasons)
+        }
+    }
+}

@@ -243,3 +243,15 @@ extension ClassifierRule: SettingsSection {
         return "classifier: \(steps); model \(source)\(dryRun ? " (dry run)" : "")"
     }
 }
+
+extension ClassifierRule: ContentRule {
+    public var needsStats: Bool { true }
+
+    /// Leaves the `spam` score for the newcomer check (`WindowFacts.looksLikeSpam`).
+    public func evaluate(_ comment: inout AnalyzedComment, into reasons: inout [Reason]) {
+        guard let stats = comment.stats else { return }
+        comment.spamScore = evaluate(
+            original: comment.original, skeleton: comment.normalized.skeleton, stats: stats, links: comment.links,
+            into: &reasons)
+    }
+}

@@ -173,3 +173,28 @@ extension LinkRule: SettingsSection {
             action: action.rawValue, dryRun: dryRun)
     }
 }
+
+extension LinkRule: ContentRule {
+    public var isActive: Bool { enabled }
+    public var needsStats: Bool { true }
+
+    /// Leaves the link count for the classifier and the newcomer check.
+    public func evaluate(_ comment: inout AnalyzedComment, into reasons: inout [Reason]) {
+        guard let stats = comment.stats else { return }
+        comment.links = scan(comment.original, folded: comment.folded, stats: stats, into: &reasons)
+    }
+
+    /// The newcomer check, the link rule's window half.
+    public var newcomer: Newcomer { Newcomer(rule: self) }
+
+    /// A link from an author first seen a moment ago (`evaluateNewcomer`).
+    public struct Newcomer: WindowRule {
+        public static var name: String { LinkRule.name }
+        public let rule: LinkRule
+        public var isActive: Bool { rule.enabled && rule.newAuthorWindow > 0 }
+
+        public func evaluate(_ event: inout WindowEvent, into reasons: inout [Reason]) {
+            rule.evaluateNewcomer(event.context, links: event.links, corroborated: event.looksLikeSpam, into: &reasons)
+        }
+    }
+}

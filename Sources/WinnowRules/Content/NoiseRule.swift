@@ -102,3 +102,12 @@ extension NoiseRule: SettingsSection {
             action: action.rawValue, dryRun: dryRun)
     }
 }
+
+extension NoiseRule: ContentRule {
+    public var isActive: Bool { enabled }
+    public var needsStats: Bool { true }
+
+    public func evaluate(_ comment: inout AnalyzedComment, into reasons: inout [Reason]) {
+        if let stats = comment.stats { evaluate(stats, into: &reasons) }
+    }
+}

@@ -96,3 +96,13 @@ public struct StopwordRule: Sendable {
         }
     }
 }
+
+extension StopwordRule: ContentRule {
+    public var isActive: Bool { true }
+
+    public func evaluate(_ comment: inout AnalyzedComment, into reasons: inout [Reason]) {
+        evaluate(
+            original: comment.original, normalized: comment.normalized, scratch: comment.match,
+            matches: &comment.matches, into: &reasons)
+    }
+}

@@ -216,3 +216,22 @@ extension FloodRule: SettingsSection {
             action: action.rawValue, dryRun: dryRun)
     }
 }
+
+extension FloodRule: WindowRule {
+    public var isActive: Bool { enabled }
+
+    public func evaluate(_ event: inout WindowEvent, into reasons: inout [Reason]) {
+        if let shared = event.sharedWindows {
+            switch shared.flood {
+            case (let copies, false)?:
+                reasons.append(copyReason(copies: copies, needed: authorsNeeded(spamSignal: event.hasSpamSignal)))
+            case (let copies, true)?: reasons.append(participantReason(copies: copies))
+            case nil: break
+            }
+        } else {
+            evaluate(
+                event.context, fingerprint: event.fingerprint, isOwnRepeat: event.isOwnRepeat,
+                spamSignal: event.hasSpamSignal, into: &reasons)
+        }
+    }
+}

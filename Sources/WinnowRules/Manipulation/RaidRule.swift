@@ -116,3 +116,11 @@ extension RaidRule: SettingsSection {
             action: action.rawValue, dryRun: dryRun)
     }
 }
+
+extension RaidRule: WindowRule {
+    public var isActive: Bool { enabled }
+
+    public func evaluate(_ event: inout WindowEvent, into reasons: inout [Reason]) {
+        evaluate(event.context, into: &reasons)
+    }
+}

@@ -128,3 +128,18 @@ extension RepeatRule: SettingsSection {
             action: action.rawValue, dryRun: dryRun)
     }
 }
+
+extension RepeatRule: WindowRule {
+    public var isActive: Bool { enabled }
+
+    /// Leaves `isOwnRepeat` for flood.
+    public func evaluate(_ event: inout WindowEvent, into reasons: inout [Reason]) {
+        if let shared = event.sharedWindows {
+            if let repeated = shared.repeated {
+                reasons.append(reason(copies: repeated.copies, most: repeated.most, newest: repeated.newest))
+            }
+        } else {
+            event.isOwnRepeat = evaluate(event.context, fingerprint: event.fingerprint, into: &reasons)
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import WinnowCore
+import WinnowLimits
+import WinnowText
+
+/// One event as the window rules see it when its turn comes: its slots in the window tables
+/// (`context`), its channel's settings, what the content step found, and what the shared store
+/// answered when windows are shared.
+public struct WindowEvent {
+    public let context: WindowContext
+    /// The channel's rate limits.
+    public let rateLimits: RateLimitRule.Limits
+    /// The channel's slow-mode interval and a raid's, after a moderator's override (0: off).
+    public let slowMode: Micros
+    public let raidSlowMode: Micros
+    /// For repeat and flood.
+    public let fingerprint: Fingerprint
+    public let links: Int
+    /// See `WindowFacts.hasSpamSignal` and `looksLikeSpam`.
+    public let hasSpamSignal: Bool
+    public let looksLikeSpam: Bool
+    /// The shared store's answer (nil: this instance's windows alone). Rate limits read it
+    /// whenever it is there.
+    public let shared: SharedCheck?
+    /// The store also keeps slow-mode, repeat and flood (`--shared-windows all`).
+    public let sharesWindows: Bool
+    /// Left by `repeat` for `flood`: the comment repeats the author's own, so it is no copy in
+    /// someone else's campaign.
+    public var isOwnRepeat = false
+
+    public init(
+        context: WindowContext, rateLimits: RateLimitRule.Limits, slowMode: Micros, raidSlowMode: Micros,
+        fingerprint: Fingerprint, links: Int, hasSpamSignal: Bool, looksLikeSpam: Bool, shared: SharedCheck?,
+        sharesWindows: Bool
+    ) {
+        self.context = context
+        self.rateLimits = rateLimits
+        self.slowMode = slowMode
+        self.raidSlowMode = raidSlowMode
+        self.fingerprint = fingerprint
+        self.links = links
+        self.hasSpamSignal = hasSpamSignal
+        self.looksLikeSpam = looksLikeSpam
+        self.shared = shared
+        self.sharesWindows = sharesWindows
+    }
+
+    /// The store's answer for slow-mode, repeat and flood, when it keeps them.
+    public var sharedWindows: SharedCheck? { sharesWindows ? shared : nil }
+}
