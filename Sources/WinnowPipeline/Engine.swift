@@ -9,8 +9,8 @@ import WinnowText
 /// worker. An event is judged in two steps:
 ///
 /// 1. `analyze` — stateless, on any worker in parallel: normalize once, the content rules
-///    (`contentRules`) report reasons, the policy gives a first verdict.
-/// 2. `applyWindows` — in event order: the window rules (`windowRules`) read and update the
+///    (`runContentRules`) report reasons, the policy gives a first verdict.
+/// 2. `applyWindows` — in event order: the window rules (`runWindowRules`) read and update the
 ///    shared `BehaviorState`; when they report anything the policy decides again, and escalation
 ///    may turn the verdict into a timeout or ban.
 ///
@@ -35,13 +35,8 @@ public final class Engine: Sendable {
     private let needsFoldedView: Bool
     /// `state.penaltyHints`, kept here: read on every event by every worker.
     private let penaltyHints: PenaltyHints
-    /// The active content rules, in the order their reasons are listed.
-    private let contentRules: [any ContentRule]
-    /// Whether any content rule reads the comment's counts (`TextStats`).
+    /// Whether an active content rule reads the comment's counts (`TextStats`).
     private let needsStats: Bool
-    /// The active window rules, in the order they run (repeat before flood: flood reads its
-    /// finding).
-    private let windowRules: [any WindowRule]
 
     /// With `shared`, rate limits and penalties are kept in a store shared by every instance
     /// (see `SharedWindows`); the other windows stay on this instance.
@@ -63,13 +58,7 @@ public final class Engine: Sendable {
         needsFingerprint = behavior.repeatRule.enabled || behavior.flood.enabled
         needsFoldedView = stopwords.needsFoldedView || behavior.links.enabled
         let content: [any ContentRule] = [stopwordRule, behavior.links, behavior.noise, behavior.classifier]
-        contentRules = content.filter(\.isActive)
-        needsStats = contentRules.contains { $0.needsStats }
-        let window: [any WindowRule] = [
-            behavior.rateLimit, behavior.slowMode, behavior.repeatRule, behavior.flood, behavior.links.newcomer,
-            behavior.raid,
-        ]
-        windowRules = window.filter(\.isActive)
+        needsStats = content.contains { $0.isActive && $0.needsStats }
         let named = behavior.channels.sorted { $0.key < $1.key }
         channelSettings = [behavior.defaults] + named.map(\.value)
         channelSettingsIndex = Dictionary(
@@ -103,27 +92,19 @@ public final class Engine: Sendable {
         }
         // One access to the comment's UTF-8 for every content rule (no copy: our strings are native).
         var text = event.text
-        return (text.withUTF8 { analyzeContent(event, $0, scratch, &facts) }, facts)
+        return (text.withUTF8 { analyzeContent(event, $0, &scratch.comment, &facts) }, facts)
     }
 
-    /// The content rules and the first verdict on `text`, the UTF-8 of `event.text`.
+    /// The content rules and the first verdict on `text`, the UTF-8 of `event.text`. `comment`
+    /// is the worker's, worked on in place.
     private func analyzeContent(
-        _ event: Event, _ text: UnsafeBufferPointer<UInt8>, _ scratch: WorkerScratch, _ facts: inout WindowFacts
+        _ event: Event, _ text: UnsafeBufferPointer<UInt8>, _ comment: inout AnalyzedComment,
+        _ facts: inout WindowFacts
     ) -> Verdict {
-        // The scratch's buffers are moved into the comment for the duration (a swap, not a
-        // copy): read through the class, each would be copied (retained) at every use.
-        var comment = AnalyzedComment(
-            original: text, normalized: NormalizedText(), hasFolded: needsFoldedView,
-            stats: needsStats ? TextStats(text) : nil, match: scratch.match, matches: StopwordMatches())
-        swap(&comment.normalized, &scratch.normalized)
-        swap(&comment.matches, &scratch.matches)
-        defer {
-            swap(&comment.normalized, &scratch.normalized)
-            swap(&comment.matches, &scratch.matches)
-        }
+        comment.start(text, hasFolded: needsFoldedView, stats: needsStats ? TextStats(text) : nil)
         normalizer.normalize(text, into: &comment.normalized, folded: needsFoldedView)
         var reasons: [Reason] = []
-        for k in contentRules.indices { contentRules[k].evaluate(&comment, into: &reasons) }
+        runContentRules(&comment, into: &reasons)
         if let stats = comment.stats {
             facts.links = comment.links ?? 0
             facts.hasSpamSignal = facts.links > 0 || stats.mentions > 0
@@ -133,6 +114,39 @@ public final class Engine: Sendable {
         // The verdict owns the reasons array: no array at all for a clean comment, no copy of
         // the reasons for the others.
         return policy.verdict(for: event, reasons: reasons)
+    }
+
+    /// The content rules, in the order their reasons are listed (a new content rule adds its
+    /// line here, and to `content` in `init` when it reads the counts). Each is called through
+    /// `ContentRule` on its concrete type: a list of `any ContentRule` copied each rule's box at
+    /// every call, 1,600 instructions per event (2.6% of the whole).
+    @inline(__always)
+    private func runContentRules(_ comment: inout AnalyzedComment, into reasons: inout [Reason]) {
+        run(stopwordRule, &comment, &reasons)
+        run(behavior.links, &comment, &reasons)
+        run(behavior.noise, &comment, &reasons)
+        run(behavior.classifier, &comment, &reasons)
+    }
+
+    /// The window rules, in the order they run (repeat before flood: flood reads its finding).
+    @inline(__always)
+    private func runWindowRules(_ event: inout WindowEvent, into reasons: inout [Reason]) {
+        run(behavior.rateLimit, &event, &reasons)
+        run(behavior.slowMode, &event, &reasons)
+        run(behavior.repeatRule, &event, &reasons)
+        run(behavior.flood, &event, &reasons)
+        run(behavior.links.newcomer, &event, &reasons)
+        run(behavior.raid, &event, &reasons)
+    }
+
+    @inline(__always)
+    private func run<R: ContentRule>(_ rule: R, _ comment: inout AnalyzedComment, _ reasons: inout [Reason]) {
+        if rule.isActive { rule.evaluate(&comment, into: &reasons) }
+    }
+
+    @inline(__always)
+    private func run<R: WindowRule>(_ rule: R, _ event: inout WindowEvent, _ reasons: inout [Reason]) {
+        if rule.isActive { rule.evaluate(&event, into: &reasons) }
     }
 
     /// Whether the content step's reasons (or the classifier's spam score) say spam besides
@@ -211,7 +225,7 @@ public final class Engine: Sendable {
             context: context, rateLimits: channel.rateLimits, slowMode: slowMode, raidSlowMode: raidSlowMode,
             fingerprint: facts.fingerprint, links: facts.links, hasSpamSignal: facts.hasSpamSignal,
             looksLikeSpam: facts.looksLikeSpam, shared: sharedCheck, sharesWindows: shared?.scope == .all)
-        for k in windowRules.indices { windowRules[k].evaluate(&event, into: &verdict.reasons) }
+        runWindowRules(&event, into: &verdict.reasons)
         if verdict.reasons.count > reasonsBefore { policy.merge(from: reasonsBefore, into: &verdict) }
         if let shared, behavior.escalation.isStrike(verdict, context) {
             // Strikes are counted in the shared store, once per event id: every instance's

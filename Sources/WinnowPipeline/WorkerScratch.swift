@@ -1,12 +1,14 @@
 import WinnowMatch
+import WinnowRules
 import WinnowText
 
 /// Per-thread working memory, reused from one event to the next so that normalization and
 /// matching do not allocate once warm. Never shared between threads.
 public final class WorkerScratch: @unchecked Sendable {
-    public var normalized = NormalizedText()
-    public let match = MatchScratch()
-    public var matches = StopwordMatches()
+    /// The comment being analyzed, with its normalization and matching buffers. The engine
+    /// works on it in place (`&scratch.comment`): read through the class as a value, it would be
+    /// copied (its arrays retained) at every use.
+    public var comment = AnalyzedComment()
 
     public init() {}
 
@@ -14,7 +16,7 @@ public final class WorkerScratch: @unchecked Sendable {
     /// `NormalizedText.releaseIfLarge`); cheap to call after every event.
     @inline(__always)
     public func releaseIfLarge() {
-        normalized.releaseIfLarge()
-        if matches.hits.capacity > 1 << 16 { matches = StopwordMatches() }
+        comment.normalized.releaseIfLarge()
+        if comment.matches.hits.capacity > 1 << 16 { comment.matches = StopwordMatches() }
     }
 }

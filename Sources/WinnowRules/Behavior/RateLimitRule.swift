@@ -95,7 +95,7 @@ extension RateLimitRule: SettingsSection {
 extension RateLimitRule: WindowRule {
     /// Limits are set per channel: the rule is always asked, and does nothing where none is set.
     public var isActive: Bool { true }
-
+    @inlinable
     public func evaluate(_ event: inout WindowEvent, into reasons: inout [Reason]) {
         if let shared = event.shared {
             if let limited = shared.limited {

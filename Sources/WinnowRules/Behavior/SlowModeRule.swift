@@ -77,6 +77,7 @@ extension SlowModeRule: WindowRule {
     public var isActive: Bool { true }
 
     /// A raid's slow-mode is this instance's own, even when the store keeps the channel's.
+    @inlinable
     public func evaluate(_ event: inout WindowEvent, into reasons: inout [Reason]) {
         let context = event.context
         if let shared = event.sharedWindows,

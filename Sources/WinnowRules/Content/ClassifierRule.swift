@@ -248,6 +248,7 @@ extension ClassifierRule: ContentRule {
     public var needsStats: Bool { true }
 
     /// Leaves the `spam` score for the newcomer check (`WindowFacts.looksLikeSpam`).
+    @inlinable
     public func evaluate(_ comment: inout AnalyzedComment, into reasons: inout [Reason]) {
         guard let stats = comment.stats else { return }
         comment.spamScore = evaluate(

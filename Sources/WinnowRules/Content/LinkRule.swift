@@ -179,6 +179,7 @@ extension LinkRule: ContentRule {
     public var needsStats: Bool { true }
 
     /// Leaves the link count for the classifier and the newcomer check.
+    @inlinable
     public func evaluate(_ comment: inout AnalyzedComment, into reasons: inout [Reason]) {
         guard let stats = comment.stats else { return }
         comment.links = scan(comment.original, folded: comment.folded, stats: stats, into: &reasons)
@@ -192,7 +193,7 @@ extension LinkRule: ContentRule {
         public static var name: String { LinkRule.name }
         public let rule: LinkRule
         public var isActive: Bool { rule.enabled && rule.newAuthorWindow > 0 }
-
+        @inlinable
         public func evaluate(_ event: inout WindowEvent, into reasons: inout [Reason]) {
             rule.evaluateNewcomer(event.context, links: event.links, corroborated: event.looksLikeSpam, into: &reasons)
         }

@@ -106,7 +106,7 @@ extension NoiseRule: SettingsSection {
 extension NoiseRule: ContentRule {
     public var isActive: Bool { enabled }
     public var needsStats: Bool { true }
-
+    @inlinable
     public func evaluate(_ comment: inout AnalyzedComment, into reasons: inout [Reason]) {
         if let stats = comment.stats { evaluate(stats, into: &reasons) }
     }

@@ -99,7 +99,7 @@ public struct StopwordRule: Sendable {
 
 extension StopwordRule: ContentRule {
     public var isActive: Bool { true }
-
+    @inlinable
     public func evaluate(_ comment: inout AnalyzedComment, into reasons: inout [Reason]) {
         evaluate(
             original: comment.original, normalized: comment.normalized, scratch: comment.match,

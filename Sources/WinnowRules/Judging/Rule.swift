@@ -2,13 +2,12 @@ import WinnowCore
 
 /// A rule of the engine. Content rules (`ContentRule`) judge what a comment says, on any
 /// worker; window rules (`WindowRule`) judge it by what came before, in event order. The engine
-/// keeps the active ones in a list and calls each in turn: adding a rule adds it to that list
-/// (`Engine.init`) and its settings to `PolicyCatalog` — nothing else in the engine.
+/// calls each active one in turn through this protocol (`Engine.runContentRules`,
+/// `runWindowRules`): adding a rule adds one line there and its settings to `PolicyCatalog`.
 public protocol Rule: Sendable {
     /// The name its reasons carry (`"noise"`) and `strike_rules` and `dry_run_rules` use.
     static var name: String { get }
-    /// Whether it has anything to do under its settings; an inactive rule is left out of the
-    /// engine's list and never called.
+    /// Whether it has anything to do under its settings; an inactive rule is never called.
     var isActive: Bool { get }
 }
 

@@ -219,7 +219,7 @@ extension FloodRule: SettingsSection {
 
 extension FloodRule: WindowRule {
     public var isActive: Bool { enabled }
-
+    @inlinable
     public func evaluate(_ event: inout WindowEvent, into reasons: inout [Reason]) {
         if let shared = event.sharedWindows {
             switch shared.flood {

@@ -119,7 +119,7 @@ extension RaidRule: SettingsSection {
 
 extension RaidRule: WindowRule {
     public var isActive: Bool { enabled }
-
+    @inlinable
     public func evaluate(_ event: inout WindowEvent, into reasons: inout [Reason]) {
         evaluate(event.context, into: &reasons)
     }

@@ -133,6 +133,7 @@ extension RepeatRule: WindowRule {
     public var isActive: Bool { enabled }
 
     /// Leaves `isOwnRepeat` for flood.
+    @inlinable
     public func evaluate(_ event: inout WindowEvent, into reasons: inout [Reason]) {
         if let shared = event.sharedWindows {
             if let repeated = shared.repeated {
