@@ -1,7 +1,8 @@
 import Foundation
 
 /// Retention: deletes a trail's events older than a time, keeping the trail consistent — an
-/// event whose timeout or ban is still in force stays (with its `author_changes` row), as do
+/// event whose timeout or ban is still in force stays (with its `author_changes` row), and so
+/// does one whose review case is still open (closed cases go with their last comment), as do
 /// the runs and configurations the remaining events name; runs and configurations no event
 /// names any more go. One transaction, so a concurrent `filter` or `serve` waits for it (up to
 /// the busy timeout) and a reader sees the trail before or after, never half-pruned.
@@ -9,12 +10,15 @@ public enum AuditPruning {
     /// What a prune removed and kept.
     public struct Outcome: Sendable, Equatable {
         public var events = 0
-        /// Old events kept because the penalty they imposed is still in force.
+        /// Old events kept because the penalty they imposed is still in force, or their review
+        /// case is still open.
         public var keptForPenalties = 0
         public var authorChanges = 0
         public var consumed = 0
         public var runs = 0
         public var configs = 0
+        /// Closed review cases whose comments all went.
+        public var cases = 0
         /// The database file's size before and after (with `vacuum`, it shrinks; without, the
         /// freed pages are reused by later rows).
         public var bytesBefore = 0
@@ -53,6 +57,8 @@ public enum AuditPruning {
                 CREATE TEMP TABLE doomed AS SELECT seq FROM events
                 WHERE coalesce(ts, recorded_at) < ?1
                   AND seq NOT IN (SELECT seq FROM author_changes WHERE until IS NULL OR until >= ?2)
+                  AND seq NOT IN (SELECT ce.seq FROM case_events ce JOIN cases c ON c.id = ce.case_id
+                                  WHERE c.status = 'open')
                 """)
             select.bind(1, before)
             select.bind(2, now)
@@ -65,6 +71,15 @@ public enum AuditPruning {
             kept.reset()
             outcome.consumed = try delete("DELETE FROM consumed WHERE seq IN temp.doomed", database)
             outcome.authorChanges = try delete("DELETE FROM author_changes WHERE seq IN temp.doomed", database)
+            _ = try delete("DELETE FROM case_events WHERE seq IN temp.doomed", database)
+            // A closed case goes with its last comment, and its decisions with it.
+            _ = try delete(
+                """
+                DELETE FROM decisions WHERE case_id IN
+                    (SELECT id FROM cases WHERE status != 'open' AND id NOT IN (SELECT case_id FROM case_events))
+                """, database)
+            outcome.cases = try delete(
+                "DELETE FROM cases WHERE status != 'open' AND id NOT IN (SELECT case_id FROM case_events)", database)
             _ = try delete("DELETE FROM events WHERE seq IN temp.doomed", database)
             // A run still writing may have no event yet: only runs started before the cut go.
             let runs = try database.prepare(

@@ -24,6 +24,9 @@ public struct AuditRecord: Sendable {
     /// For an event taken from a Redis Stream: where it came from and the key that makes it
     /// idempotent (table `consumed`).
     public var delivery: StreamDelivery?
+    /// The comment's word-set sketch (`WordSetSketch.pack`; 0: none): a held comment joins the
+    /// open review case of its near-copies by it.
+    public var sketch: UInt64 = 0
 
     public init(
         eventID: String?, line: Int, author: String? = nil, channel: String? = nil, timestamp: Double? = nil,

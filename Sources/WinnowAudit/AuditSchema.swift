@@ -77,5 +77,41 @@ enum AuditSchema {
             PRIMARY KEY (stream, event_key)
         ) WITHOUT ROWID;
         """,
+        // 4: the review queue. A held comment opens a case, or joins the open case of its
+        // near-copies (by sketch); a case is decided once (the first decision wins), by a
+        // moderator or by expiry; `decisions` is the feed of outcomes, in order.
+        """
+        CREATE TABLE cases (
+            id INTEGER PRIMARY KEY,
+            opened_at REAL NOT NULL,
+            last_at REAL NOT NULL,
+            channel TEXT,
+            rule TEXT,
+            severity INTEGER NOT NULL,
+            sketch INTEGER NOT NULL,
+            comments INTEGER NOT NULL,
+            authors INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            decided_at REAL,
+            decided_by TEXT,
+            note TEXT
+        );
+        CREATE INDEX open_cases ON cases(opened_at) WHERE status = 'open';
+        CREATE TABLE case_events (
+            case_id INTEGER NOT NULL REFERENCES cases(id),
+            seq INTEGER NOT NULL REFERENCES events(seq),
+            PRIMARY KEY (case_id, seq)
+        ) WITHOUT ROWID;
+        CREATE INDEX case_of_event ON case_events(seq);
+        CREATE TABLE decisions (
+            id INTEGER PRIMARY KEY,
+            case_id INTEGER NOT NULL REFERENCES cases(id),
+            outcome TEXT NOT NULL,
+            moderator TEXT NOT NULL,
+            note TEXT,
+            at REAL NOT NULL,
+            peer_uid INTEGER
+        );
+        """,
     ]
 }

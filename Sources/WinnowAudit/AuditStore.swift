@@ -31,6 +31,16 @@ public final class AuditStore {
     /// each of five strings per event. Reused from one insert to the next; never moved while a
     /// statement holds pointers into it for a step.
     private let staging = StagingBuffer()
+    /// Opens and joins review cases as held comments are recorded.
+    private let cases: CaseRecorder
+    /// The latest event time of the batch being recorded: the review queue's clock for expiry.
+    private var latestTime = 0.0
+
+    /// Which verdicts open review cases, and when they expire (set per run; off for `replay`).
+    public var queue: QueueSettings {
+        get { cases.settings }
+        set { cases.settings = newValue }
+    }
 
     public static var schemaVersion: Int { AuditSchema.version }
 
@@ -102,6 +112,7 @@ public final class AuditStore {
             """
             SELECT e.verdict FROM consumed c JOIN events e ON e.seq = c.seq WHERE c.stream = ?1 AND c.event_key = ?2
             """)
+        cases = try CaseRecorder(database: database)
         checkpointer = try WALCheckpointer(path: path, warn: warn)
     }
 
@@ -118,6 +129,20 @@ public final class AuditStore {
         checkpointer.stop()
         try? database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         database.close()
+    }
+
+    /// Brings the trail to the current schema in a transaction of its own (waiting for a
+    /// writer up to the busy timeout): what `ReviewQueue` does with a trail it opens.
+    static func migrateInTransaction(_ database: SQLiteDatabase) throws(AuditError) {
+        guard try database.integer("PRAGMA user_version") != AuditSchema.version else { return }
+        try database.execute("BEGIN IMMEDIATE")
+        do {
+            try migrate(database)
+            try database.execute("COMMIT")
+        } catch {
+            try? database.execute("ROLLBACK")
+            throw error
+        }
     }
 
     private static func migrate(_ database: SQLiteDatabase) throws(AuditError) {
@@ -178,7 +203,9 @@ public final class AuditStore {
     public func record(_ batch: AuditBatch, run: Int, at time: Double) throws(AuditError) {
         try database.execute("BEGIN IMMEDIATE")
         do {
+            latestTime = 0
             for part in batch.parts { try insert(part, run: run, at: time) }
+            try cases.expire(now: latestTime > 0 ? latestTime : time)
             try database.execute("COMMIT")
             checkpointer?.committed()
         } catch {
@@ -221,6 +248,14 @@ public final class AuditStore {
                     let record = records.baseAddress! + next + row
                     if record.pointee.penalty != nil { try recordPenalty(of: record.pointee, seq: seq) }
                     if let delivery = record.pointee.delivery { try recordDelivery(delivery, seq: seq) }
+                    if let stamp = record.pointee.timestamp, stamp > latestTime { latestTime = stamp }
+                    let action = record.pointee.action
+                    if action == .hold || action == .flag {
+                        try cases.record(
+                            record, seq: seq,
+                            verdict: UnsafeRawBufferPointer(rebasing: part.verdicts[record.pointee.verdict]),
+                            at: time)
+                    }
                 }
                 next += rows
             }

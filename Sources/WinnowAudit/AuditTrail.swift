@@ -35,9 +35,15 @@ public struct AuditedConfiguration: Sendable, Equatable {
     /// What a live run with this configuration deletes as it goes (`audit:`; named in `policy`
     /// by its summary line, so not hashed twice).
     public var retention: AuditRetention
+    /// Which verdicts open review cases (`queue:`; named in `policy` too).
+    public var queue: QueueSettings
 
-    public init(wordlists: String, policy: String, retention: AuditRetention = AuditRetention()) {
+    public init(
+        wordlists: String, policy: String, retention: AuditRetention = AuditRetention(),
+        queue: QueueSettings = QueueSettings()
+    ) {
         self.retention = retention
+        self.queue = queue
         self.wordlists = wordlists
         self.policy = policy
         hash = ContentHash.sha256("wordlists\n\(wordlists)\npolicy\n\(policy)")
@@ -70,6 +76,8 @@ public final class AuditTrail: @unchecked Sendable {
         self.textMode = textMode
         self.commitMode = commitMode
         retention = source == "replay" ? AuditRetention() : configuration.retention
+        // A dump's holds are no one's to review now: replay opens no cases.
+        store.queue = source == "replay" ? QueueSettings(enabled: false) : configuration.queue
         self.notice = notice
         run = try store.startRun(source: source, configuration: configuration, textMode: textMode, at: Self.now())
     }
@@ -95,7 +103,7 @@ public final class AuditTrail: @unchecked Sendable {
                     "audit retention: deleted \(outcome.events) events older than "
                         + "\(DurationText.describe(retention.retain))"
                         + (outcome.keptForPenalties > 0
-                            ? " (kept \(outcome.keptForPenalties) whose penalty is in force)" : ""))
+                            ? " (kept \(outcome.keptForPenalties) with a penalty in force or an open case)" : ""))
             }
         } catch {
             notice(

@@ -15,12 +15,15 @@ public struct Configuration: Sendable, Equatable {
     public var lateTolerance: Micros
     /// How long the audit trail keeps events.
     public var audit: AuditRetention
+    /// Which verdicts open review cases.
+    public var queue: QueueSettings
 
     public init(
         policy: Policy, behavior: BehaviorSettings, clock: ClockMode? = nil, lateTolerance: Micros,
-        audit: AuditRetention = AuditRetention()
+        audit: AuditRetention = AuditRetention(), queue: QueueSettings = QueueSettings()
     ) {
         self.audit = audit
+        self.queue = queue
         self.policy = policy
         self.behavior = behavior
         self.clock = clock

@@ -45,6 +45,7 @@ public enum PolicyCatalog {
             CatalogSection(\.behavior.noise),
             CatalogSection(\.behavior.classifier),
             CatalogSection(\.behavior.escalation),
+            CatalogSection(\.queue),
             CatalogSection(\.audit),
         ]
     }

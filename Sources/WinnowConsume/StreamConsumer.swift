@@ -151,6 +151,7 @@ public final class StreamConsumer {
             record.action = verdict.action
             record.penalty = AuthorPenalty(imposedBy: verdict)
             record.verdict = lineRanges[j]
+            if verdict.action == .hold || verdict.action == .flag { record.sketch = judged[j].sketch }
             record.delivery = StreamDelivery(
                 stream: stream.stream, eventKey: eventKey(of: verdict, entry: entry), entryID: entry.id)
             records.append(record)

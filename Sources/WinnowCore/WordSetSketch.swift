@@ -17,4 +17,17 @@ public enum WordSetSketch {
 
     /// Bit 6k for each of the eight values.
     @usableFromInline static let lowestBits: UInt64 = 0x0410_4104_1041
+
+    /// A sketch with what it was made of, in one word for the audit trail (`AuditRecord.sketch`):
+    /// the eight values in bits 0...47, the number of words (at most 255) in bits 48...55, and
+    /// bit 56 set for a generic comment. 0: no sketch.
+    public static func pack(_ values: UInt64, words: Int, isGeneric: Bool) -> UInt64 {
+        guard words > 0 else { return 0 }
+        return values & 0xFFFF_FFFF_FFFF | UInt64(min(words, 255)) << 48 | (isGeneric ? 1 << 56 : 0)
+    }
+
+    /// The parts of a `pack`ed sketch.
+    public static func unpack(_ packed: UInt64) -> (values: UInt64, words: Int, isGeneric: Bool) {
+        (packed & 0xFFFF_FFFF_FFFF, Int(packed >> 48 & 0xFF), packed >> 56 & 1 == 1)
+    }
 }

@@ -22,6 +22,8 @@ public final class BatchJudge {
         public var event: Event?
         /// The time it was judged at (event or wall time).
         public var time: Micros
+        /// The comment's sketch (`WindowFacts.sketch`): a held comment joins its copies' review case.
+        public var sketch: UInt64 = 0
     }
 
     /// Below this many lines a batch is analyzed on the calling thread: dispatching costs more.
@@ -79,7 +81,9 @@ public final class BatchJudge {
                 pending, verdicts: &verdicts, engine: engine, skippedEvent: { items[pending[$0].index].event! },
                 judgedAt: { times[pending[$0].index] = $1 }, changed: { _ in })
         }
-        return items.indices.map { Judged(verdict: verdicts[$0], event: items[$0].event, time: times[$0]) }
+        return items.indices.map {
+            Judged(verdict: verdicts[$0], event: items[$0].event, time: times[$0], sketch: items[$0].sketch)
+        }
     }
 
     private static func analyze(
@@ -91,11 +95,12 @@ public final class BatchJudge {
         case .success(let event):
             let hint = mode == .event ? event.timestamp.map(Micros.init(seconds:)) ?? arrival : arrival
             let (verdict, facts) = engine.analyze(event, scratch: scratch, penaltyCheckAt: windows ? hint : nil)
-            return Item(index: index, verdict: verdict, event: event, facts: windows ? facts : nil)
+            return Item(
+                index: index, verdict: verdict, event: event, facts: windows ? facts : nil, sketch: facts.sketch)
         case .failure(let error):
             return Item(
                 index: index, verdict: .error(line: number, id: error.id, message: error.message), event: nil,
-                facts: nil)
+                facts: nil, sketch: 0)
         }
     }
 
@@ -105,6 +110,7 @@ public final class BatchJudge {
         let event: Event?
         /// For the window step (nil: the line is not an event, or the engine has no windows).
         let facts: WindowFacts?
+        let sketch: UInt64
     }
 
     /// Hands out slices of a batch to the workers.

@@ -110,10 +110,14 @@ public final class Engine: Sendable {
             facts.hasSpamSignal = facts.links > 0 || stats.mentions > 0
             if facts.links > 0 { facts.looksLikeSpam = Self.looksLikeSpam(reasons, spamScore: comment.spamScore) }
         }
-        if needsFingerprint { facts.fingerprint = comment.normalized.skeleton.withBytes(Fingerprint.init(bytes:)) }
         // The verdict owns the reasons array: no array at all for a clean comment, no copy of
         // the reasons for the others.
-        return policy.verdict(for: event, reasons: reasons)
+        let verdict = policy.verdict(for: event, reasons: reasons)
+        // A held or flagged comment joins the review case of its near-copies by it.
+        if needsFingerprint || verdict.action == .hold || verdict.action == .flag {
+            facts.fingerprint = comment.normalized.skeleton.withBytes(Fingerprint.init(bytes:))
+        }
+        return verdict
     }
 
     /// The content rules, in the order their reasons are listed (a new content rule adds its

@@ -336,7 +336,16 @@ struct BatchFinisher {
                 records[k].penalty = AuthorPenalty(imposedBy: verdicts[k])
                 records[k].verdict = start..<output.count - 1
             }
-            if recording { audit.parts.append(AuditBatch.Part(records: records, verdicts: output.bytes)) }
+            if recording {
+                // Held and flagged comments join the review case of their near-copies by it.
+                for pending in pendings
+                where verdicts[pending.index].action == .hold
+                    || verdicts[pending.index].action == .flag
+                {
+                    records[pending.index].sketch = pending.facts.sketch
+                }
+                audit.parts.append(AuditBatch.Part(records: records, verdicts: output.bytes))
+            }
             verdicts.removeAll(keepingCapacity: true)
             swap(&verdicts, &chunk.verdicts)
             pendings.removeAll(keepingCapacity: true)

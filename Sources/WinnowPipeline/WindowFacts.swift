@@ -1,3 +1,4 @@
+import WinnowCore
 import WinnowRules
 import WinnowText
 
@@ -34,6 +35,11 @@ public struct WindowFacts: Sendable {
     var settings: Int {
         get { Int(settingsIndex) }
         set { settingsIndex = Int32(newValue) }
+    }
+
+    /// The fingerprint as the audit trail keeps it (`WordSetSketch.pack`).
+    public var sketch: UInt64 {
+        WordSetSketch.pack(fingerprint.wordSet, words: fingerprint.words, isGeneric: fingerprint.isGeneric)
     }
 
     /// The author's slot when analyzed, if any: where the window step will look (prefetch).

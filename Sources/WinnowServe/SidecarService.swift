@@ -143,7 +143,10 @@ final class SidecarService: Sendable {
             let now = windowStep.withLockedValue { step in
                 step.judge(facts, timestamp: event.timestamp, verdict: &verdict, engine: engine) { event }.now
             }
-            finish(verdict, event: event, judgedAt: now, number: number, peer: peer, started: started, respond: respond)
+            finish(
+                verdict, event: event, judgedAt: now, number: number, peer: peer, started: started,
+                sketch: facts.sketch,
+                respond: respond)
         case .failure(let error):
             let verdict = Verdict.error(line: number, id: error.id, message: error.message)
             finish(verdict, event: nil, judgedAt: 0, number: number, peer: peer, started: started, respond: respond)
@@ -177,7 +180,7 @@ final class SidecarService: Sendable {
                 let item = batch[start + k]
                 finish(
                     verdicts[k], event: item.event, judgedAt: times[k], number: item.number, peer: item.peer,
-                    started: item.started, respond: item.respond)
+                    started: item.started, sketch: item.facts.sketch, respond: item.respond)
             }
             // Penalties the store finds from them hold for the authors' next events.
             if !strikes.isEmpty, let runs = SharedRuns(engine: engine) {
@@ -191,7 +194,7 @@ final class SidecarService: Sendable {
     /// there is an audit trail.
     private func finish(
         _ verdict: Verdict, event: Event?, judgedAt now: Micros, number: Int, peer: PeerCredentials?,
-        started: ContinuousClock.Instant, respond: @escaping @Sendable ([UInt8]) -> Void
+        started: ContinuousClock.Instant, sketch: UInt64 = 0, respond: @escaping @Sendable ([UInt8]) -> Void
     ) {
         let output = loopScratch.output
         output.removeAll()
@@ -213,6 +216,7 @@ final class SidecarService: Sendable {
         record.penalty = AuthorPenalty(imposedBy: verdict)
         record.peerUID = peer?.uid
         record.peerPID = peer?.pid
+        record.sketch = sketch
         let id = verdict.id
         audit.enqueue(
             AuditQueue.Entry(record: record, verdict: answer) { failure in

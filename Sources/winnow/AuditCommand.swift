@@ -331,7 +331,7 @@ struct Audit: ParsableCommand {
             func megabytes(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1e6) }
             print(
                 "pruned \(outcome.events) events before \(TimeText.iso(cut)) (kept \(outcome.keptForPenalties) "
-                    + "with a penalty still in force), \(outcome.authorChanges) author changes, "
+                    + "with a penalty in force or an open case), \(outcome.authorChanges) author changes, "
                     + "\(outcome.consumed) stream deliveries, \(outcome.runs) runs, \(outcome.configs) configurations; "
                     + "\(audit): \(megabytes(outcome.bytesBefore)) -> \(megabytes(outcome.bytesAfter))")
         }

@@ -71,6 +71,9 @@ extension AuditedConfiguration {
                 FileManager.default.contents(atPath: policyFile).map { String(decoding: $0, as: UTF8.self) } ?? ""
             policy += "\npolicy file \(policyFile):\n\(text)"
         }
-        self.init(wordlists: lists.joined(separator: "\n"), policy: policy, retention: configuration.audit)
+        self.init(
+            wordlists: lists.joined(separator: "\n"), policy: policy, retention: configuration.audit,
+            queue: configuration.queue
+        )
     }
 }

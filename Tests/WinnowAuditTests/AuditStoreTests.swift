@@ -77,7 +77,7 @@ struct AuditStoreTests {
             #expect(try again.count(.events) == 110)
             #expect(try again.count(.configs) == 1)
             #expect(try again.count(.runs) == 2)
-            #expect(AuditStore.schemaVersion == 3)
+            #expect(AuditStore.schemaVersion == 4)
         }
     }
 
@@ -106,8 +106,9 @@ struct AuditStoreTests {
             sample.records[0].peerPID = 42
             try sample.commit(to: trail)
             let check = try SQLiteDatabase(path: path, readOnly: true)
-            #expect(try check.integer("PRAGMA user_version") == 3)
+            #expect(try check.integer("PRAGMA user_version") == 4)
             #expect(try check.integer("SELECT count(*) FROM consumed") == 0)
+            #expect(try check.integer("SELECT count(*) FROM cases") == 0)
             #expect(try check.integer("SELECT count(*) FROM events WHERE peer_uid IS NULL AND event_id = 'old'") == 1)
             #expect(try check.text("SELECT peer_uid || ',' || peer_pid FROM events WHERE event_id = 'e0'") == "1000,42")
         }

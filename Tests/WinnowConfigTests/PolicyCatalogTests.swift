@@ -53,6 +53,8 @@ struct PolicyCatalogTests {
         c.behavior.escalation = Escalation(
             enabled: false, strikeAction: .hold, strikeRules: ["noise"], strikes: 5, window: 3600 * s, timeout: 120 * s,
             banAfterTimeouts: 0, banDuration: nil, dryRun: true)
+        c.queue = QueueSettings(
+            enabled: false, flagRules: ["noise", "links"], expireAfter: 86_400 * s, onExpiry: .remove, sla: 1800 * s)
         c.audit = AuditRetention(retain: 90 * 86_400 * s, pruneEvery: 600 * s)
         c.behavior.channels = [
             "quiet": ChannelSettings(rateLimits: .init(author: RateLimit(events: 1, period: s)), slowMode: 60 * s),
@@ -91,7 +93,7 @@ struct PolicyCatalogTests {
             keys == [
                 "clock", "late_tolerance", "max_authors", "exempt_roles", "dry_run", "stopwords", "rate_limits",
                 "slow_mode",
-                "repeat", "flood", "raid", "links", "noise", "classifier", "escalation", "audit", "channels",
+                "repeat", "flood", "raid", "links", "noise", "classifier", "escalation", "queue", "audit", "channels",
             ])
         for section in PolicyCatalog.sections {
             let names = section.entries.map(\.key)

@@ -1,0 +1,66 @@
+import WinnowLimits
+import WinnowSettings
+
+/// `queue:` in the policy file: which verdicts open review cases, when an undecided case
+/// expires and what it then becomes, and the response time moderators aim for.
+public struct QueueSettings: Sendable, Equatable {
+    /// Whether held comments open cases at all.
+    public var enabled: Bool
+    /// The rules whose `flag` verdicts open cases too (`all`: every flag); empty: holds only.
+    public var flagRules: Set<String>
+    /// How long a case waits for a decision before it takes `onExpiry` (0: it waits for ever).
+    public var expireAfter: Micros
+    public var onExpiry: CaseOutcome
+    /// The response time a decision should come within; later ones, and expiries, are misses.
+    public var sla: Micros
+
+    public init(
+        enabled: Bool = true, flagRules: Set<String> = [], expireAfter: Micros = 0, onExpiry: CaseOutcome = .approve,
+        sla: Micros = 2 * 3600 * Micros.perSecond
+    ) {
+        self.enabled = enabled
+        self.flagRules = flagRules
+        self.expireAfter = expireAfter
+        self.onExpiry = onExpiry
+        self.sla = sla
+    }
+
+    /// Whether some flags are queued (their reasons are then read).
+    public var queuesFlags: Bool { enabled && !flagRules.isEmpty }
+}
+
+extension QueueSettings: SettingsSection {
+    public static let section = "queue"
+    public static let about = [
+        "queue: the review queue. Every held comment opens a case (near-copies join one case), which",
+        "a moderator decides with `winnow queue decide`; `flags` names rules whose flags go there too.",
+    ]
+    public static var settings: [RuleSetting<Self>] {
+        [
+            .enabled(\.enabled),
+            .words("flags", \.flagRules, "rules whose flags open cases too (`all`: every flag; empty: holds only)"),
+            RuleSetting(
+                "expire_after", type: "duration of at least 1m, or off",
+                help: "how long a case waits for a decision before it takes `on_expiry` (an SLA miss)",
+                read: { value, settings in
+                    if value.string() == "off" {
+                        settings.expireAfter = 0
+                    } else if let after = value.duration(in: 60 * Micros.perSecond...Micros.longestDuration) {
+                        settings.expireAfter = after
+                    }
+                }, write: { $0.expireAfter == 0 ? "off" : DurationText.describe($0.expireAfter) }),
+            .choice("on_expiry", \.onExpiry, of: [.approve, .remove], "what an expired case becomes"),
+            .duration(
+                "sla", \.sla, in: 60 * Micros.perSecond...Micros.longestDuration,
+                "the response time a decision should come within (`winnow queue stats`)"),
+        ]
+    }
+    public var summary: String {
+        guard enabled else { return "queue: off" }
+        let what = flagRules.isEmpty ? "holds" : "holds and flags of " + flagRules.sorted().joined(separator: ", ")
+        let expiry =
+            expireAfter == 0
+            ? "never expire" : "expire after \(DurationText.describe(expireAfter)) as \(onExpiry.rawValue)"
+        return "queue: \(what) open cases; they \(expiry); sla \(DurationText.describe(sla))"
+    }
+}

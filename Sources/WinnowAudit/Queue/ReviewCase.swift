@@ -1,0 +1,45 @@
+/// A case of the review queue as moderators see it: held comments that are copies of one
+/// another, decided together.
+public struct ReviewCase: Sendable, Equatable {
+    public var id: Int
+    /// The event time of its first comment (`ts`, else when it arrived), and of its latest.
+    public var openedAt: Double
+    public var lastAt: Double
+    public var channel: String?
+    /// The rule of the first comment's strongest reason.
+    public var rule: String?
+    /// `hold`, or `flag` for a case of queued flags only.
+    public var severity: String
+    public var comments: Int
+    public var authors: Int
+    /// `open`, `approved`, `removed` or `expired`.
+    public var status: String
+    public var decidedAt: Double?
+    public var decidedBy: String?
+    public var note: String?
+    /// The first comment: its author and text (nil when the trail keeps only hashes).
+    public var firstAuthor: String?
+    public var firstText: String?
+}
+
+/// One comment of a case.
+public struct CaseComment: Sendable, Equatable {
+    public var seq: Int
+    public var eventID: String?
+    public var author: String?
+    public var channel: String?
+    public var timestamp: Double?
+    public var text: String?
+    public var action: String
+    /// The verdict line as it was released.
+    public var verdict: String
+}
+
+/// One decision on a case, by a moderator or by expiry.
+public struct CaseDecision: Sendable, Equatable {
+    public var caseID: Int
+    public var outcome: CaseOutcome
+    public var moderator: String
+    public var note: String?
+    public var at: Double
+}

@@ -1,0 +1,176 @@
+import Foundation
+
+/// The moderators' side of the review queue (`winnow queue`), on the trail file while a
+/// `filter` or `serve` writes to it: lists open cases by priority, shows one, records
+/// decisions (the first one wins), and gives the response-time figures.
+public final class ReviewQueue {
+    let database: SQLiteDatabase
+
+    /// Opens the trail at `path`, bringing an older trail to the current schema (which gives
+    /// it an empty queue).
+    public init(path: String) throws(AuditError) {
+        guard FileManager.default.fileExists(atPath: path) else { throw AuditError("no audit trail at \(path)") }
+        SQLiteDatabase.configureLibrary()
+        database = try SQLiteDatabase(path: path)
+        try database.execute("PRAGMA busy_timeout = \(AuditStore.busyTimeoutMilliseconds)")
+        try AuditStore.migrateInTransaction(database)
+    }
+
+    deinit { database.close() }
+
+    /// Which open cases `list` shows.
+    public struct Filter: Sendable {
+        public var channel: String?
+        public var rule: String?
+        /// Only cases opened at least this many seconds before `now`.
+        public var olderThan: Double?
+        public var limit = 50
+        public var offset = 0
+        public init() {}
+    }
+
+    static let caseColumns = """
+        c.id, c.opened_at, c.last_at, c.channel, c.rule, c.severity, c.comments, c.authors, c.status,
+        c.decided_at, c.decided_by, c.note,
+        (SELECT e.author FROM case_events ce JOIN events e ON e.seq = ce.seq WHERE ce.case_id = c.id ORDER BY ce.seq LIMIT 1),
+        (SELECT e.text FROM case_events ce JOIN events e ON e.seq = ce.seq WHERE ce.case_id = c.id ORDER BY ce.seq LIMIT 1)
+        """
+
+    private static func reviewCase(_ row: Statement) -> ReviewCase {
+        ReviewCase(
+            id: row.int(0), openedAt: row.double(1) ?? 0, lastAt: row.double(2) ?? 0, channel: row.text(3),
+            rule: row.text(4), severity: row.int(5) >= 2 ? "hold" : "flag", comments: row.int(6), authors: row.int(7),
+            status: row.text(8) ?? "open", decidedAt: row.double(9), decidedBy: row.text(10), note: row.text(11),
+            firstAuthor: row.text(12), firstText: row.text(13))
+    }
+
+    /// The open cases, most urgent first: holds before flags, larger campaigns first, then the
+    /// oldest. `now` is what `olderThan` counts from.
+    public func list(_ filter: Filter = Filter(), now: Double) throws(AuditError) -> [ReviewCase] {
+        let statement = try database.prepare(
+            """
+            SELECT \(Self.caseColumns) FROM cases c
+            WHERE c.status = 'open' AND (?1 IS NULL OR c.channel IS ?1) AND (?2 IS NULL OR c.rule IS ?2)
+              AND c.opened_at <= ?3
+            ORDER BY c.severity DESC, c.comments DESC, c.opened_at, c.id
+            LIMIT ?4 OFFSET ?5
+            """)
+        statement.bind(1, filter.channel)
+        statement.bind(2, filter.rule)
+        statement.bind(3, filter.olderThan.map { now - $0 } ?? .infinity)
+        statement.bind(4, filter.limit)
+        statement.bind(5, filter.offset)
+        var cases: [ReviewCase] = []
+        while try statement.step() { cases.append(Self.reviewCase(statement)) }
+        return cases
+    }
+
+    /// One case with its comments (in the order they came) and its decisions; nil if there is none.
+    public func show(_ id: Int) throws(AuditError) -> (ReviewCase, [CaseComment], [CaseDecision])? {
+        let one = try database.prepare("SELECT \(Self.caseColumns) FROM cases c WHERE c.id = ?1")
+        one.bind(1, id)
+        guard try one.step() else { return nil }
+        let found = Self.reviewCase(one)
+        let comments = try database.prepare(
+            """
+            SELECT e.seq, e.event_id, e.author, e.channel, e.ts, e.text, e.action, e.verdict
+            FROM case_events ce JOIN events e ON e.seq = ce.seq WHERE ce.case_id = ?1 ORDER BY e.seq
+            """)
+        comments.bind(1, id)
+        var list: [CaseComment] = []
+        while try comments.step() {
+            list.append(
+                CaseComment(
+                    seq: comments.int(0), eventID: comments.text(1), author: comments.text(2),
+                    channel: comments.text(3), timestamp: comments.double(4), text: comments.text(5),
+                    action: comments.text(6) ?? "", verdict: comments.text(7) ?? ""))
+        }
+        return (found, list, try decisions(of: id))
+    }
+
+    private func decisions(of id: Int) throws(AuditError) -> [CaseDecision] {
+        let statement = try database.prepare(
+            "SELECT case_id, outcome, moderator, note, at FROM decisions WHERE case_id = ?1 ORDER BY id")
+        statement.bind(1, id)
+        var list: [CaseDecision] = []
+        while try statement.step() { list.append(Self.decision(statement)) }
+        return list
+    }
+
+    private static func decision(_ row: Statement) -> CaseDecision {
+        CaseDecision(
+            caseID: row.int(0), outcome: CaseOutcome(rawValue: row.text(1) ?? "") ?? .approve,
+            moderator: row.text(2) ?? "", note: row.text(3), at: row.double(4) ?? 0)
+    }
+
+    /// What a `decide` did.
+    public enum Decided: Sendable, Equatable {
+        case decided(CaseDecision)
+        /// Someone (or expiry) was first: the decision that stands.
+        case alreadyDecided(CaseDecision)
+    }
+
+    /// Decides an open case. Of two moderators deciding one case, the first wins; the second
+    /// is told who decided it and when, and nothing of theirs is applied.
+    public func decide(_ id: Int, _ outcome: CaseOutcome, moderator: String, note: String?, at time: Double)
+        throws(AuditError) -> Decided
+    {
+        try database.execute("BEGIN IMMEDIATE")
+        do throws(AuditError) {
+            let close = try database.prepare(
+                "UPDATE cases SET status = ?2, decided_at = ?3, decided_by = ?4, note = ?5 WHERE id = ?1 AND status = 'open'"
+            )
+            close.bind(1, id)
+            close.bind(2, outcome.status)
+            close.bind(3, time)
+            close.bind(4, moderator)
+            close.bind(5, note)
+            try close.run()
+            let result: Decided
+            if database.changes == 1 {
+                let record = try database.prepare(
+                    "INSERT INTO decisions (case_id, outcome, moderator, note, at) VALUES (?1, ?2, ?3, ?4, ?5)")
+                record.bind(1, id)
+                record.bind(2, outcome.rawValue)
+                record.bind(3, moderator)
+                record.bind(4, note)
+                record.bind(5, time)
+                try record.run()
+                result = .decided(
+                    CaseDecision(caseID: id, outcome: outcome, moderator: moderator, note: note, at: time))
+            } else {
+                guard let standing = try decisions(of: id).first else { throw AuditError("no case \(id)") }
+                result = .alreadyDecided(standing)
+            }
+            try database.execute("COMMIT")
+            return result
+        } catch {
+            try? database.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Every decision after `afterID`, oldest first, with its id: the feed a follower reads.
+    public func decisions(after afterID: Int, limit: Int = 1000) throws(AuditError) -> [(id: Int, CaseDecision)] {
+        let statement = try database.prepare(
+            "SELECT case_id, outcome, moderator, note, at, id FROM decisions WHERE id > ?1 ORDER BY id LIMIT ?2")
+        statement.bind(1, afterID)
+        statement.bind(2, limit)
+        var list: [(id: Int, CaseDecision)] = []
+        while try statement.step() { list.append((statement.int(5), Self.decision(statement))) }
+        return list
+    }
+
+    /// The comment ids of a case, in order.
+    public func commentIDs(of id: Int) throws(AuditError) -> [String] {
+        let statement = try database.prepare(
+            """
+            SELECT coalesce(e.event_id, 'line ' || e.line) FROM case_events ce JOIN events e ON e.seq = ce.seq
+            WHERE ce.case_id = ?1 ORDER BY e.seq
+            """)
+        statement.bind(1, id)
+        var ids: [String] = []
+        while try statement.step() { ids.append(statement.text(0) ?? "") }
+        return ids
+    }
+}

@@ -1,0 +1,317 @@
+import ArgumentParser
+import Foundation
+import WinnowAudit
+import WinnowCore
+import WinnowLimits
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `winnow queue`: the review queue of held comments, on the audit trail file — also while a
+/// `filter` or `serve` writes to it.
+struct Queue: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The review queue: held comments as cases to decide.",
+        discussion: """
+            Every held comment opens a case in the audit trail, or joins the open case of its \
+            near-copies; a moderator approves or removes a case once for all its comments. See \
+            docs/queue.md.
+            """,
+        subcommands: [List.self, Show.self, Decide.self, Decisions.self, Stats.self])
+
+    /// `--audit PATH`, shared by the subcommands.
+    struct Trail: ParsableArguments {
+        @Option(help: ArgumentHelp("The audit trail.", valueName: "path"))
+        var audit = "winnow-audit.sqlite"
+
+        func open() throws -> ReviewQueue {
+            do throws(AuditError) {
+                return try ReviewQueue(path: audit)
+            } catch {
+                printError("winnow: \(error.message)")
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    static func now() -> Double { Date().timeIntervalSince1970 }
+
+    /// `1h 5m`, `3d 2h`, `45s`: an age as people read it.
+    static func age(_ seconds: Double) -> String {
+        let s = Int(max(0, seconds))
+        if s < 60 { return "\(s)s" }
+        if s < 3600 { return "\(s / 60)m" + (s % 60 > 0 ? " \(s % 60)s" : "") }
+        if s < 86_400 { return "\(s / 3600)h" + (s % 3600 / 60 > 0 ? " \(s % 3600 / 60)m" : "") }
+        return "\(s / 86_400)d" + (s % 86_400 / 3600 > 0 ? " \(s % 86_400 / 3600)h" : "")
+    }
+
+    static func json(_ c: ReviewCase) -> String {
+        func text(_ value: String?) -> String { value.map(JSONText.quoted) ?? "null" }
+        return #"{"case":\#(c.id),"status":\#(JSONText.quoted(c.status)),"severity":\#(JSONText.quoted(c.severity))"#
+            + #","rule":\#(text(c.rule)),"channel":\#(text(c.channel)),"comments":\#(c.comments)"#
+            + #","authors":\#(c.authors),"opened_at":\#(JSONText.number(c.openedAt))"#
+            + #","last_at":\#(JSONText.number(c.lastAt)),"decided_at":\#(JSONText.number(c.decidedAt))"#
+            + #","decided_by":\#(text(c.decidedBy)),"note":\#(text(c.note))"#
+            + #","first_author":\#(text(c.firstAuthor)),"first_text":\#(text(c.firstText))}"#
+    }
+
+    static func json(_ d: CaseDecision, id: Int? = nil, comments: [String]) -> String {
+        (id.map { #"{"decision":\#($0),"# } ?? "{")
+            + #""case":\#(d.caseID),"outcome":\#(JSONText.quoted(d.outcome.rawValue))"#
+            + #","moderator":\#(JSONText.quoted(d.moderator)),"note":\#(d.note.map(JSONText.quoted) ?? "null")"#
+            + #","at":\#(JSONText.number(d.at)),"comments":[\#(comments.map(JSONText.quoted).joined(separator: ","))]}"#
+    }
+
+    static func fail(_ error: AuditError) -> ExitCode {
+        printError("winnow: \(error.message)")
+        return ExitCode(1)
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The open cases, most urgent first (holds, then larger campaigns, then the oldest).")
+
+        @OptionGroup var trail: Trail
+        @Option(help: "Only this channel's cases.") var channel: String?
+        @Option(help: "Only cases of this rule (the first comment's strongest reason).") var rule: String?
+        @Option(help: ArgumentHelp("Only cases open at least this long (30m, 2h).", valueName: "duration"))
+        var olderThan: String?
+        @Option(help: "Cases per page.") var limit = 50
+        @Option(help: "Cases to skip (the pages before).") var offset = 0
+        @Flag(help: "One JSON object per case.") var json = false
+
+        func validate() throws {
+            if let olderThan, DurationText.parse(olderThan) == nil {
+                throw ValidationError("--older-than: '\(olderThan)' is not a duration such as 30m or 2h")
+            }
+            guard limit > 0, offset >= 0 else {
+                throw ValidationError("--limit must be positive, --offset not negative")
+            }
+        }
+
+        func run() throws {
+            let queue = try trail.open()
+            var filter = ReviewQueue.Filter()
+            filter.channel = channel
+            filter.rule = rule
+            filter.olderThan = olderThan.flatMap(DurationText.parse).map { Double($0) / 1e6 }
+            filter.limit = limit
+            filter.offset = offset
+            let now = Queue.now()
+            let cases: [ReviewCase]
+            do throws(AuditError) { cases = try queue.list(filter, now: now) } catch { throw Queue.fail(error) }
+            if json {
+                for c in cases { print(Queue.json(c)) }
+                return
+            }
+            guard !cases.isEmpty else { return print("no open cases") }
+            Table.print(
+                ["case", "age", "severity", "rule", "channel", "comments", "authors", "first comment"],
+                cases.map { c in
+                    let text = (c.firstText ?? "(text not kept)").replacingOccurrences(of: "\n", with: " ")
+                    return [
+                        "\(c.id)", Queue.age(now - c.openedAt), c.severity, c.rule ?? "-", c.channel ?? "-",
+                        "\(c.comments)", "\(c.authors)",
+                        "\(c.firstAuthor ?? "-"): \(text.count > 60 ? String(text.prefix(59)) + "…" : text)",
+                    ]
+                })
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "One case: its comments with their reasons, and its decision.")
+
+        @OptionGroup var trail: Trail
+        @Argument(help: "The case number.") var id: Int
+        @Flag(help: "As JSON: the case, its comments (with their verdicts) and its decisions.") var json = false
+
+        func run() throws {
+            let queue = try trail.open()
+            let found: (ReviewCase, [CaseComment], [CaseDecision])?
+            do throws(AuditError) { found = try queue.show(id) } catch { throw Queue.fail(error) }
+            guard let (c, comments, decisions) = found else {
+                printError("winnow: no case \(id)")
+                throw ExitCode(1)
+            }
+            if json {
+                let lines = comments.map { comment in
+                    #"{"seq":\#(comment.seq),"id":\#(comment.eventID.map(JSONText.quoted) ?? "null")"#
+                        + #","author":\#(comment.author.map(JSONText.quoted) ?? "null")"#
+                        + #","ts":\#(JSONText.number(comment.timestamp)),"verdict":\#(comment.verdict)}"#
+                }
+                let ids = comments.map { $0.eventID ?? "" }
+                print(
+                    String(Queue.json(c).dropLast()) + #","comments_list":[\#(lines.joined(separator: ","))]"#
+                        + #","decisions":[\#(decisions.map { Queue.json($0, comments: ids) }.joined(separator: ","))]}"#
+                )
+                return
+            }
+            print(
+                "case \(c.id): \(c.status), \(c.severity) by \(c.rule ?? "-") in \(c.channel ?? "-"); "
+                    + "\(c.comments) comments by \(c.authors) authors; opened \(TimeText.iso(c.openedAt)), "
+                    + "latest \(TimeText.iso(c.lastAt))")
+            for d in decisions {
+                print(
+                    "  \(d.outcome.rawValue) by \(d.moderator) at \(TimeText.iso(d.at))"
+                        + (d.note.map { ": \($0)" } ?? ""))
+            }
+            for comment in comments {
+                print(
+                    "\n  \(comment.eventID ?? "-")  \(comment.author ?? "-")  \(TimeText.iso(comment.timestamp))  "
+                        + comment.action)
+                print("    \(comment.text ?? "(text not kept)")")
+                for reason in Queue.reasons(comment.verdict) { print("    - \(reason)") }
+            }
+        }
+    }
+
+    /// Each reason of a verdict line, as one line: rule, action, and what it found.
+    static func reasons(_ verdict: String) -> [String] {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(verdict.utf8)) as? [String: Any],
+            let reasons = object["reasons"] as? [[String: Any]]
+        else { return [] }
+        return reasons.map { reason in
+            var parts = ["\(reason["rule"] ?? "?") -> \(reason["action"] ?? "?")"]
+            if let list = reason["list"] { parts.append("list \(list)") }
+            if let term = reason["term"] { parts.append("term '\(term)'") }
+            if let match = reason["match"] { parts.append("matched '\(match)'") }
+            if let span = reason["span"] as? [Any] { parts.append("at \(span.map { "\($0)" }.joined(separator: "…"))") }
+            if let message = reason["message"] { parts.append("\(message)") }
+            return parts.joined(separator: ", ")
+        }
+    }
+
+    struct Decide: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Approve or remove a case, once for all its comments; the first decision wins.")
+
+        @OptionGroup var trail: Trail
+        @Argument(help: "The case number.") var id: Int
+        @Argument(help: "approve (the comments stay) or remove (they come down).") var outcome: CaseOutcome
+        @Option(help: "Why, for the record.") var note: String?
+        @Option(help: "Who decides (default: the user running the command).") var moderator: String?
+
+        func run() throws {
+            let queue = try trail.open()
+            let who = moderator ?? Queue.userName()
+            let result: ReviewQueue.Decided
+            let ids: [String]
+            do throws(AuditError) {
+                result = try queue.decide(id, outcome, moderator: who, note: note, at: Queue.now())
+                ids = try queue.commentIDs(of: id)
+            } catch { throw Queue.fail(error) }
+            switch result {
+            case .decided(let decision):
+                print(
+                    "case \(id): \(decision.outcome.status) by \(decision.moderator) "
+                        + "(\(ids.count) comment\(ids.count == 1 ? "" : "s"): \(ids.joined(separator: ", ")))")
+            case .alreadyDecided(let standing):
+                printError(
+                    "winnow: case \(id) was already decided by \(standing.moderator) at \(TimeText.iso(standing.at)): "
+                        + standing.outcome.rawValue)
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    /// The name of the user running the command (the OS user: who decided, for the record).
+    static func userName() -> String {
+        if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name { return String(cString: name) }
+        return "uid \(getuid())"
+    }
+
+    struct Decisions: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The decisions as NDJSON, oldest first: case, outcome, moderator, note, time, comment ids.")
+
+        @OptionGroup var trail: Trail
+        @Option(help: "Only decisions after this one (its `decision` number).") var after = 0
+        @Flag(help: "Keep reading: write each new decision as it is recorded.") var follow = false
+        @Option(help: ArgumentHelp("With --follow, how often to look (e.g. 500ms).", valueName: "duration"))
+        var interval = "1s"
+
+        func validate() throws {
+            guard let micros = DurationText.parse(interval), micros > 0 else {
+                throw ValidationError("--interval: '\(interval)' is not a duration such as 500ms")
+            }
+        }
+
+        func run() throws {
+            let queue = try trail.open()
+            var last = after
+            let pause = useconds_t(min(DurationText.parse(interval)!, 60_000_000))
+            while true {
+                do throws(AuditError) {
+                    for (id, decision) in try queue.decisions(after: last) {
+                        // Unbuffered: a follower's reader sees each decision as it is recorded.
+                        let line = Queue.json(decision, id: id, comments: try queue.commentIDs(of: decision.caseID))
+                        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+                        last = id
+                    }
+                } catch { throw Queue.fail(error) }
+                guard follow else { return }
+                usleep(pause)
+            }
+        }
+    }
+
+    struct Stats: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Response-time figures: open cases, time to decision, share within the SLA, expiries.")
+
+        @OptionGroup var trail: Trail
+        @Option(help: ArgumentHelp("Cases closed since this time (open ones always count).", valueName: "time"))
+        var since: TimeArgument?
+        @Option(help: ArgumentHelp("The response time aimed for.", valueName: "duration")) var sla = "2h"
+        @Option(help: "One row per channel, moderator or rule.") var by: QueueStats.Grouping?
+        @Flag(help: "One JSON object per row.") var json = false
+
+        func validate() throws {
+            guard DurationText.parse(sla) != nil else { throw ValidationError("--sla: '\(sla)' is not a duration") }
+        }
+
+        func run() throws {
+            let queue = try trail.open()
+            let slaSeconds = Double(DurationText.parse(sla)!) / 1e6
+            let rows: [QueueStats]
+            do throws(AuditError) {
+                rows = try queue.stats(since: since?.seconds, by: by, sla: slaSeconds, now: Queue.now())
+            } catch { throw Queue.fail(error) }
+            func share(_ part: Int, _ whole: Int) -> String { Table.percent(part, of: whole) }
+            if json {
+                for row in rows {
+                    let times = row.decisionSeconds.map {
+                        #"{"p50":\#(JSONText.number($0.p50)),"p90":\#(JSONText.number($0.p90)),"p99":\#(JSONText.number($0.p99))}"#
+                    }
+                    print(
+                        #"{"group":\#(row.group.map(JSONText.quoted) ?? "null"),"open":\#(row.open)"#
+                            + #","oldest_open_seconds":\#(JSONText.number(row.oldestOpen)),"approved":\#(row.approved)"#
+                            + #","removed":\#(row.removed),"expired":\#(row.expired)"#
+                            + #","decision_seconds":\#(times ?? "null"),"within_sla":\#(row.withinSLA)"#
+                            + #","sla_seconds":\#(JSONText.number(slaSeconds)),"without_escalation":\#(row.withoutEscalation)}"#
+                    )
+                }
+                return
+            }
+            Table.print(
+                [
+                    by?.rawValue ?? "cases", "open", "oldest open", "decided", "removed", "expired",
+                    "decision p50/p90/p99", "within \(sla)", "no escalation",
+                ],
+                rows.map { row in
+                    [
+                        row.group ?? "all", "\(row.open)", row.oldestOpen.map(Queue.age) ?? "-", "\(row.decided)",
+                        "\(row.removed)", "\(row.expired)",
+                        row.decisionSeconds.map { "\(Queue.age($0.p50)) / \(Queue.age($0.p90)) / \(Queue.age($0.p99))" }
+                            ?? "-",
+                        share(row.withinSLA, row.closed), share(row.withoutEscalation, row.closed),
+                    ]
+                })
+        }
+    }
+}
+
+extension CaseOutcome: ExpressibleByArgument {}
+extension QueueStats.Grouping: ExpressibleByArgument {}

@@ -1,0 +1,204 @@
+import Foundation
+import Testing
+import WinnowCore
+import WinnowLimits
+
+@testable import WinnowAudit
+
+/// The review queue on real SQLite files: cases opened by held comments, copies joining one
+/// case, first-wins decisions, expiry on event time, exact SLA figures on a scripted timeline.
+@Suite("Review queue (real SQLite files)")
+struct ReviewQueueTests {
+    let s = Micros.perSecond
+    static let campaign = WordSetSketch.pack(0x1234_5678_9ABC, words: 10, isGeneric: false)
+    static let other = WordSetSketch.pack(0xFEDC_BA98_7654, words: 10, isGeneric: false)
+
+    /// One judged event: its id, author, channel, time, action, the rule of its one reason, its sketch.
+    struct Row {
+        var id: String
+        var author = "a"
+        var channel = "main"
+        var ts: Double
+        var action = Action.hold
+        var rule = "links"
+        var sketch: UInt64 = 0
+    }
+
+    func commit(_ rows: [Row], to trail: AuditTrail) throws {
+        var bytes: [UInt8] = []
+        var records: [AuditRecord] = []
+        for row in rows {
+            let reasons = row.action == .allow ? "" : #"{"rule":"\#(row.rule)","action":"\#(row.action.rawValue)"}"#
+            let line = #"{"id":"\#(row.id)","action":"\#(row.action.rawValue)","reasons":[\#(reasons)]}"#
+            let start = bytes.count
+            bytes += Array(line.utf8)
+            var record = AuditRecord(
+                eventID: row.id, line: records.count + 1, author: row.author, channel: row.channel, timestamp: row.ts,
+                text: "text of \(row.id)", action: row.action, verdict: start..<bytes.count)
+            record.sketch = row.sketch
+            records.append(record)
+            bytes.append(UInt8(ascii: "\n"))
+        }
+        try bytes.withUnsafeBytes { verdicts in
+            try trail.commit(AuditBatch(parts: [AuditBatch.Part(records: records, verdicts: verdicts)]))
+        }
+    }
+
+    func withTrail(_ queue: QueueSettings = QueueSettings(), _ body: (AuditTrail, String) throws -> Void) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("winnow-queue-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("trail.sqlite").path
+        let store = try AuditStore(path: path)
+        defer { store.close() }
+        let trail = try AuditTrail(
+            store: store, configuration: AuditedConfiguration(wordlists: "w", policy: "p", queue: queue),
+            source: "filter")
+        try body(trail, path)
+    }
+
+    @Test("holds open cases; near-copies join one (authors counted once); flags and sketchless comments do not join")
+    func casesAndCopies() throws {
+        #expect(WordSetSketch.matchingValues(Self.campaign & 0xFFFF_FFFF_FFFF, Self.other & 0xFFFF_FFFF_FFFF) < 5)
+        try withTrail { trail, path in
+            try commit(
+                [
+                    Row(id: "h1", author: "a", ts: 1000, sketch: Self.campaign),
+                    Row(id: "h2", author: "b", ts: 1100, sketch: Self.campaign),
+                    Row(id: "ok", author: "b", ts: 1150, action: .allow),
+                    Row(id: "h3", author: "a", ts: 1200, sketch: Self.campaign),
+                    Row(id: "h4", author: "c", channel: "side", ts: 2000, sketch: Self.other),
+                    Row(id: "f1", author: "c", ts: 2100, action: .flag, rule: "noise", sketch: Self.campaign),
+                    Row(id: "h5", author: "d", channel: "side", ts: 3000),
+                    Row(id: "h6", author: "e", channel: "side", ts: 3100),
+                ], to: trail)
+            let queue = try ReviewQueue(path: path)
+            let open = try queue.list(now: 5000)
+            #expect(open.map(\.id) == [1, 2, 3, 4])
+            #expect(open.map(\.comments) == [3, 1, 1, 1])
+            #expect(open.map(\.authors) == [2, 1, 1, 1])
+            #expect(open[0].openedAt == 1000 && open[0].lastAt == 1200)
+            #expect(open[0].rule == "links" && open[0].severity == "hold" && open[0].firstText == "text of h1")
+            #expect(try queue.commentIDs(of: 1) == ["h1", "h2", "h3"])
+            var side = ReviewQueue.Filter()
+            side.channel = "side"
+            #expect(try queue.list(side, now: 5000).map(\.id) == [2, 3, 4])
+            var old = ReviewQueue.Filter()
+            old.olderThan = 2500
+            #expect(try queue.list(old, now: 5000).map(\.id) == [1, 2])
+        }
+    }
+
+    @Test("the first decision wins; the second is told who and when; a later copy of a decided case opens a new one")
+    func firstDecisionWins() throws {
+        try withTrail { trail, path in
+            try commit([Row(id: "h1", ts: 1000, sketch: Self.campaign)], to: trail)
+            let queue = try ReviewQueue(path: path)
+            let alice = CaseDecision(caseID: 1, outcome: .remove, moderator: "alice", note: "spam", at: 2000)
+            #expect(try queue.decide(1, .remove, moderator: "alice", note: "spam", at: 2000) == .decided(alice))
+            #expect(try queue.decide(1, .approve, moderator: "bob", note: nil, at: 2001) == .alreadyDecided(alice))
+            #expect(throws: AuditError("no case 9")) {
+                try queue.decide(9, .approve, moderator: "bob", note: nil, at: 1)
+            }
+            // The writer still indexes case 1: its copy finds it closed and opens case 2.
+            try commit([Row(id: "h2", author: "b", ts: 3000, sketch: Self.campaign)], to: trail)
+            #expect(try queue.list(now: 4000).map(\.id) == [2])
+            let (closed, comments, decisions) = try #require(try queue.show(1))
+            #expect(closed.status == "removed" && closed.decidedBy == "alice" && closed.note == "spam")
+            #expect(comments.map(\.eventID) == ["h1"])
+            #expect(decisions == [alice])
+            #expect(try queue.decisions(after: 0).map(\.id) == [1])
+        }
+    }
+
+    @Test("flags of the rules named in queue.flags open cases (severity flag), holds rank above them")
+    func queuedFlags() throws {
+        try withTrail(QueueSettings(flagRules: ["noise"])) { trail, path in
+            try commit(
+                [
+                    Row(id: "f1", ts: 1000, action: .flag, rule: "noise"),
+                    Row(id: "f2", ts: 1001, action: .flag, rule: "links"),
+                    Row(id: "h1", ts: 1002),
+                ], to: trail)
+            let open = try ReviewQueue(path: path).list(now: 2000)
+            #expect(open.map(\.severity) == ["hold", "flag"])
+            #expect(open.map(\.firstText) == ["text of h1", "text of f1"])
+        }
+    }
+
+    @Test("expiry on event time: a case undecided past expire_after takes on_expiry and counts as a miss")
+    func expiry() throws {
+        try withTrail(QueueSettings(expireAfter: 3600 * s, onExpiry: .remove)) { trail, path in
+            try commit([Row(id: "h1", ts: 1000), Row(id: "h2", author: "b", ts: 1500)], to: trail)
+            try commit([Row(id: "later", ts: 4700, action: .allow)], to: trail)
+            let queue = try ReviewQueue(path: path)
+            #expect(try queue.list(now: 5000).map(\.id) == [2])
+            let (expired, _, decisions) = try #require(try queue.show(1))
+            #expect(expired.status == "expired" && expired.decidedAt == 4700 && expired.decidedBy == "expiry")
+            #expect(
+                decisions == [
+                    CaseDecision(
+                        caseID: 1, outcome: .remove, moderator: "expiry", note: "not decided within 1h", at: 4700)
+                ])
+            let stats = try queue.stats(sla: 7200, now: 5000)
+            #expect(stats.count == 1 && stats[0].expired == 1 && stats[0].withinSLA == 0 && stats[0].open == 1)
+        }
+    }
+
+    @Test("SLA figures are exact on a scripted timeline, overall and by channel")
+    func slaFigures() throws {
+        try withTrail { trail, path in
+            try commit(
+                [
+                    Row(id: "m1", channel: "main", ts: 1000),
+                    Row(id: "s1", channel: "side", ts: 2000, sketch: Self.other),
+                    Row(id: "s2", author: "d", channel: "side", ts: 3000),
+                    Row(id: "s3", author: "e", channel: "side", ts: 3100),
+                ], to: trail)
+            let queue = try ReviewQueue(path: path)
+            _ = try queue.decide(1, .remove, moderator: "alice", note: nil, at: 1000 + 1800)  // 30 min: within
+            _ = try queue.decide(2, .approve, moderator: "bob", note: nil, at: 2000 + 3 * 3600)  // 3 h: a miss
+            _ = try queue.decide(3, .approve, moderator: "alice", note: nil, at: 3000 + 7200)  // exactly 2 h: within
+            var all = QueueStats(group: nil)
+            all.open = 1
+            all.oldestOpen = 20000 - 3100
+            all.approved = 2
+            all.removed = 1
+            all.decisionSeconds = (7200, 10800, 10800)
+            all.withinSLA = 2
+            all.withoutEscalation = 3
+            #expect(try queue.stats(sla: 7200, now: 20000) == [all])
+            let byChannel = try queue.stats(by: .channel, sla: 7200, now: 20000)
+            #expect(byChannel.map(\.group) == ["main", "side"])
+            #expect(byChannel.map(\.decided) == [1, 2])
+            #expect(byChannel.map(\.open) == [0, 1])
+            #expect(byChannel.map(\.withinSLA) == [1, 1])
+            let byModerator = try queue.stats(by: .moderator, sla: 7200, now: 20000)
+            #expect(byModerator.map(\.group) == ["-", "alice", "bob"])
+            #expect(byModerator.map(\.decided) == [0, 2, 1])
+            // Only what closed since 2 h 30 m in (and the open case).
+            #expect(try queue.stats(since: 9000, sla: 7200, now: 20000)[0].decided == 2)
+        }
+    }
+
+    @Test("a trail of schema version 3 is migrated on open: its events kept, an empty queue, then cases")
+    func migratesVersion3() throws {
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/audit/schema-v3.sqlite")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("winnow-queue-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("trail.sqlite").path
+        try FileManager.default.copyItem(atPath: fixture.path, toPath: path)
+        let queue = try ReviewQueue(path: path)
+        #expect(try queue.list(now: 0).isEmpty)
+        let store = try AuditStore(path: path)
+        defer { store.close() }
+        #expect(try store.count(.events) == 3)
+        #expect(try store.integrityCheck() == "ok")
+        let trail = try AuditTrail(
+            store: store, configuration: AuditedConfiguration(wordlists: "w", policy: "p"), source: "filter")
+        try commit([Row(id: "new", ts: 5000)], to: trail)
+        #expect(try queue.list(now: 6000).map(\.firstText) == ["text of new"])
+    }
+}
