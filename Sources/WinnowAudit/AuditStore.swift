@@ -44,6 +44,9 @@ public final class AuditStore {
 
     public static var schemaVersion: Int { AuditSchema.version }
 
+    /// The trail's file.
+    public var path: String { database.path }
+
     /// How long a batch waits for another writer (another Winnow on the same file) before the
     /// run stops with an error.
     static let busyTimeoutMilliseconds = 5000

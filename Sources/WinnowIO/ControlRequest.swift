@@ -10,6 +10,10 @@ import WinnowCore
 /// {"op":"timeout","author":"a","seconds":600}
 /// {"op":"ban","author":"a"}                         for good; with "seconds": for that long
 /// {"op":"unban","author":"a"}                       lifts a timeout or a ban
+/// {"op":"queue","channel":"c","rule":"links","limit":50,"offset":0}   open review cases (all fields optional)
+/// {"op":"case","case":12}                           one case with its comments and decisions
+/// {"op":"decide","case":12,"outcome":"remove"}      approve or remove; the first decision wins
+/// {"op":"subscribe","to":"decisions","after":0}     this connection then receives each decision
 /// ```
 /// Every op may carry `id` (a string or a number, echoed), and the ones that change an author or
 /// a channel `moderator` and `note` (strings, recorded in the audit trail).
@@ -22,6 +26,15 @@ public struct ControlRequest: Sendable, Equatable {
         /// `seconds` nil: for good.
         case ban(author: String, seconds: Double?)
         case unban(author: String)
+        /// The open review cases, most urgent first, filtered and paged.
+        case queue(channel: String?, rule: String?, limit: Int, offset: Int)
+        /// One review case.
+        case reviewCase(id: Int)
+        /// `outcome`: `approve` or `remove`.
+        case decide(caseID: Int, outcome: String)
+        /// The connection receives every decision after `after` (nil: from now on), and
+        /// nothing else.
+        case subscribe(after: Int?)
     }
 
     public var command: Command
@@ -31,7 +44,9 @@ public struct ControlRequest: Sendable, Equatable {
     public var note: String?
 
     /// The op names, for messages.
-    public static let names = ["health", "stats", "reload", "slow_mode", "timeout", "ban", "unban"]
+    public static let names = [
+        "health", "stats", "reload", "slow_mode", "timeout", "ban", "unban", "queue", "case", "decide", "subscribe",
+    ]
     /// The longest timeout or timed ban: 100 years (`Micros.longestDuration`'s seconds).
     public static let longestPenaltySeconds = 3_153_600_000.0
     /// The longest slow-mode interval an op may set: a week.
@@ -118,6 +133,10 @@ public struct ControlRequest: Sendable, Equatable {
         case "slow_mode": allowed = attributed + ["channel", "seconds", "reset"]
         case "timeout", "ban": allowed = attributed + ["author", "seconds"]
         case "unban": allowed = attributed + ["author"]
+        case "queue": allowed = common + ["channel", "rule", "limit", "offset"]
+        case "case": allowed = common + ["case"]
+        case "decide": allowed = attributed + ["case", "outcome"]
+        case "subscribe": allowed = common + ["to", "after"]
         default: throw refuse("unknown op '\(name)' (ops: \(names.joined(separator: ", ")))")
         }
         guard case .object(let members) = value else { throw refuse("an op is a JSON object") }
@@ -145,8 +164,40 @@ public struct ControlRequest: Sendable, Equatable {
             }
             return seconds
         }
+        func integer(_ key: String, _ range: ClosedRange<Int>, required: Bool) throws(Refusal) -> Int? {
+            guard let field = value[key] else {
+                if required { throw refuse("\(name) needs \"\(key)\", a whole number") }
+                return nil
+            }
+            guard let number = field.double, number.rounded() == number, number >= Double(range.lowerBound),
+                number <= Double(range.upperBound)
+            else {
+                throw refuse(
+                    "\"\(key)\" must be a whole number from \(range.lowerBound) to \(range.upperBound), not \(field.encoded.prefix(40))"
+                )
+            }
+            return Int(number)
+        }
         let command: Command
         switch name {
+        case "queue":
+            command = .queue(
+                channel: try text("channel", required: false), rule: try text("rule", required: false),
+                limit: try integer("limit", 1...1000, required: false) ?? 50,
+                offset: try integer("offset", 0...Int(Int32.max), required: false) ?? 0)
+        case "case": command = .reviewCase(id: try integer("case", 1...Int(Int64.max >> 11), required: true)!)
+        case "decide":
+            let id = try integer("case", 1...Int(Int64.max >> 11), required: true)!
+            let outcome = try text("outcome", required: true)!
+            guard outcome == "approve" || outcome == "remove" else {
+                throw refuse("\"outcome\" must be approve or remove, not '\(outcome.prefix(40))'")
+            }
+            command = .decide(caseID: id, outcome: outcome)
+        case "subscribe":
+            guard let to = try text("to", required: true), to == "decisions" else {
+                throw refuse("subscribe needs \"to\": \"decisions\" (the only feed)")
+            }
+            command = .subscribe(after: try integer("after", 0...Int(Int64.max >> 11), required: false))
         case "health": command = .health
         case "stats": command = .stats
         case "reload": command = .reload

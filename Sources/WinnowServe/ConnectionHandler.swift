@@ -37,6 +37,14 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var draining = false
     /// Requests read but not answered yet, past which reading pauses.
     static let maxOutstanding = 4096
+    /// Where the decision feed reaches this connection (made once the channel is active).
+    private var sink: FeedSink?
+    /// Subscribed to the decision feed: further lines are each answered with an error (requests
+    /// go on another connection), the connection does not idle out, and decision lines follow
+    /// the answers it owed.
+    private var feedMode = false
+    /// Decision lines waiting for the answers before them.
+    private var pushed: [[UInt8]] = []
 
     init(service: SidecarService, registry: ConnectionRegistry, settings: ServeSettings) {
         self.service = service
@@ -53,6 +61,9 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
         let loop = context.eventLoop
         registry.add(context.channel, drain: { loop.execute { bound.value.beginDrain() } })
+        sink = FeedSink(
+            push: { line in loop.execute { bound.value.push(line) } },
+            subscribed: { loop.execute { bound.value.enterFeedMode() } })
         PeerCredentials.of(context.channel).whenSuccess { peer in
             let handler = bound.value
             handler.peer = peer
@@ -86,6 +97,7 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        sink?.isOpen.store(false, ordering: .relaxed)
         service.stats.connectionClosed()
         registry.remove(context.channel)
         registry.release(channelID)
@@ -113,6 +125,13 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
                 Array(
                     (#"{"id":\#(lineNumber),"action":"error","reasons":[],"line":\#(lineNumber),"error":\#(JSONText.quoted(message))}"#
                         + "\n").utf8))
+        case .line where feedMode:
+            let message = "this connection is subscribed to decisions; send requests on another connection"
+            complete(
+                request,
+                Array(
+                    (#"{"id":\#(lineNumber),"action":"error","reasons":[],"line":\#(lineNumber),"error":\#(JSONText.quoted(message))}"#
+                        + "\n").utf8))
         case .line(let line):
             unjudged.append((request, line))
         }
@@ -132,11 +151,11 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
         unjudged.removeAll(keepingCapacity: true)
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
         let loop = context.eventLoop
-        let service = self.service, peer = self.peer, rights = self.rights
+        let service = self.service, peer = self.peer, rights = self.rights, sink = self.sink
         judging.async {
             for (request, line) in batch {
                 line.withUnsafeReadableBytes { bytes in
-                    service.handle(bytes, number: request + 1, peer: peer, rights: rights) { answer in
+                    service.handle(bytes, number: request + 1, peer: peer, rights: rights, sink: sink) { answer in
                         loop.execute { bound.value.complete(request, answer) }
                     }
                 }
@@ -159,7 +178,7 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
             if nextToWrite == nextRequest { closeAfterWrites() }
             return
         }
-        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read, nextRequest == nextToWrite {
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read, nextRequest == nextToWrite, !feedMode {
             refuse("idle for \(settings.idleTimeoutSeconds) s; closing (see --idle-timeout)")
             return
         }
@@ -185,9 +204,30 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
             wrote = true
         }
         if wrote { context.flush() }
+        writePushed()
         if nextRequest - nextToWrite < Self.maxOutstanding / 2, context.channel.isWritable { resumeReading() }
         if draining && nextToWrite == nextRequest { closeAfterWrites() }
     }
+
+    /// A decision line for a subscribed connection: written once every answer it owes is.
+    private func push(_ line: [UInt8]) {
+        pushed.append(line)
+        writePushed()
+    }
+
+    private func writePushed() {
+        guard !pushed.isEmpty, nextToWrite == nextRequest, let context else { return }
+        for line in pushed {
+            var buffer = context.channel.allocator.buffer(capacity: line.count)
+            buffer.writeBytes(line)
+            context.write(wrapOutboundOut(buffer), promise: nil)
+        }
+        pushed.removeAll()
+        context.flush()
+    }
+
+    /// After a `subscribe` op: the connection is the feed's from now on.
+    private func enterFeedMode() { feedMode = true }
 
     /// Closes once every answer written so far has left (a plain close would drop the writes
     /// still waiting for the socket).

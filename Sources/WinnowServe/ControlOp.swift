@@ -14,7 +14,8 @@ import WinnowPipeline
 enum ControlOp {
     /// The answer line to one op line from `peer`, who holds `rights`.
     static func handle(
-        _ line: UnsafeBufferPointer<UInt8>, service: SidecarService, peer: PeerCredentials?, rights: AccessRights.Held
+        _ line: UnsafeBufferPointer<UInt8>, service: SidecarService, peer: PeerCredentials?, rights: AccessRights.Held,
+        sink: FeedSink? = nil
     ) -> [UInt8] {
         let request: ControlRequest
         switch ControlRequest.parse(line) {
@@ -60,6 +61,19 @@ enum ControlOp {
                 return fail("\(by) may not use moderator ops (see --ops-uid, --ops-group)")
             }
             return moderate(request, line: line, service: service, peer: peer)
+        case .queue, .reviewCase, .decide, .subscribe:
+            guard let review = service.review, let feed = service.decisions else {
+                return fail("the review queue lives in the audit trail: this sidecar runs with --no-audit")
+            }
+            if case .decide = request.command, !rights.moderate {
+                service.logger.warning("decide refused: no right", metadata: ["by": "\(by)"])
+                return fail("\(by) may not use moderator ops (see --ops-uid, --ops-group)")
+            }
+            do throws(AuditError) {
+                return try ReviewOp.handle(request, review: review, feed: feed, peer: peer, sink: sink)
+            } catch {
+                return fail(error.message)
+            }
         }
     }
 

@@ -70,6 +70,11 @@ final class SidecarService: Sendable {
     let draining = Atomic<Bool>(false)
     /// With `--shared`: the window step, off the event loops.
     private let sharedStep = SharedWindowStep()
+    /// The review queue in the audit trail, for the `queue`, `case` and `decide` ops (nil
+    /// without a trail).
+    let review: ReviewAccess?
+    /// Decisions pushed to the connections that subscribed.
+    let decisions: DecisionFeed?
 
     /// Buffers of one event-loop thread (thread-local: never shared).
     final class LoopScratch: @unchecked Sendable {
@@ -84,10 +89,15 @@ final class SidecarService: Sendable {
             WindowStep(timeline: Timeline(mode: clock, lateTolerance: lateTolerance, clock: WallClock())))
         self.audit = audit.map { AuditQueue(trail: $0, logger: logger) }
         textMode = audit?.textMode ?? .full
+        review = audit.map { ReviewAccess(path: $0.store.path) }
+        decisions = audit.map { DecisionFeed(path: $0.store.path, logger: logger) }
     }
 
-    /// Commits what the audit trail still holds and stops its thread.
-    func close() { audit?.close() }
+    /// Commits what the audit trail still holds and stops its threads.
+    func close() {
+        decisions?.stop()
+        audit?.close()
+    }
 
     private var loopScratch: LoopScratch {
         if let scratch = scratch.currentValue { return scratch }
@@ -100,9 +110,10 @@ final class SidecarService: Sendable {
     /// long comment there would stall every connection of the loop). `respond` gets the answer
     /// line (with its newline): at once, on the calling thread, or — for an audited event —
     /// later, from the audit thread. `rights`: what the peer may do beyond judging.
+    /// `sink`: where the connection takes the decision feed, if it subscribes.
     func handle(
         _ line: UnsafeRawBufferPointer, number: Int, peer: PeerCredentials?, rights: AccessRights.Held,
-        respond: @escaping @Sendable ([UInt8]) -> Void
+        sink: FeedSink? = nil, respond: @escaping @Sendable ([UInt8]) -> Void
     ) {
         let started = ContinuousClock.now
         let bytes = line.bindMemory(to: UInt8.self)
@@ -115,12 +126,12 @@ final class SidecarService: Sendable {
                     .op { [self] in
                         respond(
                             copy.withUnsafeBufferPointer {
-                                ControlOp.handle($0, service: self, peer: peer, rights: rights)
+                                ControlOp.handle($0, service: self, peer: peer, rights: rights, sink: sink)
                             })
                     }, for: self)
                 return
             }
-            respond(ControlOp.handle(bytes, service: self, peer: peer, rights: rights))
+            respond(ControlOp.handle(bytes, service: self, peer: peer, rights: rights, sink: sink))
             return
         }
         let engine = engines.engine

@@ -46,23 +46,6 @@ struct Queue: ParsableCommand {
         return "\(s / 86_400)d" + (s % 86_400 / 3600 > 0 ? " \(s % 86_400 / 3600)h" : "")
     }
 
-    static func json(_ c: ReviewCase) -> String {
-        func text(_ value: String?) -> String { value.map(JSONText.quoted) ?? "null" }
-        return #"{"case":\#(c.id),"status":\#(JSONText.quoted(c.status)),"severity":\#(JSONText.quoted(c.severity))"#
-            + #","rule":\#(text(c.rule)),"channel":\#(text(c.channel)),"comments":\#(c.comments)"#
-            + #","authors":\#(c.authors),"opened_at":\#(JSONText.number(c.openedAt))"#
-            + #","last_at":\#(JSONText.number(c.lastAt)),"decided_at":\#(JSONText.number(c.decidedAt))"#
-            + #","decided_by":\#(text(c.decidedBy)),"note":\#(text(c.note))"#
-            + #","first_author":\#(text(c.firstAuthor)),"first_text":\#(text(c.firstText))}"#
-    }
-
-    static func json(_ d: CaseDecision, id: Int? = nil, comments: [String]) -> String {
-        (id.map { #"{"decision":\#($0),"# } ?? "{")
-            + #""case":\#(d.caseID),"outcome":\#(JSONText.quoted(d.outcome.rawValue))"#
-            + #","moderator":\#(JSONText.quoted(d.moderator)),"note":\#(d.note.map(JSONText.quoted) ?? "null")"#
-            + #","at":\#(JSONText.number(d.at)),"comments":[\#(comments.map(JSONText.quoted).joined(separator: ","))]}"#
-    }
-
     static func fail(_ error: AuditError) -> ExitCode {
         printError("winnow: \(error.message)")
         return ExitCode(1)
@@ -102,7 +85,7 @@ struct Queue: ParsableCommand {
             let cases: [ReviewCase]
             do throws(AuditError) { cases = try queue.list(filter, now: now) } catch { throw Queue.fail(error) }
             if json {
-                for c in cases { print(Queue.json(c)) }
+                for c in cases { print(c.json) }
                 return
             }
             guard !cases.isEmpty else { return print("no open cases") }
@@ -136,16 +119,7 @@ struct Queue: ParsableCommand {
                 throw ExitCode(1)
             }
             if json {
-                let lines = comments.map { comment in
-                    #"{"seq":\#(comment.seq),"id":\#(comment.eventID.map(JSONText.quoted) ?? "null")"#
-                        + #","author":\#(comment.author.map(JSONText.quoted) ?? "null")"#
-                        + #","ts":\#(JSONText.number(comment.timestamp)),"verdict":\#(comment.verdict)}"#
-                }
-                let ids = comments.map { $0.eventID ?? "" }
-                print(
-                    String(Queue.json(c).dropLast()) + #","comments_list":[\#(lines.joined(separator: ","))]"#
-                        + #","decisions":[\#(decisions.map { Queue.json($0, comments: ids) }.joined(separator: ","))]}"#
-                )
+                print(ReviewCase.detailJSON(c, comments, decisions))
                 return
             }
             print(
@@ -246,7 +220,7 @@ struct Queue: ParsableCommand {
                 do throws(AuditError) {
                     for (id, decision) in try queue.decisions(after: last) {
                         // Unbuffered: a follower's reader sees each decision as it is recorded.
-                        let line = Queue.json(decision, id: id, comments: try queue.commentIDs(of: decision.caseID))
+                        let line = decision.json(id: id, comments: try queue.commentIDs(of: decision.caseID))
                         FileHandle.standardOutput.write(Data((line + "\n").utf8))
                         last = id
                     }

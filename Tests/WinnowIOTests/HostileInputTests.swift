@@ -138,10 +138,29 @@ struct HostileInputTests {
                 #"slow_mode needs "seconds" (0 to 604800; 0 turns it off) or "reset": true, not both"#
             ),
             (#"{"op":"health","id":null}"#, #""id" must be a string or a number, not null"#),
-            (#"{"op":"dance"}"#, "unknown op 'dance' (ops: health, stats, reload, slow_mode, timeout, ban, unban)"),
+            (
+                #"{"op":"dance"}"#,
+                "unknown op 'dance' (ops: health, stats, reload, slow_mode, timeout, ban, unban, queue, case, decide, subscribe)"
+            ),
             (#"{"op":"health","id":-1e999}"#, #""id" must be a string or a finite number"#),
-            (#"{"op":5}"#, #""op" must be a string (ops: health, stats, reload, slow_mode, timeout, ban, unban)"#),
+            (
+                #"{"op":5}"#,
+                #""op" must be a string (ops: health, stats, reload, slow_mode, timeout, ban, unban, queue, case, decide, subscribe)"#
+            ),
             (#"{"op":"stats","verbose":true}"#, "stats takes no field 'verbose' (fields: op, id)"),
+            (#"{"op":"decide","case":12}"#, #"decide needs "outcome", a non-empty string"#),
+            (#"{"op":"decide","case":12,"outcome":"delete"}"#, #""outcome" must be approve or remove, not 'delete'"#),
+            (
+                #"{"op":"decide","case":1.5,"outcome":"remove"}"#,
+                #""case" must be a whole number from 1 to 4503599627370495, not 1.5"#
+            ),
+            (#"{"op":"case"}"#, #"case needs "case", a whole number"#),
+            (#"{"op":"queue","limit":0}"#, #""limit" must be a whole number from 1 to 1000, not 0"#),
+            (#"{"op":"subscribe","to":"verdicts"}"#, #"subscribe needs "to": "decisions" (the only feed)"#),
+            (
+                #"{"op":"subscribe","to":"decisions","after":-1}"#,
+                #""after" must be a whole number from 0 to 4503599627370495, not -1"#
+            ),
         ])
     func opFieldsWereLooselyTyped(line: String, message: String) {
         let (text, json) = answer(line)
@@ -165,6 +184,17 @@ struct HostileInputTests {
         #expect(
             try command(#"{"op":"slow_mode","channel":"c","reset":true}"#).command
                 == .slowMode(channel: "c", seconds: nil))
+        #expect(
+            try command(#"{"op":"queue"}"#).command == .queue(channel: nil, rule: nil, limit: 50, offset: 0))
+        #expect(
+            try command(#"{"op":"queue","channel":"c","rule":"links","limit":10,"offset":20}"#).command
+                == .queue(channel: "c", rule: "links", limit: 10, offset: 20))
+        #expect(try command(#"{"op":"case","case":12}"#).command == .reviewCase(id: 12))
+        #expect(
+            try command(#"{"op":"decide","case":12,"outcome":"remove","moderator":"ana"}"#).command
+                == .decide(caseID: 12, outcome: "remove"))
+        #expect(try command(#"{"op":"subscribe","to":"decisions"}"#).command == .subscribe(after: nil))
+        #expect(try command(#"{"op":"subscribe","to":"decisions","after":41}"#).command == .subscribe(after: 41))
         #expect(try command(#"{"op":"health","id":-1.50e3}"#).answerHead == #""op":"health","id":-1.50e3"#)
         #expect(try command(#"{"op":"health","id":"a\"b"}"#).answerHead == #""op":"health","id":"a\"b""#)
     }

@@ -112,9 +112,10 @@ public final class ReviewQueue {
 
     /// Decides an open case. Of two moderators deciding one case, the first wins; the second
     /// is told who decided it and when, and nothing of theirs is applied.
-    public func decide(_ id: Int, _ outcome: CaseOutcome, moderator: String, note: String?, at time: Double)
-        throws(AuditError) -> Decided
-    {
+    /// `peerUID`: the socket peer that asked (the sidecar's `decide` op).
+    public func decide(
+        _ id: Int, _ outcome: CaseOutcome, moderator: String, note: String?, at time: Double, peerUID: Int? = nil
+    ) throws(AuditError) -> Decided {
         try database.execute("BEGIN IMMEDIATE")
         do throws(AuditError) {
             let close = try database.prepare(
@@ -129,12 +130,16 @@ public final class ReviewQueue {
             let result: Decided
             if database.changes == 1 {
                 let record = try database.prepare(
-                    "INSERT INTO decisions (case_id, outcome, moderator, note, at) VALUES (?1, ?2, ?3, ?4, ?5)")
+                    """
+                    INSERT INTO decisions (case_id, outcome, moderator, note, at, peer_uid)
+                    VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                    """)
                 record.bind(1, id)
                 record.bind(2, outcome.rawValue)
                 record.bind(3, moderator)
                 record.bind(4, note)
                 record.bind(5, time)
+                record.bind(6, peerUID)
                 try record.run()
                 result = .decided(
                     CaseDecision(caseID: id, outcome: outcome, moderator: moderator, note: note, at: time))
@@ -159,6 +164,11 @@ public final class ReviewQueue {
         var list: [(id: Int, CaseDecision)] = []
         while try statement.step() { list.append((statement.int(5), Self.decision(statement))) }
         return list
+    }
+
+    /// The number of the latest decision (0: none yet): where a feed that starts now begins.
+    public func latestDecision() throws(AuditError) -> Int {
+        try database.integer("SELECT coalesce(max(id), 0) FROM decisions")
     }
 
     /// The comment ids of a case, in order.

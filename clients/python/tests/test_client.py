@@ -125,6 +125,65 @@ class ClientTests(unittest.TestCase):
         self.assertEqual(after["id"], "async-2")
 
 
+    def test_the_review_queue_from_hold_to_the_subscribed_decision(self):
+        text = "win a free phone today at bit.ly/phone-giveaway hurry up friends"
+        with Client(self.sidecar.socket) as winnow:
+            held = [winnow.judge(author, text, id=f"q-{author}") for author in ("qa", "qb")]
+            self.assertEqual([v["action"] for v in held], ["hold", "hold"], held)
+            case = next(c for c in winnow.queue()["cases"] if c["first_text"] == text)
+            self.assertEqual((case["comments"], case["authors"], case["rule"]), (2, 2, "links"))
+            seen = []
+            subscribed = threading.Event()
+
+            def follow():
+                with Client(self.sidecar.socket) as reader:
+                    for decision in reader.decisions(after=0):
+                        subscribed.set()
+                        if decision["case"] == case["case"]:
+                            seen.append(decision)
+                            return
+
+            follower = threading.Thread(target=follow, daemon=True)
+            follower.start()
+            decided = winnow.decide(case["case"], "remove", moderator="ana", note="giveaway spam")
+            self.assertEqual((decided["ok"], decided["comments"]), (True, ["q-qa", "q-qb"]), decided)
+            again = winnow.decide(case["case"], "approve", moderator="bo")
+            self.assertFalse(again["ok"])
+            self.assertIn(f"case {case['case']} was already decided by ana at ", again["error"])
+            follower.join(timeout=10)
+            self.assertEqual(len(seen), 1, "the subscribed client did not get the decision")
+            self.assertEqual(
+                {k: seen[0][k] for k in ("case", "outcome", "moderator", "note", "comments")},
+                {"case": case["case"], "outcome": "remove", "moderator": "ana", "note": "giveaway spam",
+                 "comments": ["q-qa", "q-qb"]})
+            detail = winnow.case(case["case"])
+            self.assertEqual(detail["case"]["status"], "removed")
+            self.assertEqual([c["id"] for c in detail["comments"]], ["q-qa", "q-qb"])
+            self.assertEqual(winnow.decide(999999, "remove")["error"], "no case 999999")
+
+    def test_a_subscribed_connection_answers_further_lines_with_an_error(self):
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as raw:
+            raw.settimeout(10)
+            raw.connect(self.sidecar.socket)
+            raw.sendall(b'{"op":"subscribe","to":"decisions","id":1}\n')
+            reader = raw.makefile("r", encoding="utf-8")
+            answer = json.loads(reader.readline())
+            self.assertEqual((answer["op"], answer["ok"], answer["to"]), ("subscribe", True, "decisions"))
+            raw.sendall(b'{"author":"x","text":"hello"}\n')
+            error = json.loads(reader.readline())
+            self.assertEqual(error["action"], "error")
+            self.assertIn("subscribed to decisions", error["error"])
+
+    def test_async_client_reads_the_queue(self):
+        async def run():
+            async with AsyncClient(self.sidecar.socket) as winnow:
+                return await winnow.queue(limit=1)
+
+        answer = asyncio.run(run())
+        self.assertEqual((answer["op"], answer["ok"]), ("queue", True))
+        self.assertLessEqual(len(answer["cases"]), 1)
+
+
 class FailureTests(unittest.TestCase):
     def test_no_server_is_a_clear_error_after_the_retries(self):
         folder = tempfile.mkdtemp()

@@ -113,3 +113,8 @@ def op_request(op, **fields):
 
 def slow_mode_request(channel, seconds=None, reset=False, **fields):
     return {"op": "slow_mode", "channel": channel, **({"reset": True} if reset else {"seconds": seconds}), **fields}
+
+
+def subscribe_request(after=None):
+    """The decision feed from now on, or after decision number `after`."""
+    return op_request("subscribe", to="decisions", after=after)

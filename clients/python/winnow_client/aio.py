@@ -66,6 +66,42 @@ class AsyncClient:
     async def unban(self, author, moderator=None, note=None):
         return await self.request(protocol.op_request("unban", author=author, moderator=moderator, note=note))
 
+    async def queue(self, channel=None, rule=None, limit=None, offset=None):
+        return await self.request(protocol.op_request("queue", channel=channel, rule=rule, limit=limit, offset=offset))
+
+    async def case(self, case):
+        return await self.request(protocol.op_request("case", case=case))
+
+    async def decide(self, case, outcome, moderator=None, note=None):
+        return await self.request(
+            protocol.op_request("decide", case=case, outcome=outcome, moderator=moderator, note=note))
+
+    async def decisions(self, after=None):
+        """Every decision from now on (or after `after`), as an async iterator, on a connection of
+        its own, reopened after a loss where it stopped."""
+        position = after
+        while True:
+            feed = AsyncClient(self.path, timeout=self.answer_timeout, connect_attempts=self.connect_attempts,
+                               backoff=self.backoff, max_backoff=self.max_backoff,
+                               id_prefix=self.ids.prefix + "-feed")
+            try:
+                answer = await feed.request(protocol.subscribe_request(position))
+                if not answer.get("ok"):
+                    raise WinnowError(answer.get("error", "subscribe refused"))
+                position = answer["after"]
+                while True:
+                    try:
+                        line = await feed._reader.readline()
+                    except (ConnectionResetError, asyncio.IncompleteReadError):
+                        line = b""
+                    if not line.endswith(b"\n"):
+                        break  # the server went away: subscribe again from where we are
+                    decision = protocol.decode(line.decode("utf-8"))
+                    position = decision["decision"]
+                    yield decision
+            finally:
+                await feed.close()
+
     async def close(self):
         if self._writer is not None:
             writer, self._reader, self._writer = self._writer, None, None

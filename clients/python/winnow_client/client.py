@@ -74,6 +74,44 @@ class Client:
     def unban(self, author, moderator=None, note=None):
         return self.request(protocol.op_request("unban", author=author, moderator=moderator, note=note))
 
+    # The review queue
+
+    def queue(self, channel=None, rule=None, limit=None, offset=None):
+        """The open review cases, most urgent first (`answer["cases"]`)."""
+        return self.request(protocol.op_request("queue", channel=channel, rule=rule, limit=limit, offset=offset))
+
+    def case(self, case):
+        """One case with its comments (each with its verdict) and its decisions."""
+        return self.request(protocol.op_request("case", case=case))
+
+    def decide(self, case, outcome, moderator=None, note=None):
+        """`approve` or `remove` a case; the first decision wins (a later one answers `ok: false`)."""
+        return self.request(
+            protocol.op_request("decide", case=case, outcome=outcome, moderator=moderator, note=note))
+
+    def decisions(self, after=None):
+        """Every decision from now on (or after decision number `after`), as dicts, for as long as
+        the caller iterates: on a connection of its own, reopened after a loss where it stopped.
+        Waits without a timeout between decisions."""
+        position = after
+        while True:
+            feed = Client(self.path, timeout=None, connect_attempts=self.connect_attempts, backoff=self.backoff,
+                          max_backoff=self.max_backoff, id_prefix=self.ids.prefix + "-feed")
+            try:
+                answer = feed.request(protocol.subscribe_request(position))
+                if not answer.get("ok"):
+                    raise WinnowError(answer.get("error", "subscribe refused"))
+                position = answer["after"]
+                while True:
+                    line = feed._read_line()
+                    if line is None:
+                        break  # the server went away: subscribe again from where we are
+                    decision = protocol.decode(line)
+                    position = decision["decision"]
+                    yield decision
+            finally:
+                feed.close()
+
     # The connection
 
     def close(self):

@@ -1,0 +1,48 @@
+import WinnowCore
+
+/// The review queue's JSON, one shape for `winnow queue --json`, the decision feed and the
+/// sidecar's ops.
+extension ReviewCase {
+    /// One case with its comments and decisions: `"case":{…},"comments":[…],"decisions":[…]`
+    /// inside an object (`queue show --json`, the `case` op).
+    public static func detailMembers(_ found: ReviewCase, _ comments: [CaseComment], _ decisions: [CaseDecision])
+        -> String
+    {
+        let ids = comments.map { $0.eventID ?? "" }
+        return #""case":\#(found.json),"comments":[\#(comments.map(\.json).joined(separator: ","))]"#
+            + #","decisions":[\#(decisions.map { $0.json(comments: ids) }.joined(separator: ","))]"#
+    }
+
+    public static func detailJSON(_ found: ReviewCase, _ comments: [CaseComment], _ decisions: [CaseDecision])
+        -> String
+    { "{" + detailMembers(found, comments, decisions) + "}" }
+
+    public var json: String {
+        func text(_ value: String?) -> String { value.map(JSONText.quoted) ?? "null" }
+        return #"{"case":\#(id),"status":\#(JSONText.quoted(status)),"severity":\#(JSONText.quoted(severity))"#
+            + #","rule":\#(text(rule)),"channel":\#(text(channel)),"comments":\#(comments)"#
+            + #","authors":\#(authors),"opened_at":\#(JSONText.number(openedAt))"#
+            + #","last_at":\#(JSONText.number(lastAt)),"decided_at":\#(JSONText.number(decidedAt))"#
+            + #","decided_by":\#(text(decidedBy)),"note":\#(text(note))"#
+            + #","first_author":\#(text(firstAuthor)),"first_text":\#(text(firstText))}"#
+    }
+}
+
+extension CaseComment {
+    /// With its verdict embedded as JSON, as it was released.
+    public var json: String {
+        func quoted(_ value: String?) -> String { value.map(JSONText.quoted) ?? "null" }
+        return #"{"seq":\#(seq),"id":\#(quoted(eventID)),"author":\#(quoted(author)),"channel":\#(quoted(channel))"#
+            + #","ts":\#(JSONText.number(timestamp)),"text":\#(quoted(text)),"verdict":\#(verdict)}"#
+    }
+}
+
+extension CaseDecision {
+    /// `id`: the decision's number in the feed (`decisions.id`); `comments`: the case's comment ids.
+    public func json(id: Int? = nil, comments: [String]) -> String {
+        (id.map { #"{"decision":\#($0),"# } ?? "{")
+            + #""case":\#(caseID),"outcome":\#(JSONText.quoted(outcome.rawValue))"#
+            + #","moderator":\#(JSONText.quoted(moderator)),"note":\#(note.map(JSONText.quoted) ?? "null")"#
+            + #","at":\#(JSONText.number(at)),"comments":[\#(comments.map(JSONText.quoted).joined(separator: ","))]}"#
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import WinnowAudit
+import WinnowCore
+import WinnowIO
+
+/// The review queue's ops on the sidecar: `queue` (open cases, paged), `case` (one case),
+/// `decide` (the first decision wins), `subscribe` (the decision feed).
+enum ReviewOp {
+    static func handle(
+        _ request: ControlRequest, review: ReviewAccess, feed: DecisionFeed, peer: PeerCredentials?, sink: FeedSink?
+    ) throws(AuditError) -> [UInt8] {
+        let now = Date().timeIntervalSince1970
+        switch request.command {
+        case .queue(let channel, let rule, let limit, let offset):
+            var filter = ReviewQueue.Filter()
+            filter.channel = channel
+            filter.rule = rule
+            filter.limit = limit
+            filter.offset = offset
+            let cases = try review.with { queue throws(AuditError) in try queue.list(filter, now: now) }
+            return request.answer(#","ok":true,"cases":[\#(cases.map(\.json).joined(separator: ","))]"#)
+        case .reviewCase(let id):
+            guard let (found, comments, decisions) = try review.with({ queue throws(AuditError) in try queue.show(id) })
+            else { throw AuditError("no case \(id)") }
+            return request.answer(#","ok":true,"# + ReviewCase.detailMembers(found, comments, decisions))
+        case .decide(let id, let outcome):
+            let moderator = request.moderator ?? peer.map { "uid \($0.uid)" } ?? "unknown"
+            let (result, comments) = try review.with { queue throws(AuditError) in
+                (
+                    try queue.decide(
+                        id, CaseOutcome(rawValue: outcome)!, moderator: moderator, note: request.note, at: now,
+                        peerUID: peer?.uid),
+                    try queue.commentIDs(of: id)
+                )
+            }
+            switch result {
+            case .decided(let decision):
+                return request.answer(
+                    #","ok":true,"case":\#(id),"outcome":\#(JSONText.quoted(decision.outcome.rawValue))"#
+                        + #","moderator":\#(JSONText.quoted(moderator)),"comments":[\#(comments.map(JSONText.quoted).joined(separator: ","))]"#
+                )
+            case .alreadyDecided(let standing):
+                throw AuditError(
+                    "case \(id) was already decided by \(standing.moderator) at \(JSONText.number(standing.at)): "
+                        + standing.outcome.rawValue)
+            }
+        case .subscribe(let after):
+            guard let sink else { throw AuditError("this connection cannot subscribe") }
+            var from = after ?? 0
+            if after == nil { from = try review.with { queue throws(AuditError) in try queue.latestDecision() } }
+            feed.add(sink, after: from)
+            sink.subscribed()
+            return request.answer(#","ok":true,"to":"decisions","after":\#(from)"#)
+        default:
+            preconditionFailure("not a review op")
+        }
+    }
+}
