@@ -6,6 +6,10 @@ wall-time and CPU-time (user + system) ratios.
 
   python3 Benchmarks/e2e/ab.py --a OLD_WINNOW --b NEW_WINNOW [--args "--policy X"] [--rounds 7] [--events 200000]
   python3 Benchmarks/e2e/ab.py --a W --b W --a-args "" --b-args "--policy classifier-on.yaml"
+  python3 Benchmarks/e2e/ab.py --a W --b W --audit --a-args "--policy queue-off.yaml" --b-args ""
+
+With --audit every run writes a fresh audit trail (in --work), as `filter` does by default;
+without it, runs are `--no-audit`.
 
 The workload (real comments, `make_workload.py --seed 1`, as throughput.py builds it) is cached
 in --work.
@@ -24,9 +28,9 @@ import throughput  # noqa: E402  (its workload helpers)
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
 
-def run(winnow, args, events):
+def run(winnow, args, events, audit=None):
     """One `filter` run on event time: (wall seconds, CPU seconds)."""
-    return paired.run(winnow, f"--clock event {args}", events)
+    return paired.run(winnow, f"--clock event {args}", events, audit)
 
 
 def main():
@@ -40,6 +44,7 @@ def main():
     ap.add_argument("--events", type=int, default=200_000)
     ap.add_argument("--shared", default=os.path.join(os.path.dirname(ROOT), "shared"))
     ap.add_argument("--work", default="/tmp/winnow-ab")
+    ap.add_argument("--audit", action="store_true", help="write an audit trail on every run")
     args = ap.parse_args()
     os.makedirs(args.work, exist_ok=True)
     events = f"{args.work}/events-{args.events}.ndjson"
@@ -53,12 +58,13 @@ def main():
                        shell=True, check=True, stderr=subprocess.DEVNULL)
     a_args = args.args if args.a_args is None else args.a_args
     b_args = args.args if args.b_args is None else args.b_args
-    run(args.a, a_args, events)  # warm the page cache
+    trail = f"{args.work}/audit.sqlite" if args.audit else None
+    run(args.a, a_args, events, trail)  # warm the page cache
     walls, cpus = [], []
     for k in range(args.rounds):
-        a1 = run(args.a, a_args, events)
-        b = run(args.b, b_args, events)
-        a2 = run(args.a, a_args, events)
+        a1 = run(args.a, a_args, events, trail)
+        b = run(args.b, b_args, events, trail)
+        a2 = run(args.a, a_args, events, trail)
         wall = b[0] / ((a1[0] + a2[0]) / 2)
         cpu = b[1] / ((a1[1] + a2[1]) / 2)
         walls.append(wall)

@@ -17,10 +17,18 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def run(winnow, args, events):
+def run(winnow, args, events, audit=None):
+    """One `filter` run: (wall seconds, CPU seconds). With `audit`, into a fresh trail at that
+    path (removed first), else with `--no-audit`."""
+    trail = "--no-audit"
+    if audit:
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(audit + suffix):
+                os.remove(audit + suffix)
+        trail = f"--audit {audit}"
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(f"{winnow} filter --no-audit {args} < {events} > /dev/null", shell=True, check=True)
+    subprocess.run(f"{winnow} filter {trail} {args} < {events} > /dev/null", shell=True, check=True)
     elapsed = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return elapsed, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
