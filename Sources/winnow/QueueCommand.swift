@@ -18,7 +18,7 @@ struct Queue: ParsableCommand {
             near-copies; a moderator approves or removes a case once for all its comments. See \
             docs/queue.md.
             """,
-        subcommands: [List.self, Show.self, Decide.self, Decisions.self, Stats.self])
+        subcommands: [List.self, Show.self, Decide.self, Decisions.self, Labels.self, Stats.self])
 
     /// `--audit PATH`, shared by the subcommands.
     struct Trail: ParsableArguments {
@@ -228,6 +228,39 @@ struct Queue: ParsableCommand {
                 guard follow else { return }
                 usleep(pause)
             }
+        }
+    }
+
+    struct Labels: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Moderators' decisions as labelled comments (NDJSON) for `winnow train`.",
+            discussion: """
+                One line per comment of every case a moderator decided: the event (id, author, \
+                channel, ts, text) with "label": 1 when the case was removed, 0 when approved. \
+                Expired cases give none. Train on it with \
+                `winnow train labels.ndjson --label label --positive 1 --negative 0 --out model.wnm`.
+                """)
+
+        @OptionGroup var trail: Trail
+        @Option(help: ArgumentHelp("Only decisions since this time.", valueName: "time")) var since: TimeArgument?
+
+        func run() throws {
+            let queue = try trail.open()
+            var written = 0, removed = 0, withoutText = 0
+            do throws(AuditError) {
+                try queue.labels(since: since?.seconds) { label in
+                    guard label.text != nil else {
+                        withoutText += 1
+                        return
+                    }
+                    print(label.json)
+                    written += 1
+                    if label.outcome == .remove { removed += 1 }
+                }
+            } catch { throw Queue.fail(error) }
+            printError(
+                "winnow: \(written) labelled comments (\(removed) removed, \(written - removed) approved)"
+                    + (withoutText > 0 ? "; \(withoutText) without their text (--audit-text hash) left out" : ""))
         }
     }
 

@@ -57,6 +57,16 @@ struct QueueCLITests {
         #expect(feed.stdoutText.hasSuffix(#","comments":["e1","e2","e3"]}"# + "\n"), "\(feed.stdoutText)")
         #expect(try WinnowProcess.run(["queue", "decisions", "--after", "1"], in: directory).stdoutText.isEmpty)
 
+        // Every decision is a label: the removed case's three comments, positive.
+        let labels = try WinnowProcess.run(["queue", "labels"], in: directory)
+        let labelled = labels.stdoutText.split(separator: "\n").map(String.init)
+        #expect(labelled.count == 3, "\(labels.stdoutText)")
+        #expect(
+            labelled.first?.hasPrefix(
+                #"{"id":"e1","author":"a","channel":"default","ts":1000,"text":"get free followers fast at bit.ly/free today friends","label":1,"outcome":"remove","case":1,"rule":"links","moderator":"alice","decided_at":"#
+            ) == true, "\(labels.stdoutText)")
+        #expect(labels.stderr == "winnow: 3 labelled comments (3 removed, 0 approved)\n")
+
         let stats = try WinnowProcess.run(["queue", "stats", "--json"], in: directory)
         #expect(stats.stdoutText.hasPrefix(#"{"group":null,"open":1,"#), "\(stats.stdoutText)")
         #expect(stats.stdoutText.contains(#""approved":0,"removed":1,"expired":0,"#), "\(stats.stdoutText)")

@@ -46,3 +46,15 @@ extension CaseDecision {
             + #","at":\#(JSONText.number(at)),"comments":[\#(comments.map(JSONText.quoted).joined(separator: ","))]}"#
     }
 }
+
+extension ReviewQueue.Label {
+    /// An event with its label (`"label":1` for remove, 0 for approve), as `winnow train` reads
+    /// it: `winnow train labels.ndjson --label label --positive 1 --negative 0`.
+    public var json: String {
+        func quoted(_ value: String?) -> String { value.map(JSONText.quoted) ?? "null" }
+        return #"{"id":\#(quoted(eventID)),"author":\#(quoted(author)),"channel":\#(quoted(channel))"#
+            + #","ts":\#(JSONText.number(timestamp)),"text":\#(quoted(text)),"label":\#(outcome == .remove ? 1 : 0)"#
+            + #","outcome":\#(JSONText.quoted(outcome.rawValue)),"case":\#(caseID),"rule":\#(quoted(rule))"#
+            + #","moderator":\#(JSONText.quoted(moderator)),"decided_at":\#(JSONText.number(decidedAt))}"#
+    }
+}

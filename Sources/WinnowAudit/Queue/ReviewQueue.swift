@@ -166,6 +166,44 @@ public final class ReviewQueue {
         return list
     }
 
+    /// One comment of a decided case as a training example: `remove` says positive (the hold
+    /// was right), `approve` negative. Expiries are no one's judgement and give none.
+    public struct Label: Sendable, Equatable {
+        public var eventID: String?
+        public var author: String?
+        public var channel: String?
+        public var timestamp: Double?
+        /// Nil when the trail keeps only hashes (`--audit-text hash`): nothing to learn from.
+        public var text: String?
+        public var caseID: Int
+        public var rule: String?
+        public var outcome: CaseOutcome
+        public var moderator: String
+        public var decidedAt: Double
+    }
+
+    /// Every comment of every case decided by a moderator since `since` (all when nil), in the
+    /// order of the decisions.
+    public func labels(since: Double? = nil, _ body: (Label) -> Void) throws(AuditError) {
+        let statement = try database.prepare(
+            """
+            SELECT e.event_id, e.author, e.channel, e.ts, e.text, c.id, c.rule, d.outcome, d.moderator, d.at
+            FROM decisions d JOIN cases c ON c.id = d.case_id JOIN case_events ce ON ce.case_id = c.id
+                JOIN events e ON e.seq = ce.seq
+            WHERE d.moderator != 'expiry' AND d.at >= ?1
+            ORDER BY d.id, e.seq
+            """)
+        statement.bind(1, since ?? -.infinity)
+        while try statement.step() {
+            body(
+                Label(
+                    eventID: statement.text(0), author: statement.text(1), channel: statement.text(2),
+                    timestamp: statement.double(3), text: statement.text(4), caseID: statement.int(5),
+                    rule: statement.text(6), outcome: CaseOutcome(rawValue: statement.text(7) ?? "") ?? .approve,
+                    moderator: statement.text(8) ?? "", decidedAt: statement.double(9) ?? 0))
+        }
+    }
+
     /// The number of the latest decision (0: none yet): where a feed that starts now begins.
     public func latestDecision() throws(AuditError) -> Int {
         try database.integer("SELECT coalesce(max(id), 0) FROM decisions")
