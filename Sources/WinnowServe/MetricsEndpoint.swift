@@ -32,21 +32,32 @@ public enum MetricsEndpoint {
         "winnow_shared_reachable": "1 while the shared store answers, 0 during an outage.",
         "winnow_shared_unavailable_events_total":
             "Events judged under the failure policy while the shared store was unreachable.",
+        "winnow_queue_open_cases": "Review cases waiting for a decision.",
+        "winnow_queue_oldest_open_seconds": "How long the oldest open review case has waited, in seconds.",
+        "winnow_queue_decision_seconds": "Time from a review case's opening to a moderator's decision, in seconds.",
+        "winnow_queue_decisions_total":
+            "Review cases closed since the sidecar started, by outcome (expired: by expiry).",
+        "winnow_queue_sla_misses_total":
+            "Review cases decided later than queue.sla, or expired, since the sidecar started.",
     ]
 
     /// swift-metrics' factory over `registry`, with help texts and the request-duration buckets.
     public static var factory: any MetricsFactory {
         DescribedMetricsFactory(
-            registry: registry, help: help, durationBuckets: ["winnow_request_duration_seconds": requestDurationBuckets]
-        )
+            registry: registry, help: help,
+            durationBuckets: [
+                "winnow_request_duration_seconds": requestDurationBuckets,
+                "winnow_queue_decision_seconds": QueueMetrics.decisionBuckets,
+            ])
     }
 
     /// Listens on `address`. The port is reachable by users the socket's permissions keep out,
     /// so it holds at most `maxConnections` at once (one more is closed at once) and closes a
     /// connection idle for `idleTimeoutSeconds`: it cannot use up the sidecar's file descriptors.
+    /// `beforeScrape` brings figures kept elsewhere (the review queue's) up to date.
     static func start(
         on address: (host: String, port: Int), group: EventLoopGroup, maxConnections: Int, idleTimeoutSeconds: Int,
-        logger: Logger
+        logger: Logger, beforeScrape: @escaping @Sendable () -> Void = {}
     ) throws -> Channel {
         let open = NIOLockedValueBox(0)
         let channel = try ServerBootstrap(group: group)
@@ -63,7 +74,7 @@ public enum MetricsEndpoint {
                     try channel.pipeline.syncOperations.addHandler(
                         IdleStateHandler(allTimeout: .seconds(Int64(idleTimeoutSeconds))))
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try channel.pipeline.syncOperations.addHandler(MetricsHandler())
+                    try channel.pipeline.syncOperations.addHandler(MetricsHandler(beforeScrape: beforeScrape))
                 }
             }
             .bind(host: address.host, port: address.port).wait()
@@ -75,6 +86,9 @@ public enum MetricsEndpoint {
         typealias InboundIn = HTTPServerRequestPart
         typealias OutboundOut = HTTPServerResponsePart
         private var path = ""
+        private let beforeScrape: @Sendable () -> Void
+
+        init(beforeScrape: @escaping @Sendable () -> Void) { self.beforeScrape = beforeScrape }
 
         func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
             if event is IdleStateHandler.IdleStateEvent {
@@ -90,6 +104,7 @@ public enum MetricsEndpoint {
             case .body: break
             case .end:
                 let found = path == "/metrics"
+                if found { beforeScrape() }
                 let body = found ? MetricsEndpoint.registry.emitToBuffer() : Array("not found; try /metrics\n".utf8)
                 var headers = HTTPHeaders()
                 headers.add(name: "Content-Type", value: found ? "text/plain; version=0.0.4" : "text/plain")

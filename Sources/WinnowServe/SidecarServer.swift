@@ -144,7 +144,8 @@ public final class SidecarServer: Sendable {
             metrics = try settings.metricsAddress.map {
                 try MetricsEndpoint.start(
                     on: $0, group: group, maxConnections: settings.maxMetricsConnections,
-                    idleTimeoutSeconds: settings.metricsIdleTimeoutSeconds, logger: logger)
+                    idleTimeoutSeconds: settings.metricsIdleTimeoutSeconds, logger: logger,
+                    beforeScrape: { [service] in service.queueMetrics?.refresh() })
             }
         } catch {
             // Nothing is served: leave no socket file behind.

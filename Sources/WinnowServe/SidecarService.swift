@@ -75,6 +75,8 @@ final class SidecarService: Sendable {
     let review: ReviewAccess?
     /// Decisions pushed to the connections that subscribed.
     let decisions: DecisionFeed?
+    /// The review queue's figures on `/metrics`.
+    let queueMetrics: QueueMetrics?
 
     /// Buffers of one event-loop thread (thread-local: never shared).
     final class LoopScratch: @unchecked Sendable {
@@ -91,6 +93,9 @@ final class SidecarService: Sendable {
         textMode = audit?.textMode ?? .full
         review = audit.map { ReviewAccess(path: $0.store.path) }
         decisions = audit.map { DecisionFeed(path: $0.store.path, logger: logger) }
+        queueMetrics = review.map { review in
+            QueueMetrics(review: review) { Double(engines.configuration.queue.sla) / 1e6 }
+        }
     }
 
     /// Commits what the audit trail still holds and stops its threads.

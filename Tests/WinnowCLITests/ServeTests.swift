@@ -486,6 +486,41 @@ struct ServeTests {
         #expect(server.stop().status == 0)
     }
 
+    @Test("metrics: the review queue's open cases, decisions by outcome, decision time and SLA misses")
+    func queueMetrics() throws {
+        let port = 20_000 + Int((getpid() + 7) % 20_000)
+        try "queue: {sla: 1m}\n".write(
+            toFile: NSTemporaryDirectory() + "winnow-queue-sla-\(getpid()).yaml", atomically: true, encoding: .utf8)
+        let server = try ServeProcess([
+            "--wordlists", wordlists, "--metrics", "127.0.0.1:\(port)", "--policy",
+            NSTemporaryDirectory() + "winnow-queue-sla-\(getpid()).yaml",
+        ])
+        defer { server.removeDirectory() }
+        let client = try server.client()
+        // Two held comments, an hour old by their ts: two cases; one removed now (an SLA miss).
+        let old = Int(Date().timeIntervalSince1970) - 3600
+        client.send(
+            #"{"id":"h1","author":"a","ts":\#(old),"text":"free stuff at bit.ly/x"}"# + "\n"
+                + #"{"id":"h2","author":"b","ts":\#(old),"text":"cheap watches tinyurl.com/y"}"# + "\n")
+        #expect(client.readLines(2).map { json($0)["action"] as? String } == ["hold", "hold"])
+        client.send(#"{"op":"decide","case":1,"outcome":"remove","moderator":"ana"}"# + "\n")
+        #expect(json(client.readLine())["ok"] as? Bool == true)
+        let text = try WinnowProcess.run(
+            ["-s", "http://127.0.0.1:\(port)/metrics"], executable: URL(fileURLWithPath: "/usr/bin/curl")
+        ).stdoutText
+        #expect(text.contains("winnow_queue_open_cases 1.0\n"), "\(text)")
+        #expect(text.contains(#"winnow_queue_decisions_total{outcome="remove"} 1"#), "\(text)")
+        #expect(text.contains("winnow_queue_decision_seconds_count 1\n"), "\(text)")
+        #expect(text.contains(#"winnow_queue_decision_seconds_bucket{le="3600.0"} 0"#), "\(text)")
+        #expect(text.contains("winnow_queue_sla_misses_total 1\n"), "\(text)")
+        let oldest =
+            text.split(separator: "\n").first { $0.hasPrefix("winnow_queue_oldest_open_seconds ") }
+            .flatMap { Double($0.split(separator: " ")[1]) } ?? -1
+        #expect(oldest >= 3600 && oldest < 3700, "\(text)")
+        try expectPromtoolAccepts(text)
+        #expect(server.stop().status == 0)
+    }
+
     /// `promtool check metrics` (Debian's `prometheus` package, which scripts/install-deps
     /// installs) finds nothing wrong with `text`.
     func expectPromtoolAccepts(_ text: String) throws {

@@ -204,6 +204,30 @@ public final class ReviewQueue {
         }
     }
 
+    /// How many cases are open, and when the oldest opened.
+    public func openSummary() throws(AuditError) -> (count: Int, oldestOpenedAt: Double?) {
+        let statement = try database.prepare("SELECT count(*), min(opened_at) FROM cases WHERE status = 'open'")
+        guard try statement.step() else { return (0, nil) }
+        return (statement.int(0), statement.double(1))
+    }
+
+    /// The decisions after `afterID` with when their case opened, oldest first.
+    public func decisionsWithOpening(after afterID: Int) throws(AuditError) -> [(
+        id: Int, decision: CaseDecision, openedAt: Double
+    )] {
+        let statement = try database.prepare(
+            """
+            SELECT d.case_id, d.outcome, d.moderator, d.note, d.at, d.id, c.opened_at
+            FROM decisions d JOIN cases c ON c.id = d.case_id WHERE d.id > ?1 ORDER BY d.id LIMIT 10000
+            """)
+        statement.bind(1, afterID)
+        var list: [(id: Int, decision: CaseDecision, openedAt: Double)] = []
+        while try statement.step() {
+            list.append((statement.int(5), Self.decision(statement), statement.double(6) ?? 0))
+        }
+        return list
+    }
+
     /// The number of the latest decision (0: none yet): where a feed that starts now begins.
     public func latestDecision() throws(AuditError) -> Int {
         try database.integer("SELECT coalesce(max(id), 0) FROM decisions")
