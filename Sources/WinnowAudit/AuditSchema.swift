@@ -97,6 +97,8 @@ enum AuditSchema {
             note TEXT
         );
         CREATE INDEX open_cases ON cases(opened_at) WHERE status = 'open';
+        CREATE INDEX open_cases_by_priority ON cases(severity DESC, comments DESC, opened_at, id)
+            WHERE status = 'open';
         CREATE TABLE case_events (
             case_id INTEGER NOT NULL REFERENCES cases(id),
             seq INTEGER NOT NULL REFERENCES events(seq),

@@ -22,6 +22,14 @@ struct ReviewQueueTests {
         var action = Action.hold
         var rule = "links"
         var sketch: UInt64 = 0
+        /// Copies of the campaign share its words; any other row has words of its own.
+        var text: String? = nil
+
+        var words: String {
+            text
+                ?? (sketch == ReviewQueueTests.campaign
+                    ? "buy cheap followers now at my great shop \(id)" : "text of \(id)")
+        }
     }
 
     func commit(_ rows: [Row], to trail: AuditTrail) throws {
@@ -34,7 +42,7 @@ struct ReviewQueueTests {
             bytes += Array(line.utf8)
             var record = AuditRecord(
                 eventID: row.id, line: records.count + 1, author: row.author, channel: row.channel, timestamp: row.ts,
-                text: "text of \(row.id)", action: row.action, verdict: start..<bytes.count)
+                text: row.words, action: row.action, verdict: start..<bytes.count)
             record.sketch = row.sketch
             records.append(record)
             bytes.append(UInt8(ascii: "\n"))
@@ -67,6 +75,8 @@ struct ReviewQueueTests {
                     Row(id: "h2", author: "b", ts: 1100, sketch: Self.campaign),
                     Row(id: "ok", author: "b", ts: 1150, action: .allow),
                     Row(id: "h3", author: "a", ts: 1200, sketch: Self.campaign),
+                    // The same sketch, other words: a sketch collision, not a copy.
+                    Row(id: "x1", author: "x", ts: 1250, sketch: Self.campaign, text: "nothing like the others at all"),
                     Row(id: "h4", author: "c", channel: "side", ts: 2000, sketch: Self.other),
                     Row(id: "f1", author: "c", ts: 2100, action: .flag, rule: "noise", sketch: Self.campaign),
                     Row(id: "h5", author: "d", channel: "side", ts: 3000),
@@ -74,18 +84,20 @@ struct ReviewQueueTests {
                 ], to: trail)
             let queue = try ReviewQueue(path: path)
             let open = try queue.list(now: 5000)
-            #expect(open.map(\.id) == [1, 2, 3, 4])
-            #expect(open.map(\.comments) == [3, 1, 1, 1])
-            #expect(open.map(\.authors) == [2, 1, 1, 1])
+            #expect(open.map(\.id) == [1, 2, 3, 4, 5])
+            #expect(open.map(\.comments) == [3, 1, 1, 1, 1])
+            #expect(open.map(\.authors) == [2, 1, 1, 1, 1])
             #expect(open[0].openedAt == 1000 && open[0].lastAt == 1200)
-            #expect(open[0].rule == "links" && open[0].severity == "hold" && open[0].firstText == "text of h1")
+            #expect(
+                open[0].rule == "links" && open[0].severity == "hold"
+                    && open[0].firstText == "buy cheap followers now at my great shop h1")
             #expect(try queue.commentIDs(of: 1) == ["h1", "h2", "h3"])
             var side = ReviewQueue.Filter()
             side.channel = "side"
-            #expect(try queue.list(side, now: 5000).map(\.id) == [2, 3, 4])
+            #expect(try queue.list(side, now: 5000).map(\.id) == [3, 4, 5])
             var old = ReviewQueue.Filter()
             old.olderThan = 2500
-            #expect(try queue.list(old, now: 5000).map(\.id) == [1, 2])
+            #expect(try queue.list(old, now: 5000).map(\.id) == [1, 2, 3])
         }
     }
 

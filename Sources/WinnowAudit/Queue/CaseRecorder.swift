@@ -46,8 +46,15 @@ final class CaseRecorder {
             "UPDATE cases SET status = 'expired', decided_at = ?2, decided_by = 'expiry' WHERE id = ?1")
         decide = try database.prepare(
             "INSERT INTO decisions (case_id, outcome, moderator, note, at) VALUES (?1, ?2, 'expiry', ?3, ?4)")
-        let load = try database.prepare("SELECT id, sketch FROM cases WHERE status = 'open' ORDER BY id")
-        while try load.step() { index.add(load.int(0), sketch: UInt64(bitPattern: Int64(load.int(1)))) }
+        let load = try database.prepare(
+            """
+            SELECT c.id, c.sketch, (SELECT e.text FROM case_events ce JOIN events e ON e.seq = ce.seq
+                                    WHERE ce.case_id = c.id ORDER BY ce.seq LIMIT 1)
+            FROM cases c WHERE c.status = 'open' AND c.sketch != 0 ORDER BY c.id
+            """)
+        while try load.step() {
+            index.add(load.int(0), sketch: UInt64(bitPattern: Int64(load.int(1))), text: load.text(2))
+        }
         load.reset()
     }
 
@@ -66,7 +73,7 @@ final class CaseRecorder {
         }
         let when = record.pointee.timestamp ?? time
         let sketch = record.pointee.sketch
-        if let id = index.find(sketch) {
+        if let id = index.find(sketch, text: record.pointee.text) {
             join.bind(1, id)
             join.bind(2, when)
             join.bind(3, severity)
@@ -88,7 +95,7 @@ final class CaseRecorder {
         try open.run()
         let id = Int(database.lastInsertRowID)
         try linkEvent(seq, to: id)
-        index.add(id, sketch: sketch)
+        index.add(id, sketch: sketch, text: record.pointee.text)
     }
 
     private func linkEvent(_ seq: Int, to id: Int) throws(AuditError) {

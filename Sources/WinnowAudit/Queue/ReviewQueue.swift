@@ -13,7 +13,26 @@ public final class ReviewQueue {
         SQLiteDatabase.configureLibrary()
         database = try SQLiteDatabase(path: path)
         try database.execute("PRAGMA busy_timeout = \(AuditStore.busyTimeoutMilliseconds)")
+        // As the writer's: in WAL mode a decision survives a crash of the process; only a power
+        // cut can take the last ones (FULL syncs every commit: a millisecond per decision).
+        try database.execute("PRAGMA synchronous = NORMAL")
         try AuditStore.migrateInTransaction(database)
+    }
+
+    /// Statements prepared once per connection, by their text.
+    private var prepared: [String: Statement] = [:]
+
+    /// `sql` prepared, reused from one call to the next (reset and unbound before reuse). The
+    /// caller resets it when done: a statement left on a row holds a read transaction, and the
+    /// write-ahead log could not be reset behind it.
+    private func cached(_ sql: String) throws(AuditError) -> Statement {
+        if let statement = prepared[sql] {
+            statement.reset()
+            return statement
+        }
+        let statement = try database.prepare(sql)
+        prepared[sql] = statement
+        return statement
     }
 
     deinit { database.close() }
@@ -47,7 +66,7 @@ public final class ReviewQueue {
     /// The open cases, most urgent first: holds before flags, larger campaigns first, then the
     /// oldest. `now` is what `olderThan` counts from.
     public func list(_ filter: Filter = Filter(), now: Double) throws(AuditError) -> [ReviewCase] {
-        let statement = try database.prepare(
+        let statement = try cached(
             """
             SELECT \(Self.caseColumns) FROM cases c
             WHERE c.status = 'open' AND (?1 IS NULL OR c.channel IS ?1) AND (?2 IS NULL OR c.rule IS ?2)
@@ -55,6 +74,7 @@ public final class ReviewQueue {
             ORDER BY c.severity DESC, c.comments DESC, c.opened_at, c.id
             LIMIT ?4 OFFSET ?5
             """)
+        defer { statement.reset() }
         statement.bind(1, filter.channel)
         statement.bind(2, filter.rule)
         statement.bind(3, filter.olderThan.map { now - $0 } ?? .infinity)
@@ -67,15 +87,17 @@ public final class ReviewQueue {
 
     /// One case with its comments (in the order they came) and its decisions; nil if there is none.
     public func show(_ id: Int) throws(AuditError) -> (ReviewCase, [CaseComment], [CaseDecision])? {
-        let one = try database.prepare("SELECT \(Self.caseColumns) FROM cases c WHERE c.id = ?1")
+        let one = try cached("SELECT \(Self.caseColumns) FROM cases c WHERE c.id = ?1")
+        defer { one.reset() }
         one.bind(1, id)
         guard try one.step() else { return nil }
         let found = Self.reviewCase(one)
-        let comments = try database.prepare(
+        let comments = try cached(
             """
             SELECT e.seq, e.event_id, e.author, e.channel, e.ts, e.text, e.action, e.verdict
             FROM case_events ce JOIN events e ON e.seq = ce.seq WHERE ce.case_id = ?1 ORDER BY e.seq
             """)
+        defer { comments.reset() }
         comments.bind(1, id)
         var list: [CaseComment] = []
         while try comments.step() {
@@ -89,8 +111,9 @@ public final class ReviewQueue {
     }
 
     private func decisions(of id: Int) throws(AuditError) -> [CaseDecision] {
-        let statement = try database.prepare(
+        let statement = try cached(
             "SELECT case_id, outcome, moderator, note, at FROM decisions WHERE case_id = ?1 ORDER BY id")
+        defer { statement.reset() }
         statement.bind(1, id)
         var list: [CaseDecision] = []
         while try statement.step() { list.append(Self.decision(statement)) }
@@ -118,9 +141,10 @@ public final class ReviewQueue {
     ) throws(AuditError) -> Decided {
         try database.execute("BEGIN IMMEDIATE")
         do throws(AuditError) {
-            let close = try database.prepare(
+            let close = try cached(
                 "UPDATE cases SET status = ?2, decided_at = ?3, decided_by = ?4, note = ?5 WHERE id = ?1 AND status = 'open'"
             )
+            defer { close.reset() }
             close.bind(1, id)
             close.bind(2, outcome.status)
             close.bind(3, time)
@@ -129,11 +153,12 @@ public final class ReviewQueue {
             try close.run()
             let result: Decided
             if database.changes == 1 {
-                let record = try database.prepare(
+                let record = try cached(
                     """
                     INSERT INTO decisions (case_id, outcome, moderator, note, at, peer_uid)
                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                     """)
+                defer { record.reset() }
                 record.bind(1, id)
                 record.bind(2, outcome.rawValue)
                 record.bind(3, moderator)
@@ -235,11 +260,12 @@ public final class ReviewQueue {
 
     /// The comment ids of a case, in order.
     public func commentIDs(of id: Int) throws(AuditError) -> [String] {
-        let statement = try database.prepare(
+        let statement = try cached(
             """
             SELECT coalesce(e.event_id, 'line ' || e.line) FROM case_events ce JOIN events e ON e.seq = ce.seq
             WHERE ce.case_id = ?1 ORDER BY e.seq
             """)
+        defer { statement.reset() }
         statement.bind(1, id)
         var ids: [String] = []
         while try statement.step() { ids.append(statement.text(0) ?? "") }
