@@ -489,11 +489,12 @@ struct ServeTests {
     @Test("metrics: the review queue's open cases, decisions by outcome, decision time and SLA misses")
     func queueMetrics() throws {
         let port = 20_000 + Int((getpid() + 7) % 20_000)
-        try "queue: {sla: 1m}\n".write(
-            toFile: NSTemporaryDirectory() + "winnow-queue-sla-\(getpid()).yaml", atomically: true, encoding: .utf8)
+        let folder = try WinnowProcess.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let policy = folder.appendingPathComponent("policy.yaml").path
+        try "queue: {sla: 1m}\n".write(toFile: policy, atomically: true, encoding: .utf8)
         let server = try ServeProcess([
-            "--wordlists", wordlists, "--metrics", "127.0.0.1:\(port)", "--policy",
-            NSTemporaryDirectory() + "winnow-queue-sla-\(getpid()).yaml",
+            "--wordlists", wordlists, "--metrics", "127.0.0.1:\(port)", "--policy", policy,
         ])
         defer { server.removeDirectory() }
         let client = try server.client()
