@@ -10,7 +10,7 @@ import WinnowCore
 /// {"op":"timeout","author":"a","seconds":600}
 /// {"op":"ban","author":"a"}                         for good; with "seconds": for that long
 /// {"op":"unban","author":"a"}                       lifts a timeout or a ban
-/// {"op":"queue","channel":"c","rule":"links","limit":50,"offset":0}   open review cases (all fields optional)
+/// {"op":"queue","channel":"c","rule":"links","older_than":600,"limit":50,"offset":0}   open review cases (all optional)
 /// {"op":"case","case":12}                           one case with its comments and decisions
 /// {"op":"decide","case":12,"outcome":"remove"}      approve or remove; the first decision wins
 /// {"op":"subscribe","to":"decisions","after":0}     this connection then receives each decision
@@ -27,7 +27,8 @@ public struct ControlRequest: Sendable, Equatable {
         case ban(author: String, seconds: Double?)
         case unban(author: String)
         /// The open review cases, most urgent first, filtered and paged.
-        case queue(channel: String?, rule: String?, limit: Int, offset: Int)
+        /// `olderThan`: only cases open at least that many seconds.
+        case queue(channel: String?, rule: String?, olderThan: Double?, limit: Int, offset: Int)
         /// One review case.
         case reviewCase(id: Int)
         /// `outcome`: `approve` or `remove`.
@@ -133,7 +134,7 @@ public struct ControlRequest: Sendable, Equatable {
         case "slow_mode": allowed = attributed + ["channel", "seconds", "reset"]
         case "timeout", "ban": allowed = attributed + ["author", "seconds"]
         case "unban": allowed = attributed + ["author"]
-        case "queue": allowed = common + ["channel", "rule", "limit", "offset"]
+        case "queue": allowed = common + ["channel", "rule", "older_than", "limit", "offset"]
         case "case": allowed = common + ["case"]
         case "decide": allowed = attributed + ["case", "outcome"]
         case "subscribe": allowed = common + ["to", "after"]
@@ -181,9 +182,18 @@ public struct ControlRequest: Sendable, Equatable {
         let command: Command
         switch name {
         case "queue":
+            var olderThan: Double?
+            if let field = value["older_than"] {
+                guard let seconds = field.double, seconds >= 0, seconds <= longestPenaltySeconds else {
+                    throw refuse(
+                        "\"older_than\" must be a number of seconds from 0 to \(Int(longestPenaltySeconds)), not \(field.encoded.prefix(40))"
+                    )
+                }
+                olderThan = seconds
+            }
             command = .queue(
                 channel: try text("channel", required: false), rule: try text("rule", required: false),
-                limit: try integer("limit", 1...1000, required: false) ?? 50,
+                olderThan: olderThan, limit: try integer("limit", 1...1000, required: false) ?? 50,
                 offset: try integer("offset", 0...Int(Int32.max), required: false) ?? 0)
         case "case": command = .reviewCase(id: try integer("case", 1...Int(Int64.max >> 11), required: true)!)
         case "decide":

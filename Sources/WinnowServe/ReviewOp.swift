@@ -11,10 +11,11 @@ enum ReviewOp {
     ) throws(AuditError) -> [UInt8] {
         let now = Date().timeIntervalSince1970
         switch request.command {
-        case .queue(let channel, let rule, let limit, let offset):
+        case .queue(let channel, let rule, let olderThan, let limit, let offset):
             var filter = ReviewQueue.Filter()
             filter.channel = channel
             filter.rule = rule
+            filter.olderThan = olderThan
             filter.limit = limit
             filter.offset = offset
             let cases = try review.with { queue throws(AuditError) in try queue.list(filter, now: now) }

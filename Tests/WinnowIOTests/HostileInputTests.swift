@@ -156,6 +156,10 @@ struct HostileInputTests {
             ),
             (#"{"op":"case"}"#, #"case needs "case", a whole number"#),
             (#"{"op":"queue","limit":0}"#, #""limit" must be a whole number from 1 to 1000, not 0"#),
+            (
+                #"{"op":"queue","older_than":"1h"}"#,
+                #""older_than" must be a number of seconds from 0 to 3153600000, not "1h""#
+            ),
             (#"{"op":"subscribe","to":"verdicts"}"#, #"subscribe needs "to": "decisions" (the only feed)"#),
             (
                 #"{"op":"subscribe","to":"decisions","after":-1}"#,
@@ -185,10 +189,11 @@ struct HostileInputTests {
             try command(#"{"op":"slow_mode","channel":"c","reset":true}"#).command
                 == .slowMode(channel: "c", seconds: nil))
         #expect(
-            try command(#"{"op":"queue"}"#).command == .queue(channel: nil, rule: nil, limit: 50, offset: 0))
+            try command(#"{"op":"queue"}"#).command
+                == .queue(channel: nil, rule: nil, olderThan: nil, limit: 50, offset: 0))
         #expect(
-            try command(#"{"op":"queue","channel":"c","rule":"links","limit":10,"offset":20}"#).command
-                == .queue(channel: "c", rule: "links", limit: 10, offset: 20))
+            try command(#"{"op":"queue","channel":"c","rule":"links","older_than":600,"limit":10,"offset":20}"#)
+                .command == .queue(channel: "c", rule: "links", olderThan: 600, limit: 10, offset: 20))
         #expect(try command(#"{"op":"case","case":12}"#).command == .reviewCase(id: 12))
         #expect(
             try command(#"{"op":"decide","case":12,"outcome":"remove","moderator":"ana"}"#).command

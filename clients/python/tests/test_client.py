@@ -131,6 +131,7 @@ class ClientTests(unittest.TestCase):
             held = [winnow.judge(author, text, id=f"q-{author}") for author in ("qa", "qb")]
             self.assertEqual([v["action"] for v in held], ["hold", "hold"], held)
             case = next(c for c in winnow.queue()["cases"] if c["first_text"] == text)
+            self.assertNotIn(case["case"], [c["case"] for c in winnow.queue(older_than=3600)["cases"]])
             self.assertEqual((case["comments"], case["authors"], case["rule"]), (2, 2, "links"))
             seen = []
             subscribed = threading.Event()

@@ -66,8 +66,9 @@ class AsyncClient:
     async def unban(self, author, moderator=None, note=None):
         return await self.request(protocol.op_request("unban", author=author, moderator=moderator, note=note))
 
-    async def queue(self, channel=None, rule=None, limit=None, offset=None):
-        return await self.request(protocol.op_request("queue", channel=channel, rule=rule, limit=limit, offset=offset))
+    async def queue(self, channel=None, rule=None, older_than=None, limit=None, offset=None):
+        return await self.request(protocol.op_request("queue", channel=channel, rule=rule, older_than=older_than, limit=limit,
+                                               offset=offset))
 
     async def case(self, case):
         return await self.request(protocol.op_request("case", case=case))

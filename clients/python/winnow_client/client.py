@@ -76,9 +76,10 @@ class Client:
 
     # The review queue
 
-    def queue(self, channel=None, rule=None, limit=None, offset=None):
+    def queue(self, channel=None, rule=None, older_than=None, limit=None, offset=None):
         """The open review cases, most urgent first (`answer["cases"]`)."""
-        return self.request(protocol.op_request("queue", channel=channel, rule=rule, limit=limit, offset=offset))
+        return self.request(protocol.op_request("queue", channel=channel, rule=rule, older_than=older_than, limit=limit,
+                                               offset=offset))
 
     def case(self, case):
         """One case with its comments (each with its verdict) and its decisions."""
