@@ -94,7 +94,8 @@ enum AuditSchema {
             status TEXT NOT NULL,
             decided_at REAL,
             decided_by TEXT,
-            note TEXT
+            note TEXT,
+            first_seq INTEGER NOT NULL REFERENCES events(seq)
         );
         CREATE INDEX open_cases ON cases(opened_at) WHERE status = 'open';
         CREATE INDEX open_cases_by_priority ON cases(severity DESC, comments DESC, opened_at, id)

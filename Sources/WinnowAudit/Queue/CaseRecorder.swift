@@ -21,11 +21,11 @@ final class CaseRecorder {
         self.database = database
         open = try database.prepare(
             """
-            INSERT INTO cases (opened_at, last_at, channel, rule, severity, sketch, comments, authors, status)
+            INSERT INTO cases (opened_at, last_at, channel, rule, severity, sketch, comments, authors, status, first_seq)
             VALUES (?1, ?1, ?2,
                 (SELECT value ->> 'rule' FROM json_each(?3, '$.reasons')
                  ORDER BY (value ->> 'action' = ?4) DESC, key LIMIT 1),
-                ?5, ?6, 1, 1, 'open')
+                ?5, ?6, 1, 1, 'open', ?7)
             """)
         join = try database.prepare(
             """
@@ -48,9 +48,8 @@ final class CaseRecorder {
             "INSERT INTO decisions (case_id, outcome, moderator, note, at) VALUES (?1, ?2, 'expiry', ?3, ?4)")
         let load = try database.prepare(
             """
-            SELECT c.id, c.sketch, (SELECT e.text FROM case_events ce JOIN events e ON e.seq = ce.seq
-                                    WHERE ce.case_id = c.id ORDER BY ce.seq LIMIT 1)
-            FROM cases c WHERE c.status = 'open' AND c.sketch != 0 ORDER BY c.id
+            SELECT c.id, c.sketch, f.text FROM cases c LEFT JOIN events f ON f.seq = c.first_seq
+            WHERE c.status = 'open' AND c.sketch != 0 ORDER BY c.id
             """)
         while try load.step() {
             index.add(load.int(0), sketch: UInt64(bitPattern: Int64(load.int(1))), text: load.text(2))
@@ -92,6 +91,7 @@ final class CaseRecorder {
         open.bind(4, record.pointee.action.rawValue)
         open.bind(5, severity)
         open.bind(6, Int(Int64(bitPattern: sketch)))
+        open.bind(7, seq)
         try open.run()
         let id = Int(database.lastInsertRowID)
         try linkEvent(seq, to: id)

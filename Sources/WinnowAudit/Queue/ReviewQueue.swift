@@ -48,12 +48,12 @@ public final class ReviewQueue {
         public init() {}
     }
 
+    /// A case's columns and its first comment's author and text (`cases c`, `events f`).
     static let caseColumns = """
         c.id, c.opened_at, c.last_at, c.channel, c.rule, c.severity, c.comments, c.authors, c.status,
-        c.decided_at, c.decided_by, c.note,
-        (SELECT e.author FROM case_events ce JOIN events e ON e.seq = ce.seq WHERE ce.case_id = c.id ORDER BY ce.seq LIMIT 1),
-        (SELECT e.text FROM case_events ce JOIN events e ON e.seq = ce.seq WHERE ce.case_id = c.id ORDER BY ce.seq LIMIT 1)
+        c.decided_at, c.decided_by, c.note, f.author, f.text
         """
+    static let caseTables = "cases c LEFT JOIN events f ON f.seq = c.first_seq"
 
     private static func reviewCase(_ row: Statement) -> ReviewCase {
         ReviewCase(
@@ -68,7 +68,7 @@ public final class ReviewQueue {
     public func list(_ filter: Filter = Filter(), now: Double) throws(AuditError) -> [ReviewCase] {
         let statement = try cached(
             """
-            SELECT \(Self.caseColumns) FROM cases c
+            SELECT \(Self.caseColumns) FROM \(Self.caseTables)
             WHERE c.status = 'open' AND (?1 IS NULL OR c.channel IS ?1) AND (?2 IS NULL OR c.rule IS ?2)
               AND c.opened_at <= ?3
             ORDER BY c.severity DESC, c.comments DESC, c.opened_at, c.id
@@ -87,7 +87,7 @@ public final class ReviewQueue {
 
     /// One case with its comments (in the order they came) and its decisions; nil if there is none.
     public func show(_ id: Int) throws(AuditError) -> (ReviewCase, [CaseComment], [CaseDecision])? {
-        let one = try cached("SELECT \(Self.caseColumns) FROM cases c WHERE c.id = ?1")
+        let one = try cached("SELECT \(Self.caseColumns) FROM \(Self.caseTables) WHERE c.id = ?1")
         defer { one.reset() }
         one.bind(1, id)
         guard try one.step() else { return nil }
