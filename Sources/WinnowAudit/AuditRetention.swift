@@ -31,16 +31,9 @@ extension AuditRetention: SettingsSection {
     public static let shorthand: String? = "retain"
     public static var settings: [RuleSetting<Self>] {
         [
-            RuleSetting(
-                "retain", type: "duration of at least 1h, or off",
-                help: "how old an event gets before a live run deletes it (by its `ts`, else when recorded)",
-                read: { value, settings in
-                    if value.string() == "off" {
-                        settings.retain = 0
-                    } else if let retain = value.duration(in: shortestRetain...Micros.longestDuration) {
-                        settings.retain = retain
-                    }
-                }, write: { $0.isOn ? DurationText.describe($0.retain) : "off" }),
+            .durationOrOff(
+                "retain", \.retain, atLeast: shortestRetain,
+                "how old an event gets before a live run deletes it (by its `ts`, else when recorded)"),
             .duration(
                 "prune_every", \.pruneEvery, in: 60 * Micros.perSecond...Micros.longestDuration,
                 "how often a live run prunes its trail"),

@@ -72,6 +72,21 @@ extension RuleSetting {
             }, write: { DurationText.describe($0[keyPath: field]) })
     }
 
+    /// A duration of at least `shortest`, or `off` (kept as 0).
+    public static func durationOrOff(
+        _ key: String, _ field: WritableKeyPath<Settings, Micros>, atLeast shortest: Micros, _ help: String
+    ) -> Self {
+        Self(
+            key, type: "duration of at least \(DurationText.describe(shortest)), or off", help: help,
+            read: { value, settings in
+                if value.string() == "off" {
+                    settings[keyPath: field] = 0
+                } else if let v = value.duration(in: shortest...Micros.longestDuration) {
+                    settings[keyPath: field] = v
+                }
+            }, write: { $0[keyPath: field] == 0 ? "off" : DurationText.describe($0[keyPath: field]) })
+    }
+
     /// A rate (`5/10s`, `20/1m burst 5`) or `off`.
     public static func rate(_ key: String, _ field: WritableKeyPath<Settings, RateLimit?>, _ help: String) -> Self {
         Self(

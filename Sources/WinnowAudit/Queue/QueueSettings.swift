@@ -39,16 +39,9 @@ extension QueueSettings: SettingsSection {
         [
             .enabled(\.enabled),
             .words("flags", \.flagRules, "rules whose flags open cases too (`all`: every flag; empty: holds only)"),
-            RuleSetting(
-                "expire_after", type: "duration of at least 1m, or off",
-                help: "how long a case waits for a decision before it takes `on_expiry` (an SLA miss)",
-                read: { value, settings in
-                    if value.string() == "off" {
-                        settings.expireAfter = 0
-                    } else if let after = value.duration(in: 60 * Micros.perSecond...Micros.longestDuration) {
-                        settings.expireAfter = after
-                    }
-                }, write: { $0.expireAfter == 0 ? "off" : DurationText.describe($0.expireAfter) }),
+            .durationOrOff(
+                "expire_after", \.expireAfter, atLeast: 60 * Micros.perSecond,
+                "how long a case waits for a decision before it takes `on_expiry` (an SLA miss)"),
             .choice("on_expiry", \.onExpiry, of: [.approve, .remove], "what an expired case becomes"),
             .duration(
                 "sla", \.sla, in: 60 * Micros.perSecond...Micros.longestDuration,
