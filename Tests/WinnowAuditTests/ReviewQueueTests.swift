@@ -196,12 +196,18 @@ struct ReviewQueueTests {
     @Test("a trail of schema version 3 is migrated on open: its events kept, an empty queue, then cases")
     func migratesVersion3() throws {
         let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/audit/schema-v3.sqlite")
+            .appendingPathComponent("Fixtures/audit/schema-v3.sql")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("winnow-queue-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("trail.sqlite").path
-        try FileManager.default.copyItem(atPath: fixture.path, toPath: path)
+        // The trail as version 3 wrote it, rebuilt from its dump (no database file is kept in the repository).
+        do {
+            let old = try SQLiteDatabase(path: path)
+            try old.execute(try String(contentsOf: fixture, encoding: .utf8))
+            #expect(try old.integer("PRAGMA user_version") == 3)
+            old.close()
+        }
         let queue = try ReviewQueue(path: path)
         #expect(try queue.list(now: 0).isEmpty)
         let store = try AuditStore(path: path)
