@@ -136,24 +136,8 @@ struct Queue: ParsableCommand {
                     "\n  \(comment.eventID ?? "-")  \(comment.author ?? "-")  \(TimeText.iso(comment.timestamp))  "
                         + comment.action)
                 print("    \(comment.text ?? "(text not kept)")")
-                for reason in Queue.reasons(comment.verdict) { print("    - \(reason)") }
+                for reason in Audit.Explain.reasons(of: comment.verdict) { print("    - \(reason)") }
             }
-        }
-    }
-
-    /// Each reason of a verdict line, as one line: rule, action, and what it found.
-    static func reasons(_ verdict: String) -> [String] {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(verdict.utf8)) as? [String: Any],
-            let reasons = object["reasons"] as? [[String: Any]]
-        else { return [] }
-        return reasons.map { reason in
-            var parts = ["\(reason["rule"] ?? "?") -> \(reason["action"] ?? "?")"]
-            if let list = reason["list"] { parts.append("list \(list)") }
-            if let term = reason["term"] { parts.append("term '\(term)'") }
-            if let match = reason["match"] { parts.append("matched '\(match)'") }
-            if let span = reason["span"] as? [Any] { parts.append("at \(span.map { "\($0)" }.joined(separator: "…"))") }
-            if let message = reason["message"] { parts.append("\(message)") }
-            return parts.joined(separator: ", ")
         }
     }
 
@@ -286,7 +270,6 @@ struct Queue: ParsableCommand {
             do throws(AuditError) {
                 rows = try queue.stats(since: since?.seconds, by: by, sla: slaSeconds, now: Queue.now())
             } catch { throw Queue.fail(error) }
-            func share(_ part: Int, _ whole: Int) -> String { Table.percent(part, of: whole) }
             if json {
                 for row in rows {
                     let times = row.decisionSeconds.map {
@@ -313,7 +296,8 @@ struct Queue: ParsableCommand {
                         "\(row.removed)", "\(row.expired)",
                         row.decisionSeconds.map { "\(Queue.age($0.p50)) / \(Queue.age($0.p90)) / \(Queue.age($0.p99))" }
                             ?? "-",
-                        share(row.withinSLA, row.closed), share(row.withoutEscalation, row.closed),
+                        Table.percent(row.withinSLA, of: row.closed),
+                        Table.percent(row.withoutEscalation, of: row.closed),
                     ]
                 })
         }

@@ -243,22 +243,27 @@ struct AuditTrailTests {
 
 @Suite("Audit trail retention")
 struct AuditPruneTests {
+    /// One strike is a timeout, the second timeout a ban for good.
+    static let escalation =
+        "escalation: {strikes: 1, ban_after_timeouts: 2, ban_duration: forever, strike_action: flag}\n"
+    /// Five events of 1970: the troll's second comment is a ban for good.
+    static let trollTimeline =
+        [
+            #"{"id":"a1","author":"troll","ts":1000,"text":"you shit"}"#,
+            #"{"id":"a2","author":"troll","ts":2000,"text":"shit again"}"#,
+            #"{"id":"a3","author":"troll","ts":3000,"text":"shit again"}"#,
+            #"{"id":"b1","author":"calm","ts":1500,"text":"hello"}"#,
+            #"{"id":"b2","author":"calm","ts":5000,"text":"hello again"}"#,
+        ].joined(separator: "\n") + "\n"
+
     @Test("prune deletes old events, keeps a ban still in force with its row, and the trail stays consistent")
     func pruneKeepsPenaltiesInForce() throws {
         let directory = try WinnowProcess.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let wordlists = WinnowProcess.repository.appendingPathComponent("Tests/Fixtures/wordlists").path
-        // One strike is a timeout, the second timeout a ban for good: the troll's second comment.
-        try "escalation: {strikes: 1, ban_after_timeouts: 2, ban_duration: forever, strike_action: flag}\n".write(
+        try Self.escalation.write(
             to: directory.appendingPathComponent("policy.yaml"), atomically: true, encoding: .utf8)
-        let events =
-            [
-                #"{"id":"a1","author":"troll","ts":1000,"text":"you shit"}"#,
-                #"{"id":"a2","author":"troll","ts":2000,"text":"shit again"}"#,
-                #"{"id":"a3","author":"troll","ts":3000,"text":"shit again"}"#,
-                #"{"id":"b1","author":"calm","ts":1500,"text":"hello"}"#,
-                #"{"id":"b2","author":"calm","ts":5000,"text":"hello again"}"#,
-            ].joined(separator: "\n") + "\n"
+        let events = Self.trollTimeline
         let run = try WinnowProcess.run(
             ["filter", "--clock", "event", "--wordlists", wordlists, "--policy", "policy.yaml"],
             input: Array(events.utf8),
@@ -294,19 +299,10 @@ struct AuditPruneTests {
         let directory = try WinnowProcess.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let wordlists = WinnowProcess.repository.appendingPathComponent("Tests/Fixtures/wordlists").path
-        let escalation = "escalation: {strikes: 1, ban_after_timeouts: 2, ban_duration: forever, strike_action: flag}\n"
-        try escalation.write(to: directory.appendingPathComponent("keep.yaml"), atomically: true, encoding: .utf8)
-        try (escalation + "audit: {retain: 1d, prune_every: 1h}\n").write(
+        try Self.escalation.write(to: directory.appendingPathComponent("keep.yaml"), atomically: true, encoding: .utf8)
+        try (Self.escalation + "audit: {retain: 1d, prune_every: 1h}\n").write(
             to: directory.appendingPathComponent("retain.yaml"), atomically: true, encoding: .utf8)
-        // Five events of 1970: the troll's second is a ban for good.
-        let old =
-            [
-                #"{"id":"a1","author":"troll","ts":1000,"text":"you shit"}"#,
-                #"{"id":"a2","author":"troll","ts":2000,"text":"shit again"}"#,
-                #"{"id":"a3","author":"troll","ts":3000,"text":"shit again"}"#,
-                #"{"id":"b1","author":"calm","ts":1500,"text":"hello"}"#,
-                #"{"id":"b2","author":"calm","ts":5000,"text":"hello again"}"#,
-            ].joined(separator: "\n") + "\n"
+        let old = Self.trollTimeline
         let first = try WinnowProcess.run(
             ["filter", "--clock", "event", "--wordlists", wordlists, "--policy", "keep.yaml"], input: Array(old.utf8),
             in: directory)

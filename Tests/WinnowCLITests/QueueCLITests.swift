@@ -38,7 +38,12 @@ struct QueueCLITests {
             show.stdoutText.hasPrefix(
                 "case 1: open, hold by links in default; 3 comments by 3 authors; opened 1970-01-01T00:16:40Z"),
             "\(show.stdoutText)")
-        #expect(show.stdoutText.contains("- links -> hold, term 'bit.ly', matched 'bit.ly/free'"), "\(show.stdoutText)")
+        // Each reason as `audit explain` writes it.
+        #expect(
+            show.stdoutText.contains(
+                #"- links  -> hold  term "bit.ly"  match "bit.ly/free"  message "a link shortener"  at characters 27..<38"#
+            ),
+            "\(show.stdoutText)")
 
         let decide = try WinnowProcess.run(
             ["queue", "decide", "1", "remove", "--moderator", "alice", "--note", "spam"], in: directory)

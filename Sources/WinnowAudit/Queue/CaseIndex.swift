@@ -46,20 +46,20 @@ struct CaseIndex {
         return union == 0 ? 0 : Double(a.intersection(b).count) / Double(union)
     }
 
-    /// The open case whose sketch `packed` is a near-copy of, if any, confirmed on `text`'s
-    /// words (without a text, on all eight sketch values).
-    func find(_ packed: UInt64, text: String?) -> Int? {
+    /// The open case whose sketch `packed` is a near-copy of, if any, confirmed on the
+    /// comment's words (`words`, asked only once a sketch matches; without them, on all eight
+    /// sketch values).
+    func find(_ packed: UInt64, words commentWords: () -> Set<Substring>?) -> Int? {
         let (values, count, isGeneric) = WordSetSketch.unpack(packed)
         guard count > 0 else { return nil }
         let needed = Self.needed(words: count, isGeneric: isGeneric)
-        let mine = Self.wordSet(text)
         var best: (id: Int, equal: Int)?
         for band in 0..<4 {
             for id in bands[Self.key(band, values)] ?? [] {
                 guard let other = sketches[id] else { continue }
                 let equal = WordSetSketch.matchingValues(WordSetSketch.unpack(other).values, values)
                 guard equal >= needed && equal > (best?.equal ?? -1) else { continue }
-                if let mine, let theirs = words[id] {
+                if let mine = commentWords(), let theirs = words[id] {
                     guard Self.similarity(mine, theirs) >= Self.minimumSimilarity else { continue }
                 } else if equal < 8 {
                     continue
@@ -70,10 +70,11 @@ struct CaseIndex {
         return best?.id
     }
 
-    mutating func add(_ id: Int, sketch packed: UInt64, text: String?) {
+    /// `words`: the case's first comment's (`wordSet`), nil when the trail keeps no text.
+    mutating func add(_ id: Int, sketch packed: UInt64, words caseWords: Set<Substring>?) {
         guard WordSetSketch.unpack(packed).words > 0 else { return }
         sketches[id] = packed
-        words[id] = Self.wordSet(text)
+        words[id] = caseWords
         let values = WordSetSketch.unpack(packed).values
         for band in 0..<4 { bands[Self.key(band, values), default: []].append(id) }
         order.append(id)

@@ -6,7 +6,13 @@ import WinnowLimits
 /// queued flag) opens a case or joins the open case of its near-copies, and cases past
 /// `expire_after` expire. Lives on the store's connection and thread.
 final class CaseRecorder {
-    var settings = QueueSettings()
+    var settings = QueueSettings() {
+        didSet {
+            flagRules = "[" + settings.flagRules.sorted().map { JSONText.quoted($0) }.joined(separator: ",") + "]"
+        }
+    }
+    /// `settings.flagRules` as the JSON array `isQueuedFlag` binds.
+    private var flagRules = "[]"
     private var index = CaseIndex()
     private let database: SQLiteDatabase
     private let open: Statement
@@ -52,7 +58,8 @@ final class CaseRecorder {
             WHERE c.status = 'open' AND c.sketch != 0 ORDER BY c.id
             """)
         while try load.step() {
-            index.add(load.int(0), sketch: UInt64(bitPattern: Int64(load.int(1))), text: load.text(2))
+            index.add(
+                load.int(0), sketch: UInt64(bitPattern: Int64(load.int(1))), words: CaseIndex.wordSet(load.text(2)))
         }
         load.reset()
     }
@@ -72,7 +79,13 @@ final class CaseRecorder {
         }
         let when = record.pointee.timestamp ?? time
         let sketch = record.pointee.sketch
-        if let id = index.find(sketch, text: record.pointee.text) {
+        // Made only when a case's sketch matches, and once: for the check and for a new case.
+        var words: Set<Substring>??
+        func wordsOfComment() -> Set<Substring>? {
+            if words == nil { words = .some(CaseIndex.wordSet(record.pointee.text)) }
+            return words!
+        }
+        if let id = index.find(sketch, words: wordsOfComment) {
             join.bind(1, id)
             join.bind(2, when)
             join.bind(3, severity)
@@ -95,7 +108,7 @@ final class CaseRecorder {
         try open.run()
         let id = Int(database.lastInsertRowID)
         try linkEvent(seq, to: id)
-        index.add(id, sketch: sketch, text: record.pointee.text)
+        index.add(id, sketch: sketch, words: wordsOfComment())
     }
 
     private func linkEvent(_ seq: Int, to id: Int) throws(AuditError) {
@@ -107,7 +120,7 @@ final class CaseRecorder {
     private func isQueuedFlag(_ verdict: UnsafeRawBufferPointer) throws(AuditError) -> Bool {
         flagged.bindStatic(1, text: verdict)
         flagged.bind(2, settings.flagRules.contains("all") ? 1 : 0)
-        flagged.bind(3, "[" + settings.flagRules.sorted().map { "\"\($0)\"" }.joined(separator: ",") + "]")
+        flagged.bind(3, flagRules)
         defer { flagged.reset() }
         return try flagged.step()
     }
