@@ -158,8 +158,7 @@ let package = Package(
             name: "WinnowPipelineTests",
             dependencies: [
                 "WinnowPipeline", "WinnowMatch", "WinnowLimits", "WinnowRules", "WinnowPolicy", "WinnowCore",
-                "WinnowText",
-                "WinnowIO", "WinnowTestSupport",
+                "WinnowText", "WinnowIO", "WinnowAudit", "WinnowTestSupport",
             ]),
         .testTarget(
             name: "WinnowCLITests", dependencies: ["WinnowTestSupport", "WinnowCore", "WinnowAudit", "WinnowShared"]),

@@ -56,7 +56,8 @@ public enum AuditPruning {
                 """
                 CREATE TEMP TABLE doomed AS SELECT seq FROM events
                 WHERE coalesce(ts, recorded_at) < ?1
-                  AND seq NOT IN (SELECT seq FROM author_changes WHERE until IS NULL OR until >= ?2)
+                  AND seq NOT IN (SELECT seq FROM author_changes
+                                  WHERE change IN ('timeout', 'ban') AND (until IS NULL OR until >= ?2))
                   AND seq NOT IN (SELECT ce.seq FROM case_events ce JOIN cases c ON c.id = ce.case_id
                                   WHERE c.status = 'open')
                 """)

@@ -226,7 +226,7 @@ public final class AuditQueries {
             SELECT c.seq, e.event_id, c.change, c.at, c.until,
                    (SELECT j.value ->> 'count' FROM json_each(e.verdict, '$.reasons') j WHERE j.value ->> 'rule' = 'escalation')
             FROM author_changes c JOIN events e ON e.seq = c.seq
-            WHERE c.author = ?1 ORDER BY c.seq
+            WHERE c.author = ?1 AND c.change IN ('timeout', 'ban') ORDER BY c.seq
             """)
         penalties.bind(1, name)
         while try penalties.step() {

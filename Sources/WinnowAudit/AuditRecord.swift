@@ -1,4 +1,5 @@
 import WinnowCore
+import WinnowPolicy
 
 /// One judged input line as the audit trail keeps it: the event (or what could be read of a
 /// broken line) and where its verdict line, as released, sits in the batch's bytes.
@@ -14,8 +15,11 @@ public struct AuditRecord: Sendable {
     public var text: String?
     public var textHash: String?
     public var action: Action
-    /// A timeout or ban this event brought on its author.
+    /// A timeout or ban this event brought on its author (or, for an `unban` op, took off).
     public var penalty: AuthorPenalty?
+    /// The verdict counted a strike against its author (`Escalation.countsAsStrike`): kept as
+    /// an `author_changes` row, so a decision can take it back.
+    public var strike = false
     /// Where the verdict's JSON line (without its newline) is in its part of the `AuditBatch`.
     public var verdict: Range<Int>
     /// The user and process that sent the event over the sidecar's socket.
@@ -52,6 +56,15 @@ public struct AuditRecord: Sendable {
             eventID: event.id.text, line: event.line, author: event.author, channel: event.channel,
             timestamp: timestamp, text: textMode == .full ? event.text : nil,
             textHash: textMode == .hash ? ContentHash.sha256(event.text) : nil)
+    }
+}
+
+extension AuditRecord {
+    /// Takes the final verdict's action, the penalty it imposed and whether it counted a strike.
+    public mutating func settle(_ verdict: Verdict, escalation: Escalation) {
+        action = verdict.action
+        penalty = AuthorPenalty(imposedBy: verdict)
+        strike = author != nil && escalation.countsAsStrike(verdict)
     }
 }
 

@@ -116,5 +116,25 @@ enum AuditSchema {
             peer_uid INTEGER
         );
         """,
+        // 5: the moderator loop closed. `strike` rows in `author_changes` (an author's strikes,
+        // found by the author index) let a decision take one back and the penalty it led to;
+        // a decision may time out or ban the case's authors (`sanction`); an appeal is a case
+        // of kind 'appeal' on one past verdict, decided uphold or overturn; `undone` lists the
+        // comments whose verdict was taken back (an approved case, an overturned appeal), which
+        // count as strikes no more; `why` says what brought each change.
+        """
+        ALTER TABLE cases ADD COLUMN kind TEXT NOT NULL DEFAULT 'review';
+        ALTER TABLE cases ADD COLUMN message TEXT;
+        ALTER TABLE decisions ADD COLUMN sanction TEXT;
+        ALTER TABLE decisions ADD COLUMN sanction_seconds REAL;
+        ALTER TABLE author_changes ADD COLUMN why TEXT;
+        ALTER TABLE author_changes ADD COLUMN decision INTEGER REFERENCES decisions(id);
+        CREATE TABLE undone (
+            seq INTEGER PRIMARY KEY REFERENCES events(seq),
+            decision INTEGER NOT NULL REFERENCES decisions(id)
+        );
+        CREATE INDEX undone_by_decision ON undone(decision);
+        CREATE INDEX author_changes_by_decision ON author_changes(decision) WHERE decision IS NOT NULL;
+        """,
     ]
 }

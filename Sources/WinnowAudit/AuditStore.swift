@@ -249,7 +249,9 @@ public final class AuditStore {
                 for row in 0..<rows {
                     let seq = lastSeq - (rows - 1 - row)
                     let record = records.baseAddress! + next + row
-                    if record.pointee.penalty != nil { try recordPenalty(of: record.pointee, seq: seq) }
+                    if record.pointee.strike || record.pointee.penalty != nil {
+                        try recordPenalty(of: record.pointee, seq: seq)
+                    }
                     if let delivery = record.pointee.delivery { try recordDelivery(delivery, seq: seq) }
                     if let stamp = record.pointee.timestamp, stamp > latestTime { latestTime = stamp }
                     let action = record.pointee.action
@@ -286,11 +288,21 @@ public final class AuditStore {
         statement.bind(offset + 13, record.pointee.peerPID)
     }
 
+    /// The strike the event counted and the penalty it brought, as `author_changes` rows.
     private func recordPenalty(of record: borrowing AuditRecord, seq: Int) throws(AuditError) {
-        guard let penalty = record.penalty, let author = record.author else { return }
+        guard let author = record.author else { return }
+        if record.strike {
+            insertChange.bind(1, seq)
+            insertChange.bind(2, author)
+            insertChange.bind(3, "strike")
+            insertChange.bind(4, record.timestamp)
+            insertChange.bind(5, nil as Double?)
+            try insertChange.run()
+        }
+        guard let penalty = record.penalty else { return }
         insertChange.bind(1, seq)
         insertChange.bind(2, author)
-        insertChange.bind(3, penalty.action.rawValue)
+        insertChange.bind(3, penalty.action == .allow ? "unban" : penalty.action.rawValue)
         insertChange.bind(4, record.timestamp)
         insertChange.bind(5, penalty.until)
         try insertChange.run()

@@ -148,8 +148,7 @@ public final class StreamConsumer {
                     AuditRecord($0, timestamp: $0.timestamp ?? judged[j].time.seconds, textMode: audit.textMode)
                 }
                 ?? AuditRecord(eventID: verdict.id?.text ?? entry.id, line: firstLine + j)
-            record.action = verdict.action
-            record.penalty = AuthorPenalty(imposedBy: verdict)
+            record.settle(verdict, escalation: judge.engine.behavior.escalation)
             record.verdict = lineRanges[j]
             if verdict.action == .hold || verdict.action == .flag { record.sketch = judged[j].sketch }
             record.delivery = StreamDelivery(

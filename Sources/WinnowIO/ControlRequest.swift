@@ -13,6 +13,9 @@ import WinnowCore
 /// {"op":"queue","channel":"c","rule":"links","older_than":600,"limit":50,"offset":0}   open review cases (all optional)
 /// {"op":"case","case":12}                           one case with its comments and decisions
 /// {"op":"decide","case":12,"outcome":"remove"}      approve or remove; the first decision wins
+/// {"op":"decide","case":12,"outcome":"remove","sanction":"timeout","seconds":600}   and time out (or ban) its authors
+/// {"op":"decide","case":14,"outcome":"overturn"}    an appeal: uphold, or overturn (an undo in full)
+/// {"op":"appeal","id":"c42","message":"…"}          appeals the verdict on comment c42 (its id)
 /// {"op":"subscribe","to":"decisions","after":0}     this connection then receives each decision
 /// ```
 /// Every op may carry `id` (a string or a number, echoed), and the ones that change an author or
@@ -31,8 +34,11 @@ public struct ControlRequest: Sendable, Equatable {
         case queue(channel: String?, rule: String?, olderThan: Double?, limit: Int, offset: Int)
         /// One review case.
         case reviewCase(id: Int)
-        /// `outcome`: `approve` or `remove`.
-        case decide(caseID: Int, outcome: String)
+        /// `outcome`: `approve` or `remove` (a review case), `uphold` or `overturn` (an appeal);
+        /// `sanction` (`timeout` or `ban`, for `seconds` or a ban for good) only with `remove`.
+        case decide(caseID: Int, outcome: String, sanction: String?, seconds: Double?)
+        /// An appeal on the verdict of the comment whose id is `comment` (the op's `id`).
+        case appeal(comment: String, message: String?)
         /// The connection receives every decision after `after` (nil: from now on), and
         /// nothing else.
         case subscribe(after: Int?)
@@ -46,8 +52,11 @@ public struct ControlRequest: Sendable, Equatable {
 
     /// The op names, for messages.
     public static let names = [
-        "health", "stats", "reload", "slow_mode", "timeout", "ban", "unban", "queue", "case", "decide", "subscribe",
+        "health", "stats", "reload", "slow_mode", "timeout", "ban", "unban", "queue", "case", "decide", "appeal",
+        "subscribe",
     ]
+    /// The longest appeal message, in bytes.
+    public static let longestAppealMessage = 4000
     /// The longest timeout or timed ban: 100 years (`Micros.longestDuration`'s seconds).
     public static let longestPenaltySeconds = 3_153_600_000.0
     /// The longest slow-mode interval an op may set: a week.
@@ -136,7 +145,8 @@ public struct ControlRequest: Sendable, Equatable {
         case "unban": allowed = attributed + ["author"]
         case "queue": allowed = common + ["channel", "rule", "older_than", "limit", "offset"]
         case "case": allowed = common + ["case"]
-        case "decide": allowed = attributed + ["case", "outcome"]
+        case "decide": allowed = attributed + ["case", "outcome", "sanction", "seconds"]
+        case "appeal": allowed = common + ["message"]
         case "subscribe": allowed = common + ["to", "after"]
         default: throw refuse("unknown op '\(name)' (ops: \(names.joined(separator: ", ")))")
         }
@@ -199,10 +209,34 @@ public struct ControlRequest: Sendable, Equatable {
         case "decide":
             let id = try integer("case", 1...Int(Int64.max >> 11), required: true)!
             let outcome = try text("outcome", required: true)!
-            guard outcome == "approve" || outcome == "remove" else {
-                throw refuse("\"outcome\" must be approve or remove, not '\(outcome.prefix(40))'")
+            guard ["approve", "remove", "uphold", "overturn"].contains(outcome) else {
+                throw refuse("\"outcome\" must be approve, remove, uphold or overturn, not '\(outcome.prefix(40))'")
             }
-            command = .decide(caseID: id, outcome: outcome)
+            let sanction = try text("sanction", required: false)
+            if let sanction, sanction != "timeout" && sanction != "ban" {
+                throw refuse("\"sanction\" must be timeout or ban, not '\(sanction.prefix(40))'")
+            }
+            if sanction != nil && outcome != "remove" {
+                throw refuse("a sanction goes with \"outcome\": \"remove\"")
+            }
+            let length = try seconds(1...longestPenaltySeconds)
+            if length != nil && sanction == nil { throw refuse("\"seconds\" goes with a \"sanction\"") }
+            if sanction == "timeout" && length == nil {
+                throw refuse("a timeout needs \"seconds\", a number from 1 to \(Int(longestPenaltySeconds))")
+            }
+            command = .decide(caseID: id, outcome: outcome, sanction: sanction, seconds: length)
+        case "appeal":
+            let comment: String
+            switch value["id"] {
+            case .string(let text)? where !text.isEmpty: comment = text
+            case .number(let literal)?: comment = literal
+            default: throw refuse("appeal needs \"id\": the id of the comment whose verdict is appealed")
+            }
+            let message = try text("message", required: false)
+            if let message, message.utf8.count > longestAppealMessage {
+                throw refuse("\"message\" is longer than \(longestAppealMessage) bytes")
+            }
+            command = .appeal(comment: comment, message: message)
         case "subscribe":
             guard let to = try text("to", required: true), to == "decisions" else {
                 throw refuse("subscribe needs \"to\": \"decisions\" (the only feed)")

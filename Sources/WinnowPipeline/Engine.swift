@@ -343,6 +343,39 @@ public final class Engine: Sendable {
         return Penalty(packed: old)
     }
 
+    /// Lowers an author's standing to what a replay of the trail says it is once a decision
+    /// took verdicts back (`AuthorLedger`): never raises it (what the trail does not know —
+    /// an exempt author, the shared store's count — is not imposed by an undo). Returns the
+    /// penalty before and after; nil when the author is not tracked (nothing to take back).
+    @discardableResult
+    public func takeBack(author: String, to penalty: Penalty, strikes: WindowCount, at now: Micros) -> (
+        before: Penalty, after: Penalty
+    )? {
+        let key = BehaviorState.authorKey(author)
+        guard let slot = state.authors.existingSlot(for: key) else { return nil }
+        let (old, new) = state.authors.update(slot, AuthorWord.penalty) { word in
+            let current = Penalty(packed: word)
+            let lower = Penalty(
+                kind: penalty.kind, until: penalty.until, timeouts: min(current.timeouts, penalty.timeouts))
+            return Self.isWeaker(lower, than: current, at: now) ? lower.packed : word
+        }
+        _ = state.authors.update(slot, AuthorWord.strikes) { word in
+            let current = WindowCount(packed: word)
+            return strikes.current(at: now, window: behavior.escalation.window)
+                < current.current(at: now, window: behavior.escalation.window) ? strikes.packed : word
+        }
+        if old != new { shared?.impose(Penalty(packed: new), author: key, now: now) }
+        return (Penalty(packed: old), Penalty(packed: new))
+    }
+
+    /// Whether `a` holds the author back less than `b` at `now`: no penalty, then a timeout,
+    /// then a ban; of one kind, the one that ends sooner.
+    static func isWeaker(_ a: Penalty, than b: Penalty, at now: Micros) -> Bool {
+        func rank(_ p: Penalty) -> Int { p.isActive(at: now) ? Int(p.kind.rawValue) : 0 }
+        if rank(a) != rank(b) { return rank(a) < rank(b) }
+        return rank(a) != 0 && a.until < b.until
+    }
+
     /// The penalty in force for an author at `now`, if any.
     public func penalty(of author: String, at now: Micros) -> Penalty? {
         penalty(ofKey: BehaviorState.authorKey(author), at: now)

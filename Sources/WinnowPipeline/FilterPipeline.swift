@@ -332,8 +332,7 @@ struct BatchFinisher {
                 actionCounts[action.index] += 1
                 guard recording else { continue }
                 // Each record points at its verdict line, as released, in this chunk's output.
-                records[k].action = action
-                records[k].penalty = AuthorPenalty(imposedBy: verdicts[k])
+                records[k].settle(verdicts[k], escalation: engine.behavior.escalation)
                 records[k].verdict = start..<output.count - 1
             }
             if recording {

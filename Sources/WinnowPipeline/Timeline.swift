@@ -27,6 +27,12 @@ public struct Timeline: Sendable {
         self.clock = clock
     }
 
+    /// The time now on this timeline: the latest event's (event clock, once one came), else
+    /// the wall clock's. What a moderator's decision is applied at.
+    public var current: Micros {
+        mode == .event && latest != .min ? latest : Micros(seconds: clock.now())
+    }
+
     public mutating func time(of timestamp: Double?) -> (now: Micros, late: Reason?) {
         guard mode == .event else { return (Micros(seconds: clock.now()), nil) }
         guard let timestamp else {

@@ -21,6 +21,9 @@ public final class WindowStep: @unchecked Sendable {
 
     public init(timeline: Timeline) { self.timeline = timeline }
 
+    /// The run's time now (`Timeline.current`).
+    public var now: Micros { timeline.current }
+
     /// One event: its time, the window rules on `verdict`, and the `late` reason when it came
     /// too far behind. `event` is asked for only when the content step skipped the comment and
     /// it is needed after all. Returns the time it was judged at and whether `verdict` changed.

@@ -123,6 +123,19 @@ public struct Escalation: Sendable, Equatable {
             }
     }
 
+    /// Whether a final verdict counted a strike: `isStrike` of it as it was before its
+    /// escalation step (the verdict that reached the threshold is a timeout or ban by now, and
+    /// keeps the strike rule's reason). For the audit trail, which keeps each strike so that a
+    /// moderator's decision can take it back; an exempt author's count is the trail's only.
+    public func countsAsStrike(_ verdict: Verdict) -> Bool {
+        let decided = verdict.would ?? verdict.action
+        guard enabled, decided >= strikeAction, decided != .error else { return false }
+        return verdict.reasons.contains { reason in
+            !reason.dryRun && (reason.action?.verdictAction ?? .allow) >= strikeAction
+                && strikeRules.contains(reason.rule)
+        }
+    }
+
     /// The penalty for an author's `timeouts`-th timeout at `now`: a ban from the
     /// `banAfterTimeouts`-th on, else a timeout.
     public func nextPenalty(timeouts: Int, at now: Micros) -> Penalty {

@@ -61,7 +61,7 @@ enum ControlOp {
                 return fail("\(by) may not use moderator ops (see --ops-uid, --ops-group)")
             }
             return moderate(request, line: line, service: service, peer: peer)
-        case .queue, .reviewCase, .decide, .subscribe:
+        case .queue, .reviewCase, .decide, .appeal, .subscribe:
             guard let review = service.review, let feed = service.decisions else {
                 return fail("the review queue lives in the audit trail: this sidecar runs with --no-audit")
             }
@@ -70,7 +70,8 @@ enum ControlOp {
                 return fail("\(by) may not use moderator ops (see --ops-uid, --ops-group)")
             }
             do throws(AuditError) {
-                return try ReviewOp.handle(request, review: review, feed: feed, peer: peer, sink: sink)
+                return try ReviewOp.handle(
+                    request, review: review, feed: feed, follower: service.follower, peer: peer, sink: sink)
             } catch {
                 return fail(error.message)
             }
@@ -131,8 +132,9 @@ enum ControlOp {
                 ? #","until":null"# : #","until":\#(JSONText.number(Double(until / 1000) / 1000))"#
         let answer = request.answer(#","ok":true,"author":\#(JSONText.quoted(author))\#(untilText),"was":"\#(was)""#)
         let action: Action = kind == .ban ? .ban : kind == .timeout ? .timeout : .allow
-        let penalty =
-            kind == .none ? nil : AuthorPenalty(action: action, until: until == Penalty.forever ? nil : until.seconds)
+        // An unban is kept as an `unban` row: the author's ledger replays it.
+        let penalty = AuthorPenalty(
+            action: action, until: kind == .none || until == Penalty.forever ? nil : until.seconds)
         let record = opRecord(
             author: author, channel: nil, action: action, penalty: penalty, request: requestText, peer: peer)
         if let failure = service.recordOp(record, answer: answer) {

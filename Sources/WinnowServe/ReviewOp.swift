@@ -2,12 +2,15 @@ import Foundation
 import WinnowAudit
 import WinnowCore
 import WinnowIO
+import WinnowPipeline
 
 /// The review queue's ops on the sidecar: `queue` (open cases, paged), `case` (one case),
-/// `decide` (the first decision wins), `subscribe` (the decision feed).
+/// `decide` (the first decision wins; carried into the authors' state before the answer),
+/// `appeal` (a case on one past verdict), `subscribe` (the decision feed).
 enum ReviewOp {
     static func handle(
-        _ request: ControlRequest, review: ReviewAccess, feed: DecisionFeed, peer: PeerCredentials?, sink: FeedSink?
+        _ request: ControlRequest, review: ReviewAccess, feed: DecisionFeed, follower: DecisionFollower?,
+        peer: PeerCredentials?, sink: FeedSink?
     ) throws(AuditError) -> [UInt8] {
         let now = Date().timeIntervalSince1970
         switch request.command {
@@ -24,27 +27,38 @@ enum ReviewOp {
             guard let (found, comments, decisions) = try review.with({ queue throws(AuditError) in try queue.show(id) })
             else { throw AuditError("no case \(id)") }
             return request.answer(#","ok":true,"# + ReviewCase.detailMembers(found, comments, decisions))
-        case .decide(let id, let outcome):
+        case .decide(let id, let outcome, let sanctionName, let seconds):
             let moderator = request.moderator ?? peer.map { "uid \($0.uid)" } ?? "unknown"
+            let sanction = sanctionName.map { Sanction(kind: $0 == "ban" ? .ban : .timeout, seconds: seconds) }
             let (result, comments) = try review.with { queue throws(AuditError) in
                 (
                     try queue.decide(
-                        id, CaseOutcome(rawValue: outcome)!, moderator: moderator, note: request.note, at: now,
-                        peerUID: peer?.uid),
+                        id, CaseOutcome(rawValue: outcome)!, sanction: sanction, moderator: moderator,
+                        note: request.note, at: now, peerUID: peer?.uid),
                     try queue.commentIDs(of: id)
                 )
             }
             switch result {
             case .decided(let decision):
+                // Carried into the authors' state before the answer: what it changed is in it.
+                let changes = try follower?.catchUp().values.flatMap { $0 } ?? []
+                let changeList = changes.map {
+                    #"{"author":\#(JSONText.quoted($0.author)),"change":\#(JSONText.quoted($0.change)),"why":\#(JSONText.quoted($0.why))}"#
+                }
                 return request.answer(
                     #","ok":true,"case":\#(id),"outcome":\#(JSONText.quoted(decision.outcome.rawValue))"#
                         + #","moderator":\#(JSONText.quoted(moderator)),"comments":[\#(comments.map(JSONText.quoted).joined(separator: ","))]"#
-                )
+                        + #","changes":[\#(changeList.joined(separator: ","))]"#)
             case .alreadyDecided(let standing):
                 throw AuditError(
                     "case \(id) was already decided by \(standing.moderator) at \(JSONText.number(standing.at)): "
                         + standing.outcome.rawValue)
             }
+        case .appeal(let comment, let message):
+            let opened = try review.with { queue throws(AuditError) in
+                try queue.appeal(comment, message: message, at: now)
+            }
+            return request.answer(#","ok":true,"case":\#(opened.id),"status":"open""#)
         case .subscribe(let after):
             guard let sink else { throw AuditError("this connection cannot subscribe") }
             var from = after ?? 0

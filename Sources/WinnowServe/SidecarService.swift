@@ -8,6 +8,7 @@ import WinnowCore
 import WinnowIO
 import WinnowLimits
 import WinnowPipeline
+import WinnowPolicy
 
 /// The engine in force and how to build the next one: `reload` builds a new engine from the
 /// files on a background thread and swaps it in; the per-author state carries over.
@@ -77,6 +78,8 @@ final class SidecarService: Sendable {
     let decisions: DecisionFeed?
     /// The review queue's figures on `/metrics`.
     let queueMetrics: QueueMetrics?
+    /// Decisions carried into the authors' state (nil without a trail, or when it cannot be read).
+    let follower: DecisionFollower?
 
     /// Buffers of one event-loop thread (thread-local: never shared).
     final class LoopScratch: @unchecked Sendable {
@@ -96,10 +99,24 @@ final class SidecarService: Sendable {
         queueMetrics = review.map { review in
             QueueMetrics(review: review) { Double(engines.configuration.queue.sla) / 1e6 }
         }
+        let step = windowStep
+        do throws(AuditError) {
+            follower = try audit.map { trail throws(AuditError) in
+                try DecisionFollower(
+                    path: trail.store.path, engine: { engines.engine },
+                    now: { step.withLockedValue { $0.now.seconds } },
+                    warn: { logger.warning("\($0)") })
+            }
+        } catch {
+            logger.error("decisions will not reach the authors' state", metadata: ["error": "\(error.message)"])
+            follower = nil
+        }
+        follower?.start()
     }
 
     /// Commits what the audit trail still holds and stops its threads.
     func close() {
+        follower?.stop()
         decisions?.stop()
         audit?.close()
     }
@@ -161,8 +178,7 @@ final class SidecarService: Sendable {
             }
             finish(
                 verdict, event: event, judgedAt: now, number: number, peer: peer, started: started,
-                sketch: facts.sketch,
-                respond: respond)
+                sketch: facts.sketch, escalation: engine.behavior.escalation, respond: respond)
         case .failure(let error):
             let verdict = Verdict.error(line: number, id: error.id, message: error.message)
             finish(verdict, event: nil, judgedAt: 0, number: number, peer: peer, started: started, respond: respond)
@@ -196,7 +212,8 @@ final class SidecarService: Sendable {
                 let item = batch[start + k]
                 finish(
                     verdicts[k], event: item.event, judgedAt: times[k], number: item.number, peer: item.peer,
-                    started: item.started, sketch: item.facts.sketch, respond: item.respond)
+                    started: item.started, sketch: item.facts.sketch, escalation: engine.behavior.escalation,
+                    respond: item.respond)
             }
             // Penalties the store finds from them hold for the authors' next events.
             if !strikes.isEmpty, let runs = SharedRuns(engine: engine) {
@@ -210,7 +227,8 @@ final class SidecarService: Sendable {
     /// there is an audit trail.
     private func finish(
         _ verdict: Verdict, event: Event?, judgedAt now: Micros, number: Int, peer: PeerCredentials?,
-        started: ContinuousClock.Instant, sketch: UInt64 = 0, respond: @escaping @Sendable ([UInt8]) -> Void
+        started: ContinuousClock.Instant, sketch: UInt64 = 0, escalation: Escalation = Escalation(enabled: false),
+        respond: @escaping @Sendable ([UInt8]) -> Void
     ) {
         let output = loopScratch.output
         output.removeAll()
@@ -228,8 +246,7 @@ final class SidecarService: Sendable {
         var record =
             event.map { AuditRecord($0, timestamp: $0.timestamp ?? now.seconds, textMode: textMode) }
             ?? AuditRecord(eventID: verdict.id?.text ?? String(number), line: number)
-        record.action = verdict.action
-        record.penalty = AuthorPenalty(imposedBy: verdict)
+        record.settle(verdict, escalation: escalation)
         record.peerUID = peer?.uid
         record.peerPID = peer?.pid
         record.sketch = sketch

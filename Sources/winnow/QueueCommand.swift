@@ -18,7 +18,7 @@ struct Queue: ParsableCommand {
             near-copies; a moderator approves or removes a case once for all its comments. See \
             docs/queue.md.
             """,
-        subcommands: [List.self, Show.self, Decide.self, Decisions.self, Labels.self, Stats.self])
+        subcommands: [List.self, Show.self, Decide.self, Appeal.self, Decisions.self, Labels.self, Stats.self])
 
     /// `--audit PATH`, shared by the subcommands.
     struct Trail: ParsableArguments {
@@ -126,10 +126,11 @@ struct Queue: ParsableCommand {
                 "case \(c.id): \(c.status), \(c.severity) by \(c.rule ?? "-") in \(c.channel ?? "-"); "
                     + "\(c.comments) comments by \(c.authors) authors; opened \(TimeText.iso(c.openedAt)), "
                     + "latest \(TimeText.iso(c.lastAt))")
+            if c.kind == "appeal" { print("  appeal: \(c.message ?? "(no message)")") }
             for d in decisions {
                 print(
                     "  \(d.outcome.rawValue) by \(d.moderator) at \(TimeText.iso(d.at))"
-                        + (d.note.map { ": \($0)" } ?? ""))
+                        + (d.sanction.map { " with a \($0.description)" } ?? "") + (d.note.map { ": \($0)" } ?? ""))
             }
             for comment in comments {
                 print(
@@ -143,28 +144,71 @@ struct Queue: ParsableCommand {
 
     struct Decide: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Approve or remove a case, once for all its comments; the first decision wins.")
+            abstract: "Approve or remove a case, once for all its comments; uphold or overturn an appeal.",
+            discussion: """
+                The first decision wins. Approve and overturn take the verdicts back in full: a \
+                running `winnow serve` on the trail removes the strikes they counted and lifts \
+                the timeout or ban those led to, unless the remaining strikes still justify it.
+                """)
 
         @OptionGroup var trail: Trail
         @Argument(help: "The case number.") var id: Int
-        @Argument(help: "approve (the comments stay) or remove (they come down).") var outcome: CaseOutcome
+        @Argument(
+            help: """
+                approve (the comments stay) or remove (they come down); for an appeal, uphold \
+                (the verdict stands) or overturn (it is undone).
+                """)
+        var outcome: CaseOutcome
+        @Option(help: ArgumentHelp("With remove: time the case's authors out for this long.", valueName: "duration"))
+        var timeout: String?
+        @Option(
+            help: ArgumentHelp(
+                "With remove: ban the case's authors, for this long or for good ('forever').", valueName: "duration"))
+        var ban: String?
         @Option(help: "Why, for the record.") var note: String?
         @Option(help: "Who decides (default: the user running the command).") var moderator: String?
+
+        func validate() throws {
+            if timeout != nil && ban != nil { throw ValidationError("--timeout or --ban, not both") }
+            if (timeout != nil || ban != nil) && outcome != .remove {
+                throw ValidationError("--timeout and --ban go with remove")
+            }
+            _ = try sanction()
+        }
+
+        /// The timeout or ban asked for, if any.
+        func sanction() throws -> Sanction? {
+            if let timeout {
+                guard let micros = DurationText.parse(timeout), micros > 0 else {
+                    throw ValidationError("--timeout: '\(timeout)' is not a duration such as 10m")
+                }
+                return Sanction(kind: .timeout, seconds: micros.seconds)
+            }
+            guard let ban else { return nil }
+            if ban == "forever" { return Sanction(kind: .ban, seconds: nil) }
+            guard let micros = DurationText.parse(ban), micros > 0 else {
+                throw ValidationError("--ban: '\(ban)' is not a duration such as 7d, nor 'forever'")
+            }
+            return Sanction(kind: .ban, seconds: micros.seconds)
+        }
 
         func run() throws {
             let queue = try trail.open()
             let who = moderator ?? Queue.userName()
+            let sanction = try sanction()
             let result: ReviewQueue.Decided
             let ids: [String]
             do throws(AuditError) {
-                result = try queue.decide(id, outcome, moderator: who, note: note, at: Queue.now())
+                result = try queue.decide(
+                    id, outcome, sanction: sanction, moderator: who, note: note, at: Queue.now())
                 ids = try queue.commentIDs(of: id)
             } catch { throw Queue.fail(error) }
             switch result {
             case .decided(let decision):
                 print(
                     "case \(id): \(decision.outcome.status) by \(decision.moderator) "
-                        + "(\(ids.count) comment\(ids.count == 1 ? "" : "s"): \(ids.joined(separator: ", ")))")
+                        + "(\(ids.count) comment\(ids.count == 1 ? "" : "s"): \(ids.joined(separator: ", ")))"
+                        + (decision.sanction.map { "; \($0.description) for its authors" } ?? ""))
             case .alreadyDecided(let standing):
                 printError(
                     "winnow: case \(id) was already decided by \(standing.moderator) at \(TimeText.iso(standing.at)): "
@@ -230,7 +274,7 @@ struct Queue: ParsableCommand {
 
         func run() throws {
             let queue = try trail.open()
-            var written = 0, removed = 0, withoutText = 0
+            var written = 0, positive = 0, withoutText = 0
             do throws(AuditError) {
                 try queue.labels(since: since?.seconds) { label in
                     guard label.text != nil else {
@@ -239,18 +283,20 @@ struct Queue: ParsableCommand {
                     }
                     print(label.json)
                     written += 1
-                    if label.outcome == .remove { removed += 1 }
+                    if label.outcome.confirmsVerdict { positive += 1 }
                 }
             } catch { throw Queue.fail(error) }
             printError(
-                "winnow: \(written) labelled comments (\(removed) removed, \(written - removed) approved)"
+                "winnow: \(written) labelled comments (\(positive) positive: removed or upheld; "
+                    + "\(written - positive) negative: approved or overturned)"
                     + (withoutText > 0 ? "; \(withoutText) without their text (--audit-text hash) left out" : ""))
         }
     }
 
     struct Stats: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Response-time figures: open cases, time to decision, share within the SLA, expiries.")
+            abstract:
+                "Response-time figures: open cases, time to decision, share within the SLA, expiries, appeals.")
 
         @OptionGroup var trail: Trail
         @Option(help: ArgumentHelp("Cases closed since this time (open ones always count).", valueName: "time"))
@@ -278,7 +324,8 @@ struct Queue: ParsableCommand {
                     print(
                         #"{"group":\#(row.group.map(JSONText.quoted) ?? "null"),"open":\#(row.open)"#
                             + #","oldest_open_seconds":\#(JSONText.number(row.oldestOpen)),"approved":\#(row.approved)"#
-                            + #","removed":\#(row.removed),"expired":\#(row.expired)"#
+                            + #","removed":\#(row.removed),"upheld":\#(row.upheld),"overturned":\#(row.overturned)"#
+                            + #","expired":\#(row.expired)"#
                             + #","decision_seconds":\#(times ?? "null"),"within_sla":\#(row.withinSLA)"#
                             + #","sla_seconds":\#(JSONText.number(slaSeconds)),"without_escalation":\#(row.withoutEscalation)}"#
                     )
@@ -288,7 +335,7 @@ struct Queue: ParsableCommand {
             Table.print(
                 [
                     by?.rawValue ?? "cases", "open", "oldest open", "decided", "removed", "expired",
-                    "decision p50/p90/p99", "within \(sla)", "no escalation",
+                    "decision p50/p90/p99", "within \(sla)", "no escalation", "appeals overturned",
                 ],
                 rows.map { row in
                     [
@@ -298,6 +345,7 @@ struct Queue: ParsableCommand {
                             ?? "-",
                         Table.percent(row.withinSLA, of: row.closed),
                         Table.percent(row.withoutEscalation, of: row.closed),
+                        row.appeals == 0 ? "-" : "\(row.overturned) of \(row.appeals)",
                     ]
                 })
         }

@@ -193,21 +193,25 @@ struct ReviewQueueTests {
         }
     }
 
-    @Test("a trail of schema version 3 is migrated on open: its events kept, an empty queue, then cases")
-    func migratesVersion3() throws {
+    /// A trail as an older version wrote it, rebuilt from its SQL dump in `Fixtures/audit` (no
+    /// database file is kept in the repository), in a new folder.
+    func trail(fromDump name: String, version: Int) throws -> (folder: URL, path: String) {
         let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/audit/schema-v3.sql")
+            .appendingPathComponent("Fixtures/audit/\(name)")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("winnow-queue-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("trail.sqlite").path
-        // The trail as version 3 wrote it, rebuilt from its dump (no database file is kept in the repository).
-        do {
-            let old = try SQLiteDatabase(path: path)
-            try old.execute(try String(contentsOf: fixture, encoding: .utf8))
-            #expect(try old.integer("PRAGMA user_version") == 3)
-            old.close()
-        }
+        let old = try SQLiteDatabase(path: path)
+        try old.execute(try String(contentsOf: fixture, encoding: .utf8))
+        #expect(try old.integer("PRAGMA user_version") == version)
+        old.close()
+        return (folder, path)
+    }
+
+    @Test("a trail of schema version 3 is migrated on open: its events kept, an empty queue, then cases")
+    func migratesVersion3() throws {
+        let (folder, path) = try trail(fromDump: "schema-v3.sql", version: 3)
+        defer { try? FileManager.default.removeItem(at: folder) }
         let queue = try ReviewQueue(path: path)
         #expect(try queue.list(now: 0).isEmpty)
         let store = try AuditStore(path: path)
@@ -218,5 +222,33 @@ struct ReviewQueueTests {
             store: store, configuration: AuditedConfiguration(wordlists: "w", policy: "p"), source: "filter")
         try commit([Row(id: "new", ts: 5000)], to: trail)
         #expect(try queue.list(now: 6000).map(\.firstText) == ["text of new"])
+    }
+
+    @Test("a trail of schema version 4 is migrated on open: its cases kept, decided and appealed as version 5 does")
+    func migratesVersion4() throws {
+        // Written by version 4: a timeout from three rejects (a1-a3), case 1 removed (b1), case 2 open (d1).
+        let (folder, path) = try trail(fromDump: "schema-v4.sql", version: 4)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let queue = try ReviewQueue(path: path)
+        #expect(try queue.list(now: 2000).map(\.id) == [2])
+        #expect(try queue.show(1)?.0.status == "removed")
+        #expect(try queue.show(1)?.0.kind == "review")
+        #expect(try queue.show(1)?.2.first?.sanction == nil)
+        // Strikes were not kept before version 5: the ledger has no strike, and the automatic
+        // timeout is not a moderator's sanction.
+        #expect(try queue.ledger(of: "spam1").entries.isEmpty)
+        let appeal = try queue.appeal("a3", message: "old verdict", at: 3000)
+        #expect(appeal.kind == "appeal")
+        #expect(appeal.severity == "appeal")
+        #expect(try queue.list(now: 3000).map(\.id) == [appeal.id, 2])
+        #expect(
+            try queue.decide(appeal.id, .overturn, moderator: "ana", note: nil, at: 3001)
+                == .decided(CaseDecision(caseID: appeal.id, outcome: .overturn, moderator: "ana", note: nil, at: 3001)))
+        // a3 (seq 3) is taken back; with no strike rows, its replay imposes nothing.
+        #expect(try queue.undone(of: "spam1") == [3])
+        let store = try AuditStore(path: path)
+        defer { store.close() }
+        #expect(try store.integrityCheck() == "ok")
+        #expect(try store.count(.events) == 7)
     }
 }

@@ -277,12 +277,13 @@ struct AuditPruneTests {
         // a1 (its timeout over long ago), a3 and b1 go; a2 (the ban for good it imposed) stays.
         #expect(
             prune.stdoutText.hasPrefix(
-                "pruned 3 events before 1970-01-01T01:06:40Z (kept 1 with a penalty in force or an open case), 1 author changes"
+                "pruned 3 events before 1970-01-01T01:06:40Z (kept 1 with a penalty in force or an open case), 2 author changes"
             ),
             "\(prune.stdoutText)")
         let store = try AuditStore(path: trail)
         #expect(try store.count(.events) == 2)
-        #expect(try store.count(.authorChanges) == 1)
+        // a2's strike and the ban it brought.
+        #expect(try store.count(.authorChanges) == 2)
         #expect(try store.count(.runs) == 1)
         #expect(try store.count(.configs) == 1)
         #expect(try store.integrityCheck() == "ok")

@@ -253,7 +253,7 @@ struct HostileInputCLITests {
 
     @Test("the metrics port had no connection limit and no idle timeout")
     func metricsPortHadNoLimit() throws {
-        let port = 20_000 + Int((getpid() + 7919) % 20_000)
+        let port = WinnowProcess.freePort()
         let server = try ServeProcess([
             "--wordlists", wordlists, "--no-audit", "--metrics", "127.0.0.1:\(port)", "--metrics-max-connections", "2",
             "--metrics-idle-timeout", "1",

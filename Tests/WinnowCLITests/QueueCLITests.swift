@@ -70,11 +70,15 @@ struct QueueCLITests {
             labelled.first?.hasPrefix(
                 #"{"id":"e1","author":"a","channel":"default","ts":1000,"text":"get free followers fast at bit.ly/free today friends","label":1,"outcome":"remove","case":1,"rule":"links","moderator":"alice","decided_at":"#
             ) == true, "\(labels.stdoutText)")
-        #expect(labels.stderr == "winnow: 3 labelled comments (3 removed, 0 approved)\n")
+        #expect(
+            labels.stderr
+                == "winnow: 3 labelled comments (3 positive: removed or upheld; 0 negative: approved or overturned)\n")
 
         let stats = try WinnowProcess.run(["queue", "stats", "--json"], in: directory)
         #expect(stats.stdoutText.hasPrefix(#"{"group":null,"open":1,"#), "\(stats.stdoutText)")
-        #expect(stats.stdoutText.contains(#""approved":0,"removed":1,"expired":0,"#), "\(stats.stdoutText)")
+        #expect(
+            stats.stdoutText.contains(#""approved":0,"removed":1,"upheld":0,"overturned":0,"expired":0,"#),
+            "\(stats.stdoutText)")
 
         let missing = try WinnowProcess.run(["queue", "show", "99"], in: directory)
         #expect(missing.status == 1)

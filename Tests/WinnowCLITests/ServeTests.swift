@@ -71,7 +71,8 @@ struct ServeTests {
         // 7 events, the unreadable line, and the four moderator ops (ban, unban, two slow_mode).
         #expect(try entries.stats().events == 7 + 1 + 4)
         let store = try AuditStore(path: trail)
-        #expect(try store.count(.authorChanges) == 1)
+        // The ban and the unban (kept for the author's ledger).
+        #expect(try store.count(.authorChanges) == 2)
         let peers = Process()
         peers.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         peers.arguments = [
@@ -445,7 +446,7 @@ struct ServeTests {
 
     @Test("metrics: Prometheus text on --metrics, and the stats op")
     func metrics() throws {
-        let port = 20_000 + Int(getpid() % 20_000)
+        let port = WinnowProcess.freePort()
         let server = try ServeProcess(["--wordlists", wordlists, "--no-audit", "--metrics", "127.0.0.1:\(port)"])
         defer { server.removeDirectory() }
         let client = try server.client()
@@ -488,7 +489,7 @@ struct ServeTests {
 
     @Test("metrics: the review queue's open cases, decisions by outcome, decision time and SLA misses")
     func queueMetrics() throws {
-        let port = 20_000 + Int((getpid() + 7) % 20_000)
+        let port = WinnowProcess.freePort()
         let folder = try WinnowProcess.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let policy = folder.appendingPathComponent("policy.yaml").path
@@ -568,7 +569,7 @@ struct ServeTests {
         let directory = try WinnowProcess.makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let redis = try PrivateRedis(in: directory)
-        let port = 20_000 + Int((getpid() + 7) % 20_000)
+        let port = WinnowProcess.freePort()
         let server = try ServeProcess([
             "--wordlists", wordlists, "--no-audit", "--shared", redis.url, "--metrics", "127.0.0.1:\(port)",
         ])

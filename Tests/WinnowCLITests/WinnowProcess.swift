@@ -27,6 +27,24 @@ enum WinnowProcess {
         var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
     }
 
+    /// A loopback TCP port free a moment ago (the kernel's pick): tests that listen in parallel
+    /// collided when they derived their ports from the process id alike.
+    static func freePort() -> Int {
+        let holder = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(holder) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(holder, pointer, length) == 0 && getsockname(holder, pointer, &length) == 0
+            }
+        }
+        precondition(bound, "no free loopback port")
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
     /// A new empty folder: each run gets its own working directory, so that the default audit
     /// file of one run never meets another's.
     static func makeTemporaryDirectory() throws -> URL {

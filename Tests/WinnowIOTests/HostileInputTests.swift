@@ -140,16 +140,34 @@ struct HostileInputTests {
             (#"{"op":"health","id":null}"#, #""id" must be a string or a number, not null"#),
             (
                 #"{"op":"dance"}"#,
-                "unknown op 'dance' (ops: health, stats, reload, slow_mode, timeout, ban, unban, queue, case, decide, subscribe)"
+                "unknown op 'dance' (ops: health, stats, reload, slow_mode, timeout, ban, unban, queue, case, decide, appeal, subscribe)"
             ),
             (#"{"op":"health","id":-1e999}"#, #""id" must be a string or a finite number"#),
             (
                 #"{"op":5}"#,
-                #""op" must be a string (ops: health, stats, reload, slow_mode, timeout, ban, unban, queue, case, decide, subscribe)"#
+                #""op" must be a string (ops: health, stats, reload, slow_mode, timeout, ban, unban, queue, case, decide, appeal, subscribe)"#
             ),
             (#"{"op":"stats","verbose":true}"#, "stats takes no field 'verbose' (fields: op, id)"),
             (#"{"op":"decide","case":12}"#, #"decide needs "outcome", a non-empty string"#),
-            (#"{"op":"decide","case":12,"outcome":"delete"}"#, #""outcome" must be approve or remove, not 'delete'"#),
+            (
+                #"{"op":"decide","case":12,"outcome":"delete"}"#,
+                #""outcome" must be approve, remove, uphold or overturn, not 'delete'"#
+            ),
+            (
+                #"{"op":"decide","case":12,"outcome":"approve","sanction":"ban"}"#,
+                #"a sanction goes with "outcome": "remove""#
+            ),
+            (
+                #"{"op":"decide","case":12,"outcome":"remove","sanction":"timeout"}"#,
+                #"a timeout needs "seconds", a number from 1 to 3153600000"#
+            ),
+            (
+                #"{"op":"decide","case":12,"outcome":"remove","sanction":"mute","seconds":5}"#,
+                #""sanction" must be timeout or ban, not 'mute'"#
+            ),
+            (#"{"op":"decide","case":12,"outcome":"remove","seconds":5}"#, #""seconds" goes with a "sanction""#),
+            (#"{"op":"appeal"}"#, #"appeal needs "id": the id of the comment whose verdict is appealed"#),
+            (#"{"op":"appeal","id":"c1","message":7}"#, #""message" must be a non-empty string, not a number"#),
             (
                 #"{"op":"decide","case":1.5,"outcome":"remove"}"#,
                 #""case" must be a whole number from 1 to 4503599627370495, not 1.5"#
@@ -197,7 +215,16 @@ struct HostileInputTests {
         #expect(try command(#"{"op":"case","case":12}"#).command == .reviewCase(id: 12))
         #expect(
             try command(#"{"op":"decide","case":12,"outcome":"remove","moderator":"ana"}"#).command
-                == .decide(caseID: 12, outcome: "remove"))
+                == .decide(caseID: 12, outcome: "remove", sanction: nil, seconds: nil))
+        #expect(
+            try command(#"{"op":"decide","case":12,"outcome":"remove","sanction":"ban"}"#).command
+                == .decide(caseID: 12, outcome: "remove", sanction: "ban", seconds: nil))
+        #expect(
+            try command(#"{"op":"decide","case":3,"outcome":"remove","sanction":"timeout","seconds":600}"#).command
+                == .decide(caseID: 3, outcome: "remove", sanction: "timeout", seconds: 600))
+        #expect(
+            try command(#"{"op":"appeal","id":42,"message":"sorry"}"#).command
+                == .appeal(comment: "42", message: "sorry"))
         #expect(try command(#"{"op":"subscribe","to":"decisions"}"#).command == .subscribe(after: nil))
         #expect(try command(#"{"op":"subscribe","to":"decisions","after":41}"#).command == .subscribe(after: 41))
         #expect(try command(#"{"op":"health","id":-1.50e3}"#).answerHead == #""op":"health","id":-1.50e3"#)

@@ -47,7 +47,9 @@ final class CaseRecorder {
             WHERE value ->> 'action' = 'flag' AND (?2 OR value ->> 'rule' IN (SELECT value FROM json_each(?3)))
             LIMIT 1
             """)
-        overdue = try database.prepare("SELECT id FROM cases WHERE status = 'open' AND opened_at < ?1")
+        // Appeals wait for a person: they do not expire.
+        overdue = try database.prepare(
+            "SELECT id FROM cases WHERE status = 'open' AND kind = 'review' AND opened_at < ?1")
         expire = try database.prepare(
             "UPDATE cases SET status = 'expired', decided_at = ?2, decided_by = 'expiry' WHERE id = ?1")
         decide = try database.prepare(

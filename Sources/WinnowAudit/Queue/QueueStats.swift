@@ -14,6 +14,9 @@ public struct QueueStats: Sendable, Equatable {
     /// Decided by a moderator, by outcome.
     public var approved = 0
     public var removed = 0
+    /// Appeals decided: the verdict stood, or was undone.
+    public var upheld = 0
+    public var overturned = 0
     /// Closed by expiry (each one an SLA miss).
     public var expired = 0
     /// Seconds from opening to a moderator's decision: 50th, 90th and 99th percentile
@@ -27,12 +30,15 @@ public struct QueueStats: Sendable, Equatable {
 
     public init(group: String?) { self.group = group }
 
-    public var decided: Int { approved + removed }
+    public var decided: Int { approved + removed + upheld + overturned }
+    /// Appeals decided.
+    public var appeals: Int { upheld + overturned }
     public var closed: Int { decided + expired }
 
     public static func == (a: QueueStats, b: QueueStats) -> Bool {
         a.group == b.group && a.open == b.open && a.oldestOpen == b.oldestOpen && a.approved == b.approved
-            && a.removed == b.removed && a.expired == b.expired && a.decisionSeconds?.p50 == b.decisionSeconds?.p50
+            && a.removed == b.removed && a.upheld == b.upheld && a.overturned == b.overturned && a.expired == b.expired
+            && a.decisionSeconds?.p50 == b.decisionSeconds?.p50
             && a.decisionSeconds?.p90 == b.decisionSeconds?.p90 && a.decisionSeconds?.p99 == b.decisionSeconds?.p99
             && a.withinSLA == b.withinSLA && a.withoutEscalation == b.withoutEscalation
     }
@@ -83,7 +89,12 @@ extension ReviewQueue {
             case "expired":
                 stats.expired += 1
             default:
-                if status == "removed" { stats.removed += 1 } else { stats.approved += 1 }
+                switch status {
+                case "removed": stats.removed += 1
+                case "upheld": stats.upheld += 1
+                case "overturned": stats.overturned += 1
+                default: stats.approved += 1
+                }
                 let took = (statement.double(5) ?? opened) - opened
                 times[name, default: []].append(took)
                 if took <= sla { stats.withinSLA += 1 }

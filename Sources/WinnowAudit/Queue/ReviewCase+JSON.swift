@@ -24,7 +24,8 @@ extension ReviewCase {
             + #","authors":\#(authors),"opened_at":\#(JSONText.number(openedAt))"#
             + #","last_at":\#(JSONText.number(lastAt)),"decided_at":\#(JSONText.number(decidedAt))"#
             + #","decided_by":\#(text(decidedBy)),"note":\#(text(note))"#
-            + #","first_author":\#(text(firstAuthor)),"first_text":\#(text(firstText))}"#
+            + #","first_author":\#(text(firstAuthor)),"first_text":\#(text(firstText))"#
+            + #","kind":\#(JSONText.quoted(kind)),"message":\#(text(message))}"#
     }
 }
 
@@ -43,17 +44,19 @@ extension CaseDecision {
         (id.map { #"{"decision":\#($0),"# } ?? "{")
             + #""case":\#(caseID),"outcome":\#(JSONText.quoted(outcome.rawValue))"#
             + #","moderator":\#(JSONText.quoted(moderator)),"note":\#(note.map(JSONText.quoted) ?? "null")"#
-            + #","at":\#(JSONText.number(at)),"comments":[\#(comments.map(JSONText.quoted).joined(separator: ","))]}"#
+            + #","at":\#(JSONText.number(at)),"comments":[\#(comments.map(JSONText.quoted).joined(separator: ","))]"#
+            + (sanction.map { #","sanction":{"kind":"\#($0.name)","seconds":\#(JSONText.number($0.seconds))}"# } ?? "")
+            + "}"
     }
 }
 
 extension ReviewQueue.Label {
-    /// An event with its label (`"label":1` for remove, 0 for approve), as `winnow train` reads
+    /// An event with its label (`"label":1` for remove and uphold, 0 for approve and overturn), as `winnow train` reads
     /// it: `winnow train labels.ndjson --label label --positive 1 --negative 0`.
     public var json: String {
         func quoted(_ value: String?) -> String { value.map(JSONText.quoted) ?? "null" }
         return #"{"id":\#(quoted(eventID)),"author":\#(quoted(author)),"channel":\#(quoted(channel))"#
-            + #","ts":\#(JSONText.number(timestamp)),"text":\#(quoted(text)),"label":\#(outcome == .remove ? 1 : 0)"#
+            + #","ts":\#(JSONText.number(timestamp)),"text":\#(quoted(text)),"label":\#(outcome.confirmsVerdict ? 1 : 0)"#
             + #","outcome":\#(JSONText.quoted(outcome.rawValue)),"case":\#(caseID),"rule":\#(quoted(rule))"#
             + #","moderator":\#(JSONText.quoted(moderator)),"decided_at":\#(JSONText.number(decidedAt))}"#
     }

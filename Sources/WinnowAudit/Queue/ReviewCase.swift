@@ -1,5 +1,5 @@
 /// A case of the review queue as moderators see it: held comments that are copies of one
-/// another, decided together.
+/// another, decided together; or an appeal on one past verdict.
 public struct ReviewCase: Sendable, Equatable {
     public var id: Int
     /// The event time of its first comment (`ts`, else when it arrived), and of its latest.
@@ -8,11 +8,11 @@ public struct ReviewCase: Sendable, Equatable {
     public var channel: String?
     /// The rule of the first comment's strongest reason.
     public var rule: String?
-    /// `hold`, or `flag` for a case of queued flags only.
+    /// `hold`, `flag` for a case of queued flags only, or `appeal`.
     public var severity: String
     public var comments: Int
     public var authors: Int
-    /// `open`, `approved`, `removed` or `expired`.
+    /// `open`, `approved`, `removed`, `expired`; an appeal's `upheld` or `overturned`.
     public var status: String
     public var decidedAt: Double?
     public var decidedBy: String?
@@ -20,6 +20,13 @@ public struct ReviewCase: Sendable, Equatable {
     /// The first comment: its author and text (nil when the trail keeps only hashes).
     public var firstAuthor: String?
     public var firstText: String?
+    /// `review` (held or flagged comments) or `appeal` (one past verdict, its author asking).
+    public var kind: String = "review"
+    /// An appeal's message from its author.
+    public var message: String?
+
+    /// The `cases.severity` column as a name: appeals first, then holds, then flags.
+    static func severityName(_ value: Int) -> String { value >= 3 ? "appeal" : value == 2 ? "hold" : "flag" }
 }
 
 /// One comment of a case.
@@ -42,4 +49,6 @@ public struct CaseDecision: Sendable, Equatable {
     public var moderator: String
     public var note: String?
     public var at: Double
+    /// A `remove` decision's timeout or ban of the case's authors.
+    public var sanction: Sanction? = nil
 }

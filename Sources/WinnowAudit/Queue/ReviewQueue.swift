@@ -25,7 +25,7 @@ public final class ReviewQueue {
     /// `sql` prepared, reused from one call to the next (reset and unbound before reuse). The
     /// caller resets it when done: a statement left on a row holds a read transaction, and the
     /// write-ahead log could not be reset behind it.
-    private func cached(_ sql: String) throws(AuditError) -> Statement {
+    func cached(_ sql: String) throws(AuditError) -> Statement {
         if let statement = prepared[sql] {
             statement.reset()
             return statement
@@ -51,16 +51,17 @@ public final class ReviewQueue {
     /// A case's columns and its first comment's author and text (`cases c`, `events f`).
     static let caseColumns = """
         c.id, c.opened_at, c.last_at, c.channel, c.rule, c.severity, c.comments, c.authors, c.status,
-        c.decided_at, c.decided_by, c.note, f.author, f.text
+        c.decided_at, c.decided_by, c.note, f.author, f.text, c.kind, c.message
         """
     static let caseTables = "cases c LEFT JOIN events f ON f.seq = c.first_seq"
 
     private static func reviewCase(_ row: Statement) -> ReviewCase {
         ReviewCase(
             id: row.int(0), openedAt: row.double(1) ?? 0, lastAt: row.double(2) ?? 0, channel: row.text(3),
-            rule: row.text(4), severity: row.int(5) >= 2 ? "hold" : "flag", comments: row.int(6), authors: row.int(7),
-            status: row.text(8) ?? "open", decidedAt: row.double(9), decidedBy: row.text(10), note: row.text(11),
-            firstAuthor: row.text(12), firstText: row.text(13))
+            rule: row.text(4), severity: ReviewCase.severityName(row.int(5)), comments: row.int(6),
+            authors: row.int(7), status: row.text(8) ?? "open", decidedAt: row.double(9), decidedBy: row.text(10),
+            note: row.text(11), firstAuthor: row.text(12), firstText: row.text(13), kind: row.text(14) ?? "review",
+            message: row.text(15))
     }
 
     /// The open cases, most urgent first: holds before flags, larger campaigns first, then the
@@ -110,9 +111,10 @@ public final class ReviewQueue {
         return (found, list, try decisions(of: id))
     }
 
-    private func decisions(of id: Int) throws(AuditError) -> [CaseDecision] {
+    func decisions(of id: Int) throws(AuditError) -> [CaseDecision] {
         let statement = try cached(
-            "SELECT case_id, outcome, moderator, note, at FROM decisions WHERE case_id = ?1 ORDER BY id")
+            "SELECT case_id, outcome, moderator, note, at, sanction, sanction_seconds FROM decisions WHERE case_id = ?1 ORDER BY id"
+        )
         defer { statement.reset() }
         statement.bind(1, id)
         var list: [CaseDecision] = []
@@ -120,74 +122,25 @@ public final class ReviewQueue {
         return list
     }
 
-    private static func decision(_ row: Statement) -> CaseDecision {
+    /// A decision from `case_id, outcome, moderator, note, at, sanction, sanction_seconds`.
+    static func decision(_ row: Statement) -> CaseDecision {
         CaseDecision(
             caseID: row.int(0), outcome: CaseOutcome(rawValue: row.text(1) ?? "") ?? .approve,
-            moderator: row.text(2) ?? "", note: row.text(3), at: row.double(4) ?? 0)
-    }
-
-    /// What a `decide` did.
-    public enum Decided: Sendable, Equatable {
-        case decided(CaseDecision)
-        /// Someone (or expiry) was first: the decision that stands.
-        case alreadyDecided(CaseDecision)
-    }
-
-    /// Decides an open case. Of two moderators deciding one case, the first wins; the second
-    /// is told who decided it and when, and nothing of theirs is applied.
-    /// `peerUID`: the socket peer that asked (the sidecar's `decide` op).
-    public func decide(
-        _ id: Int, _ outcome: CaseOutcome, moderator: String, note: String?, at time: Double, peerUID: Int? = nil
-    ) throws(AuditError) -> Decided {
-        try database.execute("BEGIN IMMEDIATE")
-        do throws(AuditError) {
-            let close = try cached(
-                "UPDATE cases SET status = ?2, decided_at = ?3, decided_by = ?4, note = ?5 WHERE id = ?1 AND status = 'open'"
-            )
-            defer { close.reset() }
-            close.bind(1, id)
-            close.bind(2, outcome.status)
-            close.bind(3, time)
-            close.bind(4, moderator)
-            close.bind(5, note)
-            try close.run()
-            let result: Decided
-            if database.changes == 1 {
-                let record = try cached(
-                    """
-                    INSERT INTO decisions (case_id, outcome, moderator, note, at, peer_uid)
-                    VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                    """)
-                defer { record.reset() }
-                record.bind(1, id)
-                record.bind(2, outcome.rawValue)
-                record.bind(3, moderator)
-                record.bind(4, note)
-                record.bind(5, time)
-                record.bind(6, peerUID)
-                try record.run()
-                result = .decided(
-                    CaseDecision(caseID: id, outcome: outcome, moderator: moderator, note: note, at: time))
-            } else {
-                guard let standing = try decisions(of: id).first else { throw AuditError("no case \(id)") }
-                result = .alreadyDecided(standing)
-            }
-            try database.execute("COMMIT")
-            return result
-        } catch {
-            try? database.execute("ROLLBACK")
-            throw error
-        }
+            moderator: row.text(2) ?? "", note: row.text(3), at: row.double(4) ?? 0,
+            sanction: Sanction(column: row.text(5), seconds: row.double(6)))
     }
 
     /// Every decision after `afterID`, oldest first, with its id: the feed a follower reads.
     public func decisions(after afterID: Int, limit: Int = 1000) throws(AuditError) -> [(id: Int, CaseDecision)] {
         let statement = try database.prepare(
-            "SELECT case_id, outcome, moderator, note, at, id FROM decisions WHERE id > ?1 ORDER BY id LIMIT ?2")
+            """
+            SELECT case_id, outcome, moderator, note, at, sanction, sanction_seconds, id FROM decisions
+            WHERE id > ?1 ORDER BY id LIMIT ?2
+            """)
         statement.bind(1, afterID)
         statement.bind(2, limit)
         var list: [(id: Int, CaseDecision)] = []
-        while try statement.step() { list.append((statement.int(5), Self.decision(statement))) }
+        while try statement.step() { list.append((statement.int(7), Self.decision(statement))) }
         return list
     }
 
@@ -242,13 +195,13 @@ public final class ReviewQueue {
     )] {
         let statement = try database.prepare(
             """
-            SELECT d.case_id, d.outcome, d.moderator, d.note, d.at, d.id, c.opened_at
+            SELECT d.case_id, d.outcome, d.moderator, d.note, d.at, d.sanction, d.sanction_seconds, d.id, c.opened_at
             FROM decisions d JOIN cases c ON c.id = d.case_id WHERE d.id > ?1 ORDER BY d.id LIMIT 10000
             """)
         statement.bind(1, afterID)
         var list: [(id: Int, decision: CaseDecision, openedAt: Double)] = []
         while try statement.step() {
-            list.append((statement.int(5), Self.decision(statement), statement.double(6) ?? 0))
+            list.append((statement.int(7), Self.decision(statement), statement.double(8) ?? 0))
         }
         return list
     }

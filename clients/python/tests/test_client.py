@@ -162,6 +162,23 @@ class ClientTests(unittest.TestCase):
             self.assertEqual([c["id"] for c in detail["comments"]], ["q-qa", "q-qb"])
             self.assertEqual(winnow.decide(999999, "remove")["error"], "no case 999999")
 
+    def test_an_appeal_overturned_and_a_removal_that_times_the_authors_out(self):
+        text = "cheap designer watches for sale tinyurl.com/appeal-watches"
+        with Client(self.sidecar.socket) as winnow:
+            held = winnow.judge("ap", text, id="ap-1")
+            self.assertEqual(held["action"], "hold", held)
+            case = next(c for c in winnow.queue()["cases"] if c["first_text"] == text)
+            removed = winnow.decide(case["case"], "remove", moderator="ana", sanction="timeout", seconds=600)
+            self.assertEqual([(c["author"], c["change"]) for c in removed["changes"]], [("ap", "timeout")], removed)
+            self.assertEqual(winnow.judge("ap", "hello", id="ap-2")["action"], "timeout")
+            appeal = winnow.appeal("ap-1", message="it was a joke")
+            self.assertTrue(appeal["ok"], appeal)
+            self.assertEqual(appeal["id"], "ap-1")
+            self.assertEqual(winnow.appeal("ap-1")["error"], f"an appeal on comment ap-1 is already open: case {appeal['case']}")
+            overturned = winnow.decide(appeal["case"], "overturn", moderator="bo")
+            self.assertEqual([(c["author"], c["change"]) for c in overturned["changes"]], [("ap", "lifted")], overturned)
+            self.assertEqual(winnow.judge("ap", "hello again", id="ap-3")["action"], "allow")
+
     def test_a_subscribed_connection_answers_further_lines_with_an_error(self):
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as raw:
             raw.settimeout(10)

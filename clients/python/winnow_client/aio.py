@@ -73,9 +73,13 @@ class AsyncClient:
     async def case(self, case):
         return await self.request(protocol.op_request("case", case=case))
 
-    async def decide(self, case, outcome, moderator=None, note=None):
+    async def decide(self, case, outcome, moderator=None, note=None, sanction=None, seconds=None):
         return await self.request(
-            protocol.op_request("decide", case=case, outcome=outcome, moderator=moderator, note=note))
+            protocol.op_request("decide", case=case, outcome=outcome, moderator=moderator, note=note,
+                                sanction=sanction, seconds=seconds))
+
+    async def appeal(self, comment_id, message=None):
+        return await self.request(protocol.op_request("appeal", id=comment_id, message=message))
 
     async def decisions(self, after=None):
         """Every decision from now on (or after `after`), as an async iterator, on a connection of

@@ -85,10 +85,19 @@ class Client:
         """One case with its comments (each with its verdict) and its decisions."""
         return self.request(protocol.op_request("case", case=case))
 
-    def decide(self, case, outcome, moderator=None, note=None):
-        """`approve` or `remove` a case; the first decision wins (a later one answers `ok: false`)."""
+    def decide(self, case, outcome, moderator=None, note=None, sanction=None, seconds=None):
+        """`approve` or `remove` a case, `uphold` or `overturn` an appeal; the first decision wins
+        (a later one answers `ok: false`). With `remove`, `sanction` (`"timeout"` for `seconds`,
+        `"ban"` for `seconds` or for good) applies to the case's authors. `answer["changes"]`
+        says what the decision changed for each author, and why."""
         return self.request(
-            protocol.op_request("decide", case=case, outcome=outcome, moderator=moderator, note=note))
+            protocol.op_request("decide", case=case, outcome=outcome, moderator=moderator, note=note,
+                                sanction=sanction, seconds=seconds))
+
+    def appeal(self, comment_id, message=None):
+        """Appeals the verdict on the comment `comment_id` (removed, timed out, banned):
+        `answer["case"]` is the appeal's case, for a moderator to uphold or overturn."""
+        return self.request(protocol.op_request("appeal", id=comment_id, message=message))
 
     def decisions(self, after=None):
         """Every decision from now on (or after decision number `after`), as dicts, for as long as
