@@ -139,7 +139,7 @@ let package = Package(
         .testTarget(name: "WinnowTextTests", dependencies: ["WinnowText", "WinnowTestSupport"]),
         .testTarget(name: "WinnowLearnTests", dependencies: ["WinnowLearn", "WinnowText", "WinnowTestSupport"]),
         .testTarget(name: "WinnowMatchTests", dependencies: ["WinnowTestSupport", "WinnowMatch", "WinnowText"]),
-        .testTarget(name: "WinnowLimitsTests", dependencies: ["WinnowLimits"]),
+        .testTarget(name: "WinnowLimitsTests", dependencies: ["WinnowLimits", "WinnowTestSupport"]),
         .testTarget(name: "WinnowAuditTests", dependencies: ["WinnowAudit", "WinnowCore"]),
         .testTarget(
             name: "WinnowSharedTests",

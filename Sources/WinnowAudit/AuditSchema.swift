@@ -136,5 +136,17 @@ enum AuditSchema {
         CREATE INDEX undone_by_decision ON undone(decision);
         CREATE INDEX author_changes_by_decision ON author_changes(decision) WHERE decision IS NOT NULL;
         """,
+        // 6: the known-spam bank. Per sketch of a decided case (its eight values), how many
+        // times moderators removed and approved copies; loaded by a running engine at start and
+        // kept current as decisions come (the `known_spam` rule).
+        """
+        CREATE TABLE known_copies (
+            sketch INTEGER PRIMARY KEY,
+            removals INTEGER NOT NULL DEFAULT 0,
+            approvals INTEGER NOT NULL DEFAULT 0,
+            last_case INTEGER,
+            updated_at REAL NOT NULL
+        );
+        """,
     ]
 }

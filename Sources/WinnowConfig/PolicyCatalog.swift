@@ -41,6 +41,7 @@ public enum PolicyCatalog {
             CatalogSection(\.behavior.repeatRule),
             CatalogSection(\.behavior.flood),
             CatalogSection(\.behavior.raid),
+            CatalogSection(\.behavior.knownSpam),
             CatalogSection(\.behavior.links),
             CatalogSection(\.behavior.noise),
             CatalogSection(\.behavior.classifier),

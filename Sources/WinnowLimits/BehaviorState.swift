@@ -17,6 +17,8 @@ public final class BehaviorState: Sendable {
     public let campaigns: WindowTable
     /// Authors who may be under a timeout or ban: lets the early penalty check skip the table.
     public let penaltyHints: PenaltyHints
+    /// Texts moderators removed or approved, by sketch (the known-spam bank).
+    public let knownCopies: KnownCopies
     /// The memory the views above use, owned here.
     private let authorsMemory: WindowTable.Memory
     private let pairsMemory: WindowTable.Memory
@@ -24,6 +26,7 @@ public final class BehaviorState: Sendable {
     private let campaignsMemory: WindowTable.Memory
     private let campaignIndexMemory = MappedMemory(words: CampaignIndex.words)
     private let penaltyHintsMemory = MappedMemory(words: PenaltyHints.bits / 64)
+    private let knownCopiesMemory = MappedMemory(words: KnownCopies.words)
     /// Slow-mode switched on or off by a moderator, per channel.
     public let slowModeOverrides = SlowModeOverrides()
     /// Set once a moderator has timed out, banned or unbanned anyone or set a channel's
@@ -49,6 +52,7 @@ public final class BehaviorState: Sendable {
         campaigns = campaignsMemory.table
         campaignIndex = CampaignIndex(in: campaignIndexMemory)
         penaltyHints = PenaltyHints(in: penaltyHintsMemory)
+        knownCopies = KnownCopies(in: knownCopiesMemory)
     }
 
     /// Campaigns with at least two copies tracked at once.

@@ -12,6 +12,8 @@ public struct BehaviorSettings: Sendable, Equatable {
     public var repeatRule: RepeatRule
     public var flood: FloodRule
     public var raid: RaidRule
+    /// Near-copies of what moderators removed (the known-spam bank).
+    public var knownSpam: KnownSpamRule
     public var links: LinkRule
     public var noise: NoiseRule
     /// The learned score (off unless a model is given).
@@ -28,7 +30,8 @@ public struct BehaviorSettings: Sendable, Equatable {
     public init(
         rateLimit: RateLimitRule = RateLimitRule(), slowMode: SlowModeRule = SlowModeRule(),
         repeatRule: RepeatRule = RepeatRule(enabled: false), flood: FloodRule = FloodRule(enabled: false),
-        raid: RaidRule = RaidRule(enabled: false), links: LinkRule = LinkRule(enabled: false),
+        raid: RaidRule = RaidRule(enabled: false), knownSpam: KnownSpamRule = KnownSpamRule(enabled: false),
+        links: LinkRule = LinkRule(enabled: false),
         noise: NoiseRule = NoiseRule(enabled: false), classifier: ClassifierRule = ClassifierRule(),
         escalation: Escalation = Escalation(), exemptRoles: Set<String> = ["moderator", "admin"],
         defaults: ChannelSettings = ChannelSettings(), channels: [String: ChannelSettings] = [:],
@@ -39,6 +42,7 @@ public struct BehaviorSettings: Sendable, Equatable {
         self.repeatRule = repeatRule
         self.flood = flood
         self.raid = raid
+        self.knownSpam = knownSpam
         self.links = links
         self.noise = noise
         self.classifier = classifier
@@ -54,7 +58,7 @@ public struct BehaviorSettings: Sendable, Equatable {
 
     /// Whether any rule needs the window tables.
     public var isActive: Bool {
-        escalation.enabled || repeatRule.enabled || flood.enabled || raid.enabled
+        escalation.enabled || repeatRule.enabled || flood.enabled || raid.enabled || knownSpam.enabled
             || (links.enabled && links.newAuthorWindow > 0) || !defaults.isOff || channels.values.contains { !$0.isOff }
     }
 
@@ -75,7 +79,8 @@ extension BehaviorSettings {
     /// minutes time an author out for 10 minutes, and the third timeout is a ban for a day.
     /// Moderators and admins are exempt.
     public static let defaultPolicy = BehaviorSettings(
-        repeatRule: RepeatRule(), flood: FloodRule(), raid: RaidRule(), links: LinkRule(), noise: NoiseRule(),
+        repeatRule: RepeatRule(), flood: FloodRule(), raid: RaidRule(), knownSpam: KnownSpamRule(), links: LinkRule(),
+        noise: NoiseRule(),
         classifier: ClassifierRule(enabled: false, labels: ClassifierRule.defaultLabels),
         escalation: Escalation(banDuration: 86_400 * Micros.perSecond),
         defaults: ChannelSettings(rateLimits: .init(author: RateLimit(events: 5, period: 10 * Micros.perSecond))))

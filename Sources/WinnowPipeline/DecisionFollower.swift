@@ -9,7 +9,9 @@ import WinnowLimits
 /// decision changes, the author's ledger is replayed with and without what it took back; the
 /// engine's standing is lowered to the replay (a strike taken back, the timeout or ban it led
 /// to lifted unless the remaining strikes still justify it) or, for a `remove` with a timeout
-/// or ban, the sanction is imposed; each change is recorded in `author_changes` with why.
+/// or ban, the sanction is imposed; each change is recorded in `author_changes` with why. The
+/// case's sketch goes into the engine's known-spam bank with the trail's count of removals and
+/// approvals of its copies.
 public final class DecisionFollower: @unchecked Sendable {
     /// One change made to an author, as recorded.
     public struct Change: Sendable, Equatable {
@@ -42,6 +44,15 @@ public final class DecisionFollower: @unchecked Sendable {
         let queue = try ReviewQueue(path: path)
         position = try queue.latestDecision()
         self.queue = queue
+    }
+
+    /// Loads the trail's known-spam bank into `state`, at the start of a live run; returns how
+    /// many entries.
+    @discardableResult
+    public static func loadKnownCopies(path: String, into state: BehaviorState) throws(AuditError) -> Int {
+        let entries = try ReviewQueue(path: path).knownCopies()
+        for entry in entries { state.knownCopies.store(entry) }
+        return entries.count
     }
 
     /// Reads the trail every `interval` seconds on a thread of its own until `stop()`.
@@ -84,6 +95,8 @@ public final class DecisionFollower: @unchecked Sendable {
     private func apply(_ decision: CaseDecision, id: Int, _ queue: ReviewQueue) throws(AuditError) -> [Change] {
         guard decision.outcome != .uphold else { return [] }
         let engine = engine()
+        // Later copies of what was decided meet the decision (the known-spam bank).
+        if let entry = try queue.knownCopy(decidedBy: id) { engine.state.knownCopies.store(entry) }
         let time = now()
         let at = Micros(seconds: time)
         let escalation = engine.behavior.escalation

@@ -55,7 +55,7 @@ public final class Engine: Sendable {
         penaltyHints = self.state.penaltyHints
         hasWindows = behavior.isActive
         needsChannels = behavior.needsChannels
-        needsFingerprint = behavior.repeatRule.enabled || behavior.flood.enabled
+        needsFingerprint = behavior.repeatRule.enabled || behavior.flood.enabled || behavior.knownSpam.enabled
         needsFoldedView = stopwords.needsFoldedView || behavior.links.enabled
         let content: [any ContentRule] = [stopwordRule, behavior.links, behavior.noise, behavior.classifier]
         needsStats = content.contains { $0.isActive && $0.needsStats }
@@ -141,6 +141,7 @@ public final class Engine: Sendable {
         run(behavior.flood, &event, &reasons)
         run(behavior.links.newcomer, &event, &reasons)
         run(behavior.raid, &event, &reasons)
+        run(behavior.knownSpam, &event, &reasons)
     }
 
     @inline(__always)
@@ -231,6 +232,9 @@ public final class Engine: Sendable {
             looksLikeSpam: facts.looksLikeSpam, shared: sharedCheck, sharesWindows: shared?.scope == .all)
         runWindowRules(&event, into: &verdict.reasons)
         if verdict.reasons.count > reasonsBefore { policy.merge(from: reasonsBefore, into: &verdict) }
+        if event.approvedCopies > 0, policy.waive(.hold, in: &verdict) {
+            verdict.reasons.append(behavior.knownSpam.approvedReason(approvals: event.approvedCopies))
+        }
         if let shared, behavior.escalation.isStrike(verdict, context) {
             // Strikes are counted in the shared store, once per event id: every instance's
             // strikes add up, and an event judged again (a redelivered entry) is not counted twice.

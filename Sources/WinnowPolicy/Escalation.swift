@@ -43,7 +43,7 @@ public struct Escalation: Sendable, Equatable {
     }
 
     /// Content and manipulation rules; not rate limits or slow-mode.
-    public static let defaultStrikeRules: Set<String> = ["stopword", "repeat", "flood", "links"]
+    public static let defaultStrikeRules: Set<String> = ["stopword", "repeat", "flood", "links", "known_spam"]
 
     /// The timeout or ban in force for the event's author, if any.
     public func penaltyInForce(_ context: WindowContext) -> Penalty? {

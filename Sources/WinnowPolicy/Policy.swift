@@ -70,6 +70,23 @@ public struct Policy: Sendable, Equatable {
         }
     }
 
+    /// Leaves the reasons asking for `action` unacted (in dry run, kept for the record) and
+    /// weighs the verdict again: what moderators approved copies of is not held again. Nothing
+    /// changes when the rest would censor (the masked text was not made). Returns whether any
+    /// reason was waived.
+    @discardableResult
+    public func waive(_ action: RuleAction, in verdict: inout Verdict) -> Bool {
+        guard verdict.reasons.contains(where: { $0.action == action && !$0.dryRun }) else { return false }
+        var decided = Action.allow
+        for reason in verdict.reasons where !reason.dryRun && reason.action != action {
+            if let requested = reason.action { decided = max(decided, requested.verdictAction) }
+        }
+        guard decided != .censor else { return false }
+        for k in verdict.reasons.indices where verdict.reasons[k].action == action { verdict.reasons[k].dryRun = true }
+        if dryRun { verdict.would = decided } else { verdict.action = decided }
+        return true
+    }
+
     /// `text` with every character inside `ranges` (UTF-8 byte ranges) replaced by one `*`,
     /// except white space, so that a masked phrase keeps its shape.
     static func mask(_ text: String, ranges: [Range<Int>]) -> String {

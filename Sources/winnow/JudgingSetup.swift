@@ -49,7 +49,17 @@ struct JudgingSetup {
     }
 
     /// The run's audit trail, with this configuration registered (nil with `--no-audit`).
+    /// The run's audit trail. A live run starts knowing what moderators decided before it (the
+    /// known-spam bank); `replay` judges a dump as it was, without their later decisions.
     func openAudit(_ audit: AuditOptions, source: String) throws -> AuditTrail? {
-        try audit.open(source: source, configuration: auditedConfiguration)
+        let trail = try audit.open(source: source, configuration: auditedConfiguration)
+        if let trail, source != "replay", engine.behavior.knownSpam.enabled {
+            do throws(AuditError) {
+                try DecisionFollower.loadKnownCopies(path: trail.store.path, into: engine.state)
+            } catch {
+                printError("winnow: the known-spam bank could not be read; starting without it: \(error.message)")
+            }
+        }
+        return trail
     }
 }

@@ -77,7 +77,7 @@ struct AuditStoreTests {
             #expect(try again.count(.events) == 110)
             #expect(try again.count(.configs) == 1)
             #expect(try again.count(.runs) == 2)
-            #expect(AuditStore.schemaVersion == 5)
+            #expect(AuditStore.schemaVersion == 6)
         }
     }
 
@@ -106,7 +106,7 @@ struct AuditStoreTests {
             sample.records[0].peerPID = 42
             try sample.commit(to: trail)
             let check = try SQLiteDatabase(path: path, readOnly: true)
-            #expect(try check.integer("PRAGMA user_version") == 5)
+            #expect(try check.integer("PRAGMA user_version") == 6)
             #expect(try check.integer("SELECT count(*) FROM consumed") == 0)
             #expect(try check.integer("SELECT count(*) FROM cases") == 0)
             #expect(try check.integer("SELECT count(*) FROM events WHERE peer_uid IS NULL AND event_id = 'old'") == 1)

@@ -227,7 +227,8 @@ struct CommandLineTests {
         #expect(check.status == 0)
         #expect(
             check.stdoutText.contains(
-                "escalation: 3 strikes (reject or stronger, from flood, links, repeat, stopword) in 10m -> timeout 10m; "
+                "escalation: 3 strikes (reject or stronger, from flood, known_spam, links, repeat, stopword) in 10m "
+                    + "-> timeout 10m; "
                     + "ban after 3 timeouts for 1d"))
     }
 }

@@ -216,3 +216,76 @@ struct ModeratorLoopTests {
         )
     }
 }
+
+@Suite("The known-spam bank (end to end)")
+struct KnownSpamBankTests {
+    let wordlists = WinnowProcess.repository.appendingPathComponent("Tests/Fixtures/wordlists").path
+
+    func exchange(_ client: UnixClient, _ lines: [String]) -> [[String: Any]] {
+        client.send(lines.joined(separator: "\n") + "\n")
+        return client.readLines(lines.count).map { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]) ?? [:]
+        }
+    }
+
+    @Test(
+        "a removed text's later copies are known spam, an approved text's copies are held no more, and the bank outlives a restart"
+    )
+    func removedCopiesAreKnown() throws {
+        let folder = try WinnowProcess.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "clock: event\n".write(
+            to: folder.appendingPathComponent("policy.yaml"), atomically: true, encoding: .utf8)
+        let arguments = ["--wordlists", wordlists, "--policy", folder.appendingPathComponent("policy.yaml").path]
+        let spam = "win a free phone today at bit.ly/phone giveaway friends"
+        let watches = "cheap designer watches for sale tinyurl.com/w"
+        do {
+            let server = try ServeProcess(arguments, directory: folder)
+            let client = try server.client()
+            let held = exchange(
+                client,
+                [
+                    #"{"id":"s1","author":"a","channel":"c","ts":100,"text":"\#(spam)"}"#,
+                    #"{"id":"w1","author":"b","channel":"c","ts":101,"text":"\#(watches)"}"#,
+                ])
+            #expect(held.map { $0["action"] as? String } == ["hold", "hold"])
+            let decided = exchange(
+                client,
+                [
+                    #"{"op":"decide","case":1,"outcome":"remove","moderator":"ana"}"#,
+                    #"{"op":"decide","case":2,"outcome":"approve","moderator":"ana"}"#,
+                ])
+            #expect(decided.map { $0["ok"] as? Bool } == [true, true])
+            let later = exchange(
+                client,
+                [
+                    #"{"id":"s2","author":"z","channel":"c","ts":200,"text":"WIN a free phone today at bit.ly/phone giveaway friends!!"}"#,
+                    #"{"id":"w2","author":"y","channel":"c","ts":201,"text":"\#(watches)"}"#,
+                ])
+            #expect(later[0]["action"] as? String == "reject", "\(later[0])")
+            let known = (later[0]["reasons"] as? [[String: Any]] ?? []).first { $0["rule"] as? String == "known_spam" }
+            #expect(known?["message"] as? String == "a near-copy of comments moderators removed 1 time")
+            #expect(known?["count"] as? Int == 1)
+            // The approved text: its links hold is kept for the record but not acted on.
+            #expect(later[1]["action"] as? String == "allow", "\(later[1])")
+            let reasons = later[1]["reasons"] as? [[String: Any]] ?? []
+            #expect(reasons.map { $0["rule"] as? String } == ["links", "known_spam"])
+            #expect(reasons.first?["dry_run"] as? Bool == true)
+            #expect(
+                reasons.last?["message"] as? String
+                    == "a near-copy of comments moderators approved 1 time: not held again")
+            #expect(server.stop().status == 0)
+        }
+        // A new process on the same trail starts with the bank.
+        let again = try ServeProcess(arguments, directory: folder)
+        let client = try again.client()
+        let copy = exchange(client, [#"{"id":"s3","author":"x","channel":"c","ts":300,"text":"\#(spam)"}"#])[0]
+        #expect(copy["action"] as? String == "reject", "\(copy)")
+        #expect(again.stop().status == 0)
+        let trail = folder.appendingPathComponent("winnow-audit.sqlite").path
+        let bank = try WinnowProcess.run(
+            [trail, "SELECT removals, approvals, last_case FROM known_copies ORDER BY last_case"],
+            executable: URL(fileURLWithPath: "/usr/bin/sqlite3"))
+        #expect(bank.stdoutText == "1|0|1\n0|1|2\n")
+    }
+}

@@ -38,6 +38,8 @@ struct PolicyCatalogTests {
             enabled: false, window: 30 * s, minNewcomers: 50, factor: 3, warmUpWindows: 0, slowMode: 0,
             coolDown: 60 * s,
             action: .hold, dryRun: true)
+        c.behavior.knownSpam = KnownSpamRule(
+            enabled: false, minMatches: 7, minWords: 5, minRemovals: 2, action: .hold, dryRun: true)
         c.behavior.links = LinkRule(
             enabled: false, maxLinks: 0, maxMentions: 1, newAuthorWindow: 0, shorteners: ["bit.ly", "x.co"],
             action: .reject,
@@ -93,7 +95,8 @@ struct PolicyCatalogTests {
             keys == [
                 "clock", "late_tolerance", "max_authors", "exempt_roles", "dry_run", "stopwords", "rate_limits",
                 "slow_mode",
-                "repeat", "flood", "raid", "links", "noise", "classifier", "escalation", "queue", "audit", "channels",
+                "repeat", "flood", "raid", "known_spam", "links", "noise", "classifier", "escalation", "queue", "audit",
+                "channels",
             ])
         for section in PolicyCatalog.sections {
             let names = section.entries.map(\.key)

@@ -175,7 +175,7 @@ struct PolicyFileTests {
                 "10:27: stopwords.categories.profanity: expected one of allow, annotate, flag, censor, hold, reject, not 'obliterate'",
                 "10:49: stopwords.categories.nonsense: no wordlist has this category (categories: profanity)",
                 "12:29: channels.general.action: unknown key (known here: rate_limits, slow_mode)",
-                "13:1: mystery: unknown key (known here: clock, late_tolerance, max_authors, exempt_roles, dry_run, stopwords, rate_limits, slow_mode, repeat, flood, raid, links, noise, classifier, escalation, queue, audit, channels)",
+                "13:1: mystery: unknown key (known here: clock, late_tolerance, max_authors, exempt_roles, dry_run, stopwords, rate_limits, slow_mode, repeat, flood, raid, known_spam, links, noise, classifier, escalation, queue, audit, channels)",
             ])
     }
 

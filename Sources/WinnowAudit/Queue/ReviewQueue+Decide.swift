@@ -82,6 +82,7 @@ extension ReviewQueue {
         record.bind(8, sanction?.seconds)
         try record.run()
         let decision = Int(database.lastInsertRowID)
+        try bank(outcome, case: id, at: time)
         switch outcome {
         case .approve:
             try undo(

@@ -26,6 +26,9 @@ public struct WindowEvent {
     /// Left by `repeat` for `flood`: the comment repeats the author's own, so it is no copy in
     /// someone else's campaign.
     public var isOwnRepeat = false
+    /// Left by `known_spam`: how many times moderators approved copies of this comment (more
+    /// often than they removed them), so that its `hold` reasons go unacted. 0: none.
+    public var approvedCopies = 0
 
     public init(
         context: WindowContext, rateLimits: RateLimitRule.Limits, slowMode: Micros, raidSlowMode: Micros,
