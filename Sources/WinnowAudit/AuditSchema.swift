@@ -138,8 +138,10 @@ enum AuditSchema {
         """,
         // 6: the known-spam bank. Per sketch of a decided case (its eight values), how many
         // times moderators removed and approved copies; loaded by a running engine at start and
-        // kept current as decisions come (the `known_spam` rule).
+        // kept current as decisions come (the `known_spam` rule). Each case keeps the response
+        // time in force for its channel when it opened (`queue.sla`, `sla_channels`).
         """
+        ALTER TABLE cases ADD COLUMN sla REAL;
         CREATE TABLE known_copies (
             sketch INTEGER PRIMARY KEY,
             removals INTEGER NOT NULL DEFAULT 0,

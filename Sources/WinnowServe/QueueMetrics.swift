@@ -8,7 +8,8 @@ import WinnowAudit
 /// sidecar started.
 final class QueueMetrics: @unchecked Sendable {
     private let review: ReviewAccess
-    /// The SLA in force, in seconds (the configuration's `queue.sla`; a reload may change it).
+    /// The SLA in force, in seconds (the configuration's `queue.sla`; a reload may change it):
+    /// for cases opened before each case kept its own.
     private let sla: @Sendable () -> Double
     private let lock = NSLock()
     private var lastDecision: Int?
@@ -17,7 +18,7 @@ final class QueueMetrics: @unchecked Sendable {
     private let decisionTime = Metrics.Timer(label: "winnow_queue_decision_seconds")
     private let slaMisses = Counter(label: "winnow_queue_sla_misses_total")
     private let decisions: [String: Counter] = Dictionary(
-        uniqueKeysWithValues: ["approve", "remove", "expired"].map {
+        uniqueKeysWithValues: (CaseOutcome.allCases.map(\.rawValue) + ["expired"]).map {
             ($0, Counter(label: "winnow_queue_decisions_total", dimensions: [("outcome", $0)]))
         })
 
@@ -47,7 +48,7 @@ final class QueueMetrics: @unchecked Sendable {
             }
             let new = try review.with { queue throws(AuditError) in try queue.decisionsWithOpening(after: last) }
             let limit = sla()
-            for (id, decision, openedAt) in new {
+            for (id, decision, openedAt, caseSLA) in new {
                 lastDecision = id
                 let took = max(0, decision.at - openedAt)
                 if decision.moderator == "expiry" {
@@ -57,7 +58,7 @@ final class QueueMetrics: @unchecked Sendable {
                 }
                 decisions[decision.outcome.rawValue]?.increment()
                 decisionTime.recordNanoseconds(Int64(min(took, 1e9) * 1e9))
-                if took > limit { slaMisses.increment() }
+                if took > caseSLA ?? limit { slaMisses.increment() }
             }
         } catch {
             // A scrape never fails for the queue: the figures stay as they were.

@@ -24,9 +24,14 @@ enum ReviewOp {
             let cases = try review.with { queue throws(AuditError) in try queue.list(filter, now: now) }
             return request.answer(#","ok":true,"cases":[\#(cases.map(\.json).joined(separator: ","))]"#)
         case .reviewCase(let id):
-            guard let (found, comments, decisions) = try review.with({ queue throws(AuditError) in try queue.show(id) })
-            else { throw AuditError("no case \(id)") }
-            return request.answer(#","ok":true,"# + ReviewCase.detailMembers(found, comments, decisions))
+            let shown = try review.with {
+                queue throws(AuditError) -> ((ReviewCase, [CaseComment], [CaseDecision]), [AuthorRecord])? in
+                guard let found = try queue.show(id) else { return nil }
+                return (found, try queue.history(ofCase: id))
+            }
+            guard let ((found, comments, decisions), authors) = shown else { throw AuditError("no case \(id)") }
+            return request.answer(
+                #","ok":true,"# + ReviewCase.detailMembers(found, comments, decisions, authors: authors))
         case .decide(let id, let outcome, let sanctionName, let seconds):
             let moderator = request.moderator ?? peer.map { "uid \($0.uid)" } ?? "unknown"
             let sanction = sanctionName.map { Sanction(kind: $0 == "ban" ? .ban : .timeout, seconds: seconds) }

@@ -113,13 +113,17 @@ struct Queue: ParsableCommand {
         func run() throws {
             let queue = try trail.open()
             let found: (ReviewCase, [CaseComment], [CaseDecision])?
-            do throws(AuditError) { found = try queue.show(id) } catch { throw Queue.fail(error) }
+            let authors: [AuthorRecord]
+            do throws(AuditError) {
+                found = try queue.show(id)
+                authors = found == nil ? [] : try queue.history(ofCase: id)
+            } catch { throw Queue.fail(error) }
             guard let (c, comments, decisions) = found else {
                 printError("winnow: no case \(id)")
                 throw ExitCode(1)
             }
             if json {
-                print(ReviewCase.detailJSON(c, comments, decisions))
+                print(ReviewCase.detailJSON(c, comments, decisions, authors: authors))
                 return
             }
             print(
@@ -138,6 +142,18 @@ struct Queue: ParsableCommand {
                         + comment.action)
                 print("    \(comment.text ?? "(text not kept)")")
                 for reason in Audit.Explain.reasons(of: comment.verdict) { print("    - \(reason)") }
+            }
+            if !authors.isEmpty { print("\n  authors:") }
+            for record in authors {
+                print(
+                    "  \(record.author): \(record.strikes) strikes, \(record.timeouts) timeouts, \(record.bans) bans"
+                        + (record.undone > 0 ? ", \(record.undone) taken back" : ""))
+                for comment in record.recent {
+                    let text = (comment.text ?? "(text not kept)").replacingOccurrences(of: "\n", with: " ")
+                    print(
+                        "    \(comment.eventID ?? "-")  \(TimeText.iso(comment.timestamp))  \(comment.action)  "
+                            + (text.count > 60 ? String(text.prefix(59)) + "…" : text))
+                }
             }
         }
     }
@@ -301,17 +317,21 @@ struct Queue: ParsableCommand {
         @OptionGroup var trail: Trail
         @Option(help: ArgumentHelp("Cases closed since this time (open ones always count).", valueName: "time"))
         var since: TimeArgument?
-        @Option(help: ArgumentHelp("The response time aimed for.", valueName: "duration")) var sla = "2h"
+        @Option(
+            help: ArgumentHelp(
+                "The response time aimed for (default: each case's, its channel's `queue.sla` when it opened).",
+                valueName: "duration"))
+        var sla: String?
         @Option(help: "One row per channel, moderator or rule.") var by: QueueStats.Grouping?
         @Flag(help: "One JSON object per row.") var json = false
 
         func validate() throws {
-            guard DurationText.parse(sla) != nil else { throw ValidationError("--sla: '\(sla)' is not a duration") }
+            if let sla, DurationText.parse(sla) == nil { throw ValidationError("--sla: '\(sla)' is not a duration") }
         }
 
         func run() throws {
             let queue = try trail.open()
-            let slaSeconds = Double(DurationText.parse(sla)!) / 1e6
+            let slaSeconds = sla.flatMap(DurationText.parse).map { Double($0) / 1e6 }
             let rows: [QueueStats]
             do throws(AuditError) {
                 rows = try queue.stats(since: since?.seconds, by: by, sla: slaSeconds, now: Queue.now())
@@ -335,7 +355,7 @@ struct Queue: ParsableCommand {
             Table.print(
                 [
                     by?.rawValue ?? "cases", "open", "oldest open", "decided", "removed", "expired",
-                    "decision p50/p90/p99", "within \(sla)", "no escalation", "appeals overturned",
+                    "decision p50/p90/p99", "within \(sla ?? "sla")", "no escalation", "appeals overturned",
                 ],
                 rows.map { row in
                     [

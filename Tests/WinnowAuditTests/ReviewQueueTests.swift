@@ -190,6 +190,30 @@ struct ReviewQueueTests {
             #expect(byModerator.map(\.decided) == [0, 2, 1])
             // Only what closed since 2 h 30 m in (and the open case).
             #expect(try queue.stats(since: 9000, sla: 7200, now: 20000)[0].decided == 2)
+            // Without --sla each case counts against its own: the built-in 2h here.
+            #expect(try queue.stats(sla: nil, now: 20000) == [all])
+        }
+    }
+
+    @Test("a channel's own SLA is kept by each case it opens and counted against by default")
+    func perChannelSLA() throws {
+        let settings = QueueSettings(sla: 7200 * s, channelSLA: ["support": 1800 * s])
+        try withTrail(settings) { trail, path in
+            try commit(
+                [
+                    Row(id: "m1", channel: "main", ts: 1000),
+                    Row(id: "s1", channel: "support", ts: 2000, sketch: Self.other),
+                ], to: trail)
+            let queue = try ReviewQueue(path: path)
+            _ = try queue.decide(1, .remove, moderator: "alice", note: nil, at: 1000 + 3600)  // 1 h of 2 h: within
+            _ = try queue.decide(2, .remove, moderator: "alice", note: nil, at: 2000 + 3600)  // 1 h of 30 m: a miss
+            let byChannel = try queue.stats(by: .channel, sla: nil, now: 9000)
+            #expect(byChannel.map(\.group) == ["main", "support"])
+            #expect(byChannel.map(\.withinSLA) == [1, 0])
+            // --sla overrides every case's.
+            #expect(try queue.stats(by: .channel, sla: 7200, now: 9000).map(\.withinSLA) == [1, 1])
+            #expect(
+                settings.summary == "queue: holds open cases; they never expire; sla 2h (support 30m)")
         }
     }
 

@@ -56,6 +56,13 @@ struct ModeratorLoopTests {
             verdicts.map { $0["action"] as? String } == [
                 "hold", "reject", "timeout", "reject", "ban", "hold", "timeout",
             ])
+        // The case shows its authors' records: strikes, penalties, their other latest comments.
+        let shown = exchange(client, [#"{"op":"case","case":1}"#])[0]
+        let records = (shown["authors"] as? [[String: Any]] ?? []).map { record in
+            "\(record["author"]!) \(record["strikes"]!) \(record["timeouts"]!) \(record["bans"]!) "
+                + (record["recent"] as? [[String: Any]] ?? []).map { $0["id"] as? String ?? "" }.joined(separator: ",")
+        }
+        #expect(records == ["q 5 1 1 q5,q4,q3,q2", "p 2 1 0 p2"], "\(shown)")
         let decided = exchange(client, [#"{"op":"decide","case":1,"outcome":"approve","moderator":"ana"}"#])[0]
         #expect(decided["ok"] as? Bool == true, "\(decided)")
         #expect(decided["comments"] as? [String] == ["q1", "p1"])

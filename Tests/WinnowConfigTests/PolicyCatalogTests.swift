@@ -56,7 +56,8 @@ struct PolicyCatalogTests {
             enabled: false, strikeAction: .hold, strikeRules: ["noise"], strikes: 5, window: 3600 * s, timeout: 120 * s,
             banAfterTimeouts: 0, banDuration: nil, dryRun: true)
         c.queue = QueueSettings(
-            enabled: false, flagRules: ["noise", "links"], expireAfter: 86_400 * s, onExpiry: .remove, sla: 1800 * s)
+            enabled: false, flagRules: ["noise", "links"], expireAfter: 86_400 * s, onExpiry: .remove, sla: 1800 * s,
+            channelSLA: ["support": 600 * s])
         c.audit = AuditRetention(retain: 90 * 86_400 * s, pruneEvery: 600 * s)
         c.behavior.channels = [
             "quiet": ChannelSettings(rateLimits: .init(author: RateLimit(events: 1, period: s)), slowMode: 60 * s),

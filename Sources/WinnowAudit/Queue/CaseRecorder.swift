@@ -27,11 +27,12 @@ final class CaseRecorder {
         self.database = database
         open = try database.prepare(
             """
-            INSERT INTO cases (opened_at, last_at, channel, rule, severity, sketch, comments, authors, status, first_seq)
+            INSERT INTO cases (opened_at, last_at, channel, rule, severity, sketch, comments, authors, status, first_seq,
+                               sla)
             VALUES (?1, ?1, ?2,
                 (SELECT value ->> 'rule' FROM json_each(?3, '$.reasons')
                  ORDER BY (value ->> 'action' = ?4) DESC, key LIMIT 1),
-                ?5, ?6, 1, 1, 'open', ?7)
+                ?5, ?6, 1, 1, 'open', ?7, ?8)
             """)
         join = try database.prepare(
             """
@@ -107,6 +108,7 @@ final class CaseRecorder {
         open.bind(5, severity)
         open.bind(6, Int(Int64(bitPattern: sketch)))
         open.bind(7, seq)
+        open.bind(8, Double(settings.sla(for: record.pointee.channel)) / 1e6)
         try open.run()
         let id = Int(database.lastInsertRowID)
         try linkEvent(seq, to: id)

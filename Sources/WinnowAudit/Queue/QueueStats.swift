@@ -52,9 +52,10 @@ public struct QueueStats: Sendable, Equatable {
 
 extension ReviewQueue {
     /// The figures over the cases open now and those closed since `since` (all when nil),
-    /// with `sla` seconds as the response time aimed for; `now` is when open cases' ages are
+    /// with `sla` seconds as the response time aimed for (nil: each case's own, as its channel's
+    /// was when it opened; 2h for cases opened before cases kept theirs); `now` is when open cases' ages are
     /// counted. Grouped when `by` is given (groups in name order), else one row.
-    public func stats(since: Double? = nil, by grouping: QueueStats.Grouping? = nil, sla: Double, now: Double)
+    public func stats(since: Double? = nil, by grouping: QueueStats.Grouping? = nil, sla: Double?, now: Double)
         throws(AuditError) -> [QueueStats]
     {
         let statement = try database.prepare(
@@ -64,10 +65,13 @@ extension ReviewQueue {
                 EXISTS (SELECT 1 FROM case_events ce JOIN events e ON e.seq = ce.seq
                         JOIN author_changes ac ON ac.author = e.author
                         WHERE ce.case_id = c.id AND ac.change IN ('timeout', 'ban')
-                          AND ac.at >= c.opened_at AND ac.at <= c.decided_at)
+                          AND ac.at >= c.opened_at AND ac.at <= c.decided_at),
+                coalesce(?2, c.sla, ?3)
             FROM cases c WHERE c.status = 'open' OR c.decided_at >= ?1
             """)
         statement.bind(1, since ?? -.infinity)
+        statement.bind(2, sla)
+        statement.bind(3, Double(QueueSettings().sla) / 1e6)
         var groups: [String: QueueStats] = [:]
         var times: [String: [Double]] = [:]
         while try statement.step() {
@@ -97,7 +101,7 @@ extension ReviewQueue {
                 }
                 let took = (statement.double(5) ?? opened) - opened
                 times[name, default: []].append(took)
-                if took <= sla { stats.withinSLA += 1 }
+                if took <= statement.double(8) ?? 0 { stats.withinSLA += 1 }
             }
             if status != "open" && statement.int(7) == 0 { stats.withoutEscalation += 1 }
             groups[name] = stats

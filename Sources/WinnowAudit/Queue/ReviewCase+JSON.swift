@@ -3,19 +3,21 @@ import WinnowCore
 /// The review queue's JSON, one shape for `winnow queue --json`, the decision feed and the
 /// sidecar's ops.
 extension ReviewCase {
-    /// One case with its comments and decisions: `"case":{…},"comments":[…],"decisions":[…]`
-    /// inside an object (`queue show --json`, the `case` op).
-    public static func detailMembers(_ found: ReviewCase, _ comments: [CaseComment], _ decisions: [CaseDecision])
-        -> String
-    {
+    /// One case with its comments, decisions and its authors' records:
+    /// `"case":{…},"comments":[…],"decisions":[…],"authors":[…]` inside an object
+    /// (`queue show --json`, the `case` op).
+    public static func detailMembers(
+        _ found: ReviewCase, _ comments: [CaseComment], _ decisions: [CaseDecision], authors: [AuthorRecord] = []
+    ) -> String {
         let ids = comments.map { $0.eventID ?? "" }
         return #""case":\#(found.json),"comments":[\#(comments.map(\.json).joined(separator: ","))]"#
             + #","decisions":[\#(decisions.map { $0.json(comments: ids) }.joined(separator: ","))]"#
+            + #","authors":[\#(authors.map(\.json).joined(separator: ","))]"#
     }
 
-    public static func detailJSON(_ found: ReviewCase, _ comments: [CaseComment], _ decisions: [CaseDecision])
-        -> String
-    { "{" + detailMembers(found, comments, decisions) + "}" }
+    public static func detailJSON(
+        _ found: ReviewCase, _ comments: [CaseComment], _ decisions: [CaseDecision], authors: [AuthorRecord] = []
+    ) -> String { "{" + detailMembers(found, comments, decisions, authors: authors) + "}" }
 
     public var json: String {
         func text(_ value: String?) -> String { value.map(JSONText.quoted) ?? "null" }
@@ -59,5 +61,12 @@ extension ReviewQueue.Label {
             + #","ts":\#(JSONText.number(timestamp)),"text":\#(quoted(text)),"label":\#(outcome.confirmsVerdict ? 1 : 0)"#
             + #","outcome":\#(JSONText.quoted(outcome.rawValue)),"case":\#(caseID),"rule":\#(quoted(rule))"#
             + #","moderator":\#(JSONText.quoted(moderator)),"decided_at":\#(JSONText.number(decidedAt))}"#
+    }
+}
+
+extension AuthorRecord {
+    public var json: String {
+        #"{"author":\#(JSONText.quoted(author)),"strikes":\#(strikes),"timeouts":\#(timeouts),"bans":\#(bans)"#
+            + #","undone":\#(undone),"recent":[\#(recent.map(\.json).joined(separator: ","))]}"#
     }
 }

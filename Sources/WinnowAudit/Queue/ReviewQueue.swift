@@ -132,11 +132,12 @@ public final class ReviewQueue {
 
     /// Every decision after `afterID`, oldest first, with its id: the feed a follower reads.
     public func decisions(after afterID: Int, limit: Int = 1000) throws(AuditError) -> [(id: Int, CaseDecision)] {
-        let statement = try database.prepare(
+        let statement = try cached(
             """
             SELECT case_id, outcome, moderator, note, at, sanction, sanction_seconds, id FROM decisions
             WHERE id > ?1 ORDER BY id LIMIT ?2
             """)
+        defer { statement.reset() }
         statement.bind(1, afterID)
         statement.bind(2, limit)
         var list: [(id: Int, CaseDecision)] = []
@@ -189,19 +190,21 @@ public final class ReviewQueue {
         return (statement.int(0), statement.double(1))
     }
 
-    /// The decisions after `afterID` with when their case opened, oldest first.
+    /// The decisions after `afterID` with when their case opened and the response time it was
+    /// to be decided within (nil for a case opened before cases kept theirs), oldest first.
     public func decisionsWithOpening(after afterID: Int) throws(AuditError) -> [(
-        id: Int, decision: CaseDecision, openedAt: Double
+        id: Int, decision: CaseDecision, openedAt: Double, sla: Double?
     )] {
         let statement = try database.prepare(
             """
-            SELECT d.case_id, d.outcome, d.moderator, d.note, d.at, d.sanction, d.sanction_seconds, d.id, c.opened_at
+            SELECT d.case_id, d.outcome, d.moderator, d.note, d.at, d.sanction, d.sanction_seconds, d.id, c.opened_at,
+                   c.sla
             FROM decisions d JOIN cases c ON c.id = d.case_id WHERE d.id > ?1 ORDER BY d.id LIMIT 10000
             """)
         statement.bind(1, afterID)
-        var list: [(id: Int, decision: CaseDecision, openedAt: Double)] = []
+        var list: [(id: Int, decision: CaseDecision, openedAt: Double, sla: Double?)] = []
         while try statement.step() {
-            list.append((statement.int(7), Self.decision(statement), statement.double(8) ?? 0))
+            list.append((statement.int(7), Self.decision(statement), statement.double(8) ?? 0, statement.double(9)))
         }
         return list
     }
