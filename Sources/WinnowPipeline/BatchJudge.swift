@@ -39,6 +39,12 @@ public final class BatchJudge {
         scratches = (0..<max(1, workers)).map { _ in WorkerScratch() }
     }
 
+    /// The run's time, readable from any thread (`WindowStep.publishedNow`).
+    public var currentTime: @Sendable () -> Micros {
+        let step = self.step
+        return { step.publishedNow }
+    }
+
     /// The verdicts on `lines`, in order; `lines[k]` is line `firstLine + k` of the run (error
     /// verdicts name it).
     public func judge(_ lines: [[UInt8]], firstLine: Int) -> [Judged] {

@@ -36,6 +36,8 @@ public final class FilterPipeline: Sendable {
     private let clock: any Clock
     private let audit: AuditTrail?
     private let observer: (any VerdictObserver)?
+    /// The window step, in input order; one run of the pipeline moves its timeline.
+    private let step: WindowStep
 
     /// Below this many lines a batch is analyzed on the reading thread: dispatching costs more.
     private static let parallelThreshold = 64
@@ -57,7 +59,12 @@ public final class FilterPipeline: Sendable {
         self.observer = observer
         scratches = (0..<max(1, options.workers)).map { _ in WorkerScratch() }
         lanes = (0..<max(1, options.workers)).map { DispatchQueue(label: "winnow.worker.\($0)") }
+        step = WindowStep(timeline: Timeline(mode: options.clock, lateTolerance: options.lateTolerance, clock: clock))
     }
+
+    /// The run's time, from any thread (`WindowStep.publishedNow`): what a moderator's decision
+    /// made while the run goes on is applied at.
+    public var currentTime: Micros { step.publishedNow }
 
     /// Runs until the end of `input`. Throws `OutputWriter.Closed` when the reader of `output`
     /// went away, `OutputWriter.Failed` when writing failed, `AuditError` when the audit trail
@@ -65,11 +72,7 @@ public final class FilterPipeline: Sendable {
     public func run(input: Int32, output: Int32) throws -> FilterSummary {
         let reader = LineReader(fd: input, maxLineBytes: options.maxLineBytes)
         let writer = BackgroundWriter(OutputWriter(fd: output), audit: audit)
-        var finisher = BatchFinisher(
-            engine: engine, encoder: encoder, writer: writer,
-            step: WindowStep(
-                timeline: Timeline(mode: options.clock, lateTolerance: options.lateTolerance, clock: clock)),
-            observer: observer)
+        var finisher = BatchFinisher(engine: engine, encoder: encoder, writer: writer, step: step, observer: observer)
         // Two of each: one batch being analyzed while the next one is read and started.
         var works = (BatchWork(), BatchWork())
         var analyzing: Analysis?

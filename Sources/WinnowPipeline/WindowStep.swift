@@ -1,3 +1,4 @@
+import Synchronization
 import WinnowCore
 import WinnowLimits
 
@@ -19,10 +20,25 @@ public final class WindowStep: @unchecked Sendable {
     private static let prefetchDistance = 4
     private static let reasonsOffset = MemoryLayout<Verdict>.offset(of: \Verdict.reasons)!
 
-    public init(timeline: Timeline) { self.timeline = timeline }
+    /// `now` as of the latest run of events, for other threads (`DecisionFollower`).
+    private let published = Atomic<Int64>(0)
+    /// The timeline's clock, kept apart: other threads read it, never `timeline`.
+    private let clock: any Clock
 
-    /// The run's time now (`Timeline.current`).
+    public init(timeline: Timeline) {
+        self.timeline = timeline
+        clock = timeline.clock
+    }
+
+    /// The run's time now (`Timeline.current`), on the thread that judges.
     public var now: Micros { timeline.current }
+
+    /// The run's time as of its latest run of events, from any thread: the wall clock's on
+    /// `--clock wall` (or before any event), the latest event's on `--clock event`.
+    public var publishedNow: Micros {
+        let latest = published.load(ordering: .relaxed)
+        return latest == 0 ? Micros(seconds: clock.now()) : latest
+    }
 
     /// One event: its time, the window rules on `verdict`, and the `late` reason when it came
     /// too far behind. `event` is asked for only when the content step skipped the comment and
@@ -53,6 +69,7 @@ public final class WindowStep: @unchecked Sendable {
         skippedEvent: (Int) -> Event, judgedAt: ((Int, Micros) -> Void)? = nil, changed: (Int) -> Void
     ) {
         let finishing = self.finishing
+        defer { published.store(timeline.current, ordering: .relaxed) }
         if let runs = SharedRuns(engine: engine) {
             // Its round trips and window step (the verdicts moved out and back: a swap each, no copy).
             var events: [(facts: WindowFacts, now: Micros)] = []

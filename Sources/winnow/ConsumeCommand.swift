@@ -122,6 +122,8 @@ struct Consume: ParsableCommand {
         let judge = BatchJudge(
             engine: setup.engine, workers: workers ?? FilterOptions.defaultWorkers, clock: setup.clock,
             lateTolerance: setup.configuration.lateTolerance)
+        let follower = setup.followDecisions(in: trail, now: judge.currentTime)
+        defer { follower?.stop() }
         let settings = ConsumeSettings(
             batchSize: batchSize, claimIdleMilliseconds: Int(claimIdle * 1000), drain: drain,
             maxLineBytes: maxLineBytes,

@@ -64,6 +64,8 @@ struct Filter: ParsableCommand {
         // On every way out: the trail's file alone then holds every row.
         defer { trail?.store.close() }
         let pipeline = FilterPipeline(engine: setup.engine, options: options, audit: trail)
+        let follower = setup.followDecisions(in: trail) { pipeline.currentTime }
+        defer { follower?.stop() }
         signal(SIGPIPE, SIG_IGN)
         do {
             let summary = try pipeline.run(input: STDIN_FILENO, output: STDOUT_FILENO)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import WinnowAudit
 import WinnowConfig
+import WinnowLimits
 import WinnowMatch
 import WinnowPipeline
 
@@ -49,6 +50,23 @@ struct JudgingSetup {
     }
 
     /// The run's audit trail, with this configuration registered (nil with `--no-audit`).
+    /// Carries the review queue's decisions, as they are recorded in `trail`, into this run's
+    /// authors and known-spam bank, at the run's time `now`; stopped by the caller.
+    func followDecisions(in trail: AuditTrail?, now: @escaping @Sendable () -> Micros) -> DecisionFollower? {
+        guard let trail else { return nil }
+        let engine = self.engine
+        do throws(AuditError) {
+            let follower = try DecisionFollower(
+                path: trail.store.path, engine: { engine }, now: { now().seconds },
+                warn: { printError("winnow: \($0)") })
+            follower.start()
+            return follower
+        } catch {
+            printError("winnow: moderators' decisions will not reach this run: \(error.message)")
+            return nil
+        }
+    }
+
     /// The run's audit trail. A live run starts knowing what moderators decided before it (the
     /// known-spam bank); `replay` judges a dump as it was, without their later decisions.
     func openAudit(_ audit: AuditOptions, source: String) throws -> AuditTrail? {

@@ -296,3 +296,58 @@ struct KnownSpamBankTests {
         #expect(bank.stdoutText == "1|0|1\n0|1|2\n")
     }
 }
+
+@Suite("Decisions reach a running filter (end to end)")
+struct FilterFollowsDecisionsTests {
+    @Test("a ban decided with `winnow queue decide` while `filter` runs bans the case's authors in the same run")
+    func banReachesFilter() throws {
+        signal(SIGPIPE, SIG_IGN)
+        let directory = try WinnowProcess.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let wordlists = WinnowProcess.repository.appendingPathComponent("Tests/Fixtures/wordlists").path
+        let process = Process()
+        process.executableURL = WinnowProcess.executable
+        process.arguments = ["filter", "--wordlists", wordlists, "--clock", "event"]
+        process.currentDirectoryURL = directory
+        let stdin = Pipe(), stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer {
+            try? stdin.fileHandleForWriting.close()
+            process.waitUntilExit()
+        }
+        var pending: [UInt8] = []
+        func send(_ line: String) throws { try stdin.fileHandleForWriting.write(contentsOf: Data((line + "\n").utf8)) }
+        func readLine() -> String? {
+            while true {
+                if let end = pending.firstIndex(of: 10) {
+                    defer { pending.removeFirst(end + 1) }
+                    return String(decoding: pending[..<end], as: UTF8.self)
+                }
+                let chunk = stdout.fileHandleForReading.availableData
+                if chunk.isEmpty { return nil }
+                pending += chunk
+            }
+        }
+        try send(#"{"id":"a1","author":"a","channel":"c","ts":100,"text":"cheap watches at tinyurl.com/w"}"#)
+        #expect(readLine()?.contains(#""action":"hold""#) == true)
+        let trail = directory.appendingPathComponent("winnow-audit.sqlite").path
+        // The verdict is released after its row (and its case) is committed.
+        let decide = try WinnowProcess.run(["queue", "decide", "1", "remove", "--ban", "forever", "--audit", trail])
+        #expect(decide.status == 0, "\(decide.stderr)")
+        var last = ""
+        for attempt in 0..<50 {
+            try send(#"{"id":"a\#(attempt + 2)","author":"a","channel":"c","ts":110,"text":"hello"}"#)
+            last = readLine() ?? ""
+            if last.contains(#""action":"ban""#) { break }
+            usleep(100_000)
+        }
+        #expect(last.contains(#""action":"ban""#), "\(last)")
+        try send(#"{"id":"z1","author":"z","channel":"c","ts":120,"text":"cheap watches at tinyurl.com/w"}"#)
+        // The removed text's copy is known spam now, in the same run.
+        let copy = readLine() ?? ""
+        #expect(copy.contains(#""rule":"known_spam""#) && copy.contains(#""action":"reject""#), "\(copy)")
+    }
+}
