@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import WinnowCore
 import WinnowLimits
@@ -230,6 +231,45 @@ struct ReviewQueueTests {
         #expect(try old.integer("PRAGMA user_version") == version)
         old.close()
         return (folder, path)
+    }
+
+    @Test("eight moderators deciding one case at once, each on a connection of their own: exactly one decision stands")
+    func concurrentDecisions() throws {
+        try withTrail { trail, path in
+            try commit([Row(id: "h1", ts: 1000, sketch: Self.campaign)], to: trail)
+            let results = Mutex<[ReviewQueue.Decided]>([])
+            let failures = Mutex<[String]>([])
+            let start = DispatchSemaphore(value: 0)
+            let group = DispatchGroup()
+            for k in 0..<8 {
+                DispatchQueue.global().async(group: group) {
+                    do {
+                        let queue = try ReviewQueue(path: path)
+                        start.wait()
+                        let outcome: CaseOutcome = k % 2 == 0 ? .remove : .approve
+                        let sanction = k % 4 == 0 ? Sanction(kind: .ban, seconds: nil) : nil
+                        let result = try queue.decide(
+                            1, outcome, sanction: sanction, moderator: "m\(k)", note: nil, at: 2000 + Double(k))
+                        results.withLock { $0.append(result) }
+                    } catch {
+                        failures.withLock { $0.append("\(error)") }
+                    }
+                }
+            }
+            for _ in 0..<8 { start.signal() }
+            group.wait()
+            #expect(failures.withLock { $0 } == [])
+            let all = results.withLock { $0 }
+            let winners = all.compactMap { if case .decided(let d) = $0 { d } else { nil } }
+            #expect(winners.count == 1)
+            let losers = all.compactMap { if case .alreadyDecided(let d) = $0 { d } else { nil } }
+            #expect(losers.count == 7 && losers.allSatisfy { $0 == winners.first })
+            let queue = try ReviewQueue(path: path)
+            #expect(try queue.decisions(after: 0).count == 1)
+            // Only the winner's sanction, if it had one, was recorded.
+            let banned = try queue.ledger(of: "a").entries.count
+            #expect(banned == (winners.first?.sanction == nil ? 0 : 1))
+        }
     }
 
     @Test("a trail of schema version 3 is migrated on open: its events kept, an empty queue, then cases")

@@ -25,6 +25,18 @@ struct JSONTextTests {
         }
     }
 
+    @Test("a text with nothing to escape is quoted as it is (the fast path); one escape takes the full path")
+    func fastPath() throws {
+        let safe: [Character] = ["a", "é", "ж", "🙂", "\u{2028}", " ", "/", "'", "~", "\u{80}"]
+        var random = SplitMix(seed: 7)
+        for _ in 0..<500 {
+            let text = random.text(from: safe, maxLength: 40)
+            #expect(JSONText.quoted(text) == "\"" + text + "\"")
+            let data = Data(("[" + JSONText.quoted(text + "\u{7F}") + "]").utf8)
+            #expect(try JSONSerialization.jsonObject(with: data) as? [String] == [text + "\u{7F}"])
+        }
+    }
+
     @Test("numbers: integers without a fraction, null for nothing or not finite")
     func number() {
         #expect(JSONText.number(3) == "3")
