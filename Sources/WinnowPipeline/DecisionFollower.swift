@@ -41,7 +41,7 @@ public final class DecisionFollower: @unchecked Sendable {
         self.engine = engine
         self.now = now
         self.warn = warn
-        let queue = try ReviewQueue(path: path)
+        let queue = try ReviewQueue(path: path, checkpoints: false)
         position = try queue.latestDecision()
         self.queue = queue
     }
@@ -79,7 +79,7 @@ public final class DecisionFollower: @unchecked Sendable {
     public func catchUp() throws(AuditError) -> [Int: [Change]] {
         lock.lock()
         defer { lock.unlock() }
-        if queue == nil { queue = try ReviewQueue(path: path) }
+        if queue == nil { queue = try ReviewQueue(path: path, checkpoints: false) }
         let queue = queue!
         var changes: [Int: [Change]] = [:]
         while true {

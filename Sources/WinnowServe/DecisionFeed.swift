@@ -62,7 +62,7 @@ final class DecisionFeed: Sendable {
             }
             guard let subscribers else { return }
             do throws(AuditError) {
-                if queue == nil { queue = try ReviewQueue(path: path) }
+                if queue == nil { queue = try ReviewQueue(path: path, checkpoints: false) }
                 let from = subscribers.map(\.position).min() ?? 0
                 let decisions = try queue!.decisions(after: from)
                 guard !decisions.isEmpty else { continue }

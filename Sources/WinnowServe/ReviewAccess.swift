@@ -13,7 +13,7 @@ final class ReviewAccess: @unchecked Sendable {
     func with<T>(_ body: (ReviewQueue) throws(AuditError) -> T) throws(AuditError) -> T {
         lock.lock()
         defer { lock.unlock() }
-        if queue == nil { queue = try ReviewQueue(path: path) }
+        if queue == nil { queue = try ReviewQueue(path: path, checkpoints: false) }
         return try body(queue!)
     }
 }

@@ -22,7 +22,13 @@ enum ReviewOp {
             filter.limit = limit
             filter.offset = offset
             let cases = try review.with { queue throws(AuditError) in try queue.list(filter, now: now) }
-            return request.answer(#","ok":true,"cases":[\#(cases.map(\.json).joined(separator: ","))]"#)
+            var page: [UInt8] = []
+            page.reserveCapacity(cases.count * 400)
+            for (k, found) in cases.enumerated() {
+                if k > 0 { page.append(UInt8(ascii: ",")) }
+                found.appendJSON(to: &page)
+            }
+            return request.answer(#","ok":true,"cases":["# + String(decoding: page, as: UTF8.self) + "]")
         case .reviewCase(let id):
             let shown = try review.with {
                 queue throws(AuditError) -> ((ReviewCase, [CaseComment], [CaseDecision]), [AuthorRecord])? in

@@ -37,6 +37,24 @@ struct JSONTextTests {
         }
     }
 
+    @Test("appending a quoted text to bytes or to a string gives what quoted gives; nil is null")
+    func appendMatchesQuoted() {
+        let alphabet: [Character] = ["a", "\"", "\\", "\n", "\u{1F}", "\u{7F}", "é", "🙂", " "]
+        var random = SplitMix(seed: 8)
+        for _ in 0..<500 {
+            let text = random.text(from: alphabet, maxLength: 16)
+            var bytes: [UInt8] = [1]
+            JSONText.append(quoted: text, to: &bytes)
+            var string = "x"
+            JSONText.append(quoted: text, to: &string)
+            #expect(bytes == [1] + Array(JSONText.quoted(text).utf8))
+            #expect(string == "x" + JSONText.quoted(text))
+        }
+        var null: [UInt8] = []
+        JSONText.append(quoted: nil, to: &null)
+        #expect(null == Array("null".utf8))
+    }
+
     @Test("numbers: integers without a fraction, null for nothing or not finite")
     func number() {
         #expect(JSONText.number(3) == "3")

@@ -7,8 +7,10 @@ public final class ReviewQueue {
     let database: SQLiteDatabase
 
     /// Opens the trail at `path`, bringing an older trail to the current schema (which gives
-    /// it an empty queue).
-    public init(path: String) throws(AuditError) {
+    /// it an empty queue). `checkpoints: false` for a connection inside a process whose audit
+    /// writer checkpoints the log on a thread of its own (`WALCheckpointer`): its commits then
+    /// never stop to checkpoint (one `decide` in a hundred did, for milliseconds).
+    public init(path: String, checkpoints: Bool = true) throws(AuditError) {
         guard FileManager.default.fileExists(atPath: path) else { throw AuditError("no audit trail at \(path)") }
         SQLiteDatabase.configureLibrary()
         database = try SQLiteDatabase(path: path)
@@ -16,6 +18,7 @@ public final class ReviewQueue {
         // As the writer's: in WAL mode a decision survives a crash of the process; only a power
         // cut can take the last ones (FULL syncs every commit: a millisecond per decision).
         try database.execute("PRAGMA synchronous = NORMAL")
+        if !checkpoints { try database.execute("PRAGMA wal_autocheckpoint = 0") }
         try AuditStore.migrateInTransaction(database)
     }
 
