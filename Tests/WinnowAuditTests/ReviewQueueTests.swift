@@ -233,6 +233,21 @@ struct ReviewQueueTests {
         return (folder, path)
     }
 
+    @Test("the words of a comment for joining cases: case, punctuation, emoji and spacing do not change them")
+    func caseWords() throws {
+        let words = try #require(CaseIndex.wordSet("Great SONG!! 🔥🔥 check   bit.ly/x\u{FEFF}"))
+        #expect(words == CaseIndex.wordSet("great song check bit ly x"))
+        #expect(words.count == 6)
+        #expect(CaseIndex.wordSet("«café» — déjà vu…") == CaseIndex.wordSet("café déjà vu"))
+        #expect(CaseIndex.wordSet("café") != CaseIndex.wordSet("cafe"))
+        #expect(CaseIndex.wordSet("") == [])
+        #expect(CaseIndex.wordSet(nil) == nil)
+        let a = try #require(CaseIndex.wordSet("get free followers fast at bit.ly/free today friends"))
+        let b = try #require(CaseIndex.wordSet("get fr33 followers fast at bit.ly/free today friends"))
+        // {get, free, followers, fast, at, bit, ly, today, friends} and the same with fr33: 9 of 10.
+        #expect(CaseIndex.similarity(a, b) == 9.0 / 10.0)
+    }
+
     @Test("eight moderators deciding one case at once, each on a connection of their own: exactly one decision stands")
     func concurrentDecisions() throws {
         try withTrail { trail, path in

@@ -83,8 +83,8 @@ final class CaseRecorder {
         let when = record.pointee.timestamp ?? time
         let sketch = record.pointee.sketch
         // Made only when a case's sketch matches, and once: for the check and for a new case.
-        var words: Set<Substring>??
-        func wordsOfComment() -> Set<Substring>? {
+        var words: Set<UInt64>??
+        func wordsOfComment() -> Set<UInt64>? {
             if words == nil { words = .some(CaseIndex.wordSet(record.pointee.text)) }
             return words!
         }
