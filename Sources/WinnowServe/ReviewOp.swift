@@ -40,7 +40,7 @@ enum ReviewOp {
                 #","ok":true,"# + ReviewCase.detailMembers(found, comments, decisions, authors: authors))
         case .decide(let id, let outcome, let sanctionName, let seconds):
             let moderator = request.moderator ?? peer.map { "uid \($0.uid)" } ?? "unknown"
-            let sanction = sanctionName.map { Sanction(kind: $0 == "ban" ? .ban : .timeout, seconds: seconds) }
+            let sanction = Sanction(name: sanctionName, seconds: seconds)
             let (result, comments) = try review.with { queue throws(AuditError) in
                 (
                     try queue.decide(

@@ -84,15 +84,9 @@ extension ReviewQueue {
         let decision = Int(database.lastInsertRowID)
         try bank(outcome, case: id, at: time)
         switch outcome {
-        case .approve:
-            try undo(
-                "INSERT OR IGNORE INTO undone (seq, decision) SELECT seq, ?2 FROM case_events WHERE case_id = ?1",
-                case: id, decision: decision)
-        case .overturn:
-            try undo(
-                "INSERT OR IGNORE INTO undone (seq, decision) SELECT seq, ?2 FROM case_events WHERE case_id = ?1",
-                case: id, decision: decision)
-            try undoPenaltySource(ofAppeal: id, decision: decision)
+        case .approve, .overturn:
+            try takeBack(case: id, decision: decision)
+            if outcome == .overturn { try undoPenaltySource(ofAppeal: id, decision: decision) }
         case .remove:
             if let sanction { try impose(sanction, case: id, decision: decision, moderator: moderator, at: time) }
         case .uphold:
@@ -103,8 +97,10 @@ extension ReviewQueue {
                 caseID: id, outcome: outcome, moderator: moderator, note: note, at: time, sanction: sanction))
     }
 
-    private func undo(_ sql: String, case id: Int, decision: Int) throws(AuditError) {
-        let statement = try cached(sql)
+    /// Puts the case's comments in `undone`: their verdicts no longer count.
+    private func takeBack(case id: Int, decision: Int) throws(AuditError) {
+        let statement = try cached(
+            "INSERT OR IGNORE INTO undone (seq, decision) SELECT seq, ?2 FROM case_events WHERE case_id = ?1")
         defer { statement.reset() }
         statement.bind(1, id)
         statement.bind(2, decision)

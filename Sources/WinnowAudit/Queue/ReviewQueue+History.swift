@@ -58,11 +58,7 @@ extension ReviewQueue {
         let position = Dictionary(uniqueKeysWithValues: records.enumerated().map { ($0.element.author, $0.offset) })
         while try latest.step() {
             guard let k = position[latest.text(2) ?? ""], records[k].recent.count < recent else { continue }
-            records[k].recent.append(
-                CaseComment(
-                    seq: latest.int(0), eventID: latest.text(1), author: latest.text(2), channel: latest.text(3),
-                    timestamp: latest.double(4), text: latest.text(5), action: latest.text(6) ?? "",
-                    verdict: latest.text(7) ?? ""))
+            records[k].recent.append(Self.comment(latest))
         }
         return records
     }

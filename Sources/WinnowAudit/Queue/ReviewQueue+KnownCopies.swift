@@ -62,9 +62,12 @@ extension ReviewQueue {
         defer { statement.reset() }
         statement.bind(1, decision)
         guard try statement.step() else { return nil }
-        return KnownCopies.Entry(
-            values: UInt64(bitPattern: Int64(statement.int(0))), removals: statement.int(1),
-            approvals: statement.int(2))
+        return Self.bankEntry(statement)
+    }
+
+    /// An entry from `sketch, removals, approvals` of `known_copies`.
+    private static func bankEntry(_ row: Statement) -> KnownCopies.Entry {
+        KnownCopies.Entry(values: UInt64(bitPattern: Int64(row.int(0))), removals: row.int(1), approvals: row.int(2))
     }
 
     /// Every entry of the bank, the least recently decided first (so that, where two collide
@@ -73,12 +76,7 @@ extension ReviewQueue {
         let statement = try cached("SELECT sketch, removals, approvals FROM known_copies ORDER BY updated_at, sketch")
         defer { statement.reset() }
         var entries: [KnownCopies.Entry] = []
-        while try statement.step() {
-            entries.append(
-                KnownCopies.Entry(
-                    values: UInt64(bitPattern: Int64(statement.int(0))), removals: statement.int(1),
-                    approvals: statement.int(2)))
-        }
+        while try statement.step() { entries.append(Self.bankEntry(statement)) }
         return entries
     }
 }

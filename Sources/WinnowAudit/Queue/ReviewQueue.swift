@@ -89,6 +89,13 @@ public final class ReviewQueue {
         return cases
     }
 
+    /// A comment from `seq, event_id, author, channel, ts, text, action, verdict` of `events`.
+    static func comment(_ row: Statement) -> CaseComment {
+        CaseComment(
+            seq: row.int(0), eventID: row.text(1), author: row.text(2), channel: row.text(3),
+            timestamp: row.double(4), text: row.text(5), action: row.text(6) ?? "", verdict: row.text(7) ?? "")
+    }
+
     /// One case with its comments (in the order they came) and its decisions; nil if there is none.
     public func show(_ id: Int) throws(AuditError) -> (ReviewCase, [CaseComment], [CaseDecision])? {
         let one = try cached("SELECT \(Self.caseColumns) FROM \(Self.caseTables) WHERE c.id = ?1")
@@ -106,10 +113,7 @@ public final class ReviewQueue {
         var list: [CaseComment] = []
         while try comments.step() {
             list.append(
-                CaseComment(
-                    seq: comments.int(0), eventID: comments.text(1), author: comments.text(2),
-                    channel: comments.text(3), timestamp: comments.double(4), text: comments.text(5),
-                    action: comments.text(6) ?? "", verdict: comments.text(7) ?? ""))
+                Self.comment(comments))
         }
         return (found, list, try decisions(of: id))
     }
@@ -130,7 +134,7 @@ public final class ReviewQueue {
         CaseDecision(
             caseID: row.int(0), outcome: CaseOutcome(rawValue: row.text(1) ?? "") ?? .approve,
             moderator: row.text(2) ?? "", note: row.text(3), at: row.double(4) ?? 0,
-            sanction: Sanction(column: row.text(5), seconds: row.double(6)))
+            sanction: Sanction(name: row.text(5), seconds: row.double(6)))
     }
 
     /// Every decision after `afterID`, oldest first, with its id: the feed a follower reads.

@@ -21,8 +21,10 @@ public struct Sanction: Sendable, Equatable {
     /// `timeout` or `ban`: the `decisions.sanction` column's value and the change's name.
     public var name: String { kind == .ban ? "ban" : "timeout" }
 
-    init?(column: String?, seconds: Double?) {
-        switch column {
+    /// From its name (`timeout`, `ban`; nil for anything else), as the trail and the
+    /// `decide` op spell it.
+    public init?(name: String?, seconds: Double?) {
+        switch name {
         case "timeout": self.init(kind: .timeout, seconds: seconds)
         case "ban": self.init(kind: .ban, seconds: seconds)
         default: return nil
