@@ -31,6 +31,9 @@ public struct AuditRecord: Sendable {
     /// The comment's word-set sketch (`WordSetSketch.pack`; 0: none): a held comment joins the
     /// open review case of its near-copies by it.
     public var sketch: UInt64 = 0
+    /// For a held or flagged comment, the rule that set the action: the first reason asking for
+    /// it, else the first reason (its review case is filed under it).
+    public var rule: String?
 
     public init(
         eventID: String?, line: Int, author: String? = nil, channel: String? = nil, timestamp: Double? = nil,
@@ -65,6 +68,9 @@ extension AuditRecord {
         action = verdict.action
         penalty = AuthorPenalty(imposedBy: verdict)
         strike = author != nil && escalation.countsAsStrike(verdict)
+        rule = nil
+        guard action == .hold || action == .flag else { return }
+        rule = (verdict.reasons.first { $0.action?.verdictAction == action } ?? verdict.reasons.first)?.rule
     }
 }
 

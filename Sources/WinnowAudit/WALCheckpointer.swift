@@ -9,8 +9,9 @@ import Foundation
 /// reader holds one transaction open (an `sqlite3` shell in the middle of a `BEGIN`, a backup
 /// reading page by page), the log cannot be reset and grows with every commit; once the reader
 /// is done, the next checkpoint completes, the writer starts the log over, and SQLite truncates
-/// the file to `journal_size_limit`. Each time the log passes another `warnEveryBytes`, the
-/// owner is told, to say which reader is the cause.
+/// the file to `journal_size_limit`. A writer that never pauses has the same effect: each
+/// checkpoint copies the commits it sees while the next ones are written. Each time the log
+/// passes another `warnEveryBytes`, the owner is told which of the two is the cause.
 final class WALCheckpointer: @unchecked Sendable {
     private let database: SQLiteDatabase
     private let condition = NSCondition()
@@ -76,6 +77,20 @@ final class WALCheckpointer: @unchecked Sendable {
         }
     }
 
+    /// Why the log keeps growing. It starts over only when a writer begins a transaction
+    /// after a checkpoint has copied all of it: a reader's snapshot can stop the copy, and so can
+    /// a writer that never pauses (a bulk run commits while each checkpoint copies the last
+    /// commits, so the copy is never complete when the next one begins).
+    static func growthWarning(megabytes: Int, copied: Int, logFrames: Int) -> String {
+        let head = "the audit trail's write-ahead log is \(megabytes) MiB"
+        if copied < logFrames {
+            return head + ": a reader holds a transaction open (\(copied) of \(logFrames) frames checkpointed); "
+                + "it shrinks once that reader is done"
+        }
+        return head + ": every checkpoint is copied, but the writer has not paused long enough to start the log over "
+            + "(a bulk run writes without pausing); it shrinks at the first pause"
+    }
+
     private func checkpoint() {
         var logFrames: Int32 = 0
         var copied: Int32 = 0
@@ -86,9 +101,7 @@ final class WALCheckpointer: @unchecked Sendable {
         let size = Int(info.st_size)
         if size >= warnedAtBytes + Self.warnEveryBytes {
             warnedAtBytes = size - size % Self.warnEveryBytes
-            warn(
-                "the audit trail's write-ahead log is \(size >> 20) MiB and cannot be reset: a reader holds a transaction open "
-                    + "(\(copied) of \(logFrames) frames checkpointed); it shrinks once that reader is done")
+            warn(Self.growthWarning(megabytes: size >> 20, copied: Int(copied), logFrames: Int(logFrames)))
         } else if size < warnedAtBytes {
             warnedAtBytes = 0
         }

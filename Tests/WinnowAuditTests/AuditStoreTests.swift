@@ -208,6 +208,19 @@ struct AuditStoreTests {
         }
     }
 
+    @Test("the log's growth warning blamed a reader when a writer that never paused was the cause")
+    func growthWarningNamesItsCause() {
+        #expect(
+            WALCheckpointer.growthWarning(megabytes: 256, copied: 100, logFrames: 400)
+                == "the audit trail's write-ahead log is 256 MiB: a reader holds a transaction open "
+                + "(100 of 400 frames checkpointed); it shrinks once that reader is done")
+        #expect(
+            WALCheckpointer.growthWarning(megabytes: 264, copied: 16469, logFrames: 16469)
+                == "the audit trail's write-ahead log is 264 MiB: every checkpoint is copied, but the writer has not "
+                + "paused long enough to start the log over (a bulk run writes without pausing); it shrinks at the "
+                + "first pause")
+    }
+
     @Test("the WAL grew without bound behind a reader and was checkpointed inside the commit path")
     func walGrewBehindAReader() throws {
         try withFolder { folder in

@@ -29,16 +29,12 @@ final class CaseRecorder {
             """
             INSERT INTO cases (opened_at, last_at, channel, rule, severity, sketch, comments, authors, status, first_seq,
                                sla)
-            VALUES (?1, ?1, ?2,
-                (SELECT value ->> 'rule' FROM json_each(?3, '$.reasons')
-                 ORDER BY (value ->> 'action' = ?4) DESC, key LIMIT 1),
-                ?5, ?6, 1, 1, 'open', ?7, ?8)
+            VALUES (?1, ?1, ?2, ?3, ?4, ?5, 1, 1, 'open', ?6, ?7)
             """)
         join = try database.prepare(
             """
             UPDATE cases SET comments = comments + 1, last_at = max(last_at, ?2), severity = max(severity, ?3),
-                authors = authors + NOT EXISTS (SELECT 1 FROM case_events ce JOIN events e ON e.seq = ce.seq
-                                                WHERE ce.case_id = ?1 AND e.author IS ?4)
+                authors = authors + ?4
             WHERE id = ?1 AND status = 'open'
             """)
         link = try database.prepare("INSERT INTO case_events (case_id, seq) VALUES (?1, ?2)")
@@ -65,6 +61,13 @@ final class CaseRecorder {
                 load.int(0), sketch: UInt64(bitPattern: Int64(load.int(1))), words: CaseIndex.wordSet(load.text(2)))
         }
         load.reset()
+        let authors = try database.prepare(
+            """
+            SELECT ce.case_id, e.author FROM cases c JOIN case_events ce ON ce.case_id = c.id
+            JOIN events e ON e.seq = ce.seq WHERE c.status = 'open' AND c.sketch != 0
+            """)
+        while try authors.step() { _ = index.addAuthor(authors.text(1), to: authors.int(0)) }
+        authors.reset()
     }
 
     /// Opens or joins a case for the event just inserted as `seq`, when its verdict is queued.
@@ -83,8 +86,8 @@ final class CaseRecorder {
         let when = record.pointee.timestamp ?? time
         let sketch = record.pointee.sketch
         // Made only when a case's sketch matches, and once: for the check and for a new case.
-        var words: Set<UInt64>??
-        func wordsOfComment() -> Set<UInt64>? {
+        var words: [UInt64]??
+        func wordsOfComment() -> [UInt64]? {
             if words == nil { words = .some(CaseIndex.wordSet(record.pointee.text)) }
             return words!
         }
@@ -92,7 +95,7 @@ final class CaseRecorder {
             join.bind(1, id)
             join.bind(2, when)
             join.bind(3, severity)
-            join.bind(4, record.pointee.author)
+            join.bind(4, index.addAuthor(record.pointee.author, to: id) ? 1 : 0)
             try join.run()
             if database.changes == 1 {
                 try linkEvent(seq, to: id)
@@ -103,16 +106,16 @@ final class CaseRecorder {
         }
         open.bind(1, when)
         open.bind(2, record.pointee.channel)
-        open.bindStatic(3, text: verdict)
-        open.bind(4, record.pointee.action.rawValue)
-        open.bind(5, severity)
-        open.bind(6, Int(Int64(bitPattern: sketch)))
-        open.bind(7, seq)
-        open.bind(8, Double(settings.sla(for: record.pointee.channel)) / 1e6)
+        open.bind(3, record.pointee.rule)
+        open.bind(4, severity)
+        open.bind(5, Int(Int64(bitPattern: sketch)))
+        open.bind(6, seq)
+        open.bind(7, Double(settings.sla(for: record.pointee.channel)) / 1e6)
         try open.run()
         let id = Int(database.lastInsertRowID)
         try linkEvent(seq, to: id)
         index.add(id, sketch: sketch, words: wordsOfComment())
+        _ = index.addAuthor(record.pointee.author, to: id)
     }
 
     private func linkEvent(_ seq: Int, to id: Int) throws(AuditError) {
