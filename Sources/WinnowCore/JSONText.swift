@@ -27,7 +27,7 @@ public enum JSONText {
     /// `append(quoted:to:)` into bytes: the fastest way to build a large JSON answer.
     public static func append(quoted text: String?, to out: inout [UInt8]) {
         guard var text else {
-            out.append(contentsOf: "null".utf8)
+            append("null", to: &out)
             return
         }
         let plain = text.withUTF8 { bytes in
@@ -40,9 +40,35 @@ public enum JSONText {
         if !plain { out.append(contentsOf: escaped(text).utf8) }
     }
 
-    /// `number(_:)` into bytes.
+    /// `number(_:)` into bytes; integers digit by digit, without a string.
     public static func append(number value: Double?, to out: inout [UInt8]) {
-        out.append(contentsOf: number(value).utf8)
+        if let value, value == value.rounded(), abs(value) < 1e15 {
+            append(integer: Int(value), to: &out)
+        } else {
+            out.append(contentsOf: number(value).utf8)
+        }
+    }
+
+    /// An integer's decimal digits (as `String(value)` writes them) into bytes.
+    public static func append(integer value: Int, to out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // up to 20 digits, filled from the end
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[23 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            out.append(contentsOf: buffer[(24 - count)...])
+        }
+    }
+
+    /// A literal's bytes (a field name, punctuation) into bytes: one copy, no string made.
+    @inline(__always)
+    public static func append(_ literal: StaticString, to out: inout [UInt8]) {
+        literal.withUTF8Buffer { out.append(contentsOf: $0) }
     }
 
     @inline(__always)

@@ -278,6 +278,20 @@ public struct ControlRequest: Sendable, Equatable {
 
     public static func answer(head: String, _ members: String) -> [UInt8] { Array(("{" + head + members + "}\n").utf8) }
 
+    /// The answer whose members after `lead` are JSON already written as bytes (a page of
+    /// review cases: 16 KB, copied once instead of through three strings).
+    public func answer(_ lead: String, bytes members: [UInt8], trail: String) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(answerHead.utf8.count + lead.utf8.count + members.count + trail.utf8.count + 3)
+        out.append(UInt8(ascii: "{"))
+        out.append(contentsOf: answerHead.utf8)
+        out.append(contentsOf: lead.utf8)
+        out.append(contentsOf: members)
+        out.append(contentsOf: trail.utf8)
+        out.append(contentsOf: "}\n".utf8)
+        return out
+    }
+
     /// The answer refusing a request.
     public static func refusal(_ refusal: Refusal) -> [UInt8] {
         answer(head: refusal.answerHead, #","ok":false,"error":\#(JSONText.quoted(refusal.message))"#)

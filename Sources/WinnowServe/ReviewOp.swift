@@ -28,7 +28,7 @@ enum ReviewOp {
                 if k > 0 { page.append(UInt8(ascii: ",")) }
                 found.appendJSON(to: &page)
             }
-            return request.answer(#","ok":true,"cases":["# + String(decoding: page, as: UTF8.self) + "]")
+            return request.answer(#","ok":true,"cases":["#, bytes: page, trail: "]")
         case .reviewCase(let id):
             let shown = try review.with {
                 queue throws(AuditError) -> ((ReviewCase, [CaseComment], [CaseDecision]), [AuthorRecord])? in

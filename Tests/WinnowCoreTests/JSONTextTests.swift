@@ -55,6 +55,29 @@ struct JSONTextTests {
         #expect(null == Array("null".utf8))
     }
 
+    @Test("integers and numbers appended as bytes are what String and number(_:) write, edges included")
+    func appendIntegersMatchStrings() {
+        var random = SplitMix(seed: 9)
+        var values = [0, 1, -1, 9, 10, -10, 99, 100, Int.max, Int.min, Int.max - 1, Int.min + 1]
+        for _ in 0..<2000 { values.append(Int(truncatingIfNeeded: random.next()) >> Int(random.next() % 64)) }
+        for value in values {
+            var bytes: [UInt8] = [7]
+            JSONText.append(integer: value, to: &bytes)
+            #expect(bytes == [7] + Array(String(value).utf8), "\(value)")
+        }
+        let numbers: [Double?] = [
+            nil, 0, -0.0, 1, -3, 1.5, 1e15, 1e15 - 1, -1e15 + 1, 123_456.25, .infinity, .nan, 1e300,
+        ]
+        for number in numbers {
+            var bytes: [UInt8] = []
+            JSONText.append(number: number, to: &bytes)
+            #expect(bytes == Array(JSONText.number(number).utf8), "\(String(describing: number))")
+        }
+        var literal: [UInt8] = [1]
+        JSONText.append(#","ok":true"#, to: &literal)
+        #expect(literal == [1] + Array(#","ok":true"#.utf8))
+    }
+
     @Test("numbers: integers without a fraction, null for nothing or not finite")
     func number() {
         #expect(JSONText.number(3) == "3")

@@ -29,21 +29,21 @@ extension ReviewCase {
     /// is 50 of these: concatenating string literals made most of the `queue` op's time).
     public func appendJSON(to out: inout [UInt8]) {
         out.reserveCapacity(out.count + 360 + (firstText?.utf8.count ?? 0) + (message?.utf8.count ?? 0))
-        func raw(_ text: String) { out.append(contentsOf: text.utf8) }
-        func field(_ name: String, _ value: String?) {
+        func raw(_ text: StaticString) { JSONText.append(text, to: &out) }
+        func field(_ name: StaticString, _ value: String?) {
             raw(name)
             JSONText.append(quoted: value, to: &out)
         }
         raw(#"{"case":"#)
-        raw(String(id))
+        JSONText.append(integer: id, to: &out)
         field(#","status":"#, status)
         field(#","severity":"#, severity)
         field(#","rule":"#, rule)
         field(#","channel":"#, channel)
         raw(#","comments":"#)
-        raw(String(comments))
+        JSONText.append(integer: comments, to: &out)
         raw(#","authors":"#)
-        raw(String(authors))
+        JSONText.append(integer: authors, to: &out)
         raw(#","opened_at":"#)
         JSONText.append(number: openedAt, to: &out)
         raw(#","last_at":"#)
