@@ -108,6 +108,11 @@ public final class Engine: Sendable {
         if let stats = comment.stats {
             facts.links = comment.links ?? 0
             facts.hasSpamSignal = facts.links > 0 || stats.mentions > 0
+            if stats.mentions > behavior.links.maxMentions {
+                behavior.links.settleMentions(
+                    &reasons,
+                    corroborated: Self.looksLikeSpam(reasons, spamScore: comment.spamScore, countingMentions: false))
+            }
             if facts.links > 0 { facts.looksLikeSpam = Self.looksLikeSpam(reasons, spamScore: comment.spamScore) }
         }
         // The verdict owns the reasons array: no array at all for a clean comment, no copy of
@@ -155,11 +160,12 @@ public final class Engine: Sendable {
     }
 
     /// Whether the content step's reasons (or the classifier's spam score) say spam besides
-    /// the links themselves: see `WindowFacts.looksLikeSpam`.
-    static func looksLikeSpam(_ reasons: [Reason], spamScore: Double?) -> Bool {
+    /// the links themselves (`WindowFacts.looksLikeSpam`), or, `countingMentions: false`,
+    /// besides the mentions (`LinkRule.settleMentions`).
+    static func looksLikeSpam(_ reasons: [Reason], spamScore: Double?, countingMentions: Bool = true) -> Bool {
         if let spamScore, spamScore >= ClassifierRule.spamSign { return true }
         return reasons.contains { reason in
-            reason.rule == LinkRule.name || reason.rule == LinkRule.mentionsName
+            reason.rule == LinkRule.name || (countingMentions && reason.rule == LinkRule.mentionsName)
                 || (reason.rule == StopwordRule.name && reason.category == "spam")
         }
     }

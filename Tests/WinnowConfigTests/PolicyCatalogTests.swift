@@ -43,7 +43,7 @@ struct PolicyCatalogTests {
         c.behavior.links = LinkRule(
             enabled: false, maxLinks: 0, maxMentions: 1, newAuthorWindow: 0, shorteners: ["bit.ly", "x.co"],
             action: .reject,
-            newAuthorAloneAction: .annotate, dryRun: true)
+            newAuthorAloneAction: .annotate, mentionsAloneAction: .annotate, dryRun: true)
         c.behavior.noise = NoiseRule(
             enabled: false, capsRatio: 0.9, minLetters: 5, maxRun: 4, symbolRatio: 0.5, minCharacters: 3, maxMarks: 1,
             action: .reject, dryRun: true)

@@ -268,6 +268,28 @@ struct HeuristicsTests {
     }
 
     @Test(
+        "mentions: a reply chain naming six people was held (21 civil tweets); alone now flagged, held with a sign of spam"
+    )
+    func mentionsAloneWereHeld() throws {
+        let h = try Harness(only(links: LinkRule(newAuthorWindow: 0)))
+        let chain = h.post(
+            "fan", at: 0, "Thanks Charlie @Charlie4927 @StacyDmomof5 @RevkahJC @PattiSM74 @cantUCIMblonde @Kacado")
+        #expect(chain.action == .flag)
+        #expect(
+            chain.reasons == [
+                Reason(rule: "mentions", action: .flag, message: "6 mentions", limit: "at most 5 mentions", count: 6)
+            ])
+        // A plain link is not a sign of spam by itself; a shortener is.
+        #expect(h.post("fan", at: 1, "@a @b @c @d @e @f see example.com").action == .flag)
+        let shortened = h.post("bot", at: 2, "@a @b @c @d @e @f free followers bit.ly/abc123")
+        #expect(shortened.action == .hold)
+        #expect(shortened.reasons.map(\.rule) == ["mentions", "links"])
+        #expect(shortened.reasons.map(\.action) == [.hold, .hold])
+        let held = try Harness(only(links: LinkRule(newAuthorWindow: 0, mentionsAloneAction: .hold)))
+        #expect(held.post("fan", at: 0, "@a @b @c @d @e @f hi").action == .hold)
+    }
+
+    @Test(
         "what counts as a sign of spam besides a link",
         arguments: [
             ([Reason(rule: "links", action: .hold, message: "a link shortener")], nil, true),

@@ -51,7 +51,7 @@ struct RuleSettingsTests {
                 "repeat: within 1m, 5 of 8 sketch values -> reject",
                 "flood: 5 authors (4 with a link or mention) in 1m -> reject",
                 "raid: 5x usual newcomers (at least 20) in 1m, slow-mode 10s -> flag",
-                "links: at most 2 links, 5 mentions, 24 shorteners, new authors 10m (alone: flag) -> hold",
+                "links: at most 2 links, 5 mentions, 24 shorteners, new authors 10m (alone: flag; mentions alone: flag) -> hold",
                 "noise: caps 0.7, run 50, symbols 0.6, marks 3 -> flag",
                 "classifier: off",
             ])

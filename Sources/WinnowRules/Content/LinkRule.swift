@@ -22,6 +22,12 @@ public struct LinkRule: Sendable, Equatable {
     /// fan's first comment with the video's link — it is the only sign 2–5% of the time, so
     /// alone it is shown to moderators, not removed. With a sign, `action`.
     public var newAuthorAloneAction: RuleAction
+    /// What too many mentions ask for when nothing else in the comment looks like spam (a
+    /// shortener, a disguised link, too many links, a spam-list phrase, a spam score of the
+    /// classifier): on real civil tweets a reply chain names six people or more (Davidson et
+    /// al.'s "neither" tweets: 21 of 4,163 held for it alone), so alone it is shown to
+    /// moderators, not removed. With a sign, `action`.
+    public var mentionsAloneAction: RuleAction
     public var shorteners: Set<String>
     public var action: RuleAction
     public var dryRun: Bool
@@ -29,7 +35,7 @@ public struct LinkRule: Sendable, Equatable {
     public init(
         enabled: Bool = true, maxLinks: Int = 2, maxMentions: Int = 5, newAuthorWindow: Micros = 600 * Micros.perSecond,
         shorteners: Set<String> = LinkRule.defaultShorteners, action: RuleAction = .hold,
-        newAuthorAloneAction: RuleAction = .flag, dryRun: Bool = false
+        newAuthorAloneAction: RuleAction = .flag, mentionsAloneAction: RuleAction = .flag, dryRun: Bool = false
     ) {
         self.enabled = enabled
         self.maxLinks = maxLinks
@@ -38,6 +44,7 @@ public struct LinkRule: Sendable, Equatable {
         self.shorteners = shorteners
         self.action = action
         self.newAuthorAloneAction = newAuthorAloneAction
+        self.mentionsAloneAction = mentionsAloneAction
         self.dryRun = dryRun
     }
 
@@ -109,6 +116,16 @@ public struct LinkRule: Sendable, Equatable {
         return links.count
     }
 
+    /// Too many mentions with nothing besides them that looks like spam (`corroborated`) ask for
+    /// `mentionsAloneAction` instead of `action`: the content step knows only once the
+    /// classifier has scored the comment.
+    public func settleMentions(_ reasons: inout [Reason], corroborated: Bool) {
+        guard !corroborated, mentionsAloneAction != action,
+            let k = reasons.firstIndex(where: { $0.rule == Self.mentionsName })
+        else { return }
+        reasons[k].action = mentionsAloneAction
+    }
+
     /// Reports a link from an author first seen less than `newAuthorWindow` ago — unless
     /// Winnow itself had not been watching that long when the author first came. `corroborated`:
     /// something else in the comment looks like spam (`action`; else `newAuthorAloneAction`).
@@ -147,7 +164,8 @@ extension LinkRule: SettingsSection {
         "links and mentions: too many, link shorteners, disguised links, links from new authors.",
         "A new author's link is held when something else in the comment looks like spam (a",
         "shortener, a disguised link, too many links or mentions, a spam-list phrase, a spam score",
-        "of at least 0.5), and only flagged (new_author_alone) when the link is the only sign.",
+        "of at least 0.5), and only flagged (new_author_alone) when the link is the only sign;",
+        "too many mentions likewise (mentions_alone) unless something besides them looks like spam.",
     ]
     public static var settings: [RuleSetting<Self>] {
         [
@@ -160,6 +178,9 @@ extension LinkRule: SettingsSection {
             .choice(
                 "new_author_alone", \.newAuthorAloneAction, of: [.annotate] + RuleAction.ruleChoices,
                 "what a new author's link asks for when nothing else looks like spam"),
+            .choice(
+                "mentions_alone", \.mentionsAloneAction, of: [.annotate] + RuleAction.ruleChoices,
+                "what too many mentions ask for when nothing else looks like spam"),
             .words("shorteners", \.shorteners, lowercased: true, "link-shortener domains"),
             .action(\.action), .dryRun(\.dryRun),
         ]
@@ -169,7 +190,7 @@ extension LinkRule: SettingsSection {
             enabled: enabled,
             "at most \(maxLinks) links, \(maxMentions) mentions, \(shorteners.count) shorteners, new authors "
                 + (newAuthorWindow == 0 ? "off" : DurationText.describe(newAuthorWindow))
-                + " (alone: \(newAuthorAloneAction.rawValue))",
+                + " (alone: \(newAuthorAloneAction.rawValue); mentions alone: \(mentionsAloneAction.rawValue))",
             action: action.rawValue, dryRun: dryRun)
     }
 }
