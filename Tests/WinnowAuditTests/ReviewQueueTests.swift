@@ -54,17 +54,28 @@ struct ReviewQueueTests {
         }
     }
 
-    func withTrail(_ queue: QueueSettings = QueueSettings(), _ body: (AuditTrail, String) throws -> Void) throws {
+    /// The path of a fresh trail, in a folder removed afterwards.
+    func withTrailPath(_ body: (String) throws -> Void) throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("winnow-queue-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let path = folder.appendingPathComponent("trail.sqlite").path
+        try body(folder.appendingPathComponent("trail.sqlite").path)
+    }
+
+    /// A writer on the trail at `path`, as `filter` opens one, closed after `body`.
+    func writing(to path: String, _ queue: QueueSettings = QueueSettings(), _ body: (AuditTrail) throws -> Void)
+        throws
+    {
         let store = try AuditStore(path: path)
         defer { store.close() }
         let trail = try AuditTrail(
             store: store, configuration: AuditedConfiguration(wordlists: "w", policy: "p", queue: queue),
             source: "filter")
-        try body(trail, path)
+        try body(trail)
+    }
+
+    func withTrail(_ queue: QueueSettings = QueueSettings(), _ body: (AuditTrail, String) throws -> Void) throws {
+        try withTrailPath { path in try writing(to: path, queue) { trail in try body(trail, path) } }
     }
 
     @Test("holds open cases; near-copies join one (authors counted once); flags and sketchless comments do not join")
@@ -105,30 +116,26 @@ struct ReviewQueueTests {
 
     @Test("a restarted writer knows each open case's authors: one seen before the restart is not counted again")
     func authorsCountedAcrossRestart() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("winnow-queue-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let path = folder.appendingPathComponent("trail.sqlite").path
-        func run(_ rows: [Row]) throws {
-            let store = try AuditStore(path: path)
-            defer { store.close() }
-            let trail = try AuditTrail(
-                store: store, configuration: AuditedConfiguration(wordlists: "w", policy: "p", queue: QueueSettings()),
-                source: "filter")
-            try commit(rows, to: trail)
+        try withTrailPath { path in
+            try writing(to: path) { trail in
+                try commit(
+                    [
+                        Row(id: "h1", author: "a", ts: 1000, sketch: Self.campaign),
+                        Row(id: "h2", author: "b", ts: 1100, sketch: Self.campaign),
+                    ], to: trail)
+            }
+            try writing(to: path) { trail in
+                try commit(
+                    [
+                        Row(id: "h3", author: "a", ts: 1200, sketch: Self.campaign),
+                        Row(id: "h4", author: "c", ts: 1300, sketch: Self.campaign),
+                        Row(id: "h5", author: "c", ts: 1400, sketch: Self.campaign),
+                    ], to: trail)
+            }
+            let open = try ReviewQueue(path: path).list(now: 5000)
+            #expect(open.map(\.comments) == [5])
+            #expect(open.map(\.authors) == [3])
         }
-        try run([
-            Row(id: "h1", author: "a", ts: 1000, sketch: Self.campaign),
-            Row(id: "h2", author: "b", ts: 1100, sketch: Self.campaign),
-        ])
-        try run([
-            Row(id: "h3", author: "a", ts: 1200, sketch: Self.campaign),
-            Row(id: "h4", author: "c", ts: 1300, sketch: Self.campaign),
-            Row(id: "h5", author: "c", ts: 1400, sketch: Self.campaign),
-        ])
-        let open = try ReviewQueue(path: path).list(now: 5000)
-        #expect(open.map(\.comments) == [5])
-        #expect(open.map(\.authors) == [3])
     }
 
     @Test("the first decision wins; the second is told who and when; a later copy of a decided case opens a new one")
