@@ -31,7 +31,7 @@ public enum JSONText {
             return
         }
         let plain = text.withUTF8 { bytes in
-            for byte in bytes where byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F { return false }
+            for byte in bytes where mustEscape(byte) { return false }
             out.append(0x22)
             out.append(contentsOf: bytes)
             out.append(0x22)
@@ -72,8 +72,12 @@ public enum JSONText {
     }
 
     @inline(__always)
-    static func needsEscape(_ text: String) -> Bool {
-        text.utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F }
+    static func needsEscape(_ text: String) -> Bool { text.utf8.contains(where: mustEscape) }
+
+    /// A byte a JSON string cannot hold as it is: a control character, a quote, a backslash or DEL.
+    @inline(__always)
+    static func mustEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F
     }
 
     /// `quoted` scalar by scalar, escaping what must be: the reference the fast path above is

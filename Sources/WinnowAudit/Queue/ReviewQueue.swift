@@ -111,10 +111,7 @@ public final class ReviewQueue {
         defer { comments.reset() }
         comments.bind(1, id)
         var list: [CaseComment] = []
-        while try comments.step() {
-            list.append(
-                Self.comment(comments))
-        }
+        while try comments.step() { list.append(Self.comment(comments)) }
         return (found, list, try decisions(of: id))
     }
 
