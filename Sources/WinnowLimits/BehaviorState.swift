@@ -19,6 +19,10 @@ public final class BehaviorState: Sendable {
     public let penaltyHints: PenaltyHints
     /// Texts moderators removed or approved, by sketch (the known-spam bank).
     public let knownCopies: KnownCopies
+    /// Sites established authors link to (a newcomer's link to one is not flagged).
+    public let commonSites: CommonSites
+    /// Each author's last comment as its words (the repeat rule).
+    public let lastWords: LastWords
     /// The memory the views above use, owned here.
     private let authorsMemory: WindowTable.Memory
     private let pairsMemory: WindowTable.Memory
@@ -27,6 +31,8 @@ public final class BehaviorState: Sendable {
     private let campaignIndexMemory = MappedMemory(words: CampaignIndex.words)
     private let penaltyHintsMemory = MappedMemory(words: PenaltyHints.bits / 64)
     private let knownCopiesMemory = MappedMemory(words: KnownCopies.words)
+    private let commonSitesMemory = MappedMemory(words: CommonSites.words)
+    private let lastWordsMemory = MappedMemory(words: LastWords.words)
     /// Slow-mode switched on or off by a moderator, per channel.
     public let slowModeOverrides = SlowModeOverrides()
     /// Set once a moderator has timed out, banned or unbanned anyone or set a channel's
@@ -53,6 +59,8 @@ public final class BehaviorState: Sendable {
         campaignIndex = CampaignIndex(in: campaignIndexMemory)
         penaltyHints = PenaltyHints(in: penaltyHintsMemory)
         knownCopies = KnownCopies(in: knownCopiesMemory)
+        commonSites = CommonSites(in: commonSitesMemory)
+        lastWords = LastWords(in: lastWordsMemory)
     }
 
     /// Campaigns with at least two copies tracked at once.

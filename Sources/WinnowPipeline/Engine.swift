@@ -60,6 +60,8 @@ public final class Engine: Sendable {
         let content: [any ContentRule] = [stopwordRule, behavior.links, behavior.noise, behavior.classifier]
         needsStats = content.contains { $0.isActive && $0.needsStats }
         let named = behavior.channels.sorted { $0.key < $1.key }
+        // `WindowFacts` keeps the index in 16 bits.
+        precondition(named.count < Int(UInt16.max), "at most 65,534 channels with settings of their own")
         channelSettings = [behavior.defaults] + named.map(\.value)
         channelSettingsIndex = Dictionary(
             uniqueKeysWithValues: named.enumerated().map { ($0.element.key, $0.offset + 1) })
@@ -107,6 +109,7 @@ public final class Engine: Sendable {
         runContentRules(&comment, into: &reasons)
         if let stats = comment.stats {
             facts.links = comment.links ?? 0
+            facts.linkSite = comment.linkSite
             facts.hasSpamSignal = facts.links > 0 || stats.mentions > 0
             if stats.mentions > behavior.links.maxMentions {
                 behavior.links.settleMentions(
@@ -234,7 +237,8 @@ public final class Engine: Sendable {
         let (slowMode, raidSlowMode) = slowModeIntervals(channel, facts.channel)
         var event = WindowEvent(
             context: context, rateLimits: channel.rateLimits, slowMode: slowMode, raidSlowMode: raidSlowMode,
-            fingerprint: facts.fingerprint, links: facts.links, hasSpamSignal: facts.hasSpamSignal,
+            fingerprint: facts.fingerprint, links: facts.links, linkSite: facts.linkSite,
+            hasSpamSignal: facts.hasSpamSignal,
             looksLikeSpam: facts.looksLikeSpam, shared: sharedCheck, sharesWindows: shared?.scope == .all)
         runWindowRules(&event, into: &verdict.reasons)
         if verdict.reasons.count > reasonsBefore { policy.merge(from: reasonsBefore, into: &verdict) }

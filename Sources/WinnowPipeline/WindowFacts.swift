@@ -5,16 +5,18 @@ import WinnowText
 /// What the window rules need of one event: its keys in the window tables, the settings of
 /// its channel, and whether its author is exempt.
 ///
-/// Kept small (48 bytes): the window step reads the facts of every event, written by a worker
+/// Kept small (64 bytes, one cache line): the window step reads the facts of every event, written by a worker
 /// on another core.
 public struct WindowFacts: Sendable {
     public var author: UInt64 = 0
     public var channel: UInt64 = 0
     /// For repeat and flood (0 bits when neither is on).
     public var fingerprint = Fingerprint(words: 0, wordSet: 0)
-    private var linkCount: Int32 = 0
+    private var linkCount: UInt16 = 0
     /// Index into the engine's channel settings (0: the defaults).
-    private var settingsIndex: Int32 = 0
+    private var settingsIndex: UInt16 = 0
+    /// The site every link goes to (`AnalyzedComment.linkSite`; 0: none, or several).
+    public var linkSite: UInt32 = 0
     private var slotHint: Int32 = -1
     public var isExempt = false
     /// `analyze` skipped the content: the author had a penalty in force.
@@ -29,12 +31,12 @@ public struct WindowFacts: Sendable {
 
     public var links: Int {
         get { Int(linkCount) }
-        set { linkCount = Int32(clamping: newValue) }
+        set { linkCount = UInt16(clamping: newValue) }
     }
 
     var settings: Int {
         get { Int(settingsIndex) }
-        set { settingsIndex = Int32(newValue) }
+        set { settingsIndex = UInt16(newValue) }
     }
 
     /// The fingerprint as the audit trail keeps it (`WordSetSketch.pack`).

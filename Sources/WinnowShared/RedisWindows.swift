@@ -47,13 +47,16 @@ public final class RedisWindows: SharedWindows {
     /// penalty, author rate, author-in-channel rate, channel rate, slow-mode (author in
     /// channel), repeat (the author's last three sketches), flood mark (the campaign the author
     /// posted a copy of); ARGV[1] is the key prefix (for the campaign index and the campaigns,
-    /// found from the comment's sketch), then 22 per event: now (µs), exempt (1 or 0), interval
+    /// found from the comment's sketch), then 26 per event: now (µs), exempt (1 or 0), interval
     /// and tolerance (µs) of each of the three limits (0 0: off), the slow-mode interval (0:
     /// off), the repeat window and the values needed for this comment (0: off), the comment's
     /// words and sketch, the flood window (0: off), the authors that make this comment's campaign
     /// a flood, whether it can be a copy (1 or 0), the values needed, the four fields of the
     /// sketch's bands in the campaign index, and the authors past which a participant of a
-    /// recognised campaign is flagged. What depends on the comment alone is decided by the rules in Swift and sent
+    /// recognised campaign is flagged, what the repeat keeps of the comment and its number
+    /// (its words, with `SmallWordSet.marker`, and its words in all when few, else its sketch
+    /// and its sketched words: `RepeatRule.keepsWords`), its words' 11-bit values (at most 15,
+    /// separated by spaces; empty when more) and its words in all. What depends on the comment alone is decided by the rules in Swift and sent
     /// along. Per event, nine values back: three
     /// for the penalty and limits — 1, the penalty, 0 for a penalty in force (nothing else is
     /// counted); 2, the scope (1 to 3), µs to wait for the first limit the event is over (the
@@ -76,6 +79,39 @@ public final class RedisWindows: SharedWindows {
           return equal
         end
         local function second(t) return t - t % 1000000 end
+        -- Repeat by words (RepeatRule.wordsMatch): 8 for the same words, -k for all but k of
+        -- the larger set with two in common (k at most one, two from eight words in all), nil
+        -- otherwise.
+        local function nearList(mine, theirs, allWordsMine, allWordsTheirs)
+          if #mine == 0 then return nil end
+          local allowed = 1
+          if math.max(allWordsMine, allWordsTheirs) >= 8 then allowed = 2 end
+          if math.abs(allWordsMine - allWordsTheirs) > allowed then return nil end
+          local shared = 0
+          for i = 1, #theirs do
+            for j = 1, #mine do
+              if mine[j] == theirs[i] then
+                shared = shared + 1
+                break
+              end
+            end
+          end
+          if shared == #theirs and shared == #mine then return 8 end
+          local missing = math.max(#theirs, #mine) - shared
+          if shared >= 2 and missing <= allowed then return -missing end
+          return nil
+        end
+        -- The words kept in an author's recent comment (four 11-bit values at most).
+        local function keptWords(stored)
+          local list = {}
+          for i = 1, 4 do
+            local v = stored % 2048
+            stored = math.floor(stored / 2048)
+            if v == 0 then break end
+            list[#list + 1] = v
+          end
+          return list
+        end
         -- SlidingCount: the fixed windows moved on to the one holding now; the estimate at now.
         local function advanced(p, c, s, now, w)
           if (c == 0 and p == 0) or now < s then return 0, 0, second(now) end
@@ -97,11 +133,11 @@ public final class RedisWindows: SharedWindows {
         end
         local out = {}
         for e = 0, #KEYS / 7 - 1 do
-          local k, a = e * 7, 1 + e * 22
+          local k, a = e * 7, 1 + e * 26
           local now = tonumber(ARGV[a + 1])
           local exempt = ARGV[a + 2] == '1'
           local r1, r2, r3 = 0, \(maxHeadroom), 0
-          local slowWait, repCopies, repMost, repNewest, floodKind, floodCopies = 0, 0, 0, 0, 0, 0
+          local slowWait, repCopies, repMost, repNewest, floodKind, floodCopies = 0, 0, -100, 0, 0, 0
           -- Every fixed key of the event in one read (a key that is off is '-', never set).
           local got = redis.call('MGET', KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4], KEYS[k + 5], KEYS[k + 6], KEYS[k + 7])
           local penalty = got[1]
@@ -151,15 +187,45 @@ public final class RedisWindows: SharedWindows {
               local w = math.min(words, 15)
               local needed = tonumber(ARGV[a + 11])
               local windowSeconds = math.floor(repeatWindow / 1000000)
-              -- Three slots in one value: 'sketch words second' each, '-' when empty.
+              local keep, keepWords = tonumber(ARGV[a + 23]), tonumber(ARGV[a + 24])
+              local mine = {}
+              for v in string.gmatch(ARGV[a + 25], '%d+') do mine[#mine + 1] = tonumber(v) end
+              local allWordsFull = tonumber(ARGV[a + 26])
+              local allWords = math.min(allWordsFull, 15)
+              local marker = 140737488355328 -- 2^47: kept as words
+              local plainSketch = sketch
+              if plainSketch >= marker then plainSketch = plainSketch - marker end
+              -- Three slots in one value: 'sketch words second' each, '-' when empty; then the
+              -- last comment's words (LastWords): 'second wordsInAll v1 v2 ...', '-' when none.
               local entries = {'-', '-', '-'}
+              local last = '-'
               local stored = got[6]
               if stored then
-                local e1, e2, e3 = string.match(stored, '^([^;]*);([^;]*);([^;]*)$')
+                local e1, e2, e3, e4 = string.match(stored, '^([^;]*);([^;]*);([^;]*);?([^;]*)$')
                 if e1 then entries = {e1, e2, e3} end
+                if e4 and e4 ~= '' then last = e4 end
               end
               local oldest, oldestAge = 1, -1
               repNewest = 4096
+              local lastAge = -1
+              if #mine > 0 and last ~= '-' then
+                local ls, la, rest = string.match(last, '^(%d+) (%d+)(.*)$')
+                local theirs = {}
+                for v in string.gmatch(rest or '', '%d+') do theirs[#theirs + 1] = tonumber(v) end
+                if ls and #theirs > 0 then
+                  local age = sec - tonumber(ls)
+                  if age < 0 then age = 0 end
+                  if age < windowSeconds then
+                    lastAge = age
+                    local equal = nearList(mine, theirs, allWordsFull, tonumber(la))
+                    if equal then
+                      repCopies = repCopies + 1
+                      if equal > repMost then repMost = equal end
+                      if age < repNewest then repNewest = age end
+                    end
+                  end
+                end
+              end
               for i = 1, 3 do
                 local entry = entries[i]
                 local age = 1e18
@@ -173,20 +239,27 @@ public final class RedisWindows: SharedWindows {
                   entry = nil
                 end
                 if age >= oldestAge then oldestAge, oldest = age, i end
-                if entry and age < windowSeconds then
-                  local longer, shorter = math.max(w, ew), math.min(w, ew)
-                  if longer - shorter <= math.max(1, math.floor(longer / 4)) then
-                    local equal = matching(es, sketch)
-                    if equal >= needed then
-                      repCopies = repCopies + 1
-                      if equal > repMost then repMost = equal end
-                      if age < repNewest then repNewest = age end
+                if entry and age < windowSeconds and age ~= lastAge then
+                  local equal
+                  if es >= marker then
+                    equal = nearList(mine, keptWords(es - marker), allWords, ew)
+                  else
+                    local longer, shorter = math.max(w, ew), math.min(w, ew)
+                    if longer - shorter <= math.max(1, math.floor(longer / 4)) then
+                      equal = matching(es, plainSketch)
                     end
+                  end
+                  if equal and (equal >= needed or equal < 0) then
+                    repCopies = repCopies + 1
+                    if equal > repMost then repMost = equal end
+                    if age < repNewest then repNewest = age end
                   end
                 end
               end
-              entries[oldest] = string.format('%d %d %d', sketch, w, sec)
-              redis.call('SET', KEYS[k + 6], table.concat(entries, ';'), 'EX', 4096)
+              entries[oldest] = string.format('%d %d %d', keep, keepWords, sec)
+              last = '-'
+              if #mine > 0 then last = string.format('%d %d ', sec, allWordsFull) .. ARGV[a + 25] end
+              redis.call('SET', KEYS[k + 6], table.concat(entries, ';') .. ';' .. last, 'EX', 4096)
             end
             -- Flood: the campaign through the sketch's bands, its authors on a sliding window (FloodRule).
             local floodWindow = tonumber(ARGV[a + 14])
@@ -377,7 +450,7 @@ public final class RedisWindows: SharedWindows {
         var command = ["EVALSHA", "", String(7 * requests.count)]
         var values: [String] = [prefix]
         command.reserveCapacity(3 + 28 * requests.count)
-        values.reserveCapacity(1 + 22 * requests.count)
+        values.reserveCapacity(1 + 26 * requests.count)
         func add(_ scope: String, _ key: UInt64, _ limit: RateLimit?) {
             // A limit that is off is never read: no key to build for it.
             command.append(limit.map { rateKey(scope, key, $0) } ?? "-")
@@ -404,10 +477,18 @@ public final class RedisWindows: SharedWindows {
             values.append(String(sketch))
             values.append(String(request.flood?.window ?? 0))
             values.append(String(request.flood?.authorsNeeded(spamSignal: request.spamSignal) ?? 0))
-            values.append(request.flood.map { $0.counts(request.fingerprint) ? "1" : "0" } ?? "0")
+            values.append(
+                request.flood.map { $0.counts(request.fingerprint, spamSignal: request.spamSignal) ? "1" : "0" } ?? "0")
             values.append(String(request.flood?.minMatches ?? 0))
             for band in 0..<4 { values.append(String(CampaignIndex.index(band, request.fingerprint.wordSet))) }
             values.append(String(request.flood?.authorsNeeded(spamSignal: true) ?? 0))
+            // The repeat's words (see RepeatRule.evaluate).
+            let kept = RepeatRule.kept(request.fingerprint)
+            values.append(String(kept & 0xFFFF_FFFF_FFFF))
+            values.append(String(kept >> 48))
+            values.append(
+                request.fingerprint.wordValues.values.map(String.init).joined(separator: " "))
+            values.append(String(request.fingerprint.allWords))
         }
         command.append(contentsOf: values)
         let reply = try connection.withLockedValue { (connection: inout Connection) throws(SharedError) -> RedisReply in

@@ -10,23 +10,46 @@ import WinnowCore
 /// Computed from the skeleton view, so case, look-alike letters, leetspeak and stretched
 /// letters do not count; digits, punctuation, emoji and `@mentions` are left out too, so that
 /// a spammer cannot make copies look new by adding them.
+///
+/// A sketch cannot tell a short comment with one word changed from a different one (one word of
+/// three changed leaves the sets half the same, as two unrelated comments may be): comments of
+/// few words also keep their words themselves (`wordValues`), for an exact comparison.
 public struct Fingerprint: Equatable, Sendable {
-    private var wordCount: Int32
+    /// The sketch's values (bits 0...47), the words (48...55), the generic bit (56) and all
+    /// the words (57...63), in one word.
+    private var bits: UInt64
+    /// All the comment's words, common ones included (`SmallWordSet`: of a comment of more than
+    /// `SmallWordSet.capacity` distinct words, the smallest values).
+    public private(set) var wordValues: SmallWordSet
+
     /// The comment has fewer than two words that are not common (`CommonWords`): the sketch is
     /// then of all its words, and it tells little apart — a repeat needs the same words, and it
     /// cannot be a flood campaign.
-    public var isGeneric: Bool
+    public var isGeneric: Bool {
+        get { bits >> 56 & 1 == 1 }
+        set { bits = bits & ~(1 << 56) | (newValue ? 1 << 56 : 0) }
+    }
+
     /// Eight 6-bit MinHash values in the low 48 bits (0 for a comment without words).
-    public var wordSet: UInt64
+    public var wordSet: UInt64 {
+        get { bits & 0xFFFF_FFFF_FFFF }
+        set { bits = bits & ~0xFFFF_FFFF_FFFF | newValue & 0xFFFF_FFFF_FFFF }
+    }
 
     /// Words that went into the sketch (at most `maxWords`): the uncommon ones, or all of them
     /// for a generic comment.
-    public var words: Int { Int(wordCount) }
+    public var words: Int { Int(bits >> 48 & 0xFF) }
 
-    public init(words: Int, wordSet: UInt64, isGeneric: Bool = false) {
-        wordCount = Int32(clamping: words)
-        self.wordSet = wordSet
-        self.isGeneric = isGeneric
+    /// All the comment's words, common ones included (at most `maxWords`).
+    public var allWords: Int { Int(bits >> 57) }
+
+    public init(
+        words: Int, wordSet: UInt64, isGeneric: Bool = false, allWords: Int = 0, wordValues: SmallWordSet = .empty
+    ) {
+        bits =
+            wordSet & 0xFFFF_FFFF_FFFF | UInt64(min(max(words, 0), 255)) << 48 | (isGeneric ? 1 << 56 : 0)
+            | UInt64(min(max(allWords, 0), 127)) << 57
+        self.wordValues = wordValues
     }
 
     /// Odd multipliers: eight hash functions from one word hash (multiply, keep the high bits).
@@ -92,7 +115,10 @@ public struct Fingerprint: Equatable, Sendable {
         }
         let generic = uncommon < 2
         let chosen = UnsafeBufferPointer(rebasing: hashes[..<(generic ? hashes.count : uncommon)])
-        return Fingerprint(words: chosen.count, minima: minima(of: chosen), isGeneric: generic)
+        var fingerprint = Fingerprint(words: chosen.count, minima: minima(of: chosen), isGeneric: generic)
+        fingerprint.bits |= UInt64(min(hashes.count, 127)) << 57
+        fingerprint.wordValues = SmallWordSet(hashes: UnsafeBufferPointer(hashes))
+        return fingerprint
     }
 
     /// The hashes (`mix(hashBytes(word))`) of the first `maxWords` words of `bytes`, read a

@@ -31,7 +31,8 @@ struct PolicyCatalogTests {
         c.behavior.slowMode = SlowModeRule(action: .flag, dryRun: true)
         c.behavior.repeatRule = RepeatRule(enabled: false, window: 30 * s, minMatches: 6, action: .hold, dryRun: true)
         c.behavior.flood = FloodRule(
-            enabled: false, window: 120 * s, authors: 10, authorsWithLinks: 7, minWords: 2, minMatches: 7,
+            enabled: false, window: 120 * s, authors: 10, authorsWithLinks: 7, minWords: 2, minWordsWithLinks: 1,
+            minMatches: 7,
             action: .hold,
             participantAction: .hold, dryRun: true)
         c.behavior.raid = RaidRule(
@@ -43,7 +44,8 @@ struct PolicyCatalogTests {
         c.behavior.links = LinkRule(
             enabled: false, maxLinks: 0, maxMentions: 1, newAuthorWindow: 0, shorteners: ["bit.ly", "x.co"],
             action: .reject,
-            newAuthorAloneAction: .annotate, mentionsAloneAction: .annotate, dryRun: true)
+            newAuthorAloneAction: .annotate, mentionsAloneAction: .annotate, commonSiteAuthors: 5,
+            commonSiteWindow: 7 * 86_400 * s, dryRun: true)
         c.behavior.noise = NoiseRule(
             enabled: false, capsRatio: 0.9, minLetters: 5, maxRun: 4, symbolRatio: 0.5, minCharacters: 3, maxMarks: 1,
             action: .reject, dryRun: true)

@@ -4,6 +4,7 @@ import WinnowCore
 import WinnowMatch
 import WinnowPipeline
 import WinnowPolicy
+import WinnowText
 
 let fixtureWordlists = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("Fixtures/wordlists").path
@@ -22,6 +23,12 @@ struct FixedClock: Clock {
 
 @Suite("Engine and policy")
 struct EngineTests {
+    @Test("what the window step reads of every event stays small: facts of one cache line, a fingerprint of four words")
+    func factsStaySmall() {
+        #expect(MemoryLayout<WindowFacts>.size == 64)
+        #expect(MemoryLayout<Fingerprint>.size == 32)
+    }
+
     func judge(_ text: String, policy: Policy = Policy()) throws -> Verdict {
         let engine = Engine(stopwords: try fixtureStopwords(), policy: policy, behavior: .off)
         return engine.judge(Event(id: .string("e"), author: "a", text: text, line: 1), scratch: WorkerScratch(), at: 0)

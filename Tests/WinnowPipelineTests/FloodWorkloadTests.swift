@@ -40,7 +40,7 @@ struct FloodWorkloadTests {
             // text is what a crowd writes ("Shuffle", "I love your music", "Great. This is a
             // song": fewer than three uncommon words), which no text rule can tell from a crowd
             // reacting (the workload generator injects those too).
-            if copiesSeen[campaign]! >= 5 && FloodRule().counts(facts.fingerprint) {
+            if copiesSeen[campaign]! >= 5 && FloodRule().counts(facts.fingerprint, spamSignal: facts.hasSpamSignal) {
                 catchable += 1
                 if !flagged { missedCatchable += 1 }
             }

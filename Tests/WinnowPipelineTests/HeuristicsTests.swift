@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import WinnowCore
 import WinnowLimits
@@ -42,12 +43,12 @@ struct HeuristicsTests {
         }
         // A different comment, another author, or the same text after the window: allowed.
         #expect(h.post("sam", at: 10, "what a great match last night, the keeper was amazing").action == .allow)
-        // Short comments must have the same uncommon words: one changed word of a few is
-        // another comment (sketches of a few words cannot tell "nearly the same" from "shares
-        // a word"); the same words in another order or case are a repeat.
+        // Short comments are compared by their words: one changed is a repeat, the same words in
+        // another order or case too; two changed are another comment.
         #expect(h.post("joe", at: 20, "check out my channel").action == .allow)
-        #expect(h.post("joe", at: 21, "check out my videos").action == .allow)
+        #expect(h.post("joe", at: 21, "check out my videos").reasons.map(\.rule) == ["repeat"])
         #expect(h.post("joe", at: 22, "My CHANNEL, check it out").reasons.map(\.rule) == ["repeat"])
+        #expect(h.post("joe", at: 23, "check the new schedule").action == .allow)
         #expect(h.post("kim", at: 11, original).action == .allow)
         #expect(h.post("ann", at: 0, "lol").action == .allow)
         #expect(h.post("ann", at: 1, "lol nice").action == .allow)  // short: must match closely
@@ -68,6 +69,72 @@ struct HeuristicsTests {
         #expect(h.post("zed", at: 30, "anyone watching the game tonight").reasons == [])
         #expect(h.post("zed", at: 40, "the weather is lovely here").reasons == [])
         #expect(h.post("zed", at: 45, "is the weather lovely here").reasons.map(\.rule) == ["repeat"])
+    }
+
+    @Test("repeat missed one word changed in a short comment: a sketch of a few words cannot tell it from another")
+    func repeatMissedOneWordChangedInShortComments() throws {
+        let h = try Harness(only(repeatRule: RepeatRule(window: 60 * s)))
+        #expect(h.post("ivy", at: 0, "quokka narwhal pangolin").reasons == [])
+        #expect(
+            h.post("ivy", at: 5, "quokka narwhal axolotl").reasons == [
+                Reason(
+                    rule: "repeat", action: .reject,
+                    message: "all but one word the same as a comment of the same author 5s before", limit: "1m",
+                    count: 2)
+            ])
+        // A word added, with emoji: still all but one.
+        #expect(h.post("ivy", at: 6, "quokka narwhal pangolin axolotl 🔥").reasons.map(\.rule) == ["repeat"])
+        // Two uncommon words sharing one are different comments (their word sets a third the same).
+        #expect(h.post("max", at: 0, "quokka pangolin").reasons == [])
+        #expect(h.post("max", at: 5, "quokka axolotl").reasons == [])
+        // Two uncommon words of three in common but many other words changed: another comment
+        // (the words in all must be within one).
+        #expect(h.post("ann", at: 0, "quokka: strike one").reasons == [])
+        #expect(h.post("ann", at: 10, "quokka: strike two, timed out for 30m").reasons == [])
+        // Common words count when a comment has no others: "I like this song" then "I like this
+        // video" is one word changed; "lol" then "lol nice" shares one word only.
+        #expect(h.post("joy", at: 0, "I like this song").reasons == [])
+        #expect(h.post("joy", at: 5, "I like this video").reasons.map(\.rule) == ["repeat"])
+        #expect(h.post("kit", at: 0, "lol").reasons == [])
+        #expect(h.post("kit", at: 5, "lol nice").reasons == [])
+    }
+
+    /// The bar the precision issue set (it held before sketches stopped padding, when it came
+    /// with 17.6 false repeats in 10,000 pairs): one word changed in a real spam comment of three
+    /// words or more is still a repeat at least nine times in ten; another comment of the
+    /// collection is one at most once in twenty (many of its comments are variants of one spam).
+    @Test("repeat lost one-word-changed copies of real spam comments shorter than eight uncommon words")
+    func repeatKeepsCatchingOneChangedWord() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/comments/youtube-spam-collection.ndjson")
+        let texts = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").compactMap { line in
+            (try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["text"] as? String
+        }
+        let h = try Harness(only(repeatRule: RepeatRule(window: 60 * s)))
+        var changed = 0, caught = 0, others = 0, close = 0
+        var missed: [String] = []
+        for (k, text) in texts.enumerated() {
+            var words = text.split(separator: " ").map(String.init)
+            guard words.count >= 3 else { continue }
+            words[k % words.count] = "banana"
+            let t = Double(k) * 1_000
+            _ = h.post("a\(k)", at: t, text)
+            changed += 1
+            if h.post("a\(k)", at: t + 5, words.joined(separator: " ")).reasons.contains(where: { $0.rule == "repeat" })
+            {
+                caught += 1
+            } else if missed.count < 40 {
+                missed.append(text + " => " + words.joined(separator: " "))
+            }
+            let other = texts[(k * 7919 + 13) % texts.count]
+            guard other != text else { continue }
+            _ = h.post("o\(k)", at: t, text)
+            others += 1
+            if h.post("o\(k)", at: t + 5, other).reasons.contains(where: { $0.rule == "repeat" }) { close += 1 }
+        }
+        #expect(changed > 300)
+        #expect(Double(caught) / Double(changed) >= 0.9, "\(caught) of \(changed): \(missed.joined(separator: " || "))")
+        #expect(Double(close) / Double(others) <= 0.05, "\(close) of \(others)")
     }
 
     @Test("repeat kept times modulo 4,096 s: a comment 942,116 s old read as 35 s old")
@@ -108,6 +175,14 @@ struct HeuristicsTests {
         #expect(h.post("bot1", at: 8, "hello again").action == .allow)
         // After the window the campaign is forgotten.
         #expect(h.post("bot9", at: 100, text).action == .allow)
+        // The first poster is not flagged (docs/policy.md, flood): when it posted, its copy was a
+        // comment like any other, and no campaign is kept for a text seen once.
+        let second = "cheap followers and likes delivered instantly message me today"
+        #expect(h.post("first", at: 300, second).action == .allow)
+        for k in 1..<5 { _ = h.post("copy\(k)", at: 300 + Double(k), second) }
+        #expect(h.post("copy5", at: 306, second).action == .reject)
+        #expect(h.post("first", at: 307, "hello").action == .allow)
+        #expect(h.post("copy2", at: 308, "hello").action == .flag)
         // Short everyday texts from many authors are not a campaign.
         for k in 0..<10 { #expect(h.post("fan\(k)", at: 200 + Double(k), "first!").action == .allow) }
     }
@@ -132,6 +207,18 @@ struct HeuristicsTests {
         let fourth = h.post("bot3", at: 3, text)
         #expect(fourth.action == .reject)
         #expect(fourth.reasons.first?.limit == "4 authors in 1m")
+    }
+
+    @Test("flood missed campaigns of two uncommon words with a mention (\"@someone hurt hoes be like\", 55 copies)")
+    func floodMissedShortCampaignsWithMentions() throws {
+        let h = try Harness(
+            only(flood: FloodRule(window: 60 * s, authors: 5, authorsWithLinks: 4), links: LinkRule(newAuthorWindow: 0))
+        )
+        // Two uncommon words ("hurt", "hoes"): with a mention a campaign from four authors ...
+        for k in 0..<3 { #expect(h.post("bot\(k)", at: Double(k), "@HughSpliffner hurt hoes be like").reasons == []) }
+        #expect(h.post("bot3", at: 3, "@HughSpliffner hurt hoes be like").reasons.map(\.rule) == ["flood"])
+        // ... without one, everyday chat however many write it.
+        for k in 0..<8 { #expect(h.post("fan\(k)", at: 10 + Double(k), "hurt hoes be like").reasons == []) }
     }
 
     @Test("flood treated unrelated texts sharing a common word as copies")
@@ -243,6 +330,55 @@ struct HeuristicsTests {
         #expect(fresh.reasons.map(\.message) == ["a link from an author first seen 0s ago"])
         #expect(h.post("fresh", at: 1300.5, "see example.com").action == .allow)
         #expect(h.post("old", at: 701, "see example.com").action == .allow)
+    }
+
+    @Test("links: newcomers' links to the sites the community links to were flagged (Stack Exchange, Wikipedia, t.co)")
+    func newcomerLinksToCommonSitesWereFlagged() throws {
+        let h = try Harness(only(links: LinkRule(newAuthorWindow: 600 * s, commonSiteAuthors: 3)))
+        #expect(h.post("old1", at: 0, "hello").action == .allow)  // Winnow starts watching
+        for author in ["old2", "old3", "old4"] { _ = h.post(author, at: 1, "hi") }
+        // Fresh accounts linking to a site do not make it common.
+        for k in 0..<5 { _ = h.post("fresh\(k)", at: 700 + Double(k), "win at spam.example.com") }
+        #expect(h.post("fresh9", at: 710, "win at spam.example.com").action == .flag)
+        // Established authors linking to Wikipedia (any language's pages): after three of them, a
+        // newcomer's link there is no sign by itself.
+        _ = h.post("old2", at: 720, "see https://en.wikipedia.org/wiki/Mead")
+        _ = h.post("old3", at: 721, "or de.wikipedia.org/wiki/Met")
+        #expect(h.post("reader", at: 722, "per http://fr.wikipedia.org/wiki/Hydromel").action == .flag)
+        // The same author again counts once.
+        _ = h.post("old3", at: 723, "and en.wikipedia.org/wiki/Honey")
+        #expect(h.post("reader2", at: 724, "per http://fr.wikipedia.org/wiki/Hydromel").action == .flag)
+        _ = h.post("old4", at: 725, "en.wikipedia.org/wiki/Yeast too")
+        #expect(h.post("reader3", at: 726, "per http://fr.wikipedia.org/wiki/Hydromel").reasons == [])
+        // Links to two sites, one of them not common: flagged.
+        #expect(h.post("reader4", at: 727, "en.wikipedia.org/wiki/Mead and spam.example.com").action == .flag)
+        // With a sign of spam besides the link, held as before.
+        let signed = h.post("reader5", at: 728, "@a @b @c @d @e @f en.wikipedia.org/wiki/Mead")
+        #expect(signed.action == .hold)
+        #expect(signed.reasons.map(\.message) == ["6 mentions", "a link from an author first seen 0s ago"])
+        // Two pages of one site are one site.
+        #expect(h.post("reader7", at: 729, "en.wikipedia.org/wiki/Mead de.wikipedia.org/wiki/Met").reasons == [])
+        // A window without an established author's link there: no longer common.
+        #expect(h.post("reader6", at: 726 + 31 * 86_400, "see fr.wikipedia.org/wiki/Hydromel").action == .flag)
+        // Off (0): flagged.
+        let off = try Harness(only(links: LinkRule(newAuthorWindow: 600 * s, commonSiteAuthors: 0)))
+        _ = off.post("old1", at: 0, "hello")
+        for (k, author) in ["old2", "old3", "old4"].enumerated() {
+            _ = off.post(author, at: 1, "hi")
+            _ = off.post(author, at: 700 + Double(k), "see en.wikipedia.org/wiki/Mead")
+        }
+        #expect(off.post("reader", at: 710, "see en.wikipedia.org/wiki/Mead").action == .flag)
+    }
+
+    @Test(
+        "a link's site: its registrable domain",
+        arguments: [
+            ("en.wikipedia.org", "wikipedia.org"), ("meta.beer.stackexchange.com", "stackexchange.com"),
+            ("t.co", "t.co"), ("bbc.co.uk", "bbc.co.uk"), ("news.bbc.co.uk", "bbc.co.uk"),
+            ("abc.net.au", "abc.net.au"), ("example.com", "example.com"), ("localhost", "localhost"),
+        ])
+    func linkSites(host: String, site: String) {
+        #expect(LinkScanner.site(of: host) == site[...])
     }
 
     @Test(

@@ -71,6 +71,13 @@ struct SharedFingerprintTests {
         #expect(a.post("tom", "check out my amazing channel for free gift cards", at: 106).action == .allow)
         // Out of the window (1 minute): not a repeat.
         #expect(a.post("sam", "check out my amazing channel for free gift cards", at: 200).action == .allow)
+        // A short comment is compared by its words in the store too: one of three changed is a
+        // repeat; two of three in common with many more words in all is not.
+        #expect(a.post("ivy", "quokka narwhal pangolin", at: 300).action == .allow)
+        let short = b.post("ivy", "quokka narwhal axolotl", at: 305)
+        #expect(short.reasons.map(\.message) == ["all but one word the same as a comment of the same author 5s before"])
+        #expect(a.post("ann", "quokka: strike one", at: 400).action == .allow)
+        #expect(b.post("ann", "quokka: strike two, timed out for 30m", at: 410).action == .allow)
         _ = server
     }
 

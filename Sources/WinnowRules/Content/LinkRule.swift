@@ -28,6 +28,12 @@ public struct LinkRule: Sendable, Equatable {
     /// al.'s "neither" tweets: 21 of 4,163 held for it alone), so alone it is shown to
     /// moderators, not removed. With a sign, `action`.
     public var mentionsAloneAction: RuleAction
+    /// Established authors (past the newcomer window) who linked to a site within
+    /// `commonSiteWindow` that make it one the community links to: a newcomer's link to it is
+    /// then no sign by itself (0: off). On real civil text the newcomers' links mostly go where
+    /// everyone's do — Stack Exchange's own pages and Wikipedia, Twitter's `t.co`.
+    public var commonSiteAuthors: Int
+    public var commonSiteWindow: Micros
     public var shorteners: Set<String>
     public var action: RuleAction
     public var dryRun: Bool
@@ -35,8 +41,11 @@ public struct LinkRule: Sendable, Equatable {
     public init(
         enabled: Bool = true, maxLinks: Int = 2, maxMentions: Int = 5, newAuthorWindow: Micros = 600 * Micros.perSecond,
         shorteners: Set<String> = LinkRule.defaultShorteners, action: RuleAction = .hold,
-        newAuthorAloneAction: RuleAction = .flag, mentionsAloneAction: RuleAction = .flag, dryRun: Bool = false
+        newAuthorAloneAction: RuleAction = .flag, mentionsAloneAction: RuleAction = .flag, commonSiteAuthors: Int = 3,
+        commonSiteWindow: Micros = 30 * 86_400 * Micros.perSecond, dryRun: Bool = false
     ) {
+        self.commonSiteAuthors = commonSiteAuthors
+        self.commonSiteWindow = commonSiteWindow
         self.enabled = enabled
         self.maxLinks = maxLinks
         self.maxMentions = maxMentions
@@ -56,14 +65,15 @@ public struct LinkRule: Sendable, Equatable {
     ]
 
     /// Reports too many links or mentions, shorteners and disguised links; returns the number
-    /// of links, for the newcomer check.
+    /// of links and the site they all go to (`LinkScanner.siteHash`; 0: none, or several), for
+    /// the newcomer check.
     /// `bytes` is the comment's UTF-8; `folded`, when given, its folded view: a text that is not
     /// plain ASCII is scanned there, so that links written in full-width or look-alike letters
     /// (`ｅｂａｙ．ｃｏｍ`) are found, with their places in the original text.
     public func scan(
         _ bytes: UnsafeBufferPointer<UInt8>, folded: TextView? = nil, stats: TextStats, into reasons: inout [Reason]
-    ) -> Int {
-        guard enabled else { return 0 }
+    ) -> (links: Int, site: UInt32) {
+        guard enabled else { return (0, 0) }
         if stats.mentions > maxMentions {
             reasons.append(
                 Reason(
@@ -75,7 +85,7 @@ public struct LinkRule: Sendable, Equatable {
             links = folded.withBytes { LinkScanner.links(in: $0) }
             for k in links.indices { links[k].range = folded.originalRange(of: links[k].range) }
         } else {
-            guard let hint = stats.firstLinkHint else { return 0 }
+            guard let hint = stats.firstLinkHint else { return (0, 0) }
             links = LinkScanner.links(in: bytes, from: LinkScanner.start(before: hint, in: bytes))
         }
         // Links come in text order: spans are counted on from the previous one, not from the start.
@@ -113,7 +123,12 @@ public struct LinkRule: Sendable, Equatable {
                     limit: "at most \(maxLinks) links",
                     count: links.count, dryRun: dryRun))
         }
-        return links.count
+        guard let first = links.first?.host else { return (0, 0) }
+        let site = LinkScanner.siteHash(of: first)
+        for link in links.dropFirst() where link.host != first && LinkScanner.siteHash(of: link.host) != site {
+            return (links.count, 0)
+        }
+        return (links.count, site)
     }
 
     /// Too many mentions with nothing besides them that looks like spam (`corroborated`) ask for
@@ -127,14 +142,28 @@ public struct LinkRule: Sendable, Equatable {
     }
 
     /// Reports a link from an author first seen less than `newAuthorWindow` ago — unless
-    /// Winnow itself had not been watching that long when the author first came. `corroborated`:
-    /// something else in the comment looks like spam (`action`; else `newAuthorAloneAction`).
+    /// Winnow itself had not been watching that long when the author first came, or, with
+    /// nothing else that looks like spam, the link goes to a site established authors link to
+    /// (`commonSiteAuthors`). `corroborated`: something else in the comment looks like spam
+    /// (`action`; else `newAuthorAloneAction`). `site`: where every link goes (0: several
+    /// sites). An established author's link counts towards its site's commonness.
     public func evaluateNewcomer(
-        _ context: WindowContext, links: Int, corroborated: Bool, into reasons: inout [Reason]
+        _ context: WindowContext, links: Int, site: UInt32, corroborated: Bool, into reasons: inout [Reason]
     ) {
         guard enabled, links > 0, newAuthorWindow > 0, !context.isExempt, let author = context.author else { return }
         let firstSeen = Micros(bitPattern: context.state.authors.load(author, AuthorWord.firstSeen))
+        let hour = context.now / (3600 * Micros.perSecond)
+        let windowHours = max(1, commonSiteWindow / (3600 * Micros.perSecond))
         guard firstSeen - context.watchingSince >= newAuthorWindow, context.now - firstSeen < newAuthorWindow else {
+            if site != 0 && commonSiteAuthors > 0 {
+                context.state.commonSites.record(
+                    site: site, author: context.authorKey, hour: hour, windowHours: windowHours)
+            }
+            return
+        }
+        if !corroborated, site != 0, commonSiteAuthors > 0,
+            context.state.commonSites.authors(site: site, hour: hour, windowHours: windowHours) >= commonSiteAuthors
+        {
             return
         }
         reasons.append(
@@ -164,7 +193,8 @@ extension LinkRule: SettingsSection {
         "links and mentions: too many, link shorteners, disguised links, links from new authors.",
         "A new author's link is held when something else in the comment looks like spam (a",
         "shortener, a disguised link, too many links or mentions, a spam-list phrase, a spam score",
-        "of at least 0.5), and only flagged (new_author_alone) when the link is the only sign;",
+        "of at least 0.5), and only flagged (new_author_alone) when the link is the only sign —",
+        "not at all when it goes to a site common_site_authors established authors linked to;",
         "too many mentions likewise (mentions_alone) unless something besides them looks like spam.",
     ]
     public static var settings: [RuleSetting<Self>] {
@@ -181,6 +211,13 @@ extension LinkRule: SettingsSection {
             .choice(
                 "mentions_alone", \.mentionsAloneAction, of: [.annotate] + RuleAction.ruleChoices,
                 "what too many mentions ask for when nothing else looks like spam"),
+            .int(
+                "common_site_authors", \.commonSiteAuthors, in: 0...255,
+                "established authors linking to a site within common_site_window that make a new author's link to it no sign (0: off)"
+            ),
+            .duration(
+                "common_site_window", \.commonSiteWindow, in: 3600 * Micros.perSecond...365 * 86_400 * Micros.perSecond,
+                "how far back established authors' links make a site common"),
             .words("shorteners", \.shorteners, lowercased: true, "link-shortener domains"),
             .action(\.action), .dryRun(\.dryRun),
         ]
@@ -203,7 +240,7 @@ extension LinkRule: ContentRule {
     @inlinable
     public func evaluate(_ comment: inout AnalyzedComment, into reasons: inout [Reason]) {
         guard let stats = comment.stats else { return }
-        comment.links = scan(comment.original, folded: comment.folded, stats: stats, into: &reasons)
+        (comment.links, comment.linkSite) = scan(comment.original, folded: comment.folded, stats: stats, into: &reasons)
     }
 
     /// The newcomer check, the link rule's window half.
@@ -216,7 +253,9 @@ extension LinkRule: ContentRule {
         public var isActive: Bool { rule.enabled && rule.newAuthorWindow > 0 }
         @inlinable
         public func evaluate(_ event: inout WindowEvent, into reasons: inout [Reason]) {
-            rule.evaluateNewcomer(event.context, links: event.links, corroborated: event.looksLikeSpam, into: &reasons)
+            rule.evaluateNewcomer(
+                event.context, links: event.links, site: event.linkSite, corroborated: event.looksLikeSpam,
+                into: &reasons)
         }
     }
 }

@@ -1,3 +1,5 @@
+import WinnowLimits
+
 /// Finds links in raw comment text: `http(s)://…`, `www.…`, bare `name.tld` for well-known
 /// top-level domains, and disguised forms (`name . com`, `name[.]com`, `name(dot)com`,
 /// `name dot com`). ASCII only: that is what a link has to be to work.
@@ -15,6 +17,27 @@ enum LinkScanner {
         "site", "online", "live", "club", "shop", "store", "app", "dev", "us", "uk", "de", "fr", "cc", "to", "be", "at",
         "in", "su", "win", "vip", "pro", "fun", "icu", "cn", "tk", "ml", "ga", "cf", "gq", "ws",
     ]
+
+    /// The site of a link's `host` (lower case, no `www.`): its registrable domain, the last two
+    /// labels, or three under a country's second level (`bbc.co.uk`, `abc.net.au`) — so that
+    /// `en.wikipedia.org` and `meta.stackexchange.com` count as the sites their community links to.
+    static func site(of host: String) -> Substring {
+        let labels = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.count > 2 else { return host[...] }
+        let last = labels[labels.count - 1], second = labels[labels.count - 2]
+        let keep = last.count == 2 && secondLevels.contains(String(second)) ? 3 : 2
+        return host[labels[labels.count - keep].startIndex...]
+    }
+
+    /// Second-level labels under which country domains register names (`co.uk`, `com.au`).
+    static let secondLevels: Set<String> = ["co", "com", "net", "org", "gov", "ac", "edu", "ne", "or", "gob"]
+
+    /// The 32-bit hash `CommonSites` keys a site by (never 0).
+    static func siteHash(of host: String) -> UInt32 {
+        var site = String(site(of: host))
+        let hash = site.withUTF8 { StableHash.hash(UnsafeRawBufferPointer($0), seed: 0x5173) }
+        return max(1, UInt32(truncatingIfNeeded: hash))
+    }
 
     /// The links of `text`, looked for from `start` on: no link may begin before it (see
     /// `start(before:in:)`).

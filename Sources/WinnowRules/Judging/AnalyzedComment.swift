@@ -19,6 +19,9 @@ public struct AnalyzedComment {
     public var matches = StopwordMatches()
     /// The links the link rule counted (nil: the link rule is off).
     public var links: Int?
+    /// The site every link of the comment goes to (`LinkScanner.siteHash`); 0 when there is no
+    /// link or they go to different sites.
+    public var linkSite: UInt32 = 0
     /// The classifier's `spam` score (nil: not scored).
     public var spamScore: Double?
 
@@ -30,6 +33,7 @@ public struct AnalyzedComment {
         self.hasFolded = hasFolded
         self.stats = stats
         links = nil
+        linkSite = 0
         spamScore = nil
     }
 

@@ -15,6 +15,8 @@ public struct WindowEvent {
     /// For repeat and flood.
     public let fingerprint: Fingerprint
     public let links: Int
+    /// The site every link goes to (`AnalyzedComment.linkSite`; 0: none, or several).
+    public let linkSite: UInt32
     /// See `WindowFacts.hasSpamSignal` and `looksLikeSpam`.
     public let hasSpamSignal: Bool
     public let looksLikeSpam: Bool
@@ -32,9 +34,10 @@ public struct WindowEvent {
 
     public init(
         context: WindowContext, rateLimits: RateLimitRule.Limits, slowMode: Micros, raidSlowMode: Micros,
-        fingerprint: Fingerprint, links: Int, hasSpamSignal: Bool, looksLikeSpam: Bool, shared: SharedCheck?,
-        sharesWindows: Bool
+        fingerprint: Fingerprint, links: Int, linkSite: UInt32 = 0, hasSpamSignal: Bool, looksLikeSpam: Bool,
+        shared: SharedCheck?, sharesWindows: Bool
     ) {
+        self.linkSite = linkSite
         self.context = context
         self.rateLimits = rateLimits
         self.slowMode = slowMode

@@ -9,8 +9,9 @@ import WinnowText
 /// of its eight values equal the campaign's first copy. Each campaign counts the authors that
 /// posted a copy (an author's own repeats do not count again). A crowd's reaction is not a
 /// campaign: a comment needs `minWords` uncommon words (`CommonWords`: "happy new year
-/// everyone", "I like this song" have none or one). A text is a flood from `authors` authors,
-/// or from `authorsWithLinks` when it carries what campaigns carry (a link or a mention). From
+/// everyone", "I like this song" have none or one). What campaigns carry — a link or a mention
+/// — weighs: such a text needs only `minWordsWithLinks` uncommon words, and is a flood from
+/// `authorsWithLinks` authors instead of `authors`. From
 /// that copy on, every copy is refused; the authors who posted a copy since the second one are
 /// flagged once, on their next comment within the window.
 public struct FloodRule: Sendable, Equatable {
@@ -24,6 +25,8 @@ public struct FloodRule: Sendable, Equatable {
     public var authorsWithLinks: Int
     /// Comments with fewer uncommon words ("lol", "first!", "happy new year") are everyday chat.
     public var minWords: Int
+    /// The same for a comment with a link or a mention ("@streamer hurt hoes be like").
+    public var minWordsWithLinks: Int
     /// Equal sketch values of eight for "a copy".
     public var minMatches: Int
     public var action: RuleAction
@@ -33,7 +36,7 @@ public struct FloodRule: Sendable, Equatable {
 
     public init(
         enabled: Bool = true, window: Micros = 60 * Micros.perSecond, authors: Int = 5, authorsWithLinks: Int = 4,
-        minWords: Int = 3,
+        minWords: Int = 3, minWordsWithLinks: Int = 2,
         minMatches: Int = 4, action: RuleAction = .reject, participantAction: RuleAction = .flag, dryRun: Bool = false
     ) {
         self.enabled = enabled
@@ -41,6 +44,7 @@ public struct FloodRule: Sendable, Equatable {
         self.authors = authors
         self.authorsWithLinks = authorsWithLinks
         self.minWords = minWords
+        self.minWordsWithLinks = minWordsWithLinks
         self.minMatches = minMatches
         self.action = action
         self.participantAction = participantAction
@@ -50,9 +54,11 @@ public struct FloodRule: Sendable, Equatable {
     /// Distinct authors from which a comment's campaign is a flood: fewer with a spam signal.
     public func authorsNeeded(spamSignal: Bool) -> Int { spamSignal ? min(authors, authorsWithLinks) : authors }
 
-    /// Whether a comment can be a copy in a campaign at all.
-    public func counts(_ fingerprint: Fingerprint) -> Bool {
-        fingerprint.wordSet != 0 && !fingerprint.isGeneric && fingerprint.words >= minWords
+    /// Whether a comment can be a copy in a campaign at all; `spamSignal`: it carries a link or
+    /// a mention.
+    public func counts(_ fingerprint: Fingerprint, spamSignal: Bool) -> Bool {
+        fingerprint.wordSet != 0 && !fingerprint.isGeneric
+            && fingerprint.words >= (spamSignal ? min(minWords, minWordsWithLinks) : minWords)
     }
 
     public func evaluate(
@@ -74,7 +80,7 @@ public struct FloodRule: Sendable, Equatable {
     ) -> Bool {
         let table = context.state.campaigns
         let now = context.now
-        guard counts(fingerprint) else { return false }
+        guard counts(fingerprint, spamSignal: spamSignal) else { return false }
         let authors = authorsNeeded(spamSignal: spamSignal)
         // Find the campaign through any band of the fingerprint, or start one.
         let index = context.state.campaignIndex
@@ -163,7 +169,7 @@ public struct FloodRule: Sendable, Equatable {
     /// campaign found then may not be the one found later; it only costs a useless load.
     @inline(__always)
     public func prefetch(_ state: BehaviorState, fingerprint: Fingerprint, step: Int) {
-        guard enabled, counts(fingerprint) else { return }
+        guard enabled, counts(fingerprint, spamSignal: true) else { return }
         if step == 1 {
             state.campaignIndex.prefetch(fingerprint.wordSet)
         } else if let representative = state.campaignIndex.representative(
@@ -187,7 +193,8 @@ extension FloodRule: SettingsSection {
     public static let about = [
         "flood: the same or nearly the same unusual text from many distinct authors within the",
         "window: `authors`, or `authors_with_links` for a text with a link or a mention;",
-        "min_words uncommon words at least (greetings and praise are not campaigns);",
+        "min_words uncommon words at least, min_words_with_links with a link or a mention",
+        "(greetings and praise are not campaigns);",
         "min_matches: equal values of 8 in the word-set sketch for \"a copy\".",
     ]
     public static var settings: [RuleSetting<Self>] {
@@ -201,6 +208,9 @@ extension FloodRule: SettingsSection {
                 "authors_with_links", \.authorsWithLinks, in: 2...65_535, "the same for a text with a link or a mention"
             ),
             .int("min_words", \.minWords, in: 1...64, "uncommon words a text needs to count at all"),
+            .int(
+                "min_words_with_links", \.minWordsWithLinks, in: 1...64,
+                "the same for a text with a link or a mention"),
             .int("min_matches", \.minMatches, in: 1...8, "equal sketch values of 8 that make a copy"),
             .action(\.action),
             .choice(

@@ -4,16 +4,23 @@ import WinnowLimits
 import WinnowText
 
 /// **repeat**: the same author posting the same or nearly the same text again within a window.
-/// The author's last three comments are kept as word-set sketches (`Fingerprint.wordSet`: eight
-/// 6-bit MinHash values of its uncommon words), with their number of words and the second they
-/// were posted; a comment of about the same length (the longer at most a quarter longer, or one
-/// word) whose sketch has enough values equal to one of them in the window is a repeat
-/// (`needed(for:)`): all eight for a comment of fewer than five uncommon words, or a generic one
-/// ("lol", "the best song ever"), which must have the same words; `minMatches` + 1 for five to
-/// seven; `minMatches` for longer ones. Added emoji, punctuation, numbers, mentions or case do
-/// not change a sketch at all; one changed word of eight or more leaves most values equal (see
-/// docs/policy.md, "repeat"). Sketches of two different comments agree on a value as often as
-/// their word sets overlap: common words are left out so that "the" and "is" do not count.
+/// The author's last three comments are kept in the author's slot with their number of words
+/// and the second they were posted: a comment of at most four words as its words themselves
+/// (`Fingerprint.wordValues`: all its words, common ones included), a longer one as its
+/// word-set sketch (`Fingerprint.wordSet`: eight 6-bit MinHash values of its uncommon words);
+/// and the last one also as its words (`LastWords`; of a comment of more than 15, the 15
+/// smallest word hashes). A comment is a repeat of one of them in the window when
+/// - both are kept as words: it has the same words, or all but one with two in common (one
+///   word changed, added or left out) and as many words in all within one (`wordsMatch`;
+///   "lol" then "lol nice" is not one);
+/// - else, of about the same length (the longer at most a quarter longer, or one word), its
+///   sketch has enough values equal (`needed(for:)`): all eight for a comment of fewer than five
+///   uncommon words, or a generic one; `minMatches` + 1 for five to seven; `minMatches` for
+///   longer ones.
+/// Added emoji, punctuation, numbers, mentions or case change neither words nor sketch; one
+/// changed word of eight or more leaves most values equal (see docs/policy.md, "repeat").
+/// Sketches of two different comments agree on a value as often as their word sets overlap:
+/// common words are left out so that "the" and "is" do not count.
 public struct RepeatRule: Sendable, Equatable {
     public static let name = "repeat"
 
@@ -41,10 +48,13 @@ public struct RepeatRule: Sendable, Equatable {
     public func evaluate(_ context: WindowContext, fingerprint: Fingerprint, into reasons: inout [Reason]) -> Bool {
         guard enabled, fingerprint.words > 0, !context.isExempt, let slot = context.author else { return false }
         let table = context.state.authors
-        let second = UInt64(max(0, context.now / Micros.perSecond)) & 0xFFF
+        let now = UInt64(max(0, context.now / Micros.perSecond))
+        let second = now & 0xFFF
         let words = min(fingerprint.words, 15)
         let windowSeconds = UInt64(window / Micros.perSecond)
         let sketch = fingerprint.wordSet & 0xFFFF_FFFF_FFFF
+        let values = fingerprint.wordValues
+        let kept = Self.kept(fingerprint)
         let needed = self.needed(for: fingerprint)
         // Times are kept modulo 4,096 s: after a pause of a window or more, what is kept is
         // older than the window whatever its remainder says (a comment 942,116 s old once read
@@ -53,8 +63,28 @@ public struct RepeatRule: Sendable, Equatable {
         let sinceLast = UInt64(max(0, context.now / Micros.perSecond - Int64(slot.lastSeen)))
         let idle = slot.lastSeen == 0 || sinceLast >= windowSeconds
         var copies = 0
-        var most = 0
+        var most = Int.min
         var newest = UInt64.max
+        func count(_ equal: Int, age: UInt64) {
+            copies += 1
+            most = max(most, equal)
+            newest = min(newest, age)
+        }
+        // The last comment by its words, when both have few enough.
+        var lastAge = UInt64.max
+        if !idle, !values.isEmpty, let last = context.state.lastWords.load(author: context.authorKey),
+            !last.set.isEmpty
+        {
+            let age = (now &- last.second) & LastWords.secondMask
+            if age >= sinceLast && age < windowSeconds {
+                lastAge = age
+                if let equal = Self.wordsMatch(
+                    values, allWords: fingerprint.allWords, last.set, otherAllWords: last.allWords)
+                {
+                    count(equal, age: age)
+                }
+            }
+        }
         var oldestWord = AuthorWord.recent
         var oldestAge: UInt64 = 0
         for k in 0..<AuthorWord.recentCount {
@@ -65,22 +95,65 @@ public struct RepeatRule: Sendable, Equatable {
                 oldestAge = age
                 oldestWord = word
             }
-            // Every comment kept is the previous one or older: a younger age is a remainder.
-            guard entry != 0, !idle, age >= sinceLast, age < windowSeconds else { continue }
+            // Every comment kept is the previous one or older: a younger age is a remainder. The
+            // last comment was compared by its words already.
+            guard entry != 0, !idle, age >= sinceLast, age < windowSeconds, age != lastAge else { continue }
+            // Kept: the words (with the marker) and the words in all, or the sketch and the
+            // sketched words.
             let otherWords = Int(entry >> 12 & 0xF)
-            let longer = max(words, otherWords), shorter = min(words, otherWords)
-            guard longer - shorter <= max(1, longer / 4) else { continue }
-            let equal = WordSetSketch.matchingValues(entry >> 16, sketch)
-            if equal >= needed {
-                copies += 1
-                most = max(most, equal)
-                newest = min(newest, age)
+            let other = entry >> 16 & 0xFFFF_FFFF_FFFF
+            if other & SmallWordSet.marker != 0 {
+                // Kept as words (four at most): compared as words.
+                if let equal = Self.wordsMatch(
+                    values, allWords: min(fingerprint.allWords, 15),
+                    SmallWordSet(first: other & (SmallWordSet.marker - 1)), otherAllWords: otherWords)
+                {
+                    count(equal, age: age)
+                }
+            } else {
+                let longer = max(words, otherWords), shorter = min(words, otherWords)
+                guard longer - shorter <= max(1, longer / 4) else { continue }
+                let equal = WordSetSketch.matchingValues(other, sketch & ~SmallWordSet.marker)
+                if equal >= needed { count(equal, age: age) }
             }
         }
-        table.store(slot, oldestWord, sketch << 16 | UInt64(words) << 12 | second)
+        table.store(slot, oldestWord, (kept & 0xFFFF_FFFF_FFFF) << 16 | (kept >> 48 & 0xF) << 12 | second)
+        context.state.lastWords.store(
+            author: context.authorKey, values, allWords: fingerprint.allWords, second: now & LastWords.secondMask)
         guard copies > 0 else { return false }
         reasons.append(reason(copies: copies, most: most, newest: Int(newest)))
         return true
+    }
+
+    /// What is kept of a comment: its words (`SmallWordSet`, with `SmallWordSet.marker`) when
+    /// `keepsWords`, else its sketch (bits 0...47), and in bits 48...51 how many words it has in
+    /// all, or how many it sketched (at most 15).
+    public static func kept(_ fingerprint: Fingerprint) -> UInt64 {
+        let words = min(fingerprint.words, 15)
+        if keepsWords(fingerprint.allWords) && !fingerprint.wordValues.isEmpty {
+            return fingerprint.wordValues.parts.0 | SmallWordSet.marker | UInt64(min(fingerprint.allWords, 15)) << 48
+        }
+        return fingerprint.wordSet & 0xFFFF_FFFF_FFFF & ~SmallWordSet.marker | UInt64(words) << 48
+    }
+
+    /// Whether a comment of `words` words in all is kept as its words (`SmallWordSet`) in the
+    /// author's slot, not as its sketch.
+    @inline(__always)
+    public static func keepsWords(_ words: Int) -> Bool { words <= SmallWordSet.storedCapacity }
+
+    /// A comment with the words `values` (`allWords` in all) against an earlier one kept as its
+    /// words: 8 for the same words; −k for all but k the same with two in common and as many
+    /// words in all within k — k at most one, or two when either has eight words or more; nil
+    /// otherwise (or when this comment has too many words to be compared so).
+    @inline(__always)
+    public static func wordsMatch(
+        _ values: SmallWordSet, allWords: Int, _ other: SmallWordSet, otherAllWords: Int
+    ) -> Int? {
+        let allowed = max(allWords, otherAllWords) >= 8 ? 2 : 1
+        guard !values.isEmpty, abs(allWords - otherAllWords) <= allowed,
+            let missing = values.wordsMissing(from: other, allowed: allowed)
+        else { return nil }
+        return missing == 0 ? 8 : -missing
     }
 
     /// Equal sketch values of eight that make a comment a repeat of an earlier one: the same
@@ -92,9 +165,16 @@ public struct RepeatRule: Sendable, Equatable {
     }
 
     /// The reason for a comment with `copies` earlier copies in the window, the closest with
-    /// `most` equal values, the newest `newest` seconds before (found here or in the shared store).
+    /// `most` equal values (or −k: all but k words the same, `wordsMatch`), the newest `newest`
+    /// seconds before (found here or in the shared store).
     public func reason(copies: Int, most: Int, newest: Int) -> Reason {
-        let how = most == 8 ? "the same as" : "nearly the same as (\(most) of 8 sketch values equal)"
+        let how =
+            most == 8
+            ? "the same as"
+            : most == -1
+                ? "all but one word the same as"
+                : most < 0
+                    ? "all but \(-most) words the same as" : "nearly the same as (\(most) of 8 sketch values equal)"
         return Reason(
             rule: Self.name, action: action,
             message: "\(how) a comment of the same author \(newest)s before", limit: DurationText.describe(window),
