@@ -47,7 +47,9 @@ struct FloodWorkloadTests {
         }
         #expect(campaignOf.count == 449)
         #expect(copiesSeen.count == 42)
-        #expect(catchable > 100, "\(catchable)")
+        // 141 copies from the fifth on of campaigns of unusual texts (three uncommon words, or two
+        // with a link or a mention; 135 with three for every text).
+        #expect(catchable == 141, "\(catchable)")
         #expect(
             Double(catchable - missedCatchable) / Double(catchable) >= 0.95, "\(missedCatchable) of \(catchable) missed"
         )
