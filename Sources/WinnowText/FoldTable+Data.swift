@@ -1663,15 +1663,20 @@ let foldTableRows = """
     13AA 61
     13AB 6A
     13AC 65
-    13AE 3F
+    13AE 70
+    13AF 61
     13B3 77
+    13B6 67
     13B7 6D
     13BB 68
     13BD 79
     13BE 6F
     13C0 67
+    13C1 6E
     13C2 68
     13C3 7A
+    13C6 69
+    13CB 65
     13CC 75
     13CE 34
     13CF 62
@@ -1680,11 +1685,15 @@ let foldTableRows = """
     13D5 73
     13D9 76
     13DA 73
+    13DD 6C
     13DE 6C
     13DF 63
     13E2 70
+    13E4 76
     13E6 6B
     13E7 64
+    13E8 63
+    13E9 67
     13EB 6F
     13EE 36
     13F0 73 73
@@ -1703,7 +1712,10 @@ let foldTableRows = """
     1438 3C
     144A 27
     144C 75
+    144E 6E
+    1455 63
     1467 75 27
+    146B 71
     146D 70
     146F 64
     1472 62
@@ -1714,24 +1726,49 @@ let foldTableRows = """
     148D 6A
     14AA 6C
     14BF 32
+    14F0 69
+    1515 73
     1541 78
+    156E 65
     157C 68
     157D 78
     1587 72
+    1598 70
     15AF 62
     15B4 66
+    15BB 79
     15C5 61
+    15DC 75
     15DE 64
+    15E4 64
+    15E9 61
     15EA 64
+    15EF 77
     15F0 6D
+    15F4 65
     15F7 62
+    1608 77
+    1609 6E
+    160D 65
+    1614 7A
+    161C 67
+    163B 6D
+    1645 63
+    164E 77
+    164F 6D
+    1653 65
+    1656 62
+    1661 77
+    1662 6D
     166D 78
     166E 78
     1680 20
+    16B1 72
     16B2 3C
     16B7 78
     16C1 6C
     16CC 27
+    16D2 62
     16D5 6B
     16D6 6D
     16EC 3A
@@ -4322,6 +4359,23 @@ let foldTableRows = """
     33FF 67 61 6C
     4E36 5C
     4E3F 2F
+    A00D 68
+    A018 6B
+    A024 69
+    A0A6 6F
+    A150 77
+    A1B0 71
+    A254 63
+    A267 78
+    A2EA 72
+    A31A 73
+    A329 79
+    A34F 61
+    A3C2 65
+    A490 69
+    A492 6C
+    A4AF 64
+    A4C4 74
     A4D0 62
     A4D1 70
     A4D2 64
@@ -4647,15 +4701,15 @@ let foldTableRows = """
     AB7B 6A
     AB7C 65
     AB7D 13AD
-    AB7E 3F
-    AB7F 13AF
+    AB7E 70
+    AB7F 61
     AB80 13B0
     AB81 13B1
     AB82 13B2
     AB83 77
     AB84 13B4
     AB85 13B5
-    AB86 13B6
+    AB86 67
     AB87 6D
     AB88 13B8
     AB89 13B9
@@ -4666,17 +4720,17 @@ let foldTableRows = """
     AB8E 6F
     AB8F 13BF
     AB90 67
-    AB91 13C1
+    AB91 6E
     AB92 68
     AB93 7A
     AB94 13C4
     AB95 13C5
-    AB96 13C6
+    AB96 69
     AB97 13C7
     AB98 13C8
     AB99 13C9
     AB9A 13CA
-    AB9B 13CB
+    AB9B 65
     AB9C 75
     AB9D 13CD
     AB9E 34
@@ -4694,19 +4748,19 @@ let foldTableRows = """
     ABAA 73
     ABAB 13DB
     ABAC 13DC
-    ABAD 13DD
+    ABAD 6C
     ABAE 6C
     ABAF 63
     ABB0 13E0
     ABB1 13E1
     ABB2 70
     ABB3 13E3
-    ABB4 13E4
+    ABB4 76
     ABB5 13E5
     ABB6 6B
     ABB7 64
-    ABB8 13E8
-    ABB9 13E9
+    ABB8 63
+    ABB9 67
     ABBA 13EA
     ABBB 6F
     ABBC 13EC

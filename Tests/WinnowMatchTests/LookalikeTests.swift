@@ -35,6 +35,24 @@ struct LookalikeTests {
         }
     }
 
+    /// `text` folded scalar by scalar as the normalizer does: the fold table for non-ASCII
+    /// scalars, lower case for ASCII.
+    static func folded(_ text: String) -> String {
+        var result = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            let mapped = FoldTable.shared.fold(scalar.value) { value in
+                if let replacement = Unicode.Scalar(value) { result.append(replacement) }
+            }
+            if mapped { continue }
+            if scalar.isASCII {
+                result.append(contentsOf: Character(scalar).lowercased().unicodeScalars)
+            } else {
+                result.append(scalar)
+            }
+        }
+        return String(result)
+    }
+
     @Test("the table holds look-alikes of every letter, small capitals and hooked letters among them")
     func tableCoversEveryLetter() {
         #expect(Self.lookalikes.count == 26)
@@ -42,6 +60,45 @@ struct LookalikeTests {
         #expect(Self.lookalikes["s"]?.contains("\u{0282}") == true)  // LATIN SMALL LETTER S WITH HOOK
         #expect(Self.lookalikes["i"]?.contains("\u{0268}") == true)  // LATIN SMALL LETTER I WITH STROKE
         #expect(Self.lookalikes["o"]?.contains("\u{043E}") == true)  // CYRILLIC SMALL LETTER O
+    }
+
+    @Test("every letter of the syllabics fancy-text alphabet folds to its Latin letter, and so do its plain kin")
+    func syllabicsAlphabetFolds() {
+        #expect(Self.folded("ᗩᗷᑕᗪᕮᖴᘜᕼᓰᒍᛕᒪᗰᑎOᑭᑫᖇᔕTᑌᐯᗯ᙭ᖻᘔ") == "abcdefghijklmnopqrstuvwxyz")
+        // Carrier and Sayisi syllabics of the same plain shapes: B C D Ɛ Ɛ Ɛ M M M η ρ U ɯ W W.
+        #expect(Self.folded("ᙖᙅᗤᗴᘍᙓᘻᙏᙢᘉᖘᗜᘈᙎᙡ") == "bcdeeemmmnpuwww")
+    }
+
+    @Test("the Cherokee, Yi and Runic letters that read as Latin fold, Cherokee small letters as their capitals")
+    func otherAlphabetsFold() {
+        #expect(Self.folded("ᎯᏨᏋᎶᏩᏆᏝᏁᎮᏤ") == "aceggilnpv")  // Ꭿ Ꮸ Ꮛ Ꮆ Ꮹ Ꮖ Ꮭ Ꮑ Ꭾ Ꮴ
+        #expect(Self.folded("ꭿꮸꮛꮆꮹꮖꮭꮑꭾꮴ") == "aceggilnpv")  // their small letters, U+AB70-ABBF
+        #expect(Self.folded("ꍏꉔ꒯ꏂꀍꀤ꒐ꀘ꒒ꂦꆰꋪꌚ꓄ꅐꉧꌩ") == "acdehiikloqrstwxy")
+        #expect(Self.folded("ᚱᛒ") == "rb")
+    }
+
+    @Test("turned, reversed, dotted and loosely alike letters stay as written")
+    func looseLookalikesStay() {
+        // Lisu ꓘ ꓯ ꓱ (reversed K, turned A, reversed E); Cherokee Ꮳ (C or G) and Ꮧ; the Ethiopic
+        // ፈ ጀ ፚ of a fancy-text alphabet; syllabics ᔑ (ʃ) and dotted ᑮ; runes ᚹ (read w) and ᚢ (read u).
+        let kept = "ꓘꓯꓱᏣᏗፈጀፚᔑᑮᚹᚢ"
+        #expect(Self.folded(kept) == kept)
+    }
+
+    @Test(
+        "a fancy-text spelling of a stop word is caught, over the span it was written in",
+        arguments: [
+            ("what a ᗩᔕᔕᕼOᒪᗴ", ["asshole*=ᗩᔕᔕᕼOᒪᗴ"]),  // Canadian syllabics
+            ("ᑕᑌᑎT", ["cunt*=ᑕᑌᑎT"]),
+            ("ᖘᑌᔕᔕᖻ", ["pussy=ᖘᑌᔕᔕᖻ"]),
+            ("you ᏴᏋᏝᏝᏋᏁᎠ", ["bellend=ᏴᏋᏝᏝᏋᏁᎠ"]),  // Cherokee capitals
+            ("you ꮟꮛꮭꮭꮛꮑꭰ", ["bellend=ꮟꮛꮭꮭꮛꮑꭰ"]),  // Cherokee small letters
+            ("ꌚꀍꀤ꓄ happens", ["shit*=ꌚꀍꀤ꓄"]),  // Yi
+            ("you ꒒ꂦꌚꏂꋪ", ["you loser=you ꒒ꂦꌚꏂꋪ"]),
+            ("a ᛒITᑕᕼ", ["bitch*=ᛒITᑕᕼ"]),  // a rune and syllabics
+        ])
+    func fancyAlphabetCaught(text: String, expected: [String]) {
+        #expect(hits(Self.bundled, text) == expected)
     }
 
     @Test(
