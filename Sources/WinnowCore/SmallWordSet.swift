@@ -35,40 +35,56 @@ public struct SmallWordSet: Equatable, Sendable {
     public init(hashes: UnsafeBufferPointer<UInt64>) {
         self = .empty
         guard !hashes.isEmpty else { return }
-        let sorted = withUnsafeTemporaryAllocation(of: UInt64.self, capacity: Self.capacity) { values in
-            var count = 0
+        // A bitmap of the 2,048 values (on the stack): marking is the dedup and the sort; the
+        // set bits are then read from the lowest up. (Insertion into a sorted list cost 1,000
+        // instructions a comment.)
+        parts = withUnsafeTemporaryAllocation(of: UInt64.self, capacity: Self.bitmapWords) { bitmap in
+            let words = bitmap.baseAddress!
+            words.initialize(repeating: 0, count: Self.bitmapWords)
+            var lowest = Self.bitmapWords, highest = 0
             for hash in hashes {
                 let value = Self.value(of: hash)
-                // Insertion in order; a value present already is skipped.
-                var position = 0
-                while position < count && values[position] < value { position += 1 }
-                if position < count && values[position] == value { continue }
-                // Full: the largest value goes (or this one, when it is the largest).
-                if count == Self.capacity {
-                    guard position < count else { continue }
-                    count -= 1
-                }
-                var k = count
-                while k > position {
-                    values[k] = values[k - 1]
-                    k -= 1
-                }
-                values[position] = value
-                count += 1
+                let word = Int(truncatingIfNeeded: value >> 6)
+                words[word] |= 1 &<< (value & 63)
+                lowest = min(lowest, word)
+                highest = max(highest, word)
             }
+            // Five values to a part: filled in `current`, stored when full.
             var parts: (UInt64, UInt64, UInt64) = (0, 0, 0)
-            for i in 0..<count {
-                let shifted = values[i] << UInt64(Self.bits * (i % Self.perPart))
-                switch i / Self.perPart {
-                case 0: parts.0 |= shifted
-                case 1: parts.1 |= shifted
-                default: parts.2 |= shifted
+            var current: UInt64 = 0, shift: UInt64 = 0, filled = 0
+            var word = lowest
+            while word <= highest {
+                var bits = words[word]
+                while bits != 0 {
+                    current |= UInt64(word &<< 6 | bits.trailingZeroBitCount) &<< shift
+                    bits &= bits &- 1
+                    shift &+= UInt64(Self.bits)
+                    if shift == UInt64(Self.bits * Self.perPart) {
+                        switch filled {
+                        case 0: parts.0 = current
+                        case 1: parts.1 = current
+                        default:
+                            parts.2 = current
+                            return parts
+                        }
+                        filled &+= 1
+                        current = 0
+                        shift = 0
+                    }
                 }
+                word &+= 1
+            }
+            switch filled {
+            case 0: parts.0 = current
+            case 1: parts.1 = current
+            default: parts.2 = current
             }
             return parts
         }
-        parts = sorted
     }
+
+    /// Words of the bitmap of every 11-bit value.
+    private static let bitmapWords = 2_048 / 64
 
     /// The 11-bit value of a word hash (never 0: 0 marks an empty place).
     @inline(__always)

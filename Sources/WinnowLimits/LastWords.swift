@@ -61,6 +61,10 @@ public struct LastWords: @unchecked Sendable {
             set: SmallWordSet(parts: parts), allWords: Int(before >> 5 & 0x7F), second: before >> 12 & Self.secondMask)
     }
 
+    /// Starts loading `author`'s entry (four words at a multiple of four: within one cache line).
+    @inline(__always)
+    public func prefetch(author: UInt64) { words.prefetch(Self.base(author)) }
+
     /// The entry's first word: the author table's bucket bits come from the key's low half.
     @inline(__always)
     private static func base(_ author: UInt64) -> Int { Int(truncatingIfNeeded: author >> 48) << 2 }

@@ -321,13 +321,15 @@ public final class Engine: Sendable {
 
     /// Starts loading the window-table memory that `applyWindows` will read for `facts`, in
     /// three steps a few events apart, each finding in cache what the step before loaded:
-    /// 1 the author's bucket (and the slot's words when the early penalty check found them) and
-    /// the campaign index's entries, 2 the author's words and the campaign's bucket, 3 the
+    /// 1 the author's bucket (and the slot's words when the early penalty check found them), the
+    /// author's last words (repeat) and the campaign index's entries, 2 the author's words and the campaign's bucket, 3 the
     /// campaign's words.
     @inline(__always)
     public func prefetchWindows(_ facts: WindowFacts, step: Int) {
         switch step {
-        case 1: state.authors.prefetch(facts.author, slot: facts.authorSlotHint)
+        case 1:
+            state.authors.prefetch(facts.author, slot: facts.authorSlotHint)
+            if behavior.repeatRule.enabled { state.lastWords.prefetch(author: facts.author) }
         case 2: if facts.authorSlotHint == nil { state.authors.prefetchWords(facts.author) }
         default: break
         }
