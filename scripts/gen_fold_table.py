@@ -3,10 +3,14 @@
 
 For every non-ASCII Unicode scalar whose folded form differs from itself, the table
 holds the folded form. Folding = compatibility decomposition (NFKD, the decomposing
-half of NFKC), full case folding, removal of nonspacing/enclosing marks (diacritics)
-and of format characters (zero-width, bidi, BOM, soft hyphen, tags), then the TR39
-confusables prototype for characters that still are not ASCII, kept only when the
-prototype folds to printable ASCII (Cyrillic 'а' -> 'a', Greek 'ο' -> 'o').
+half of NFKC) and removal of nonspacing/enclosing marks (diacritics) and of format
+characters (zero-width, bidi, BOM, soft hyphen, tags); then, for each scalar that is
+not ASCII, its own TR39 confusables prototype when that is one Latin letter or small
+capital (Greek capital 'Η' -> 'h', Cyrillic 'в' -> 'ʙ' -> 'b'), else full case folding
+and the prototype of the result, kept only when it folds to printable ASCII (Cyrillic
+'а' -> 'a', Greek 'η' -> 'n'). The look comes before case folding because a capital
+and its small letter may look different ('Η' is H, 'η' is n); a Cyrillic capital still
+folds with its small letter ('Б' 'б' -> '6'), so that Russian lists match either case.
 ASCII itself is never remapped by this table (TR39 would turn 'm' into 'rn').
 
 Inputs: Sources/WinnowText/Data/confusables.txt (Unicode, see LICENSE-UNICODE.txt)
@@ -19,6 +23,7 @@ import unicodedata
 
 DATA = "Sources/WinnowText/Data/"
 OUT = "Sources/WinnowText/FoldTable+Data.swift"
+INDENT = "    "
 
 # Fillers that render as nothing but are letters (Lo), used to pad evasions.
 INVISIBLE_LETTERS = {0x115F, 0x1160, 0x3164, 0xFFA0}
@@ -85,16 +90,36 @@ def lookalike_by_name(ch):
     return None
 
 
-def fold(ch, confusables):
-    cp = ord(ch)
-    cat = unicodedata.category(ch)
-    if cat in ("Zs", "Zl", "Zp"):
-        return " "
-    if 0xAC00 <= cp <= 0xD7A3:          # Hangul syllables: keep, NFKD would split them into jamo
-        return ch
-    s = base_fold(ch)
+def decompose(s):
+    """NFKD with marks and format characters removed, to a fixed point: case kept."""
+    for _ in range(3):
+        t = "".join(c for c in unicodedata.normalize("NFKD", s) if not dropped(c))
+        if t == s:
+            break
+        s = t
+    return s
+
+
+def small_capital(proto):
+    """The letter of a Latin small capital prototype (в -> ʙ -> 'b', τ -> ᴛ -> 't'), else None."""
+    if len(proto) == 1 and unicodedata.name(proto, "").startswith("LATIN LETTER SMALL CAPITAL "):
+        return lookalike_by_name(proto)
+    return None
+
+
+def latin_letter(proto):
+    """The lower-case Latin letter that a TR39 prototype reads as, if it is one: a plain letter
+    (Greek capital Η -> H -> 'h') or a small capital (в -> ʙ -> 'b')."""
+    p = base_fold(proto).lower()
+    if len(p) == 1 and "a" <= p <= "z":
+        return p
+    return small_capital(proto)
+
+
+def fold_lowered(u, confusables):
+    """A scalar folded case first: case folding, then the TR39 prototype of what is not ASCII."""
     out = []
-    for c in s:
+    for c in base_fold(u):
         if ord(c) < 0x80:
             out.append(c)
             continue
@@ -104,12 +129,45 @@ def fold(ch, confusables):
             if printable_ascii(p) and not p.isspace():
                 out.append(p)
                 continue
+            if small_capital(proto) is not None:
+                out.append(small_capital(proto))
+                continue
         named = lookalike_by_name(c)
         if named is not None:
             out.append(named)
             continue
         out.append(c)
     return "".join(out)
+
+
+def fold_scalar(u, confusables):
+    """A non-ASCII scalar without marks, read by its own look before case folding: a capital and
+    its small letter may look different (Greek Η is H, η is n), and TR39 maps each by its own."""
+    lowered = fold_lowered(u, confusables)
+    proto = confusables.get(ord(u))
+    own = latin_letter(proto) if proto is not None else None
+    if own is None or own == lowered:
+        return lowered
+    if own == "l" and proto[0] == "l" and u.lower() != u:
+        # Capital I shapes (Ι І Ӏ Ɩ Ⲓ): TR39 takes them for a small l; like Latin I they are i.
+        return "i"
+    small = u.lower()
+    if len(small) == 1 and small != u and unicodedata.name(u, "").startswith("CYRILLIC ") \
+            and fold_scalar(small, confusables) != own:
+        # A Cyrillic capital folds with its small letter (Б б, Ь ь stay Cyrillic): the Russian
+        # word lists must match text in either case.
+        return lowered
+    return own
+
+
+def fold(ch, confusables):
+    cp = ord(ch)
+    cat = unicodedata.category(ch)
+    if cat in ("Zs", "Zl", "Zp"):
+        return " "
+    if 0xAC00 <= cp <= 0xD7A3:          # Hangul syllables: keep, NFKD would split them into jamo
+        return ch
+    return "".join(u.lower() if ord(u) < 0x80 else fold_scalar(u, confusables) for u in decompose(ch))
 
 
 def main():
@@ -131,9 +189,11 @@ def main():
                  "// One row per scalar: \"SCALAR [REPLACEMENT...]\" in hex; no replacement means the\n"
                  "// scalar is removed.\n\n" % unicodedata.unidata_version)
         fh.write("let foldTableUnicodeVersion = \"%s\"\n\n" % unicodedata.unidata_version)
+        # Indented as swift-format leaves a multi-line string literal: rows and closing quotes
+        # by 4 spaces (the indentation before the closing quotes is not part of the string).
         fh.write("let foldTableRows = \"\"\"\n")
-        fh.write("\n".join(rows))
-        fh.write("\n\"\"\"\n")
+        fh.write("".join(INDENT + row + "\n" for row in rows))
+        fh.write(INDENT + "\"\"\"\n")
     print("%d rows -> %s" % (len(rows), OUT), file=sys.stderr)
 
 

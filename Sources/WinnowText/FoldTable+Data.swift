@@ -39,7 +39,7 @@ let foldTableRows = """
     CD 69
     CE 69
     CF 69
-    D0 F0
+    D0 64
     D1 6E
     D2 6F
     D3 6F
@@ -215,7 +215,7 @@ let foldTableRows = """
     181 62
     182 62
     183 62
-    184 185
+    184 62
     186 254
     187 63
     188 63
@@ -385,12 +385,12 @@ let foldTableRows = """
     23B 63
     23C 63
     23D 6C
-    23E 2C66
+    23E 74
     23F 73
     240 7A
     241 242
     243 62
-    244 289
+    244 75
     245 28C
     246 65
     247 65
@@ -604,39 +604,39 @@ let foldTableRows = """
     385 20
     386 61
     387 B7
-    388 3B5
-    389 6E
+    388 65
+    389 68
     38A 69
     38C 6F
-    38E 75
+    38E 79
     38F 3C9
     390 69
     391 61
-    392 73 73
+    392 62
     393 79
     394 3B4
-    395 3B5
-    396 3B6
-    397 6E
+    395 65
+    396 7A
+    397 68
     398 6F
     399 69
     39A 6B
     39B 3BB
-    39C 3BC
-    39D 76
+    39C 6D
+    39D 6E
     39E 3BE
     39F 6F
     3A0 3C0
     3A1 70
     3A3 6F
-    3A4 3C4
-    3A5 75
+    3A4 74
+    3A5 79
     3A6 3C6
-    3A7 3C7
+    3A7 78
     3A8 3C8
     3A9 3C9
     3AA 69
-    3AB 75
+    3AB 79
     3AC 61
     3AD 3B5
     3AE 6E
@@ -654,6 +654,7 @@ let foldTableRows = """
     3C1 70
     3C2 6F
     3C3 6F
+    3C4 74
     3C5 75
     3CA 69
     3CB 75
@@ -663,14 +664,14 @@ let foldTableRows = """
     3CF 3D7
     3D0 73 73
     3D1 6F
-    3D2 75
-    3D3 75
-    3D4 75
+    3D2 79
+    3D3 79
+    3D4 79
     3D5 3C6
     3D6 3C0
     3D8 3D9
     3DA 3DB
-    3DC 3DD
+    3DC 66
     3DE 3DF
     3E0 3E1
     3E2 3E3
@@ -688,7 +689,7 @@ let foldTableRows = """
     3F5 3B5
     3F7 3F8
     3F9 6F
-    3FA 3FB
+    3FA 6D
     3FD 37B
     3FE 37C
     3FF 37D
@@ -710,7 +711,7 @@ let foldTableRows = """
     40F 45F
     410 61
     411 36
-    412 432
+    412 62
     413 72
     414 434
     415 65
@@ -720,13 +721,13 @@ let foldTableRows = """
     419 438
     41A 6B
     41B 43B
-    41C 43C
-    41D 43D
+    41C 6D
+    41D 68
     41E 6F
     41F 43F
     420 70
     421 63
-    422 442
+    422 74
     423 79
     424 444
     425 78
@@ -742,13 +743,17 @@ let foldTableRows = """
     42F 44F
     430 61
     431 36
+    432 62
     433 72
     435 65
     439 438
     43A 6B
+    43C 6D
+    43D 68
     43E 6F
     440 70
     441 63
+    442 74
     443 79
     445 78
     450 65
@@ -887,7 +892,8 @@ let foldTableRows = """
     506 507
     508 509
     50A 50B
-    50C 50D
+    50C 67
+    50D 67
     50E 50F
     510 511
     512 513
@@ -937,7 +943,7 @@ let foldTableRows = """
     54C 6E
     54D 75
     54E 57E
-    54F 57F
+    54F 73
     550 580
     551 67
     552 582
@@ -1947,12 +1953,12 @@ let foldTableRows = """
     1C33 
     1C36 
     1C37 
-    1C80 432
+    1C80 62
     1C81 434
     1C82 6F
     1C83 63
-    1C84 442
-    1C85 442
+    1C84 74
+    1C85 74
     1C86 44A
     1C87 62
     1C88 A64B
@@ -2047,6 +2053,7 @@ let foldTableRows = """
     1D21 77
     1D22 7A
     1D26 72
+    1D29 70
     1D2C 61
     1D2D 61 65
     1D2E 62
@@ -2118,7 +2125,7 @@ let foldTableRows = """
     1D74 73
     1D75 74
     1D76 7A
-    1D78 43D
+    1D78 68
     1D7B 69
     1D7C 69
     1D7D 70
@@ -2516,12 +2523,12 @@ let foldTableRows = """
     1F13 3B5
     1F14 3B5
     1F15 3B5
-    1F18 3B5
-    1F19 3B5
-    1F1A 3B5
-    1F1B 3B5
-    1F1C 3B5
-    1F1D 3B5
+    1F18 65
+    1F19 65
+    1F1A 65
+    1F1B 65
+    1F1C 65
+    1F1D 65
     1F20 6E
     1F21 6E
     1F22 6E
@@ -2530,14 +2537,14 @@ let foldTableRows = """
     1F25 6E
     1F26 6E
     1F27 6E
-    1F28 6E
-    1F29 6E
-    1F2A 6E
-    1F2B 6E
-    1F2C 6E
-    1F2D 6E
-    1F2E 6E
-    1F2F 6E
+    1F28 68
+    1F29 68
+    1F2A 68
+    1F2B 68
+    1F2C 68
+    1F2D 68
+    1F2E 68
+    1F2F 68
     1F30 69
     1F31 69
     1F32 69
@@ -2574,10 +2581,10 @@ let foldTableRows = """
     1F55 75
     1F56 75
     1F57 75
-    1F59 75
-    1F5B 75
-    1F5D 75
-    1F5F 75
+    1F59 79
+    1F5B 79
+    1F5D 79
+    1F5F 79
     1F60 3C9
     1F61 3C9
     1F62 3C9
@@ -2632,14 +2639,14 @@ let foldTableRows = """
     1F95 6E
     1F96 6E
     1F97 6E
-    1F98 6E
-    1F99 6E
-    1F9A 6E
-    1F9B 6E
-    1F9C 6E
-    1F9D 6E
-    1F9E 6E
-    1F9F 6E
+    1F98 68
+    1F99 68
+    1F9A 68
+    1F9B 68
+    1F9C 68
+    1F9D 68
+    1F9E 68
+    1F9F 68
     1FA0 3C9
     1FA1 3C9
     1FA2 3C9
@@ -2678,11 +2685,11 @@ let foldTableRows = """
     1FC4 6E
     1FC6 6E
     1FC7 6E
-    1FC8 3B5
-    1FC9 3B5
-    1FCA 6E
-    1FCB 6E
-    1FCC 6E
+    1FC8 65
+    1FC9 65
+    1FCA 68
+    1FCB 68
+    1FCC 68
     1FCD 20
     1FCE 20
     1FCF 20
@@ -2707,10 +2714,10 @@ let foldTableRows = """
     1FE5 70
     1FE6 75
     1FE7 75
-    1FE8 75
-    1FE9 75
-    1FEA 75
-    1FEB 75
+    1FE8 79
+    1FE9 79
+    1FEA 79
+    1FEB 79
     1FEC 70
     1FED 20
     1FEE 20
@@ -3347,13 +3354,13 @@ let foldTableRows = """
     2C88 2C89
     2C8A 2C8B
     2C8C 2C8D
-    2C8E 2C8F
+    2C8E 68
     2C90 2C91
-    2C92 2C93
-    2C94 2C95
+    2C92 69
+    2C94 6B
     2C96 2C97
-    2C98 2C99
-    2C9A 2C9B
+    2C98 6D
+    2C9A 6E
     2C9C 2C9D
     2C9E 6F
     2C9F 6F
@@ -3362,10 +3369,10 @@ let foldTableRows = """
     2CA3 70
     2CA4 63
     2CA5 63
-    2CA6 2CA7
-    2CA8 2CA9
+    2CA6 74
+    2CA8 79
     2CAA 2CAB
-    2CAC 2CAD
+    2CAC 78
     2CAE 2CAF
     2CB0 2CB1
     2CB2 2CB3
@@ -3383,7 +3390,8 @@ let foldTableRows = """
     2CCA 2CCB
     2CCC 2CCD
     2CCE 2CCF
-    2CD0 2CD1
+    2CD0 6C
+    2CD1 6C
     2CD2 2CD3
     2CD4 2CD5
     2CD6 2CD7
@@ -4564,9 +4572,9 @@ let foldTableRows = """
     A7AF 71
     A7B0 29E
     A7B1 287
-    A7B2 29D
-    A7B3 AB53
-    A7B4 73 73
+    A7B2 6A
+    A7B3 78
+    A7B4 62
     A7B5 73 73
     A7B6 A7B7
     A7B8 75
@@ -4691,7 +4699,7 @@ let foldTableRows = """
     AB71 72
     AB72 74
     AB73 13A3
-    AB74 6F 27
+    AB74 6F
     AB75 69
     AB76 13A6
     AB77 13A7
@@ -4704,7 +4712,7 @@ let foldTableRows = """
     AB7E 70
     AB7F 61
     AB80 13B0
-    AB81 13B1
+    AB81 72
     AB82 13B2
     AB83 77
     AB84 13B4
@@ -6418,7 +6426,7 @@ let foldTableRows = """
     10418 10440
     10419 10441
     1041A 10442
-    1041B 10443
+    1041B 6C
     1041C 10444
     1041D 10445
     1041E 10446
@@ -6433,12 +6441,13 @@ let foldTableRows = """
     10427 1044F
     1042C 6F
     1043D 63
+    10443 6C
     10448 73
     104B0 104D8
     104B1 104D9
     104B2 104DA
     104B3 104DB
-    104B4 104DC
+    104B4 72
     104B5 104DD
     104B6 104DE
     104B7 104DF
@@ -6853,32 +6862,32 @@ let foldTableRows = """
     118A0 76
     118A1 73
     118A2 66
-    118A3 69
-    118A4 7A
+    118A3 6C
+    118A4 79
     118A5 118C5
-    118A6 37
+    118A6 65
     118A7 118C7
     118A8 6F
-    118A9 118C9
+    118A9 7A
     118AA 33
     118AB 118CB
     118AC 39
     118AD 118CD
-    118AE 118CE
+    118AE 65
     118AF 118CF
     118B0 118D0
     118B1 118D1
-    118B2 118D2
+    118B2 6C
     118B3 118D3
     118B4 118D4
-    118B5 36
+    118B5 6F
     118B6 39
     118B7 6F
     118B8 75
     118B9 118D9
     118BA 118DA
     118BB 118DB
-    118BC 79
+    118BC 74
     118BD 118DD
     118BE 118DE
     118BF 118DF
@@ -7893,28 +7902,28 @@ let foldTableRows = """
     1D6A4 69
     1D6A5 237
     1D6A8 61
-    1D6A9 73 73
+    1D6A9 62
     1D6AA 79
     1D6AB 3B4
-    1D6AC 3B5
-    1D6AD 3B6
-    1D6AE 6E
+    1D6AC 65
+    1D6AD 7A
+    1D6AE 68
     1D6AF 6F
     1D6B0 69
     1D6B1 6B
     1D6B2 3BB
-    1D6B3 3BC
-    1D6B4 76
+    1D6B3 6D
+    1D6B4 6E
     1D6B5 3BE
     1D6B6 6F
     1D6B7 3C0
     1D6B8 70
     1D6B9 6F
     1D6BA 6F
-    1D6BB 3C4
-    1D6BC 75
+    1D6BB 74
+    1D6BC 79
     1D6BD 3C6
-    1D6BE 3C7
+    1D6BE 78
     1D6BF 3C8
     1D6C0 3C9
     1D6C1 2207
@@ -7937,7 +7946,7 @@ let foldTableRows = """
     1D6D2 70
     1D6D3 6F
     1D6D4 6F
-    1D6D5 3C4
+    1D6D5 74
     1D6D6 75
     1D6D7 3C6
     1D6D8 3C7
@@ -7951,28 +7960,28 @@ let foldTableRows = """
     1D6E0 70
     1D6E1 3C0
     1D6E2 61
-    1D6E3 73 73
+    1D6E3 62
     1D6E4 79
     1D6E5 3B4
-    1D6E6 3B5
-    1D6E7 3B6
-    1D6E8 6E
+    1D6E6 65
+    1D6E7 7A
+    1D6E8 68
     1D6E9 6F
     1D6EA 69
     1D6EB 6B
     1D6EC 3BB
-    1D6ED 3BC
-    1D6EE 76
+    1D6ED 6D
+    1D6EE 6E
     1D6EF 3BE
     1D6F0 6F
     1D6F1 3C0
     1D6F2 70
     1D6F3 6F
     1D6F4 6F
-    1D6F5 3C4
-    1D6F6 75
+    1D6F5 74
+    1D6F6 79
     1D6F7 3C6
-    1D6F8 3C7
+    1D6F8 78
     1D6F9 3C8
     1D6FA 3C9
     1D6FB 2207
@@ -7995,7 +8004,7 @@ let foldTableRows = """
     1D70C 70
     1D70D 6F
     1D70E 6F
-    1D70F 3C4
+    1D70F 74
     1D710 75
     1D711 3C6
     1D712 3C7
@@ -8009,28 +8018,28 @@ let foldTableRows = """
     1D71A 70
     1D71B 3C0
     1D71C 61
-    1D71D 73 73
+    1D71D 62
     1D71E 79
     1D71F 3B4
-    1D720 3B5
-    1D721 3B6
-    1D722 6E
+    1D720 65
+    1D721 7A
+    1D722 68
     1D723 6F
     1D724 69
     1D725 6B
     1D726 3BB
-    1D727 3BC
-    1D728 76
+    1D727 6D
+    1D728 6E
     1D729 3BE
     1D72A 6F
     1D72B 3C0
     1D72C 70
     1D72D 6F
     1D72E 6F
-    1D72F 3C4
-    1D730 75
+    1D72F 74
+    1D730 79
     1D731 3C6
-    1D732 3C7
+    1D732 78
     1D733 3C8
     1D734 3C9
     1D735 2207
@@ -8053,7 +8062,7 @@ let foldTableRows = """
     1D746 70
     1D747 6F
     1D748 6F
-    1D749 3C4
+    1D749 74
     1D74A 75
     1D74B 3C6
     1D74C 3C7
@@ -8067,28 +8076,28 @@ let foldTableRows = """
     1D754 70
     1D755 3C0
     1D756 61
-    1D757 73 73
+    1D757 62
     1D758 79
     1D759 3B4
-    1D75A 3B5
-    1D75B 3B6
-    1D75C 6E
+    1D75A 65
+    1D75B 7A
+    1D75C 68
     1D75D 6F
     1D75E 69
     1D75F 6B
     1D760 3BB
-    1D761 3BC
-    1D762 76
+    1D761 6D
+    1D762 6E
     1D763 3BE
     1D764 6F
     1D765 3C0
     1D766 70
     1D767 6F
     1D768 6F
-    1D769 3C4
-    1D76A 75
+    1D769 74
+    1D76A 79
     1D76B 3C6
-    1D76C 3C7
+    1D76C 78
     1D76D 3C8
     1D76E 3C9
     1D76F 2207
@@ -8111,7 +8120,7 @@ let foldTableRows = """
     1D780 70
     1D781 6F
     1D782 6F
-    1D783 3C4
+    1D783 74
     1D784 75
     1D785 3C6
     1D786 3C7
@@ -8125,28 +8134,28 @@ let foldTableRows = """
     1D78E 70
     1D78F 3C0
     1D790 61
-    1D791 73 73
+    1D791 62
     1D792 79
     1D793 3B4
-    1D794 3B5
-    1D795 3B6
-    1D796 6E
+    1D794 65
+    1D795 7A
+    1D796 68
     1D797 6F
     1D798 69
     1D799 6B
     1D79A 3BB
-    1D79B 3BC
-    1D79C 76
+    1D79B 6D
+    1D79C 6E
     1D79D 3BE
     1D79E 6F
     1D79F 3C0
     1D7A0 70
     1D7A1 6F
     1D7A2 6F
-    1D7A3 3C4
-    1D7A4 75
+    1D7A3 74
+    1D7A4 79
     1D7A5 3C6
-    1D7A6 3C7
+    1D7A6 78
     1D7A7 3C8
     1D7A8 3C9
     1D7A9 2207
@@ -8169,7 +8178,7 @@ let foldTableRows = """
     1D7BA 70
     1D7BB 6F
     1D7BC 6F
-    1D7BD 3C4
+    1D7BD 74
     1D7BE 75
     1D7BF 3C6
     1D7C0 3C7
@@ -8182,7 +8191,7 @@ let foldTableRows = """
     1D7C7 3C6
     1D7C8 70
     1D7C9 3C0
-    1D7CA 3DD
+    1D7CA 66
     1D7CB 3DD
     1D7CE 30
     1D7CF 31

@@ -77,6 +77,20 @@ struct LookalikeTests {
         #expect(Self.folded("ᚱᛒ") == "rb")
     }
 
+    @Test("a capital folds by its own look, which may not be its small letter's: Greek Η is h, η is n")
+    func capitalsFoldByTheirOwnLook() {
+        #expect(Self.folded("ΒΕΖΗΙΚΜΝΤΥΧ") == "bezhikmntyx")  // Greek capitals
+        #expect(Self.folded("ηντυ") == "nvtu")  // η ν τ υ
+        #expect(Self.folded("ⲎⲒⲔⲘⲚⲦⲨⲬ") == "hikmntyx")  // Coptic capitals
+        #expect(Self.folded("ꮁ") == "r")  // Cherokee small HU, whose capital Ꮁ is Γ
+        // Cyrillic capitals fold with their small letters, so that Russian lists match either case:
+        // В в Н н Т т М м (small ones drawn as small capitals) to Latin, Б б and Ь ь not.
+        #expect(Self.folded("ВвНнТтМм") == "bbhhttmm")
+        #expect(Self.folded("БбЬь") == "66ьь")
+        // Open e's stay (ε ɛ є Ɛ Є): only the Greek capital Ε is drawn E.
+        #expect(Self.folded("εɛєƐЄ") == "εɛєɛє")
+    }
+
     @Test("turned, reversed, dotted and loosely alike letters stay as written")
     func looseLookalikesStay() {
         // Lisu ꓘ ꓯ ꓱ (reversed K, turned A, reversed E); Cherokee Ꮳ (C or G) and Ꮧ; the Ethiopic
@@ -99,6 +113,43 @@ struct LookalikeTests {
         ])
     func fancyAlphabetCaught(text: String, expected: [String]) {
         #expect(hits(Self.bundled, text) == expected)
+    }
+
+    @Test(
+        "a Greek, Cyrillic or Coptic capital spelling of a stop word is caught, over the span it was written in",
+        arguments: [
+            ("ΒΙΤCΗ", ["bitch*=ΒΙΤCΗ"]),  // Greek Β Ι Τ Η, Latin C
+            ("what a ΒΙΤCΗ", ["bitch*=ΒΙΤCΗ"]),
+            ("SНIT", ["shit*=SНIT"]),  // Cyrillic Н
+            ("ВIТСН", ["bitch*=ВIТСН"]),  // Cyrillic В Т С Н, Latin I
+            ("sнiт happens", ["shit*=sнiт"]),  // Cyrillic small н т
+            ("you ΜΟRΟΝ", ["you moron=you ΜΟRΟΝ"]),  // Greek Μ Ο Ο Ν
+            ("you ⲘⲞRⲞⲚ", ["you moron=you ⲘⲞRⲞⲚ"]),  // Coptic Ⲙ Ⲟ Ⲟ Ⲛ
+            ("ꮁetard", ["retard=ꮁetard"]),  // Cherokee small ꮁ
+            // Russian spam in capitals, and a tg-spam sample with Latin M O T A, still meet the Russian list.
+            ("ПИШИТЕ В ЛС", ["пишите в лс=ПИШИТЕ В ЛС"]),
+            ("MОЖНО БЕЗ OПЫTA", ["можно без опыта=MОЖНО БЕЗ OПЫTA"]),
+        ])
+    func capitalSpellingCaught(text: String, expected: [String]) {
+        #expect(hits(Self.bundled, text) == expected)
+    }
+
+    @Test(
+        "real Russian, Ukrainian and Greek sentences stay clean, in capitals too",
+        arguments: [
+            "Но вообще это не так",
+            "НО ВООБЩЕ ЭТО НЕ ТАК",
+            "Мы встретимся в понедельник в центре Москвы",
+            "ТОТ КОТ НЕ ХОТЕЛ ЕСТЬ МОЛОКО",
+            "КИЇВ Є СТОЛИЦЕЮ УКРАЇНИ",
+            "Η ΑΘΗΝΑ ΕΙΝΑΙ Η ΠΡΩΤΕΥΟΥΣΑ ΤΗΣ ΕΛΛΑΔΑΣ",
+            "ΤΟ ΜΕΣΗΜΕΡΙ ΘΑ ΠΑΜΕ ΣΤΗ ΘΑΛΑΣΣΑ ΜΕ ΤΑ ΠΑΙΔΙΑ",
+            "Το μεσημέρι θα πάμε στη θάλασσα",
+            // A Greek supermarket chain: Β folded as β (ß, "ss") made its ΑΒ "ass".
+            "ΑΒ ΒΑΣΙΛΟΠΟΥΛΟΣ",
+        ])
+    func realSentencesStayClean(text: String) {
+        #expect(hits(Self.bundled, text) == [])
     }
 
     @Test(

@@ -67,7 +67,7 @@ struct NormalizerTests {
             ("900K views in 24h", "900k views in 24h"),
             ("don't", "don't"),
             ("good", "god"),
-            ("Привет мир", "пpивeт миp"),
+            ("Привет мир", "пpиbet mиp"),
             ("日本語のテキスト", "日本語のテキスト"),
         ])
     func ordinary(input: String, skeleton: String) {
