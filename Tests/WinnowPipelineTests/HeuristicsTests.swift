@@ -209,6 +209,21 @@ struct HeuristicsTests {
         #expect(fourth.reasons.first?.limit == "4 authors in 1m")
     }
 
+    @Test("flood joined different short comments sharing two words the channel uses a lot (5,275 on the workload)")
+    func floodJoinedShortCommentsSharingTwoWords() throws {
+        let h = try Harness(only(flood: FloodRule(window: 60 * s, authors: 2)))
+        // The same words from a second author: a campaign of two.
+        #expect(h.post("n0", at: 0, "quokka narwhal pangolin").reasons == [])
+        #expect(h.post("n1", at: 1, "Quokka narwhal pangolin!! 🔥").reasons.map(\.rule) == ["flood"])
+        // Two words of three in common: other comments (their sketches agree on about half).
+        for (k, text) in [
+            "quokka narwhal axolotl", "narwhal quokka ibex", "quokka narwhal tapir", "okapi quokka narwhal",
+        ]
+        .enumerated() {
+            #expect(h.post("m\(k)", at: 2 + Double(k), text).reasons == [], "\(text)")
+        }
+    }
+
     @Test("flood missed campaigns of two uncommon words with a mention (\"@someone hurt hoes be like\", 55 copies)")
     func floodMissedShortCampaignsWithMentions() throws {
         let h = try Harness(

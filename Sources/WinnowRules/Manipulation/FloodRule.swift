@@ -5,7 +5,7 @@ import WinnowText
 
 /// **flood**: a coordinated campaign, the same or nearly the same *unusual* text from many
 /// distinct authors within a short window. Copies are found through four bands of the word-set
-/// sketch (`CampaignIndex`, locality-sensitive hashing) and confirmed when at least `minMatches`
+/// sketch (`CampaignIndex`, locality-sensitive hashing) and confirmed when enough (`needed(for:)`)
 /// of its eight values equal the campaign's first copy. Each campaign counts the authors that
 /// posted a copy (an author's own repeats do not count again). A crowd's reaction is not a
 /// campaign: a comment needs `minWords` uncommon words (`CommonWords`: "happy new year
@@ -54,6 +54,15 @@ public struct FloodRule: Sendable, Equatable {
     /// Distinct authors from which a comment's campaign is a flood: fewer with a spam signal.
     public func authorsNeeded(spamSignal: Bool) -> Int { spamSignal ? min(authors, authorsWithLinks) : authors }
 
+    /// Equal sketch values of eight that make a comment a copy: `minMatches`, or all eight for a
+    /// comment of fewer than four uncommon words. Two different comments of a few words that
+    /// share two words the channel uses a lot ("bitches", "hoes") have word sets half the same,
+    /// and sketches that agree on about half their values; a campaign's copies, varied by
+    /// suffixes, case, emoji or mentions, keep the same words.
+    public func needed(for fingerprint: Fingerprint) -> Int {
+        fingerprint.words < 4 ? 8 : minMatches
+    }
+
     /// Whether a comment can be a copy in a campaign at all; `spamSignal`: it carries a link or
     /// a mention.
     public func counts(_ fingerprint: Fingerprint, spamSignal: Bool) -> Bool {
@@ -84,7 +93,8 @@ public struct FloodRule: Sendable, Equatable {
         let authors = authorsNeeded(spamSignal: spamSignal)
         // Find the campaign through any band of the fingerprint, or start one.
         let index = context.state.campaignIndex
-        guard let representative = index.representative(of: fingerprint.wordSet, minMatches: minMatches) else {
+        guard let representative = index.representative(of: fingerprint.wordSet, minMatches: needed(for: fingerprint))
+        else {
             index.register(fingerprint.wordSet, representative: fingerprint.wordSet)
             return false
         }
@@ -173,7 +183,7 @@ public struct FloodRule: Sendable, Equatable {
         if step == 1 {
             state.campaignIndex.prefetch(fingerprint.wordSet)
         } else if let representative = state.campaignIndex.representative(
-            of: fingerprint.wordSet, minMatches: minMatches)
+            of: fingerprint.wordSet, minMatches: needed(for: fingerprint))
         {
             if step == 2 {
                 state.campaigns.prefetch(Self.campaignKey(representative), slot: nil)
@@ -211,7 +221,9 @@ extension FloodRule: SettingsSection {
             .int(
                 "min_words_with_links", \.minWordsWithLinks, in: 1...64,
                 "the same for a text with a link or a mention"),
-            .int("min_matches", \.minMatches, in: 1...8, "equal sketch values of 8 that make a copy"),
+            .int(
+                "min_matches", \.minMatches, in: 1...8,
+                "equal sketch values of 8 that make a copy (of four uncommon words or more; fewer need all 8)"),
             .action(\.action),
             .choice(
                 "participant_action", \.participantAction, of: RuleAction.ruleChoices,
