@@ -322,8 +322,8 @@ public final class Engine: Sendable {
     /// Starts loading the window-table memory that `applyWindows` will read for `facts`, in
     /// three steps a few events apart, each finding in cache what the step before loaded:
     /// 1 the author's bucket (and the slot's words when the early penalty check found them), the
-    /// author's last words (repeat) and the campaign index's entries, 2 the author's words and the campaign's bucket, 3 the
-    /// campaign's words.
+    /// author's last words (repeat) and the campaign index's entries, 2 the author's words and
+    /// the campaign's bucket, 3 the campaign's words.
     @inline(__always)
     public func prefetchWindows(_ facts: WindowFacts, step: Int) {
         switch step {

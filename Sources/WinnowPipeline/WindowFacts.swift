@@ -5,8 +5,8 @@ import WinnowText
 /// What the window rules need of one event: its keys in the window tables, the settings of
 /// its channel, and whether its author is exempt.
 ///
-/// Kept small (64 bytes, one cache line): the window step reads the facts of every event, written by a worker
-/// on another core.
+/// Kept small (64 bytes, one cache line): the window step reads the facts of every event,
+/// written by a worker on another core.
 public struct WindowFacts: Sendable {
     public var author: UInt64 = 0
     public var channel: UInt64 = 0

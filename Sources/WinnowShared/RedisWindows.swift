@@ -208,52 +208,50 @@ public final class RedisWindows: SharedWindows {
               local oldest, oldestAge = 1, -1
               repNewest = 4096
               local lastAge = -1
-              if #mine > 0 and last ~= '-' then
-                local ls, la, rest = string.match(last, '^(%d+) (%d+)(.*)$')
-                local theirs = {}
-                for v in string.gmatch(rest or '', '%d+') do theirs[#theirs + 1] = tonumber(v) end
-                if ls and #theirs > 0 then
-                  local age = sec - tonumber(ls)
-                  if age < 0 then age = 0 end
-                  if age < windowSeconds then
-                    lastAge = age
-                    local equal = nearList(mine, theirs, allWordsFull, tonumber(la))
-                    if equal then
-                      repCopies = repCopies + 1
-                      if equal > repMost then repMost = equal end
-                      if age < repNewest then repNewest = age end
+              -- 0: the last comment by its words (first: an entry of the same age is that
+              -- comment, compared already); 1 to 3: the entries.
+              for i = 0, 3 do
+                local equal, age
+                if i == 0 then
+                  if #mine > 0 and last ~= '-' then
+                    local ls, la, rest = string.match(last, '^(%d+) (%d+)(.*)$')
+                    local theirs = {}
+                    for v in string.gmatch(rest or '', '%d+') do theirs[#theirs + 1] = tonumber(v) end
+                    if ls and #theirs > 0 then
+                      age = math.max(0, sec - tonumber(ls))
+                      if age < windowSeconds then
+                        lastAge = age
+                        equal = nearList(mine, theirs, allWordsFull, tonumber(la))
+                      end
                     end
                   end
-                end
-              end
-              for i = 1, 3 do
-                local entry = entries[i]
-                local age = 1e18
-                local es, ew
-                if entry ~= '-' then
-                  local p1, p2, p3 = string.match(entry, '^(%d+) (%d+) (%d+)$')
-                  es, ew = tonumber(p1), tonumber(p2)
-                  age = sec - tonumber(p3)
-                  if age < 0 then age = 0 end
                 else
-                  entry = nil
-                end
-                if age >= oldestAge then oldestAge, oldest = age, i end
-                if entry and age < windowSeconds and age ~= lastAge then
-                  local equal
-                  if es >= marker then
-                    equal = nearList(mine, keptWords(es - marker), allWords, ew)
+                  local entry = entries[i]
+                  local es, ew
+                  age = 1e18
+                  if entry ~= '-' then
+                    local p1, p2, p3 = string.match(entry, '^(%d+) (%d+) (%d+)$')
+                    es, ew = tonumber(p1), tonumber(p2)
+                    age = math.max(0, sec - tonumber(p3))
                   else
-                    local longer, shorter = math.max(w, ew), math.min(w, ew)
-                    if longer - shorter <= math.max(1, math.floor(longer / 4)) then
-                      equal = matching(es, plainSketch)
+                    entry = nil
+                  end
+                  if age >= oldestAge then oldestAge, oldest = age, i end
+                  if entry and age < windowSeconds and age ~= lastAge then
+                    if es >= marker then
+                      equal = nearList(mine, keptWords(es - marker), allWords, ew)
+                    else
+                      local longer, shorter = math.max(w, ew), math.min(w, ew)
+                      if longer - shorter <= math.max(1, math.floor(longer / 4)) then
+                        equal = matching(es, plainSketch)
+                      end
                     end
                   end
-                  if equal and (equal >= needed or equal < 0) then
-                    repCopies = repCopies + 1
-                    if equal > repMost then repMost = equal end
-                    if age < repNewest then repNewest = age end
-                  end
+                end
+                if equal and (equal >= needed or equal < 0) then
+                  repCopies = repCopies + 1
+                  if equal > repMost then repMost = equal end
+                  if age < repNewest then repNewest = age end
                 end
               end
               entries[oldest] = string.format('%d %d %d', keep, keepWords, sec)

@@ -12,29 +12,23 @@ import WinnowCore
 /// a spammer cannot make copies look new by adding them.
 ///
 /// A sketch cannot tell a short comment with one word changed from a different one (one word of
-/// three changed leaves the sets half the same, as two unrelated comments may be): comments of
-/// few words also keep their words themselves (`wordValues`), for an exact comparison.
+/// three changed leaves the sets half the same, as two unrelated comments may be): a comment
+/// also keeps its words themselves (`wordValues`), for an exact comparison.
 public struct Fingerprint: Equatable, Sendable {
     /// The sketch's values (bits 0...47), the words (48...55), the generic bit (56) and all
     /// the words (57...63), in one word.
-    private var bits: UInt64
+    private let bits: UInt64
     /// All the comment's words, common ones included (`SmallWordSet`: of a comment of more than
     /// `SmallWordSet.capacity` distinct words, the smallest values).
-    public private(set) var wordValues: SmallWordSet
+    public let wordValues: SmallWordSet
 
     /// The comment has fewer than two words that are not common (`CommonWords`): the sketch is
     /// then of all its words, and it tells little apart — a repeat needs the same words, and it
     /// cannot be a flood campaign.
-    public var isGeneric: Bool {
-        get { bits >> 56 & 1 == 1 }
-        set { bits = bits & ~(1 << 56) | (newValue ? 1 << 56 : 0) }
-    }
+    public var isGeneric: Bool { bits >> 56 & 1 == 1 }
 
     /// Eight 6-bit MinHash values in the low 48 bits (0 for a comment without words).
-    public var wordSet: UInt64 {
-        get { bits & 0xFFFF_FFFF_FFFF }
-        set { bits = bits & ~0xFFFF_FFFF_FFFF | newValue & 0xFFFF_FFFF_FFFF }
-    }
+    public var wordSet: UInt64 { bits & 0xFFFF_FFFF_FFFF }
 
     /// Words that went into the sketch (at most `maxWords`): the uncommon ones, or all of them
     /// for a generic comment.
@@ -115,10 +109,9 @@ public struct Fingerprint: Equatable, Sendable {
         }
         let generic = uncommon < 2
         let chosen = UnsafeBufferPointer(rebasing: hashes[..<(generic ? hashes.count : uncommon)])
-        var fingerprint = Fingerprint(words: chosen.count, minima: minima(of: chosen), isGeneric: generic)
-        fingerprint.bits |= UInt64(min(hashes.count, 127)) << 57
-        fingerprint.wordValues = SmallWordSet(hashes: UnsafeBufferPointer(hashes))
-        return fingerprint
+        return Fingerprint(
+            words: chosen.count, minima: minima(of: chosen), isGeneric: generic, allWords: hashes.count,
+            wordValues: SmallWordSet(hashes: UnsafeBufferPointer(hashes)))
     }
 
     /// The hashes (`mix(hashBytes(word))`) of the first `maxWords` words of `bytes`, read a
@@ -181,7 +174,8 @@ public struct Fingerprint: Equatable, Sendable {
     /// well mixed).
     @inline(__always)
     private init(
-        words: Int, minima: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64), isGeneric: Bool = false
+        words: Int, minima: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64), isGeneric: Bool,
+        allWords: Int, wordValues: SmallWordSet
     ) {
         @inline(__always) func six(_ value: UInt64, _ i: UInt64) -> UInt64 { (value >> 26 & 0x3F) << (6 * i) }
         let wordSet =
@@ -189,7 +183,7 @@ public struct Fingerprint: Equatable, Sendable {
             ? 0
             : six(minima.0, 0) | six(minima.1, 1) | six(minima.2, 2) | six(minima.3, 3)
                 | six(minima.4, 4) | six(minima.5, 5) | six(minima.6, 6) | six(minima.7, 7)
-        self.init(words: words, wordSet: wordSet, isGeneric: isGeneric)
+        self.init(words: words, wordSet: wordSet, isGeneric: isGeneric, allWords: allWords, wordValues: wordValues)
     }
 
     // MARK: - Plain ASCII, by bit masks

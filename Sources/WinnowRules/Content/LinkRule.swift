@@ -152,16 +152,17 @@ public struct LinkRule: Sendable, Equatable {
     ) {
         guard enabled, links > 0, newAuthorWindow > 0, !context.isExempt, let author = context.author else { return }
         let firstSeen = Micros(bitPattern: context.state.authors.load(author, AuthorWord.firstSeen))
+        let tracksSites = site != 0 && commonSiteAuthors > 0
         let hour = context.now / (3600 * Micros.perSecond)
         let windowHours = max(1, commonSiteWindow / (3600 * Micros.perSecond))
         guard firstSeen - context.watchingSince >= newAuthorWindow, context.now - firstSeen < newAuthorWindow else {
-            if site != 0 && commonSiteAuthors > 0 {
+            if tracksSites {
                 context.state.commonSites.record(
                     site: site, author: context.authorKey, hour: hour, windowHours: windowHours)
             }
             return
         }
-        if !corroborated, site != 0, commonSiteAuthors > 0,
+        if tracksSites, !corroborated,
             context.state.commonSites.authors(site: site, hour: hour, windowHours: windowHours) >= commonSiteAuthors
         {
             return

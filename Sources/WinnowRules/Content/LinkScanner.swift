@@ -21,21 +21,29 @@ enum LinkScanner {
     /// The site of a link's `host` (lower case, no `www.`): its registrable domain, the last two
     /// labels, or three under a country's second level (`bbc.co.uk`, `abc.net.au`) — so that
     /// `en.wikipedia.org` and `meta.stackexchange.com` count as the sites their community links to.
+    /// Found from the end of the host, without splitting it (no allocation).
     static func site(of host: String) -> Substring {
-        let labels = host.split(separator: ".", omittingEmptySubsequences: false)
-        guard labels.count > 2 else { return host[...] }
-        let last = labels[labels.count - 1], second = labels[labels.count - 2]
-        let keep = last.count == 2 && secondLevels.contains(String(second)) ? 3 : 2
-        return host[labels[labels.count - keep].startIndex...]
+        let utf8 = host.utf8
+        let dot = UInt8(ascii: ".")
+        guard let last = utf8.lastIndex(of: dot), let second = utf8[..<last].lastIndex(of: dot) else {
+            return host[...]
+        }
+        let topLevel = utf8[utf8.index(after: last)...]
+        let secondLevel = utf8[utf8.index(after: second)..<last]
+        guard topLevel.count == 2, secondLevels.contains(where: { $0.utf8.elementsEqual(secondLevel) }) else {
+            return host[utf8.index(after: second)...]
+        }
+        guard let third = utf8[..<second].lastIndex(of: dot) else { return host[...] }
+        return host[utf8.index(after: third)...]
     }
 
     /// Second-level labels under which country domains register names (`co.uk`, `com.au`).
-    static let secondLevels: Set<String> = ["co", "com", "net", "org", "gov", "ac", "edu", "ne", "or", "gob"]
+    static let secondLevels: [String] = ["co", "com", "net", "org", "gov", "ac", "edu", "ne", "or", "gob"]
 
     /// The 32-bit hash `CommonSites` keys a site by (never 0).
     static func siteHash(of host: String) -> UInt32 {
-        var site = String(site(of: host))
-        let hash = site.withUTF8 { StableHash.hash(UnsafeRawBufferPointer($0), seed: 0x5173) }
+        var name = site(of: host)
+        let hash = name.withUTF8 { StableHash.hash(UnsafeRawBufferPointer($0), seed: 0x5173) }
         return max(1, UInt32(truncatingIfNeeded: hash))
     }
 
