@@ -6,7 +6,7 @@ policy: removal = hold, reject, timeout, ban); and `toxic` on Davidson et al.'s 
 the file's order (the last fifth held back, as `winnow train` does).
 
 Usage (after `swift build -c release --product winnow`; needs ../shared/corpus):
-  python3 Benchmarks/e2e/classifier.py [--out Benchmarks/results/classifier.md] [--hold 0.9 --reject 0.99]
+  python3 Benchmarks/e2e/classifier.py [--out Benchmarks/results/classifier.md] [--hold 0.8 --reject 0.99]
 """
 import argparse
 import json
@@ -47,7 +47,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default=os.path.join(ROOT, "Benchmarks/results/classifier.md"))
     parser.add_argument("--winnow", default=os.path.join(ROOT, ".build/release/winnow"))
-    parser.add_argument("--hold", type=float, default=0.9)
+    parser.add_argument("--hold", type=float, default=0.8)
     parser.add_argument("--reject", type=float, default=0.99)
     parser.add_argument("--features", default="w,b,c,s", help="winnow train --features: kinds of feature by letter")
     parser.add_argument("--policy-extra", default="", help="more policy lines for the whole-policy runs, e.g. "

@@ -1,21 +1,25 @@
 import WinnowText
 
 /// Turns a comment into the hashed features a linear model scores (the hashing trick,
-/// Weinberger et al. 2009): word unigrams `w:`, adjacent word bigrams `b:`, character 3- to
-/// 5-grams of each word padded as `<word>` `c:`, and a few shape features `s:`. Words come from
-/// the skeleton view, so that disguises (`ch3ck`, `ｃｈｅｃｋ`, `cheeeck`) give the features of
-/// the plain spelling.
+/// Weinberger et al. 2009): word unigrams `w:`, adjacent word bigrams `b:`, byte 3- to 5-grams
+/// of each word padded as `<word>` `c:`, and a few shape features `s:`. Words come from the
+/// skeleton view, so that disguises (`ch3ck`, `ｃｈｅｃｋ`, `cheeeck`) give the features of the
+/// plain spelling.
 ///
-/// Values are binary presence, L2-normalised per kind (each of w, b, c, s has norm 1): without
-/// that, the hundred-odd character grams of a comment drown its words. A feature's bucket is
-/// the top `bits` bits of FNV-1a 64 of its name, finished with murmur3's mixer; features of one
-/// comment that share a bucket add up.
+/// Every occurrence counts (a word twice is worth twice) and each kind is scaled by
+/// 1/√(its occurrences in the comment): without that, the hundred-odd character grams of a
+/// comment drown its words. Counting, not deduplicating, is what lets the rule score a comment
+/// in one walk over its skeleton with no set or sort (`FeatureHasher+Walk.swift`); it scored as
+/// well as binary values on the YouTube Spam Collection (docs/classifier.md).
+///
+/// This file is the plain reference: every feature named, one at a time. The walk the rule
+/// uses is tested against it.
 public struct FeatureHasher: Sendable, Equatable {
     /// Buckets: `1 << bits`.
     public let bits: Int
     /// The kinds of feature a comment gives (a model is trained and scored with the same).
     public let kinds: [Kind]
-    private let kindMask: UInt8
+    let kindMask: UInt8
 
     public init(bits: Int, kinds: [Kind] = Kind.allCases) {
         precondition((8...24).contains(bits))
@@ -49,7 +53,7 @@ public struct FeatureHasher: Sendable, Equatable {
             switch self {
             case .word: "w: words"
             case .bigram: "b: word bigrams"
-            case .chars: "c: character 3-5-grams of <word>"
+            case .chars: "c: byte 3-5-grams of <word>"
             case .shape: "s: shape"
             }
         }
@@ -65,153 +69,150 @@ public struct FeatureHasher: Sendable, Equatable {
     public struct Named: Sendable, Equatable {
         public var kind: Kind
         public var name: String
-        public var hash: UInt64
+        /// Its identity: equal features have equal ids (`bucket(id)` is where its weight is).
+        public var id: UInt64
         public var skeletonRange: Range<Int>?
     }
 
-    /// The sparse vector of a comment: buckets in increasing order, each once. (The fast path,
-    /// `FeatureHasher+Fast.swift`; `referenceVector` is the plain one it is tested against.)
-    public func vector(skeleton: UnsafeBufferPointer<UInt8>, shape: Shape) -> SparseVector {
-        let hashes = distinctHashes(skeleton: skeleton, shape: shape)
-        return vector(distinct: hashes)
+    /// The bucket of a feature id: the top `bits` of the id times an odd constant
+    /// (multiply-shift hashing, Dietzfelbinger et al. 1997: one multiplication, and every bit
+    /// of the id moves the top bits; ids of character grams are their bytes).
+    @inline(__always)
+    public func bucket(_ id: UInt64) -> Int {
+        Int(truncatingIfNeeded: (id &* 0x9E37_79B9_7F4A_7C15) &>> UInt64(64 - bits))
     }
 
-    /// The sparse vector built from `forEachFeature`, one closure call per feature: the
-    /// reference for `vector`.
-    func referenceVector(skeleton: UnsafeBufferPointer<UInt8>, shape: Shape) -> SparseVector {
-        var hashes: [[UInt64]] = Array(repeating: [], count: Kind.allCases.count)
-        forEachFeature(skeleton: skeleton, shape: shape) { kind, hash, _, _ in hashes[kind.rawValue].append(hash) }
-        return vector(hashes)
+    /// The value of one occurrence of a feature of a kind that occurs `count` times in the comment.
+    @inline(__always)
+    public static func value(occurrences count: Int) -> Double {
+        count == 0 ? 0 : 1.0 / Double(count).squareRoot()
     }
 
-    /// The features of a comment with their names, in the order they are emitted, each name
-    /// once (for explanations and tests).
+    // MARK: Feature ids
+
+    /// The id of a word from its bytes' FNV-1a hash.
+    @inline(__always)
+    static func wordID(_ raw: UInt64) -> UInt64 { FNV.finish(raw) }
+
+    /// The id of a pair of adjacent words from their bytes' FNV-1a hashes.
+    @inline(__always)
+    static func bigramID(_ first: UInt64, _ second: UInt64) -> UInt64 {
+        FNV.finish((first &* 0x9E37_79B9_7F4A_7C15) ^ second ^ 0xB1)
+    }
+
+    /// The id of a character gram: its bytes, first byte highest, with its length and kind
+    /// above them (a gram is 5 bytes at most).
+    @inline(__always)
+    static func gramID(_ bytes: UInt64, length: Int) -> UInt64 {
+        bytes | UInt64(length) << 48 | 0xC << 56
+    }
+
+    // MARK: The reference
+
+    /// Every feature of the comment in order, duplicates included, each with its name: words,
+    /// then bigrams, then character grams word by word (3-grams, 4-grams, 5-grams), then the
+    /// five shape features.
     public func named(skeleton: UnsafeBufferPointer<UInt8>, shape: Shape) -> [Named] {
-        var seen = Set<UInt64>()
-        var named: [Named] = []
-        forEachFeature(skeleton: skeleton, shape: shape) { kind, hash, name, range in
-            if seen.insert(hash).inserted {
-                named.append(Named(kind: kind, name: name(), hash: hash, skeletonRange: range))
-            } else if let k = named.firstIndex(where: { $0.hash == hash }), named[k].skeletonRange != range {
-                named[k].skeletonRange = nil  // more than one place
+        let words = SkeletonWords(skeleton)
+        var features: [Named] = []
+        func text(_ range: Range<Int>) -> String {
+            String(decoding: UnsafeBufferPointer(rebasing: skeleton[range]), as: UTF8.self)
+        }
+        let raw = (0..<words.count).map { FNV.add(skeleton, words.bytes($0), to: FNV.offset) }
+        if uses(.word) {
+            for w in 0..<words.count {
+                features.append(
+                    Named(
+                        kind: .word, name: text(words.bytes(w)), id: Self.wordID(raw[w]), skeletonRange: words.bytes(w))
+                )
             }
         }
-        return named
+        if uses(.bigram) && words.count > 1 {
+            for w in 0..<(words.count - 1) {
+                features.append(
+                    Named(
+                        kind: .bigram, name: text(words.bytes(w)) + " " + text(words.bytes(w + 1)),
+                        id: Self.bigramID(raw[w], raw[w + 1]),
+                        skeletonRange: words.bytes(w).lowerBound..<words.bytes(w + 1).upperBound))
+            }
+        }
+        if uses(.chars) {
+            for w in 0..<words.count {
+                let range = words.bytes(w)
+                // The padded word: `<`, its bytes, `>`; padded byte p is skeleton byte range.lowerBound + p - 1.
+                let padded: [UInt8] = [0x3C] + Array(skeleton[range]) + [0x3E]
+                for n in 3...5 where padded.count >= n {
+                    for start in 0...(padded.count - n) {
+                        let gram = padded[start..<(start + n)]
+                        let id = Self.gramID(gram.reduce(0) { $0 << 8 | UInt64($1) }, length: n)
+                        let first = range.lowerBound + max(start, 1) - 1
+                        let end = range.lowerBound + min(start + n, padded.count - 1) - 1
+                        let bytes = first..<end
+                        features.append(
+                            Named(
+                                kind: .chars,
+                                name: Self.gramName(
+                                    skeleton, bytes, opens: start == 0, closes: start + n == padded.count), id: id,
+                                skeletonRange: bytes))
+                    }
+                }
+            }
+        }
+        if uses(.shape) {
+            for (k, name) in shape.names.enumerated() {
+                features.append(
+                    Named(kind: .shape, name: name, id: Self.shapeIDs[k][shape.index(k)], skeletonRange: nil))
+            }
+        }
+        return features
     }
 
-    /// The bucket of a feature hash.
-    @inline(__always)
-    public func bucket(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: hash >> UInt64(64 - bits)) }
+    /// A character gram as a person reads it: its bytes widened to whole characters (a gram
+    /// may cut a letter of two or more bytes), with the pads it holds.
+    static func gramName(_ s: UnsafeBufferPointer<UInt8>, _ bytes: Range<Int>, opens: Bool, closes: Bool) -> String {
+        var lower = bytes.lowerBound, upper = bytes.upperBound
+        while lower > 0 && s[lower] & 0xC0 == 0x80 { lower -= 1 }
+        while upper < s.count && s[upper] & 0xC0 == 0x80 { upper += 1 }
+        let middle = String(decoding: UnsafeBufferPointer(rebasing: s[lower..<upper]), as: UTF8.self)
+        return (opens ? "<" : "") + middle + (closes ? ">" : "")
+    }
 
-    /// The value each feature of `kind` gets in a comment with `count` distinct ones of it.
-    @inline(__always)
-    public static func value(distinct count: Int) -> Double { count == 0 ? 0 : 1.0 / Double(count).squareRoot() }
-
-    private func vector(_ hashes: [[UInt64]]) -> SparseVector {
-        var entries: [(bucket: Int, value: Double)] = []
-        for kindHashes in hashes {
-            var distinct = kindHashes
-            distinct.sort()
-            var unique = 0
-            for k in distinct.indices where k == 0 || distinct[k] != distinct[k - 1] {
-                distinct[unique] = distinct[k]
-                unique += 1
+    /// The sparse vector of the named features: each occurrence worth 1/√(occurrences of its
+    /// kind), summed per bucket. The reference for `vector`.
+    func referenceVector(skeleton: UnsafeBufferPointer<UInt8>, shape: Shape) -> SparseVector {
+        let features = named(skeleton: skeleton, shape: shape)
+        var perKind = [Int](repeating: 0, count: Kind.allCases.count)
+        for feature in features { perKind[feature.kind.rawValue] += 1 }
+        var sums: [Int: Double] = [:]
+        // In kind order, as the walk adds them.
+        for kind in Kind.allCases {
+            for feature in features where feature.kind == kind {
+                sums[bucket(feature.id), default: 0] += Self.value(occurrences: perKind[kind.rawValue])
             }
-            let value = Self.value(distinct: unique)
-            for hash in distinct[..<unique] { entries.append((bucket(hash), value)) }
         }
-        entries.sort { $0.bucket < $1.bucket }
         var vector = SparseVector()
-        vector.buckets.reserveCapacity(entries.count)
-        vector.values.reserveCapacity(entries.count)
-        for (bucket, value) in entries {
-            if let last = vector.buckets.last, last == UInt32(bucket) {
-                vector.values[vector.values.count - 1] += value
-            } else {
-                vector.buckets.append(UInt32(bucket))
-                vector.values.append(value)
-            }
+        for bucket in sums.keys.sorted() {
+            vector.buckets.append(UInt32(bucket))
+            vector.values.append(sums[bucket]!)
         }
         return vector
     }
 
-    // MARK: Features in order
-
-    /// Calls `emit` for every feature of the comment, in order (duplicates included): its kind,
-    /// hash, a way to get its name, and the skeleton bytes it comes from.
-    func forEachFeature(
-        skeleton: UnsafeBufferPointer<UInt8>, shape: Shape,
-        _ emit: (Kind, UInt64, () -> String, Range<Int>?) -> Void
-    ) {
-        let words = SkeletonWords(skeleton)
-        func text(_ range: Range<Int>) -> String {
-            String(decoding: UnsafeBufferPointer(rebasing: skeleton[range]), as: UTF8.self)
-        }
-        for w in 0..<words.count where uses(.word) {
-            var h = FNV.start(Kind.word.prefix)
-            h = FNV.add(skeleton, words.bytes(w), to: h)
-            emit(.word, FNV.finish(h), { text(words.bytes(w)) }, words.bytes(w))
-        }
-        if words.count > 1 && uses(.bigram) {
-            for k in 0..<(words.count - 1) {
-                var h = FNV.start(Kind.bigram.prefix)
-                h = FNV.add(skeleton, words.bytes(k), to: h)
-                h = FNV.add(0x20, to: h)
-                h = FNV.add(skeleton, words.bytes(k + 1), to: h)
-                let range = words.bytes(k).lowerBound..<words.bytes(k + 1).upperBound
-                emit(.bigram, FNV.finish(h), { text(words.bytes(k)) + " " + text(words.bytes(k + 1)) }, range)
-            }
-        }
-        for w in 0..<words.count where uses(.chars) {
-            // The padded word as scalars: `<`, the word's scalars, `>`.
-            let scalars = words.scalarCount(w)
-            let count = scalars + 2
-            // Bytes of padded scalar i: 0 is `<`, 1...n the word's, n+1 is `>`.
-            func bytes(ofPadded i: Int) -> Range<Int>? {
-                guard i >= 1 && i <= scalars else { return nil }
-                return words.bytes(w, scalars: (i - 1)..<i)
-            }
-            for n in 3...5 where count >= n {
-                for i in 0...(count - n) {
-                    var h = FNV.start(Kind.chars.prefix)
-                    for p in i..<(i + n) {
-                        if let range = bytes(ofPadded: p) {
-                            h = FNV.add(skeleton, range, to: h)
-                        } else {
-                            h = FNV.add(p == 0 ? 0x3C : 0x3E, to: h)
-                        }
-                    }
-                    let first = bytes(ofPadded: i) ?? bytes(ofPadded: i + 1)
-                    let last = bytes(ofPadded: i + n - 1) ?? bytes(ofPadded: i + n - 2)
-                    let range = first.flatMap { f in last.map { f.lowerBound..<$0.upperBound } }
-                    emit(
-                        .chars, FNV.finish(h),
-                        {
-                            (0..<n).map { p in bytes(ofPadded: i + p).map(text) ?? (i + p == 0 ? "<" : ">") }.joined()
-                        }, range)
-                }
-            }
-        }
-        for name in shape.names where uses(.shape) {
-            var h = FNV.start(Kind.shape.prefix)
-            for byte in name.utf8 { h = FNV.add(byte, to: h) }
-            emit(.shape, FNV.finish(h), { name }, nil)
-        }
-    }
+    /// The ids of every shape feature, per feature (`Shape.names`' order) and value, computed once.
+    static let shapeIDs: [[UInt64]] = {
+        let ids = Shape.allNames.map { names in names.map { FNV.hash("s:" + $0) } }
+        // A comment's five shape features never share an id.
+        let all = ids.flatMap { $0 }
+        precondition(Set(all).count == all.count, "two shape feature names hash alike")
+        return ids
+    }()
 }
 
-/// FNV-1a 64 over bytes, finished with murmur3's 64-bit mixer: cheap, streaming (a name is
-/// hashed without building it), and well spread in its top bits.
+/// FNV-1a 64 over bytes, finished with murmur3's 64-bit mixer: cheap, streaming (a word is
+/// hashed while it is scanned), and well spread in its top bits.
 enum FNV {
     static let offset: UInt64 = 0xcbf2_9ce4_8422_2325
     static let prime: UInt64 = 0x0000_0100_0000_01b3
-
-    @inline(__always)
-    static func start(_ prefix: StaticString) -> UInt64 {
-        var h = offset
-        for k in 0..<prefix.utf8CodeUnitCount { h = add(prefix.utf8Start[k], to: h) }
-        return h
-    }
 
     @inline(__always)
     static func add(_ byte: UInt8, to h: UInt64) -> UInt64 { (h ^ UInt64(byte)) &* prime }
@@ -234,7 +235,7 @@ enum FNV {
         return h
     }
 
-    /// The finished hash of a whole name (for tests and explanations).
+    /// The finished hash of a whole name.
     static func hash(_ name: String) -> UInt64 {
         var h = offset
         for byte in name.utf8 { h = add(byte, to: h) }

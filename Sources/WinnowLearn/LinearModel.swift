@@ -6,8 +6,9 @@ import Foundation
 ///
 /// The file: the 8 bytes `WNWMODL1`, a 4-byte little-endian length, a JSON header of that many
 /// bytes (format, feature settings, labels with their training summary and evaluation; keys
-/// sorted), then per label, in header order, the bias as a little-endian Float64 and
-/// `1 << bits` weights as little-endian Float32. The same training gives the same bytes.
+/// sorted), then per label, in header order, the bias and the weights' scale (a power of two)
+/// as little-endian Float64, and `1 << bits` weights as little-endian Int16 in units of the
+/// scale. The same training gives the same bytes.
 public struct LinearModel: Sendable {
     public struct Label: Sendable {
         public var name: String
@@ -25,14 +26,33 @@ public struct LinearModel: Sendable {
     }
 
     public static let magic = Array("WNWMODL1".utf8)
-    public static let formatVersion = 1
+    /// 2: features counted per occurrence, byte grams, words by `WordBytes` (format 1 models,
+    /// binary values of scalar grams, are refused: retrain them).
+    public static let formatVersion = 2
 
-    public var hasher: FeatureHasher
-    public var labels: [Label]
+    public let hasher: FeatureHasher
+    /// The labels, their weights rounded as `weights` holds them.
+    public let labels: [Label]
+    let weights: QuantizedWeights
 
+    /// A model of `labels`, each label's weights rounded to 16-bit integers of a power of two
+    /// (`QuantizedWeights`): what `labels` then holds, and what scores and files use.
     public init(hasher: FeatureHasher, labels: [Label]) {
         self.hasher = hasher
-        self.labels = labels
+        let size = 1 << hasher.bits
+        precondition(labels.allSatisfy { $0.weights.count == size }, "a label's weights are not 2^bits")
+        var rounded: [Label] = []
+        var integers: [[Int16]] = [], scales: [Double] = []
+        for label in labels {
+            let (q, scale, weights) = QuantizedWeights.quantize(label.weights)
+            var label = label
+            label.weights = weights
+            rounded.append(label)
+            integers.append(q)
+            scales.append(scale)
+        }
+        self.labels = rounded
+        weights = QuantizedWeights(labels: integers, scales: scales)
     }
 
     /// The probability that a comment with `vector` has label `index`.
@@ -74,7 +94,7 @@ public struct LinearModel: Sendable {
             "features": [
                 "bits": hasher.bits, "view": "skeleton",
                 "kinds": hasher.kinds.map(\.summary),
-                "values": "binary, L2-normalized per kind",
+                "values": "counts, each kind divided by the square root of its occurrences",
             ],
             "labels": labels.map { label -> [String: Any] in
                 var entry: [String: Any] = ["name": label.name]
@@ -87,13 +107,17 @@ public struct LinearModel: Sendable {
         var length = UInt32(json.count).littleEndian
         withUnsafeBytes(of: &length) { bytes += $0 }
         bytes += json
-        for label in labels {
+        let size = 1 << hasher.bits
+        for (l, label) in labels.enumerated() {
             var bias = label.bias.bitPattern.littleEndian
             withUnsafeBytes(of: &bias) { bytes += $0 }
-            bytes.reserveCapacity(bytes.count + 4 * label.weights.count)
-            for weight in label.weights {
-                var bits = weight.bitPattern.littleEndian
-                withUnsafeBytes(of: &bits) { bytes += $0 }
+            var scale = weights.scales[l].bitPattern.littleEndian
+            withUnsafeBytes(of: &scale) { bytes += $0 }
+            bytes.reserveCapacity(bytes.count + 2 * size)
+            for k in 0..<size {
+                let integer = UInt16(bitPattern: weights.integers[k * labels.count + l])
+                bytes.append(UInt8(truncatingIfNeeded: integer))
+                bytes.append(UInt8(truncatingIfNeeded: integer >> 8))
             }
         }
         return bytes
@@ -127,10 +151,9 @@ public struct LinearModel: Sendable {
             }
         }
         let size = 1 << bits
-        guard bytes.count == 12 + length + labelEntries.count * (8 + 4 * size) else {
-            throw FileError(
-                "the model file is \(bytes.count) bytes; its header says \(12 + length + labelEntries.count * (8 + 4 * size))"
-            )
+        let expected = 12 + length + labelEntries.count * (16 + 2 * size)
+        guard bytes.count == expected else {
+            throw FileError("the model file is \(bytes.count) bytes; its header says \(expected)")
         }
         var offset = 12 + length
         var labels: [Label] = []
@@ -144,13 +167,17 @@ public struct LinearModel: Sendable {
                 throw FileError("a label of the model file has no name")
             }
             let bias = Double(bitPattern: word(offset, 8))
-            offset += 8
-            var weights = [Float](repeating: 0, count: size)
-            for k in 0..<size { weights[k] = Float(bitPattern: UInt32(truncatingIfNeeded: word(offset + 4 * k, 4))) }
-            offset += 4 * size
-            guard bias.isFinite, weights.allSatisfy(\.isFinite) else {
-                throw FileError("label \(name) holds a weight that is not a number")
+            let scale = Double(bitPattern: word(offset + 8, 8))
+            offset += 16
+            guard bias.isFinite, scale > 0, scale.isFinite, scale.significandBitPattern == 0 else {
+                throw FileError("label \(name) holds a bias or scale that is not a number or a power of two")
             }
+            var weights = [Float](repeating: 0, count: size)
+            for k in 0..<size {
+                weights[k] = Float(
+                    Double(Int16(bitPattern: UInt16(truncatingIfNeeded: word(offset + 2 * k, 2)))) * scale)
+            }
+            offset += 2 * size
             var summary: [String: JSONValueBox] = [:]
             for (key, value) in entry where key != "name" { summary[key] = JSONValueBox(value) }
             labels.append(Label(name: name, bias: bias, weights: weights, summary: summary))

@@ -72,6 +72,15 @@ public struct Shape: Sendable, Equatable {
         return (min(links, 3), min(mentions, 2), lengthBucket, caps, sym)
     }
 
+    /// The value of shape feature `k` (`names`' order): an index into `allNames[k]`.
+    public func index(_ k: Int) -> Int {
+        let (links, mentions, length, caps, symbols) = indices
+        return [links, mentions, length, caps, symbols][k]
+    }
+
+    /// Every name of each of the five features.
+    public static let allNames = [linkNames, mentionNames, lengthNames, capsNames, symbolNames]
+
     public static let linkNames = (0...3).map { "links=\($0)" }
     public static let mentionNames = (0...2).map { "ment=\($0)" }
     public static let lengthNames = (0...10).map { "len=\($0)" }

@@ -1,45 +1,29 @@
-/// The words of a skeleton — runs of ASCII letters and digits and of non-ASCII letters and
-/// numbers — as flat arrays: each word's byte range and where each of its scalars starts. One
-/// scan, shared by the feature hasher's fast path and its reference.
+/// The words of a skeleton as byte ranges: runs of letters and digits — ASCII ones, and
+/// characters of the alphabets and syllabaries that stay non-ASCII in a skeleton (Greek,
+/// Cyrillic, Arabic, Indic, CJK…). Emoji, symbols and punctuation (U+0080–U+00BF,
+/// U+2000–U+2FFF, U+F000 and up) separate words. The plain reference, decoding each character;
+/// the walk reads the same classes from the first byte of each character (`WordBytes`).
 struct SkeletonWords {
     private var starts: [Int] = []
     private var ends: [Int] = []
-    /// Index into `scalarStarts` of each word's first scalar, and one past the last word's.
-    private var firstScalar: [Int] = []
-    private var scalarStarts: [Int] = []
 
     init(_ s: UnsafeBufferPointer<UInt8>) {
-        scalarStarts.reserveCapacity(s.count)
         var inWord = false
         var k = 0
         while k < s.count {
-            let b = s[k]
-            var length = 1
-            let isWord: Bool
-            if b < 0x80 {
-                isWord = (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A)
-            } else {
-                let (scalar, n) = Self.decodeUTF8(s, at: k)
-                length = n
-                isWord =
-                    Unicode.Scalar(scalar).map { $0.properties.isAlphabetic || $0.properties.numericType != nil }
-                    ?? false
-            }
-            if isWord {
+            let (scalar, length) = Self.decodeUTF8(s, at: k)
+            if Self.isWordCharacter(scalar) {
                 if !inWord {
                     starts.append(k)
                     ends.append(k)
-                    firstScalar.append(scalarStarts.count)
                     inWord = true
                 }
-                scalarStarts.append(k)
                 ends[ends.count - 1] = k + length
             } else {
                 inWord = false
             }
             k += length
         }
-        firstScalar.append(scalarStarts.count)
     }
 
     var count: Int { starts.count }
@@ -47,17 +31,19 @@ struct SkeletonWords {
     /// The bytes of word `w`.
     func bytes(_ w: Int) -> Range<Int> { starts[w]..<ends[w] }
 
-    /// How many scalars word `w` has.
-    func scalarCount(_ w: Int) -> Int { firstScalar[w + 1] - firstScalar[w] }
-
-    /// The bytes of scalars `from..<to` (counted from 0) of word `w`.
-    func bytes(_ w: Int, scalars range: Range<Int>) -> Range<Int> {
-        let first = firstScalar[w]
-        let end = range.upperBound < scalarCount(w) ? scalarStarts[first + range.upperBound] : ends[w]
-        return scalarStarts[first + range.lowerBound]..<end
+    /// Whether a character belongs to words.
+    static func isWordCharacter(_ scalar: UInt32) -> Bool {
+        switch scalar {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: true
+        case 0..<0xC0: false
+        case 0xC0..<0x2000: true
+        case 0x2000..<0x3000: false
+        case 0x3000..<0xF000: true
+        default: false
+        }
     }
 
-    private static func decodeUTF8(_ s: UnsafeBufferPointer<UInt8>, at k: Int) -> (UInt32, Int) {
+    static func decodeUTF8(_ s: UnsafeBufferPointer<UInt8>, at k: Int) -> (UInt32, Int) {
         let b = s[k]
         let n = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
         guard k + n <= s.count, n > 1 else { return (UInt32(b), 1) }

@@ -78,7 +78,7 @@ struct Model: ParsableCommand {
             print("\(file)")
             print("  sha256 \(hash)")
             print(
-                "  features: words, word pairs, character 3-5-grams of the skeleton view, shape; 2^\(model.hasher.bits) buckets"
+                "  features: words, word pairs, byte 3-5-grams of the skeleton view's words, shape; 2^\(model.hasher.bits) buckets"
             )
             for label in model.labels {
                 print(

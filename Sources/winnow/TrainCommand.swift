@@ -209,9 +209,8 @@ struct Train: ParsableCommand {
         }
         var summary: [String: JSONValueBox] = [:]
         let truth = evaluation.map(\.positive)
-        var model = LinearModel(
-            hasher: hasher, labels: [LinearModel.Label(name: labelName, bias: bias, weights: weights)])
-        let newScores = scores(model, 0)
+        var trained = LinearModel.Label(name: labelName, bias: bias, weights: weights)
+        let newScores = scores(LinearModel(hasher: hasher, labels: [trained]), 0)
         let table = Evaluation.thresholds.map { t in (t, Evaluation(scores: newScores, positive: truth, threshold: t)) }
         let atThreshold = Evaluation(scores: newScores, positive: truth, threshold: threshold)
         let times = examples.map(\.ts).filter(\.isFinite)
@@ -233,7 +232,8 @@ struct Train: ParsableCommand {
                 "at_threshold": atThreshold.summary,
                 "thresholds": table.map { ["threshold": $0.0, "metrics": $0.1.summary] as [String: Any] },
             ] as [String: Any])
-        model.labels[0].summary = summary
+        trained.summary = summary
+        var labels = [trained]
 
         // The quality gate: the model there, scored on the same held-back comments.
         if FileManager.default.fileExists(atPath: out), !force {
@@ -268,12 +268,12 @@ struct Train: ParsableCommand {
                     throw LinearModel.FileError(
                         "its features have \(describe(other.hasher)), these \(describe(hasher))")
                 }
-                model.labels += other.labels.filter { $0.name != labelName }
+                labels += other.labels.filter { $0.name != labelName }
             } catch {
                 throw fail("--merge \(merge): \(error.message)")
             }
         }
-        let bytes = model.fileBytes()
+        let bytes = LinearModel(hasher: hasher, labels: labels).fileBytes()
         guard FileManager.default.createFile(atPath: out + ".tmp", contents: Data(bytes)),
             rename(out + ".tmp", out) == 0
         else {

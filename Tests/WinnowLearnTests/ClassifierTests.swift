@@ -41,37 +41,85 @@ struct ClassifierTests {
         #expect(vector(text) == vector("check out my channel"))
     }
 
-    @Test("values: binary, L2-normalised per kind; buckets sorted, once each")
+    @Test("values: every occurrence counts, each kind scaled by 1/√(its occurrences); buckets sorted, once each")
     func values() {
         let v = vector("buy buy cheap followers")
         #expect(v.buckets == v.buckets.sorted())
         #expect(Set(v.buckets).count == v.count)
-        // Squared values sum to one per kind: four kinds, all present.
-        let total = v.values.reduce(0) { $0 + $1 * $1 }
-        #expect(abs(total - 4) < 0.05, "\(total)")  // collisions inside the comment add values, so not exactly 4
+        func value(_ id: UInt64) -> Double? {
+            v.buckets.firstIndex(of: UInt32(hasher.bucket(id))).map { v.values[$0] }
+        }
+        // Four words: `buy` twice is worth 2/√4, `cheap` once 1/√4; three bigrams, one each.
+        #expect(value(FeatureHasher.wordID(raw("buy"))) == 1.0)
+        #expect(value(FeatureHasher.wordID(raw("cheap"))) == 0.5)
+        #expect(value(FeatureHasher.bigramID(raw("buy"), raw("buy"))) == 1 / Double(3).squareRoot())
+    }
+
+    /// FNV-1a of a word's bytes, as the walk hashes it before finishing.
+    func raw(_ word: String) -> UInt64 { word.utf8.reduce(FNV.offset) { FNV.add($1, to: $0) } }
+
+    @Test("a byte's class in the walk's table is its character's class in the reference's decoding")
+    func wordBytesMatchDecoding() {
+        var mismatches: [UInt32] = []
+        for value in UInt32(0)...0x10FFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let lead = Array(String(Character(scalar)).utf8)[0]
+            let walk = WordBytes.table[Int(lead)] == WordBytes.word
+            if walk != SkeletonWords.isWordCharacter(value) { mismatches.append(value) }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(10))")
+        #expect((0x80...0xBF).allSatisfy { WordBytes.table[$0] == WordBytes.continuation })
     }
 
     @Test("scores agree with a slow reference over the named features", arguments: 0..<5)
     func scoresAgreeWithReference(seed: UInt64) {
         var random = SplitMix(seed: seed)
-        let weights = (0..<(1 << 16)).map { _ in Float(Int(random.next() % 2001) - 1000) / 500 }
-        let model = LinearModel(hasher: hasher, labels: [.init(name: "spam", bias: -0.5, weights: weights)])
-        let words = [
-            "free", "robux", "check", "my", "channel", "the", "game", "was", "great", "😂", "http://bit.ly/x", "@bob",
-        ]
-        for _ in 0..<50 {
-            let text = (0..<Int(random.next() % 12 + 1)).map { _ in words[Int(random.next() % UInt64(words.count))] }
-                .joined(separator: " ")
+        let given = (0..<(1 << 16)).map { _ in Float(Int(random.next() % 2001) - 1000) / 500 }
+        let givenToxic = (0..<(1 << 16)).map { _ in Float(Int(random.next() % 2001) - 1000) / 700 }
+        let model = LinearModel(
+            hasher: hasher,
+            labels: [
+                .init(name: "spam", bias: -0.5, weights: given), .init(name: "toxic", bias: 0.25, weights: givenToxic),
+            ])
+        // The model holds its weights rounded to 16-bit integers of a power of two.
+        #expect(model.labels[0].weights != given)
+        #expect(zip(model.labels[0].weights, given).allSatisfy { abs($0 - $1) <= 2.0 / 32_767 })
+        let (weights, toxic) = (model.labels[0].weights, model.labels[1].weights)
+        for text in Self.randomTexts(seed: seed, count: 100) {
             let named = skeleton(text).skeleton.withBytes { hasher.named(skeleton: $0, shape: shape) }
-            // The reference: per kind, 1/√(distinct features of the kind) each, summed per bucket in any order.
+            // The reference: every named feature, 1/√(occurrences of its kind) each, in any order.
             var perKind: [FeatureHasher.Kind: Int] = [:]
             for feature in named { perKind[feature.kind, default: 0] += 1 }
-            var margin = -0.5
+            var reference = [-0.5, 0.25]
             for feature in named {
-                margin += Double(weights[hasher.bucket(feature.hash)]) / Double(perKind[feature.kind]!).squareRoot()
+                let value = 1 / Double(perKind[feature.kind]!).squareRoot()
+                reference[0] += Double(weights[hasher.bucket(feature.id)]) * value
+                reference[1] += Double(toxic[hasher.bucket(feature.id)]) * value
             }
-            let reference = 1 / (1 + exp(-margin))
-            #expect(abs(model.score(vector(text), label: 0) - reference) < 1e-9, "\(text)")
+            var margins = [0.0, 0.0]
+            margins.withUnsafeMutableBufferPointer { out in
+                skeleton(text).skeleton.withBytes { model.margins(skeleton: $0, shape: shape, into: out) }
+            }
+            #expect(abs(margins[0] - reference[0]) < 1e-9, "\(text)")
+            #expect(abs(margins[1] - reference[1]) < 1e-9, "\(text)")
+            #expect(abs(model.margin(vector(text), label: 1) - reference[1]) < 1e-9, "\(text)")
+        }
+    }
+
+    @Test("the walk gives the named features, with their places", arguments: 0..<3)
+    func walkMatchesNamed(seed: UInt64) {
+        for text in Self.randomTexts(seed: seed + 200, count: 200) {
+            let (walked, named) = skeleton(text).skeleton.withBytes { s in
+                var walked: [String] = []
+                hasher.walk(skeleton: s, shape: shape) { kind, id, start, end in
+                    walked.append("\(kind) \(id) \(end < 0 ? "-" : "\(start)..<\(end)")")
+                }
+                let named = hasher.named(skeleton: s, shape: shape).map {
+                    "\($0.kind) \($0.id) \($0.skeletonRange.map { "\($0)" } ?? "-")"
+                }
+                return (walked.sorted(), named.sorted())
+            }
+            #expect(walked == named, "\(text)")
         }
     }
 
@@ -137,6 +185,7 @@ struct ClassifierTests {
         // Few distinct weights: ties between features are common and settled by name.
         let weights = (0..<(1 << 16)).map { _ in Float(Int(random.next() % 7) - 3) / 2 }
         let model = LinearModel(hasher: hasher, labels: [.init(name: "spam", bias: 0, weights: weights)])
+        #expect(model.labels[0].weights == weights)  // halves and wholes: exact in 16-bit units
         var shown = 0
         for text in Self.randomTexts(seed: seed, count: 200) {
             let normalized = skeleton(text)
@@ -146,15 +195,39 @@ struct ClassifierTests {
                     hasher.named(skeleton: $0, shape: shape)
                 )
             }
+            // The reference: every named feature, summed per id; named by its first place,
+            // without a span when it has more than one.
             var perKind: [FeatureHasher.Kind: Int] = [:]
             for feature in named { perKind[feature.kind, default: 0] += 1 }
-            var reference: [LinearModel.Contribution] = []
+            var byID: [UInt64: (contribution: LinearModel.Contribution, first: Int, places: Int)] = [:]
             for feature in named {
-                let value = FeatureHasher.value(distinct: perKind[feature.kind]!)
-                let weight = Double(weights[hasher.bucket(feature.hash)]) * value
-                if weight > 0 { reference.append(LinearModel.Contribution(feature: feature, weight: weight)) }
+                let weight = weights[hasher.bucket(feature.id)]
+                guard weight > 0 else { continue }
+                let value = Double(weight)  // summed first, scaled by the kind's value below
+                let start = feature.skeletonRange?.lowerBound ?? -1
+                if var seen = byID[feature.id] {
+                    seen.contribution.weight += value
+                    seen.places += 1
+                    if start < seen.first {
+                        seen.contribution.feature.name = feature.name
+                        seen.first = start
+                    }
+                    byID[feature.id] = seen
+                } else {
+                    byID[feature.id] = (LinearModel.Contribution(feature: feature, weight: value), start, 1)
+                }
             }
-            reference.sort { a, b in a.weight != b.weight ? a.weight > b.weight : a.feature.name < b.feature.name }
+            var reference = byID.values.map { entry in
+                var contribution = entry.contribution
+                contribution.weight *= FeatureHasher.value(occurrences: perKind[contribution.feature.kind]!)
+                if entry.places > 1 { contribution.feature.skeletonRange = nil }
+                return contribution
+            }
+            reference.sort { a, b in
+                a.weight != b.weight
+                    ? a.weight > b.weight
+                    : a.feature.name != b.feature.name ? a.feature.name < b.feature.name : a.feature.id < b.feature.id
+            }
             reference = Array(reference.prefix(5))
             #expect(strongest == reference, "\(text)")
             shown += strongest.count
@@ -243,7 +316,7 @@ struct ClassifierTests {
             ([UInt8](), "not a Winnow model file (it does not start with WNWMODL1)"),
             (
                 Array("WNWMODL1".utf8) + [2, 0, 0, 0] + Array("{}".utf8),
-                "model file format ? is not 1, the one this Winnow reads"
+                "model file format ? is not 2, the one this Winnow reads"
             ),
         ])
     func damagedFile(bytes: [UInt8], message: String) {

@@ -49,9 +49,9 @@ public struct ClassifierRule: Sendable, Equatable {
         scored = model?.model.labels.map { (labels[$0.name] ?? [], $0.name == "spam") } ?? []
     }
 
-    /// The built-in thresholds: spam from 0.9 held, from 0.99 rejected; toxic from 0.9 flagged.
+    /// The built-in thresholds: spam from 0.8 held, from 0.99 rejected; toxic from 0.9 flagged.
     public static let defaultLabels: [String: [Step]] = [
-        "spam": [Step(threshold: 0.9, action: .hold), Step(threshold: 0.99, action: .reject)],
+        "spam": [Step(threshold: 0.8, action: .hold), Step(threshold: 0.99, action: .reject)],
         "toxic": [Step(threshold: 0.9, action: .flag)],
     ]
 
@@ -69,30 +69,30 @@ public struct ClassifierRule: Sendable, Equatable {
         guard enabled, let model = model?.model else { return nil }
         var spamScore: Double?
         let shape = Self.shape(text, stats: stats, links: links)
-        // Hashed once: the vector and any explanation are made from the same hashes.
-        let distinct = skeleton.withBytes { model.hasher.distinctHashes(skeleton: $0, shape: shape) }
-        let vector = model.hasher.vector(distinct: distinct)
-        for (index, (steps, isSpam)) in scored.enumerated() where !steps.isEmpty {
-            let score = model.score(vector, label: index)
-            if isSpam { spamScore = score }
-            // The highest threshold reached (no array built: this runs for every comment).
-            var reached: Step?
-            for step in steps where score >= step.threshold && step.threshold > (reached?.threshold ?? -1) {
-                reached = step
+        // Every label's margin from one walk over the skeleton (a model has a label or two).
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: scored.count) { margins in
+            skeleton.withBytes { model.margins(skeleton: $0, shape: shape, into: margins) }
+            for (index, (steps, isSpam)) in scored.enumerated() where !steps.isEmpty {
+                let score = LinearModel.sigmoid(margins[index])
+                if isSpam { spamScore = score }
+                // The highest threshold reached (no array built: this runs for every comment).
+                var reached: Step?
+                for step in steps where score >= step.threshold && step.threshold > (reached?.threshold ?? -1) {
+                    reached = step
+                }
+                guard let step = reached else { continue }
+                let label = model.labels[index]
+                var reason = Reason(
+                    rule: Self.name, action: step.action, category: label.name,
+                    message:
+                        "\(label.name) score \(Self.percent(score)) (from \(Self.percent(step.threshold)): \(step.action.rawValue))",
+                    dryRun: dryRun)
+                reason.score = score
+                reason.features = explain(text: text, skeleton: skeleton, shape: shape, model: model, label: index)
+                reasons.append(reason)
             }
-            guard let step = reached else { continue }
-            let label = model.labels[index]
-            var reason = Reason(
-                rule: Self.name, action: step.action, category: label.name,
-                message:
-                    "\(label.name) score \(Self.percent(score)) (from \(Self.percent(step.threshold)): \(step.action.rawValue))",
-                dryRun: dryRun)
-            reason.score = score
-            reason.features = explain(
-                text: text, skeleton: skeleton, shape: shape, distinct: distinct, model: model, label: index)
-            reasons.append(reason)
+            return spamScore
         }
-        return spamScore
     }
 
     /// A spam score from which a comment counts as looking like spam to other rules (a
@@ -120,13 +120,11 @@ public struct ClassifierRule: Sendable, Equatable {
     }
 
     /// The features of the comment that pushed label `index` most, as a person reads them.
-    /// `distinct`: the comment's feature hashes, as `evaluate` scored them.
     public func explain(
-        text: UnsafeBufferPointer<UInt8>, skeleton: TextView, shape: Shape, distinct: FeatureHasher.DistinctHashes,
-        model: LinearModel, label index: Int
+        text: UnsafeBufferPointer<UInt8>, skeleton: TextView, shape: Shape, model: LinearModel, label index: Int
     ) -> [ReasonFeature] {
         let strongest = skeleton.withBytes {
-            model.strongest(skeleton: $0, shape: shape, distinct: distinct, label: index, count: explained)
+            model.strongest(skeleton: $0, shape: shape, label: index, count: explained)
         }
         return strongest.map { contribution in
             let (feature, weight) = (contribution.feature, contribution.weight)
@@ -201,7 +199,7 @@ extension ClassifierRule: SettingsSection {
                 }, write: { $0.modelPath ?? "bundled" }),
             RuleSetting(
                 "labels", type: "per label, a mapping of actions to score thresholds",
-                help: "e.g. spam: {hold: 0.9, reject: 0.99}; labels left out are not scored",
+                help: "e.g. spam: {hold: 0.8, reject: 0.99}; labels left out are not scored",
                 read: { value, rule in rule.labels = readLabels(value) },
                 write: { rule in
                     "{"
