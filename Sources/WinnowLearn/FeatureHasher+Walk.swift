@@ -15,6 +15,7 @@ extension FeatureHasher {
         -> Counts
     {
         let useWords = uses(.word), useBigrams = uses(.bigram), useChars = uses(.chars)
+        let lengths = GramLengths(gramLengths)
         var counts = Counts()
         WordBytes.table.withUnsafeBufferPointer { table in
             let n = s.count
@@ -43,18 +44,17 @@ extension FeatureHasher {
                     if useChars {
                         gram = gram << 8 | UInt64(b)
                         padded &+= 1
-                        Self.grams(gram, padded: padded, wordStart: start, end: i, body)
+                        Self.grams(gram, padded: padded, lengths, wordStart: start, end: i, body)
                     }
                 }
                 inWordCharacter = false
                 counts.words &+= 1
-                // A word of m bytes padded to m + 2 has m 3-grams, m − 1 4-grams, m − 2 5-grams.
-                let m = i &- start
-                if useChars { counts.grams &+= m == 1 ? 1 : 3 &* m &- 3 }
                 if useChars {
                     gram = gram << 8 | 0x3E  // `>`
                     padded &+= 1
-                    Self.grams(gram, padded: padded, wordStart: start, end: i, body)
+                    Self.grams(gram, padded: padded, lengths, wordStart: start, end: i, body)
+                    // A word of m bytes padded to m + 2 has m + 3 − n grams of n bytes.
+                    for n in gramLengths { counts.grams &+= max(0, padded &+ 1 &- n) }
                 }
                 if useWords { body(.word, Self.wordID(raw), start, i) }
                 if useBigrams && previousStart >= 0 { body(.bigram, Self.bigramID(previousRaw, raw), previousStart, i) }
@@ -98,20 +98,47 @@ extension FeatureHasher {
         }
     }
 
-    /// The 3-, 4- and 5-grams ending at the last byte of `gram` (the padded word's last bytes,
-    /// `padded` of them so far), which ends at skeleton byte `end` (or at the `>` after it).
+    /// The grams of `lengths` ending at the last byte of `gram` (the padded word's last
+    /// bytes, `padded` of them so far), which ends at skeleton byte `end` (or at the `>` after
+    /// it).
     @inline(__always)
     static func grams(
-        _ gram: UInt64, padded: Int, wordStart: Int, end: Int, _ body: (Kind, UInt64, Int, Int) -> Void
+        _ gram: UInt64, padded: Int, _ lengths: GramLengths, wordStart: Int, end: Int,
+        _ body: (Kind, UInt64, Int, Int) -> Void
     ) {
         // Padded byte p is skeleton byte wordStart + p − 1; the pads have no bytes of their own.
-        if padded >= 3 { body(.chars, gramID(gram & 0xFF_FFFF, length: 3), wordStart &+ max(padded &- 3, 1) &- 1, end) }
-        if padded >= 4 {
-            body(.chars, gramID(gram & 0xFFFF_FFFF, length: 4), wordStart &+ max(padded &- 4, 1) &- 1, end)
+        if lengths.single {
+            // One length (the bundled model's): no loop, its mask and tag ready.
+            guard padded >= lengths.shortest else { return }
+            body(
+                .chars, gram & lengths.mask | lengths.tag, wordStart &+ max(padded &- lengths.shortest, 1) &- 1, end)
+            return
         }
-        if padded >= 5 {
-            body(.chars, gramID(gram & 0xFF_FFFF_FFFF, length: 5), wordStart &+ max(padded &- 5, 1) &- 1, end)
+        var n = lengths.shortest
+        while n <= lengths.longest && n <= padded {
+            body(.chars, gramID(gram & GramLengths.mask(n), length: n), wordStart &+ max(padded &- n, 1) &- 1, end)
+            n &+= 1
         }
+    }
+
+    /// A model's gram lengths as the walk reads them.
+    struct GramLengths {
+        let shortest: Int, longest: Int
+        let single: Bool
+        /// For a single length: the mask of its bytes, and its id's length and kind bits.
+        let mask: UInt64, tag: UInt64
+
+        init(_ lengths: ClosedRange<Int>) {
+            shortest = lengths.lowerBound
+            longest = lengths.upperBound
+            single = shortest == longest
+            mask = Self.mask(shortest)
+            tag = FeatureHasher.gramID(0, length: shortest)
+        }
+
+        /// The low `n` bytes (n is 2 to 6).
+        @inline(__always)
+        static func mask(_ n: Int) -> UInt64 { (1 &<< UInt64(truncatingIfNeeded: 8 &* n)) &- 1 }
     }
 
     /// The sparse vector of a comment (for training and evaluation): each occurrence worth

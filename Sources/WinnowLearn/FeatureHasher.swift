@@ -19,13 +19,31 @@ public struct FeatureHasher: Sendable, Equatable {
     public let bits: Int
     /// The kinds of feature a comment gives (a model is trained and scored with the same).
     public let kinds: [Kind]
+    /// The lengths of the character grams, in bytes (of `<word>`).
+    public let gramLengths: ClosedRange<Int>
     let kindMask: UInt8
+    /// 64 − `bits`: a bucket is the top `bits` bits of a product.
+    let bucketShift: UInt64
 
-    public init(bits: Int, kinds: [Kind] = Kind.allCases) {
+    /// Gram lengths a model may use: a gram's bytes and its length share one 64-bit id.
+    public static let gramLengthLimits = 2...6
+
+    public init(bits: Int, kinds: [Kind] = Kind.allCases, gramLengths: ClosedRange<Int> = 3...3) {
         precondition((8...24).contains(bits))
+        precondition(Self.gramLengthLimits.contains(gramLengths.lowerBound))
+        precondition(Self.gramLengthLimits.contains(gramLengths.upperBound))
         self.bits = bits
         self.kinds = Kind.allCases.filter(kinds.contains)
+        self.gramLengths = gramLengths
+        bucketShift = UInt64(64 - bits)
         kindMask = kinds.reduce(0) { $0 | 1 << UInt8($1.rawValue) }
+    }
+
+    /// What the `c:` kind is, as the model file's header says.
+    public var gramSummary: String {
+        let lengths =
+            gramLengths.count == 1 ? "\(gramLengths.lowerBound)" : "\(gramLengths.lowerBound)-\(gramLengths.upperBound)"
+        return "c: byte \(lengths)-grams of <word>"
     }
 
     /// Whether comments give features of `kind`.
@@ -79,7 +97,7 @@ public struct FeatureHasher: Sendable, Equatable {
     /// of the id moves the top bits; ids of character grams are their bytes).
     @inline(__always)
     public func bucket(_ id: UInt64) -> Int {
-        Int(truncatingIfNeeded: (id &* 0x9E37_79B9_7F4A_7C15) &>> UInt64(64 - bits))
+        Int(truncatingIfNeeded: (id &* 0x9E37_79B9_7F4A_7C15) &>> bucketShift)
     }
 
     /// The value of one occurrence of a feature of a kind that occurs `count` times in the comment.
@@ -101,7 +119,7 @@ public struct FeatureHasher: Sendable, Equatable {
     }
 
     /// The id of a character gram: its bytes, first byte highest, with its length and kind
-    /// above them (a gram is 5 bytes at most).
+    /// above them (a gram is 6 bytes at most).
     @inline(__always)
     static func gramID(_ bytes: UInt64, length: Int) -> UInt64 {
         bytes | UInt64(length) << 48 | 0xC << 56
@@ -110,7 +128,7 @@ public struct FeatureHasher: Sendable, Equatable {
     // MARK: The reference
 
     /// Every feature of the comment in order, duplicates included, each with its name: words,
-    /// then bigrams, then character grams word by word (3-grams, 4-grams, 5-grams), then the
+    /// then bigrams, then character grams word by word (shortest first), then the
     /// five shape features.
     public func named(skeleton: UnsafeBufferPointer<UInt8>, shape: Shape) -> [Named] {
         let words = SkeletonWords(skeleton)
@@ -141,7 +159,7 @@ public struct FeatureHasher: Sendable, Equatable {
                 let range = words.bytes(w)
                 // The padded word: `<`, its bytes, `>`; padded byte p is skeleton byte range.lowerBound + p - 1.
                 let padded: [UInt8] = [0x3C] + Array(skeleton[range]) + [0x3E]
-                for n in 3...5 where padded.count >= n {
+                for n in gramLengths where padded.count >= n {
                     for start in 0...(padded.count - n) {
                         let gram = padded[start..<(start + n)]
                         let id = Self.gramID(gram.reduce(0) { $0 << 8 | UInt64($1) }, length: n)

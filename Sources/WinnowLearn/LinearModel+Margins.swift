@@ -8,6 +8,23 @@ extension LinearModel {
         skeleton: UnsafeBufferPointer<UInt8>, shape: Shape, into margins: UnsafeMutableBufferPointer<Double>
     ) {
         precondition(margins.count >= labels.count)
+        if let packed = weights.packed, skeleton.count <= QuantizedWeights.packedSkeletonLimit,
+            hasher.kinds.count == FeatureHasher.Kind.allCases.count, hasher.gramLengths.count == 1,
+            hasher.gramLengths.lowerBound <= 3
+        {
+            // The bundled model's settings: the walk written out, nothing tested per byte.
+            let sums = packed.withUnsafeBufferPointer { packedSums(skeleton: skeleton, shape: shape, packed: $0) }
+            for l in 0..<labels.count {
+                margins[l] = margin(
+                    label: l,
+                    sums: (
+                        Self.lane(sums.words, sums.counts.words, l), Self.lane(sums.bigrams, sums.counts.bigrams, l),
+                        Self.lane(sums.grams, sums.counts.grams, l), Self.lane(sums.shapes, 5, l)
+                    ),
+                    counts: (sums.counts.words, sums.counts.bigrams, sums.counts.grams, 5))
+            }
+            return
+        }
         if let packed = weights.packed, skeleton.count <= QuantizedWeights.packedSkeletonLimit {
             packed.withUnsafeBufferPointer { packed in
                 // Per kind: both labels' lanes summed in one word, and the features counted.
@@ -22,15 +39,12 @@ extension LinearModel {
                     }
                 }
                 let counts = (walked.words, walked.bigrams, walked.grams, walked.shapes)
-                func lane(_ sum: UInt64, _ count: Int, _ label: Int) -> Int64 {
-                    Int64((sum >> UInt64(32 * label)) & 0xFFFF_FFFF) - QuantizedWeights.laneBias * Int64(count)
-                }
                 for l in 0..<labels.count {
                     margins[l] = margin(
                         label: l,
                         sums: (
-                            lane(sums.0, counts.0, l), lane(sums.1, counts.1, l), lane(sums.2, counts.2, l),
-                            lane(sums.3, counts.3, l)
+                            Self.lane(sums.0, counts.0, l), Self.lane(sums.1, counts.1, l),
+                            Self.lane(sums.2, counts.2, l), Self.lane(sums.3, counts.3, l)
                         ),
                         counts: counts)
                 }
@@ -55,6 +69,74 @@ extension LinearModel {
                 }
             }
         }
+    }
+
+    /// Label `label`'s integer sum in a packed sum of `count` weights.
+    @inline(__always)
+    static func lane(_ sum: UInt64, _ count: Int, _ label: Int) -> Int64 {
+        Int64((sum &>> UInt64(truncatingIfNeeded: 32 &* label)) & 0xFFFF_FFFF) - QuantizedWeights.laneBias
+            * Int64(count)
+    }
+
+    /// The packed sums of a comment's features per kind, for a model of every kind and one gram
+    /// length of at most 3: `FeatureHasher.walk` with its body written in and its choices made
+    /// (every kind on, one gram a byte), so that the loop keeps its state in registers. Every
+    /// word of m bytes then gives m + 3 − n grams of n bytes. `ClassifierTests` checks it
+    /// against the reference.
+    @inline(never)
+    func packedSums(skeleton s: UnsafeBufferPointer<UInt8>, shape: Shape, packed: UnsafeBufferPointer<UInt64>)
+        -> (words: UInt64, bigrams: UInt64, grams: UInt64, shapes: UInt64, counts: FeatureHasher.Counts)
+    {
+        let shift = hasher.bucketShift
+        let length = hasher.gramLengths.lowerBound
+        let lengths = FeatureHasher.GramLengths(hasher.gramLengths)
+        let mask = lengths.mask, tag = lengths.tag
+        @inline(__always) func weight(_ id: UInt64) -> UInt64 {
+            packed[Int(truncatingIfNeeded: (id &* 0x9E37_79B9_7F4A_7C15) &>> shift)]
+        }
+        var words: UInt64 = 0, bigrams: UInt64 = 0, grams: UInt64 = 0
+        var wordCount = 0, wordBytes = 0
+        var previousRaw: UInt64 = 0
+        WordBytes.table.withUnsafeBufferPointer { table in
+            let n = s.count
+            var i = 0
+            while i < n {
+                guard table[Int(s[i])] == WordBytes.word else {
+                    i &+= 1
+                    continue
+                }
+                let start = i
+                var raw = FNV.offset
+                var gram: UInt64 = 0x3C  // `<`
+                while i < n {
+                    let b = s[i]
+                    if table[Int(b)] == WordBytes.notWord { break }
+                    raw = (raw ^ UInt64(b)) &* FNV.prime
+                    gram = gram &<< 8 | UInt64(b)
+                    i &+= 1
+                    // The padded word has i − start + 1 bytes so far.
+                    if i &- start &+ 1 >= length { grams &+= weight(gram & mask | tag) }
+                }
+                gram = gram &<< 8 | 0x3E  // `>`: the padded word has m + 2 ≥ 3 bytes
+                grams &+= weight(gram & mask | tag)
+                words &+= weight(FeatureHasher.wordID(raw))
+                if wordCount > 0 { bigrams &+= weight(FeatureHasher.bigramID(previousRaw, raw)) }
+                wordCount &+= 1
+                wordBytes &+= i &- start
+                previousRaw = raw
+            }
+        }
+        let (links, mentions, size, caps, symbols) = shape.indices
+        let ids = FeatureHasher.shapeIDs
+        let shapes =
+            weight(ids[0][links]) &+ weight(ids[1][mentions]) &+ weight(ids[2][size]) &+ weight(ids[3][caps])
+            &+ weight(ids[4][symbols])
+        var counts = FeatureHasher.Counts()
+        counts.words = wordCount
+        counts.bigrams = max(wordCount, 1) - 1
+        counts.grams = wordBytes + wordCount * (3 - length)
+        counts.shapes = 5
+        return (words, bigrams, grams, shapes, counts)
     }
 
     /// A label's margin from its integer sums per kind and the kinds' occurrences.

@@ -93,7 +93,8 @@ public struct LinearModel: Sendable {
             "format": Self.formatVersion,
             "features": [
                 "bits": hasher.bits, "view": "skeleton",
-                "kinds": hasher.kinds.map(\.summary),
+                "kinds": hasher.kinds.map { $0 == .chars ? hasher.gramSummary : $0.summary },
+                "grams": [hasher.gramLengths.lowerBound, hasher.gramLengths.upperBound],
                 "values": "counts, each kind divided by the square root of its occurrences",
             ],
             "labels": labels.map { label -> [String: Any] in
@@ -182,7 +183,15 @@ public struct LinearModel: Sendable {
             for (key, value) in entry where key != "name" { summary[key] = JSONValueBox(value) }
             labels.append(Label(name: name, bias: bias, weights: weights, summary: summary))
         }
-        self.init(hasher: FeatureHasher(bits: bits, kinds: kinds), labels: labels)
+        // Gram lengths as `[shortest, longest]` (a header without them: 3 to 5).
+        var gramLengths = 3...5
+        if let grams = features["grams"] {
+            guard let pair = grams as? [Int], pair.count == 2, pair[0] <= pair[1],
+                FeatureHasher.gramLengthLimits.contains(pair[0]), FeatureHasher.gramLengthLimits.contains(pair[1])
+            else { throw FileError("the model file's gram lengths \(grams) are not two lengths from 2 to 6") }
+            gramLengths = pair[0]...pair[1]
+        }
+        self.init(hasher: FeatureHasher(bits: bits, kinds: kinds, gramLengths: gramLengths), labels: labels)
     }
 
     public init(contentsOf path: String) throws(FileError) {

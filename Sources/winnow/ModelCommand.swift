@@ -62,6 +62,7 @@ struct Model: ParsableCommand {
             if json {
                 let object: [String: Any] = [
                     "path": file, "sha256": hash, "bits": model.hasher.bits,
+                    "grams": [model.hasher.gramLengths.lowerBound, model.hasher.gramLengths.upperBound],
                     "labels": model.labels.map { label -> [String: Any] in
                         var entry: [String: Any] = [
                             "name": label.name, "bias": label.bias,
@@ -78,7 +79,7 @@ struct Model: ParsableCommand {
             print("\(file)")
             print("  sha256 \(hash)")
             print(
-                "  features: words, word pairs, byte 3-5-grams of the skeleton view's words, shape; 2^\(model.hasher.bits) buckets"
+                "  features of the skeleton view: \(model.hasher.kinds.map { $0 == .chars ? model.hasher.gramSummary : $0.summary }.joined(separator: ", ")); 2^\(model.hasher.bits) buckets"
             )
             for label in model.labels {
                 print(

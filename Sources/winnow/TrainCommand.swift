@@ -81,9 +81,15 @@ struct Train: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Kinds of feature, by letter: w (words), b (word bigrams), c (character 3-5-grams), s (shape).",
+            "Kinds of feature, by letter: w (words), b (word bigrams), c (character grams, --grams), s (shape).",
             valueName: "w,b,c,s"))
     var features = "w,b,c,s"
+
+    @Option(
+        help: ArgumentHelp(
+            "Lengths of the character grams (c), in bytes of the padded word: from-to or one length.",
+            valueName: "3"))
+    var grams = "3"
 
     @Option(help: "Passes over the training comments.")
     var epochs = 5
@@ -104,6 +110,15 @@ struct Train: ParsableCommand {
         return kinds.count == letters.count && !kinds.isEmpty ? kinds : nil
     }
 
+    /// `--grams` read: nil when it is not a length or range within the limits.
+    var gramLengths: ClosedRange<Int>? {
+        let parts = grams.split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
+        guard (1...2).contains(parts.count), let low = parts[0], let high = parts.last!, low <= high,
+            FeatureHasher.gramLengthLimits.contains(low), FeatureHasher.gramLengthLimits.contains(high)
+        else { return nil }
+        return low...high
+    }
+
     func validate() throws {
         guard !files.isEmpty || fromAudit != nil else {
             throw ValidationError("give labelled dump files, --from-audit PATH, or both")
@@ -118,6 +133,9 @@ struct Train: ParsableCommand {
         guard (8...24).contains(bits) else { throw ValidationError("--bits must be from 8 to 24") }
         guard featureKinds != nil else {
             throw ValidationError("--features must be letters among w, b, c, s, e.g. w,b,s")
+        }
+        guard gramLengths != nil else {
+            throw ValidationError("--grams must be a length or a range of lengths from 2 to 6, such as 3-5 or 4")
         }
         guard (1...100).contains(epochs) else { throw ValidationError("--epochs must be from 1 to 100") }
         guard minExamples >= 1 else { throw ValidationError("--min-examples must be at least 1") }
@@ -193,7 +211,7 @@ struct Train: ParsableCommand {
             )
         }
 
-        let hasher = FeatureHasher(bits: bits, kinds: featureKinds!)
+        let hasher = FeatureHasher(bits: bits, kinds: featureKinds!, gramLengths: gramLengths!)
         let normalizer = Normalizer()
         let vectors = examples.map { ClassifierRule.vector($0.text, normalizer: normalizer, hasher: hasher) }
         var trainer = FTRLTrainer()
@@ -263,7 +281,7 @@ struct Train: ParsableCommand {
                 let other = try LinearModel(contentsOf: merge)
                 guard other.hasher == hasher else {
                     let describe = { (h: FeatureHasher) in
-                        "\(h.bits) bits, kinds \(h.kinds.map(\.letter).joined(separator: ","))"
+                        "\(h.bits) bits, kinds \(h.kinds.map(\.letter).joined(separator: ",")), grams \(h.gramLengths)"
                     }
                     throw LinearModel.FileError(
                         "its features have \(describe(other.hasher)), these \(describe(hasher))")

@@ -15,8 +15,8 @@ struct ClassifierTests {
         skeleton(text).skeleton.withBytes { hasher.vector(skeleton: $0, shape: shape ?? self.shape) }
     }
 
-    func names(_ text: String) -> [String] {
-        skeleton(text).skeleton.withBytes { hasher.named(skeleton: $0, shape: shape) }.map {
+    func names(_ text: String, hasher: FeatureHasher? = nil) -> [String] {
+        skeleton(text).skeleton.withBytes { (hasher ?? self.hasher).named(skeleton: $0, shape: shape) }.map {
             "\($0.kind.prefix.description)\($0.name)"
         }
     }
@@ -25,6 +25,11 @@ struct ClassifierTests {
     func featureNames() {
         #expect(
             names("Sub 2 me") == [
+                "w:sub", "w:2", "w:me", "b:sub 2", "b:2 me", "c:<su", "c:sub", "c:ub>", "c:<2>", "c:<me", "c:me>",
+                "s:links=0", "s:ment=0", "s:len=4", "s:caps=1", "s:sym=0",
+            ])
+        #expect(
+            names("Sub 2 me", hasher: FeatureHasher(bits: 16, gramLengths: 3...5)) == [
                 "w:sub", "w:2", "w:me", "b:sub 2", "b:2 me",
                 "c:<su", "c:sub", "c:ub>", "c:<sub", "c:sub>", "c:<sub>", "c:<2>", "c:<me", "c:me>", "c:<me>",
                 "s:links=0", "s:ment=0", "s:len=4", "s:caps=1", "s:sym=0",
@@ -71,44 +76,71 @@ struct ClassifierTests {
         #expect((0x80...0xBF).allSatisfy { WordBytes.table[$0] == WordBytes.continuation })
     }
 
-    @Test("scores agree with a slow reference over the named features", arguments: 0..<5)
-    func scoresAgreeWithReference(seed: UInt64) {
-        var random = SplitMix(seed: seed)
-        let given = (0..<(1 << 16)).map { _ in Float(Int(random.next() % 2001) - 1000) / 500 }
-        let givenToxic = (0..<(1 << 16)).map { _ in Float(Int(random.next() % 2001) - 1000) / 700 }
+    /// Models whose scores take each path of `LinearModel.margins`: the bundled settings (the
+    /// written-out walk), two or three gram lengths and fewer kinds (the walk, packed sums), a
+    /// third label (integer sums per label), a length-2 gram.
+    static let scoringSettings: [(hasher: FeatureHasher, labels: Int)] = [
+        (FeatureHasher(bits: 16), 2), (FeatureHasher(bits: 16), 1), (FeatureHasher(bits: 16, gramLengths: 2...2), 2),
+        (FeatureHasher(bits: 16, gramLengths: 3...5), 2),
+        (FeatureHasher(bits: 12, kinds: [.word, .bigram, .shape]), 2),
+        (FeatureHasher(bits: 16), 3),
+    ]
+
+    @Test("scores agree with a slow reference over the named features, on every scoring path", arguments: 0..<6)
+    func scoresAgreeWithReference(setting: Int) {
+        let (hasher, labelCount) = Self.scoringSettings[setting]
+        var random = SplitMix(seed: UInt64(setting))
+        let biases = [-0.5, 0.25, 1.0]
+        let given = (0..<labelCount).map { label in
+            (0..<(1 << hasher.bits)).map { _ in Float(Int(random.next() % 2001) - 1000) / Float(500 + 200 * label) }
+        }
         let model = LinearModel(
             hasher: hasher,
-            labels: [
-                .init(name: "spam", bias: -0.5, weights: given), .init(name: "toxic", bias: 0.25, weights: givenToxic),
-            ])
+            labels: (0..<labelCount).map { .init(name: "label\($0)", bias: biases[$0], weights: given[$0]) })
         // The model holds its weights rounded to 16-bit integers of a power of two.
-        #expect(model.labels[0].weights != given)
-        #expect(zip(model.labels[0].weights, given).allSatisfy { abs($0 - $1) <= 2.0 / 32_767 })
-        let (weights, toxic) = (model.labels[0].weights, model.labels[1].weights)
-        for text in Self.randomTexts(seed: seed, count: 100) {
+        #expect(model.labels[0].weights != given[0])
+        #expect(zip(model.labels[0].weights, given[0]).allSatisfy { abs($0 - $1) <= 2.0 / 32_767 })
+        for text in Self.randomTexts(seed: UInt64(setting), count: 100) + [
+            "", "!!!", String(repeating: "spam ", count: 4_000),
+        ] {
             let named = skeleton(text).skeleton.withBytes { hasher.named(skeleton: $0, shape: shape) }
             // The reference: every named feature, 1/√(occurrences of its kind) each, in any order.
             var perKind: [FeatureHasher.Kind: Int] = [:]
             for feature in named { perKind[feature.kind, default: 0] += 1 }
-            var reference = [-0.5, 0.25]
+            var reference = Array(biases.prefix(labelCount))
             for feature in named {
                 let value = 1 / Double(perKind[feature.kind]!).squareRoot()
-                reference[0] += Double(weights[hasher.bucket(feature.id)]) * value
-                reference[1] += Double(toxic[hasher.bucket(feature.id)]) * value
+                for l in 0..<labelCount {
+                    reference[l] += Double(model.labels[l].weights[hasher.bucket(feature.id)]) * value
+                }
             }
-            var margins = [0.0, 0.0]
+            var margins = [Double](repeating: 0, count: labelCount)
             margins.withUnsafeMutableBufferPointer { out in
                 skeleton(text).skeleton.withBytes { model.margins(skeleton: $0, shape: shape, into: out) }
             }
-            #expect(abs(margins[0] - reference[0]) < 1e-9, "\(text)")
-            #expect(abs(margins[1] - reference[1]) < 1e-9, "\(text)")
-            #expect(abs(model.margin(vector(text), label: 1) - reference[1]) < 1e-9, "\(text)")
+            let vector = skeleton(text).skeleton.withBytes { hasher.vector(skeleton: $0, shape: shape) }
+            for l in 0..<labelCount {
+                #expect(abs(margins[l] - reference[l]) < 1e-9, "\(text.prefix(40))")
+                #expect(abs(model.margin(vector, label: l) - reference[l]) < 1e-9, "\(text.prefix(40))")
+            }
         }
     }
 
-    @Test("the walk gives the named features, with their places", arguments: 0..<3)
-    func walkMatchesNamed(seed: UInt64) {
+    @Test(
+        "the walk gives the named features, with their places, and counts them",
+        arguments: [(0, 3...5), (1, 3...5), (2, 4...4), (3, 2...6), (4, 5...6)] as [(UInt64, ClosedRange<Int>)])
+    func walkMatchesNamed(seed: UInt64, grams: ClosedRange<Int>) {
+        let hasher = FeatureHasher(bits: 16, gramLengths: grams)
         for text in Self.randomTexts(seed: seed + 200, count: 200) {
+            let (walkedCounts, namedCounts) = skeleton(text).skeleton.withBytes { s in
+                let counts = hasher.walk(skeleton: s, shape: shape) { _, _, _, _ in }
+                let named = hasher.named(skeleton: s, shape: shape)
+                return (
+                    FeatureHasher.Kind.allCases.map(counts.count),
+                    FeatureHasher.Kind.allCases.map { kind in named.filter { $0.kind == kind }.count }
+                )
+            }
+            #expect(walkedCounts == namedCounts, "\(text)")
             let (walked, named) = skeleton(text).skeleton.withBytes { s in
                 var walked: [String] = []
                 hasher.walk(skeleton: s, shape: shape) { kind, id, start, end in
@@ -149,6 +181,14 @@ struct ClassifierTests {
             }
             #expect(fast == reference, "\(text)")
             #expect(fast.count > 0)
+        }
+        // Other gram lengths: the same on both paths.
+        let fours = FeatureHasher(bits: 16, gramLengths: 4...4)
+        for text in Self.randomTexts(seed: seed + 25, count: 100) {
+            let (fast, reference) = skeleton(text).skeleton.withBytes {
+                (fours.vector(skeleton: $0, shape: shape), fours.referenceVector(skeleton: $0, shape: shape))
+            }
+            #expect(fast == reference, "\(text)")
         }
         // Fewer kinds of feature: the same subset on both paths.
         let wordsOnly = FeatureHasher(bits: 16, kinds: [.word, .bigram, .shape])
@@ -299,6 +339,15 @@ struct ClassifierTests {
         let names = skeleton("Sub 2 me").skeleton.withBytes { hasher.named(skeleton: $0, shape: shape) }
             .map { "\($0.kind.prefix.description)\($0.name)" }
         #expect(names == ["w:sub", "w:2", "w:me", "s:links=0", "s:ment=0", "s:len=4", "s:caps=1", "s:sym=0"])
+        // Gram lengths are the model's too, and its file keeps them.
+        let fours = FeatureHasher(bits: 12, kinds: [.chars], gramLengths: 4...4)
+        #expect(
+            skeleton("Sub 2 me").skeleton.withBytes { fours.named(skeleton: $0, shape: shape) }.map(\.name) == [
+                "<sub", "sub>", "<me>",
+            ])
+        let foursModel = LinearModel(
+            hasher: fours, labels: [.init(name: "spam", bias: 0, weights: Array(repeating: 0, count: 1 << 12))])
+        #expect(try LinearModel(fileBytes: foursModel.fileBytes()).hasher == fours)
         let model = LinearModel(
             hasher: hasher, labels: [.init(name: "spam", bias: 0, weights: Array(repeating: 0, count: 1 << 12))])
         let read = try LinearModel(fileBytes: model.fileBytes())
