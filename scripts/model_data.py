@@ -5,10 +5,14 @@ same files give the same bytes.
 
   spam.ndjson   the YouTube Spam Collection sample (Tests/Fixtures/comments; CC BY 4.0) with its
                 dates, spam = 1/0; plus, undated (so always in the training part), tg-spam's spam
-                and ham samples (Models/data/tg-spam; MIT) and Davidson et al.'s "neither" tweets
-                as ordinary text that is not spam (Models/data/davidson-hate-offensive; MIT).
-  toxic.ndjson  Davidson et al.'s tweets in the file's order, toxic = hate speech or offensive
-                language (class 0 or 1) = 1, neither = 0.
+                and ham samples (Models/data/tg-spam; MIT), Davidson et al.'s "neither" tweets
+                as ordinary text that is not spam (Models/data/davidson-hate-offensive; MIT), and
+                the older half (by date, before 2017-02-19T17:12) of the Beer, Wine & Spirits Stack
+                Exchange comments as not spam either: a community's own links, Markdown and long
+                replies (Models/data/stackexchange-beer; CC BY-SA). The newer half is left for
+                measuring false positives (docs/classifier.md).
+  toxic.ndjson  the older Beer comments (not toxic), then Davidson et al.'s tweets in the file's
+                order, toxic = hate speech or offensive language (class 0 or 1) = 1, neither = 0.
 
 Usage: python3 scripts/model_data.py OUT_DIR
 """
@@ -17,6 +21,7 @@ import html
 import json
 import os
 import sys
+import xml.etree.ElementTree as ET
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -25,6 +30,18 @@ def write(path, rows):
     with open(path, "w", encoding="utf-8") as out:
         for row in rows:
             out.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
+
+
+# The Beer comments written before this moment train; the later half is never trained on.
+BEER_SPLIT = "2017-02-19T17:12"
+
+
+def older_beer_comments():
+    """The Beer, Wine & Spirits Stack Exchange comments before BEER_SPLIT, oldest first, as
+    (date, id, text)."""
+    root = ET.parse(os.path.join(ROOT, "Models/data/stackexchange-beer/Comments.xml")).getroot()
+    rows = [(row.get("CreationDate"), row.get("Id"), row.get("Text")) for row in root]
+    return sorted(row for row in rows if row[0] < BEER_SPLIT and row[2].strip())
 
 
 def main():
@@ -53,10 +70,15 @@ def main():
     for index, text, cls in davidson:
         if cls == 2 and text.strip():
             spam.append({"id": f"dv-{index}", "author": f"dv{index}", "text": text, "meta": {"spam": "0"}})
+    for date, comment_id, text in older_beer_comments():
+        spam.append({"id": f"se-{comment_id}", "author": f"se-{comment_id}", "text": text, "meta": {"spam": "0"}})
     write(os.path.join(out, "spam.ndjson"), spam + dated)
 
-    toxic = [{"id": f"dv-{index}", "author": f"dv{index}", "text": text, "meta": {"toxic": "1" if cls < 2 else "0"}}
-             for index, text, cls in davidson if text.strip()]
+    # The Beer comments first: in file order they are then always in the training part.
+    toxic = [{"id": f"se-{comment_id}", "author": f"se-{comment_id}", "text": text, "meta": {"toxic": "0"}}
+             for date, comment_id, text in older_beer_comments()]
+    toxic += [{"id": f"dv-{index}", "author": f"dv{index}", "text": text, "meta": {"toxic": "1" if cls < 2 else "0"}}
+              for index, text, cls in davidson if text.strip()]
     write(os.path.join(out, "toxic.ndjson"), toxic)
 
 
