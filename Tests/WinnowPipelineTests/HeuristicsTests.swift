@@ -448,8 +448,8 @@ struct HeuristicsTests {
             ([Reason(rule: "stopword", action: .hold, list: "en/spam", category: "spam")], nil, true),
             ([Reason(rule: "stopword", action: .censor, list: "en/profanity", category: "profanity")], nil, false),
             ([Reason(rule: "noise", action: .flag)], nil, false),
-            ([], 0.5, true),
-            ([], 0.49, false),
+            ([], 0.8, true),
+            ([], 0.79, false),
             ([], nil, false),
         ] as [([Reason], Double?, Bool)])
     func signsOfSpam(reasons: [Reason], spamScore: Double?, expected: Bool) {

@@ -194,7 +194,7 @@ extension LinkRule: SettingsSection {
         "links and mentions: too many, link shorteners, disguised links, links from new authors.",
         "A new author's link is held when something else in the comment looks like spam (a",
         "shortener, a disguised link, too many links or mentions, a spam-list phrase, a spam score",
-        "of at least 0.5), and only flagged (new_author_alone) when the link is the only sign —",
+        "of at least 0.8), and only flagged (new_author_alone) when the link is the only sign —",
         "not at all when it goes to a site common_site_authors established authors linked to;",
         "too many mentions likewise (mentions_alone) unless something besides them looks like spam.",
     ]
