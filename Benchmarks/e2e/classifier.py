@@ -51,6 +51,7 @@ def main():
     parser.add_argument("--reject", type=float, default=0.99)
     parser.add_argument("--features", default="w,b,c,s", help="winnow train --features: kinds of feature by letter")
     parser.add_argument("--grams", default="3", help="winnow train --grams: lengths of the character grams")
+    parser.add_argument("--bits", default="16", help="winnow train --bits: 2^bits buckets")
     parser.add_argument("--policy-extra", default="", help="more policy lines for the whole-policy runs, e.g. "
                         "'links: {new_author_alone: annotate}'")
     parser.add_argument("--with-bundled-extras", action="store_true",
@@ -83,11 +84,11 @@ def main():
                                                   "text": row["CONTENT"], "meta": {"spam": row["CLASS"]}}) + "\n")
             run([args.winnow, "train", dump, "--label", "meta.spam", "--positive", "1", "--negative", "0",
                  "--out", model, "--force", "--holdout", "0.01", "--min-examples", "50", "--features", args.features,
-                 "--grams", args.grams], cwd=work)
+                 "--grams", args.grams, "--bits", args.bits], cwd=work)
         else:
             run([args.winnow, "train", *train, "--map", MAP, "--label", "CLASS", "--positive", "1", "--negative", "0",
                  "--out", model, "--force", "--holdout", "0.01", "--min-examples", "50", "--features", args.features,
-                 "--grams", args.grams], cwd=work)
+                 "--grams", args.grams, "--bits", args.bits], cwd=work)
         table = json.loads(run([args.winnow, "model", "evaluate", os.path.join(youtube, held), "--model", model,
                                 "--map", MAP, "--label", "CLASS", "--json"], cwd=work))
         policy = os.path.join(work, f"fold{k}.yaml")
@@ -133,7 +134,7 @@ def main():
                 out.write(json.dumps({"id": row[""], "author": "a" + row[""], "text": text,
                                       "meta": {"toxic": "1" if row["class"] in ("0", "1") else "0"}}) + "\n")
     toxic_out = run([args.winnow, "train", toxic_data, "--label", "meta.toxic", "--positive", "1", "--negative", "0",
-                     "--label-name", "toxic", "--out", os.path.join(work, "toxic.wnm"), "--force", "--features", args.features, "--grams", args.grams],
+                     "--label-name", "toxic", "--out", os.path.join(work, "toxic.wnm"), "--force", "--features", args.features, "--grams", args.grams, "--bits", args.bits],
                     cwd=work)
 
     lines = [
@@ -142,7 +143,7 @@ def main():
         f"`python3 Benchmarks/e2e/classifier.py` on {time.strftime('%Y-%m-%d')}, {platform.node()} ({os.cpu_count()} cores), "
         f"release build at `{run(['git', '-C', ROOT, 'rev-parse', '--short', 'HEAD']).strip()}`.",
         "",
-        f"Spam: train on two videos of the YouTube Spam Collection (`winnow train --features {args.features} --grams {args.grams}`{extra_note}, 2^16 buckets, FTRL, 5 epochs), score "
+        f"Spam: train on two videos of the YouTube Spam Collection (`winnow train --features {args.features} --grams {args.grams}`{extra_note}, 2^{args.bits} buckets, FTRL, 5 epochs), score "
         "the third (`winnow model evaluate`); false positives = share of ham scored at or above the threshold.",
         "",
         "| held-out video | threshold | precision | recall | F1 | false positives |",
