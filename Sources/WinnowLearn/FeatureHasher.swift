@@ -108,14 +108,16 @@ public struct FeatureHasher: Sendable, Equatable {
 
     // MARK: Feature ids
 
-    /// The id of a word from its bytes' FNV-1a hash.
+    /// The id of a word: its bytes' FNV-1a hash with its high bits folded into its low ones
+    /// (the bucket's multiplication carries low bits up, not high bits down).
     @inline(__always)
-    static func wordID(_ raw: UInt64) -> UInt64 { FNV.finish(raw) }
+    static func wordID(_ raw: UInt64) -> UInt64 { raw ^ raw &>> 32 }
 
     /// The id of a pair of adjacent words from their bytes' FNV-1a hashes.
     @inline(__always)
     static func bigramID(_ first: UInt64, _ second: UInt64) -> UInt64 {
-        FNV.finish((first &* 0x9E37_79B9_7F4A_7C15) ^ second ^ 0xB1)
+        let pair = (first &* 0x9E37_79B9_7F4A_7C15) ^ second ^ 0xB1
+        return pair ^ pair &>> 32
     }
 
     /// The id of a character gram: its bytes, first byte highest, with its length and kind

@@ -1,8 +1,6 @@
-import WinnowText
-
 /// What a comment looks like, beyond its words, as five coarse features: how many links and
-/// mentions, how long, how much of it is capitals, how much symbols and emoji. Buckets, not
-/// numbers: a linear model weighs "two links" once, not per link.
+/// mentions, how long, how much of it is capitals, how much symbols and emoji (counted by
+/// `ShapeScan`). Buckets, not numbers: a linear model weighs "two links" once, not per link.
 public struct Shape: Sendable, Equatable {
     public var links: Int
     public var mentions: Int
@@ -21,13 +19,6 @@ public struct Shape: Sendable, Equatable {
         self.uppercase = uppercase
         self.visible = visible
         self.symbols = symbols
-    }
-
-    /// From the text statistics the engine computes anyway, and the number of links found.
-    public init(stats: TextStats, links: Int, length: Int) {
-        self.init(
-            links: links, mentions: stats.mentions, length: length, letters: stats.letters, uppercase: stats.uppercase,
-            visible: stats.visible, symbols: stats.symbols)
     }
 
     /// The feature names, in their fixed order (without the `s:` prefix).

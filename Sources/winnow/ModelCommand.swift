@@ -216,7 +216,7 @@ struct Classify: ParsableCommand {
                 normalizer.normalize(bytes, into: &normalized, folded: false)
                 var reasons: [Reason] = []
                 rule.evaluate(
-                    original: bytes, skeleton: normalized.skeleton, stats: TextStats(bytes), links: nil, into: &reasons)
+                    original: bytes, skeleton: normalized.skeleton, into: &reasons)
                 return reasons
             }
             if json {

@@ -59,16 +59,16 @@ public struct ClassifierRule: Sendable, Equatable {
     public var isActive: Bool { enabled && model != nil && !labels.isEmpty }
 
     /// Scores a comment; appends one reason per label whose score reaches a step. `text` is the
-    /// comment's UTF-8, `skeleton` its skeleton view, `stats` and `links` what the engine found.
+    /// comment's UTF-8, `skeleton` its skeleton view.
     /// Returns the `spam` score (nil when not scored), which other rules weigh as a sign.
     @discardableResult
     public func evaluate(
-        original text: UnsafeBufferPointer<UInt8>, skeleton: TextView, stats: TextStats, links: Int?,
+        original text: UnsafeBufferPointer<UInt8>, skeleton: TextView,
         into reasons: inout [Reason]
     ) -> Double? {
         guard enabled, let model = model?.model else { return nil }
         var spamScore: Double?
-        let shape = Self.shape(text, stats: stats, links: links)
+        let shape = ShapeScan.shape(text)
         // Every label's margin from one walk over the skeleton (a model has a label or two).
         return withUnsafeTemporaryAllocation(of: Double.self, capacity: scored.count) { margins in
             skeleton.withBytes { model.margins(skeleton: $0, shape: shape, into: margins) }
@@ -101,22 +101,13 @@ public struct ClassifierRule: Sendable, Equatable {
     /// F1 (0.925, 0.924; docs/classifier.md).
     public static let spamSign = 0.8
 
-    /// A comment's shape; `links` counted here when the link rule did not.
-    public static func shape(_ text: UnsafeBufferPointer<UInt8>, stats: TextStats, links: Int?) -> Shape {
-        let links =
-            links ?? stats.firstLinkHint.map {
-                LinkScanner.links(in: text, from: LinkScanner.start(before: $0, in: text)).count
-            } ?? 0
-        return Shape(stats: stats, links: links, length: text.count)
-    }
-
     /// A comment's features, as the rule scores them (for training and `winnow classify`).
     public static func vector(_ text: String, normalizer: Normalizer, hasher: FeatureHasher) -> SparseVector {
         var text = text
         return text.withUTF8 { bytes in
             var normalized = NormalizedText()
             normalizer.normalize(bytes, into: &normalized, folded: false)
-            let shape = Self.shape(bytes, stats: TextStats(bytes), links: nil)
+            let shape = ShapeScan.shape(bytes)
             return normalized.skeleton.withBytes { hasher.vector(skeleton: $0, shape: shape) }
         }
     }
@@ -245,14 +236,11 @@ extension ClassifierRule: SettingsSection {
 }
 
 extension ClassifierRule: ContentRule {
-    public var needsStats: Bool { true }
-
     /// Leaves the `spam` score for the newcomer check (`WindowFacts.looksLikeSpam`).
     @inlinable
     public func evaluate(_ comment: inout AnalyzedComment, into reasons: inout [Reason]) {
-        guard let stats = comment.stats else { return }
         comment.spamScore = evaluate(
-            original: comment.original, skeleton: comment.normalized.skeleton, stats: stats, links: comment.links,
+            original: comment.original, skeleton: comment.normalized.skeleton,
             into: &reasons)
     }
 }
