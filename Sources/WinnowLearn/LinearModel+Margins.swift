@@ -85,11 +85,25 @@ extension LinearModel {
     /// against the reference.
     @inline(never)
     func packedSums(skeleton s: UnsafeBufferPointer<UInt8>, shape: Shape, packed: UnsafeBufferPointer<UInt64>)
-        -> (words: UInt64, bigrams: UInt64, grams: UInt64, shapes: UInt64, counts: FeatureHasher.Counts)
+        -> PackedSums
     {
-        let shift = hasher.bucketShift
-        let length = hasher.gramLengths.lowerBound
-        let lengths = FeatureHasher.GramLengths(hasher.gramLengths)
+        // The bundled model's settings as constants (2^16 buckets, 3-grams): the loop keeps fewer
+        // values live (3.9k → 3.1k instructions per event on the throughput workload).
+        if hasher.bucketShift == 48 && hasher.gramLengths.lowerBound == 3 {
+            return packedSums(skeleton: s, shape: shape, packed: packed, shift: 48, length: 3)
+        }
+        return packedSums(
+            skeleton: s, shape: shape, packed: packed, shift: hasher.bucketShift, length: hasher.gramLengths.lowerBound)
+    }
+
+    typealias PackedSums = (words: UInt64, bigrams: UInt64, grams: UInt64, shapes: UInt64, counts: FeatureHasher.Counts)
+
+    @inline(__always)
+    private func packedSums(
+        skeleton s: UnsafeBufferPointer<UInt8>, shape: Shape, packed: UnsafeBufferPointer<UInt64>, shift: UInt64,
+        length: Int
+    ) -> PackedSums {
+        let lengths = FeatureHasher.GramLengths(length...length)
         let mask = lengths.mask, tag = lengths.tag
         @inline(__always) func weight(_ id: UInt64) -> UInt64 {
             packed[Int(truncatingIfNeeded: (id &* 0x9E37_79B9_7F4A_7C15) &>> shift)]
