@@ -20,8 +20,12 @@ extension LinearModel {
         // open-addressing table of entry numbers (+1; 0 is empty).
         var features: [(id: UInt64, kind: FeatureHasher.Kind, weight: Double, start: Int, end: Int, single: Bool)] =
             []
+        // At most a word and a pair a byte, a gram of each length a byte and a word (its `>`),
+        // and five shape features: the table never fills.
+        let most = skeleton.count * (2 + 2 * hasher.gramLengths.count) + 5
+        features.reserveCapacity(most)
         var capacity = 64
-        while capacity < 2 * (3 * skeleton.count + 16) { capacity <<= 1 }
+        while capacity < 2 * most { capacity <<= 1 }
         var table = [Int32](repeating: 0, count: capacity)
         var counts = FeatureHasher.Counts()
         table.withUnsafeMutableBufferPointer { table in
