@@ -75,6 +75,22 @@ struct ClassifierCLITests {
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("m.wnm").path))
     }
 
+    @Test("train --grams: the model file keeps its gram lengths, model info shows them; a bad length is refused")
+    func gramLengths() throws {
+        let directory = try WinnowProcess.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(try train(["--out", "m.wnm", "--grams", "4"], in: directory).status == 0)
+        let info = try WinnowProcess.run(["model", "info", "m.wnm"], in: directory)
+        #expect(info.stdoutText.contains("c: byte 4-grams of <word>"), "\(info.stdoutText)")
+        let json = try WinnowProcess.run(["model", "info", "m.wnm", "--json"], in: directory)
+        let object = try JSONSerialization.jsonObject(with: Data(json.stdout)) as? [String: Any]
+        #expect(object?["grams"] as? [Int] == [4, 4])
+        let bad = try train(["--out", "n.wnm", "--grams", "9"], in: directory)
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("--grams must be a length or a range of lengths from 2 to 6, such as 3-5 or 4"))
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("n.wnm").path))
+    }
+
     @Test("no labelled comment and one class only are refused")
     func oneClass() throws {
         let directory = try WinnowProcess.makeTemporaryDirectory()
