@@ -8,7 +8,8 @@ extension LinearModel {
         skeleton: UnsafeBufferPointer<UInt8>, shape: Shape, into margins: UnsafeMutableBufferPointer<Double>
     ) {
         precondition(margins.count >= labels.count)
-        if let packed = weights.packed, skeleton.count <= QuantizedWeights.packedSkeletonLimit,
+        let packs = QuantizedWeights.packs(bytes: skeleton.count, gramLengths: hasher.gramLengths.count)
+        if let packed = weights.packed, packs,
             hasher.kinds.count == FeatureHasher.Kind.allCases.count, hasher.gramLengths.count == 1,
             hasher.gramLengths.lowerBound <= 3
         {
@@ -25,7 +26,7 @@ extension LinearModel {
             }
             return
         }
-        if let packed = weights.packed, skeleton.count <= QuantizedWeights.packedSkeletonLimit {
+        if let packed = weights.packed, packs {
             packed.withUnsafeBufferPointer { packed in
                 // Per kind: both labels' lanes summed in one word, and the features counted.
                 var sums: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)

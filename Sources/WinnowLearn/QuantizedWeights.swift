@@ -9,13 +9,19 @@ struct QuantizedWeights: Sendable {
     let integers: [Int16]
     /// For a model of one or two labels: per bucket, `(w₀ + 32768) | (w₁ + 32768) << 32`.
     let packed: [UInt64]?
-    let labelCount: Int
 
     /// The bias every lane of `packed` carries per weight added.
     static let laneBias: Int64 = 32_768
     /// Most features of one kind that `packed` sums without a lane overflowing:
-    /// (2^32 − 1) / 65,535 — a comment of at most 16,384 skeleton bytes has fewer.
-    static let packedSkeletonLimit = 16_384
+    /// (2^32 − 1) / 65,535.
+    static let mostPackedFeatures = 65_537
+
+    /// Whether `packed` may sum a comment of `bytes` skeleton bytes scored with grams of
+    /// `gramLengths` lengths: no kind gives more than two features a byte per gram length (a
+    /// gram of each length a byte and a `>` a word; words and pairs one a byte).
+    static func packs(bytes: Int, gramLengths: Int) -> Bool {
+        bytes <= mostPackedFeatures / (2 * max(1, gramLengths))
+    }
 
     /// Each label's weights rounded to 16-bit integers of the smallest power of two that
     /// holds its largest weight: `(integers, scale)`, and the weights they stand for.
@@ -31,7 +37,6 @@ struct QuantizedWeights: Sendable {
     }
 
     init(labels: [[Int16]], scales: [Double]) {
-        labelCount = labels.count
         self.scales = scales
         let size = labels.first?.count ?? 0
         var integers = [Int16](repeating: 0, count: size * labels.count)

@@ -126,6 +126,28 @@ struct ClassifierTests {
         }
     }
 
+    @Test("packedSumsOverflowedOnLongWordsWithFiveGramLengths: lanes never overflow")
+    func packedSumsOverflowedOnLongWordsWithFiveGramLengths() {
+        // One word of 16,000 bytes gives about 80,000 grams of 2 to 6 bytes: at the largest weight,
+        // more than a 32-bit lane holds.
+        let hasher = FeatureHasher(bits: 12, gramLengths: 2...6)
+        let model = LinearModel(
+            hasher: hasher,
+            labels: [.init(name: "spam", bias: 0, weights: Array(repeating: Float(32_767) / 16_384, count: 1 << 12))])
+        let text = String(repeating: "ab", count: 8_000)
+        let named = skeleton(text).skeleton.withBytes { hasher.named(skeleton: $0, shape: shape) }
+        var perKind: [FeatureHasher.Kind: Int] = [:]
+        for feature in named { perKind[feature.kind, default: 0] += 1 }
+        #expect(perKind[.chars]! > QuantizedWeights.mostPackedFeatures)
+        let weight = Double(model.labels[0].weights[0])  // the largest 16-bit integer of its scale
+        let reference = perKind.values.reduce(0.0) { $0 + weight * Double($1).squareRoot() }
+        var margin = [0.0]
+        margin.withUnsafeMutableBufferPointer { out in
+            skeleton(text).skeleton.withBytes { model.margins(skeleton: $0, shape: shape, into: out) }
+        }
+        #expect(abs(margin[0] - reference) < 1e-6)
+    }
+
     @Test(
         "the walk gives the named features, with their places, and counts them",
         arguments: [(0, 3...5), (1, 3...5), (2, 4...4), (3, 2...6), (4, 5...6)] as [(UInt64, ClosedRange<Int>)])
