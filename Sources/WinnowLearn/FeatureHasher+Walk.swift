@@ -80,14 +80,6 @@ extension FeatureHasher {
     struct Counts {
         var words = 0, bigrams = 0, grams = 0, shapes = 0
 
-        /// Each kind's value per occurrence (`value(occurrences:)`), in `Kind` order.
-        var values: (Double, Double, Double, Double) {
-            (
-                FeatureHasher.value(occurrences: words), FeatureHasher.value(occurrences: bigrams),
-                FeatureHasher.value(occurrences: grams), FeatureHasher.value(occurrences: shapes)
-            )
-        }
-
         func count(_ kind: Kind) -> Int {
             switch kind {
             case .word: words

@@ -81,11 +81,11 @@ public struct ClassifierRule: Sendable, Equatable {
                     reached = step
                 }
                 guard let step = reached else { continue }
-                let label = model.labels[index]
+                let label = model.labels[index].name
                 var reason = Reason(
-                    rule: Self.name, action: step.action, category: label.name,
+                    rule: Self.name, action: step.action, category: label,
                     message:
-                        "\(label.name) score \(Self.percent(score)) (from \(Self.percent(step.threshold)): \(step.action.rawValue))",
+                        "\(label) score \(Self.percent(score)) (from \(Self.percent(step.threshold)): \(step.action.rawValue))",
                     dryRun: dryRun)
                 reason.score = score
                 reason.features = explain(text: text, skeleton: skeleton, shape: shape, model: model, label: index)
