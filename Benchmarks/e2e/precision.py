@@ -16,6 +16,10 @@ Runs the real `winnow filter` (bundled wordlists, event time, no audit trail) on
   4. Spam: the three YouTube Spam Collection files through `winnow replay` (as evaluate.py does):
      precision, recall, F1, false-positive rate on ham.
 
+The classifier (when the policy turns it on) never judges a comment it learned: every run uses a
+model trained as scripts/build-model.sh trains the bundled one, without the judged comments'
+source (Beer, tg-spam), video (YouTube) or half of the file (Davidson): `fold_models`.
+
 and writes the tables and the budget lines (PASS/FAIL) to a Markdown file. Standard library only;
 it never builds: it uses the binary given by --winnow as it is. Deterministic (fixed seeds).
 
@@ -103,19 +107,23 @@ def ratio(a, b):
 # ---------------------------------------------------------------------------- running winnow
 
 class Winnow:
-    def __init__(self, binary, work):
-        self.binary, self.work = binary, work
+    def __init__(self, binary, work, policy=None):
+        """`policy`: the policy file of every run that names none (default: the built-in one)."""
+        self.binary, self.work, self.policy = binary, work, policy
 
-    def filter(self, name, events, policy=None):
-        """Writes the events (already in time order) to NDJSON, runs `winnow filter`, returns the
-        verdicts in input order (checked against the ids)."""
+    def filter(self, name, events, policy=None, model=None):
+        """Writes the events (already in time order) to NDJSON, runs `winnow filter` (with the
+        classifier model `model` when given), returns the verdicts in input order (checked
+        against the ids)."""
         src, dst = f"{self.work}/{name}.ndjson", f"{self.work}/{name}.verdicts.ndjson"
         with open(src, "w", encoding="utf-8") as fh:
             for e in events:
                 fh.write(json.dumps(e, ensure_ascii=False) + "\n")
         cmd = [self.binary, "filter", "--clock", "event", "--no-audit", "--wordlists", f"{ROOT}/Wordlists"]
-        if policy:
-            cmd += ["--policy", policy]
+        if policy or self.policy:
+            cmd += ["--policy", policy or self.policy]
+        if model:
+            cmd += ["--model", model]
         with open(src, "rb") as fin, open(dst, "wb") as fout:
             subprocess.run(cmd, stdin=fin, stdout=fout, check=True, cwd=ROOT)
         verdicts = [json.loads(line) for line in open(dst, encoding="utf-8")]
@@ -162,10 +170,12 @@ def read_lines(path):
         return [t.strip() for t in fh.read().split("\n") if t.strip()]
 
 
-def read_davidson(corpus, klass=None):
+def read_davidson(corpus, klass=None, indexed=False):
+    """The tweets' texts; `indexed`: (the file's row index, text) pairs."""
     with open(f"{corpus}/davidson-hate-offensive/data/labeled_data.csv", newline="", encoding="utf-8") as fh:
-        return [html.unescape(row["tweet"]) for row in csv.DictReader(fh)
+        rows = [(int(row[""]), html.unescape(row["tweet"])) for row in csv.DictReader(fh)
                 if (klass is None or row["class"] == klass) and row["tweet"].strip()]
+    return rows if indexed else [text for _, text in rows]
 
 
 def read_mlma(corpus):
@@ -274,7 +284,7 @@ def civil_stats(events, verdicts):
     return s
 
 
-def run_civil(winnow, corpus, seed):
+def run_civil(winnow, corpus, seed, models):
     rnd = random.Random(seed)
     sets = []
     beer = sorted(read_beer(corpus), key=lambda e: e["ts"])
@@ -290,16 +300,86 @@ def run_civil(winnow, corpus, seed):
     tg_events, k = as_chat(tg, "tg", "tg-chat", epoch("2024-03-01T12:00:00Z"), rnd)
     sets.append(("tg-spam ham samples", "tg-ham", tg_events,
                  f"as a chat: {k} authors (Zipf 1.0), Poisson arrivals one per 6 s on average, one channel"))
-    dav = read_davidson(corpus, "2")
+    dav = read_davidson(corpus, "2", indexed=True)
     rnd.shuffle(dav)  # the file is sorted alphabetically: near-identical tweets would arrive together
-    dav_events, k = as_chat(dav, "dv", "dv-chat", epoch("2024-03-02T12:00:00Z"), rnd)
+    dav_events, k = as_chat([text for _, text in dav], "dv", "dv-chat", epoch("2024-03-02T12:00:00Z"), rnd)
+    for e, (index, _) in zip(dav_events, dav):
+        e["_row"] = index
     sets.append(('Davidson et al. "neither" tweets', "davidson-neither", dav_events,
                  f"as a chat: {k} authors (Zipf 1.0), Poisson arrivals one per 6 s on average, one channel"))
     results = []
     for title, name, events, how in sets:
-        verdicts = winnow.filter("civil-" + name, events)
+        verdicts = filter_by_fold(winnow, "civil-" + name, events, models)
         results.append((title, name, how, civil_stats(events, verdicts)))
     return results
+
+
+# ---------------------------------------------------------------------------- classifier folds
+
+DAVIDSON_ROWS = 25_297  # labeled_data.csv's row indices run 0…25,296; two folds by the file's order
+
+
+def fold_of(event):
+    """Which fold model judges a civil or spam event: one trained without that event's source
+    (Beer, tg-spam), its video (YouTube) or its half of the file (Davidson)."""
+    eid = event["id"]
+    if eid.startswith("se"):
+        return "beer"
+    if eid.startswith("tg"):
+        return "tg"
+    if "_row" in event:
+        return f"davidson{int(event['_row'] >= DAVIDSON_ROWS // 2)}"
+    return event["channel"].split("/", 1)[1]  # yt/Youtube01-Psy
+
+
+def fold_models(winnow, corpus, work):
+    """The classifier models the runs use: for each fold, the bundled model's training
+    (scripts/model_data.py, trained as scripts/build-model.sh does) without the fold's rows, so
+    that no comment is judged by a model that learned it. Returns {fold: model path}."""
+    data = f"{work}/model-data"
+    subprocess.run(["python3", f"{ROOT}/scripts/model_data.py", data], check=True)
+    videos = {}
+    for e in read_youtube(corpus):
+        videos.setdefault(e["channel"].split("/", 1)[1], set()).add("yt-" + e["id"])
+    excluded = {
+        "beer": lambda rid: rid.startswith("se-"),
+        "tg": lambda rid: rid.startswith("tg-"),
+        "davidson0": lambda rid: rid.startswith("dv-") and int(rid[3:]) < DAVIDSON_ROWS // 2,
+        "davidson1": lambda rid: rid.startswith("dv-") and int(rid[3:]) >= DAVIDSON_ROWS // 2,
+    }
+    for video, ids in videos.items():
+        excluded[video] = lambda rid, ids=ids: rid in ids
+    models = {}
+    for fold, leave_out in excluded.items():
+        for label in ("toxic", "spam"):
+            with open(f"{data}/{label}.ndjson", encoding="utf-8") as fin, \
+                    open(f"{work}/fold-{fold}-{label}.ndjson", "w", encoding="utf-8") as fout:
+                for line in fin:
+                    if not leave_out(json.loads(line)["id"]):
+                        fout.write(line)
+        toxic, spam = f"{work}/fold-{fold}-toxic.wnm", f"{work}/fold-{fold}.wnm"
+        subprocess.run([winnow.binary, "train", f"{work}/fold-{fold}-toxic.ndjson", "--label", "meta.toxic",
+                        "--positive", "1", "--negative", "0", "--label-name", "toxic", "--holdout", "0.18528",
+                        "--out", toxic, "--force"], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([winnow.binary, "train", f"{work}/fold-{fold}-spam.ndjson", "--label", "meta.spam",
+                        "--positive", "1", "--negative", "0", "--label-name", "spam", "--holdout", "0.0289",
+                        "--merge", toxic, "--out", spam, "--force"], check=True, stdout=subprocess.DEVNULL)
+        models[fold] = spam
+    return models
+
+
+def filter_by_fold(winnow, name, events, models):
+    """`winnow.filter` of all the events once per fold model among them; each event's verdict
+    comes from the run with its own fold's model (the other events keep the channel's and the
+    authors' state as it would be)."""
+    folds = sorted({fold_of(e) for e in events})
+    runs = {f: winnow.filter(name if len(folds) == 1 else f"{name}-{f}", strip(events), model=models[f])
+            for f in folds}
+    return [runs[fold_of(e)][i] for i, e in enumerate(events)]
+
+
+def strip(events):
+    return [{k: v for k, v in e.items() if not k.startswith("_")} for e in events]
 
 
 # ---------------------------------------------------------------------------- 2. repeat
@@ -543,14 +623,31 @@ def run_flood(winnow, corpus, tools, work, n_events, civil):
 
 # ---------------------------------------------------------------------------- 4. spam
 
-def run_spam(winnow, corpus, work):
-    files = [f"{corpus}/youtube-spam-collection/{n}" for n in
-             ("Youtube01-Psy.csv", "Youtube02-KatyPerry.csv", "Youtube03-LMFAO.csv")]
-    report = f"{work}/youtube.json"
-    subprocess.run([winnow.binary, "replay", *files, "--map", "text=CONTENT,author=AUTHOR,ts=DATE,id=COMMENT_ID",
-                    "--label", "CLASS", "--positive", "1", "--no-audit", "--wordlists", f"{ROOT}/Wordlists",
-                    "--report-json", report], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=work)
-    return json.load(open(report, encoding="utf-8"))
+def run_spam(winnow, corpus, work, models):
+    """The three videos through `winnow replay` (as evaluate.py does), each with the fold model
+    that never saw it; the reports' counts summed."""
+    total = {"events": 0, "evaluation": {"overall": collections.Counter(), "rules": {}}}
+    for video in ("Youtube01-Psy", "Youtube02-KatyPerry", "Youtube03-LMFAO"):
+        report = f"{work}/youtube-{video}.json"
+        subprocess.run([winnow.binary, "replay", f"{corpus}/youtube-spam-collection/{video}.csv",
+                        "--map", "text=CONTENT,author=AUTHOR,ts=DATE,id=COMMENT_ID", "--label", "CLASS",
+                        "--positive", "1", "--no-audit", "--wordlists", f"{ROOT}/Wordlists", "--model", models[video],
+                        "--report-json", report] + (["--policy", winnow.policy] if winnow.policy else []), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       cwd=work)
+        one = json.load(open(report, encoding="utf-8"))
+        total["events"] += one["events"]
+        ev = one["evaluation"]
+        total["evaluation"]["overall"].update({k: ev["overall"][k] for k in ("tp", "fp", "fn", "tn")})
+        for rule, r in ev["rules"].items():
+            total["evaluation"]["rules"].setdefault(rule, collections.Counter()).update(
+                {k: r[k] for k in ("tp", "fp", "fn", "tn")})
+    for counts in [total["evaluation"]["overall"], *total["evaluation"]["rules"].values()]:
+        tp, fp, fn, tn = (counts[k] for k in ("tp", "fp", "fn", "tn"))
+        counts["precision"] = tp / (tp + fp) if tp + fp else None
+        counts["recall"] = tp / (tp + fn) if tp + fn else None
+        counts["f1"] = (2 * tp / (2 * tp + fp + fn)) if tp else None
+        counts["false_positive_rate"] = fp / (fp + tn) if fp + tn else None
+    return total
 
 
 # ---------------------------------------------------------------------------- report
@@ -585,6 +682,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--winnow", default=os.path.join(ROOT, ".build/release/winnow"))
     ap.add_argument("--out", default=os.path.join(ROOT, "Benchmarks/results/precision.md"))
+    ap.add_argument("--policy", help="a policy file instead of the built-in policy (civil sets, flood, spam; "
+                    "e.g. Benchmarks/e2e/classifier-on.yaml)")
     ap.add_argument("--pairs", type=int, default=100_000)
     ap.add_argument("--near", type=int, default=2_000, help="near-copy pairs per kind")
     ap.add_argument("--flood-events", type=int, default=200_000)
@@ -597,7 +696,7 @@ def main():
         raise SystemExit(f"no winnow binary at {binary} (build it first: swift build -c release)")
     corpus, tools = f"{args.shared}/corpus", f"{args.shared}/tools"
     os.makedirs(args.work, exist_ok=True)
-    winnow = Winnow(binary, args.work)
+    winnow = Winnow(binary, args.work, os.path.abspath(args.policy) if args.policy else None)
     started = time.time()
     timings = {}
 
@@ -608,10 +707,11 @@ def main():
         timings[name] = time.time() - t
         return r
 
-    civil = step("civil sets", run_civil, winnow, corpus, args.seed)
+    models = step("classifier fold models", fold_models, winnow, corpus, args.work)
+    civil = step("civil sets", run_civil, winnow, corpus, args.seed, models)
     pairs, near = step("repeat pairs", run_repeat, winnow, corpus, args.work, args.pairs, args.near, args.seed)
     flood = step("flood", run_flood, winnow, corpus, tools, args.work, args.flood_events, civil)
-    spam = step("spam", run_spam, winnow, corpus, args.work)
+    spam = step("spam", run_spam, winnow, corpus, args.work, models)
 
     # ------------------------------------------------------------ budget
     budget = []
@@ -657,10 +757,14 @@ def main():
 
     # ------------------------------------------------------------ markdown
     ncpu, cpu = machine()
-    L = ["# Precision of the built-in policy", "",
+    policy = os.path.relpath(os.path.abspath(args.policy), ROOT) if args.policy else None
+    L = ["# Precision of " + (f"the policy `{policy}`" if policy else "the built-in policy"), "",
          f"Measured {datetime.date.today().isoformat()} with `python3 Benchmarks/e2e/precision.py"
-         + (f" --pairs {args.pairs}" if args.pairs != 100_000 else "") + "` "
-         f"(the real `winnow filter`/`winnow replay`, built-in policy, bundled wordlists, `--clock event`, `--no-audit`).",
+         + (f" --pairs {args.pairs}" if args.pairs != 100_000 else "")
+         + (f" --policy {policy} --out {os.path.relpath(os.path.abspath(args.out), ROOT)}" if policy else "") + "` "
+         f"(the real `winnow filter`/`winnow replay`, {f'`{policy}`' if policy else 'built-in policy'}, bundled "
+         "wordlists, `--clock event`, `--no-audit`; the classifier, where the policy turns it on, with models that never "
+         "saw the comments they judge: leave one source, video or half out).",
          "", f"- binary: `{os.path.relpath(binary, ROOT)}` at commit {git_commit()} "
              f"(built {datetime.datetime.fromtimestamp(os.path.getmtime(binary), datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')})",
          f"- machine: {ncpu} cores (`nproc`), {cpu}",
@@ -673,7 +777,7 @@ def main():
     L.append("")
 
     # 1. civil
-    L += ["## 1. Civil text, built-in policy", "",
+    L += ["## 1. Civil text", "",
           "Removed = `hold`, `reject`, `timeout`, `ban`. *Real profanity* = an event whose only reasons asking for "
           "something other than `allow` are stop words of a list of category "
           + ", ".join(f"`{c}`" for c in PROFANITY_CATEGORIES)
@@ -804,9 +908,11 @@ def main():
     # 4. spam
     ev = spam["evaluation"]
     L += ["## 4. Spam: YouTube Spam Collection (3 files)", "",
-          "`winnow replay ../shared/corpus/youtube-spam-collection/Youtube0{1-Psy,2-KatyPerry,3-LMFAO}.csv "
-          "--map text=CONTENT,author=AUTHOR,ts=DATE,id=COMMENT_ID --label CLASS --positive 1 --no-audit --report-json youtube.json` "
-          "(as `Benchmarks/e2e/evaluate.py`; positive = any verdict other than `allow`).", "",
+          "Each video through `winnow replay ../shared/corpus/youtube-spam-collection/VIDEO.csv "
+          "--map text=CONTENT,author=AUTHOR,ts=DATE,id=COMMENT_ID --label CLASS --positive 1 --no-audit "
+          "--model fold-VIDEO.wnm --report-json youtube-VIDEO.json` with the classifier model trained as the "
+          "bundled one without that video's comments (leave one video out), the counts summed "
+          "(positive = any verdict other than `allow`).", "",
           "| | labeled spam | labeled ham |", "|---|---:|---:|",
           f"| not allowed | {o['tp']} | {o['fp']} |", f"| allowed | {o['fn']} | {o['tn']} |", "",
           f"{spam['events']} comments: precision **{pct(o['precision'], 1)}**, recall **{pct(o['recall'], 1)}**, "
@@ -819,7 +925,7 @@ def main():
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     with open(args.out, "w", encoding="utf-8") as fh:
         fh.write("\n".join(L))
-    print("\n".join(L[:L.index("## 1. Civil text, built-in policy")]))
+    print("\n".join(L[:L.index("## 1. Civil text")]))
     print(f"written: {args.out}", file=sys.stderr)
 
 
