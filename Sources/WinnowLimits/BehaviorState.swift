@@ -109,7 +109,8 @@ public enum AuthorWord {
     /// The word-set sketches of the author's last few comments: `[sketch: 48 | words: 4 | second: 12]`.
     public static let recent = 4
     public static let recentCount = 3
-    /// The flood campaign the author's last copy belonged to: `[slot: 24 | tag: 24 | second: 16]`.
+    /// The flood campaign the author's last copy belonged to, or that their first copy may
+    /// start: `[slot: 24 | tag: 24 | second: 16]` (`FloodRule`).
     public static let campaign = 7
     /// Eight words: a slot is one cache line.
     public static let count = 8

@@ -35,6 +35,16 @@ public struct CampaignIndex: Sendable {
         return nil
     }
 
+    /// The representative registered for a sketch whose values 4 to 7 are `tag` (`sketch >> 24
+    /// & 0xFFFFFF`), if its entry still holds one with that tag: band 2 is values 4 to 6, so
+    /// the tag alone finds it. (How a campaign's first author, marked before the campaign had a
+    /// slot, is found again.)
+    @inline(__always)
+    public func registered(tag: UInt64) -> UInt64? {
+        let candidate = words.load(Self.index(2, (tag & 0xFF_FFFF) << 24))
+        return candidate != 0 && candidate >> 24 & 0xFF_FFFF == tag & 0xFF_FFFF ? candidate : nil
+    }
+
     /// Starts loading the entries `representative(of:minMatches:)` will read for `sketch`.
     @inline(__always)
     public func prefetch(_ sketch: UInt64) {

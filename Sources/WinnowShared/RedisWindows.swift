@@ -265,7 +265,14 @@ public final class RedisWindows: SharedWindows {
               local authors = tonumber(ARGV[a + 15])
               local nowSecond = math.floor(now / 1000000)
               local refused = false
-              local markSet = nil
+              local markSet, firstMark = nil, false
+              -- Whether a mark ('representative second') was left within the window.
+              local function live(mark)
+                if not mark then return false end
+                local at = tonumber(string.match(mark, ' (%d+)$'))
+                local age = nowSecond - at
+                return age >= 0 and age < math.floor(floodWindow / 1000000)
+              end
               -- Whether the comment can be a copy (FloodRule.counts) comes with the request.
               if ARGV[a + 16] == '1' then
                 local minMatches = tonumber(ARGV[a + 17])
@@ -303,21 +310,25 @@ public final class RedisWindows: SharedWindows {
                   if changed then
                     redis.call('SET', key, string.format('%d %d %d %d', p, c, s, r), 'PX', math.floor(2 * floodWindow / 1000) + 1000)
                   end
+                elseif not live(got[7]) then
+                  -- A first copy: its author is flagged too once the campaign is recognised
+                  -- (FloodRule.firstCopySlot), unless a live mark names a campaign they joined.
+                  markSet, firstMark = registered .. ' ' .. nowSecond, true
+                  redis.call('SET', KEYS[k + 7], markSet, 'PX', math.floor(floodWindow / 1000) + 1000)
                 end
               end
               if not refused then
-                -- Set by this very event (a copy below the threshold) or an earlier one.
-                local mark = markSet or got[7]
-                if mark then
-                  local rep, at = string.match(mark, '^(%d+) (%d+)$')
-                  local age = nowSecond - tonumber(at)
-                  if age >= 0 and age < math.floor(floodWindow / 1000000) then
+                -- The mark left before this comment, then one this comment left (a copy of a
+                -- campaign recognised earlier). Flagged once: the mark is spent, unless this
+                -- comment left one of its own.
+                for _, mark in ipairs({got[7] or false, (not firstMark) and markSet or false}) do
+                  if mark and floodKind == 0 and live(mark) then
+                    local rep = string.match(mark, '^(%d+) ')
                     local _, p, c, s, r = campaign(rep)
                     local copies = current(p, c, s, now, floodWindow)
                     if r == 1 and copies >= tonumber(ARGV[a + 22]) then
                       floodKind, floodCopies = 2, copies
-                      -- Flagged once: the mark is spent.
-                      redis.call('DEL', KEYS[k + 7])
+                      if markSet == nil or mark == markSet then redis.call('DEL', KEYS[k + 7]) end
                     end
                   end
                 end

@@ -175,16 +175,41 @@ struct HeuristicsTests {
         #expect(h.post("bot1", at: 8, "hello again").action == .allow)
         // After the window the campaign is forgotten.
         #expect(h.post("bot9", at: 100, text).action == .allow)
-        // The first poster is not flagged (docs/policy.md, flood): when it posted, its copy was a
-        // comment like any other, and no campaign is kept for a text seen once.
+        // The first poster is flagged like the others (floodNeverFlaggedTheFirstPoster).
         let second = "cheap followers and likes delivered instantly message me today"
         #expect(h.post("first", at: 300, second).action == .allow)
         for k in 1..<5 { _ = h.post("copy\(k)", at: 300 + Double(k), second) }
         #expect(h.post("copy5", at: 306, second).action == .reject)
-        #expect(h.post("first", at: 307, "hello").action == .allow)
+        #expect(h.post("first", at: 307, "hello").action == .flag)
         #expect(h.post("copy2", at: 308, "hello").action == .flag)
         // Short everyday texts from many authors are not a campaign.
         for k in 0..<10 { #expect(h.post("fan\(k)", at: 200 + Double(k), "first!").action == .allow) }
+    }
+
+    @Test("flood never flagged the first poster of a campaign; a first copy does not replace a joined campaign's mark")
+    func floodNeverFlaggedTheFirstPoster() throws {
+        let h = try Harness(only(repeatRule: RepeatRule(), flood: FloodRule(window: 60 * s, authors: 5)))
+        let campaign = "cheap followers and likes delivered instantly message me today"
+        #expect(h.post("starter", at: 0, campaign).action == .allow)
+        for k in 1..<4 { #expect(h.post("bot\(k)", at: Double(k), campaign).action == .allow) }
+        // The joiner's own unrelated comment starts nothing that replaces its mark.
+        #expect(h.post("bot3", at: 3.5, "my grandmother knits purple scarves for penguins").action == .allow)
+        #expect(h.post("bot4", at: 4, campaign).action == .reject)
+        let starter = h.post("starter", at: 5, "anyway")
+        #expect(
+            starter.reasons == [
+                Reason(
+                    rule: "flood", action: .flag, message: "posted a copy of a campaign now at 5 authors",
+                    limit: "participant", count: 5)
+            ])
+        #expect(h.post("bot3", at: 6, "anyway").action == .flag)
+        // Once each.
+        #expect(h.post("starter", at: 7, "anyway again").action == .allow)
+        // After the window a mark is forgotten: a campaign recognised later does not reach back.
+        let late = "genuine limited offer grab discounted sneakers through our store"
+        #expect(h.post("early", at: 100, late).action == .allow)
+        for k in 1..<5 { _ = h.post("late\(k)", at: 161 + Double(k), late) }
+        #expect(h.post("early", at: 166, "hi").action == .allow)
     }
 
     @Test("flood fired on crowd reactions: five people writing the same greeting or praise is not a campaign")

@@ -82,7 +82,7 @@ struct SharedFingerprintTests {
     }
 
     @Test(
-        "flood: five authors spread over two instances are one campaign; the fifth copy is refused, earlier posters flagged once"
+        "flood: five authors spread over two instances are one campaign; the fifth copy is refused, earlier posters (the first too) flagged once"
     )
     func floodAcrossInstances() throws {
         let behavior = BehaviorSettings(flood: FloodRule(), escalation: Self.quiet)
@@ -91,13 +91,14 @@ struct SharedFingerprintTests {
         func run(_ first: Instance, _ second: Instance) -> [Verdict] {
             var verdicts = (0..<6).map { k in (k % 2 == 0 ? first : second).post("bot\(k)", text, at: 100 + Double(k)) }
             // An author whose copy came before the campaign was recognised is flagged on their
-            // next comment, once (from the second copy on: the first poster is not marked).
+            // next comment, once — the first poster too, on the other instance.
             verdicts.append(second.post("bot1", "hello again", at: 108))
             verdicts.append(second.post("bot1", "and again", at: 109))
+            verdicts.append(second.post("bot0", "hi all", at: 110))
             return verdicts
         }
         let shared = run(a, b)
-        #expect(shared.map(\.action) == [.allow, .allow, .allow, .allow, .reject, .reject, .flag, .allow])
+        #expect(shared.map(\.action) == [.allow, .allow, .allow, .allow, .reject, .reject, .flag, .allow, .flag])
         #expect(shared[4].reasons.first?.message == "a copy of a text posted by 5 authors within 1m")
         #expect(shared[6].reasons.first?.message == "posted a copy of a campaign now at 6 authors")
         // As one instance without Redis decides.

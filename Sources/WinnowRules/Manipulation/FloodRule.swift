@@ -12,8 +12,8 @@ import WinnowText
 /// everyone", "I like this song" have none or one). What campaigns carry — a link or a mention
 /// — weighs: such a text needs only `minWordsWithLinks` uncommon words, and is a flood from
 /// `authorsWithLinks` authors instead of `authors`. From
-/// that copy on, every copy is refused; the authors who posted a copy since the second one are
-/// flagged once, on their next comment within the window.
+/// that copy on, every copy is refused; the authors who posted a copy before — the one who
+/// posted the first included — are flagged once, on their next comment within the window.
 public struct FloodRule: Sendable, Equatable {
     public static let name = "flood"
 
@@ -75,12 +75,33 @@ public struct FloodRule: Sendable, Equatable {
         into reasons: inout [Reason]
     ) {
         guard enabled, !context.isExempt else { return }
-        if !evaluateCopy(
+        let earlier = context.author.map { context.state.authors.load($0, AuthorWord.campaign) } ?? 0
+        if evaluateCopy(
             context, fingerprint: fingerprint, isOwnRepeat: isOwnRepeat, spamSignal: spamSignal, into: &reasons)
         {
-            flagParticipant(context, into: &reasons)
+            return
+        }
+        guard let author = context.author else { return }
+        // The campaign the author's mark named before this comment, then the one this comment
+        // marked as a copy (of a campaign recognised earlier; a first copy's cannot be). Flagged
+        // once: the mark is spent, unless this comment left a mark of its own.
+        let latest = context.state.authors.load(author, AuthorWord.campaign)
+        if let reason = participantReason(context, mark: earlier) {
+            if latest == earlier { context.state.authors.store(author, AuthorWord.campaign, 0) }
+            reasons.append(reason)
+        } else if latest != earlier, latest >> 40 != Self.firstCopySlot,
+            let reason = participantReason(context, mark: latest)
+        {
+            context.state.authors.store(author, AuthorWord.campaign, 0)
+            reasons.append(reason)
         }
     }
+
+    /// The slot field of an author's mark for a first copy: its campaign has no slot yet (one is
+    /// taken from the second copy on); it is found again through the campaign index
+    /// (`CampaignIndex.registered(tag:)`), so that the author who started a campaign is flagged
+    /// like the ones who joined it.
+    static let firstCopySlot: UInt64 = 0xFF_FFFF
 
     /// Counts the comment in its campaign; returns whether it was refused as a flood.
     private func evaluateCopy(
@@ -96,6 +117,13 @@ public struct FloodRule: Sendable, Equatable {
         guard let representative = index.representative(of: fingerprint.wordSet, minMatches: needed(for: fingerprint))
         else {
             index.register(fingerprint.wordSet, representative: fingerprint.wordSet)
+            // The first copy of what may become a campaign: marked, unless the author's mark
+            // still names a campaign they joined.
+            if let author = context.author, !isLive(context.state.authors.load(author, AuthorWord.campaign), at: now) {
+                context.state.authors.store(
+                    author, AuthorWord.campaign,
+                    mark(slot: Self.firstCopySlot, representative: fingerprint.wordSet, at: now))
+            }
             return false
         }
         index.register(fingerprint.wordSet, representative: representative)
@@ -120,10 +148,9 @@ public struct FloodRule: Sendable, Equatable {
         let copies = counted.current(at: now, window: window)
         if copies >= 2, let author = context.author {
             // Remember the campaign, so that the author can be flagged once it is recognised.
-            let mark =
-                UInt64(campaign.index) << 40 | (representative >> 24 & 0xFF_FFFF) << 16
-                | UInt64(max(0, now / Micros.perSecond)) & 0xFFFF
-            context.state.authors.store(author, AuthorWord.campaign, mark)
+            context.state.authors.store(
+                author, AuthorWord.campaign, mark(slot: UInt64(campaign.index), representative: representative, at: now)
+            )
         }
         guard copies >= authors else { return false }
         if table.load(campaign, CampaignWord.representative) & CampaignWord.recognisedBit == 0 {
@@ -149,28 +176,43 @@ public struct FloodRule: Sendable, Equatable {
             dryRun: dryRun)
     }
 
-    /// Flags an author whose earlier copy belongs to a campaign recognised since.
-    private func flagParticipant(_ context: WindowContext, into reasons: inout [Reason]) {
-        guard let author = context.author else { return }
-        let mark = context.state.authors.load(author, AuthorWord.campaign)
-        guard mark != 0 else { return }
-        let second = UInt64(max(0, context.now / Micros.perSecond)) & 0xFFFF
-        guard (second &- mark) & 0xFFFF < UInt64(window / Micros.perSecond) else { return }
+    /// An author's mark (`AuthorWord.campaign`): `[slot: 24 | tag: 24 | second: 16]`, the tag
+    /// being values 4 to 7 of the campaign's representative.
+    private func mark(slot: UInt64, representative: UInt64, at now: Micros) -> UInt64 {
+        slot << 40 | (representative >> 24 & 0xFF_FFFF) << 16 | UInt64(max(0, now / Micros.perSecond)) & 0xFFFF
+    }
+
+    /// Whether `mark` was left within the window.
+    private func isLive(_ mark: UInt64, at now: Micros) -> Bool {
+        let second = UInt64(max(0, now / Micros.perSecond)) & 0xFFFF
+        return mark != 0 && (second &- mark) & 0xFFFF < UInt64(window / Micros.perSecond)
+    }
+
+    /// The participant's reason when `mark` names a campaign recognised as a flood since (a copy
+    /// was refused) that still has its authors.
+    private func participantReason(_ context: WindowContext, mark: UInt64) -> Reason? {
+        guard isLive(mark, at: context.now) else { return nil }
         let campaigns = context.state.campaigns
-        let slotIndex = Int(mark >> 40)
-        guard slotIndex < campaigns.capacity else { return }
-        let slot = WindowTable.Slot(index: slotIndex, isNew: false)
+        let tag = mark >> 16 & 0xFF_FFFF
+        let slot: WindowTable.Slot
+        if mark >> 40 == Self.firstCopySlot {
+            guard let representative = context.state.campaignIndex.registered(tag: tag),
+                let found = campaigns.existingSlot(for: Self.campaignKey(representative))
+            else { return nil }
+            slot = found
+        } else {
+            guard Int(mark >> 40) < campaigns.capacity else { return nil }
+            slot = WindowTable.Slot(index: Int(mark >> 40), isNew: false)
+        }
         let representative = campaigns.load(slot, CampaignWord.representative)
-        guard representative >> 24 & 0xFF_FFFF == mark >> 16 & 0xFF_FFFF else { return }
+        guard representative >> 24 & 0xFF_FFFF == tag else { return nil }
         let copies = SlidingCount(packed: campaigns.load(slot, CampaignWord.authors)).current(
             at: context.now, window: window)
         // Only for a campaign recognised as a flood (a copy was refused), while it lasts.
         guard copies >= authorsNeeded(spamSignal: true), representative & CampaignWord.recognisedBit != 0 else {
-            return
+            return nil
         }
-        // Once: the mark is spent.
-        context.state.authors.store(author, AuthorWord.campaign, 0)
-        reasons.append(participantReason(copies: copies))
+        return participantReason(copies: copies)
     }
 
     /// Starts loading, a few events ahead, what `evaluate` will read for `fingerprint`, in
