@@ -110,7 +110,8 @@ public final class Engine: Sendable {
         if let stats = comment.stats {
             facts.links = comment.links ?? 0
             facts.linkSite = comment.linkSite
-            facts.hasSpamSignal = facts.links > 0 || stats.mentions > 0
+            facts.hasSpamSignal =
+                facts.links > 0 || stats.mentions > 0 || (stats.mayHoldContact && ContactScanner.holdsContact(text))
             if stats.mentions > behavior.links.maxMentions {
                 behavior.links.settleMentions(
                     &reasons,

@@ -21,8 +21,9 @@ public struct WindowFacts: Sendable {
     public var isExempt = false
     /// `analyze` skipped the content: the author had a penalty in force.
     public var skippedContent = false
-    /// The comment holds a link or a mention (what a campaign's text usually carries): a flood
-    /// of it is recognised from fewer authors (`FloodRule.authorsNeeded`).
+    /// The comment holds a link, a mention, an email address or a phone number (what a
+    /// campaign's text usually carries: `ContactScanner`): a flood of it is recognised from fewer
+    /// authors (`FloodRule.authorsNeeded`).
     public var hasSpamSignal = false
     /// Besides its links, something in the comment looks like spam: a shortener, a disguised
     /// link, too many links or mentions, a phrase of a `spam` list, or a spam score of at least

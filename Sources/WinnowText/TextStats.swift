@@ -15,6 +15,10 @@ public struct TextStats: Equatable, Sendable {
     public var mostMarks = 0
     /// `@name` tokens.
     public var mentions = 0
+    /// ASCII digits: a phone number needs nine (`ContactScanner`).
+    public var digits = 0
+    /// `@` inside a word (`name@site`): where an email address may be.
+    public var embeddedAts = 0
     /// Where (UTF-8 offset) the first of the hints every link `LinkScanner` finds holds starts:
     /// `://`, a `.` between name characters or after a space, `[` or `(` (`a.com`, `a . com`,
     /// `a[.]com`), or `dot` after a space or an opening bracket (`a dot com`, `a(dot)com`). Without
@@ -23,6 +27,10 @@ public struct TextStats: Equatable, Sendable {
     public var firstLinkHint: Int?
 
     public var mayHoldLink: Bool { firstLinkHint != nil }
+
+    /// Whether the text may hold an email address or a phone number: without one of their signs
+    /// `ContactScanner` is not run.
+    public var mayHoldContact: Bool { embeddedAts > 0 || digits >= ContactScanner.fewestPhoneDigits }
 
     public init() {}
 
@@ -82,7 +90,7 @@ public struct TextStats: Equatable, Sendable {
     /// What the scan carries from one character to the next, and the counts the ASCII scan
     /// adds to.
     private struct Scan {
-        var letters = 0, uppercase = 0, visible = 0, longestRun = 0, mentions = 0
+        var letters = 0, uppercase = 0, visible = 0, longestRun = 0, mentions = 0, digits = 0, embeddedAts = 0
         /// `firstLinkHint`, -1 for none yet.
         var firstLinkHint = -1
         /// The run of one character that the last character belongs to.
@@ -123,8 +131,14 @@ public struct TextStats: Equatable, Sendable {
                 scan.letters &+= Int(bits & 1)
                 scan.uppercase &+= Int(bits >> 1 & 1)
                 scan.visible &+= Int(bits >> 2 & 1)
-                if lead == 0x40 && Self.startsMention(text, at: k, after: Self.asciiClass(of: scan.previous)) {
-                    scan.mentions += 1
+                if lead &- 0x30 < 10 { scan.digits &+= 1 }
+                if lead == 0x40 {
+                    let before = Self.asciiClass(of: scan.previous)
+                    if Self.startsMention(text, at: k, after: before) {
+                        scan.mentions += 1
+                    } else if before & 8 != 0 {
+                        scan.embeddedAts += 1
+                    }
                 }
                 if scan.firstLinkHint < 0 && Self.isLinkHint(text, at: k) { scan.firstLinkHint = k }
                 scan.previous = value
@@ -173,6 +187,8 @@ public struct TextStats: Equatable, Sendable {
         longestRun = max(scan.longestRun, scan.run)
         self.mostMarks = mostMarks
         mentions = scan.mentions
+        digits = scan.digits
+        embeddedAts = scan.embeddedAts
         firstLinkHint = scan.firstLinkHint < 0 ? nil : scan.firstLinkHint
     }
 
@@ -247,8 +263,8 @@ public struct TextStats: Equatable, Sendable {
     /// per byte of a word and added up once, at the end (`finish`).
     private struct ASCIIScan {
         let table: UnsafePointer<UInt8>
-        var run: Int, longest: Int, previous: UInt32, mentions: Int, firstLinkHint: Int
-        var upperLanes: UInt64 = 0, letterLanes: UInt64 = 0, visibleLanes: UInt64 = 0
+        var run: Int, longest: Int, previous: UInt32, mentions: Int, embeddedAts: Int, firstLinkHint: Int
+        var upperLanes: UInt64 = 0, letterLanes: UInt64 = 0, visibleLanes: UInt64 = 0, digitLanes: UInt64 = 0
 
         init(_ scan: Scan, table: UnsafePointer<UInt8>) {
             self.table = table
@@ -256,6 +272,7 @@ public struct TextStats: Equatable, Sendable {
             longest = scan.longestRun
             previous = scan.previous
             mentions = scan.mentions
+            embeddedAts = scan.embeddedAts
             firstLinkHint = scan.firstLinkHint
         }
 
@@ -275,19 +292,25 @@ public struct TextStats: Equatable, Sendable {
             let shown =
                 (w &+ ByteMasks.repeated(0x80 - 0x21)) & ~(w &+ ByteMasks.repeated(0x80 - 0x7F)) & ByteMasks.highBits
             let letters = upper | lower
+            let digits =
+                (w &+ ByteMasks.repeated(0x80 - 0x30)) & ~(w &+ ByteMasks.repeated(0x80 - 0x3A)) & ByteMasks.highBits
             upperLanes &+= upper >> 7
             letterLanes &+= letters >> 7
             visibleLanes &+= shown >> 7
+            digitLanes &+= digits >> 7
             let spaces = ByteMasks.zeroBytes(w ^ ByteMasks.repeated(0x20))
             // The byte before `k` (0xFF for none, or one outside ASCII: equal to no ASCII byte).
             let previousByte: UInt64 = previous < 0x80 ? UInt64(previous) : 0xFF
             let previousClass = TextStats.asciiClass(of: previous)
-            // Mentions: each `@` looked at on its own (there are few).
+            // Mentions and `@` inside words: each `@` looked at on its own (there are few).
             var at = ByteMasks.zeroBytes(w ^ ByteMasks.repeated(0x40))
             while at != 0 {
                 let p = k &+ at.trailingZeroBitCount >> 3
-                if TextStats.startsMention(text, at: p, after: p == k ? previousClass : table[Int(text[p &- 1])]) {
+                let before = p == k ? previousClass : table[Int(text[p &- 1])]
+                if TextStats.startsMention(text, at: p, after: before) {
                     mentions &+= 1
+                } else if before & 8 != 0 {
+                    embeddedAts &+= 1
                 }
                 at &= at &- 1
             }
@@ -347,10 +370,12 @@ public struct TextStats: Equatable, Sendable {
             scan.letters &+= sumOfBytes(letterLanes)
             scan.uppercase &+= sumOfBytes(upperLanes)
             scan.visible &+= sumOfBytes(visibleLanes)
+            scan.digits &+= sumOfBytes(digitLanes)
             scan.run = run
             scan.longestRun = max(longest, run)
             scan.previous = previous
             scan.mentions = mentions
+            scan.embeddedAts = embeddedAts
             scan.firstLinkHint = firstLinkHint
         }
     }

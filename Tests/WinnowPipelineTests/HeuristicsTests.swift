@@ -234,6 +234,26 @@ struct HeuristicsTests {
         #expect(fourth.reasons.first?.limit == "4 authors in 1m")
     }
 
+    @Test("flood weighed links and mentions but not an email address or a phone number (issue 18's contact handles)")
+    func floodIgnoredContactHandles() throws {
+        let h = try Harness(
+            only(flood: FloodRule(window: 60 * s, authors: 5, authorsWithLinks: 4), links: LinkRule(newAuthorWindow: 0))
+        )
+        for (n, text) in [
+            "cheap followers instantly write to deals4you@mailbox.example.org",
+            "cheap followers instantly call +1 (555) 123-4567",
+        ].enumerated() {
+            for k in 0..<3 { #expect(h.post("bot\(n)-\(k)", at: Double(10 * n + k), text).action == .allow) }
+            let fourth = h.post("bot\(n)-3", at: Double(10 * n + 3), text)
+            #expect(fourth.action == .reject, "\(text)")
+            #expect(fourth.reasons.first?.limit == "4 authors in 1m", "\(text)")
+        }
+        // Without a contact the same words need five authors.
+        let plain = "cheap followers instantly for everyone today"
+        for k in 0..<4 { #expect(h.post("fan\(k)", at: 30 + Double(k), plain).action == .allow) }
+        #expect(h.post("fan4", at: 34, plain).reasons.first?.limit == "5 authors in 1m")
+    }
+
     @Test("flood joined different short comments sharing two words the channel uses a lot (5,275 on the workload)")
     func floodJoinedShortCommentsSharingTwoWords() throws {
         let h = try Harness(only(flood: FloodRule(window: 60 * s, authors: 2)))

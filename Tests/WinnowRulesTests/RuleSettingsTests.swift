@@ -49,7 +49,7 @@ struct RuleSettingsTests {
                 "rate limits: action reject",
                 "slow mode: action reject",
                 "repeat: within 1m, 5 of 8 sketch values -> reject",
-                "flood: 5 authors (4 with a link or mention) in 1m -> reject",
+                "flood: 5 authors (4 with a link, mention or contact) in 1m -> reject",
                 "raid: 5x usual newcomers (at least 20) in 1m, slow-mode 10s -> flag",
                 "links: at most 2 links, 5 mentions, 24 shorteners, new authors 10m (alone: flag; mentions alone: flag) -> hold",
                 "noise: caps 0.7, run 50, symbols 0.6, marks 3 -> flag",

@@ -30,7 +30,10 @@ struct TextStatsTests {
                 !previousIsName
             {
                 stats.mentions += 1
+            } else if scalar == "@", previousIsName {
+                stats.embeddedAts += 1
             }
+            if ("0"..."9").contains(scalar) { stats.digits += 1 }
             previousIsName = isName
             // Link hints: `://`, a `.` between name characters or after ` `, `[`, `(`, and `dot`
             // after ` `, `(`, `[`, `{`.
@@ -120,6 +123,8 @@ struct TextStatsTests {
         }
         #expect(stats("xxxxxxxxyyyyyyyyyyyyyyyyzzz").longestRun == 16)
         #expect(stats("@a @b x@c (@d) @@e @").mentions == 4)
+        #expect(stats("@a @b x@c (@d) @@e @").embeddedAts == 1)
+        #expect(stats("call +1 (555) 123-4567 or mail me@example.com").digits == 11)
     }
 
     @Test("long texts agree with the model: words of eight bytes, their counters, and the last bytes")

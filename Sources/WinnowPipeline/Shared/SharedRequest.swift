@@ -18,7 +18,7 @@ public struct SharedRequest: Sendable {
     /// The rules in force (nil: off).
     public var repeatRule: RepeatRule?
     public var flood: FloodRule?
-    /// The comment holds a link or a mention (`WindowFacts.hasSpamSignal`).
+    /// The comment holds a link, a mention or a contact (`WindowFacts.hasSpamSignal`).
     public var spamSignal = false
 
     public init(

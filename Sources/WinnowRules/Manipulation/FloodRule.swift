@@ -9,9 +9,9 @@ import WinnowText
 /// of its eight values equal the campaign's first copy. Each campaign counts the authors that
 /// posted a copy (an author's own repeats do not count again). A crowd's reaction is not a
 /// campaign: a comment needs `minWords` uncommon words (`CommonWords`: "happy new year
-/// everyone", "I like this song" have none or one). What campaigns carry — a link or a mention
-/// — weighs: such a text needs only `minWordsWithLinks` uncommon words, and is a flood from
-/// `authorsWithLinks` authors instead of `authors`. From
+/// everyone", "I like this song" have none or one). What campaigns carry — a link, a mention,
+/// an email address or a phone number — weighs: such a text needs only `minWordsWithLinks`
+/// uncommon words, and is a flood from `authorsWithLinks` authors instead of `authors`. From
 /// that copy on, every copy is refused; the authors who posted a copy before — the one who
 /// posted the first included — are flagged once, on their next comment within the window.
 public struct FloodRule: Sendable, Equatable {
@@ -21,11 +21,11 @@ public struct FloodRule: Sendable, Equatable {
     public var window: Micros
     /// Distinct authors from which a text is a campaign.
     public var authors: Int
-    /// Distinct authors from which a text with a link or a mention is a campaign.
+    /// Distinct authors from which a text with a link, a mention or a contact is a campaign.
     public var authorsWithLinks: Int
     /// Comments with fewer uncommon words ("lol", "first!", "happy new year") are everyday chat.
     public var minWords: Int
-    /// The same for a comment with a link or a mention ("@streamer hurt hoes be like").
+    /// The same for a comment with a link, a mention or a contact ("@streamer hurt hoes be like").
     public var minWordsWithLinks: Int
     /// Equal sketch values of eight for "a copy".
     public var minMatches: Int
@@ -63,8 +63,8 @@ public struct FloodRule: Sendable, Equatable {
         fingerprint.words < 4 ? 8 : minMatches
     }
 
-    /// Whether a comment can be a copy in a campaign at all; `spamSignal`: it carries a link or
-    /// a mention.
+    /// Whether a comment can be a copy in a campaign at all; `spamSignal`: it carries a link, a
+    /// mention or a contact (an email address, a phone number).
     public func counts(_ fingerprint: Fingerprint, spamSignal: Bool) -> Bool {
         fingerprint.wordSet != 0 && !fingerprint.isGeneric
             && fingerprint.words >= (spamSignal ? min(minWords, minWordsWithLinks) : minWords)
@@ -244,8 +244,8 @@ extension FloodRule: SettingsSection {
     public static let section = "flood"
     public static let about = [
         "flood: the same or nearly the same unusual text from many distinct authors within the",
-        "window: `authors`, or `authors_with_links` for a text with a link or a mention;",
-        "min_words uncommon words at least, min_words_with_links with a link or a mention",
+        "window: `authors`, or `authors_with_links` for a text with a link, a mention or a contact;",
+        "min_words uncommon words at least, min_words_with_links with a link, a mention or a contact",
         "(greetings and praise are not campaigns);",
         "min_matches: equal values of 8 in the word-set sketch for \"a copy\".",
     ]
@@ -257,12 +257,13 @@ extension FloodRule: SettingsSection {
                 "how long a campaign's copies are counted"),
             .int("authors", \.authors, in: 2...65_535, "distinct authors of one text that make a campaign"),
             .int(
-                "authors_with_links", \.authorsWithLinks, in: 2...65_535, "the same for a text with a link or a mention"
+                "authors_with_links", \.authorsWithLinks, in: 2...65_535,
+                "the same for a text with a link, a mention or a contact"
             ),
             .int("min_words", \.minWords, in: 1...64, "uncommon words a text needs to count at all"),
             .int(
                 "min_words_with_links", \.minWordsWithLinks, in: 1...64,
-                "the same for a text with a link or a mention"),
+                "the same for a text with a link, a mention or a contact"),
             .int(
                 "min_matches", \.minMatches, in: 1...8,
                 "equal sketch values of 8 that make a copy (of four uncommon words or more; fewer need all 8)"),
@@ -276,7 +277,7 @@ extension FloodRule: SettingsSection {
     public var summary: String {
         Self.summaryLine(
             enabled: enabled,
-            "\(authors) authors (\(authorsWithLinks) with a link or mention) in \(DurationText.describe(window))",
+            "\(authors) authors (\(authorsWithLinks) with a link, mention or contact) in \(DurationText.describe(window))",
             action: action.rawValue, dryRun: dryRun)
     }
 }
