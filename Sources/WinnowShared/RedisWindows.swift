@@ -266,7 +266,20 @@ public final class RedisWindows: SharedWindows {
               local nowSecond = math.floor(now / 1000000)
               local refused = false
               local markSet, firstMark = nil, false
-              -- Whether a mark ('representative second') was left within the window.
+              -- The campaign index's representative for a first copy's sketch, as
+              -- CampaignIndex.registered(tag:) finds it: the entry of band 2 (values 4 to 6),
+              -- if it still holds a sketch with the same values 4 to 7.
+              local function registeredFor(sketch)
+                local bits = math.floor(sketch / 16777216) % 262144
+                local field = 131072 + bit.band(bit.bxor(bits, math.floor(bits / 65536)), 65535)
+                local candidate = tonumber(redis.call('HGET', index, tostring(field)) or '0')
+                if candidate ~= 0 and math.floor(candidate / 16777216) % 16777216 == math.floor(sketch / 16777216) % 16777216 then
+                  return string.format('%d', candidate)
+                end
+                return nil
+              end
+              -- Whether a mark ('representative second', 'f' before a first copy's) was left
+              -- within the window.
               local function live(mark)
                 if not mark then return false end
                 local at = tonumber(string.match(mark, ' (%d+)$'))
@@ -313,7 +326,7 @@ public final class RedisWindows: SharedWindows {
                 elseif not live(got[7]) then
                   -- A first copy: its author is flagged too once the campaign is recognised
                   -- (FloodRule.firstCopySlot), unless a live mark names a campaign they joined.
-                  markSet, firstMark = registered .. ' ' .. nowSecond, true
+                  markSet, firstMark = 'f' .. registered .. ' ' .. nowSecond, true
                   redis.call('SET', KEYS[k + 7], markSet, 'PX', math.floor(floodWindow / 1000) + 1000)
                 end
               end
@@ -322,8 +335,12 @@ public final class RedisWindows: SharedWindows {
                 -- campaign recognised earlier). Flagged once: the mark is spent, unless this
                 -- comment left one of its own.
                 for _, mark in ipairs({got[7] or false, (not firstMark) and markSet or false}) do
+                  local rep = nil
                   if mark and floodKind == 0 and live(mark) then
-                    local rep = string.match(mark, '^(%d+) ')
+                    local first, sketch = string.match(mark, '^(f?)(%d+) ')
+                    if first == 'f' then rep = registeredFor(tonumber(sketch)) else rep = sketch end
+                  end
+                  if rep then
                     local _, p, c, s, r = campaign(rep)
                     local copies = current(p, c, s, now, floodWindow)
                     if r == 1 and copies >= tonumber(ARGV[a + 22]) then

@@ -6,6 +6,7 @@ import WinnowLimits
 import WinnowPipeline
 import WinnowRules
 import WinnowShared
+import WinnowTestSupport
 
 /// The local allowance: events of authors far below their limits let through without asking,
 /// counted by Redis afterwards, with a bounded overshoot.
@@ -73,6 +74,56 @@ struct SharedAllowanceTests {
         #expect(answers.map(Self.allowed) == Array(repeating: true, count: 10) + [false])
         // Asked: the 1st (headroom 9: 4 here), the 6th (headroom 4: 3 here), the 10th (headroom 0), the 11th.
         #expect(counting.calls.withLock { $0 } == 4)
+    }
+
+    @Test(
+        "an allowance spent in a batch sent that event to Redis before the batch's earlier events: one instance over-rejected"
+    )
+    func allowanceSentEventsOutOfOrder() throws {
+        // One author in two channels, in batches: an event of the channel whose allowance is in
+        // hand was sent ahead of an earlier event asked about in the other channel, so that Redis
+        // saw the author's times go backwards (98 extra rejects on 200,000 events, retry_after up
+        // to 32 s against a limit of 5 in 10 s); and the author's event in the other channel left
+        // the allowance in hand, which then let events through past the author's limit. One
+        // instance must answer as without allowances.
+        let server = try RedisServer()
+        let limits = RateLimitRule.Limits(
+            author: RateLimit(events: 5, period: 10 * Self.s),
+            authorInChannel: RateLimit(events: 4, period: 10 * Self.s))
+        func run(allowance: Int, authorBase: UInt64, seed: UInt64) throws -> [String] {
+            let link = SharedLink(
+                store: try RedisWindows(server.address), policy: .open, localAllowance: allowance,
+                allowanceTime: .seconds(60)
+            ) { _ in }
+            var random = SplitMix(seed: seed)
+            var t = 100 * Self.s
+            var outcomes: [String] = []
+            for _ in 0..<150 {
+                let batch = (0..<Int(random.next() % 5 + 1)).map { _ -> SharedRequest in
+                    t += Micros(random.next() % 1_500_000)
+                    let author = authorBase + random.next() % 2, channel = random.next() % 2
+                    return SharedRequest(
+                        author: author, pair: author &* 31 &+ channel, channel: channel, limits: limits,
+                        isExempt: false, now: t)
+                }
+                for answer in link.answers(batch) {
+                    guard case .answered(let check) = answer else { throw SharedError("no answer from the store") }
+                    outcomes.append(
+                        check.limited.map { "\($0.scope) \($0.retryAfter / Self.s)s" } ?? "allowed")
+                }
+            }
+            return outcomes
+        }
+        for seed in [1, 2, 3] as [UInt64] {
+            let exact = try run(allowance: 0, authorBase: 1_000 * seed, seed: seed)
+            let withAllowance = try run(allowance: 4, authorBase: 1_000 * seed + 500, seed: seed)
+            #expect(exact.filter { $0 != "allowed" }.count > 20, "the stream reaches the limits")
+            let differing = zip(exact, withAllowance).enumerated().filter { $0.element.0 != $0.element.1 }
+            #expect(
+                withAllowance.count == exact.count && differing.isEmpty,
+                "seed \(seed): \(differing.count) answers differ, first \(differing.prefix(3).map { "\($0.offset): \($0.element)" })"
+            )
+        }
     }
 
     @Test("four instances overshoot the limit by at most 3 x the allowance: measured")

@@ -151,32 +151,51 @@ public final class SharedLink: Sendable {
                 }
             }
         }
-        var unreported: [SharedRequest] = []
+        // Events let through on an allowance: before this call (`earlier`, not yet reported),
+        // and in this batch (`spent`).
+        var earlier: [SharedRequest] = []
+        var spent = [Bool](repeating: false, count: localAllowance > 0 ? requests.count : 0)
         if localAllowance > 0, asked.contains(where: { requests[$0].mayUseAllowance }) {
             allowances.withLockedValue { table in
                 asked.removeAll { k in
                     let request = requests[k]
-                    guard request.mayUseAllowance, var entry = table.byAuthor[request.author],
-                        entry.pair == request.pair, entry.remaining > 0, entry.expires > clock
-                    else { return false }
+                    guard var entry = table.byAuthor[request.author] else { return false }
+                    guard request.mayUseAllowance, entry.pair == request.pair, entry.remaining > 0,
+                        entry.expires > clock
+                    else {
+                        // Another channel of the author's, or an event the store must see: the
+                        // headroom known here no longer holds, so this event and the author's
+                        // next ones ask.
+                        table.byAuthor[request.author] = nil
+                        return false
+                    }
                     entry.remaining -= 1
                     table.byAuthor[request.author] = entry
-                    table.unreported.append(request)
+                    spent[k] = true
                     answers[k] = .answered(SharedCheck())
                     return true
                 }
-                if !asked.isEmpty { swap(&unreported, &table.unreported) }
+                if asked.isEmpty {
+                    for k in requests.indices where spent[k] { table.unreported.append(requests[k]) }
+                } else {
+                    swap(&earlier, &table.unreported)
+                }
             }
         }
         guard !asked.isEmpty else { return answers }
-        // Usually every request is asked and none was let through before: sent as it came.
-        let sent =
-            unreported.isEmpty && asked.count == requests.count ? requests : unreported + asked.map { requests[$0] }
+        // The store sees every author's events in their order: those let through before this
+        // call, then this batch's asked and spent ones as they came (an event spent here sent
+        // ahead of an earlier one asked about moved the author's time backwards in the store:
+        // SharedAllowanceTests.allowanceSentEventsOutOfOrder).
+        var isAsked = [Bool](repeating: false, count: requests.count)
+        for k in asked { isAsked[k] = true }
+        let order = requests.indices.filter { isAsked[$0] || (!spent.isEmpty && spent[$0]) }
+        let sent = earlier.isEmpty && order.count == requests.count ? requests : earlier + order.map { requests[$0] }
         switch attempt(events: asked.count, { try store.check(sent) }) {
         case .success(let all):
             var penalized: [(author: UInt64, penalty: Penalty)] = []
             var granting: [(request: SharedRequest, check: SharedCheck)] = []
-            for (k, check) in zip(asked, all.dropFirst(unreported.count)) {
+            for (k, check) in zip(order, all.dropFirst(earlier.count)) where isAsked[k] {
                 answers[k] = .answered(check)
                 if let penalty = check.penalty { penalized.append((requests[k].author, penalty)) }
                 if localAllowance > 0, requests[k].mayUseAllowance { granting.append((requests[k], check)) }
