@@ -30,6 +30,9 @@ public final class StopwordSet: Sendable {
     let requiredLiterals: PCRE2Pattern?
     /// Wildcard shape of each target, to widen its hits to whole words.
     let targetKinds: [WordlistEntry.Kind]
+    /// Where a block term could start: the block patterns run only on skeletons that have such
+    /// a place (`TermPrefilter`).
+    let blockPrefilter: TermPrefilter
 
     /// Whether matching needs the folded view (only raw patterns use it).
     public var needsFoldedView: Bool { !rawBlock.isEmpty || !rawAllow.isEmpty }
@@ -130,6 +133,7 @@ public final class StopwordSet: Sendable {
         }
         let sortedBlock = blockTerms.sorted { $0.skeleton.lexicographicallyPrecedes($1.skeleton) }
         let sortedAllow = allowTerms.sorted { $0.skeleton.lexicographicallyPrecedes($1.skeleton) }
+        blockPrefilter = TermPrefilter(terms: sortedBlock)
         blockASCII = compileSharded(sortedBlock, ascii: true)
         blockUnicode = compileSharded(sortedBlock, ascii: false)
         allowASCII = compileSharded(sortedAllow, ascii: true)
@@ -283,7 +287,11 @@ public final class StopwordSet: Sendable {
     }
 
     /// Finds every entry that matches `text`, minus those inside an allow-list match.
-    public func match(_ text: NormalizedText, scratch: MatchScratch, into result: inout StopwordMatches) {
+    /// `prefiltered: false` runs the block patterns on every text (the reference the prefilter
+    /// is tested against).
+    public func match(
+        _ text: NormalizedText, scratch: MatchScratch, into result: inout StopwordMatches, prefiltered: Bool = true
+    ) {
         result.removeAll()
         // `text.skeleton` is read in place throughout: a local copy of the view would cost four
         // array retains and releases per comment.
@@ -292,7 +300,8 @@ public final class StopwordSet: Sendable {
         // Matches come in text order: the word around the last one answers most widenings (a
         // wildcard matching many times inside one long word must not walk it each time).
         var words = WordCache()
-        for pattern in block {
+        let candidate = !prefiltered || text.skeleton.withBytes { blockPrefilter.mayMatch($0) }
+        for pattern in block where candidate {
             scanAll(pattern, view: text.skeleton, scratch: scratch) { range, mark in
                 var original: Range<Int>?
                 // The targets read in place: `for target in targets[mark]` copied each one, a

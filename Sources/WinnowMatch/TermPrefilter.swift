@@ -1,0 +1,228 @@
+/// Tells, in one pass over a skeleton's bytes, whether any word-list term could match in it:
+/// the compiled PCRE2 sets (the authority) then run only on comments that have such a place.
+/// Most comments have none, and a PCRE2 scan of the trie costs about a hundred instructions a
+/// byte against a few here (issue 23: "a prefilter decides who needs it").
+///
+/// The terms' skeletons (UTF-8) in two byte tries: terms that start a word (`word` and
+/// `prefix` entries starting with a letter or digit, walked only from where the byte before is
+/// not an ASCII letter or digit, as PCRE2's `\b` wants — a byte outside ASCII may be a symbol,
+/// so a word may start after it) and terms that may start anywhere (`suffix`, `infix`, and
+/// terms that start with a symbol). A walk starts only where the first three bytes may open a
+/// match (a table of 2^17 bits per trie, by a hash of the three), and succeeds when it reaches
+/// the end of a term —
+/// followed, for `word` and `suffix` entries, by a byte that is not an ASCII letter or digit.
+/// A space in a term matches a space, `.`, `-` or nothing, as in `TermPatternBuilder`. It may
+/// say yes where PCRE2 finds nothing (it does not check `TermShape`), never the reverse:
+/// `TermPrefilterTests` matches with and without it on texts built from the terms, their
+/// disguises and near-misses.
+struct TermPrefilter: Sendable {
+    /// Bits by a hash of the first three bytes a term's match can start with (`tripleBits`
+    /// bits per trie: the trie of terms that start a word, then the other), and, for matches
+    /// that can be shorter than three bytes (a term `a b` matches `ab`), bits by the first two
+    /// bytes (65,536 per trie) after them.
+    private let starts: [UInt64]
+    /// The first bytes of the other trie's terms, as 256 bits (the bundled lists have three
+    /// such terms): only at those is it looked at.
+    private let anywhereFirst: [UInt64]
+    private static let tripleBits = 1 << 17
+    private static let pairBase = 2 * tripleBits
+    /// Trie nodes: where their edges start in `edges`, how many, and whether a term ends there
+    /// (bit 0: with no boundary after it; bit 1: with one).
+    private let firstEdge: [Int32]
+    private let edgeCount: [UInt16]
+    private let ends: [UInt8]
+    /// Edges, `byte << 24 | child`, sorted by byte within a node.
+    private let edges: [UInt32]
+    /// The roots' children by byte (`root × 256 + byte`; -1: none): a walk starts there
+    /// without scanning the roots' many edges.
+    private let rootChild: [Int32]
+    /// Node 0 is the root of the terms that start a word, node 1 of the others.
+    private static let wordRoot = 0
+    private static let anywhereRoot = 1
+    private static let space: UInt8 = 0x20
+
+    private final class Builder {
+        var children: [UInt8: Builder] = [:]
+        var ends: UInt8 = 0
+    }
+
+    /// The bit of the first three bytes `a`, `b`, `c` of a match in trie `root`.
+    @inline(__always)
+    private static func tripleIndex(_ root: Int, _ a: UInt8, _ b: UInt8, _ c: UInt8) -> Int {
+        let key = UInt32(a) << 16 | UInt32(b) << 8 | UInt32(c)
+        return root &* tripleBits &+ Int((key &* 0x9E37_79B1) >> 15)
+    }
+
+    /// Every way the first three bytes of a match of `bytes` can be written: a space as a space,
+    /// `.`, `-` or nothing. Shorter when the term ends before three.
+    private static func openings(_ bytes: [UInt8], from k: Int = 0, _ prefix: [UInt8] = []) -> [[UInt8]] {
+        if prefix.count == 3 || k == bytes.count { return [prefix] }
+        if bytes[k] == space {
+            return [0x20, 0x2E, 0x2D].flatMap { openings(bytes, from: k + 1, prefix + [$0]) }
+                + openings(bytes, from: k + 1, prefix)
+        }
+        return openings(bytes, from: k + 1, prefix + [bytes[k]])
+    }
+
+    init(terms: [TermPatternBuilder.Term]) {
+        let roots = [Builder(), Builder()]
+        var starts = [UInt64](repeating: 0, count: (Self.pairBase + 2 * 65_536) / 64)
+        func set(_ index: Int) { starts[index >> 6] |= 1 << UInt64(index & 63) }
+        var anywhereFirst = [UInt64](repeating: 0, count: 4)
+        for term in terms {
+            let bytes = Array(String(String.UnicodeScalarView(term.skeleton.compactMap(Unicode.Scalar.init))).utf8)
+            guard let first = bytes.first, first != Self.space else { continue }
+            let startsWord = (term.kind == .word || term.kind == .prefix) && Self.isWordStart(first)
+            let root = startsWord ? Self.wordRoot : Self.anywhereRoot
+            if !startsWord { anywhereFirst[Int(first) >> 6] |= 1 << UInt64(first & 63) }
+            var node = roots[root]
+            for b in bytes {
+                if let next = node.children[b] {
+                    node = next
+                } else {
+                    let next = Builder()
+                    node.children[b] = next
+                    node = next
+                }
+            }
+            node.ends |= term.kind == .word || term.kind == .suffix ? 2 : 1
+            for opening in Self.openings(bytes) {
+                switch opening.count {
+                case 3: set(Self.tripleIndex(root, opening[0], opening[1], opening[2]))
+                case 2: set(Self.pairBase + root << 16 | Int(opening[0]) << 8 | Int(opening[1]))
+                default:
+                    // A match of one byte: any pair that starts with it.
+                    for second in 0...255 { set(Self.pairBase + root << 16 | Int(opening[0]) << 8 | second) }
+                }
+            }
+        }
+        self.anywhereFirst = anywhereFirst
+        // Flattened breadth first: a node's children are contiguous.
+        var order: [Builder] = roots
+        var firstEdge: [Int32] = [], edgeCount: [UInt16] = [], ends: [UInt8] = [], edges: [UInt32] = []
+        var k = 0
+        while k < order.count {
+            let node = order[k]
+            firstEdge.append(Int32(edges.count))
+            edgeCount.append(UInt16(node.children.count))
+            ends.append(node.ends)
+            for b in node.children.keys.sorted() {
+                edges.append(UInt32(b) << 24 | UInt32(order.count))
+                order.append(node.children[b]!)
+            }
+            k += 1
+        }
+        var rootChild = [Int32](repeating: -1, count: 512)
+        for root in 0..<2 {
+            for e in Int(firstEdge[root])..<(Int(firstEdge[root]) + Int(edgeCount[root])) {
+                rootChild[root * 256 + Int(edges[e] >> 24)] = Int32(edges[e] & 0xFF_FFFF)
+            }
+        }
+        self.rootChild = rootChild
+        self.starts = starts
+        self.firstEdge = firstEdge
+        self.edgeCount = edgeCount
+        self.ends = ends
+        self.edges = edges
+    }
+
+    /// A letter or a digit of ASCII, or a byte outside ASCII (which may be a letter): where a
+    /// `word` or `prefix` term that begins with it needs a word start.
+    @inline(__always)
+    private static func isWordStart(_ b: UInt8) -> Bool { b &- 0x61 < 26 || b &- 0x30 < 10 || b >= 0x80 }
+
+    /// An ASCII letter or digit: `\w` for certain (bytes outside ASCII may or may not be).
+    @inline(__always)
+    private static func isASCIIWord(_ b: UInt8) -> Bool { b &- 0x61 < 26 || b &- 0x30 < 10 }
+
+    /// Whether a term may match somewhere in `skeleton`: false only when none can.
+    func mayMatch(_ skeleton: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = skeleton.count
+        guard n > 0 else { return false }
+        return starts.withUnsafeBufferPointer { starts in
+            anywhereFirst.withUnsafeBufferPointer { anywhereFirst in
+                rootChild.withUnsafeBufferPointer { rootChild in
+                    firstEdge.withUnsafeBufferPointer { firstEdge in
+                        edgeCount.withUnsafeBufferPointer { edgeCount in
+                            ends.withUnsafeBufferPointer { ends in
+                                edges.withUnsafeBufferPointer { edges in
+                                    let walker = Walker(
+                                        text: skeleton, firstEdge: firstEdge, edgeCount: edgeCount, ends: ends,
+                                        edges: edges
+                                    )
+                                    @inline(__always) func has(_ index: Int) -> Bool {
+                                        starts[index &>> 6] &>> UInt64(index & 63) & 1 != 0
+                                    }
+                                    /// Whether a match may start at `i` in trie `root` (the last two
+                                    /// bytes pair with zeros).
+                                    @inline(__always) func mayStart(_ i: Int, _ root: Int) -> Bool {
+                                        let a = skeleton[i]
+                                        let b = i &+ 1 < n ? skeleton[i &+ 1] : 0
+                                        let c = i &+ 2 < n ? skeleton[i &+ 2] : 0
+                                        return has(Self.tripleIndex(root, a, b, c))
+                                            || has(Self.pairBase &+ root &<< 16 &+ Int(a) &<< 8 &+ Int(b))
+                                    }
+                                    var wordMayStart = true
+                                    for i in 0..<n {
+                                        let b = skeleton[i]
+                                        if wordMayStart && Self.isWordStart(b) && mayStart(i, Self.wordRoot)
+                                            && rootChild[Int(b)] >= 0
+                                            && walker.reachesEnd(from: i &+ 1, at: Int(rootChild[Int(b)]))
+                                        {
+                                            return true
+                                        }
+                                        if anywhereFirst[Int(b &>> 6)] &>> UInt64(b & 63) & 1 != 0
+                                            && mayStart(i, Self.anywhereRoot)
+                                            && rootChild[256 &+ Int(b)] >= 0
+                                            && walker.reachesEnd(from: i &+ 1, at: Int(rootChild[256 &+ Int(b)]))
+                                        {
+                                            return true
+                                        }
+                                        wordMayStart = !Self.isASCIIWord(b)
+                                    }
+                                    return false
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// A walk of the tries over one text.
+    private struct Walker {
+        let text: UnsafeBufferPointer<UInt8>
+        let firstEdge: UnsafeBufferPointer<Int32>
+        let edgeCount: UnsafeBufferPointer<UInt16>
+        let ends: UnsafeBufferPointer<UInt8>
+        let edges: UnsafeBufferPointer<UInt32>
+
+        /// Whether the text from `i` reaches the end of a term from `node`.
+        func reachesEnd(from i: Int, at node: Int) -> Bool {
+            let end = ends[node]
+            if end & 1 != 0 { return true }
+            if end & 2 != 0 && (i == text.count || !TermPrefilter.isASCIIWord(text[i])) { return true }
+            let first = Int(firstEdge[node])
+            for e in first..<(first &+ Int(edgeCount[node])) {
+                let edge = edges[e]
+                let b = UInt8(truncatingIfNeeded: edge >> 24), child = Int(edge & 0xFF_FFFF)
+                if b == TermPrefilter.space {
+                    // A separator, or none.
+                    if i < text.count, text[i] == 0x20 || text[i] == 0x2E || text[i] == 0x2D,
+                        reachesEnd(from: i &+ 1, at: child)
+                    {
+                        return true
+                    }
+                    if reachesEnd(from: i, at: child) { return true }
+                } else if i < text.count && text[i] == b {
+                    return reachesEnd(from: i &+ 1, at: child)
+                } else if i < text.count && text[i] < b {
+                    // Edges are sorted: no later one has this byte (a space edge sorts first).
+                    return false
+                }
+            }
+            return false
+        }
+    }
+}
