@@ -46,16 +46,7 @@ def main():
     ap.add_argument("--work", default="/tmp/winnow-ab")
     ap.add_argument("--audit", action="store_true", help="write an audit trail on every run")
     args = ap.parse_args()
-    os.makedirs(args.work, exist_ok=True)
-    events = f"{args.work}/events-{args.events}.ndjson"
-    if not os.path.exists(events):
-        pool, terms = f"{args.work}/pool.txt", f"{args.work}/terms.txt"
-        with open(pool, "w", encoding="utf-8") as fh:
-            fh.write("\n".join(throughput.real_comments(f"{args.shared}/corpus")) + "\n")
-        with open(terms, "w", encoding="utf-8") as fh:
-            fh.write("\n".join(throughput.bundled_terms()) + "\n")
-        subprocess.run(f"python3 {args.shared}/tools/make_workload.py {pool} -n {args.events} --seed 1 --stopwords {terms} -o {events}",
-                       shell=True, check=True, stderr=subprocess.DEVNULL)
+    events = throughput.workload(args.shared, args.work, args.events)
     a_args = args.args if args.a_args is None else args.a_args
     b_args = args.args if args.b_args is None else args.b_args
     trail = f"{args.work}/audit.sqlite" if args.audit else None

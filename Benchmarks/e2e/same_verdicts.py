@@ -31,16 +31,7 @@ def main():
     ap.add_argument("--shared", default=os.path.join(ROOT, "..", "shared"))
     ap.add_argument("--work", default=os.path.join(ROOT, ".build-bench", "same-verdicts"))
     args = ap.parse_args()
-    os.makedirs(args.work, exist_ok=True)
-    events = os.path.join(args.work, f"events-{args.events}.ndjson")
-    if not os.path.exists(events):
-        pool, terms = os.path.join(args.work, "pool.txt"), os.path.join(args.work, "terms.txt")
-        with open(pool, "w", encoding="utf-8") as fh:
-            fh.write("\n".join(throughput.real_comments(f"{args.shared}/corpus")) + "\n")
-        with open(terms, "w", encoding="utf-8") as fh:
-            fh.write("\n".join(throughput.bundled_terms()) + "\n")
-        subprocess.run(f"python3 {args.shared}/tools/make_workload.py {pool} -n {args.events} --seed 1 "
-                       f"--stopwords {terms} -o {events}", shell=True, check=True, stderr=subprocess.DEVNULL)
+    events = throughput.workload(args.shared, args.work, args.events)
     differ = False
     for name, policy in POLICIES.items():
         extra = []

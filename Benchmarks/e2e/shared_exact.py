@@ -33,20 +33,6 @@ import throughput  # noqa: E402  (its workload helpers)
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
 
-def workload(args):
-    events = f"{args.work}/events-{args.events}.ndjson"
-    if not os.path.exists(events):
-        os.makedirs(args.work, exist_ok=True)
-        pool, terms = f"{args.work}/pool.txt", f"{args.work}/terms.txt"
-        with open(pool, "w", encoding="utf-8") as fh:
-            fh.write("\n".join(throughput.real_comments(f"{args.shared}/corpus")) + "\n")
-        with open(terms, "w", encoding="utf-8") as fh:
-            fh.write("\n".join(throughput.bundled_terms()) + "\n")
-        subprocess.run(f"python3 {args.shared}/tools/make_workload.py {pool} -n {args.events} --seed 1 "
-                       f"--stopwords {terms} -o {events}", shell=True, check=True, stderr=subprocess.DEVNULL)
-    return events
-
-
 def run(winnow, events, extra):
     with open(events, "rb") as fin:
         out = subprocess.run([winnow, "filter", "--clock", "event", "--no-audit", *extra], stdin=fin,
@@ -62,7 +48,7 @@ def main():
     ap.add_argument("--work", default="/tmp/winnow-ab")
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
-    events = workload(args)
+    events = throughput.workload(args.shared, args.work, args.events)
     folder = tempfile.mkdtemp(prefix="winnow-redis-")
     sock = f"{folder}/redis.sock"
     redis = subprocess.Popen(["redis-server", "--port", "0", "--unixsocket", sock, "--save", "", "--appendonly", "no"],

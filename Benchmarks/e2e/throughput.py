@@ -73,6 +73,22 @@ def bundled_terms():
 CPU_SECONDS = {}  # command -> CPU seconds (user + system) of each run, in order
 
 
+def workload(shared, work, events):
+    """The throughput workload of `events` events (`make_workload.py --seed 1` over real
+    comments, the bundled terms injected), cached in `work`: its path."""
+    os.makedirs(work, exist_ok=True)
+    path = os.path.join(work, f"events-{events}.ndjson")
+    if not os.path.exists(path):
+        pool, terms = os.path.join(work, "pool.txt"), os.path.join(work, "terms.txt")
+        with open(pool, "w", encoding="utf-8") as fh:
+            fh.write("\n".join(real_comments(f"{shared}/corpus")) + "\n")
+        with open(terms, "w", encoding="utf-8") as fh:
+            fh.write("\n".join(bundled_terms()) + "\n")
+        subprocess.run(f"python3 {shared}/tools/make_workload.py {pool} -n {events} --seed 1 "
+                       f"--stopwords {terms} -o {path}", shell=True, check=True, stderr=subprocess.DEVNULL)
+    return path
+
+
 def timed(cmd, sink):
     # Output goes to a real file: GNU grep stops at the first match when stdout is /dev/null.
     with open(sink, "wb") as out:
