@@ -21,9 +21,10 @@ struct TermPrefilter: Sendable {
     /// that can be shorter than three bytes (a term `a b` matches `ab`), bits by the first two
     /// bytes (65,536 per trie) after them.
     private let starts: [UInt64]
-    /// The first bytes of the other trie's terms, as 256 bits (the bundled lists have three
-    /// such terms): only at those is it looked at.
-    private let anywhereFirst: [UInt64]
+    /// Per byte value: bit 0 an ASCII letter or digit (no word starts after it), bit 1 the
+    /// first byte of a term that starts a word, bit 2 the first byte of one of the other terms
+    /// (the bundled lists have three): one load a byte tells where to look.
+    private let byteClass: [UInt8]
     private static let tripleBits = 1 << 17
     private static let pairBase = 2 * tripleBits
     /// Trie nodes: where their edges start in `edges`, how many, and whether a term ends there
@@ -68,13 +69,13 @@ struct TermPrefilter: Sendable {
         let roots = [Builder(), Builder()]
         var starts = [UInt64](repeating: 0, count: (Self.pairBase + 2 * 65_536) / 64)
         func set(_ index: Int) { starts[index >> 6] |= 1 << UInt64(index & 63) }
-        var anywhereFirst = [UInt64](repeating: 0, count: 4)
+        var byteClass = (0..<256).map { UInt8($0) &- 0x61 < 26 || UInt8($0) &- 0x30 < 10 ? UInt8(1) : 0 }
         for term in terms {
             let bytes = Array(String(String.UnicodeScalarView(term.skeleton.compactMap(Unicode.Scalar.init))).utf8)
             guard let first = bytes.first, first != Self.space else { continue }
             let startsWord = (term.kind == .word || term.kind == .prefix) && Self.isWordStart(first)
             let root = startsWord ? Self.wordRoot : Self.anywhereRoot
-            if !startsWord { anywhereFirst[Int(first) >> 6] |= 1 << UInt64(first & 63) }
+            byteClass[Int(first)] |= startsWord ? 2 : 4
             var node = roots[root]
             for b in bytes {
                 if let next = node.children[b] {
@@ -96,7 +97,7 @@ struct TermPrefilter: Sendable {
                 }
             }
         }
-        self.anywhereFirst = anywhereFirst
+        self.byteClass = byteClass
         // Flattened breadth first: a node's children are contiguous.
         var order: [Builder] = roots
         var firstEdge: [Int32] = [], edgeCount: [UInt16] = [], ends: [UInt8] = [], edges: [UInt32] = []
@@ -140,7 +141,7 @@ struct TermPrefilter: Sendable {
         let n = skeleton.count
         guard n > 0 else { return false }
         return starts.withUnsafeBufferPointer { starts in
-            anywhereFirst.withUnsafeBufferPointer { anywhereFirst in
+            byteClass.withUnsafeBufferPointer { byteClass in
                 rootChild.withUnsafeBufferPointer { rootChild in
                     firstEdge.withUnsafeBufferPointer { firstEdge in
                         edgeCount.withUnsafeBufferPointer { edgeCount in
@@ -165,20 +166,20 @@ struct TermPrefilter: Sendable {
                                     var wordMayStart = true
                                     for i in 0..<n {
                                         let b = skeleton[i]
-                                        if wordMayStart && Self.isWordStart(b) && mayStart(i, Self.wordRoot)
-                                            && rootChild[Int(b)] >= 0
-                                            && walker.reachesEnd(from: i &+ 1, at: Int(rootChild[Int(b)]))
-                                        {
-                                            return true
+                                        let kind = byteClass[Int(b)]
+                                        if kind & 6 != 0 {
+                                            if kind & 2 != 0 && wordMayStart && mayStart(i, Self.wordRoot)
+                                                && walker.reachesEnd(from: i &+ 1, at: Int(rootChild[Int(b)]))
+                                            {
+                                                return true
+                                            }
+                                            if kind & 4 != 0 && mayStart(i, Self.anywhereRoot)
+                                                && walker.reachesEnd(from: i &+ 1, at: Int(rootChild[256 &+ Int(b)]))
+                                            {
+                                                return true
+                                            }
                                         }
-                                        if anywhereFirst[Int(b &>> 6)] &>> UInt64(b & 63) & 1 != 0
-                                            && mayStart(i, Self.anywhereRoot)
-                                            && rootChild[256 &+ Int(b)] >= 0
-                                            && walker.reachesEnd(from: i &+ 1, at: Int(rootChild[256 &+ Int(b)]))
-                                        {
-                                            return true
-                                        }
-                                        wordMayStart = !Self.isASCIIWord(b)
+                                        wordMayStart = kind & 1 == 0
                                     }
                                     return false
                                 }
