@@ -16,31 +16,57 @@
 /// `TermPrefilterTests` matches with and without it on texts built from the terms, their
 /// disguises and near-misses.
 struct TermPrefilter: Sendable {
-    /// Bits by a hash of the first three bytes a term's match can start with (`tripleBits`
-    /// bits per trie: the trie of terms that start a word, then the other), and, for matches
-    /// that can be shorter than three bytes (a term `a b` matches `ab`), bits by the first two
-    /// bytes (65,536 per trie) after them.
-    private let starts: [UInt64]
-    /// Per byte value: bit 0 an ASCII letter or digit (no word starts after it), bit 1 the
-    /// first byte of a term that starts a word, bit 2 the first byte of one of the other terms
-    /// (the bundled lists have three): one load a byte tells where to look.
-    private let byteClass: [UInt8]
+    private let tables: Tables
     private static let tripleBits = 1 << 17
     private static let pairBase = 2 * tripleBits
-    /// Trie nodes: where their edges start in `edges`, how many, and whether a term ends there
-    /// (bit 0: with no boundary after it; bit 1: with one).
-    private let firstEdge: [Int32]
-    private let edgeCount: [UInt16]
-    private let ends: [UInt8]
-    /// Edges, `byte << 24 | child`, sorted by byte within a node.
-    private let edges: [UInt32]
-    /// The roots' children by byte (`root × 256 + byte`; -1: none): a walk starts there
-    /// without scanning the roots' many edges.
-    private let rootChild: [Int32]
     /// Node 0 is the root of the terms that start a word, node 1 of the others.
     private static let wordRoot = 0
     private static let anywhereRoot = 1
     private static let space: UInt8 = 0x20
+
+    /// The tables a check reads, fixed once built: held as plain memory, so that the check
+    /// reads them without a closure per table (the walk is checked against PCRE2 by
+    /// `TermPrefilterTests`).
+    private final class Tables: @unchecked Sendable {
+        /// Bits by a hash of the first three bytes a term's match can start with (`tripleBits`
+        /// bits per trie: the trie of terms that start a word, then the other), and, for
+        /// matches that can be shorter than three bytes (a term `a b` matches `ab`), bits by the
+        /// first two bytes (65,536 per trie) after them.
+        let starts: UnsafeMutableBufferPointer<UInt64>
+        /// Per byte value: bit 0 an ASCII letter or digit (no word starts after it), bit 1 the
+        /// first byte of a term that starts a word, bit 2 the first byte of one of the other
+        /// terms (the bundled lists have three): one load a byte tells where to look.
+        let byteClass: UnsafeMutableBufferPointer<UInt8>
+        /// Trie nodes: `firstEdge << 24 | edgeCount << 8 | ends`, `ends` telling whether a term
+        /// ends there (bit 0: with no boundary after it; bit 1: with one).
+        let nodes: UnsafeMutableBufferPointer<UInt64>
+        /// Edges, `byte << 24 | child`, sorted by byte within a node.
+        let edges: UnsafeMutableBufferPointer<UInt32>
+        /// The roots' children by byte (`root × 256 + byte`; -1: none): a walk starts there
+        /// without scanning the roots' many edges.
+        let rootChild: UnsafeMutableBufferPointer<Int32>
+
+        init(starts: [UInt64], byteClass: [UInt8], nodes: [UInt64], edges: [UInt32], rootChild: [Int32]) {
+            func copy<T>(_ array: [T]) -> UnsafeMutableBufferPointer<T> {
+                let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: array.count)
+                _ = buffer.initialize(from: array)
+                return buffer
+            }
+            self.starts = copy(starts)
+            self.byteClass = copy(byteClass)
+            self.nodes = copy(nodes)
+            self.edges = copy(edges)
+            self.rootChild = copy(rootChild)
+        }
+
+        deinit {
+            starts.deallocate()
+            byteClass.deallocate()
+            nodes.deallocate()
+            edges.deallocate()
+            rootChild.deallocate()
+        }
+    }
 
     private final class Builder {
         var children: [UInt8: Builder] = [:]
@@ -97,34 +123,22 @@ struct TermPrefilter: Sendable {
                 }
             }
         }
-        self.byteClass = byteClass
         // Flattened breadth first: a node's children are contiguous.
         var order: [Builder] = roots
-        var firstEdge: [Int32] = [], edgeCount: [UInt16] = [], ends: [UInt8] = [], edges: [UInt32] = []
+        var nodes: [UInt64] = [], edges: [UInt32] = []
+        var rootChild = [Int32](repeating: -1, count: 512)
         var k = 0
         while k < order.count {
             let node = order[k]
-            firstEdge.append(Int32(edges.count))
-            edgeCount.append(UInt16(node.children.count))
-            ends.append(node.ends)
+            nodes.append(UInt64(edges.count) << 24 | UInt64(node.children.count) << 8 | UInt64(node.ends))
             for b in node.children.keys.sorted() {
+                if k < 2 { rootChild[k * 256 + Int(b)] = Int32(order.count) }
                 edges.append(UInt32(b) << 24 | UInt32(order.count))
                 order.append(node.children[b]!)
             }
             k += 1
         }
-        var rootChild = [Int32](repeating: -1, count: 512)
-        for root in 0..<2 {
-            for e in Int(firstEdge[root])..<(Int(firstEdge[root]) + Int(edgeCount[root])) {
-                rootChild[root * 256 + Int(edges[e] >> 24)] = Int32(edges[e] & 0xFF_FFFF)
-            }
-        }
-        self.rootChild = rootChild
-        self.starts = starts
-        self.firstEdge = firstEdge
-        self.edgeCount = edgeCount
-        self.ends = ends
-        self.edges = edges
+        tables = Tables(starts: starts, byteClass: byteClass, nodes: nodes, edges: edges, rootChild: rootChild)
     }
 
     /// A letter or a digit of ASCII, or a byte outside ASCII (which may be a letter): where a
@@ -140,72 +154,52 @@ struct TermPrefilter: Sendable {
     func mayMatch(_ skeleton: UnsafeBufferPointer<UInt8>) -> Bool {
         let n = skeleton.count
         guard n > 0 else { return false }
-        return starts.withUnsafeBufferPointer { starts in
-            byteClass.withUnsafeBufferPointer { byteClass in
-                rootChild.withUnsafeBufferPointer { rootChild in
-                    firstEdge.withUnsafeBufferPointer { firstEdge in
-                        edgeCount.withUnsafeBufferPointer { edgeCount in
-                            ends.withUnsafeBufferPointer { ends in
-                                edges.withUnsafeBufferPointer { edges in
-                                    let walker = Walker(
-                                        text: skeleton, firstEdge: firstEdge, edgeCount: edgeCount, ends: ends,
-                                        edges: edges
-                                    )
-                                    @inline(__always) func has(_ index: Int) -> Bool {
-                                        starts[index &>> 6] &>> UInt64(index & 63) & 1 != 0
-                                    }
-                                    /// Whether a match may start at `i` in trie `root` (the last two
-                                    /// bytes pair with zeros).
-                                    @inline(__always) func mayStart(_ i: Int, _ root: Int) -> Bool {
-                                        let a = skeleton[i]
-                                        let b = i &+ 1 < n ? skeleton[i &+ 1] : 0
-                                        let c = i &+ 2 < n ? skeleton[i &+ 2] : 0
-                                        return has(Self.tripleIndex(root, a, b, c))
-                                            || has(Self.pairBase &+ root &<< 16 &+ Int(a) &<< 8 &+ Int(b))
-                                    }
-                                    var wordMayStart = true
-                                    for i in 0..<n {
-                                        let b = skeleton[i]
-                                        let kind = byteClass[Int(b)]
-                                        if kind & 6 != 0 {
-                                            if kind & 2 != 0 && wordMayStart && mayStart(i, Self.wordRoot)
-                                                && walker.reachesEnd(from: i &+ 1, at: Int(rootChild[Int(b)]))
-                                            {
-                                                return true
-                                            }
-                                            if kind & 4 != 0 && mayStart(i, Self.anywhereRoot)
-                                                && walker.reachesEnd(from: i &+ 1, at: Int(rootChild[256 &+ Int(b)]))
-                                            {
-                                                return true
-                                            }
-                                        }
-                                        wordMayStart = kind & 1 == 0
-                                    }
-                                    return false
-                                }
-                            }
-                        }
-                    }
+        // `self` (held by its `StopwordSet`) keeps `tables` alive for the call.
+        let starts = tables.starts, byteClass = tables.byteClass, rootChild = tables.rootChild
+        let walker = Walker(text: skeleton, nodes: tables.nodes, edges: tables.edges)
+        @inline(__always) func has(_ index: Int) -> Bool { starts[index &>> 6] &>> UInt64(index & 63) & 1 != 0 }
+        /// Whether a match may start at `i` in trie `root` (the last two bytes pair with zeros).
+        @inline(__always) func mayStart(_ i: Int, _ root: Int) -> Bool {
+            let a = skeleton[i]
+            let b = i &+ 1 < n ? skeleton[i &+ 1] : 0
+            let c = i &+ 2 < n ? skeleton[i &+ 2] : 0
+            return has(Self.tripleIndex(root, a, b, c)) || has(Self.pairBase &+ root &<< 16 &+ Int(a) &<< 8 &+ Int(b))
+        }
+        var wordMayStart = true
+        for i in 0..<n {
+            let b = skeleton[i]
+            let kind = byteClass[Int(b)]
+            if kind & 6 != 0 {
+                if kind & 2 != 0 && wordMayStart && mayStart(i, Self.wordRoot)
+                    && walker.reachesEnd(from: i &+ 1, at: Int(rootChild[Int(b)]))
+                {
+                    return true
+                }
+                if kind & 4 != 0 && mayStart(i, Self.anywhereRoot)
+                    && walker.reachesEnd(from: i &+ 1, at: Int(rootChild[256 &+ Int(b)]))
+                {
+                    return true
                 }
             }
+            wordMayStart = kind & 1 == 0
         }
+        return false
     }
 
     /// A walk of the tries over one text.
     private struct Walker {
         let text: UnsafeBufferPointer<UInt8>
-        let firstEdge: UnsafeBufferPointer<Int32>
-        let edgeCount: UnsafeBufferPointer<UInt16>
-        let ends: UnsafeBufferPointer<UInt8>
-        let edges: UnsafeBufferPointer<UInt32>
+        let nodes: UnsafeMutableBufferPointer<UInt64>
+        let edges: UnsafeMutableBufferPointer<UInt32>
 
         /// Whether the text from `i` reaches the end of a term from `node`.
         func reachesEnd(from i: Int, at node: Int) -> Bool {
-            let end = ends[node]
+            let entry = nodes[node]
+            let end = UInt8(truncatingIfNeeded: entry)
             if end & 1 != 0 { return true }
             if end & 2 != 0 && (i == text.count || !TermPrefilter.isASCIIWord(text[i])) { return true }
-            let first = Int(firstEdge[node])
-            for e in first..<(first &+ Int(edgeCount[node])) {
+            let first = Int(truncatingIfNeeded: entry >> 24)
+            for e in first..<(first &+ Int(truncatingIfNeeded: entry >> 8 & 0xFFFF)) {
                 let edge = edges[e]
                 let b = UInt8(truncatingIfNeeded: edge >> 24), child = Int(edge & 0xFF_FFFF)
                 if b == TermPrefilter.space {
