@@ -110,8 +110,10 @@ public final class Engine: Sendable {
         if let stats = comment.stats {
             facts.links = comment.links ?? 0
             facts.linkSite = comment.linkSite
+            // Only flood weighs the signal: without it, no scan for contacts.
             facts.hasSpamSignal =
-                facts.links > 0 || stats.mentions > 0 || (stats.mayHoldContact && ContactScanner.holdsContact(text))
+                facts.links > 0 || stats.mentions > 0
+                || (behavior.flood.enabled && stats.mayHoldContact && ContactScanner.holdsContact(text))
             if stats.mentions > behavior.links.maxMentions {
                 behavior.links.settleMentions(
                     &reasons,

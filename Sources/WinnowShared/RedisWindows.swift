@@ -131,6 +131,25 @@ public final class RedisWindows: SharedWindows {
           local p, c, s, r = string.match(redis.call('GET', key) or '0 0 0 0', '^(%d+) (%d+) (%d+) (%d+)$')
           return key, tonumber(p), tonumber(c), tonumber(s), tonumber(r)
         end
+        -- The campaign index's representative for a first copy's sketch, as
+        -- CampaignIndex.registered(tag:) finds it: the entry of band 2 (values 4 to 6), if it
+        -- still holds a sketch with the same values 4 to 7.
+        local function registeredFor(sketch)
+          local bits = math.floor(sketch / 16777216) % 262144
+          local field = 131072 + bit.band(bit.bxor(bits, math.floor(bits / 65536)), 65535)
+          local candidate = tonumber(redis.call('HGET', index, tostring(field)) or '0')
+          if candidate ~= 0 and math.floor(candidate / 16777216) % 16777216 == math.floor(sketch / 16777216) % 16777216 then
+            return string.format('%d', candidate)
+          end
+          return nil
+        end
+        -- Whether a mark ('representative second', 'f' before a first copy's) was left within
+        -- the window, at second `nowSecond`.
+        local function live(mark, nowSecond, floodWindow)
+          if not mark then return false end
+          local age = nowSecond - tonumber(string.match(mark, ' (%d+)$'))
+          return age >= 0 and age < math.floor(floodWindow / 1000000)
+        end
         local out = {}
         for e = 0, #KEYS / 7 - 1 do
           local k, a = e * 7, 1 + e * 26
@@ -266,26 +285,6 @@ public final class RedisWindows: SharedWindows {
               local nowSecond = math.floor(now / 1000000)
               local refused = false
               local markSet, firstMark = nil, false
-              -- The campaign index's representative for a first copy's sketch, as
-              -- CampaignIndex.registered(tag:) finds it: the entry of band 2 (values 4 to 6),
-              -- if it still holds a sketch with the same values 4 to 7.
-              local function registeredFor(sketch)
-                local bits = math.floor(sketch / 16777216) % 262144
-                local field = 131072 + bit.band(bit.bxor(bits, math.floor(bits / 65536)), 65535)
-                local candidate = tonumber(redis.call('HGET', index, tostring(field)) or '0')
-                if candidate ~= 0 and math.floor(candidate / 16777216) % 16777216 == math.floor(sketch / 16777216) % 16777216 then
-                  return string.format('%d', candidate)
-                end
-                return nil
-              end
-              -- Whether a mark ('representative second', 'f' before a first copy's) was left
-              -- within the window.
-              local function live(mark)
-                if not mark then return false end
-                local at = tonumber(string.match(mark, ' (%d+)$'))
-                local age = nowSecond - at
-                return age >= 0 and age < math.floor(floodWindow / 1000000)
-              end
               -- Whether the comment can be a copy (FloodRule.counts) comes with the request.
               if ARGV[a + 16] == '1' then
                 local minMatches = tonumber(ARGV[a + 17])
@@ -323,7 +322,7 @@ public final class RedisWindows: SharedWindows {
                   if changed then
                     redis.call('SET', key, string.format('%d %d %d %d', p, c, s, r), 'PX', math.floor(2 * floodWindow / 1000) + 1000)
                   end
-                elseif not live(got[7]) then
+                elseif not live(got[7], nowSecond, floodWindow) then
                   -- A first copy: its author is flagged too once the campaign is recognised
                   -- (FloodRule.firstCopySlot), unless a live mark names a campaign they joined.
                   markSet, firstMark = 'f' .. registered .. ' ' .. nowSecond, true
@@ -334,9 +333,11 @@ public final class RedisWindows: SharedWindows {
                 -- The mark left before this comment, then one this comment left (a copy of a
                 -- campaign recognised earlier). Flagged once: the mark is spent, unless this
                 -- comment left one of its own.
-                for _, mark in ipairs({got[7] or false, (not firstMark) and markSet or false}) do
+                for i = 1, 2 do
+                  local mark = got[7]
+                  if i == 2 then mark = (not firstMark) and markSet end
                   local rep = nil
-                  if mark and floodKind == 0 and live(mark) then
+                  if mark and floodKind == 0 and live(mark, nowSecond, floodWindow) then
                     local first, sketch = string.match(mark, '^(f?)(%d+) ')
                     if first == 'f' then rep = registeredFor(tonumber(sketch)) else rep = sketch end
                   end

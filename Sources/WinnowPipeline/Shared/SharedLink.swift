@@ -154,7 +154,7 @@ public final class SharedLink: Sendable {
         // Events let through on an allowance: before this call (`earlier`, not yet reported),
         // and in this batch (`spent`).
         var earlier: [SharedRequest] = []
-        var spent = [Bool](repeating: false, count: localAllowance > 0 ? requests.count : 0)
+        var spent: [Int] = []
         if localAllowance > 0, asked.contains(where: { requests[$0].mayUseAllowance }) {
             allowances.withLockedValue { table in
                 asked.removeAll { k in
@@ -171,12 +171,12 @@ public final class SharedLink: Sendable {
                     }
                     entry.remaining -= 1
                     table.byAuthor[request.author] = entry
-                    spent[k] = true
+                    spent.append(k)
                     answers[k] = .answered(SharedCheck())
                     return true
                 }
                 if asked.isEmpty {
-                    for k in requests.indices where spent[k] { table.unreported.append(requests[k]) }
+                    for k in spent { table.unreported.append(requests[k]) }
                 } else {
                     swap(&earlier, &table.unreported)
                 }
@@ -187,15 +187,14 @@ public final class SharedLink: Sendable {
         // call, then this batch's asked and spent ones as they came (an event spent here sent
         // ahead of an earlier one asked about moved the author's time backwards in the store:
         // SharedAllowanceTests.allowanceSentEventsOutOfOrder).
-        var isAsked = [Bool](repeating: false, count: requests.count)
-        for k in asked { isAsked[k] = true }
-        let order = requests.indices.filter { isAsked[$0] || (!spent.isEmpty && spent[$0]) }
+        // Without events spent here (the usual case), that is the asked ones.
+        let order = spent.isEmpty ? asked : (asked + spent).sorted()
         let sent = earlier.isEmpty && order.count == requests.count ? requests : earlier + order.map { requests[$0] }
         switch attempt(events: asked.count, { try store.check(sent) }) {
         case .success(let all):
             var penalized: [(author: UInt64, penalty: Penalty)] = []
             var granting: [(request: SharedRequest, check: SharedCheck)] = []
-            for (k, check) in zip(order, all.dropFirst(earlier.count)) where isAsked[k] {
+            for (k, check) in zip(order, all.dropFirst(earlier.count)) where spent.isEmpty || !spent.contains(k) {
                 answers[k] = .answered(check)
                 if let penalty = check.penalty { penalized.append((requests[k].author, penalty)) }
                 if localAllowance > 0, requests[k].mayUseAllowance { granting.append((requests[k], check)) }
