@@ -7,7 +7,10 @@ import json
 import sys
 
 corpus = sys.argv[1] if len(sys.argv) > 1 else "../shared/corpus"
-files = [("Youtube01-Psy.csv", "psy"), ("Youtube02-KatyPerry.csv", "katyperry"), ("Youtube03-LMFAO.csv", "lmfao")]
+# The channel is the video's id, as an integration sends it (a link to the video itself then
+# points back at the page the comment is on).
+files = [("Youtube01-Psy.csv", "9bZkp7q19f0"), ("Youtube02-KatyPerry.csv", "CevxZvSJLk8"),
+         ("Youtube03-LMFAO.csv", "KQ6zr6kCPj8")]
 events = []
 for name, channel in files:
     with open(f"{corpus}/youtube-spam-collection/{name}", newline="", encoding="utf-8") as fh:

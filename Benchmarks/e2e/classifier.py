@@ -20,6 +20,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 CORPUS = os.path.join(os.path.dirname(ROOT), "shared", "corpus")
 VIDEOS = ["Youtube01-Psy.csv", "Youtube02-KatyPerry.csv", "Youtube03-LMFAO.csv"]
 MAP = "text=CONTENT,author=AUTHOR,ts=DATE,id=COMMENT_ID"
+# The videos' ids: a held-out file is replayed under its video's id, which `replay` takes for the
+# channel (the file's name), as an integration sends it.
+VIDEO_IDS = {"Youtube01-Psy.csv": "9bZkp7q19f0", "Youtube02-KatyPerry.csv": "CevxZvSJLk8",
+             "Youtube03-LMFAO.csv": "KQ6zr6kCPj8"}
 
 
 def run(args, **kw):
@@ -97,12 +101,15 @@ def main():
             if args.policy_extra:
                 f.write(args.policy_extra + "\n")
         report = os.path.join(work, f"fold{k}.json")
-        run([args.winnow, "replay", os.path.join(youtube, held), "--map", MAP, "--label", "CLASS", "--positive", "1",
+        named = os.path.join(work, VIDEO_IDS[held] + ".csv")
+        if not os.path.lexists(named):
+            os.symlink(os.path.join(youtube, held), named)
+        run([args.winnow, "replay", named, "--map", MAP, "--label", "CLASS", "--positive", "1",
              "--no-audit", "--policy", policy, "--report-json", report], cwd=work)
         with open(report) as f:
             overall = json.load(f)["evaluation"]["overall"]
         # "Not allowed" counts flags and censoring too; the removal rate counts hold, reject, timeout, ban.
-        verdicts = run([args.winnow, "replay", os.path.join(youtube, held), "--map", MAP, "--no-audit", "--policy", policy,
+        verdicts = run([args.winnow, "replay", named, "--map", MAP, "--no-audit", "--policy", policy,
                         "--verdicts", "-"], cwd=work)
         import csv
         with open(os.path.join(youtube, held), encoding="utf-8", newline="") as f:

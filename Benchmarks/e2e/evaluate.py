@@ -35,9 +35,20 @@ def main():
     sh(f"cd {ROOT} && swift build -c release --product winnow")
     winnow = f"{ROOT}/.build/release/winnow"
 
-    youtube = " ".join(f"{corpus}/youtube-spam-collection/{name}" for name in
-                       ("Youtube01-Psy.csv", "Youtube02-KatyPerry.csv", "Youtube03-LMFAO.csv"))
-    youtube_cmd = (f"winnow replay {youtube.replace(corpus, '../shared/corpus')} "
+    # Each file linked under its video's id, which `replay` takes for the channel (the file's name),
+    # as an integration would send it: a comment linking the video itself then points back at the
+    # page it is on, not away (the new-author link check).
+    videos = (("Youtube01-Psy", "9bZkp7q19f0"), ("Youtube02-KatyPerry", "CevxZvSJLk8"),
+              ("Youtube03-LMFAO", "KQ6zr6kCPj8"))
+    for name, video_id in videos:
+        link = f"{work}/{video_id}.csv"
+        if os.path.lexists(link):
+            os.remove(link)
+        os.symlink(f"{corpus}/youtube-spam-collection/{name}.csv", link)
+    links = "; ".join(f"ln -s ../shared/corpus/youtube-spam-collection/{name}.csv {video_id}.csv"
+                      for name, video_id in videos)
+    youtube = " ".join(f"{video_id}.csv" for _, video_id in videos)
+    youtube_cmd = (f"{links}; winnow replay {youtube} "
                    "--map text=CONTENT,author=AUTHOR,ts=DATE,id=COMMENT_ID --label CLASS --positive 1 "
                    "--report-html youtube.html --report-json youtube.json")
     sh(f"cd {work} && {winnow} replay {youtube} --map text=CONTENT,author=AUTHOR,ts=DATE,id=COMMENT_ID "
@@ -60,7 +71,10 @@ def main():
              "Measured by `python3 Benchmarks/e2e/evaluate.py` with the bundled wordlists and the built-in policy "
              "(every rule on, event time).", "",
              "## YouTube Spam Collection (labeled spam and ham)", "",
-             f"One command (from the repository root, the reports written to the working directory): `{youtube_cmd}`", "",
+             f"Commands (from the repository root, the reports written to the working directory): `{youtube_cmd}`. "
+             "Each file is linked under its video's id because `replay` takes a CSV file's name for the channel "
+             "and an integration sends the video's id: a comment linking the video itself points back at the page "
+             "it is on, and is no newcomer's link.", "",
              "Predicted positive: any verdict other than `allow`; positive: `CLASS` 1 (spam).", ""]
     ev = yt["evaluation"]
     o = ev["overall"]

@@ -149,6 +149,12 @@ def read_beer(corpus):
     return out
 
 
+# The videos of the YouTube Spam Collection files, by their ids: an integration sends the video's
+# id as the channel, and a link to the video itself (a fan sharing it, a timestamp) names it.
+VIDEO_IDS = {"Youtube01-Psy": "9bZkp7q19f0", "Youtube02-KatyPerry": "CevxZvSJLk8",
+             "Youtube03-LMFAO": "KQ6zr6kCPj8"}
+
+
 def read_youtube(corpus, klass=None):
     out = []
     for path in sorted(glob.glob(f"{corpus}/youtube-spam-collection/Youtube0*.csv")):
@@ -160,8 +166,8 @@ def read_youtube(corpus, klass=None):
                 text = html.unescape(row["CONTENT"])  # as `winnow replay` decodes them
                 if not text.strip():
                     continue
-                out.append({"id": row["COMMENT_ID"], "author": row["AUTHOR"] or "?", "channel": "yt/" + video,
-                            "ts": epoch(row["DATE"]), "text": text, "_class": row["CLASS"]})
+                out.append({"id": row["COMMENT_ID"], "author": row["AUTHOR"] or "?", "channel": VIDEO_IDS[video],
+                            "ts": epoch(row["DATE"]), "text": text, "_class": row["CLASS"], "_video": video})
     return out
 
 
@@ -295,7 +301,7 @@ def run_civil(winnow, corpus, seed, models):
     for e in ham:
         e.pop("_class")
     sets.append(("YouTube Spam Collection ham rows (3 files)", "youtube-ham", ham,
-                 f"own AUTHOR and DATE; channel = video file ({len({e['author'] for e in ham})} authors)"))
+                 f"own AUTHOR and DATE; channel = the video's id ({len({e['author'] for e in ham})} authors)"))
     tg = read_lines(f"{corpus}/tg-spam/data/ham-samples.txt")
     tg_events, k = as_chat(tg, "tg", "tg-chat", epoch("2024-03-01T12:00:00Z"), rnd)
     sets.append(("tg-spam ham samples", "tg-ham", tg_events,
@@ -329,7 +335,7 @@ def fold_of(event):
         return "tg"
     if "_row" in event:
         return f"davidson{int(event['_row'] >= DAVIDSON_ROWS // 2)}"
-    return event["channel"].split("/", 1)[1]  # yt/Youtube01-Psy
+    return event["_video"]
 
 
 def fold_models(winnow, corpus, work):
@@ -340,7 +346,7 @@ def fold_models(winnow, corpus, work):
     subprocess.run(["python3", f"{ROOT}/scripts/model_data.py", data], check=True)
     videos = {}
     for e in read_youtube(corpus):
-        videos.setdefault(e["channel"].split("/", 1)[1], set()).add("yt-" + e["id"])
+        videos.setdefault(e["_video"], set()).add("yt-" + e["id"])
     excluded = {
         "beer": lambda rid: rid.startswith("se-"),
         "tg": lambda rid: rid.startswith("tg-"),
@@ -629,7 +635,11 @@ def run_spam(winnow, corpus, work, models):
     total = {"events": 0, "evaluation": {"overall": collections.Counter(), "rules": {}}}
     for video in ("Youtube01-Psy", "Youtube02-KatyPerry", "Youtube03-LMFAO"):
         report = f"{work}/youtube-{video}.json"
-        subprocess.run([winnow.binary, "replay", f"{corpus}/youtube-spam-collection/{video}.csv",
+        # Named after the video's id, which `replay` takes for the channel (the file's name).
+        named = f"{work}/{VIDEO_IDS[video]}.csv"
+        if not os.path.exists(named):
+            os.symlink(f"{corpus}/youtube-spam-collection/{video}.csv", named)
+        subprocess.run([winnow.binary, "replay", named,
                         "--map", "text=CONTENT,author=AUTHOR,ts=DATE,id=COMMENT_ID", "--label", "CLASS",
                         "--positive", "1", "--no-audit", "--wordlists", f"{ROOT}/Wordlists", "--model", models[video],
                         "--report-json", report] + (["--policy", winnow.policy] if winnow.policy else []), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -908,10 +918,12 @@ def main():
     # 4. spam
     ev = spam["evaluation"]
     L += ["## 4. Spam: YouTube Spam Collection (3 files)", "",
-          "Each video through `winnow replay ../shared/corpus/youtube-spam-collection/VIDEO.csv "
+          "Each video through `winnow replay VIDEO_ID.csv "
           "--map text=CONTENT,author=AUTHOR,ts=DATE,id=COMMENT_ID --label CLASS --positive 1 --no-audit "
           "--model fold-VIDEO.wnm --report-json youtube-VIDEO.json` with the classifier model trained as the "
-          "bundled one without that video's comments (leave one video out), the counts summed "
+          "bundled one without that video's comments (leave one video out), the counts summed; `VIDEO_ID.csv` is a "
+          "link to `../shared/corpus/youtube-spam-collection/VIDEO.csv` named after the video's id, which `replay` "
+          "takes for the channel, as an integration would send it "
           "(positive = any verdict other than `allow`).", "",
           "| | labeled spam | labeled ham |", "|---|---:|---:|",
           f"| not allowed | {o['tp']} | {o['fp']} |", f"| allowed | {o['fn']} | {o['tn']} |", "",

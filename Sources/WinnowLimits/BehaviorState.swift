@@ -23,6 +23,8 @@ public final class BehaviorState: Sendable {
     public let commonSites: CommonSites
     /// Each author's last comment as its words (the repeat rule).
     public let lastWords: LastWords
+    /// The words each channel's established authors have been using lately (flood).
+    public let channelBackground: ChannelBackground
     /// The memory the views above use, owned here.
     private let authorsMemory: WindowTable.Memory
     private let pairsMemory: WindowTable.Memory
@@ -33,6 +35,7 @@ public final class BehaviorState: Sendable {
     private let knownCopiesMemory = MappedMemory(words: KnownCopies.words)
     private let commonSitesMemory = MappedMemory(words: CommonSites.words)
     private let lastWordsMemory = MappedMemory(words: LastWords.words)
+    private let channelBackgroundMemory = MappedMemory(words: ChannelBackground.words)
     /// Slow-mode switched on or off by a moderator, per channel.
     public let slowModeOverrides = SlowModeOverrides()
     /// Set once a moderator has timed out, banned or unbanned anyone or set a channel's
@@ -61,6 +64,7 @@ public final class BehaviorState: Sendable {
         knownCopies = KnownCopies(in: knownCopiesMemory)
         commonSites = CommonSites(in: commonSitesMemory)
         lastWords = LastWords(in: lastWordsMemory)
+        channelBackground = ChannelBackground(in: channelBackgroundMemory)
     }
 
     /// Campaigns with at least two copies tracked at once.

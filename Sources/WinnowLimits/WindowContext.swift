@@ -12,6 +12,7 @@ public struct WindowContext {
     /// then judged as if seen for the first time.
     public let author: WindowTable.Slot?
     public let authorKey: UInt64
+    public let channelKey: UInt64
     /// Looked up only by the rules that need it (`pair()`): one or two cache misses.
     private let pairKey: UInt64
     public let channelSlot: WindowTable.Slot?
@@ -35,6 +36,7 @@ public struct WindowContext {
         let author = state.authors.slot(for: authorKey, at: now)
         self.author = author
         self.authorKey = authorKey
+        self.channelKey = channelKey
         pairKey = BehaviorState.pairKey(author: authorKey, channel: channelKey)
         channelSlot = needsChannel ? state.channels.slot(for: channelKey, at: now) : nil
         if let author {

@@ -103,7 +103,8 @@ public final class Engine: Sendable {
         _ event: Event, _ text: UnsafeBufferPointer<UInt8>, _ comment: inout AnalyzedComment,
         _ facts: inout WindowFacts
     ) -> Verdict {
-        comment.start(text, hasFolded: needsFoldedView, stats: needsStats ? TextStats(text) : nil)
+        comment.start(
+            text, conversation: event.channel, hasFolded: needsFoldedView, stats: needsStats ? TextStats(text) : nil)
         normalizer.normalize(text, into: &comment.normalized, folded: needsFoldedView)
         var reasons: [Reason] = []
         runContentRules(&comment, into: &reasons)
@@ -248,6 +249,11 @@ public final class Engine: Sendable {
         if event.approvedCopies > 0, policy.waive(.hold, in: &verdict) {
             verdict.reasons.append(behavior.knownSpam.approvedReason(approvals: event.approvedCopies))
         }
+        // The channel's background learns from what it lets through: its regulars' comments
+        // that every rule allowed (not spam a list caught, nor a campaign's copies).
+        if behavior.flood.enabled, verdict.action == .allow, !context.isExempt {
+            behavior.flood.recordBackground(context, fingerprint: facts.fingerprint)
+        }
         if let shared, behavior.escalation.isStrike(verdict, context) {
             // Strikes are counted in the shared store, once per event id: every instance's
             // strikes add up, and an event judged again (a redelivered entry) is not counted twice.
@@ -318,6 +324,10 @@ public final class Engine: Sendable {
             request.repeatRule = behavior.repeatRule.enabled ? behavior.repeatRule : nil
             request.flood = behavior.flood.enabled ? behavior.flood : nil
             request.spamSignal = facts.hasSpamSignal
+            if behavior.flood.enabled {
+                request.unusualWords = behavior.flood.unusualWords(
+                    in: state.channelBackground, channel: facts.channel, fingerprint: facts.fingerprint, at: now)
+            }
         }
         return request
     }

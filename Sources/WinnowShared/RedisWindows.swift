@@ -505,7 +505,10 @@ public final class RedisWindows: SharedWindows {
             values.append(String(request.flood?.window ?? 0))
             values.append(String(request.flood?.authorsNeeded(spamSignal: request.spamSignal) ?? 0))
             values.append(
-                request.flood.map { $0.counts(request.fingerprint, spamSignal: request.spamSignal) ? "1" : "0" } ?? "0")
+                request.flood.map {
+                    $0.counts(request.fingerprint, spamSignal: request.spamSignal, unusualWords: request.unusualWords)
+                        ? "1" : "0"
+                } ?? "0")
             values.append(String(request.flood?.needed(for: request.fingerprint) ?? 0))
             for band in 0..<4 { values.append(String(CampaignIndex.index(band, request.fingerprint.wordSet))) }
             values.append(String(request.flood?.authorsNeeded(spamSignal: true) ?? 0))

@@ -82,7 +82,9 @@ struct AuditTrailTests {
             #expect(rows.first.map(String.init) == header)
             #expect(rows.count == 1 + 2)
             #expect(
-                rows[2].contains(",hold,stopword;stopword,en/spam;en/spam,check out my new channel;please subscribe,"))
+                rows[2].contains(
+                    ",hold,stopword;stopword;stopword;stopword,en/spam;en/promo;en/spam;en/promo,"
+                        + "check out my new channel;my new channel;please subscribe;subscribe,"))
 
             let missing = try WinnowProcess.run(["audit", "explain", "no-such-id"], in: directory)
             #expect(missing.status == 1)

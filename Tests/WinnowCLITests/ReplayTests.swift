@@ -104,7 +104,7 @@ struct ReplayTests {
                 input: Array(try Data(contentsOf: URL(fileURLWithPath: sample))),
                 in: directory)
             #expect(replay.stdout == filter.stdout)
-            #expect(replay.stderr.contains("tp 317, fp 66, fn 269, tn 486; precision 0.828, recall 0.541, F1 0.654"))
+            #expect(replay.stderr.contains("tp 379, fp 50, fn 207, tn 502; precision 0.883, recall 0.647, F1 0.747"))
             let stats = try WinnowProcess.run(["audit", "stats", "--json"], in: directory)
             #expect(
                 (try JSONSerialization.jsonObject(with: Data(stats.stdout)) as? [String: Any])?["events"] as? Int

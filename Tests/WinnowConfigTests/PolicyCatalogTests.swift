@@ -32,7 +32,7 @@ struct PolicyCatalogTests {
         c.behavior.repeatRule = RepeatRule(enabled: false, window: 30 * s, minMatches: 6, action: .hold, dryRun: true)
         c.behavior.flood = FloodRule(
             enabled: false, window: 120 * s, authors: 10, authorsWithLinks: 7, minWords: 2, minWordsWithLinks: 1,
-            minMatches: 7,
+            minMatches: 7, everydayTexts: 9,
             action: .hold,
             participantAction: .hold, dryRun: true)
         c.behavior.raid = RaidRule(

@@ -222,6 +222,76 @@ struct HeuristicsTests {
         }
     }
 
+    /// Chatter of `authors` in `channel` from `t` on: for each word, `each` comments that use it
+    /// among four words of their own (so that no two comments look alike).
+    func chatter(
+        _ h: Harness, words: [String], each: Int, authors: (Int) -> String, channel: String, from t: Double
+    ) {
+        var k = 0
+        for word in words {
+            for _ in 0..<each {
+                let own = (0..<4).map { j in
+                    "w" + String(UnicodeScalar(UInt8(97 + (k * 4 + j) % 26)))
+                        + String(UnicodeScalar(UInt8(97 + (k * 4 + j) / 26)))
+                }
+                #expect(
+                    h.post(authors(k), at: t + Double(k), ([word] + own).joined(separator: " "), channel: channel)
+                        .action
+                        == .allow)
+                k += 1
+            }
+        }
+    }
+
+    @Test("floodTookAChannelsEverydayWordsForACampaign: the words its regulars used lately are not unusual")
+    func floodTookAChannelsEverydayWordsForACampaign() throws {
+        let crowd = "Новым годом, дорогие друзья!"  // four words, none in the static list of common words
+        let everyday = ["новым", "годом", "друзья"]
+        /// Regulars (seen since Winnow started watching) chat in "ru" in the ten minutes from
+        /// 600 s, each of three of the crowd's words in `each` comments.
+        func harness(each: Int, everydayTexts: Int = 5) throws -> Harness {  // built in: 0 (off)
+            let h = try Harness(only(flood: FloodRule(window: 60 * s, authors: 5, everydayTexts: everydayTexts)))
+            for k in 0..<15 { _ = h.post("regular\(k)", at: 0, "hello") }
+            chatter(h, words: everyday, each: each, authors: { "regular\($0)" }, channel: "ru", from: 700)
+            return h
+        }
+        // Newcomers write the crowd's text in the next ten minutes: no campaign.
+        let h = try harness(each: 5)
+        for k in 0..<8 { #expect(h.post("fan\(k)", at: 1_230 + Double(k), crowd, channel: "ru").reasons == []) }
+        // Within the ten minutes of the chatter, it does not count yet.
+        let early = try harness(each: 5)
+        for k in 0..<4 { _ = early.post("fan\(k)", at: 800 + Double(k), crowd, channel: "ru") }
+        #expect(early.post("fan4", at: 804, crowd, channel: "ru").action == .reject)
+        // Four comments a word are not enough.
+        let h4 = try harness(each: 4)
+        for k in 0..<4 { #expect(h4.post("fan\(k)", at: 1_230 + Double(k), crowd, channel: "ru").action == .allow) }
+        #expect(h4.post("fan4", at: 1_234, crowd, channel: "ru").action == .reject)
+        // The same text in another channel: a campaign.
+        for k in 0..<4 { #expect(h.post("fan\(k)", at: 1_240 + Double(k), crowd, channel: "quiet").action == .allow) }
+        #expect(h.post("fan4", at: 1_244, crowd, channel: "quiet").reasons.map(\.limit) == ["5 authors in 1m"])
+        // Off (everyday_texts 0): a campaign.
+        let off = try harness(each: 5, everydayTexts: 0)
+        for k in 0..<4 { _ = off.post("fan\(k)", at: 1_230 + Double(k), crowd, channel: "ru") }
+        #expect(off.post("fan4", at: 1_234, crowd, channel: "ru").action == .reject)
+        // Ten minutes on, the chatter is forgotten.
+        for k in 0..<4 { _ = h.post("fan\(k)", at: 1_830 + Double(k), crowd, channel: "ru") }
+        #expect(h.post("fan4", at: 1_834, crowd, channel: "ru").action == .reject)
+    }
+
+    @Test("copies count once, and fresh accounts not at all: a campaign never makes its own words everyday")
+    func campaignsMakeNoBackground() throws {
+        let campaign = "Новым годом, дорогие друзья!"
+        let h = try Harness(only(flood: FloodRule(window: 60 * s, authors: 5, everydayTexts: 5)))
+        for k in 0..<15 { _ = h.post("regular\(k)", at: 0, "hello") }
+        // Fresh accounts (first seen ten minutes and more after Winnow started) chatter; regulars
+        // post the campaign's copies, a minute apart.
+        chatter(h, words: ["новым", "годом", "друзья"], each: 5, authors: { "fresh\($0)" }, channel: "ru", from: 700)
+        for k in 0..<8 { _ = h.post("regular\(k)", at: 800 + Double(k) * 61, campaign, channel: "ru") }
+        // In the next ten minutes, the campaign is still one.
+        for k in 0..<4 { _ = h.post("bot\(k)", at: 1_230 + Double(k), campaign, channel: "ru") }
+        #expect(h.post("bot4", at: 1_234, campaign, channel: "ru").action == .reject)
+    }
+
     @Test("a campaign with a link or a mention is a flood from fewer authors (authors_with_links)")
     func floodWithLinks() throws {
         let h = try Harness(
@@ -463,6 +533,33 @@ struct HeuristicsTests {
         #expect(alone.post("reader", at: 700, "see en.wikipedia.org").action == .hold)  // new_author_alone: hold
     }
 
+    /// The YouTube Spam Collection's ham rows: all 11 newcomer links flagged were fans sharing the
+    /// video the comment is under, or a timestamp of it.
+    @Test("links: newcomerLinkedTheVideoItWasPostedUnder — a link naming the channel points back, not away")
+    func newcomerLinkedTheVideoItWasPostedUnder() throws {
+        let h = try Harness(only(links: LinkRule(maxLinks: 1, newAuthorWindow: 600 * s)))
+        let video = "KQ6zr6kCPj8"
+        #expect(h.post("old", at: 0, "hello", channel: video).action == .allow)  // Winnow starts watching
+        let shared = h.post("fan", at: 700, "LMFAO - Party Rock Anthem: https://youtu.be/KQ6zr6kCPj8", channel: video)
+        #expect(shared.reasons == [])
+        let timestamp = h.post(
+            "fan2", at: 701, #"<a href="http://www.youtube.com/watch?v=KQ6zr6kCPj8&amp;t=2m19s">2:19</a> best part"#,
+            channel: video)
+        #expect(timestamp.reasons == [])
+        // The same link under another video leads away.
+        let elsewhere = h.post("fan3", at: 702, "https://youtu.be/KQ6zr6kCPj8", channel: "9bZkp7q19f0")
+        #expect(elsewhere.reasons.map(\.message) == ["a link from an author first seen 0s ago"])
+        // An id that only begins with the channel's, and a channel name too short to tell: away.
+        #expect(h.post("fan4", at: 703, "https://youtu.be/KQ6zr6kCPj8x", channel: video).action == .flag)
+        #expect(h.post("fan5", at: 704, "https://example.com/main/page", channel: "main").action == .flag)
+        // One link back, one away: the one away is a newcomer's link; both count towards max_links.
+        let both = h.post("fan6", at: 705, "youtu.be/KQ6zr6kCPj8 and spam.example.com", channel: video)
+        #expect(both.reasons.map(\.message) == ["2 links", "a link from an author first seen 0s ago"])
+        #expect(
+            h.post("fan7", at: 706, "youtu.be/KQ6zr6kCPj8 youtu.be/KQ6zr6kCPj8", channel: video).reasons.map(\.message)
+                == ["2 links"])
+    }
+
     @Test(
         "mentions: a reply chain naming six people was held (21 civil tweets); alone now flagged, held with a sign of spam"
     )
@@ -510,7 +607,8 @@ struct HeuristicsTests {
             ("noooooooooooooo way", []),
             ("sooooo good!!!!!", []),
             ("😀😀😀😀😀😀😀😀😀😀 ok", []),
-            ("THIS IS THE BEST VIDEO EVER MADE AND I WATCH IT EVERY DAY SINCE IT CAME OUT", ["caps 70%"]),
+            ("THIS IS THE BEST VIDEO EVER MADE AND I WATCH IT EVERY DAY SINCE IT CAME OUT", []),
+            (String(repeating: "THIS IS THE BEST VIDEO EVER MADE AND I WATCH IT EVERY DAY ", count: 3), ["caps 70%"]),
             ("buy now " + String(repeating: "$", count: 60), ["run 50"]),
             (String(repeating: "😀", count: 45), ["symbols 60%"]),
             ("Z\u{0337}\u{0328}\u{031B}\u{0301}\u{0302}algo", ["marks 3"]),

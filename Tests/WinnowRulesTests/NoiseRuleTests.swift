@@ -26,10 +26,10 @@ struct NoiseRuleTests {
 
     @Test("each limit at its exact boundary: at the limit passes (or fires for shares), one past fires")
     func boundaries() {
-        // Capitals: 70% of at least 40 letters.
-        #expect(reasons(stats(letters: 40, uppercase: 28)).map(\.message) == ["mostly capitals: 28 of 40 letters"])
-        #expect(reasons(stats(letters: 40, uppercase: 27)).isEmpty)
-        #expect(reasons(stats(letters: 39, uppercase: 39)).isEmpty)
+        // Capitals: 70% of at least 100 letters.
+        #expect(reasons(stats(letters: 100, uppercase: 70)).map(\.message) == ["mostly capitals: 70 of 100 letters"])
+        #expect(reasons(stats(letters: 100, uppercase: 69)).isEmpty)
+        #expect(reasons(stats(letters: 99, uppercase: 99)).isEmpty)
         // A run of one character: more than 50.
         #expect(reasons(stats(run: 50)).isEmpty)
         #expect(reasons(stats(run: 51)).map(\.message) == ["one character 51 times in a row"])
@@ -45,15 +45,15 @@ struct NoiseRuleTests {
 
     @Test("a reason names the rule, the action, the limit and the count")
     func reasonFields() {
-        let found = reasons(stats(letters: 50, uppercase: 50), NoiseRule(action: .hold, dryRun: true))
+        let found = reasons(stats(letters: 150, uppercase: 150), NoiseRule(action: .hold, dryRun: true))
         #expect(
             found == [
                 Reason(
-                    rule: "noise", action: .hold, message: "mostly capitals: 50 of 50 letters", limit: "caps 70%",
-                    count: 50,
+                    rule: "noise", action: .hold, message: "mostly capitals: 150 of 150 letters", limit: "caps 70%",
+                    count: 150,
                     dryRun: true)
             ])
-        #expect(reasons(stats(letters: 50, uppercase: 50), NoiseRule(enabled: false)).isEmpty)
+        #expect(reasons(stats(letters: 150, uppercase: 150), NoiseRule(enabled: false)).isEmpty)
     }
 
     @Test(
@@ -63,5 +63,28 @@ struct NoiseRuleTests {
         var text = text
         let stats = text.withUTF8 { TextStats($0) }
         #expect(reasons(stats).isEmpty)
+    }
+
+    /// Real YouTube ham rows: one shouted sentence is excitement, not a wall.
+    @Test(
+        "noiseFlaggedAShoutedSentence",
+        arguments: [
+            "OMG I LOVE YOU KATY PARRY YOUR SONGS ROCK!!!!!!!!!!!!!!!!! THATS A TOTAL  SUBSCRIBE\u{FEFF}",
+            "PSY GOT LOTS  OF MONEY FROM YOUTUBE THAT HE GOT FROM 2 BILLION VIEWS THIS  IS THE MOST VIEWS IN THE WORLD",
+            "BEST PARTY SONG LITERALLY PARTY ROCK IS IN THE HOUSEE TONIGHT!!!!\u{FEFF}",
+        ])
+    func noiseFlaggedAShoutedSentence(text: String) {
+        var text = text
+        let stats = text.withUTF8 { TextStats($0) }
+        #expect(stats.letters < 100 && Double(stats.uppercase) >= 0.7 * Double(stats.letters))
+        #expect(reasons(stats).isEmpty)
+    }
+
+    @Test("a paragraph in capitals is a wall")
+    func paragraphOfCapitals() {
+        var text = String(repeating: "ALL SCHOOL DROP OUTS THINK THERE IS NO NEED FOR AN ID CARD ", count: 3)
+        let stats = text.withUTF8 { TextStats($0) }
+        #expect(stats.letters == 138)
+        #expect(reasons(stats).map(\.message) == ["mostly capitals: 138 of 138 letters"])
     }
 }

@@ -20,6 +20,9 @@ public struct SharedRequest: Sendable {
     public var flood: FloodRule?
     /// The comment holds a link, a mention or a contact (`WindowFacts.hasSpamSignal`).
     public var spamSignal = false
+    /// Its words not everyday in its channel (`FloodRule.unusualWords`), from this instance's
+    /// background when the request was made (nil: its uncommon words).
+    public var unusualWords: Int?
 
     public init(
         author: UInt64, pair: UInt64, channel: UInt64, limits: RateLimitRule.Limits, isExempt: Bool, now: Micros,

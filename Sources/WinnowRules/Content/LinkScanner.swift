@@ -47,6 +47,34 @@ enum LinkScanner {
         return max(1, UInt32(truncatingIfNeeded: hash))
     }
 
+    /// Whether the link at `range` of `text` names the channel `conversation` as a whole token
+    /// (`…/watch?v=ID&t=2m`, `youtu.be/ID`): case-sensitive, and only for a channel id of at
+    /// least `minConversationID` characters, all of them ones a URL carries as they are — a
+    /// short or spelled-out name (`general`, `post12`) would be found in unrelated links.
+    static func names(_ conversation: String, link range: Range<Int>, in text: UnsafeBufferPointer<UInt8>) -> Bool {
+        var conversation = conversation
+        return conversation.withUTF8 { id in
+            guard id.count >= minConversationID, id.allSatisfy(isLabelByte), range.count > id.count else {
+                return false
+            }
+            var k = range.lowerBound
+            let last = range.upperBound - id.count
+            while k <= last {
+                if text[k] == id[0], k == range.lowerBound || !isLabelByte(text[k - 1]),
+                    k + id.count == range.upperBound || !isLabelByte(text[k + id.count]),
+                    (1..<id.count).allSatisfy({ text[k + $0] == id[$0] })
+                {
+                    return true
+                }
+                k += 1
+            }
+            return false
+        }
+    }
+
+    /// The shortest channel id a link is checked for (`names`).
+    static let minConversationID = 6
+
     /// The links of `text`, looked for from `start` on: no link may begin before it (see
     /// `start(before:in:)`).
     static func links(in text: UnsafeBufferPointer<UInt8>, from start: Int = 0) -> [Link] {

@@ -24,7 +24,7 @@ public struct NoiseRule: Sendable, Equatable {
     public var dryRun: Bool
 
     public init(
-        enabled: Bool = true, capsRatio: Double = 0.7, minLetters: Int = 40, maxRun: Int = 50,
+        enabled: Bool = true, capsRatio: Double = 0.7, minLetters: Int = 100, maxRun: Int = 50,
         symbolRatio: Double = 0.6,
         minCharacters: Int = 40, maxMarks: Int = 3, action: RuleAction = .flag, dryRun: Bool = false
     ) {

@@ -17,7 +17,10 @@ public struct AnalyzedComment {
     /// The worker's PCRE2 state.
     public let match = MatchScratch()
     public var matches = StopwordMatches()
-    /// The links the link rule counted (nil: the link rule is off).
+    /// The channel the comment is posted in (links that name it point back at it).
+    public private(set) var conversation = ""
+    /// The links the link rule counted that lead away from the conversation (nil: the link rule
+    /// is off).
     public var links: Int?
     /// The site every link of the comment goes to (`LinkScanner.siteHash`); 0 when there is no
     /// link or they go to different sites.
@@ -28,8 +31,11 @@ public struct AnalyzedComment {
     public init() { original = UnsafeBufferPointer(start: nil, count: 0) }
 
     /// Begins a new comment: what earlier rules found is cleared, the buffers are kept.
-    public mutating func start(_ original: UnsafeBufferPointer<UInt8>, hasFolded: Bool, stats: TextStats?) {
+    public mutating func start(
+        _ original: UnsafeBufferPointer<UInt8>, conversation: String = "", hasFolded: Bool, stats: TextStats?
+    ) {
         self.original = original
+        self.conversation = conversation
         self.hasFolded = hasFolded
         self.stats = stats
         links = nil
