@@ -1,3 +1,5 @@
+import WinnowCore
+
 /// The words a channel has been using lately: for each (channel, word) pair, how many
 /// different comments of the channel's established authors, allowed by every rule, used the
 /// word in the last completed period (ten minutes of event time, aligned to the clock). A flood campaign is many authors
@@ -5,8 +7,10 @@
 /// Year's Eve, a streamer's catchphrase, the song's title under its video) is everyday there,
 /// whatever the static list of common words (`CommonWords`) says (`FloodRule`). Only
 /// established authors count — the rule `CommonSites` follows — so a campaign of fresh accounts
-/// never makes its own words everyday; copies of one text count once (a comment is told by its
-/// sketch), so neither does a campaign of old accounts.
+/// never makes its own words everyday; a text counts once a period however often it is posted,
+/// its variants too (told by their sketches: case, emoji, digits and mentions do not make a
+/// text another, nor does one word changed in four, most of the time), so neither do a
+/// campaign of old accounts and a template posted again and again.
 ///
 /// Only completed periods are read: what the current period records shows from the next one
 /// on. A comment's own words never count for it, and a batch judged through the shared store
@@ -17,14 +21,17 @@
 /// its words): within one channel two words share a value once in 2,047, so a rare word passes
 /// for an everyday one about as often as the channel has everyday words in 2,047.
 ///
-/// 65,536 words (512 KiB), two ways per pair (the two words of an aligned pair, in one cache
-/// line): `[tag: 24 | text: 8 | last period's count: 8 | this period's: 8 | period: 16]`. A
-/// pair whose two ways hold other words takes the one with the lower count. Periods are kept
-/// modulo 65,536. A view of memory it does not own (`BehaviorState` keeps its
+/// 65,536 words (512 KiB) of counts, two ways per pair (the two words of an aligned pair, in
+/// one cache line): `[tag: 24 | text: 8 | last period's count: 8 | this period's: 8 | period:
+/// 16]`; a pair whose two ways hold other words takes the one with the lower count. Then 16,384
+/// words (128 KiB) of the texts counted this period, four bands of each text's sketch,
+/// direct-mapped: `[tag: 48 | period: 16]` (a text pushed out may count again). Periods are kept modulo 65,536. A view of memory it does not own (`BehaviorState` keeps its
 /// `MappedMemory`), like `CommonSites`.
 public struct ChannelBackground: @unchecked Sendable {
     static let bits = 16
-    static let words = 1 << bits
+    static let countWords = 1 << bits
+    static let textWords = 1 << 14
+    static let words = countWords + textWords
     private let words: AtomicWords
 
     /// The length of a period.
@@ -37,6 +44,24 @@ public struct ChannelBackground: @unchecked Sendable {
     init(in memory: borrowing MappedMemory) {
         words = AtomicWords(in: memory)
         precondition(words.count == Self.words)
+    }
+
+    /// Counts a comment of `channel` (a channel key) at `now` whose words are `words` and whose
+    /// word-set sketch is `sketch` (`Fingerprint.wordSet`), unless a text like it was counted
+    /// this period: one that has two sketch values in a row of the same four pairs equal (a
+    /// variant of one word in four — "Check out this video on YouTube: my page" — most often
+    /// has; two different texts once in a few hundred).
+    public func record(channel: UInt64, words: SmallWordSet, sketch: UInt64, at now: Micros) {
+        let period = Self.periodNumber(now)
+        var seen = false
+        for band in 0..<4 {
+            let key = StableHash.combine(channel ^ UInt64(band) << 56, sketch >> (12 * band) & 0xFFF)
+            let slot = Self.countWords + Int(truncatingIfNeeded: key) & (Self.textWords - 1)
+            let entry = max(1, key >> 16) << 16 | period
+            if self.words.update(slot, { $0 == entry ? nil : entry }).old == entry { seen = true }
+        }
+        guard !seen else { return }
+        for k in 0..<words.count { record(channel: channel, word: words.value(k), text: sketch, at: now) }
     }
 
     /// Counts one comment's use of `word` (a `SmallWordSet` value) in `channel` (a channel key)
@@ -100,6 +125,6 @@ public struct ChannelBackground: @unchecked Sendable {
     @inline(__always)
     private static func position(channel: UInt64, word: UInt64) -> (base: Int, tag: UInt64) {
         let key = StableHash.combine(channel, word)
-        return (Int(truncatingIfNeeded: key) & (Self.words - 2), max(1, key >> 40))
+        return (Int(truncatingIfNeeded: key) & (Self.countWords - 2), max(1, key >> 40))
     }
 }
