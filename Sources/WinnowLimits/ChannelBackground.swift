@@ -21,16 +21,19 @@ import WinnowCore
 /// its words): within one channel two words share a value once in 2,047, so a rare word passes
 /// for an everyday one about as often as the channel has everyday words in 2,047.
 ///
-/// 65,536 words (512 KiB) of counts, two ways per pair (the two words of an aligned pair, in
+/// 16,384 words (128 KiB) of counts, two ways per pair (the two words of an aligned pair, in
 /// one cache line): `[tag: 24 | text: 8 | last period's count: 8 | this period's: 8 | period:
-/// 16]`; a pair whose two ways hold other words takes the one with the lower count. Then 16,384
-/// words (128 KiB) of the texts counted this period, four bands of each text's sketch,
-/// direct-mapped: `[tag: 48 | period: 16]` (a text pushed out may count again). Periods are kept modulo 65,536. A view of memory it does not own (`BehaviorState` keeps its
+/// 16]`; a pair whose two ways hold other words takes the one with the lower count, so the
+/// everyday words stay and the rare ones come and go. Then 4,096 words (32 KiB) of the texts
+/// counted this period, four bands of each text's sketch, direct-mapped: `[tag: 48 | period:
+/// 16]` (a text pushed out may count again). Small on purpose: at 640 KiB the table's cache
+/// misses cost 6% of the CPU time of the whole default policy (`Benchmarks/e2e/ab.py`, median
+/// of 9 paired rounds); at 160 KiB nothing measurable. Periods are kept modulo 65,536. A view of memory it does not own (`BehaviorState` keeps its
 /// `MappedMemory`), like `CommonSites`.
 public struct ChannelBackground: @unchecked Sendable {
-    static let bits = 16
+    static let bits = 14
     static let countWords = 1 << bits
-    static let textWords = 1 << 14
+    static let textWords = 1 << 12
     static let words = countWords + textWords
     private let words: AtomicWords
 

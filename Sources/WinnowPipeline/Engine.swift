@@ -326,7 +326,8 @@ public final class Engine: Sendable {
             request.spamSignal = facts.hasSpamSignal
             if behavior.flood.enabled {
                 request.unusualWords = behavior.flood.unusualWords(
-                    in: state.channelBackground, channel: facts.channel, fingerprint: facts.fingerprint, at: now)
+                    in: state.channelBackground, channel: facts.channel, fingerprint: facts.fingerprint, at: now,
+                    enough: behavior.flood.wordsNeeded(spamSignal: facts.hasSpamSignal))
             }
         }
         return request

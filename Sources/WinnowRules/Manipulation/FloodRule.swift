@@ -79,23 +79,30 @@ public struct FloodRule: Sendable, Equatable {
     /// are not everyday in the channel (`unusualWords(in:…)`; nil: its uncommon words).
     public func counts(_ fingerprint: Fingerprint, spamSignal: Bool, unusualWords: Int? = nil) -> Bool {
         fingerprint.wordSet != 0 && !fingerprint.isGeneric
-            && (unusualWords ?? fingerprint.words) >= (spamSignal ? min(minWords, minWordsWithLinks) : minWords)
+            && (unusualWords ?? fingerprint.words) >= wordsNeeded(spamSignal: spamSignal)
     }
 
     /// The comment's uncommon words (`Fingerprint.words`), less those its channel's established
     /// authors have been using lately: of the words it keeps (`wordValues`), the ones fewer than
     /// `everydayTexts` comments used, if that is fewer.
+    /// Counting stops at `enough` (what `counts` needs): most texts have it within their first
+    /// words.
     public func unusualWords(
-        in background: ChannelBackground, channel: UInt64, fingerprint: Fingerprint, at now: Micros
+        in background: ChannelBackground, channel: UInt64, fingerprint: Fingerprint, at now: Micros,
+        enough: Int = .max
     ) -> Int {
         guard everydayTexts > 0, !fingerprint.wordValues.isEmpty else { return fingerprint.words }
         var unusual = 0
         for k in 0..<fingerprint.wordValues.count
         where background.texts(channel: channel, word: fingerprint.wordValues.value(k), at: now) < everydayTexts {
             unusual += 1
+            if unusual >= enough { break }
         }
         return min(fingerprint.words, unusual)
     }
+
+    /// Unusual words a comment needs to count (`counts`).
+    public func wordsNeeded(spamSignal: Bool) -> Int { spamSignal ? min(minWords, minWordsWithLinks) : minWords }
 
     /// Adds the comment's words to its channel's background when its author is established:
     /// first seen at least a period ago, or before Winnow had been watching that long. The
@@ -158,8 +165,8 @@ public struct FloodRule: Sendable, Equatable {
             counts(
                 fingerprint, spamSignal: spamSignal,
                 unusualWords: unusualWords(
-                    in: context.state.channelBackground, channel: context.channelKey, fingerprint: fingerprint, at: now)
-            )
+                    in: context.state.channelBackground, channel: context.channelKey, fingerprint: fingerprint, at: now,
+                    enough: wordsNeeded(spamSignal: spamSignal)))
         else { return false }
         let authors = authorsNeeded(spamSignal: spamSignal)
         // Find the campaign through any band of the fingerprint, or start one.
