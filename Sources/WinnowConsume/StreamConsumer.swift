@@ -20,7 +20,9 @@ import WinnowShared
 /// event id first: one judged before is answered with the recorded verdict, not judged (and its
 /// strikes counted) again.
 public final class StreamConsumer {
-    private let stream: RedisStream
+    /// The streams read: one, or the partitions this consumer owns (`StreamPartitions`), read
+    /// in turn, each with its own pending list, claims and verdict stream.
+    private let streams: [RedisStream]
     private let judge: BatchJudge
     private let audit: AuditTrail?
     private let settings: ConsumeSettings
@@ -33,15 +35,33 @@ public final class StreamConsumer {
     /// While Redis is unreachable: the wait before the next attempt.
     private var retryDelay: Duration?
 
-    public init(
+    public convenience init(
         stream: RedisStream, judge: BatchJudge, audit: AuditTrail?, settings: ConsumeSettings,
         report: @escaping (String) -> Void
     ) {
-        self.stream = stream
+        self.init(streams: [stream], judge: judge, audit: audit, settings: settings, report: report)
+    }
+
+    public init(
+        streams: [RedisStream], judge: BatchJudge, audit: AuditTrail?, settings: ConsumeSettings,
+        report: @escaping (String) -> Void
+    ) {
+        precondition(!streams.isEmpty)
+        self.streams = streams
         self.judge = judge
         self.audit = audit
         self.settings = settings
         self.report = report
+    }
+
+    /// Where reading one stream stands.
+    private struct Position {
+        /// Entries delivered to this consumer name before (a restart after a crash) come first:
+        /// read from here (nil: all read).
+        var ownPendingAfter: String? = "0-0"
+        var nextClaim = ContinuousClock.now
+        /// With `settings.drain`: nothing new was left, and nothing to claim.
+        var drained = false
     }
 
     /// Runs until `shouldStop` says so (checked between batches; a read waits at most
@@ -49,56 +69,72 @@ public final class StreamConsumer {
     /// Throws `AuditError` when a batch could not be recorded: its entries stay pending for
     /// another consumer, none is answered.
     public func run(shouldStop: () -> Bool) throws(AuditError) {
-        // Entries delivered to this consumer name before (a restart after a crash) come first.
-        var ownPendingAfter: String? = "0-0"
-        var nextClaim = ContinuousClock.now
+        var positions = [Position](repeating: Position(), count: streams.count)
+        // Several streams share the wait for new entries.
+        let block = max(1, settings.blockMilliseconds / streams.count)
         while !shouldStop() {
-            let entries: [StreamEntry]
-            var redelivered = true
-            do throws(SharedError) {
-                if let after = ownPendingAfter {
-                    entries = try stream.ownPending(after: after, count: settings.batchSize)
-                    ownPendingAfter = entries.last?.id
-                    if entries.isEmpty { continue }
-                } else if ContinuousClock.now >= nextClaim {
-                    let (claimed, finished) = try stream.claim(
-                        minIdleMilliseconds: settings.claimIdleMilliseconds, count: settings.batchSize)
-                    if finished { nextClaim = ContinuousClock.now + .milliseconds(settings.claimIdleMilliseconds / 2) }
-                    summary.claimed += claimed.count
-                    entries = claimed
-                    if entries.isEmpty { continue }
-                } else {
-                    redelivered = false
-                    var fresh = try stream.readNew(
-                        count: settings.batchSize, blockMilliseconds: settings.blockMilliseconds)
-                    if fresh.isEmpty {
-                        guard settings.drain else { continue }
-                        // Nothing new: one more look for abandoned entries, then stop.
-                        let (claimed, _) = try stream.claim(
-                            minIdleMilliseconds: settings.claimIdleMilliseconds, count: settings.batchSize)
-                        if claimed.isEmpty { break }
-                        summary.claimed += claimed.count
-                        redelivered = true
-                        fresh = claimed
-                    }
-                    entries = fresh
-                }
-                reachable()
-            } catch {
-                unreachable(error)
-                // A read whose reply was lost may have delivered entries to this consumer: its
-                // pending entries are read first again.
-                ownPendingAfter = "0-0"
-                continue
+            if settings.drain && positions.allSatisfy(\.drained) { break }
+            for k in streams.indices where !positions[k].drained {
+                if shouldStop() { break }
+                try step(streams[k], &positions[k], blockMilliseconds: block)
             }
-            try handle(entries, redelivered: redelivered)
         }
         // Leaving cleanly with nothing pending: this consumer name is forgotten by the group.
-        if (try? stream.ownPending(after: "0-0", count: 1).isEmpty) == true { _ = try? stream.removeConsumer() }
+        for stream in streams where (try? stream.ownPending(after: "0-0", count: 1).isEmpty) == true {
+            _ = try? stream.removeConsumer()
+        }
+    }
+
+    /// One read of `stream` — its own pending entries, entries to claim, or new ones — and the
+    /// batch it gave judged and answered.
+    private func step(_ stream: RedisStream, _ position: inout Position, blockMilliseconds: Int) throws(AuditError) {
+        let entries: [StreamEntry]
+        var redelivered = true
+        do throws(SharedError) {
+            if let after = position.ownPendingAfter {
+                entries = try stream.ownPending(after: after, count: settings.batchSize)
+                position.ownPendingAfter = entries.last?.id
+                if entries.isEmpty { return }
+            } else if ContinuousClock.now >= position.nextClaim {
+                let (claimed, finished) = try stream.claim(
+                    minIdleMilliseconds: settings.claimIdleMilliseconds, count: settings.batchSize)
+                if finished {
+                    position.nextClaim = ContinuousClock.now + .milliseconds(settings.claimIdleMilliseconds / 2)
+                }
+                summary.claimed += claimed.count
+                entries = claimed
+                if entries.isEmpty { return }
+            } else {
+                redelivered = false
+                var fresh = try stream.readNew(count: settings.batchSize, blockMilliseconds: blockMilliseconds)
+                if fresh.isEmpty {
+                    guard settings.drain else { return }
+                    // Nothing new: one more look for abandoned entries, then this stream is done.
+                    let (claimed, _) = try stream.claim(
+                        minIdleMilliseconds: settings.claimIdleMilliseconds, count: settings.batchSize)
+                    if claimed.isEmpty {
+                        position.drained = true
+                        return
+                    }
+                    summary.claimed += claimed.count
+                    redelivered = true
+                    fresh = claimed
+                }
+                entries = fresh
+            }
+            reachable(stream)
+        } catch {
+            unreachable(error, stream)
+            // A read whose reply was lost may have delivered entries to this consumer: its
+            // pending entries are read first again.
+            position.ownPendingAfter = "0-0"
+            return
+        }
+        try handle(entries, of: stream, redelivered: redelivered)
     }
 
     /// Judges (or finds in the audit trail) every entry, commits the audit rows, then answers.
-    private func handle(_ entries: [StreamEntry], redelivered: Bool) throws(AuditError) {
+    private func handle(_ entries: [StreamEntry], of stream: RedisStream, redelivered: Bool) throws(AuditError) {
         var verdicts = [[UInt8]?](repeating: nil, count: entries.count)
         if redelivered, let audit {
             for (k, entry) in entries.enumerated() {
@@ -159,7 +195,7 @@ public final class StreamConsumer {
             try audit.commit(AuditBatch(parts: [AuditBatch.Part(records: records, verdicts: output.bytes)]))
         }
         for (j, k) in toJudge.enumerated() { verdicts[k] = Array(output.bytes[lineRanges[j]]) }
-        answer(zip(entries, verdicts).map { ($0.id, $1!) })
+        answer(zip(entries, verdicts).map { ($0.id, $1!) }, to: stream)
     }
 
     /// Why an entry holds no event to judge, if it does not.
@@ -177,16 +213,16 @@ public final class StreamConsumer {
     /// Acknowledges and answers; while Redis is unreachable, tries again (the batch is held, so
     /// nothing is judged twice) unless the run is stopping, in which case the entries stay
     /// pending: a restart answers them from the audit trail.
-    private func answer(_ answers: [(entryID: String, verdict: [UInt8])]) {
+    private func answer(_ answers: [(entryID: String, verdict: [UInt8])], to stream: RedisStream) {
         while true {
             do throws(SharedError) {
                 let written = try stream.answer(answers)
                 summary.answered += written
                 summary.alreadyAnswered += answers.count - written
-                reachable()
+                reachable(stream)
                 return
             } catch {
-                unreachable(error)
+                unreachable(error, stream)
                 if settings.giveUp() {
                     summary.leftPending += answers.count
                     return
@@ -220,7 +256,7 @@ public final class StreamConsumer {
         }
     }
 
-    private func reachable() {
+    private func reachable(_ stream: RedisStream) {
         guard retryDelay != nil else { return }
         retryDelay = nil
         report("Redis reachable again at \(stream.redis.address)")
@@ -228,7 +264,7 @@ public final class StreamConsumer {
 
     /// Reports the first failure of an outage, then waits before the next attempt (1 s, 2 s,
     /// 4 s… at most 30 s), making the group and script again for a Redis that restarted empty.
-    private func unreachable(_ error: SharedError) {
+    private func unreachable(_ error: SharedError, _ stream: RedisStream) {
         if retryDelay == nil { report("Redis call failed, retrying: \(error.message)") }
         let delay = SharedLink.retryDelay(after: retryDelay)
         retryDelay = delay

@@ -66,6 +66,11 @@ public final class RedisConnection {
         try send(commands.map { $0.map(\.utf8) })
     }
 
+    /// `pipeline` with arguments as bytes.
+    public func pipeline(bytes commands: [[[UInt8]]]) throws(SharedError) -> [RedisReply] {
+        try send(commands)
+    }
+
     private func send<Argument: Collection<UInt8>>(_ commands: [[Argument]]) throws(SharedError) -> [RedisReply] {
         if context == nil { try connect() }
         guard let context else { throw SharedError("\(address): not connected") }

@@ -21,8 +21,11 @@ struct Consume: ParsableCommand {
             stream (fields `entry` and `verdict`) and the entry acknowledged in one atomic step, \
             after the audit row is committed. Entries left pending by a consumer that died are \
             claimed after --claim-idle. An entry delivered again is answered from the audit trail \
-            by its event id, not judged twice. SIGTERM or SIGINT: the batch in hand is finished, \
-            then the run ends (status 0).
+            by its event id, not judged twice. With --partitions, the stream is partitioned by \
+            author (`winnow route` writes KEY:{P}): this consumer reads the partitions it owns, \
+            each answered in its own verdict stream KEY:{P}:verdicts, and keeps their authors' \
+            windows in its own tables. SIGTERM or SIGINT: the batch in hand is finished, then the \
+            run ends (status 0).
             """
     )
 
@@ -45,6 +48,15 @@ struct Consume: ParsableCommand {
 
     @Option(help: ArgumentHelp("The stream verdicts go to (default: KEY:verdicts).", valueName: "key"))
     var verdictsStream: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "The partitions of a stream partitioned by author that this consumer owns, e.g. 0-3 or 0,2,5 (needs --partition-count). Each partition should have one owner at a time.",
+            valueName: "list"))
+    var partitions: String?
+
+    @Option(help: "How many partitions the stream has (as `winnow route --partition-count`).")
+    var partitionCount: Int?
 
     @Option(help: "Trim the verdict stream to about this many entries (0: never).")
     var verdictsMaxlen = 1_000_000
@@ -91,6 +103,30 @@ struct Consume: ParsableCommand {
         }
         guard (1...256).contains(workers ?? 1) else { throw ValidationError("--workers must be between 1 and 256") }
         try windows.validate()
+        try ownedPartitions()
+    }
+
+    /// The partitioned stream and the partitions owned (nil: one plain stream).
+    @discardableResult
+    private func ownedPartitions() throws -> (StreamPartitions, [Int])? {
+        switch (partitions, partitionCount) {
+        case (nil, nil): return nil
+        case (nil, _?), (_?, nil): throw ValidationError("--partitions and --partition-count go together")
+        case (let list?, let count?):
+            guard (1...65_536).contains(count) else {
+                throw ValidationError("--partition-count must be between 1 and 65536")
+            }
+            guard verdictsStream == nil else {
+                throw ValidationError(
+                    "--verdicts-stream does not go with --partitions (each partition's is KEY:{P}:verdicts)")
+            }
+            let stream = StreamPartitions(stream: redisStream, count: count)
+            guard let owned = stream.parse(list) else {
+                throw ValidationError(
+                    "--partitions '\(list)': a list of partitions from 0 to \(count - 1), such as 0-3 or 0,2,5")
+            }
+            return (stream, owned)
+        }
     }
 
     private func address() throws -> SharedAddress {
@@ -110,11 +146,15 @@ struct Consume: ParsableCommand {
         defer { trail?.store.close() }
         let name = consumer ?? Self.defaultConsumerName()
         let address = try address()
-        let stream: RedisStream
+        let keys = try ownedPartitions().map { stream, owned in owned.map(stream.key) } ?? [redisStream]
+        var streams: [RedisStream] = []
         do throws(SharedError) {
-            stream = try RedisStream(
-                address, stream: redisStream, group: group, consumer: name,
-                verdictStream: verdictsStream ?? "\(redisStream):verdicts", verdictStreamLimit: verdictsMaxlen)
+            for key in keys {
+                streams.append(
+                    try RedisStream(
+                        address, stream: key, group: group, consumer: name,
+                        verdictStream: verdictsStream ?? "\(key):verdicts", verdictStreamLimit: verdictsMaxlen))
+            }
         } catch {
             printError("winnow: consume: \(error.message)")
             throw ExitCode(1)
@@ -128,7 +168,7 @@ struct Consume: ParsableCommand {
             batchSize: batchSize, claimIdleMilliseconds: Int(claimIdle * 1000), drain: drain,
             maxLineBytes: maxLineBytes,
             giveUp: { stopRequested.load(ordering: .relaxed) })
-        let consumer = StreamConsumer(stream: stream, judge: judge, audit: trail, settings: settings) {
+        let consumer = StreamConsumer(streams: streams, judge: judge, audit: trail, settings: settings) {
             printError("winnow: \($0)")
         }
         for signalNumber in [SIGTERM, SIGINT] {

@@ -11,7 +11,8 @@ struct Winnow: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Filter.self, Serve.self, Consume.self, Replay.self, Audit.self, Wordlists.self, Config.self, Train.self,
+            Filter.self, Serve.self, Consume.self, Route.self, Replay.self, Audit.self, Wordlists.self, Config.self,
+            Train.self,
             Classify.self, Model.self, Queue.self,
         ],
         defaultSubcommand: nil

@@ -1,0 +1,129 @@
+import ArgumentParser
+import WinnowIO
+import WinnowShared
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `winnow route`: the producer's side of a partitioned stream. Each NDJSON event read on
+/// stdin is added to the partition its author hashes to (`StreamPartitions`), so that
+/// `winnow consume --partitions` instances each own a set of authors.
+struct Route: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Add NDJSON events from stdin to a partitioned Redis Stream, by author.",
+        discussion: """
+            Event N goes to KEY:{P}, P = FNV-1a 64 of its author's UTF-8 modulo --partition-count, \
+            in an entry whose `event` field holds the line. A line that is not an event (invalid \
+            JSON, no author) goes to partition 0, where the consumer answers it with an error \
+            verdict; a line longer than --max-line-bytes is skipped and named on stderr (status 1). \
+            Entries are added in input order within each partition, one pipelined round trip per \
+            batch.
+            """
+    )
+
+    @Option(
+        help: ArgumentHelp("The Redis holding the streams: redis://HOST:PORT or unix:///PATH.", valueName: "address"))
+    var redis = "redis://127.0.0.1:6379"
+
+    @Option(help: ArgumentHelp("The stream's name; partition P is KEY:{P}.", valueName: "key"))
+    var redisStream: String
+
+    @Option(help: "Partitions of the stream (every producer and consumer of it must agree).")
+    var partitionCount: Int
+
+    @Option(help: "Trim each partition to about this many entries (0: never).")
+    var maxlen = 0
+
+    @Option(help: "Lines added per round trip.")
+    var batchSize = 1024
+
+    @Option(help: "Longest line routed, in bytes; a longer one is skipped.")
+    var maxLineBytes = 1 << 20
+
+    func validate() throws {
+        _ = try address()
+        guard !redisStream.isEmpty else { throw ValidationError("--redis-stream must not be empty") }
+        guard (1...65_536).contains(partitionCount) else {
+            throw ValidationError("--partition-count must be between 1 and 65536")
+        }
+        guard maxlen >= 0 else { throw ValidationError("--maxlen must not be negative") }
+        guard (1...100_000).contains(batchSize) else {
+            throw ValidationError("--batch-size must be between 1 and 100000")
+        }
+        guard (64...(64 << 20)).contains(maxLineBytes) else {
+            throw ValidationError("--max-line-bytes must be from 64 to 67108864 (64 MiB)")
+        }
+    }
+
+    private func address() throws -> SharedAddress {
+        do throws(SharedError) {
+            return try SharedAddress(parsing: redis)
+        } catch {
+            throw ValidationError("--redis \(error.message)")
+        }
+    }
+
+    func run() throws {
+        let partitions = StreamPartitions(stream: redisStream, count: partitionCount)
+        let address = try address()
+        let connection: RedisConnection
+        do throws(SharedError) {
+            connection = try RedisConnection(address, timeoutMilliseconds: 5000)
+        } catch {
+            printError("winnow: route: \(error.message)")
+            throw ExitCode(1)
+        }
+        let keys = (0..<partitionCount).map { Array(partitions.key($0).utf8) }
+        let trim: [[UInt8]] = maxlen > 0 ? [Array("MAXLEN".utf8), Array("~".utf8), Array(String(maxlen).utf8)] : []
+        let decoder = EventDecoder()
+        let reader = LineReader(fd: STDIN_FILENO, maxLineBytes: maxLineBytes)
+        var batch: [InputLine] = []
+        var perPartition = [Int](repeating: 0, count: partitionCount)
+        var skipped = 0
+        while reader.nextBatch(maxLines: batchSize, into: &batch) {
+            var commands: [[[UInt8]]] = []
+            commands.reserveCapacity(batch.count)
+            for line in batch {
+                switch line {
+                case .tooLong(let number, let atLeast):
+                    printError(
+                        "winnow: route: line \(number) skipped: longer than --max-line-bytes \(maxLineBytes) (at least \(atLeast) bytes)"
+                    )
+                    skipped += 1
+                case .line(let number, let range):
+                    let bytes = UnsafeRawBufferPointer(rebasing: reader.bytes[range])
+                    let partition = bytes.withMemoryRebound(to: UInt8.self) { text in
+                        switch decoder.decode(text, lineNumber: number) {
+                        case .success(let event): partitions.partition(ofAuthor: event.author)
+                        case .failure: 0
+                        }
+                    }
+                    perPartition[partition] += 1
+                    commands.append(
+                        [Array("XADD".utf8), keys[partition]] + trim + [
+                            Array("*".utf8), Array(StreamEntry.eventField.utf8), Array(bytes),
+                        ])
+                }
+            }
+            let replies: [RedisReply]
+            do throws(SharedError) {
+                replies = try connection.pipeline(bytes: commands)
+            } catch {
+                printError("winnow: route: \(error.message) (the lines of this batch may be added in part)")
+                throw ExitCode(1)
+            }
+            if let failed = replies.first(where: { if case .error = $0 { true } else { false } }) {
+                printError("winnow: route: XADD failed: \(failed)")
+                throw ExitCode(1)
+            }
+            batch.removeAll(keepingCapacity: true)
+        }
+        let routed = perPartition.reduce(0, +)
+        printError(
+            "winnow: route: \(routed) events to \(partitionCount) partitions of \(redisStream) (most in one: "
+                + "\(perPartition.max() ?? 0), fewest: \(perPartition.min() ?? 0))"
+                + (skipped > 0 ? "; \(skipped) lines skipped" : ""))
+        if skipped > 0 { throw ExitCode(1) }
+    }
+}

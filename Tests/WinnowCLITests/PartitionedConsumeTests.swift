@@ -1,0 +1,145 @@
+import Foundation
+import Testing
+import WinnowShared
+
+/// A stream partitioned by author (`winnow route`), read by consumers that each own some of
+/// the partitions (`winnow consume --partitions`), against one `winnow filter` alone.
+@Suite("Partitioned streams")
+struct PartitionedConsumeTests {
+    let wordlists = WinnowProcess.repository.appendingPathComponent("Tests/Fixtures/wordlists").path
+
+    /// 800 events of 40 authors in one channel, 0.2 s apart, bursts of one author included:
+    /// rate limits, repeats, strikes and timeouts fire.
+    static func events() -> [String] {
+        let texts = [
+            "hello there", "nice stream today", "what a play that was", "anyone here from spain",
+            "this music is great", "buy cheap followers now", "lol",
+        ]
+        return (0..<800).map { k in
+            let author = k < 400 ? "u\(k % 40)" : "u\((k / 10) % 40)"
+            // Three in four made distinct by a word of their own (digits would not do: the
+            // sketch leaves them out), so that rate limits fire besides repeats.
+            var text = texts[(k / 3 + k % 40) % texts.count]
+            if k % 4 != 0 {
+                text +=
+                    " x" + String(UnicodeScalar(UInt8(97 + k % 26))) + String(UnicodeScalar(UInt8(97 + (k / 26) % 26)))
+            }
+            let ts = 1_700_000_000.0 + Double(k) * 0.2
+            return #"{"id":"e\#(k)","author":"\#(author)","channel":"c","ts":\#(ts),"text":"\#(text)"}"#
+        }
+    }
+
+    /// The verdicts of every entry of `key`'s verdict stream, by event id.
+    func verdicts(_ redis: RedisConnection, _ key: String) throws -> [String: String] {
+        guard case .array(let items) = try redis.command(["XRANGE", key, "-", "+"]) else { return [:] }
+        var byID: [String: String] = [:]
+        for item in items {
+            guard case .array(let parts) = item, case .array(let fields) = parts[1], let verdict = fields[3].text,
+                let object = try JSONSerialization.jsonObject(with: Data(verdict.utf8)) as? [String: Any],
+                let id = object["id"] as? String
+            else { continue }
+            byID[id] = verdict
+        }
+        return byID
+    }
+
+    @Test("two owners of two partitions each decide every author's windows as one instance alone")
+    func ownersDecideAsOneInstance() throws {
+        let directory = try WinnowProcess.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let server = try PrivateRedis(in: directory)
+        let redis = try RedisConnection(SharedAddress(parsing: server.url))
+        // The rules that read other authors' state (flood, raid) off: per-author windows only.
+        let policy = directory.appendingPathComponent("p.yaml")
+        try "flood: {enabled: false}\nraid: {enabled: false}\n".write(to: policy, atomically: true, encoding: .utf8)
+        let judging = [
+            "--wordlists", wordlists, "--policy", policy.path, "--clock", "event", "--late-tolerance", "1h",
+            "--no-audit",
+        ]
+        let input = Array((Self.events().joined(separator: "\n") + "\n").utf8)
+        let alone = try WinnowProcess.run(["filter"] + judging, input: input, in: directory)
+        #expect(alone.status == 0, "\(alone.stderr)")
+        var expected: [String: String] = [:]
+        for line in alone.stdoutText.split(separator: "\n") {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            expected[object?["id"] as? String ?? ""] = String(line)
+        }
+        #expect(expected.count == 800)
+        // What the alone run decided (so that the comparison below compares something).
+        #expect(expected.values.filter { $0.contains(#""rule":"rate_limit""#) }.count == 59)
+        #expect(expected.values.filter { $0.contains(#""rule":"repeat""#) }.count == 109)
+        #expect(
+            expected.values.filter { $0.hasPrefix(#"{"id":"e"#) && $0.contains(#""action":"timeout""#) }.count == 329)
+
+        let route = try WinnowProcess.run(
+            ["route", "--redis", server.url, "--redis-stream", "in", "--partition-count", "4", "--batch-size", "64"],
+            input: input, in: directory)
+        #expect(route.status == 0, "\(route.stderr)")
+        #expect(route.stderr.hasPrefix("winnow: route: 800 events to 4 partitions of in"), "\(route.stderr)")
+        // Every author in exactly one partition, its events in order.
+        let partitions = StreamPartitions(stream: "in", count: 4)
+        for p in 0..<4 {
+            guard case .array(let items) = try redis.command(["XRANGE", partitions.key(p), "-", "+"]) else {
+                Issue.record("no partition \(p)")
+                continue
+            }
+            let events = items.compactMap { item -> [String: Any]? in
+                guard case .array(let parts) = item, case .array(let fields) = parts[1], let text = fields[1].text
+                else { return nil }
+                return try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+            }
+            #expect(events.allSatisfy { partitions.partition(ofAuthor: $0["author"] as? String ?? "") == p })
+            let ids = events.compactMap { ($0["id"] as? String).flatMap { Int($0.dropFirst()) } }
+            #expect(ids == ids.sorted())
+        }
+
+        for owned in ["0-1", "2,3"] {
+            let consume = try WinnowProcess.run(
+                [
+                    "consume", "--redis", server.url, "--redis-stream", "in", "--group", "g", "--partitions", owned,
+                    "--partition-count", "4", "--drain", "--consumer", "owner-\(owned)",
+                ] + judging,
+                in: directory)
+            #expect(consume.status == 0, "\(consume.stderr)")
+        }
+        var answered: [String: String] = [:]
+        for p in 0..<4 { answered.merge(try verdicts(redis, partitions.key(p) + ":verdicts")) { a, _ in a } }
+        #expect(answered.count == 800)
+        #expect(answered == expected)
+    }
+
+    @Test("a list of partitions: ranges and single ones, each once; anything else is refused")
+    func partitionLists() {
+        let partitions = StreamPartitions(stream: "in", count: 8)
+        #expect(partitions.parse("0-3") == [0, 1, 2, 3])
+        #expect(partitions.parse("5,0-1,1") == [0, 1, 5])
+        #expect(partitions.parse("7") == [7])
+        for bad in ["8", "3-1", "", "a", "0-", "-1", "1-2-3", "0,,1"] {
+            #expect(partitions.parse(bad) == nil, "\(bad)")
+        }
+        #expect(partitions.key(3) == "in:{3}")
+    }
+
+    @Test("the partition function is FNV-1a 64 of the author's UTF-8 (published test vectors)")
+    func fnv() {
+        #expect(StreamPartitions.fnv1a("".utf8) == 0xcbf2_9ce4_8422_2325)
+        #expect(StreamPartitions.fnv1a("a".utf8) == 0xaf63_dc4c_8601_ec8c)
+        #expect(StreamPartitions.fnv1a("foobar".utf8) == 0x8594_4171_f739_67e8)
+        #expect(
+            StreamPartitions(stream: "s", count: 4).partition(ofAuthor: "a") == Int(UInt64(0xaf63_dc4c_8601_ec8c) % 4))
+    }
+
+    @Test("route and consume refuse what does not fit together")
+    func badOptions() throws {
+        let route = try WinnowProcess.run(["route", "--redis-stream", "in", "--partition-count", "0"])
+        #expect(route.status == 64)
+        #expect(route.stderr.contains("--partition-count must be between 1 and 65536"))
+        let consume = try WinnowProcess.run([
+            "consume", "--redis-stream", "in", "--group", "g", "--partitions", "0-4", "--partition-count", "4",
+        ])
+        #expect(consume.status == 64)
+        #expect(consume.stderr.contains("--partitions '0-4': a list of partitions from 0 to 3"))
+        let alone = try WinnowProcess.run(["consume", "--redis-stream", "in", "--group", "g", "--partitions", "0"])
+        #expect(alone.stderr.contains("--partitions and --partition-count go together"))
+    }
+}
