@@ -23,6 +23,8 @@ public final class StreamConsumer {
     /// The streams read: one, or the partitions this consumer owns (`StreamPartitions`), read
     /// in turn, each with its own pending list, claims and verdict stream.
     private let streams: [RedisStream]
+    /// Instead of `streams`: the partitions held on leases, taken and dropped as they come.
+    private let leases: PartitionLeases?
     private let judge: BatchJudge
     private let audit: AuditTrail?
     private let settings: ConsumeSettings
@@ -48,6 +50,20 @@ public final class StreamConsumer {
     ) {
         precondition(!streams.isEmpty)
         self.streams = streams
+        leases = nil
+        self.judge = judge
+        self.audit = audit
+        self.settings = settings
+        self.report = report
+    }
+
+    /// Reads the partitions `leases` holds, taking free ones and dropping lapsed ones as it goes.
+    public init(
+        leases: PartitionLeases, judge: BatchJudge, audit: AuditTrail?, settings: ConsumeSettings,
+        report: @escaping (String) -> Void
+    ) {
+        streams = []
+        self.leases = leases
         self.judge = judge
         self.audit = audit
         self.settings = settings
@@ -69,18 +85,42 @@ public final class StreamConsumer {
     /// Throws `AuditError` when a batch could not be recorded: its entries stay pending for
     /// another consumer, none is answered.
     public func run(shouldStop: () -> Bool) throws(AuditError) {
-        var positions = [Position](repeating: Position(), count: streams.count)
-        // Several streams share the wait for new entries.
-        let block = max(1, settings.blockMilliseconds / streams.count)
+        var positions: [ObjectIdentifier: Position] = [:]
+        defer { leases?.release() }
         while !shouldStop() {
-            if settings.drain && positions.allSatisfy(\.drained) { break }
-            for k in streams.indices where !positions[k].drained {
+            let current: [RedisStream]
+            if let leases {
+                do throws(SharedError) {
+                    current = try leases.refresh(reported: report)
+                } catch {
+                    report("the partitions' leases could not be renewed: \(error.message)")
+                    settings.sleep(.milliseconds(max(1, leases.leaseMilliseconds / 3)))
+                    continue
+                }
+            } else {
+                current = streams
+            }
+            let open = current.filter { positions[ObjectIdentifier($0)]?.drained != true }
+            if open.isEmpty {
+                if settings.drain { break }
+                settings.sleep(.milliseconds(min(settings.blockMilliseconds, 100)))
+                continue
+            }
+            // Several streams share the wait for new entries, and leases are renewed between
+            // the reads (a third of a lease at most passes between two renewals, plus the time
+            // to judge a batch: a lease must outlast that).
+            let wait = leases.map { min(settings.blockMilliseconds, max(1, $0.leaseMilliseconds / 3)) }
+            let block = max(1, (wait ?? settings.blockMilliseconds) / open.count)
+            for stream in open {
                 if shouldStop() { break }
-                try step(streams[k], &positions[k], blockMilliseconds: block)
+                var position = positions[ObjectIdentifier(stream)] ?? Position()
+                try step(stream, &position, blockMilliseconds: block)
+                positions[ObjectIdentifier(stream)] = position
             }
         }
         // Leaving cleanly with nothing pending: this consumer name is forgotten by the group.
-        for stream in streams where (try? stream.ownPending(after: "0-0", count: 1).isEmpty) == true {
+        for stream in leases?.streams ?? streams where (try? stream.ownPending(after: "0-0", count: 1).isEmpty) == true
+        {
             _ = try? stream.removeConsumer()
         }
     }
@@ -216,7 +256,14 @@ public final class StreamConsumer {
     private func answer(_ answers: [(entryID: String, verdict: [UInt8])], to stream: RedisStream) {
         while true {
             do throws(SharedError) {
-                let written = try stream.answer(answers)
+                guard let written = try stream.answer(answers) else {
+                    // Another consumer holds the partition's lease now: it claims the entries.
+                    leases?.lost(stream)
+                    summary.fenced += answers.count
+                    report("\(stream.stream): answers refused, the partition's lease is another consumer's; dropped")
+                    reachable(stream)
+                    return
+                }
                 summary.answered += written
                 summary.alreadyAnswered += answers.count - written
                 reachable(stream)
@@ -322,6 +369,9 @@ public struct ConsumeSummary: Sendable, Equatable {
     public var claimed = 0
     /// Entries judged and recorded but left unacknowledged (Redis was down when the run stopped).
     public var leftPending = 0
+    /// Entries whose answers were refused because the partition's lease had passed to another
+    /// consumer (they stay pending for it).
+    public var fenced = 0
     /// Verdicts judged, per action (indexed like `Action.allCases`).
     public var actionCounts = [Int](repeating: 0, count: Action.allCases.count)
 

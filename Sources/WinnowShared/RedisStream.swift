@@ -12,6 +12,9 @@ public final class RedisStream {
     public let verdictStream: String
     /// The verdict stream is trimmed to about this many entries (`MAXLEN ~`); 0: never.
     public let verdictStreamLimit: Int
+    /// For a partition held on a lease (`PartitionLeases`): its key and this consumer's token;
+    /// answers are refused once the lease is someone else's.
+    public var fence: (key: String, token: String)?
     private var answerSHA: String
     /// Where the next `claim` scan starts (XAUTOCLAIM walks the pending list in steps).
     private var claimCursor = "0-0"
@@ -20,18 +23,28 @@ public final class RedisStream {
     /// list (this is its first answer) add its verdict to the verdict stream — in one atomic
     /// step, so that a verdict is written exactly once even when two consumers judged the same
     /// entry (one was slow, the other claimed it) or an answer is sent again after a lost reply.
-    /// KEYS: input stream, verdict stream. ARGV: group, max length (0: none), then entry id and
-    /// verdict pairs. Returns how many verdicts were written. (A script that fails half-way
+    /// KEYS: input stream, verdict stream, and for a leased partition its lease key. ARGV:
+    /// group, max length (0: none), the lease's token when leased, then entry id and verdict
+    /// pairs. Returns how many verdicts were written, or `FENCED` (nothing done) when the lease
+    /// is no longer this consumer's under that token: an owner that stalled past its lease and
+    /// woke up after another took the partition cannot write. (A script that fails half-way
     /// keeps what it did: the one write that could fail, XADD on a key of another type, is
     /// ruled out before anything is acknowledged.)
     static let answerScript = """
+        local first = 3
+        if #KEYS == 3 then
+          if redis.call('GET', KEYS[3]) ~= ARGV[3] then
+            return redis.error_reply('FENCED the lease ' .. KEYS[3] .. ' is no longer ' .. ARGV[3])
+          end
+          first = 4
+        end
         local kind = redis.call('TYPE', KEYS[2]).ok
         if kind ~= 'stream' and kind ~= 'none' then
           return redis.error_reply('WRONGTYPE the verdict stream ' .. KEYS[2] .. ' holds a ' .. kind)
         end
         local written = 0
         local limit = tonumber(ARGV[2])
-        for i = 3, #ARGV, 2 do
+        for i = first, #ARGV, 2 do
           if redis.call('XACK', KEYS[1], ARGV[1], ARGV[i]) == 1 then
             if limit > 0 then
               redis.call('XADD', KEYS[2], 'MAXLEN', '~', limit, '*', 'entry', ARGV[i], 'verdict', ARGV[i + 1])
@@ -115,16 +128,21 @@ public final class RedisStream {
     }
 
     /// Acknowledges the entries and writes their verdicts (`answerScript`); returns how many
-    /// verdicts were written (fewer than given when some entries had been answered already).
+    /// verdicts were written (fewer than given when some entries had been answered already), or
+    /// nil when the partition's lease is no longer this consumer's (`fence`): nothing was done.
     @discardableResult
-    public func answer(_ answers: [(entryID: String, verdict: [UInt8])]) throws(SharedError) -> Int {
+    public func answer(_ answers: [(entryID: String, verdict: [UInt8])]) throws(SharedError) -> Int? {
         guard !answers.isEmpty else { return 0 }
-        var command: [[UInt8]] = [Array("EVALSHA".utf8), Array(answerSHA.utf8), Array("2".utf8)]
-        command.reserveCapacity(7 + 2 * answers.count)
+        var command: [[UInt8]] = [
+            Array("EVALSHA".utf8), Array(answerSHA.utf8), Array(fence == nil ? "2".utf8 : "3".utf8),
+        ]
+        command.reserveCapacity(8 + 2 * answers.count)
         command.append(Array(stream.utf8))
         command.append(Array(verdictStream.utf8))
+        if let fence { command.append(Array(fence.key.utf8)) }
         command.append(Array(group.utf8))
         command.append(Array(String(verdictStreamLimit).utf8))
+        if let fence { command.append(Array(fence.token.utf8)) }
         for answer in answers {
             command.append(Array(answer.entryID.utf8))
             command.append(answer.verdict)
@@ -136,6 +154,7 @@ public final class RedisStream {
             command[1] = Array(answerSHA.utf8)
             reply = try redis.command(bytes: command)
         }
+        if case .error(let message) = reply, message.hasPrefix("FENCED") { return nil }
         guard case .integer(let written) = reply else { throw unexpected("the answer script", reply) }
         return Int(written)
     }

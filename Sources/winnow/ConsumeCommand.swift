@@ -51,12 +51,18 @@ struct Consume: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "The partitions of a stream partitioned by author that this consumer owns, e.g. 0-3 or 0,2,5 (needs --partition-count). Each partition should have one owner at a time.",
+            "The partitions of a stream partitioned by author that this consumer owns, e.g. 0-3 or 0,2,5, or `auto`: free ones taken on leases (needs --partition-count).",
             valueName: "list"))
     var partitions: String?
 
     @Option(help: "How many partitions the stream has (as `winnow route --partition-count`).")
     var partitionCount: Int?
+
+    @Option(help: "With --partitions auto: seconds a partition's lease lasts unless renewed.")
+    var lease = 10.0
+
+    @Option(help: "With --partitions auto: the most partitions this consumer holds (default: all).")
+    var maxPartitions: Int?
 
     @Option(help: "Trim the verdict stream to about this many entries (0: never).")
     var verdictsMaxlen = 1_000_000
@@ -121,6 +127,15 @@ struct Consume: ParsableCommand {
                     "--verdicts-stream does not go with --partitions (each partition's is KEY:{P}:verdicts)")
             }
             let stream = StreamPartitions(stream: redisStream, count: count)
+            if list == "auto" {
+                guard lease >= 0.1, lease <= 3600 else {
+                    throw ValidationError("--lease must be from 0.1 to 3600 seconds")
+                }
+                guard (1...count).contains(maxPartitions ?? count) else {
+                    throw ValidationError("--max-partitions must be from 1 to --partition-count")
+                }
+                return (stream, [])
+            }
             guard let owned = stream.parse(list) else {
                 throw ValidationError(
                     "--partitions '\(list)': a list of partitions from 0 to \(count - 1), such as 0-3 or 0,2,5")
@@ -146,14 +161,23 @@ struct Consume: ParsableCommand {
         defer { trail?.store.close() }
         let name = consumer ?? Self.defaultConsumerName()
         let address = try address()
-        let keys = try ownedPartitions().map { stream, owned in owned.map(stream.key) } ?? [redisStream]
+        let partitioned = try ownedPartitions()
+        let keys = partitioned.map { stream, owned in owned.map(stream.key) } ?? [redisStream]
+        let verdictsStream = self.verdictsStream, group = self.group, limit = verdictsMaxlen
+        let makeStream = { (key: String) throws(SharedError) -> RedisStream in
+            try RedisStream(
+                address, stream: key, group: group, consumer: name, verdictStream: verdictsStream ?? "\(key):verdicts",
+                verdictStreamLimit: limit)
+        }
         var streams: [RedisStream] = []
+        var leases: PartitionLeases?
         do throws(SharedError) {
-            for key in keys {
-                streams.append(
-                    try RedisStream(
-                        address, stream: key, group: group, consumer: name,
-                        verdictStream: verdictsStream ?? "\(key):verdicts", verdictStreamLimit: verdictsMaxlen))
+            if let (stream, owned) = partitioned, owned.isEmpty {
+                leases = try PartitionLeases(
+                    address, partitions: stream, consumer: name, leaseMilliseconds: Int(lease * 1000),
+                    maxOwned: maxPartitions ?? stream.count, makeStream: makeStream)
+            } else {
+                for key in keys { streams.append(try makeStream(key)) }
             }
         } catch {
             printError("winnow: consume: \(error.message)")
@@ -168,12 +192,19 @@ struct Consume: ParsableCommand {
             batchSize: batchSize, claimIdleMilliseconds: Int(claimIdle * 1000), drain: drain,
             maxLineBytes: maxLineBytes,
             giveUp: { stopRequested.load(ordering: .relaxed) })
-        let consumer = StreamConsumer(streams: streams, judge: judge, audit: trail, settings: settings) {
-            printError("winnow: \($0)")
-        }
+        let report = { (message: String) in printError("winnow: \(message)") }
+        let consumer =
+            leases.map { StreamConsumer(leases: $0, judge: judge, audit: trail, settings: settings, report: report) }
+            ?? StreamConsumer(streams: streams, judge: judge, audit: trail, settings: settings, report: report)
+        // A parent may have started us with these signals blocked (posix_spawn hands its mask
+        // down; Foundation's Process does): they would then never arrive.
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
         for signalNumber in [SIGTERM, SIGINT] {
+            sigaddset(&stopSignals, signalNumber)
             signal(signalNumber) { _ in stopRequested.store(true, ordering: .relaxed) }
         }
+        pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
         do {
             try consumer.run { stopRequested.load(ordering: .relaxed) }
         } catch {
@@ -186,7 +217,9 @@ struct Consume: ParsableCommand {
         let summary = consumer.summary
         printError(
             "winnow: consume \(name): \(summary.judged) judged, \(summary.fromAudit) answered from the audit trail, "
-                + "\(summary.claimed) claimed from other consumers, \(summary.answered) verdicts written")
+                + "\(summary.claimed) claimed from other consumers, \(summary.answered) verdicts written"
+                + (summary.fenced > 0
+                    ? ", \(summary.fenced) answers refused (the partition's lease had passed on)" : ""))
         if summary.leftPending > 0 {
             printError(
                 "winnow: \(summary.leftPending) entries judged and recorded but not acknowledged (Redis unreachable): they stay pending"

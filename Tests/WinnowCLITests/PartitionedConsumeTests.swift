@@ -142,4 +142,155 @@ struct PartitionedConsumeTests {
         let alone = try WinnowProcess.run(["consume", "--redis-stream", "in", "--group", "g", "--partitions", "0"])
         #expect(alone.stderr.contains("--partitions and --partition-count go together"))
     }
+
+    /// Every verdict-stream entry of the four partitions: (entry id, verdict).
+    func answers(_ redis: RedisConnection, _ partitions: StreamPartitions) throws -> [(String, String)] {
+        var all: [(String, String)] = []
+        for p in 0..<partitions.count {
+            guard case .array(let items) = try redis.command(["XRANGE", partitions.key(p) + ":verdicts", "-", "+"])
+            else { continue }
+            for item in items {
+                guard case .array(let parts) = item, case .array(let fields) = parts[1], let entry = fields[1].text,
+                    let verdict = fields[3].text
+                else { continue }
+                all.append(("\(p)/\(entry)", verdict))
+            }
+        }
+        return all
+    }
+
+    func pending(_ redis: RedisConnection, _ partitions: StreamPartitions, group: String) throws -> Int64 {
+        var total: Int64 = 0
+        for p in 0..<partitions.count {
+            if case .array(let summary) = try redis.command(["XPENDING", partitions.key(p), group]),
+                case .integer(let count) = summary.first
+            {
+                total += count
+            }
+        }
+        return total
+    }
+
+    @Test("partitions on leases: two consumers share them and answer every event as one instance alone")
+    func leasedOwnersShareThePartitions() throws {
+        let directory = try WinnowProcess.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let server = try PrivateRedis(in: directory)
+        let redis = try RedisConnection(SharedAddress(parsing: server.url))
+        let policy = directory.appendingPathComponent("p.yaml")
+        try "flood: {enabled: false}\nraid: {enabled: false}\n".write(to: policy, atomically: true, encoding: .utf8)
+        let judging = [
+            "--wordlists", wordlists, "--policy", policy.path, "--clock", "event", "--late-tolerance", "1h",
+            "--no-audit",
+        ]
+        let input = Array((Self.events().joined(separator: "\n") + "\n").utf8)
+        let alone = try WinnowProcess.run(["filter"] + judging, input: input, in: directory)
+        let expected = Set(alone.stdoutText.split(separator: "\n").map(String.init))
+        _ = try WinnowProcess.run(
+            ["route", "--redis", server.url, "--redis-stream", "in", "--partition-count", "4"], input: input,
+            in: directory)
+        let common = [
+            "consume", "--redis", server.url, "--redis-stream", "in", "--group", "g", "--partition-count", "4",
+            "--partitions", "auto", "--max-partitions", "2", "--lease", "5", "--batch-size", "50",
+        ]
+        // A holds two partitions while B starts: B takes the other two.
+        let a = Process()
+        a.executableURL = WinnowProcess.executable
+        a.arguments = common + ["--consumer", "a"] + judging
+        a.currentDirectoryURL = directory
+        // Its messages go to a file: a pipe nobody reads until it exits could fill and block it.
+        let aLog = directory.appendingPathComponent("a.log")
+        FileManager.default.createFile(atPath: aLog.path, contents: nil)
+        a.standardError = try FileHandle(forWritingTo: aLog)
+        a.standardOutput = FileHandle.nullDevice
+        try a.run()
+        var waited = 0
+        while try Self.lease(redis, "in:{1}:lease") == nil, waited < 500 {
+            usleep(10_000)
+            waited += 1
+        }
+        let b = try WinnowProcess.run(common + ["--consumer", "b", "--drain"] + judging, in: directory)
+        #expect(b.status == 0, "\(b.stderr)")
+        #expect(b.stderr.contains("took in:{2} (epoch 1)") && b.stderr.contains("took in:{3} (epoch 1)"), "\(b.stderr)")
+        // A answers its two, then is stopped.
+        waited = 0
+        while try answers(redis, StreamPartitions(stream: "in", count: 4)).count < 800, waited < 1000 {
+            usleep(10_000)
+            waited += 1
+        }
+        a.terminate()
+        a.waitUntilExit()
+        let aText = try String(contentsOf: aLog, encoding: .utf8)
+        #expect(aText.contains("took in:{0} (epoch 1)") && aText.contains("took in:{1} (epoch 1)"), "\(aText)")
+        let answered = try answers(redis, StreamPartitions(stream: "in", count: 4))
+        #expect(answered.count == 800)
+        #expect(Set(answered.map(\.0)).count == 800)
+        #expect(Set(answered.map(\.1)) == expected)
+        #expect(try pending(redis, StreamPartitions(stream: "in", count: 4), group: "g") == 0)
+        // A stopped cleanly: its leases were given back.
+        #expect(try Self.lease(redis, "in:{0}:lease") == nil)
+    }
+
+    static func lease(_ redis: RedisConnection, _ key: String) throws -> String? {
+        try redis.command(["GET", key]).text
+    }
+
+    @Test("fencing: an owner stalled past its lease cannot answer once another took its partitions")
+    func stalledOwnerIsFenced() throws {
+        let directory = try WinnowProcess.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let server = try PrivateRedis(in: directory)
+        let redis = try RedisConnection(SharedAddress(parsing: server.url))
+        let partitions = StreamPartitions(stream: "in", count: 4)
+        // The bundled sample three times over, each copy with ids of its own.
+        let sample = try String(
+            contentsOf: WinnowProcess.repository.appendingPathComponent(
+                "Tests/Fixtures/comments/youtube-spam-collection.ndjson"), encoding: .utf8
+        ).split(separator: "\n").map(String.init)
+        let events = (0..<3).flatMap { copy in
+            sample.map { $0.replacingOccurrences(of: #"{"id":""#, with: #"{"id":"\#(copy)-"#) }
+        }
+        _ = try WinnowProcess.run(
+            ["route", "--redis", server.url, "--redis-stream", "in", "--partition-count", "4"],
+            input: Array((events.joined(separator: "\n") + "\n").utf8), in: directory)
+        let common = [
+            "consume", "--redis", server.url, "--redis-stream", "in", "--group", "g", "--partition-count", "4",
+            "--partitions", "auto", "--wordlists", wordlists, "--no-audit", "--batch-size", "20",
+        ]
+        let a = Process()
+        a.executableURL = WinnowProcess.executable
+        a.arguments = common + ["--consumer", "a", "--lease", "0.5", "--workers", "1"]
+        a.currentDirectoryURL = directory
+        // Its messages go to a file: a pipe nobody reads until it exits could fill and block it.
+        let aLog = directory.appendingPathComponent("a.log")
+        FileManager.default.createFile(atPath: aLog.path, contents: nil)
+        a.standardError = try FileHandle(forWritingTo: aLog)
+        a.standardOutput = FileHandle.nullDevice
+        try a.run()
+        var waited = 0
+        while try answers(redis, partitions).count < 100, waited < 30_000 {
+            usleep(1_000)
+            waited += 1
+        }
+        // A stalls (as a long GC pause or a frozen VM would) past its lease.
+        kill(a.processIdentifier, SIGSTOP)
+        let answeredByA = try answers(redis, partitions).count
+        #expect(answeredByA >= 100 && answeredByA < events.count, "\(answeredByA)")
+        usleep(1_200_000)
+        let b = try WinnowProcess.run(
+            common + ["--consumer", "b", "--lease", "30", "--claim-idle", "0.2", "--drain"], in: directory)
+        #expect(b.status == 0, "\(b.stderr)")
+        #expect(b.stderr.contains("took in:{0} (epoch "), "\(b.stderr)")
+        // A wakes up: whatever it answers now is refused; then it is stopped.
+        kill(a.processIdentifier, SIGCONT)
+        usleep(500_000)
+        a.terminate()
+        a.waitUntilExit()
+        let answered = try answers(redis, partitions)
+        #expect(answered.count == events.count)
+        #expect(Set(answered.map(\.0)).count == events.count)
+        #expect(try pending(redis, partitions, group: "g") == 0)
+        let aText = try String(contentsOf: aLog, encoding: .utf8)
+        #expect(aText.contains("answers refused") || aText.contains("lapsed"), "\(aText)")
+    }
 }
