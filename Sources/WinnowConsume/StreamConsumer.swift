@@ -91,7 +91,18 @@ public final class StreamConsumer {
             let current: [RedisStream]
             if let leases {
                 do throws(SharedError) {
-                    current = try leases.refresh(reported: report)
+                    current = try leases.refresh(reported: report) { partition throws(SharedError) in
+                        // The previous owner's standings of the partition's authors.
+                        let now = judge.currentTime()
+                        let standings = try leases.checkpoint.load(partition)
+                        for standing in standings {
+                            judge.engine.restore(
+                                author: standing.key, penalty: standing.penalty, strikes: standing.strikes, at: now)
+                        }
+                        if !standings.isEmpty {
+                            report("\(leases.partitions.key(partition)): \(standings.count) authors' standing taken up")
+                        }
+                    }
                 } catch {
                     report("the partitions' leases could not be renewed: \(error.message)")
                     settings.sleep(.milliseconds(max(1, leases.leaseMilliseconds / 3)))
@@ -235,7 +246,28 @@ public final class StreamConsumer {
             try audit.commit(AuditBatch(parts: [AuditBatch.Part(records: records, verdicts: output.bytes)]))
         }
         for (j, k) in toJudge.enumerated() { verdicts[k] = Array(output.bytes[lineRanges[j]]) }
-        answer(zip(entries, verdicts).map { ($0.id, $1!) }, to: stream)
+        if answer(zip(entries, verdicts).map { ($0.id, $1!) }, to: stream), let leases,
+            let partition = leases.partition(of: stream)
+        {
+            checkpoint(judged.compactMap { $0.event?.author }, partition: partition, in: leases)
+        }
+    }
+
+    /// Writes the standing of the batch's authors who have one, for whoever takes the partition
+    /// next. A failure is reported, not fatal: the checkpoint is a hand-over aid.
+    private func checkpoint(_ authors: [String], partition: Int, in leases: PartitionLeases) {
+        var seen = Set<UInt64>()
+        var standings: [(key: UInt64, penalty: UInt64, strikes: UInt64)] = []
+        for author in authors {
+            let key = BehaviorState.authorKey(author)
+            guard seen.insert(key).inserted, let standing = judge.engine.standing(ofAuthor: key) else { continue }
+            standings.append((key, standing.penalty, standing.strikes))
+        }
+        do throws(SharedError) {
+            try leases.checkpoint.save(partition, standings)
+        } catch {
+            report("\(leases.partitions.key(partition)): checkpoint not written: \(error.message)")
+        }
     }
 
     /// Why an entry holds no event to judge, if it does not.
@@ -253,7 +285,9 @@ public final class StreamConsumer {
     /// Acknowledges and answers; while Redis is unreachable, tries again (the batch is held, so
     /// nothing is judged twice) unless the run is stopping, in which case the entries stay
     /// pending: a restart answers them from the audit trail.
-    private func answer(_ answers: [(entryID: String, verdict: [UInt8])], to stream: RedisStream) {
+    /// Returns whether the answers went out (not fenced off, not left pending).
+    @discardableResult
+    private func answer(_ answers: [(entryID: String, verdict: [UInt8])], to stream: RedisStream) -> Bool {
         while true {
             do throws(SharedError) {
                 guard let written = try stream.answer(answers) else {
@@ -262,17 +296,17 @@ public final class StreamConsumer {
                     summary.fenced += answers.count
                     report("\(stream.stream): answers refused, the partition's lease is another consumer's; dropped")
                     reachable(stream)
-                    return
+                    return false
                 }
                 summary.answered += written
                 summary.alreadyAnswered += answers.count - written
                 reachable(stream)
-                return
+                return true
             } catch {
                 unreachable(error, stream)
                 if settings.giveUp() {
                     summary.leftPending += answers.count
-                    return
+                    return false
                 }
             }
         }

@@ -373,6 +373,39 @@ public final class Engine: Sendable {
         return Penalty(packed: old)
     }
 
+    /// An author's standing, for a partition's checkpoint: the packed penalty and strikes
+    /// words of their slot (nil: not tracked, or nothing to keep).
+    public func standing(ofAuthor key: UInt64) -> (penalty: UInt64, strikes: UInt64)? {
+        guard let slot = state.authors.existingSlot(for: key) else { return nil }
+        let penalty = state.authors.load(slot, AuthorWord.penalty)
+        let strikes = state.authors.load(slot, AuthorWord.strikes)
+        return penalty == 0 && strikes == 0 ? nil : (penalty, strikes)
+    }
+
+    /// Takes up a standing checkpointed by the partition's previous owner: the penalty when it
+    /// ends later than the one known here, the strikes when they are more — never lowering
+    /// what this instance knows. `now` is for the slot's age only.
+    public func restore(author key: UInt64, penalty: UInt64, strikes: UInt64, at now: Micros) {
+        guard let slot = state.authors.slot(for: key, at: now) else { return }
+        let restored = Penalty(packed: penalty)
+        if restored.kind != .none {
+            state.penaltyHints.mark(key)
+            state.hasModeratorActions.store(true, ordering: .relaxed)
+        }
+        _ = state.authors.update(slot, AuthorWord.penalty) { word in
+            let known = Penalty(packed: word)
+            let later = restored.kind != .none && (known.kind == .none || restored.until > known.until)
+            return later || restored.timeouts > known.timeouts
+                ? Penalty(
+                    kind: later ? restored.kind : known.kind, until: later ? restored.until : known.until,
+                    timeouts: max(known.timeouts, restored.timeouts)
+                ).packed : nil
+        }
+        _ = state.authors.update(slot, AuthorWord.strikes) { word in
+            WindowCount(packed: strikes).count > WindowCount(packed: word).count ? strikes : nil
+        }
+    }
+
     /// Lowers an author's standing to what a replay of the trail says it is once a decision
     /// took verdicts back (`AuthorLedger`): never raises it (what the trail does not know —
     /// an exempt author, the shared store's count — is not imposed by an undo). Returns the

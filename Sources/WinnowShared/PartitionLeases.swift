@@ -14,6 +14,8 @@ public final class PartitionLeases {
     public let leaseMilliseconds: Int
     public let maxOwned: Int
     private let redis: RedisConnection
+    /// The standings of each partition's authors, kept by their owner (`PartitionCheckpoint`).
+    public let checkpoint: PartitionCheckpoint
     private let makeStream: (String) throws(SharedError) -> RedisStream
     /// The partitions held, by number: the stream and the lease's epoch.
     private var held: [Int: (stream: RedisStream, epoch: Int64)] = [:]
@@ -49,6 +51,7 @@ public final class PartitionLeases {
         self.maxOwned = maxOwned
         self.makeStream = makeStream
         redis = try RedisConnection(address, timeoutMilliseconds: 5000)
+        checkpoint = PartitionCheckpoint(redis: redis, partitions: partitions)
         try loadScript()
     }
 
@@ -64,8 +67,11 @@ public final class PartitionLeases {
 
     /// The streams held now: at most every third of a lease period, the held leases are renewed
     /// (a lapsed one is dropped) and free partitions taken up to `maxOwned`. `reported` hears
-    /// of each partition taken or lost.
-    public func refresh(reported: (String) -> Void) throws(SharedError) -> [RedisStream] {
+    /// of each partition taken or lost; `taken` is called with each partition taken, before its
+    /// first entry is read (to take up its checkpoint).
+    public func refresh(reported: (String) -> Void, taken: (Int) throws(SharedError) -> Void = { _ in })
+        throws(SharedError) -> [RedisStream]
+    {
         guard ContinuousClock.now >= nextRefresh else { return streams }
         nextRefresh = ContinuousClock.now + .milliseconds(max(1, leaseMilliseconds / 3))
         for partition in held.keys.sorted() {
@@ -78,6 +84,7 @@ public final class PartitionLeases {
         for partition in 0..<partitions.count where held.count < maxOwned && held[partition] == nil {
             let epoch = try lease(partition, holding: nil)
             guard epoch > 0 else { continue }
+            try taken(partition)
             let stream = try makeStream(partitions.key(partition))
             stream.fence = (leaseKey(partition), "\(consumer):\(epoch)")
             held[partition] = (stream, epoch)
@@ -104,6 +111,11 @@ public final class PartitionLeases {
     }
 
     public var streams: [RedisStream] { held.keys.sorted().compactMap { held[$0]?.stream } }
+
+    /// The partition a held stream reads.
+    public func partition(of stream: RedisStream) -> Int? {
+        held.first(where: { $0.value.stream === stream })?.key
+    }
 
     private func lease(_ partition: Int, holding epoch: Int64?) throws(SharedError) -> Int64 {
         let arguments = [

@@ -293,4 +293,44 @@ struct PartitionedConsumeTests {
         let aText = try String(contentsOf: aLog, encoding: .utf8)
         #expect(aText.contains("answers refused") || aText.contains("lapsed"), "\(aText)")
     }
+
+    @Test("a rebalance is no amnesty: the partition's next owner takes up its authors' timeouts")
+    func takeoverKeepsTimeouts() throws {
+        let directory = try WinnowProcess.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let server = try PrivateRedis(in: directory)
+        let redis = try RedisConnection(SharedAddress(parsing: server.url))
+        let partitions = StreamPartitions(stream: "in", count: 4)
+        func event(_ id: String, _ author: String, _ ts: Double, _ text: String) -> String {
+            #"{"id":"\#(id)","author":"\#(author)","channel":"c","ts":\#(1_700_000_000 + ts),"text":"\#(text)"}"#
+        }
+        func route(_ events: [String]) throws {
+            let routed = try WinnowProcess.run(
+                ["route", "--redis", server.url, "--redis-stream", "in", "--partition-count", "4"],
+                input: Array((events.joined(separator: "\n") + "\n").utf8), in: directory)
+            #expect(routed.status == 0, "\(routed.stderr)")
+        }
+        func consume(_ name: String) throws -> WinnowProcess.Result {
+            try WinnowProcess.run(
+                [
+                    "consume", "--redis", server.url, "--redis-stream", "in", "--group", "g", "--partition-count", "4",
+                    "--partitions", "auto", "--consumer", name, "--drain", "--wordlists", wordlists, "--clock", "event",
+                    "--no-audit",
+                ], in: directory)
+        }
+        // x repeats itself: three strikes, a ten-minute timeout. A judges it, then leaves.
+        try route((0..<4).map { event("x\($0)", "x", Double($0), "the very same words again and again") })
+        let a = try consume("a")
+        #expect(a.status == 0, "\(a.stderr)")
+        // A minute later x writes again; B, which never saw x, takes the partitions over.
+        try route([event("x-later", "x", 60, "something new entirely"), event("y-later", "y", 60, "hello all")])
+        let b = try consume("b")
+        #expect(b.status == 0, "\(b.stderr)")
+        #expect(b.stderr.contains("1 authors' standing taken up"), "\(b.stderr)")
+        let answered = try answers(redis, partitions).map(\.1)
+        let later = answered.first { $0.hasPrefix(#"{"id":"x-later""#) }
+        #expect(later?.contains(#""action":"timeout""#) == true, "\(later ?? "none")")
+        #expect(answered.first { $0.hasPrefix(#"{"id":"y-later""#) }?.contains(#""action":"allow""#) == true)
+        #expect(answered.filter { $0.contains(#""action":"timeout""#) }.count == 2)
+    }
 }
