@@ -144,13 +144,7 @@ struct Consume: ParsableCommand {
         }
     }
 
-    private func address() throws -> SharedAddress {
-        do throws(SharedError) {
-            return try SharedAddress(parsing: redis)
-        } catch {
-            throw ValidationError("--redis \(error.message)")
-        }
-    }
+    private func address() throws -> SharedAddress { try SharedAddress.redisOption(redis) }
 
     func run() throws {
         AllocatorTuning.keepFreedMemory()

@@ -56,13 +56,7 @@ struct Route: ParsableCommand {
         }
     }
 
-    private func address() throws -> SharedAddress {
-        do throws(SharedError) {
-            return try SharedAddress(parsing: redis)
-        } catch {
-            throw ValidationError("--redis \(error.message)")
-        }
-    }
+    private func address() throws -> SharedAddress { try SharedAddress.redisOption(redis) }
 
     func run() throws {
         let partitions = StreamPartitions(stream: redisStream, count: partitionCount)

@@ -43,26 +43,53 @@ struct PartitionedConsumeTests {
         return byID
     }
 
+    /// A private Redis and the 800 events judged by one `filter` alone, per-author rules only
+    /// (flood and raid read other authors' state), event time, every event at its own time.
+    struct PerAuthorRun {
+        let directory: URL
+        let server: PrivateRedis
+        let redis: RedisConnection
+        let judging: [String]
+        let input: [UInt8]
+        /// The verdict lines of `filter` alone.
+        let alone: [String]
+
+        init(wordlists: String) throws {
+            directory = try WinnowProcess.makeTemporaryDirectory()
+            server = try PrivateRedis(in: directory)
+            redis = try RedisConnection(SharedAddress(parsing: server.url))
+            let policy = directory.appendingPathComponent("p.yaml")
+            try "flood: {enabled: false}\nraid: {enabled: false}\n".write(to: policy, atomically: true, encoding: .utf8)
+            judging = [
+                "--wordlists", wordlists, "--policy", policy.path, "--clock", "event", "--late-tolerance", "1h",
+                "--no-audit",
+            ]
+            input = Array((PartitionedConsumeTests.events().joined(separator: "\n") + "\n").utf8)
+            let run = try WinnowProcess.run(["filter"] + judging, input: input, in: directory)
+            alone = run.stdoutText.split(separator: "\n").map(String.init)
+        }
+
+        func route() throws -> WinnowProcess.Result {
+            try WinnowProcess.run(
+                [
+                    "route", "--redis", server.url, "--redis-stream", "in", "--partition-count", "4", "--batch-size",
+                    "64",
+                ],
+                input: input, in: directory)
+        }
+
+        func remove() { try? FileManager.default.removeItem(at: directory) }
+    }
+
     @Test("two owners of two partitions each decide every author's windows as one instance alone")
     func ownersDecideAsOneInstance() throws {
-        let directory = try WinnowProcess.makeTemporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let server = try PrivateRedis(in: directory)
-        let redis = try RedisConnection(SharedAddress(parsing: server.url))
-        // The rules that read other authors' state (flood, raid) off: per-author windows only.
-        let policy = directory.appendingPathComponent("p.yaml")
-        try "flood: {enabled: false}\nraid: {enabled: false}\n".write(to: policy, atomically: true, encoding: .utf8)
-        let judging = [
-            "--wordlists", wordlists, "--policy", policy.path, "--clock", "event", "--late-tolerance", "1h",
-            "--no-audit",
-        ]
-        let input = Array((Self.events().joined(separator: "\n") + "\n").utf8)
-        let alone = try WinnowProcess.run(["filter"] + judging, input: input, in: directory)
-        #expect(alone.status == 0, "\(alone.stderr)")
+        let run = try PerAuthorRun(wordlists: wordlists)
+        defer { run.remove() }
+        let (server, redis, judging, directory) = (run.server, run.redis, run.judging, run.directory)
         var expected: [String: String] = [:]
-        for line in alone.stdoutText.split(separator: "\n") {
+        for line in run.alone {
             let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
-            expected[object?["id"] as? String ?? ""] = String(line)
+            expected[object?["id"] as? String ?? ""] = line
         }
         #expect(expected.count == 800)
         // What the alone run decided (so that the comparison below compares something).
@@ -71,9 +98,7 @@ struct PartitionedConsumeTests {
         #expect(
             expected.values.filter { $0.hasPrefix(#"{"id":"e"#) && $0.contains(#""action":"timeout""#) }.count == 329)
 
-        let route = try WinnowProcess.run(
-            ["route", "--redis", server.url, "--redis-stream", "in", "--partition-count", "4", "--batch-size", "64"],
-            input: input, in: directory)
+        let route = try run.route()
         #expect(route.status == 0, "\(route.stderr)")
         #expect(route.stderr.hasPrefix("winnow: route: 800 events to 4 partitions of in"), "\(route.stderr)")
         // Every author in exactly one partition, its events in order.
@@ -173,37 +198,18 @@ struct PartitionedConsumeTests {
 
     @Test("partitions on leases: two consumers share them and answer every event as one instance alone")
     func leasedOwnersShareThePartitions() throws {
-        let directory = try WinnowProcess.makeTemporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let server = try PrivateRedis(in: directory)
-        let redis = try RedisConnection(SharedAddress(parsing: server.url))
-        let policy = directory.appendingPathComponent("p.yaml")
-        try "flood: {enabled: false}\nraid: {enabled: false}\n".write(to: policy, atomically: true, encoding: .utf8)
-        let judging = [
-            "--wordlists", wordlists, "--policy", policy.path, "--clock", "event", "--late-tolerance", "1h",
-            "--no-audit",
-        ]
-        let input = Array((Self.events().joined(separator: "\n") + "\n").utf8)
-        let alone = try WinnowProcess.run(["filter"] + judging, input: input, in: directory)
-        let expected = Set(alone.stdoutText.split(separator: "\n").map(String.init))
-        _ = try WinnowProcess.run(
-            ["route", "--redis", server.url, "--redis-stream", "in", "--partition-count", "4"], input: input,
-            in: directory)
+        let run = try PerAuthorRun(wordlists: wordlists)
+        defer { run.remove() }
+        let (server, redis, judging, directory) = (run.server, run.redis, run.judging, run.directory)
+        let expected = Set(run.alone)
+        #expect(try run.route().status == 0)
         let common = [
             "consume", "--redis", server.url, "--redis-stream", "in", "--group", "g", "--partition-count", "4",
             "--partitions", "auto", "--max-partitions", "2", "--lease", "5", "--batch-size", "50",
         ]
         // A holds two partitions while B starts: B takes the other two.
-        let a = Process()
-        a.executableURL = WinnowProcess.executable
-        a.arguments = common + ["--consumer", "a"] + judging
-        a.currentDirectoryURL = directory
-        // Its messages go to a file: a pipe nobody reads until it exits could fill and block it.
         let aLog = directory.appendingPathComponent("a.log")
-        FileManager.default.createFile(atPath: aLog.path, contents: nil)
-        a.standardError = try FileHandle(forWritingTo: aLog)
-        a.standardOutput = FileHandle.nullDevice
-        try a.run()
+        let a = try Self.start(common + ["--consumer", "a"] + judging, in: directory, log: aLog)
         var waited = 0
         while try Self.lease(redis, "in:{1}:lease") == nil, waited < 500 {
             usleep(10_000)
@@ -229,6 +235,20 @@ struct PartitionedConsumeTests {
         #expect(try pending(redis, StreamPartitions(stream: "in", count: 4), group: "g") == 0)
         // A stopped cleanly: its leases were given back.
         #expect(try Self.lease(redis, "in:{0}:lease") == nil)
+    }
+
+    /// Starts `winnow ARGUMENTS` in the background, its messages to `log` (a pipe nobody reads
+    /// until it exits could fill and block it).
+    static func start(_ arguments: [String], in directory: URL, log: URL) throws -> Process {
+        let process = Process()
+        process.executableURL = WinnowProcess.executable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: log)
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        return process
     }
 
     static func lease(_ redis: RedisConnection, _ key: String) throws -> String? {
@@ -257,16 +277,9 @@ struct PartitionedConsumeTests {
             "consume", "--redis", server.url, "--redis-stream", "in", "--group", "g", "--partition-count", "4",
             "--partitions", "auto", "--wordlists", wordlists, "--no-audit", "--batch-size", "20",
         ]
-        let a = Process()
-        a.executableURL = WinnowProcess.executable
-        a.arguments = common + ["--consumer", "a", "--lease", "0.5", "--workers", "1"]
-        a.currentDirectoryURL = directory
-        // Its messages go to a file: a pipe nobody reads until it exits could fill and block it.
         let aLog = directory.appendingPathComponent("a.log")
-        FileManager.default.createFile(atPath: aLog.path, contents: nil)
-        a.standardError = try FileHandle(forWritingTo: aLog)
-        a.standardOutput = FileHandle.nullDevice
-        try a.run()
+        let a = try Self.start(
+            common + ["--consumer", "a", "--lease", "0.5", "--workers", "1"], in: directory, log: aLog)
         var waited = 0
         while try answers(redis, partitions).count < 100, waited < 30_000 {
             usleep(1_000)
