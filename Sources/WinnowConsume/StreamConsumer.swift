@@ -85,54 +85,66 @@ public final class StreamConsumer {
     /// Throws `AuditError` when a batch could not be recorded: its entries stay pending for
     /// another consumer, none is answered.
     public func run(shouldStop: () -> Bool) throws(AuditError) {
-        var positions: [ObjectIdentifier: Position] = [:]
+        // By stream key: a partition taken anew starts from its own pending entries.
+        var positions: [String: Position] = [:]
         defer { leases?.release() }
         while !shouldStop() {
-            let current: [RedisStream]
-            if let leases {
-                do throws(SharedError) {
-                    current = try leases.refresh(reported: report) { partition throws(SharedError) in
-                        // The previous owner's standings of the partition's authors.
-                        let now = judge.currentTime()
-                        let standings = try leases.checkpoint.load(partition)
-                        for standing in standings {
-                            judge.engine.restore(
-                                author: standing.key, penalty: standing.penalty, strikes: standing.strikes, at: now)
-                        }
-                        if !standings.isEmpty {
-                            report("\(leases.partitions.key(partition)): \(standings.count) authors' standing taken up")
-                        }
-                    }
-                } catch {
-                    report("the partitions' leases could not be renewed: \(error.message)")
-                    settings.sleep(.milliseconds(max(1, leases.leaseMilliseconds / 3)))
-                    continue
-                }
-            } else {
-                current = streams
-            }
-            let open = current.filter { positions[ObjectIdentifier($0)]?.drained != true }
+            guard let current = heldStreams(resetting: &positions) else { continue }
+            let open = current.filter { positions[$0.stream]?.drained != true }
             if open.isEmpty {
                 if settings.drain { break }
                 settings.sleep(.milliseconds(min(settings.blockMilliseconds, 100)))
                 continue
             }
-            // Several streams share the wait for new entries, and leases are renewed between
-            // the reads (a third of a lease at most passes between two renewals, plus the time
-            // to judge a batch: a lease must outlast that).
+            // Several streams share the wait for new entries, and leases are renewed before each
+            // read (at most a third of a lease apart, plus the time to judge a batch: a lease
+            // must outlast that).
             let wait = leases.map { min(settings.blockMilliseconds, max(1, $0.leaseMilliseconds / 3)) }
             let block = max(1, (wait ?? settings.blockMilliseconds) / open.count)
             for stream in open {
                 if shouldStop() { break }
-                var position = positions[ObjectIdentifier(stream)] ?? Position()
+                if leases != nil {
+                    guard let held = heldStreams(resetting: &positions), held.contains(where: { $0 === stream })
+                    else { continue }
+                }
+                var position = positions[stream.stream] ?? Position()
                 try step(stream, &position, blockMilliseconds: block)
-                positions[ObjectIdentifier(stream)] = position
+                positions[stream.stream] = position
             }
         }
         // Leaving cleanly with nothing pending: this consumer name is forgotten by the group.
         for stream in leases?.streams ?? streams where (try? stream.ownPending(after: "0-0", count: 1).isEmpty) == true
         {
             _ = try? stream.removeConsumer()
+        }
+    }
+
+    /// The streams to read: the fixed ones, or the partitions held after renewing the leases
+    /// (throttled) — a partition taken anew has its standings taken up and its position reset;
+    /// nil (after a wait) when the leases could not be renewed.
+    private func heldStreams(resetting positions: inout [String: Position]) -> [RedisStream]? {
+        guard let leases else { return streams }
+        do throws(SharedError) {
+            var taken: [String] = []
+            let held = try leases.refresh(reported: report) { partition throws(SharedError) in
+                // The previous owner's standings of the partition's authors.
+                let now = judge.currentTime()
+                let standings = try leases.checkpoint.load(partition)
+                for standing in standings {
+                    judge.engine.restore(
+                        author: standing.key, penalty: standing.penalty, strikes: standing.strikes, at: now)
+                }
+                if !standings.isEmpty {
+                    report("\(leases.partitions.key(partition)): \(standings.count) authors' standing taken up")
+                }
+                taken.append(leases.partitions.key(partition))
+            }
+            for key in taken { positions[key] = nil }
+            return held
+        } catch {
+            report("the partitions' leases could not be renewed: \(error.message)")
+            settings.sleep(.milliseconds(max(1, leases.leaseMilliseconds / 3)))
+            return nil
         }
     }
 
@@ -258,13 +270,18 @@ public final class StreamConsumer {
     private func checkpoint(_ authors: [String], partition: Int, in leases: PartitionLeases) {
         var seen = Set<UInt64>()
         var standings: [(key: UInt64, penalty: UInt64, strikes: UInt64)] = []
+        var cleared: [UInt64] = []
         for author in authors {
             let key = BehaviorState.authorKey(author)
             guard seen.insert(key).inserted, let standing = judge.engine.standing(ofAuthor: key) else { continue }
-            standings.append((key, standing.penalty, standing.strikes))
+            if standing.penalty == 0 && standing.strikes == 0 {
+                cleared.append(key)
+            } else {
+                standings.append((key, standing.penalty, standing.strikes))
+            }
         }
         do throws(SharedError) {
-            try leases.checkpoint.save(partition, standings)
+            try leases.checkpoint.save(partition, standings, cleared: cleared)
         } catch {
             report("\(leases.partitions.key(partition)): checkpoint not written: \(error.message)")
         }

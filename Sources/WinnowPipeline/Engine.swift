@@ -374,17 +374,15 @@ public final class Engine: Sendable {
     }
 
     /// An author's standing, for a partition's checkpoint: the packed penalty and strikes
-    /// words of their slot (nil: not tracked, or nothing to keep).
+    /// words of their slot, zero when there is nothing to keep (nil: not tracked).
     public func standing(ofAuthor key: UInt64) -> (penalty: UInt64, strikes: UInt64)? {
         guard let slot = state.authors.existingSlot(for: key) else { return nil }
-        let penalty = state.authors.load(slot, AuthorWord.penalty)
-        let strikes = state.authors.load(slot, AuthorWord.strikes)
-        return penalty == 0 && strikes == 0 ? nil : (penalty, strikes)
+        return (state.authors.load(slot, AuthorWord.penalty), state.authors.load(slot, AuthorWord.strikes))
     }
 
     /// Takes up a standing checkpointed by the partition's previous owner: the penalty when it
-    /// ends later than the one known here, the strikes when they are more — never lowering
-    /// what this instance knows. `now` is for the slot's age only.
+    /// is stronger than the one known here (`isWeaker`), the strikes when more of them are in
+    /// force — never lowering what this instance knows. `now` is for the slot's age only.
     public func restore(author key: UInt64, penalty: UInt64, strikes: UInt64, at now: Micros) {
         guard let slot = state.authors.slot(for: key, at: now) else { return }
         let restored = Penalty(packed: penalty)
@@ -394,15 +392,21 @@ public final class Engine: Sendable {
         }
         _ = state.authors.update(slot, AuthorWord.penalty) { word in
             let known = Penalty(packed: word)
-            let later = restored.kind != .none && (known.kind == .none || restored.until > known.until)
-            return later || restored.timeouts > known.timeouts
-                ? Penalty(
-                    kind: later ? restored.kind : known.kind, until: later ? restored.until : known.until,
-                    timeouts: max(known.timeouts, restored.timeouts)
-                ).packed : nil
+            // Compared by kind, then end, in force or not: `now` may be the wall clock while the
+            // events run on their own time (the owner has not read any yet).
+            let stronger = Self.isWeaker(known, than: restored, at: .min)
+            guard stronger || restored.timeouts > known.timeouts else { return nil }
+            let kept = stronger ? restored : known
+            return Penalty(kind: kept.kind, until: kept.until, timeouts: max(known.timeouts, restored.timeouts)).packed
         }
+        // The strikes in force at the later of the two windows' starts (the older count may have
+        // run out by then), for the same reason.
+        let window = behavior.escalation.window
+        let checkpointed = WindowCount(packed: strikes)
         _ = state.authors.update(slot, AuthorWord.strikes) { word in
-            WindowCount(packed: strikes).count > WindowCount(packed: word).count ? strikes : nil
+            let known = WindowCount(packed: word)
+            let at = max(known.start, checkpointed.start)
+            return checkpointed.current(at: at, window: window) > known.current(at: at, window: window) ? strikes : nil
         }
     }
 
@@ -435,8 +439,10 @@ public final class Engine: Sendable {
     /// then a ban; of one kind, the one that ends sooner.
     static func isWeaker(_ a: Penalty, than b: Penalty, at now: Micros) -> Bool {
         func rank(_ p: Penalty) -> Int { p.isActive(at: now) ? Int(p.kind.rawValue) : 0 }
+        // `Penalty.forever` is a marker, smaller than any real end: it ends last.
+        func end(_ p: Penalty) -> Micros { p.until == Penalty.forever ? .max : p.until }
         if rank(a) != rank(b) { return rank(a) < rank(b) }
-        return rank(a) != 0 && a.until < b.until
+        return rank(a) != 0 && end(a) < end(b)
     }
 
     /// The penalty in force for an author at `now`, if any.

@@ -20,19 +20,27 @@ public struct PartitionCheckpoint {
     public func key(_ partition: Int) -> String { partitions.key(partition) + ":standing" }
 
     /// Writes the standings of `authors` (author key, penalty word, strikes word) of
-    /// `partition`, in one round trip.
-    public func save(_ partition: Int, _ authors: [(key: UInt64, penalty: UInt64, strikes: UInt64)])
-        throws(SharedError)
-    {
-        guard !authors.isEmpty else { return }
-        var command = ["HSET", key(partition)]
-        for author in authors {
-            command.append(String(author.key, radix: 16))
-            command.append(String(author.penalty, radix: 16) + ":" + String(author.strikes, radix: 16))
+    /// `partition` and forgets those of `cleared` (a standing lifted or run out: the next owner
+    /// must not bring it back), in one round trip.
+    public func save(
+        _ partition: Int, _ authors: [(key: UInt64, penalty: UInt64, strikes: UInt64)], cleared: [UInt64] = []
+    ) throws(SharedError) {
+        var commands: [[String]] = []
+        if !authors.isEmpty {
+            var command = ["HSET", key(partition)]
+            for author in authors {
+                command.append(String(author.key, radix: 16))
+                command.append(String(author.penalty, radix: 16) + ":" + String(author.strikes, radix: 16))
+            }
+            commands.append(command)
         }
-        let replies = try redis.pipeline([command, ["PEXPIRE", key(partition), String(Self.lifetimeMilliseconds)]])
-        if case .error(let message) = replies[0] {
-            throw SharedError("\(redis.address): HSET \(key(partition)): \(message)")
+        if !cleared.isEmpty { commands.append(["HDEL", key(partition)] + cleared.map { String($0, radix: 16) }) }
+        guard !commands.isEmpty else { return }
+        commands.append(["PEXPIRE", key(partition), String(Self.lifetimeMilliseconds)])
+        for reply in try redis.pipeline(commands) {
+            if case .error(let message) = reply {
+                throw SharedError("\(redis.address): checkpoint \(key(partition)): \(message)")
+            }
         }
     }
 

@@ -84,8 +84,15 @@ public final class PartitionLeases {
         for partition in 0..<partitions.count where held.count < maxOwned && held[partition] == nil {
             let epoch = try lease(partition, holding: nil)
             guard epoch > 0 else { continue }
-            try taken(partition)
-            let stream = try makeStream(partitions.key(partition))
+            let stream: RedisStream
+            do throws(SharedError) {
+                try taken(partition)
+                stream = try makeStream(partitions.key(partition))
+            } catch {
+                // Given back at once, not left to lapse.
+                give(partition, epoch: epoch)
+                throw error
+            }
             stream.fence = (leaseKey(partition), "\(consumer):\(epoch)")
             held[partition] = (stream, epoch)
             reported("took \(partitions.key(partition)) (epoch \(epoch))")
@@ -101,13 +108,16 @@ public final class PartitionLeases {
 
     /// Gives back every lease held (a clean stop), so that others take the partitions at once.
     public func release() {
-        for (partition, (_, epoch)) in held {
-            _ = try? redis.command([
-                "EVAL", "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
-                "1", leaseKey(partition), "\(consumer):\(epoch)",
-            ])
-        }
+        for (partition, (_, epoch)) in held { give(partition, epoch: epoch) }
         held = [:]
+    }
+
+    /// Deletes a lease if it is still this consumer's under `epoch`.
+    private func give(_ partition: Int, epoch: Int64) {
+        _ = try? redis.command([
+            "EVAL", "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
+            "1", leaseKey(partition), "\(consumer):\(epoch)",
+        ])
     }
 
     public var streams: [RedisStream] { held.keys.sorted().compactMap { held[$0]?.stream } }
