@@ -23,7 +23,6 @@ import os
 import platform
 import resource
 import shutil
-import socket as sockets
 import statistics
 import subprocess
 import sys
@@ -33,50 +32,10 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import throughput  # noqa: E402  (the workload)
+from private_redis import PrivateRedis  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(HERE))
 JUDGING = ["--clock", "event", "--late-tolerance", "1d", "--no-audit"]
-
-
-class Redis:
-    """A private redis-server on a unix socket, and a minimal RESP client for INFO and DEL."""
-
-    def __init__(self, folder):
-        self.path = f"{folder}/redis.sock"
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", "0", "--unixsocket", self.path, "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(200):
-            if os.path.exists(self.path):
-                break
-            time.sleep(0.05)
-        self.url = "unix://" + self.path
-
-    def command(self, *words):
-        with sockets.socket(sockets.AF_UNIX) as s:
-            s.connect(self.path)
-            s.sendall(b"".join([f"*{len(words)}\r\n".encode()] +
-                               [f"${len(w.encode())}\r\n{w}\r\n".encode() for w in words]))
-            s.settimeout(5)
-            data = b""
-            while b"\r\n" not in data:
-                data += s.recv(1 << 16)
-            header, _, body = data.partition(b"\r\n")
-            if header.startswith(b"$") and int(header[1:]) >= 0:
-                size = int(header[1:])
-                while len(body) < size + 2:
-                    body += s.recv(1 << 16)
-                data = body[:size]
-            return data.decode()
-
-    def cpu(self):
-        info = self.command("INFO", "cpu")
-        fields = dict(line.split(":", 1) for line in info.splitlines() if ":" in line)
-        return float(fields["used_cpu_user"]) + float(fields["used_cpu_sys"])
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait()
 
 
 def children_cpu():
@@ -120,7 +79,7 @@ def main():
     events = throughput.workload(args.shared, args.work, args.events)
     n = args.events
     folder = tempfile.mkdtemp(prefix="winnow-partitioned-")
-    redis = Redis(folder)
+    redis = PrivateRedis(folder)
     stream = "comments"
     try:
         redis_before, before, start = redis.cpu(), children_cpu(), time.perf_counter()

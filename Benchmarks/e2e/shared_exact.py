@@ -24,11 +24,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import throughput  # noqa: E402  (its workload helpers)
+from private_redis import PrivateRedis  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
@@ -50,21 +50,15 @@ def main():
     args = ap.parse_args()
     events = throughput.workload(args.shared, args.work, args.events)
     folder = tempfile.mkdtemp(prefix="winnow-redis-")
-    sock = f"{folder}/redis.sock"
-    redis = subprocess.Popen(["redis-server", "--port", "0", "--unixsocket", sock, "--save", "", "--appendonly", "no"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    redis = PrivateRedis(folder)
     try:
-        for _ in range(100):
-            if os.path.exists(sock):
-                break
-            time.sleep(0.05)
         alone = run(args.winnow, events, [])
         rows = []
         for name, extra in (("`--shared-windows limits` (local allowance 4)", ["--shared-windows", "limits"]),
                             ("`--shared` (every window rule in Redis)", [])):
             for attempt in (1, 2):
-                subprocess.run(["redis-cli", "-s", sock, "flushall"], check=True, stdout=subprocess.DEVNULL)
-                shared = run(args.winnow, events, ["--shared", f"unix://{sock}", *extra])
+                redis.command("FLUSHALL")
+                shared = run(args.winnow, events, ["--shared", redis.url, *extra])
                 differ = sum(1 for a, b in zip(alone, shared) if a != b) + abs(len(alone) - len(shared))
                 extra_rejects = sum(1 for a, b in zip(alone, shared)
                                     if a != b and json.loads(b)["action"] == "reject" and json.loads(a)["action"] != "reject")
@@ -80,8 +74,8 @@ def main():
             with open(path, "wb") as out:
                 out.write(b"\n".join(lines[half::2]) + b"\n")
             halves.append(path)
-        subprocess.run(["redis-cli", "-s", sock, "flushall"], check=True, stdout=subprocess.DEVNULL)
-        procs = [subprocess.Popen([args.winnow, "filter", "--clock", "event", "--no-audit", "--shared", f"unix://{sock}"],
+        redis.command("FLUSHALL")
+        procs = [subprocess.Popen([args.winnow, "filter", "--clock", "event", "--no-audit", "--shared", redis.url],
                                   stdin=open(h, "rb"), stdout=subprocess.PIPE) for h in halves]
         outputs = [p.communicate()[0].splitlines() for p in procs]
 
@@ -92,8 +86,7 @@ def main():
         alone_rejects = rate_rejects(alone)
         print(f"two instances round robin: {pair_rejects} rate-limit reasons, one alone {alone_rejects}", flush=True)
     finally:
-        redis.terminate()
-        redis.wait()
+        redis.stop()
         shutil.rmtree(folder, ignore_errors=True)
     if args.out:
         alone_hash = hashlib.sha256(b"\n".join(alone)).hexdigest()[:12]

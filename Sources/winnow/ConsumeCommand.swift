@@ -190,15 +190,9 @@ struct Consume: ParsableCommand {
         let consumer =
             leases.map { StreamConsumer(leases: $0, judge: judge, audit: trail, settings: settings, report: report) }
             ?? StreamConsumer(streams: streams, judge: judge, audit: trail, settings: settings, report: report)
-        // A parent may have started us with these signals blocked (posix_spawn hands its mask
-        // down; Foundation's Process does): they would then never arrive.
-        var stopSignals = sigset_t()
-        sigemptyset(&stopSignals)
         for signalNumber in [SIGTERM, SIGINT] {
-            sigaddset(&stopSignals, signalNumber)
             signal(signalNumber) { _ in stopRequested.store(true, ordering: .relaxed) }
         }
-        pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
         do {
             try consumer.run { stopRequested.load(ordering: .relaxed) }
         } catch {

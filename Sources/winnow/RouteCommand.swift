@@ -68,8 +68,11 @@ struct Route: ParsableCommand {
             printError("winnow: route: \(error.message)")
             throw ExitCode(1)
         }
-        let keys = (0..<partitionCount).map { Array(partitions.key($0).utf8) }
-        let trim: [[UInt8]] = maxlen > 0 ? [Array("MAXLEN".utf8), Array("~".utf8), Array(String(maxlen).utf8)] : []
+        // Each partition's XADD up to the line itself, made once.
+        let trim = maxlen > 0 ? ["MAXLEN", "~", String(maxlen)] : []
+        let prefixes = (0..<partitionCount).map { partition in
+            (["XADD", partitions.key(partition)] + trim + ["*", StreamEntry.eventField]).map { Array($0.utf8) }
+        }
         let decoder = EventDecoder()
         let reader = LineReader(fd: STDIN_FILENO, maxLineBytes: maxLineBytes)
         var batch: [InputLine] = []
@@ -94,10 +97,7 @@ struct Route: ParsableCommand {
                         }
                     }
                     perPartition[partition] += 1
-                    commands.append(
-                        [Array("XADD".utf8), keys[partition]] + trim + [
-                            Array("*".utf8), Array(StreamEntry.eventField.utf8), Array(bytes),
-                        ])
+                    commands.append(prefixes[partition] + [Array(bytes)])
                 }
             }
             let replies: [RedisReply]

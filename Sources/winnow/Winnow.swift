@@ -1,5 +1,9 @@
 import ArgumentParser
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 @main
 struct Winnow: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,4 +21,16 @@ struct Winnow: ParsableCommand {
         ],
         defaultSubcommand: nil
     )
+
+    /// Every command starts with SIGTERM and SIGINT deliverable: a parent may have started it
+    /// with them blocked (posix_spawn hands its signal mask down, and Foundation's `Process`
+    /// does), and then `filter` would never stop on them, nor `consume` finish its batch.
+    static func main() {
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        sigaddset(&stopSignals, SIGTERM)
+        sigaddset(&stopSignals, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
+        main(nil)
+    }
 }

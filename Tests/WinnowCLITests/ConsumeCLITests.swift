@@ -10,18 +10,6 @@ struct ConsumeCLITests {
     let sample = WinnowProcess.repository.appendingPathComponent(
         "Tests/Fixtures/comments/youtube-spam-collection.ndjson")
 
-    /// Starts `winnow consume` in the background.
-    func start(_ arguments: [String], in directory: URL) throws -> Process {
-        let process = Process()
-        process.executableURL = WinnowProcess.executable
-        process.arguments = ["consume"] + arguments
-        process.currentDirectoryURL = directory
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
-    }
-
     func length(_ redis: RedisConnection, _ key: String) throws -> Int64 {
         guard case .integer(let count) = try redis.command(["XLEN", key]) else { return -1 }
         return count
@@ -48,7 +36,8 @@ struct ConsumeCLITests {
             "--redis", server.url, "--redis-stream", "in", "--group", "g", "--wordlists", wordlists, "--batch-size",
             "50",
         ]
-        let a = try start(common + ["--consumer", "a", "--audit", "a.sqlite", "--workers", "1"], in: directory)
+        let a = try WinnowProcess.start(
+            ["consume"] + common + ["--consumer", "a", "--audit", "a.sqlite", "--workers", "1"], in: directory)
         // Killed (as a crash: SIGKILL) once it has answered a few batches.
         var waited = 0
         while try length(redis, "in:verdicts") < 200, waited < 3000 {

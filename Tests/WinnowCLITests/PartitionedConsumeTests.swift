@@ -45,6 +45,22 @@ struct PartitionedConsumeTests {
 
     /// A private Redis and the 800 events judged by one `filter` alone, per-author rules only
     /// (flood and raid read other authors' state), event time, every event at its own time.
+    /// A temporary folder with a private Redis in it, connected.
+    struct Scratch {
+        let directory: URL
+        let server: PrivateRedis
+        let redis: RedisConnection
+        let partitions = StreamPartitions(stream: "in", count: 4)
+
+        init() throws {
+            directory = try WinnowProcess.makeTemporaryDirectory()
+            server = try PrivateRedis(in: directory)
+            redis = try RedisConnection(SharedAddress(parsing: server.url))
+        }
+
+        func remove() { try? FileManager.default.removeItem(at: directory) }
+    }
+
     struct PerAuthorRun {
         let directory: URL
         let server: PrivateRedis
@@ -55,9 +71,8 @@ struct PartitionedConsumeTests {
         let alone: [String]
 
         init(wordlists: String) throws {
-            directory = try WinnowProcess.makeTemporaryDirectory()
-            server = try PrivateRedis(in: directory)
-            redis = try RedisConnection(SharedAddress(parsing: server.url))
+            let scratch = try Scratch()
+            (directory, server, redis) = (scratch.directory, scratch.server, scratch.redis)
             let policy = directory.appendingPathComponent("p.yaml")
             try "flood: {enabled: false}\nraid: {enabled: false}\n".write(to: policy, atomically: true, encoding: .utf8)
             judging = [
@@ -209,7 +224,7 @@ struct PartitionedConsumeTests {
         ]
         // A holds two partitions while B starts: B takes the other two.
         let aLog = directory.appendingPathComponent("a.log")
-        let a = try Self.start(common + ["--consumer", "a"] + judging, in: directory, log: aLog)
+        let a = try WinnowProcess.start(common + ["--consumer", "a"] + judging, in: directory, log: aLog)
         var waited = 0
         while try Self.lease(redis, "in:{1}:lease") == nil, waited < 500 {
             usleep(10_000)
@@ -237,31 +252,17 @@ struct PartitionedConsumeTests {
         #expect(try Self.lease(redis, "in:{0}:lease") == nil)
     }
 
-    /// Starts `winnow ARGUMENTS` in the background, its messages to `log` (a pipe nobody reads
-    /// until it exits could fill and block it).
-    static func start(_ arguments: [String], in directory: URL, log: URL) throws -> Process {
-        let process = Process()
-        process.executableURL = WinnowProcess.executable
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        process.standardError = try FileHandle(forWritingTo: log)
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        return process
-    }
-
     static func lease(_ redis: RedisConnection, _ key: String) throws -> String? {
         try redis.command(["GET", key]).text
     }
 
     @Test("fencing: an owner stalled past its lease cannot answer once another took its partitions")
     func stalledOwnerIsFenced() throws {
-        let directory = try WinnowProcess.makeTemporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let server = try PrivateRedis(in: directory)
-        let redis = try RedisConnection(SharedAddress(parsing: server.url))
-        let partitions = StreamPartitions(stream: "in", count: 4)
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let (directory, server, redis, partitions) = (
+            scratch.directory, scratch.server, scratch.redis, scratch.partitions
+        )
         // The bundled sample three times over, each copy with ids of its own.
         let sample = try String(
             contentsOf: WinnowProcess.repository.appendingPathComponent(
@@ -278,7 +279,7 @@ struct PartitionedConsumeTests {
             "--partitions", "auto", "--wordlists", wordlists, "--no-audit", "--batch-size", "20",
         ]
         let aLog = directory.appendingPathComponent("a.log")
-        let a = try Self.start(
+        let a = try WinnowProcess.start(
             common + ["--consumer", "a", "--lease", "0.5", "--workers", "1"], in: directory, log: aLog)
         var waited = 0
         while try answers(redis, partitions).count < 100, waited < 30_000 {
@@ -309,11 +310,11 @@ struct PartitionedConsumeTests {
 
     @Test("a rebalance is no amnesty: the partition's next owner takes up its authors' timeouts")
     func takeoverKeepsTimeouts() throws {
-        let directory = try WinnowProcess.makeTemporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let server = try PrivateRedis(in: directory)
-        let redis = try RedisConnection(SharedAddress(parsing: server.url))
-        let partitions = StreamPartitions(stream: "in", count: 4)
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let (directory, server, redis, partitions) = (
+            scratch.directory, scratch.server, scratch.redis, scratch.partitions
+        )
         func event(_ id: String, _ author: String, _ ts: Double, _ text: String) -> String {
             #"{"id":"\#(id)","author":"\#(author)","channel":"c","ts":\#(1_700_000_000 + ts),"text":"\#(text)"}"#
         }

@@ -53,6 +53,24 @@ enum WinnowProcess {
         return url
     }
 
+    /// Starts winnow with `arguments` in the background, in `directory`; its messages go to
+    /// `log` (a file: a pipe nobody reads until it exits could fill and block it), or nowhere.
+    static func start(_ arguments: [String], in directory: URL, log: URL? = nil) throws -> Process {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        process.standardOutput = FileHandle.nullDevice
+        if let log {
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+            process.standardError = try FileHandle(forWritingTo: log)
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
+        try process.run()
+        return process
+    }
+
     /// Runs winnow with `arguments`, feeding `input` on stdin, in `directory` (by default a new
     /// temporary folder, removed afterwards).
     static func run(

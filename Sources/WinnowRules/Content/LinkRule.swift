@@ -128,13 +128,20 @@ public struct LinkRule: Sendable, Equatable {
                     limit: "at most \(maxLinks) links",
                     count: links.count, dryRun: dryRun))
         }
-        let away = links.filter { !LinkScanner.names(conversation, link: $0.range, in: bytes) }
-        guard let first = away.first?.host else { return (0, 0) }
-        let site = LinkScanner.siteHash(of: first)
-        for link in away.dropFirst() where link.host != first && LinkScanner.siteHash(of: link.host) != site {
-            return (away.count, 0)
+        // The links leading away, and the one site they all go to (0: several), in one pass.
+        var away = 0
+        var first: String?
+        var site: UInt32 = 0
+        for link in links where !LinkScanner.names(conversation, link: link.range, in: bytes) {
+            away += 1
+            guard let host = first else {
+                first = link.host
+                site = LinkScanner.siteHash(of: link.host)
+                continue
+            }
+            if site != 0, link.host != host, LinkScanner.siteHash(of: link.host) != site { site = 0 }
         }
-        return (away.count, site)
+        return (away, site)
     }
 
     /// Too many mentions with nothing besides them that looks like spam (`corroborated`) ask for
