@@ -31,6 +31,8 @@ public final class StreamConsumer {
     private let report: (String) -> Void
     private let decoder = EventDecoder()
     private let encoder = VerdictEncoder()
+    /// A batch's verdict lines, as encoded (kept from batch to batch: no fresh pages each time).
+    private let output = WinnowIO.ByteBuffer(capacity: 1 << 20)
     public private(set) var summary = ConsumeSummary()
     /// Lines judged so far: error verdicts name the entry's place in the run.
     private var lines = 0
@@ -78,6 +80,10 @@ public final class StreamConsumer {
         var nextClaim = ContinuousClock.now
         /// With `settings.drain`: nothing new was left, and nothing to claim.
         var drained = false
+        /// Events per entry in the last batch read (rounded up): entries of several events
+        /// (`events`) are read fewer at a time, so that a batch holds about
+        /// `settings.batchSize` events.
+        var eventsPerEntry = 1
     }
 
     /// Runs until `shouldStop` says so (checked between batches; a read waits at most
@@ -153,14 +159,15 @@ public final class StreamConsumer {
     private func step(_ stream: RedisStream, _ position: inout Position, blockMilliseconds: Int) throws(AuditError) {
         let entries: [StreamEntry]
         var redelivered = true
+        let count = max(1, settings.batchSize / position.eventsPerEntry)
         do throws(SharedError) {
             if let after = position.ownPendingAfter {
-                entries = try stream.ownPending(after: after, count: settings.batchSize)
+                entries = try stream.ownPending(after: after, count: count)
                 position.ownPendingAfter = entries.last?.id
                 if entries.isEmpty { return }
             } else if ContinuousClock.now >= position.nextClaim {
                 let (claimed, finished) = try stream.claim(
-                    minIdleMilliseconds: settings.claimIdleMilliseconds, count: settings.batchSize)
+                    minIdleMilliseconds: settings.claimIdleMilliseconds, count: count)
                 if finished {
                     position.nextClaim = ContinuousClock.now + .milliseconds(settings.claimIdleMilliseconds / 2)
                 }
@@ -169,12 +176,12 @@ public final class StreamConsumer {
                 if entries.isEmpty { return }
             } else {
                 redelivered = false
-                var fresh = try stream.readNew(count: settings.batchSize, blockMilliseconds: blockMilliseconds)
+                var fresh = try stream.readNew(count: count, blockMilliseconds: blockMilliseconds)
                 if fresh.isEmpty {
                     guard settings.drain else { return }
                     // Nothing new: one more look for abandoned entries, then this stream is done.
                     let (claimed, _) = try stream.claim(
-                        minIdleMilliseconds: settings.claimIdleMilliseconds, count: settings.batchSize)
+                        minIdleMilliseconds: settings.claimIdleMilliseconds, count: count)
                     if claimed.isEmpty {
                         position.drained = true
                         return
@@ -193,46 +200,96 @@ public final class StreamConsumer {
             position.ownPendingAfter = "0-0"
             return
         }
-        try handle(entries, of: stream, redelivered: redelivered)
+        let events = try handle(entries, of: stream, redelivered: redelivered)
+        position.eventsPerEntry = max(1, (events + entries.count - 1) / entries.count)
     }
 
-    /// Judges (or finds in the audit trail) every entry, commits the audit rows, then answers.
-    private func handle(_ entries: [StreamEntry], of stream: RedisStream, redelivered: Bool) throws(AuditError) {
-        var verdicts = [[UInt8]?](repeating: nil, count: entries.count)
+    /// One event to answer: a whole `event` entry, or one line of an `events` entry.
+    private struct Unit {
+        /// Its entry's place in the batch read.
+        var entry: Int
+        /// Its place in the entry (0 for an `event` entry).
+        var index: Int
+        /// The event line, or why there is none to judge.
+        var line: ArraySlice<UInt8>
+        var problem: String?
+    }
+
+    /// The events of the entries, in order.
+    private func units(of entries: [StreamEntry]) -> [Unit] {
+        var units: [Unit] = []
+        units.reserveCapacity(entries.count)
+        for (k, entry) in entries.enumerated() {
+            switch entry.content {
+            case .event(let line):
+                units.append(Unit(entry: k, index: 0, line: line[...], problem: tooLong(line.count)))
+            case .events(let field):
+                let lines = StreamEntry.lines(of: field)
+                if lines.isEmpty {
+                    units.append(
+                        Unit(
+                            entry: k, index: 0, line: [],
+                            problem: "stream entry \(entry.id) has an empty '\(StreamEntry.eventsField)' field"))
+                }
+                for (index, line) in lines.enumerated() {
+                    units.append(Unit(entry: k, index: index, line: line, problem: tooLong(line.count)))
+                }
+            case .noEventField:
+                units.append(
+                    Unit(
+                        entry: k, index: 0, line: [],
+                        problem:
+                            "stream entry \(entry.id) has no '\(StreamEntry.eventField)' or '\(StreamEntry.eventsField)' field"
+                    ))
+            case .deleted:
+                units.append(
+                    Unit(
+                        entry: k, index: 0, line: [],
+                        problem: "stream entry \(entry.id) was deleted before it was judged"))
+            }
+        }
+        return units
+    }
+
+    private func tooLong(_ count: Int) -> String? {
+        guard count > settings.maxLineBytes else { return nil }
+        return
+            "line is longer than the maximum of \(settings.maxLineBytes) bytes (\(count) bytes); see --max-line-bytes"
+    }
+
+    /// Judges (or finds in the audit trail) every event of the entries, commits the audit
+    /// rows, then answers each entry.
+    /// Returns how many events the entries held.
+    @discardableResult
+    private func handle(_ entries: [StreamEntry], of stream: RedisStream, redelivered: Bool) throws(AuditError) -> Int {
+        let units = units(of: entries)
+        // Verdicts found in the audit trail (a redelivered entry), by unit.
+        var recorded = [[UInt8]?](repeating: nil, count: units.count)
         if redelivered, let audit {
-            for (k, entry) in entries.enumerated() {
-                if let recorded = try audit.store.consumedVerdict(stream: stream.stream, eventKey: eventKey(of: entry))
-                {
-                    verdicts[k] = Array(recorded.utf8)
+            for (u, unit) in units.enumerated() {
+                let key = eventKey(of: unit, in: entries[unit.entry])
+                if let line = try audit.store.consumedVerdict(stream: stream.stream, eventKey: key) {
+                    recorded[u] = Array(line.utf8)
                     summary.fromAudit += 1
                 }
             }
         }
-        // Everything not answered from the trail is judged, in order, as one batch.
-        let toJudge = entries.indices.filter { verdicts[$0] == nil }
-        var lineBytes: [[UInt8]] = []
-        lineBytes.reserveCapacity(toJudge.count)
-        let problems = toJudge.map { problem(with: entries[$0]) }
-        for (j, k) in toJudge.enumerated() {
-            // An entry that holds no event to judge goes in as an empty line and gets its own
-            // error below.
-            if problems[j] == nil, case .event(let line) = entries[k].content {
-                lineBytes.append(line)
-            } else {
-                lineBytes.append([])
-            }
-        }
+        // Everything not answered from the trail is judged, in order, as one batch; an event
+        // that cannot be judged goes in as an empty line and gets its own error below.
+        let toJudge = units.indices.filter { recorded[$0] == nil }
+        let lineBytes = toJudge.map { units[$0].problem == nil ? units[$0].line : [] }
         let firstLine = lines + 1
         lines += toJudge.count
         let judged = judge.judge(lineBytes, firstLine: firstLine)
-        let output = WinnowIO.ByteBuffer(capacity: 512 * max(1, judged.count))
+        output.removeAll()
         var lineRanges: [Range<Int>] = []
         var records: [AuditRecord] = []
-        for (j, k) in toJudge.enumerated() {
+        for (j, u) in toJudge.enumerated() {
             var verdict = judged[j].verdict
             var event = judged[j].event
-            let entry = entries[k]
-            if let problem = problems[j] {
+            let unit = units[u]
+            let entry = entries[unit.entry]
+            if let problem = unit.problem {
                 verdict = .error(line: firstLine + j, message: problem)
                 event = nil
             }
@@ -251,18 +308,47 @@ public final class StreamConsumer {
             record.verdict = lineRanges[j]
             if verdict.action == .hold || verdict.action == .flag { record.sketch = judged[j].sketch }
             record.delivery = StreamDelivery(
-                stream: stream.stream, eventKey: eventKey(of: verdict, entry: entry), entryID: entry.id)
+                stream: stream.stream, eventKey: eventKey(of: verdict, unit: unit, in: entry), entryID: entry.id)
             records.append(record)
         }
         if let audit, !records.isEmpty {
             try audit.commit(AuditBatch(parts: [AuditBatch.Part(records: records, verdicts: output.bytes)]))
         }
-        for (j, k) in toJudge.enumerated() { verdicts[k] = Array(output.bytes[lineRanges[j]]) }
-        if answer(zip(entries, verdicts).map { ($0.id, $1!) }, to: stream), let leases,
-            let partition = leases.partition(of: stream)
-        {
+        // One answer per entry: an `events` entry's verdict lines joined as its events were —
+        // when all were judged now, the lines as the encoder wrote them, one after the other.
+        var judgedRange = [Range<Int>?](repeating: nil, count: units.count)
+        for (j, u) in toJudge.enumerated() { judgedRange[u] = lineRanges[j] }
+        var answers: [(entryID: String, verdict: [UInt8], batched: Bool)] = []
+        answers.reserveCapacity(entries.count)
+        var events = [Int](repeating: 0, count: entries.count)
+        var u = 0
+        for (k, entry) in entries.enumerated() {
+            var end = u
+            while end < units.count, units[end].entry == k { end += 1 }
+            events[k] = end - u
+            var verdict: [UInt8]
+            if let first = judgedRange[u], let last = judgedRange[end - 1],
+                (u..<end).allSatisfy({ judgedRange[$0] != nil })
+            {
+                verdict = Array(output.bytes[first.lowerBound..<last.upperBound])
+            } else {
+                verdict = []
+                for v in u..<end {
+                    if v > u { verdict.append(UInt8(ascii: "\n")) }
+                    if let line = recorded[v] { verdict += line } else { verdict += output.bytes[judgedRange[v]!] }
+                }
+            }
+            if case .events = entry.content {
+                answers.append((entry.id, verdict, true))
+            } else {
+                answers.append((entry.id, verdict, false))
+            }
+            u = end
+        }
+        if answer(answers, events: events, to: stream), let leases, let partition = leases.partition(of: stream) {
             checkpoint(judged.compactMap { $0.event?.author }, partition: partition, in: leases)
         }
+        return units.count
     }
 
     /// Writes the standing of the batch's authors who have one, for whoever takes the partition
@@ -287,70 +373,67 @@ public final class StreamConsumer {
         }
     }
 
-    /// Why an entry holds no event to judge, if it does not.
-    private func problem(with entry: StreamEntry) -> String? {
-        switch entry.content {
-        case .event(let line) where line.count > settings.maxLineBytes:
-            return
-                "line is longer than the maximum of \(settings.maxLineBytes) bytes (\(line.count) bytes); see --max-line-bytes"
-        case .event: return nil
-        case .noEventField: return "stream entry \(entry.id) has no '\(StreamEntry.eventField)' field"
-        case .deleted: return "stream entry \(entry.id) was deleted before it was judged"
-        }
-    }
-
     /// Acknowledges and answers; while Redis is unreachable, tries again (the batch is held, so
     /// nothing is judged twice) unless the run is stopping, in which case the entries stay
     /// pending: a restart answers them from the audit trail.
     /// Returns whether the answers went out (not fenced off, not left pending).
     @discardableResult
-    private func answer(_ answers: [(entryID: String, verdict: [UInt8])], to stream: RedisStream) -> Bool {
+    private func answer(
+        _ answers: [(entryID: String, verdict: [UInt8], batched: Bool)], events: [Int], to stream: RedisStream
+    ) -> Bool {
+        let total = events.reduce(0, +)
         while true {
             do throws(SharedError) {
                 guard let written = try stream.answer(answers) else {
                     // Another consumer holds the partition's lease now: it claims the entries.
                     leases?.lost(stream)
-                    summary.fenced += answers.count
+                    summary.fenced += total
                     report("\(stream.stream): answers refused, the partition's lease is another consumer's; dropped")
                     reachable(stream)
                     return false
                 }
-                summary.answered += written
-                summary.alreadyAnswered += answers.count - written
+                for (k, wasWritten) in written.enumerated() {
+                    if wasWritten { summary.answered += events[k] } else { summary.alreadyAnswered += events[k] }
+                }
                 reachable(stream)
                 return true
             } catch {
                 unreachable(error, stream)
                 if settings.giveUp() {
-                    summary.leftPending += answers.count
+                    summary.leftPending += total
                     return false
                 }
             }
         }
     }
 
-    /// The key that makes an entry idempotent: its event's id, or the entry's id when the event
-    /// has none (or cannot be read).
-    private func eventKey(of entry: StreamEntry) -> String {
-        guard case .event(let line) = entry.content else { return entry.id }
-        let id: EventID? = line.withUnsafeBufferPointer { bytes in
+    /// The key that makes an event idempotent: its id, or, when it has none (or cannot be
+    /// read), its entry's id — with its place in the entry for a line of an `events` entry.
+    private func eventKey(of unit: Unit, in entry: StreamEntry) -> String {
+        guard unit.problem == nil, !unit.line.isEmpty else { return fallbackKey(unit, entry) }
+        let id: EventID? = unit.line.withUnsafeBufferPointer { bytes in
             switch decoder.decode(bytes, lineNumber: 0) {
             case .success(let event): event.id
             case .failure(let error): error.id
             }
         }
-        return key(id, entry: entry)
+        return key(id, fallback: fallbackKey(unit, entry))
     }
 
-    private func eventKey(of verdict: Verdict, entry: StreamEntry) -> String {
-        guard case .event = entry.content else { return entry.id }
-        return key(verdict.id, entry: entry)
+    private func eventKey(of verdict: Verdict, unit: Unit, in entry: StreamEntry) -> String {
+        guard unit.problem == nil, !unit.line.isEmpty else { return fallbackKey(unit, entry) }
+        return key(verdict.id, fallback: fallbackKey(unit, entry))
     }
 
-    private func key(_ id: EventID?, entry: StreamEntry) -> String {
+    private func fallbackKey(_ unit: Unit, _ entry: StreamEntry) -> String {
+        if case .events = entry.content { return "\(entry.id)/\(unit.index)" }
+        return entry.id
+    }
+
+    private func key(_ id: EventID?, fallback: String) -> String {
         switch id {
         case .string(let text)?, .number(let text)?: text
-        case .line?, nil: entry.id
+        case .line?, nil: fallback
         }
     }
 
@@ -373,7 +456,7 @@ public final class StreamConsumer {
 
 /// How `winnow consume` reads and when it stops.
 public struct ConsumeSettings: Sendable {
-    /// Entries read (and judged) at once.
+    /// Events read (and judged) at once: as many entries of one event, fewer of several.
     public var batchSize: Int
     /// How long a read waits for new entries (and so the longest wait before a stop is seen).
     public var blockMilliseconds: Int

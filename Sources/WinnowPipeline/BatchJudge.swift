@@ -47,7 +47,7 @@ public final class BatchJudge {
 
     /// The verdicts on `lines`, in order; `lines[k]` is line `firstLine + k` of the run (error
     /// verdicts name it).
-    public func judge(_ lines: [[UInt8]], firstLine: Int) -> [Judged] {
+    public func judge(_ lines: [ArraySlice<UInt8>], firstLine: Int) -> [Judged] {
         let arrival = Micros(seconds: clock.now())
         let windows = engine.usesWindows
         let workers = lines.count >= Self.parallelThreshold ? scratches.count : 1
@@ -93,7 +93,7 @@ public final class BatchJudge {
     }
 
     private static func analyze(
-        _ line: [UInt8], line number: Int, index: Int, engine: Engine, decoder: EventDecoder, mode: ClockMode,
+        _ line: ArraySlice<UInt8>, line number: Int, index: Int, engine: Engine, decoder: EventDecoder, mode: ClockMode,
         arrival: Micros, windows: Bool, scratch: WorkerScratch
     ) -> Item {
         let decoded = line.withUnsafeBufferPointer { decoder.decode($0, lineNumber: number) }

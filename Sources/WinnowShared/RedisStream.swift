@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// One consumer of a Redis Stream consumer group, and the stream its verdicts go to
 /// (`winnow consume`). Not thread-safe: the consume loop is one thread.
 ///
@@ -20,12 +24,15 @@ public final class RedisStream {
     private var claimCursor = "0-0"
 
     /// For each entry, in order: acknowledge it, and only when that took it off the pending
-    /// list (this is its first answer) add its verdict to the verdict stream — in one atomic
+    /// list (this is its first answer) add its verdicts to the verdict stream — in one atomic
     /// step, so that a verdict is written exactly once even when two consumers judged the same
     /// entry (one was slow, the other claimed it) or an answer is sent again after a lost reply.
     /// KEYS: input stream, verdict stream, and for a leased partition its lease key. ARGV:
-    /// group, max length (0: none), the lease's token when leased, then entry id and verdict
-    /// pairs. Returns how many verdicts were written, or `FENCED` (nothing done) when the lease
+    /// group, max length (0: none), the lease's token when leased, then entry id and answer
+    /// pairs: an entry of one event is answered with a `verdict` field, one of several
+    /// (`events`) with a `verdicts` field, its id then passed with a leading `+` (which no
+    /// stream id has). Returns one character per entry, `1` written and `0` answered before,
+    /// or `FENCED` (nothing done) when the lease
     /// is no longer this consumer's under that token: an owner that stalled past its lease and
     /// woke up after another took the partition cannot write. (A script that fails half-way
     /// keeps what it did: the one write that could fail, XADD on a key of another type, is
@@ -42,19 +49,25 @@ public final class RedisStream {
         if kind ~= 'stream' and kind ~= 'none' then
           return redis.error_reply('WRONGTYPE the verdict stream ' .. KEYS[2] .. ' holds a ' .. kind)
         end
-        local written = 0
+        local written = {}
         local limit = tonumber(ARGV[2])
         for i = first, #ARGV, 2 do
-          if redis.call('XACK', KEYS[1], ARGV[1], ARGV[i]) == 1 then
+          local id, field = ARGV[i], 'verdict'
+          if string.byte(id, 1) == 43 then
+            id, field = string.sub(id, 2), 'verdicts'
+          end
+          if redis.call('XACK', KEYS[1], ARGV[1], id) == 1 then
             if limit > 0 then
-              redis.call('XADD', KEYS[2], 'MAXLEN', '~', limit, '*', 'entry', ARGV[i], 'verdict', ARGV[i + 1])
+              redis.call('XADD', KEYS[2], 'MAXLEN', '~', limit, '*', 'entry', id, field, ARGV[i + 1])
             else
-              redis.call('XADD', KEYS[2], '*', 'entry', ARGV[i], 'verdict', ARGV[i + 1])
+              redis.call('XADD', KEYS[2], '*', 'entry', id, field, ARGV[i + 1])
             end
-            written = written + 1
+            written[#written + 1] = '1'
+          else
+            written[#written + 1] = '0'
           end
         end
-        return written
+        return table.concat(written)
         """
 
     /// Connects (the read timeout must outlast `XREADGROUP`'s BLOCK) and creates the group
@@ -127,12 +140,13 @@ public final class RedisStream {
         return (claimed, next == "0-0")
     }
 
-    /// Acknowledges the entries and writes their verdicts (`answerScript`); returns how many
-    /// verdicts were written (fewer than given when some entries had been answered already), or
-    /// nil when the partition's lease is no longer this consumer's (`fence`): nothing was done.
-    @discardableResult
-    public func answer(_ answers: [(entryID: String, verdict: [UInt8])]) throws(SharedError) -> Int? {
-        guard !answers.isEmpty else { return 0 }
+    /// Acknowledges the entries and writes their verdicts (`answerScript`): an entry of one
+    /// event its verdict line, an entry of several (`batched`) its verdict lines joined by
+    /// newlines. Returns, per entry, whether its answer was written (false: it had been answered
+    /// already), or nil when the partition's lease is no longer this consumer's (`fence`):
+    /// nothing was done.
+    public func answer(_ answers: [(entryID: String, verdict: [UInt8], batched: Bool)]) throws(SharedError) -> [Bool]? {
+        guard !answers.isEmpty else { return [] }
         var command: [[UInt8]] = [
             Array("EVALSHA".utf8), Array(answerSHA.utf8), Array(fence == nil ? "2".utf8 : "3".utf8),
         ]
@@ -144,7 +158,8 @@ public final class RedisStream {
         command.append(Array(String(verdictStreamLimit).utf8))
         if let fence { command.append(Array(fence.token.utf8)) }
         for answer in answers {
-            command.append(Array(answer.entryID.utf8))
+            command.append(
+                answer.batched ? [UInt8(ascii: "+")] + Array(answer.entryID.utf8) : Array(answer.entryID.utf8))
             command.append(answer.verdict)
         }
         var reply = try redis.command(bytes: command)
@@ -155,8 +170,10 @@ public final class RedisStream {
             reply = try redis.command(bytes: command)
         }
         if case .error(let message) = reply, message.hasPrefix("FENCED") { return nil }
-        guard case .integer(let written) = reply else { throw unexpected("the answer script", reply) }
-        return Int(written)
+        guard case .bulk(let flags) = reply, flags.count == answers.count else {
+            throw unexpected("the answer script", reply)
+        }
+        return flags.map { $0 == UInt8(ascii: "1") }
     }
 
     /// Removes this consumer from the group (when it leaves with nothing pending).
@@ -188,8 +205,12 @@ public final class RedisStream {
             guard case .array(let fields) = parts[1] else { return StreamEntry(id: id, content: .deleted) }
             var k = 0
             while k + 1 < fields.count {
-                if fields[k].text == StreamEntry.eventField, case .bulk(let event) = fields[k + 1] {
-                    return StreamEntry(id: id, content: .event(event))
+                if case .bulk(let value) = fields[k + 1] {
+                    switch fields[k].text {
+                    case StreamEntry.eventField: return StreamEntry(id: id, content: .event(value))
+                    case StreamEntry.eventsField: return StreamEntry(id: id, content: .events(value))
+                    default: break
+                    }
                 }
                 k += 2
             }
@@ -203,14 +224,22 @@ public final class RedisStream {
     }
 }
 
-/// One entry of the input stream: its id and the event line it carries in its `event` field.
+/// One entry of the input stream: its id and the event line it carries in its `event` field,
+/// or the lines it carries in its `events` field (a producer's batch: `winnow route` writes
+/// them, one entry per partition and read of its input, so that Redis handles one entry, one
+/// acknowledgement and one verdict entry for many events).
 public struct StreamEntry: Sendable, Equatable {
-    /// The field that holds the event, as one NDJSON line (`XADD KEY * event '{"id":…}'`).
+    /// The field that holds one event, as one NDJSON line (`XADD KEY * event '{"id":…}'`).
     public static let eventField = "event"
+    /// The field that holds several events, NDJSON lines joined by newlines; answered with a
+    /// `verdicts` field of their verdict lines, in the same order, joined the same way.
+    public static let eventsField = "events"
 
     public enum Content: Sendable, Equatable {
         case event([UInt8])
-        /// The entry has no `event` field.
+        /// Several events, NDJSON lines separated by `\n`.
+        case events([UInt8])
+        /// The entry has neither field.
         case noEventField
         /// The entry was deleted (the stream trimmed) after it was delivered.
         case deleted
@@ -222,5 +251,26 @@ public struct StreamEntry: Sendable, Equatable {
     public init(id: String, content: Content) {
         self.id = id
         self.content = content
+    }
+
+    /// The lines an `events` field holds: split at newlines, a trailing newline (or a stray
+    /// carriage return before one) not making an extra line; an empty field holds none.
+    public static func lines(of events: [UInt8]) -> [ArraySlice<UInt8>] {
+        var lines: [ArraySlice<UInt8>] = []
+        var start = 0
+        events.withUnsafeBufferPointer { bytes in
+            while start < bytes.count {
+                guard let found = memchr(bytes.baseAddress! + start, 0x0A, bytes.count - start) else { break }
+                let end = bytes.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                lines.append(trimmed(events[start..<end]))
+                start = end + 1
+            }
+        }
+        if start < events.count { lines.append(trimmed(events[start...])) }
+        return lines
+    }
+
+    private static func trimmed(_ line: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        line.last == UInt8(ascii: "\r") ? line.dropLast() : line
     }
 }

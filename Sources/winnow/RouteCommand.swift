@@ -14,11 +14,14 @@ struct Route: ParsableCommand {
         abstract: "Add NDJSON events from stdin to a partitioned Redis Stream, by author.",
         discussion: """
             Event N goes to KEY:{P}, P = FNV-1a 64 of its author's UTF-8 modulo --partition-count, \
-            in an entry whose `event` field holds the line. A line that is not an event (invalid \
-            JSON, no author) goes to partition 0, where the consumer answers it with an error \
-            verdict; a line longer than --max-line-bytes is skipped and named on stderr (status 1). \
-            Entries are added in input order within each partition, one pipelined round trip per \
-            batch.
+            in an entry whose `events` field holds the lines (up to --events-per-entry, and up to \
+            1 MiB unless one line is longer) that one read of stdin brought for that partition — \
+            a trickle of input makes entries of one event, a flood entries of many, which Redis \
+            reads, acknowledges and answers as one. With --events-per-entry 1 every line gets an \
+            entry whose `event` field holds it. A line that is not an event (invalid JSON, no \
+            author) goes to partition 0, where the consumer answers it with an error verdict; a \
+            line longer than --max-line-bytes is skipped and named on stderr (status 1). Events \
+            are added in input order within each partition, one pipelined round trip per batch.
             """
     )
 
@@ -35,8 +38,11 @@ struct Route: ParsableCommand {
     @Option(help: "Trim each partition to about this many entries (0: never).")
     var maxlen = 0
 
-    @Option(help: "Lines added per round trip.")
+    @Option(help: "Lines read and added per round trip.")
     var batchSize = 1024
+
+    @Option(help: "Most events in one entry of a partition (1: an `event` entry per line).")
+    var eventsPerEntry = 100
 
     @Option(help: "Longest line routed, in bytes; a longer one is skipped.")
     var maxLineBytes = 1 << 20
@@ -51,12 +57,18 @@ struct Route: ParsableCommand {
         guard (1...100_000).contains(batchSize) else {
             throw ValidationError("--batch-size must be between 1 and 100000")
         }
+        guard (1...10_000).contains(eventsPerEntry) else {
+            throw ValidationError("--events-per-entry must be between 1 and 10000")
+        }
         guard (64...(64 << 20)).contains(maxLineBytes) else {
             throw ValidationError("--max-line-bytes must be from 64 to 67108864 (64 MiB)")
         }
     }
 
     private func address() throws -> SharedAddress { try SharedAddress.redisOption(redis) }
+
+    /// An entry of several events stops growing at this size (a longer line gets one of its own).
+    static let entryBytes = 1 << 20
 
     func run() throws {
         let partitions = StreamPartitions(stream: redisStream, count: partitionCount)
@@ -68,19 +80,29 @@ struct Route: ParsableCommand {
             printError("winnow: route: \(error.message)")
             throw ExitCode(1)
         }
-        // Each partition's XADD up to the line itself, made once.
+        // Each partition's XADD up to the field's name, made once.
         let trim = maxlen > 0 ? ["MAXLEN", "~", String(maxlen)] : []
+        let field = eventsPerEntry == 1 ? StreamEntry.eventField : StreamEntry.eventsField
         let prefixes = (0..<partitionCount).map { partition in
-            (["XADD", partitions.key(partition)] + trim + ["*", StreamEntry.eventField]).map { Array($0.utf8) }
+            (["XADD", partitions.key(partition)] + trim + ["*", field]).map { Array($0.utf8) }
         }
         let decoder = EventDecoder()
         let reader = LineReader(fd: STDIN_FILENO, maxLineBytes: maxLineBytes)
         var batch: [InputLine] = []
         var perPartition = [Int](repeating: 0, count: partitionCount)
+        // Per partition, the entry being filled: its lines joined by newlines, and how many.
+        var pending = [[UInt8]](repeating: [], count: partitionCount)
+        var pendingLines = [Int](repeating: 0, count: partitionCount)
         var skipped = 0
         while reader.nextBatch(maxLines: batchSize, into: &batch) {
             var commands: [[[UInt8]]] = []
             commands.reserveCapacity(batch.count)
+            func flush(_ partition: Int) {
+                guard pendingLines[partition] > 0 else { return }
+                commands.append(prefixes[partition] + [pending[partition]])
+                pending[partition].removeAll(keepingCapacity: true)
+                pendingLines[partition] = 0
+            }
             for line in batch {
                 switch line {
                 case .tooLong(let number, let atLeast):
@@ -97,9 +119,17 @@ struct Route: ParsableCommand {
                         }
                     }
                     perPartition[partition] += 1
-                    commands.append(prefixes[partition] + [Array(bytes)])
+                    if pendingLines[partition] > 0, pending[partition].count + 1 + bytes.count > Self.entryBytes {
+                        flush(partition)
+                    }
+                    if pendingLines[partition] > 0 { pending[partition].append(UInt8(ascii: "\n")) }
+                    pending[partition].append(contentsOf: bytes)
+                    pendingLines[partition] += 1
+                    if pendingLines[partition] == eventsPerEntry { flush(partition) }
                 }
             }
+            // What this read brought is sent now: batching never waits for more input.
+            for partition in 0..<partitionCount { flush(partition) }
             let replies: [RedisReply]
             do throws(SharedError) {
                 replies = try connection.pipeline(bytes: commands)

@@ -29,13 +29,26 @@ struct PartitionedConsumeTests {
         }
     }
 
+    /// The lines a stream entry's value field holds (`event`/`verdict`: one; `events`/`verdicts`:
+    /// several, joined by newlines), for each entry of `key`: (entry id, lines).
+    static func entryLines(_ redis: RedisConnection, _ key: String) throws -> [(entry: String, lines: [String])] {
+        guard case .array(let items) = try redis.command(["XRANGE", key, "-", "+"]) else { return [] }
+        return items.compactMap { item in
+            guard case .array(let parts) = item, let id = parts[0].text, case .array(let fields) = parts[1],
+                let value = fields.last?.text
+            else { return nil }
+            // A verdict entry is `entry ID verdict(s) VALUE`; an input entry `event(s) VALUE`.
+            let field = fields[fields.count - 2].text ?? ""
+            let lines = field.hasSuffix("s") ? value.split(separator: "\n").map(String.init) : [value]
+            return (fields.count == 4 ? fields[1].text ?? id : id, lines)
+        }
+    }
+
     /// The verdicts of every entry of `key`'s verdict stream, by event id.
     func verdicts(_ redis: RedisConnection, _ key: String) throws -> [String: String] {
-        guard case .array(let items) = try redis.command(["XRANGE", key, "-", "+"]) else { return [:] }
         var byID: [String: String] = [:]
-        for item in items {
-            guard case .array(let parts) = item, case .array(let fields) = parts[1], let verdict = fields[3].text,
-                let object = try JSONSerialization.jsonObject(with: Data(verdict.utf8)) as? [String: Any],
+        for verdict in try Self.entryLines(redis, key).flatMap(\.lines) {
+            guard let object = try JSONSerialization.jsonObject(with: Data(verdict.utf8)) as? [String: Any],
                 let id = object["id"] as? String
             else { continue }
             byID[id] = verdict
@@ -119,14 +132,13 @@ struct PartitionedConsumeTests {
         // Every author in exactly one partition, its events in order.
         let partitions = StreamPartitions(stream: "in", count: 4)
         for p in 0..<4 {
-            guard case .array(let items) = try redis.command(["XRANGE", partitions.key(p), "-", "+"]) else {
-                Issue.record("no partition \(p)")
-                continue
-            }
-            let events = items.compactMap { item -> [String: Any]? in
-                guard case .array(let parts) = item, case .array(let fields) = parts[1], let text = fields[1].text
-                else { return nil }
-                return try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+            let entries = try Self.entryLines(redis, partitions.key(p))
+            #expect(!entries.isEmpty, "no partition \(p)")
+            // Route's input came in one read: one entry per partition and 100 events.
+            #expect(entries.allSatisfy { $0.lines.count <= 100 })
+            #expect(entries.count < 20)
+            let events = entries.flatMap(\.lines).compactMap { text -> [String: Any]? in
+                try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
             }
             #expect(events.allSatisfy { partitions.partition(ofAuthor: $0["author"] as? String ?? "") == p })
             let ids = events.compactMap { ($0["id"] as? String).flatMap { Int($0.dropFirst()) } }
@@ -183,17 +195,12 @@ struct PartitionedConsumeTests {
         #expect(alone.stderr.contains("--partitions and --partition-count go together"))
     }
 
-    /// Every verdict-stream entry of the four partitions: (entry id, verdict).
+    /// Every verdict of the four partitions' verdict streams: (partition/entry id/place, verdict).
     func answers(_ redis: RedisConnection, _ partitions: StreamPartitions) throws -> [(String, String)] {
         var all: [(String, String)] = []
         for p in 0..<partitions.count {
-            guard case .array(let items) = try redis.command(["XRANGE", partitions.key(p) + ":verdicts", "-", "+"])
-            else { continue }
-            for item in items {
-                guard case .array(let parts) = item, case .array(let fields) = parts[1], let entry = fields[1].text,
-                    let verdict = fields[3].text
-                else { continue }
-                all.append(("\(p)/\(entry)", verdict))
+            for (entry, lines) in try Self.entryLines(redis, partitions.key(p) + ":verdicts") {
+                all += lines.enumerated().map { ("\(p)/\(entry)/\($0.offset)", $0.element) }
             }
         }
         return all
@@ -271,8 +278,12 @@ struct PartitionedConsumeTests {
         let events = (0..<3).flatMap { copy in
             sample.map { $0.replacingOccurrences(of: #"{"id":""#, with: #"{"id":"\#(copy)-"#) }
         }
+        // Entries of ten events: A reads two at a time.
         _ = try WinnowProcess.run(
-            ["route", "--redis", server.url, "--redis-stream", "in", "--partition-count", "4"],
+            [
+                "route", "--redis", server.url, "--redis-stream", "in", "--partition-count", "4", "--events-per-entry",
+                "10",
+            ],
             input: Array((events.joined(separator: "\n") + "\n").utf8), in: directory)
         let common = [
             "consume", "--redis", server.url, "--redis-stream", "in", "--group", "g", "--partition-count", "4",

@@ -95,7 +95,9 @@ struct ConsumeTests {
         }
         #expect(actions == ["allow", "reject", "error", "error", "censor"])
         #expect(out[2].verdict.contains("expected"), "\(out[2].verdict)")
-        #expect(out[3].verdict.contains("stream entry \(out[3].entry) has no 'event' field"), "\(out[3].verdict)")
+        #expect(
+            out[3].verdict.contains("stream entry \(out[3].entry) has no 'event' or 'events' field"),
+            "\(out[3].verdict)")
         #expect(out[4].verdict.contains(#""span":[7,11]"#), "\(out[4].verdict)")
         #expect(try Self.pendingCount(redis) == 0)
         #expect(consumer.summary.answered == 5)
@@ -198,8 +200,107 @@ struct ConsumeTests {
         #expect(Set(out.map(\.entry)).count == 10)
         #expect(try Self.pendingCount(redis) == 0)
         // The dead consumer's late answer changes nothing: its entries were answered already.
-        #expect(try dead.answer([(out[0].entry, Array("late".utf8))]) == 0)
+        #expect(try dead.answer([(out[0].entry, Array("late".utf8), false)]) == [false])
         #expect(try Self.verdicts(redis).count == 10)
+    }
+}
+
+/// Entries of several events (`events`, as `winnow route` writes them).
+extension ConsumeTests {
+    /// The verdict stream's entries as (input entry, field, value), in order.
+    static func answers(_ redis: RedisConnection) throws -> [(entry: String, field: String, value: String)] {
+        guard case .array(let items) = try redis.command(["XRANGE", "in:verdicts", "-", "+"]) else { return [] }
+        return items.compactMap { item in
+            guard case .array(let parts) = item, case .array(let fields) = parts[1], fields.count == 4,
+                let entry = fields[1].text, let field = fields[2].text, let value = fields[3].text
+            else { return nil }
+            return (entry, field, value)
+        }
+    }
+
+    static func action(_ line: Substring) -> String {
+        let json = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+        return json?["action"] as? String ?? "?"
+    }
+
+    @Test("an entry of several events is answered by one entry of their verdicts in order, bad lines in place")
+    func entryOfSeveralEvents() throws {
+        let server = try RedisServer()
+        let redis = try RedisConnection(server.address)
+        let lines = [
+            Self.event("e1", "ann", "hello there", at: 1000), "{not json",
+            Self.event("e3", "bob", String(repeating: "a", count: 300), at: 1001),
+            Self.event("e4", "bob", "you zorblax", at: 1002),
+        ]
+        try Self.add(redis, ["events", lines.joined(separator: "\n") + "\r\n"])
+        try Self.add(redis, ["event", Self.event("e5", "ann", "what a shit day", at: 1003)])
+        try Self.add(redis, ["events", ""])
+        var settings = Self.quick
+        settings.maxLineBytes = 200
+        let trail = try Self.trail(server.folder)
+        let consumer = StreamConsumer(
+            stream: try Self.stream(server), judge: try Self.judge(), audit: trail, settings: settings
+        ) { _ in }
+        try consumer.run { false }
+        let out = try Self.answers(redis)
+        #expect(out.map(\.field) == ["verdicts", "verdict", "verdicts"])
+        let first = out[0].value.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(first.map(Self.action) == ["allow", "error", "error", "reject"], "\(out[0].value)")
+        #expect(first[1].contains("expected"), "\(first[1])")
+        #expect(first[2].contains("line is longer than the maximum of 200 bytes"), "\(first[2])")
+        #expect(first[3].hasPrefix(#"{"id":"e4","action":"reject""#), "\(first[3])")
+        #expect(out[1].value.hasPrefix(#"{"id":"e5","action":"censor""#), "\(out[1].value)")
+        #expect(
+            out[2].value.contains(#""action":"error""#)
+                && out[2].value.contains("stream entry \(out[2].entry) has an empty 'events' field"), "\(out[2].value)")
+        #expect(try Self.pendingCount(redis) == 0)
+        #expect(consumer.summary.answered == 6)
+        #expect(consumer.summary.judged == 6)
+        #expect(try trail.store.count(.consumed) == 6)
+        // Lines without a readable id are keyed by their entry and their place in it.
+        #expect(try trail.store.consumedVerdict(stream: "in", eventKey: out[0].entry + "/1") == String(first[1]))
+        #expect(try trail.store.consumedVerdict(stream: "in", eventKey: "e4") == String(first[3]))
+    }
+
+    @Test("an entry of several events delivered again is answered from the audit trail, lines without ids too")
+    func entryOfSeveralEventsRedelivered() throws {
+        let server = try RedisServer()
+        let redis = try RedisConnection(server.address)
+        try Self.add(
+            redis,
+            [
+                "events",
+                [
+                    Self.event("s1", "troll", "zorblax one", at: 1000),
+                    #"{"author":"troll","ts":1001,"text":"zorblax"}"#,
+                ].joined(separator: "\n"),
+            ])
+        let judge = try Self.judge()
+        let trail = try Self.trail(server.folder)
+        // Judged and recorded, but not answered (the verdict stream's key is in the way).
+        _ = try redis.command(["SET", "in:verdicts", "in the way"])
+        var failing = Self.quick
+        failing.giveUp = { true }
+        let first = StreamConsumer(stream: try Self.stream(server), judge: judge, audit: trail, settings: failing) {
+            _ in
+        }
+        try first.run { false }
+        #expect(first.summary.leftPending == 2)
+        _ = try redis.command(["DEL", "in:verdicts"])
+        try Self.add(redis, ["events", Self.event("s3", "troll", "zorblax three", at: 1002)])
+        let second = StreamConsumer(stream: try Self.stream(server), judge: judge, audit: trail, settings: Self.quick) {
+            _ in
+        }
+        try second.run { false }
+        #expect(second.summary.fromAudit == 2)
+        #expect(second.summary.judged == 1)
+        let out = try Self.answers(redis)
+        #expect(out.count == 2)
+        let lines = out[0].value.split(separator: "\n")
+        #expect(lines.map(Self.action) == ["reject", "reject"], "\(out[0].value)")
+        // Strike 3 of 3: the first entry's two were counted once each.
+        #expect(out[1].value.contains(#""id":"s3","action":"timeout""#), "\(out[1].value)")
+        #expect(try Self.pendingCount(redis) == 0)
     }
 }
 

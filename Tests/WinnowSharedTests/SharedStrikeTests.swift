@@ -100,8 +100,8 @@ struct SharedStrikeTests {
         let b = BatchJudge(
             engine: try Instance(escalation, shared: Self.link(server)).engine, workers: 1, clock: .event,
             lateTolerance: 0)
-        func line(_ id: String, _ author: String, _ text: String, _ ts: Double) -> [UInt8] {
-            Array(#"{"id":"\#(id)","author":"\#(author)","channel":"main","ts":\#(ts),"text":"\#(text)"}"#.utf8)
+        func line(_ id: String, _ author: String, _ text: String, _ ts: Double) -> ArraySlice<UInt8> {
+            Array(#"{"id":"\#(id)","author":"\#(author)","channel":"main","ts":\#(ts),"text":"\#(text)"}"#.utf8)[...]
         }
         let judged = b.judge(
             [
