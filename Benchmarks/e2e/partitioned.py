@@ -17,7 +17,8 @@ event at its own time) is:
 Rounds are interleaved (alone, 1, 2, 4 owners; again), medians reported. Standard library only;
 needs `redis-server` and ../shared for the workload. Usage (from the repository root):
   python3 Benchmarks/e2e/partitioned.py [--events 200000] [--partitions 4] [--rounds 3]
-                                        [--events-per-entry 100] [--out Benchmarks/results/partitioned.md]
+                                        [--events-per-entry 100] [--penalties]
+                                        [--out Benchmarks/results/partitioned.md]
 """
 import argparse
 import os
@@ -51,7 +52,7 @@ def alone(winnow, events):
     return time.perf_counter() - start, children_cpu() - before
 
 
-def owners(winnow, redis, partitions, n, group, stream):
+def owners(winnow, redis, partitions, n, group, stream, extra=()):
     """n consumers owning the partitions split evenly: (wall, consumers' CPU, Redis's CPU)."""
     owned = [list(range(partitions))[k::n] for k in range(n)]
     for p in range(partitions):
@@ -59,7 +60,7 @@ def owners(winnow, redis, partitions, n, group, stream):
     redis_before, before, start = redis.cpu(), children_cpu(), time.perf_counter()
     running = [subprocess.Popen([winnow, "consume", "--redis", redis.url, "--redis-stream", stream, "--group", group,
                                  "--partition-count", str(partitions), "--partitions", ",".join(map(str, mine)),
-                                 "--consumer", f"{group}-{k}", "--drain", *JUDGING],
+                                 "--consumer", f"{group}-{k}", "--drain", *JUDGING, *extra],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for k, mine in enumerate(owned)]
     for process in running:
         if process.wait() != 0:
@@ -74,6 +75,8 @@ def main():
     ap.add_argument("--partitions", type=int, default=4)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--events-per-entry", type=int, default=100)
+    ap.add_argument("--penalties", action="store_true",
+                    help="the owners share timeouts and bans through the penalty log (--shared-windows penalties)")
     ap.add_argument("--shared", default=os.path.join(os.path.dirname(ROOT), "shared"))
     ap.add_argument("--work", default="/tmp/winnow-ab")
     ap.add_argument("--out", default=None)
@@ -95,8 +98,9 @@ def main():
         for r in range(args.rounds):
             wall, cpu = alone(args.winnow, events)
             results["alone"].append((wall, cpu, 0.0))
+            extra = ["--shared", redis.url, "--shared-windows", "penalties"] if args.penalties else []
             for k in (1, 2, 4):
-                results[k].append(owners(args.winnow, redis, args.partitions, k, f"g{r}-{k}", stream))
+                results[k].append(owners(args.winnow, redis, args.partitions, k, f"g{r}-{k}", stream, extra))
     finally:
         redis.stop()
         shutil.rmtree(folder, ignore_errors=True)
@@ -107,7 +111,8 @@ def main():
     base = med(results["alone"], 1) / n * 1e6
     lines = ["# A stream partitioned by author", "",
              f"Measured {time.strftime('%Y-%m-%d')} with `python3 Benchmarks/e2e/partitioned.py --events {n} "
-             f"--partitions {args.partitions} --rounds {args.rounds} --events-per-entry {args.events_per_entry}` on {os.cpu_count()} cores "
+             f"--partitions {args.partitions} --rounds {args.rounds} --events-per-entry {args.events_per_entry}"
+             f"{' --penalties' if args.penalties else ''}` on {os.cpu_count()} cores "
              f"({platform.processor() or platform.machine()}), `{args.winnow}`: the throughput workload, every rule on, "
              "the built-in policy, event time (`--late-tolerance 1d`), no audit trail; one private `redis-server` "
              "on a unix socket; CPU of every process (the winnow processes by rusage, Redis by `INFO cpu`); "

@@ -38,6 +38,14 @@ public final class StreamConsumer {
     private var lines = 0
     /// While Redis is unreachable: the wait before the next attempt.
     private var retryDelay: Duration?
+    /// With `--shared-windows penalties`: timeouts and bans other instances gave, taken up
+    /// before each batch; those this one gives, published after it.
+    public var penaltyFeed: PenaltyFeed?
+    /// Each author's penalty as last published or taken up (packed): a penalty goes out once,
+    /// not with every verdict it gives.
+    private var knownPenalties: [UInt64: UInt64] = [:]
+    /// Whether the penalty log failed last time (reported once per outage).
+    private var feedFailing = false
 
     public convenience init(
         stream: RedisStream, judge: BatchJudge, audit: AuditTrail?, settings: ConsumeSettings,
@@ -263,6 +271,7 @@ public final class StreamConsumer {
     @discardableResult
     private func handle(_ entries: [StreamEntry], of stream: RedisStream, redelivered: Bool) throws(AuditError) -> Int {
         let units = units(of: entries)
+        takePublishedPenalties()
         // Verdicts found in the audit trail (a redelivered entry), by unit.
         var recorded = [[UInt8]?](repeating: nil, count: units.count)
         if redelivered, let audit {
@@ -348,7 +357,67 @@ public final class StreamConsumer {
         if answer(answers, events: events, to: stream), let leases, let partition = leases.partition(of: stream) {
             checkpoint(judged.compactMap { $0.event?.author }, partition: partition, in: leases)
         }
+        publishPenalties(judged)
         return units.count
+    }
+
+    /// Takes up the timeouts and bans other instances published since the last batch.
+    private func takePublishedPenalties() {
+        guard let feed = penaltyFeed else { return }
+        do throws(SharedError) {
+            let now = judge.currentTime()
+            for (author, penalty) in try feed.pull() {
+                judge.engine.takePublished(penalty, author: author, at: now)
+                knownPenalties[author] = penalty.packed
+            }
+            feedReachable()
+        } catch {
+            feedUnreachable(error)
+        }
+    }
+
+    /// Publishes the penalties the batch's verdicts gave that are new: an author's timeout or
+    /// ban not published (nor taken up) before.
+    private func publishPenalties(_ judged: [BatchJudge.Judged]) {
+        guard let feed = penaltyFeed else { return }
+        var changes: [(author: UInt64, penalty: Penalty)] = []
+        for item in judged where item.verdict.action == .timeout || item.verdict.action == .ban {
+            guard let author = item.event?.author else { continue }
+            let key = BehaviorState.authorKey(author)
+            guard let standing = judge.engine.standing(ofAuthor: key), standing.penalty != 0,
+                knownPenalties[key] != standing.penalty
+            else { continue }
+            knownPenalties[key] = standing.penalty
+            changes.append((key, Penalty(packed: standing.penalty)))
+        }
+        guard !changes.isEmpty else { return }
+        let now = judge.currentTime()
+        do throws(SharedError) {
+            try feed.publish(changes, now: now)
+            feedReachable()
+        } catch {
+            // Published with the author's next penalty verdict, then.
+            for change in changes { knownPenalties[change.author] = nil }
+            feedUnreachable(error)
+        }
+        if knownPenalties.count > Self.knownPenaltiesLimit {
+            knownPenalties = knownPenalties.filter { Penalty(packed: $0.value).isActive(at: now) }
+        }
+    }
+
+    /// Authors whose published penalty is remembered before the ended ones are dropped.
+    private static let knownPenaltiesLimit = 200_000
+
+    private func feedReachable() {
+        guard feedFailing else { return }
+        feedFailing = false
+        report("the penalty log is reachable again")
+    }
+
+    private func feedUnreachable(_ error: SharedError) {
+        guard !feedFailing else { return }
+        feedFailing = true
+        report("the penalty log is unreachable, penalties stay on this instance until it is back: \(error.message)")
     }
 
     /// Writes the standing of the batch's authors who have one, for whoever takes the partition

@@ -373,6 +373,29 @@ public final class Engine: Sendable {
         return Penalty(packed: old)
     }
 
+    /// Takes an author's penalty as another instance published it (`PenaltyFeed`): exactly
+    /// that penalty, raised or lowered (a moderator's unban elsewhere lifts it here too), and
+    /// not written back to the shared store. An author not tracked here and not penalized is
+    /// left untracked.
+    public func takePublished(_ penalty: Penalty, author key: UInt64, at now: Micros) {
+        if penalty.kind == .none {
+            guard let slot = state.authors.existingSlot(for: key) else { return }
+            _ = state.authors.update(slot, AuthorWord.penalty) { word in
+                let known = Penalty(packed: word)
+                return Penalty(kind: .none, until: 0, timeouts: max(known.timeouts, penalty.timeouts)).packed
+            }
+            return
+        }
+        guard let slot = state.authors.slot(for: key, at: now) else { return }
+        state.penaltyHints.mark(key)
+        state.hasModeratorActions.store(true, ordering: .relaxed)
+        _ = state.authors.update(slot, AuthorWord.penalty) { word in
+            let known = Penalty(packed: word)
+            return Penalty(kind: penalty.kind, until: penalty.until, timeouts: max(known.timeouts, penalty.timeouts))
+                .packed
+        }
+    }
+
     /// An author's standing, for a partition's checkpoint: the packed penalty and strikes
     /// words of their slot, zero when there is nothing to keep (nil: not tracked).
     public func standing(ofAuthor key: UInt64) -> (penalty: UInt64, strikes: UInt64)? {

@@ -564,21 +564,15 @@ public final class RedisWindows: SharedWindows {
         throw SharedError("\(address): unexpected reply to the event script: \([outcome, first, second])")
     }
 
+    /// Sets (or lifts) an author's penalty, and writes it to the penalty log (`PenaltyFeed`)
+    /// that instances keeping their windows to themselves read once per batch.
     public func impose(_ penalty: Penalty, author: UInt64, now: Micros) throws {
-        let key = penaltyKey(author: author)
-        let command: [String]
-        if penalty.kind == .none || (penalty.until != Penalty.forever && penalty.until <= now) {
-            command = ["DEL", key]
-        } else if penalty.until == Penalty.forever {
-            command = ["SET", key, Self.text(penalty)]
-        } else {
-            // Milliseconds, rounded up: the key outlives the penalty by less than 1 ms.
-            command = ["SET", key, Self.text(penalty), "PX", String((penalty.until - now + 999) / 1000)]
+        let commands = PenaltyFeed.commands(penalty, author: author, now: now, prefix: prefix, origin: "shared")
+        let replies = try connection.withLockedValue {
+            (connection: inout Connection) throws(SharedError) -> [RedisReply] in
+            try connection.redis.pipeline(commands)
         }
-        let reply = try connection.withLockedValue { (connection: inout Connection) throws(SharedError) -> RedisReply in
-            try connection.redis.command(command)
-        }
-        if case .error(let message) = reply { throw SharedError("\(address): \(message)") }
+        for case .error(let message) in replies { throw SharedError("\(address): \(message)") }
     }
 
     public func strikes(_ strikes: [SharedStrike]) throws -> [StrikeOutcome] {
@@ -644,7 +638,7 @@ public final class RedisWindows: SharedWindows {
         return Penalty(kind: kind, until: until, timeouts: timeouts)
     }
 
-    private static func hex(_ value: UInt64) -> String {
+    static func hex(_ value: UInt64) -> String {
         let digits = String(value, radix: 16)
         return String(repeating: "0", count: 16 - digits.count) + digits
     }

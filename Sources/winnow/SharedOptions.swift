@@ -22,7 +22,7 @@ struct SharedOptions: ParsableArguments {
 
     @Option(
         help:
-            "What Redis decides: `all` (rate limits, slow-mode, repeat, flood, strikes, penalties) or `limits` (rate limits, strikes, penalties; slow-mode, repeat and flood per instance, far less work for Redis)."
+            "What Redis decides: `all` (rate limits, slow-mode, repeat, flood, strikes, penalties), `limits` (rate limits, strikes, penalties; slow-mode, repeat and flood per instance, far less work for Redis), or, for `consume` owning partitions of a stream partitioned by author, `penalties` (timeouts and bans only, read once per batch; every window on the instance)."
     )
     var sharedWindows: SharedScope = .all
 
@@ -31,6 +31,19 @@ struct SharedOptions: ParsableArguments {
             "Events of an author far below the limits let through here without asking Redis (at most this many after each answer, for a second; 0: ask for every event). Instances may together overshoot a limit by (instances - 1) x N.",
             valueName: "N"))
     var sharedLocalAllowance = 4
+
+    /// With `--shared-windows penalties`: the penalty log, connected (exit status 1 when it
+    /// cannot be reached at start-up).
+    func penaltyFeed(origin: String) throws -> PenaltyFeed? {
+        guard let shared, sharedWindows == .penalties else { return nil }
+        let address = try parse(shared)
+        do throws(SharedError) {
+            return try PenaltyFeed(address, origin: origin)
+        } catch {
+            printError("winnow: --shared: \(error.message)")
+            throw ExitCode(1)
+        }
+    }
 
     func validate() throws {
         if let shared { _ = try parse(shared) }
@@ -48,9 +61,17 @@ struct SharedOptions: ParsableArguments {
     }
 
     /// Connects (an unreachable Redis at start-up stops the run with exit status 1: a typo in
-    /// the address should not quietly run alone) and loads the scripts.
-    func link() throws -> SharedLink? {
+    /// the address should not quietly run alone) and loads the scripts. None for `penalties`
+    /// (`penaltyFeed`), which only `consume` takes.
+    func link(allowingPenalties: Bool = false) throws -> SharedLink? {
         guard let shared else { return nil }
+        if sharedWindows == .penalties {
+            guard allowingPenalties else {
+                throw ValidationError(
+                    "--shared-windows penalties is for `winnow consume` owning partitions (docs/scale-out.md)")
+            }
+            return nil
+        }
         let address = try parse(shared)
         do throws(SharedError) {
             let store = try RedisWindows(address)

@@ -193,6 +193,16 @@ struct PartitionedConsumeTests {
         #expect(consume.stderr.contains("--partitions '0-4': a list of partitions from 0 to 3"))
         let alone = try WinnowProcess.run(["consume", "--redis-stream", "in", "--group", "g", "--partitions", "0"])
         #expect(alone.stderr.contains("--partitions and --partition-count go together"))
+        let entries = try WinnowProcess.run([
+            "route", "--redis-stream", "in", "--partition-count", "4", "--events-per-entry", "0",
+        ])
+        #expect(entries.status == 64)
+        #expect(entries.stderr.contains("--events-per-entry must be between 1 and 10000"), "\(entries.stderr)")
+        // The penalty log alone is for partition owners: a filter would share nothing else.
+        let filter = try WinnowProcess.run(
+            ["filter", "--shared", "redis://127.0.0.1:1", "--shared-windows", "penalties"], input: [])
+        #expect(filter.status == 64)
+        #expect(filter.stderr.contains("--shared-windows penalties is for `winnow consume`"), "\(filter.stderr)")
     }
 
     /// Every verdict of the four partitions' verdict streams: (partition/entry id/place, verdict).

@@ -304,6 +304,90 @@ extension ConsumeTests {
     }
 }
 
+/// `--shared-windows penalties`: timeouts and bans through the penalty log, once per batch.
+extension ConsumeTests {
+    /// The penalty log's entries: (author key in hex, penalty text, origin).
+    static func penaltyLog(_ redis: RedisConnection) throws -> [(author: String, penalty: String, origin: String)] {
+        guard case .array(let items) = try redis.command(["XRANGE", PenaltyFeed.logKey(prefix: "winnow"), "-", "+"])
+        else { return [] }
+        return items.compactMap { item in
+            guard case .array(let parts) = item, case .array(let fields) = parts[1], fields.count == 6,
+                let author = fields[1].text, let penalty = fields[3].text, let origin = fields[5].text
+            else { return nil }
+            return (author, penalty, origin)
+        }
+    }
+
+    static func hex(_ author: String) -> String {
+        let digits = String(BehaviorState.authorKey(author), radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+
+    @Test(
+        "penalty log: a timeout given here is published once; a ban and an unban given elsewhere hold from the next batch"
+    )
+    func penaltyLog() throws {
+        let server = try RedisServer()
+        let redis = try RedisConnection(server.address)
+        let sidecar = try RedisWindows(server.address)
+        let consumer = StreamConsumer(
+            stream: try Self.stream(server), judge: try Self.judge(), audit: nil, settings: Self.quick
+        ) { _ in }
+        consumer.penaltyFeed = try PenaltyFeed(server.address, origin: "a")
+        // Strike three: troll is timed out; the timeout's later verdict publishes nothing more.
+        try Self.add(
+            redis,
+            [
+                "events",
+                [
+                    Self.event("s1", "troll", "zorblax one", at: 1000),
+                    Self.event("s2", "troll", "zorblax two", at: 1001),
+                    Self.event("s3", "troll", "zorblax three", at: 1002), Self.event("s4", "troll", "hello", at: 1003),
+                    Self.event("h1", "ann", "hello", at: 1003),
+                ].joined(separator: "\n"),
+            ])
+        try consumer.run { false }
+        var log = try Self.penaltyLog(redis)
+        #expect(log.map(\.author) == [Self.hex("troll")])
+        #expect(log.first?.origin == "a")
+        #expect(log.first?.penalty.hasSuffix(" 1 1") == true, "\(log)")  // a timeout, the first
+        // A moderator bans ann through a sidecar: the consumer's next batch knows it.
+        try sidecar.impose(
+            Penalty(kind: .ban, until: Penalty.forever, timeouts: 0), author: BehaviorState.authorKey("ann"),
+            now: 1004 * Micros.perSecond)
+        try Self.add(redis, ["event", Self.event("h2", "ann", "hello again", at: 1005)])
+        try consumer.run { false }
+        // Lifted again: allowed from the next batch on.
+        try sidecar.impose(
+            Penalty(kind: .none, until: 0, timeouts: 0), author: BehaviorState.authorKey("ann"),
+            now: 1006 * Micros.perSecond)
+        try Self.add(redis, ["event", Self.event("h3", "ann", "hello once more", at: 1007)])
+        try consumer.run { false }
+        let out = try Self.answers(redis)
+        #expect(out.count == 3)
+        let first = out[0].value.split(separator: "\n").map(Self.action)
+        #expect(first == ["reject", "reject", "timeout", "timeout", "allow"], "\(out[0].value)")
+        #expect(out[1].value.contains(#""id":"h2","action":"ban""#), "\(out[1].value)")
+        #expect(out[2].value.contains(#""id":"h3","action":"allow""#), "\(out[2].value)")
+        // The ban and the unban are the sidecar's entries; the consumer published nothing more.
+        log = try Self.penaltyLog(redis)
+        #expect(log.map(\.origin) == ["a", "shared", "shared"])
+
+        // Another owner (a rebalance) reads the whole log at start: troll's timeout holds there.
+        try Self.add(redis, ["event", Self.event("s5", "troll", "hello", at: 1008)], stream: "other")
+        let other = StreamConsumer(
+            stream: try RedisStream(
+                server.address, stream: "other", group: "g", consumer: "b", verdictStream: "in:verdicts",
+                verdictStreamLimit: 0),
+            judge: try Self.judge(), audit: nil, settings: Self.quick
+        ) { _ in }
+        other.penaltyFeed = try PenaltyFeed(server.address, origin: "b")
+        try other.run { false }
+        let last = try Self.verdicts(redis).last
+        #expect(last?.verdict.contains(#""id":"s5","action":"timeout""#) == true, "\(last?.verdict ?? "none")")
+    }
+}
+
 extension ConsumeTests {
     @Test(
         "Redis killed and restarted (from its append-only file) under a running consumer: every entry answered exactly once"
