@@ -17,7 +17,7 @@ event at its own time) is:
 Rounds are interleaved (alone, 1, 2, 4 owners; again), medians reported. Standard library only;
 needs `redis-server` and ../shared for the workload. Usage (from the repository root):
   python3 Benchmarks/e2e/partitioned.py [--events 200000] [--partitions 4] [--rounds 3]
-                                        [--events-per-entry 100] [--penalties]
+                                        [--events-per-entry 100] [--global-state]
                                         [--out Benchmarks/results/partitioned.md]
 """
 import argparse
@@ -75,8 +75,8 @@ def main():
     ap.add_argument("--partitions", type=int, default=4)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--events-per-entry", type=int, default=100)
-    ap.add_argument("--penalties", action="store_true",
-                    help="the owners share timeouts and bans through the penalty log (--shared-windows penalties)")
+    ap.add_argument("--global-state", action="store_true",
+                    help="the owners share timeouts, bans and flood campaigns through logs (--shared-windows global)")
     ap.add_argument("--shared", default=os.path.join(os.path.dirname(ROOT), "shared"))
     ap.add_argument("--work", default="/tmp/winnow-ab")
     ap.add_argument("--out", default=None)
@@ -98,7 +98,7 @@ def main():
         for r in range(args.rounds):
             wall, cpu = alone(args.winnow, events)
             results["alone"].append((wall, cpu, 0.0))
-            extra = ["--shared", redis.url, "--shared-windows", "penalties"] if args.penalties else []
+            extra = ["--shared", redis.url, "--shared-windows", "global"] if args.global_state else []
             for k in (1, 2, 4):
                 results[k].append(owners(args.winnow, redis, args.partitions, k, f"g{r}-{k}", stream, extra))
     finally:
@@ -112,7 +112,7 @@ def main():
     lines = ["# A stream partitioned by author", "",
              f"Measured {time.strftime('%Y-%m-%d')} with `python3 Benchmarks/e2e/partitioned.py --events {n} "
              f"--partitions {args.partitions} --rounds {args.rounds} --events-per-entry {args.events_per_entry}"
-             f"{' --penalties' if args.penalties else ''}` on {os.cpu_count()} cores "
+             f"{' --global-state' if args.global_state else ''}` on {os.cpu_count()} cores "
              f"({platform.processor() or platform.machine()}), `{args.winnow}`: the throughput workload, every rule on, "
              "the built-in policy, event time (`--late-tolerance 1d`), no audit trail; one private `redis-server` "
              "on a unix socket; CPU of every process (the winnow processes by rusage, Redis by `INFO cpu`); "

@@ -38,9 +38,17 @@ public final class StreamConsumer {
     private var lines = 0
     /// While Redis is unreachable: the wait before the next attempt.
     private var retryDelay: Duration?
-    /// With `--shared-windows penalties`: timeouts and bans other instances gave, taken up
+    /// With `--shared-windows global`: timeouts and bans other instances gave, taken up
     /// before each batch; those this one gives, published after it.
     public var penaltyFeed: PenaltyFeed?
+    /// With `--shared-windows global`: flood campaigns' copies other instances counted, counted
+    /// here before each batch; this one's, published after it.
+    public var campaignFeed: CampaignFeed? {
+        didSet { if campaignFeed != nil { judge.engine.campaignCopies.startRecording() } }
+    }
+    /// Other instances' copies not yet due (judged there at a time this instance has not
+    /// reached).
+    private var pendingCopies: [CampaignCopies.Copy] = []
     /// Each author's penalty as last published or taken up (packed): a penalty goes out once,
     /// not with every verdict it gives.
     private var knownPenalties: [UInt64: UInt64] = [:]
@@ -90,8 +98,10 @@ public final class StreamConsumer {
         var drained = false
         /// Events per entry in the last batch read (rounded up): entries of several events
         /// (`events`) are read fewer at a time, so that a batch holds about
-        /// `settings.batchSize` events.
-        var eventsPerEntry = 1
+        /// `settings.batchSize` events. Before the first read, a guess on the side of small
+        /// batches (an entry of `winnow route` holds up to 100): a stream of one event per
+        /// entry is read a little at first, then in full batches.
+        var eventsPerEntry = 64
     }
 
     /// Runs until `shouldStop` says so (checked between batches; a read waits at most
@@ -272,6 +282,7 @@ public final class StreamConsumer {
     private func handle(_ entries: [StreamEntry], of stream: RedisStream, redelivered: Bool) throws(AuditError) -> Int {
         let units = units(of: entries)
         takePublishedPenalties()
+        takePublishedCopies()
         // Verdicts found in the audit trail (a redelivered entry), by unit.
         var recorded = [[UInt8]?](repeating: nil, count: units.count)
         if redelivered, let audit {
@@ -358,7 +369,46 @@ public final class StreamConsumer {
             checkpoint(judged.compactMap { $0.event?.author }, partition: partition, in: leases)
         }
         publishPenalties(judged)
+        publishCopies()
         return units.count
+    }
+
+    /// Counts the campaigns' copies other instances published, each at its own time, once
+    /// this instance's time is at most a quarter of the flood window behind it (its next batch
+    /// may well reach it): an instance far ahead in event time (another owner going faster
+    /// through a backlog) has its copies wait here until they are due, rather than crowd a
+    /// window they do not belong to; copies a window older than this instance's time are
+    /// dropped.
+    private func takePublishedCopies() {
+        guard let feed = campaignFeed else { return }
+        do throws(SharedError) {
+            pendingCopies += try feed.pull()
+            feedReachable()
+        } catch {
+            feedUnreachable(error)
+        }
+        guard !pendingCopies.isEmpty else { return }
+        let now = judge.currentTime()
+        let window = judge.engine.behavior.flood.window
+        pendingCopies.sort { $0.time < $1.time }
+        var due = 0
+        while due < pendingCopies.count, pendingCopies[due].time <= now + window / 4 {
+            if now - pendingCopies[due].time < window { judge.engine.observeCopy(pendingCopies[due]) }
+            due += 1
+        }
+        pendingCopies.removeFirst(due)
+    }
+
+    /// Publishes the copies the batch's flood rule counted.
+    private func publishCopies() {
+        guard let feed = campaignFeed else { return }
+        let copies = judge.engine.campaignCopies.take()
+        do throws(SharedError) {
+            try feed.publish(copies)
+            feedReachable()
+        } catch {
+            feedUnreachable(error)
+        }
     }
 
     /// Takes up the timeouts and bans other instances published since the last batch.
@@ -411,13 +461,15 @@ public final class StreamConsumer {
     private func feedReachable() {
         guard feedFailing else { return }
         feedFailing = false
-        report("the penalty log is reachable again")
+        report("the shared logs (penalties, campaigns) are reachable again")
     }
 
     private func feedUnreachable(_ error: SharedError) {
         guard !feedFailing else { return }
         feedFailing = true
-        report("the penalty log is unreachable, penalties stay on this instance until it is back: \(error.message)")
+        report(
+            "the shared logs (penalties, campaigns) are unreachable, this instance judges alone until they are back: \(error.message)"
+        )
     }
 
     /// Writes the standing of the batch's authors who have one, for whoever takes the partition

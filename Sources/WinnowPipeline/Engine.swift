@@ -41,6 +41,8 @@ public final class Engine: Sendable {
     /// With `shared`, rate limits and penalties are kept in a store shared by every instance
     /// (see `SharedWindows`); the other windows stay on this instance.
     public let shared: SharedLink?
+    /// The copies the flood rule counts, for other instances, while someone listens.
+    public let campaignCopies = CampaignCopies()
 
     public init(
         stopwords: StopwordSet, policy: Policy, behavior: BehaviorSettings = BehaviorSettings(),
@@ -245,6 +247,9 @@ public final class Engine: Sendable {
             hasSpamSignal: facts.hasSpamSignal,
             looksLikeSpam: facts.looksLikeSpam, shared: sharedCheck, sharesWindows: shared?.scope == .all)
         runWindowRules(&event, into: &verdict.reasons)
+        if event.countedCopy, campaignCopies.isRecording {
+            campaignCopies.record(facts.fingerprint, spamSignal: facts.hasSpamSignal, at: now)
+        }
         if verdict.reasons.count > reasonsBefore { policy.merge(from: reasonsBefore, into: &verdict) }
         if event.approvedCopies > 0, policy.waive(.hold, in: &verdict) {
             verdict.reasons.append(behavior.knownSpam.approvedReason(approvals: event.approvedCopies))
@@ -371,6 +376,13 @@ public final class Engine: Sendable {
         }
         shared?.impose(Penalty(packed: new), author: BehaviorState.authorKey(author), now: now)
         return Penalty(packed: old)
+    }
+
+    /// A campaign's copy another instance counted (`CampaignCopies`), counted here too
+    /// (`FloodRule.observe`) at the time it was judged there.
+    public func observeCopy(_ copy: CampaignCopies.Copy) {
+        behavior.flood.observe(
+            state, fingerprint: Fingerprint(packed: copy.fingerprint), spamSignal: copy.spamSignal, at: copy.time)
     }
 
     /// Takes an author's penalty as another instance published it (`PenaltyFeed`): exactly

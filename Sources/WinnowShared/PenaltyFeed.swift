@@ -2,7 +2,7 @@ import WinnowLimits
 
 /// Timeouts and bans shared through a log in Redis, read once per batch: for instances that
 /// keep every window of their own authors (`winnow consume` owning partitions of a stream
-/// partitioned by author, `--shared-windows penalties`), the one state that is global — a ban
+/// partitioned by author, `--shared-windows global`), the one state that is global — a ban
 /// given anywhere holds everywhere from the next batch on, with no Redis call per event.
 ///
 /// The log is a stream, `PREFIX:pl`, trimmed to about `maxEntries`: each entry names an author

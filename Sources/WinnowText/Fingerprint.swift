@@ -46,6 +46,15 @@ public struct Fingerprint: Equatable, Sendable {
         self.wordValues = wordValues
     }
 
+    /// The sketch, word counts and generic bit in one word, as another instance is told of a
+    /// campaign's copy (`init(packed:)`; the word values are not part of it).
+    public var packed: UInt64 { bits }
+
+    public init(packed: UInt64) {
+        bits = packed
+        wordValues = .empty
+    }
+
     /// Odd multipliers: eight hash functions from one word hash (multiply, keep the high bits).
     private static let multipliers: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (
         0x9e37_79b9_7f4a_7c15, 0xbf58_476d_1ce4_e5b9, 0x94d0_49bb_1331_11eb, 0xd6e8_feb8_6659_fd93,

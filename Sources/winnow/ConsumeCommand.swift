@@ -150,7 +150,7 @@ struct Consume: ParsableCommand {
         AllocatorTuning.keepFreedMemory()
         let setup = try JudgingSetup(
             wordlists: wordlists, overrides: overrides, windows: windows, defaultClock: .wall,
-            shared: try shared.link(allowingPenalties: true), command: Self.self)
+            shared: try shared.link(allowingGlobal: true), command: Self.self)
         let trail = try setup.openAudit(audit, source: "consume")
         defer { trail?.store.close() }
         let name = consumer ?? Self.defaultConsumerName()
@@ -190,7 +190,10 @@ struct Consume: ParsableCommand {
         let consumer =
             leases.map { StreamConsumer(leases: $0, judge: judge, audit: trail, settings: settings, report: report) }
             ?? StreamConsumer(streams: streams, judge: judge, audit: trail, settings: settings, report: report)
-        consumer.penaltyFeed = try shared.penaltyFeed(origin: name)
+        if let (penalties, campaigns) = try shared.feeds(origin: name) {
+            consumer.penaltyFeed = penalties
+            consumer.campaignFeed = campaigns
+        }
         for signalNumber in [SIGTERM, SIGINT] {
             signal(signalNumber) { _ in stopRequested.store(true, ordering: .relaxed) }
         }

@@ -22,7 +22,7 @@ struct SharedOptions: ParsableArguments {
 
     @Option(
         help:
-            "What Redis decides: `all` (rate limits, slow-mode, repeat, flood, strikes, penalties), `limits` (rate limits, strikes, penalties; slow-mode, repeat and flood per instance, far less work for Redis), or, for `consume` owning partitions of a stream partitioned by author, `penalties` (timeouts and bans only, read once per batch; every window on the instance)."
+            "What Redis decides: `all` (rate limits, slow-mode, repeat, flood, strikes, penalties), `limits` (rate limits, strikes, penalties; slow-mode, repeat and flood per instance, far less work for Redis), or, for `consume` owning partitions of a stream partitioned by author, `global` (timeouts, bans and flood campaigns, shared once per batch; every other window on the instance)."
     )
     var sharedWindows: SharedScope = .all
 
@@ -32,13 +32,13 @@ struct SharedOptions: ParsableArguments {
             valueName: "N"))
     var sharedLocalAllowance = 4
 
-    /// With `--shared-windows penalties`: the penalty log, connected (exit status 1 when it
-    /// cannot be reached at start-up).
-    func penaltyFeed(origin: String) throws -> PenaltyFeed? {
-        guard let shared, sharedWindows == .penalties else { return nil }
+    /// With `--shared-windows global`: the penalty and campaign logs, connected (exit status 1
+    /// when they cannot be reached at start-up).
+    func feeds(origin: String) throws -> (penalties: PenaltyFeed, campaigns: CampaignFeed)? {
+        guard let shared, sharedWindows == .global else { return nil }
         let address = try parse(shared)
         do throws(SharedError) {
-            return try PenaltyFeed(address, origin: origin)
+            return (try PenaltyFeed(address, origin: origin), try CampaignFeed(address, origin: origin))
         } catch {
             printError("winnow: --shared: \(error.message)")
             throw ExitCode(1)
@@ -61,14 +61,14 @@ struct SharedOptions: ParsableArguments {
     }
 
     /// Connects (an unreachable Redis at start-up stops the run with exit status 1: a typo in
-    /// the address should not quietly run alone) and loads the scripts. None for `penalties`
-    /// (`penaltyFeed`), which only `consume` takes.
-    func link(allowingPenalties: Bool = false) throws -> SharedLink? {
+    /// the address should not quietly run alone) and loads the scripts. None for `global`
+    /// (`feeds`), which only `consume` takes.
+    func link(allowingGlobal: Bool = false) throws -> SharedLink? {
         guard let shared else { return nil }
-        if sharedWindows == .penalties {
-            guard allowingPenalties else {
+        if sharedWindows == .global {
+            guard allowingGlobal else {
                 throw ValidationError(
-                    "--shared-windows penalties is for `winnow consume` owning partitions (docs/scale-out.md)")
+                    "--shared-windows global is for `winnow consume` owning partitions (docs/scale-out.md)")
             }
             return nil
         }

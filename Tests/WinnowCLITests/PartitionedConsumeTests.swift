@@ -200,9 +200,9 @@ struct PartitionedConsumeTests {
         #expect(entries.stderr.contains("--events-per-entry must be between 1 and 10000"), "\(entries.stderr)")
         // The penalty log alone is for partition owners: a filter would share nothing else.
         let filter = try WinnowProcess.run(
-            ["filter", "--shared", "redis://127.0.0.1:1", "--shared-windows", "penalties"], input: [])
+            ["filter", "--shared", "redis://127.0.0.1:1", "--shared-windows", "global"], input: [])
         #expect(filter.status == 64)
-        #expect(filter.stderr.contains("--shared-windows penalties is for `winnow consume`"), "\(filter.stderr)")
+        #expect(filter.stderr.contains("--shared-windows global is for `winnow consume`"), "\(filter.stderr)")
     }
 
     /// Every verdict of the four partitions' verdict streams: (partition/entry id/place, verdict).

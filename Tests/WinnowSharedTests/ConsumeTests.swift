@@ -7,6 +7,7 @@ import WinnowLimits
 import WinnowMatch
 import WinnowPipeline
 import WinnowPolicy
+import WinnowRules
 import WinnowShared
 
 /// `winnow consume`'s loop on a real Redis Stream and a real SQLite audit trail.
@@ -385,6 +386,73 @@ extension ConsumeTests {
         try other.run { false }
         let last = try Self.verdicts(redis).last
         #expect(last?.verdict.contains(#""id":"s5","action":"timeout""#) == true, "\(last?.verdict ?? "none")")
+    }
+}
+
+/// `--shared-windows global`: flood campaigns through the campaign log, once per batch.
+extension ConsumeTests {
+    /// Eight authors post one text, alternately through two owners, a batch each: with the
+    /// campaign log each owner counts the other's copies, and the fifth copy (the flood's
+    /// threshold) is refused where one instance seeing all would refuse it; without it neither
+    /// owner ever sees five.
+    @Test("campaign log: a flood split over two owners is refused from its fifth copy, as on one instance")
+    func campaignLog() throws {
+        let server = try RedisServer()
+        let redis = try RedisConnection(server.address)
+        func owner(_ stream: String, shares: Bool) throws -> StreamConsumer {
+            let (lists, _) = WordlistDirectory.load(Self.wordlists)
+            let engine = Engine(
+                stopwords: try StopwordSet(lists: lists), policy: Policy(),
+                behavior: BehaviorSettings(flood: FloodRule()))
+            let consumer = StreamConsumer(
+                stream: try RedisStream(
+                    server.address, stream: stream, group: "g", consumer: "c", verdictStream: "\(stream):verdicts",
+                    verdictStreamLimit: 0),
+                judge: BatchJudge(engine: engine, workers: 1, clock: .event, lateTolerance: 5 * Micros.perSecond),
+                audit: nil, settings: Self.quick
+            ) { _ in }
+            if shares { consumer.campaignFeed = try CampaignFeed(server.address, origin: stream) }
+            return consumer
+        }
+        func floodReasons(shares: Bool) throws -> [String] {
+            let names = shares ? ["a", "b"] : ["a0", "b0"]
+            let owners = try names.map { try owner($0, shares: shares) }
+            var refused: [String] = []
+            for k in 1...8 {
+                let stream = names[(k + 1) % 2]
+                try Self.add(
+                    redis,
+                    [
+                        "event",
+                        Self.event("e\(k)", "c\(k)", "visit quantum gadgets warehouse tonight", at: 1000 + Double(k)),
+                    ],
+                    stream: stream)
+                try owners[(k + 1) % 2].run { false }
+                let verdict = try Self.verdicts(redis, stream: "\(stream):verdicts").last?.verdict ?? ""
+                if verdict.contains(#""rule":"flood""#) { refused.append("e\(k)") }
+            }
+            return refused
+        }
+        #expect(try floodReasons(shares: false) == [])
+        #expect(try floodReasons(shares: true) == ["e5", "e6", "e7", "e8"])
+        // One entry per batch that counted a copy.
+        guard case .integer(let entries) = try redis.command(["XLEN", CampaignFeed.logKey(prefix: "winnow")]) else {
+            Issue.record("no campaign log")
+            return
+        }
+        #expect(entries == 8)
+    }
+
+    @Test("campaign log records: 16 hex digits, a spam bit and 11 of milliseconds each; a malformed one is skipped")
+    func campaignRecords() {
+        let good = "00000000000000ff1" + "18bcfe56800" + "0123456789abcdef0" + "00000000001"
+        #expect(
+            CampaignFeed.copies(in: Array(good.utf8)) == [
+                CampaignCopies.Copy(fingerprint: 255, spamSignal: true, time: 1_700_000_000_000 * 1000),
+                CampaignCopies.Copy(fingerprint: 0x0123_4567_89ab_cdef, spamSignal: false, time: 1000),
+            ])
+        let bad = "00000000000000ff1" + "18bcfe56800" + "zz" + "0123456789abcdef0" + "00000000001"
+        #expect(CampaignFeed.copies(in: Array(bad.utf8)).count == 1)
     }
 }
 

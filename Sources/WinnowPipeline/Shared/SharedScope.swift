@@ -5,8 +5,9 @@ public enum SharedScope: String, Sendable, CaseIterable {
     /// Rate limits, strikes and penalties; slow-mode, repeat and flood stay on each instance
     /// (far less work for Redis: see README, "Scale-out through Redis").
     case limits
-    /// Timeouts and bans only, read once per batch from a log (`PenaltyFeed`): every window
-    /// stays on the instance — for `winnow consume` owning partitions of a stream partitioned
-    /// by author, where each author's windows are the owner's alone.
-    case penalties
+    /// What is global, shared once per batch through logs: timeouts and bans (`PenaltyFeed`)
+    /// and flood campaigns' copies (`CampaignFeed`); every other window stays on the instance —
+    /// for `winnow consume` owning partitions of a stream partitioned by author, where each
+    /// author's windows are the owner's alone.
+    case global
 }

@@ -31,6 +31,9 @@ public struct WindowEvent {
     /// Left by `known_spam`: how many times moderators approved copies of this comment (more
     /// often than they removed them), so that its `hold` reasons go unacted. 0: none.
     public var approvedCopies = 0
+    /// Left by `flood`: the comment went into the campaign index as a copy (what other
+    /// instances that share campaigns are told: `FloodRule.observe`).
+    public var countedCopy = false
 
     public init(
         context: WindowContext, rateLimits: RateLimitRule.Limits, slowMode: Micros, raidSlowMode: Micros,

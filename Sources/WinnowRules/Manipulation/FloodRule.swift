@@ -125,10 +125,23 @@ public struct FloodRule: Sendable, Equatable {
         _ context: WindowContext, fingerprint: Fingerprint, isOwnRepeat: Bool, spamSignal: Bool,
         into reasons: inout [Reason]
     ) {
+        var counted = false
+        evaluate(
+            context, fingerprint: fingerprint, isOwnRepeat: isOwnRepeat, spamSignal: spamSignal, counted: &counted,
+            into: &reasons)
+    }
+
+    /// `counted`: set when the comment went into the campaign index as a copy (a first copy, or
+    /// one more in a campaign) — what other instances are told (`observe`).
+    public func evaluate(
+        _ context: WindowContext, fingerprint: Fingerprint, isOwnRepeat: Bool, spamSignal: Bool,
+        counted: inout Bool, into reasons: inout [Reason]
+    ) {
         guard enabled, !context.isExempt else { return }
         let earlier = context.author.map { context.state.authors.load($0, AuthorWord.campaign) } ?? 0
         if evaluateCopy(
-            context, fingerprint: fingerprint, isOwnRepeat: isOwnRepeat, spamSignal: spamSignal, into: &reasons)
+            context, fingerprint: fingerprint, isOwnRepeat: isOwnRepeat, spamSignal: spamSignal, counted: &counted,
+            into: &reasons)
         {
             return
         }
@@ -157,7 +170,7 @@ public struct FloodRule: Sendable, Equatable {
     /// Counts the comment in its campaign; returns whether it was refused as a flood.
     private func evaluateCopy(
         _ context: WindowContext, fingerprint: Fingerprint, isOwnRepeat: Bool, spamSignal: Bool,
-        into reasons: inout [Reason]
+        counted: inout Bool, into reasons: inout [Reason]
     ) -> Bool {
         let table = context.state.campaigns
         let now = context.now
@@ -168,12 +181,11 @@ public struct FloodRule: Sendable, Equatable {
                     in: context.state.channelBackground, channel: context.channelKey, fingerprint: fingerprint, at: now,
                     enough: wordsNeeded(spamSignal: spamSignal)))
         else { return false }
+        counted = !isOwnRepeat
         let authors = authorsNeeded(spamSignal: spamSignal)
-        // Find the campaign through any band of the fingerprint, or start one.
-        let index = context.state.campaignIndex
-        guard let representative = index.representative(of: fingerprint.wordSet, minMatches: needed(for: fingerprint))
-        else {
-            index.register(fingerprint.wordSet, representative: fingerprint.wordSet)
+        let campaign: WindowTable.Slot, representative: UInt64, copies: Int
+        switch countCopy(context.state, fingerprint: fingerprint, isOwnRepeat: isOwnRepeat, at: now) {
+        case .first:
             // The first copy of what may become a campaign: marked, unless the author's mark
             // still names a campaign they joined.
             if let author = context.author, !isLive(context.state.authors.load(author, AuthorWord.campaign), at: now) {
@@ -182,10 +194,42 @@ public struct FloodRule: Sendable, Equatable {
                     mark(slot: Self.firstCopySlot, representative: fingerprint.wordSet, at: now))
             }
             return false
+        case .tableFull:
+            return false
+        case .counted(let slot, let found, let count):
+            (campaign, representative, copies) = (slot, found, count)
+        }
+        if copies >= 2, let author = context.author {
+            // Remember the campaign, so that the author can be flagged once it is recognised.
+            context.state.authors.store(
+                author, AuthorWord.campaign, mark(slot: UInt64(campaign.index), representative: representative, at: now)
+            )
+        }
+        guard copies >= authors else { return false }
+        if table.load(campaign, CampaignWord.representative) & CampaignWord.recognisedBit == 0 {
+            _ = table.update(campaign, CampaignWord.representative) { $0 | CampaignWord.recognisedBit }
+        }
+        reasons.append(copyReason(copies: copies, needed: authors))
+        return true
+    }
+
+    /// Puts a copy in the campaign index and counts it in its campaign (unless it repeats its
+    /// author's own): the campaign's slot, representative and copies now; nil for a first copy
+    /// (registered, not counted: a campaign is counted from its second copy on) or a full table.
+    private func countCopy(
+        _ state: BehaviorState, fingerprint: Fingerprint, isOwnRepeat: Bool, at now: Micros
+    ) -> CopyCount {
+        let table = state.campaigns
+        // Find the campaign through any band of the fingerprint, or start one.
+        let index = state.campaignIndex
+        guard let representative = index.representative(of: fingerprint.wordSet, minMatches: needed(for: fingerprint))
+        else {
+            index.register(fingerprint.wordSet, representative: fingerprint.wordSet)
+            return .first
         }
         index.register(fingerprint.wordSet, representative: representative)
         // A campaign is counted from its second copy on: the first author is in the count.
-        guard let campaign = table.slot(for: Self.campaignKey(representative), at: now) else { return false }
+        guard let campaign = table.slot(for: Self.campaignKey(representative), at: now) else { return .tableFull }
         let window = self.window
         if campaign.isNew { table.store(campaign, CampaignWord.representative, representative) }
         let counted: SlidingCount
@@ -202,19 +246,32 @@ public struct FloodRule: Sendable, Equatable {
                     return current.adding(at: now, window: window).packed
                 }.new)
         }
-        let copies = counted.current(at: now, window: window)
-        if copies >= 2, let author = context.author {
-            // Remember the campaign, so that the author can be flagged once it is recognised.
-            context.state.authors.store(
-                author, AuthorWord.campaign, mark(slot: UInt64(campaign.index), representative: representative, at: now)
-            )
-        }
-        guard copies >= authors else { return false }
+        return .counted(campaign, representative: representative, copies: counted.current(at: now, window: window))
+    }
+
+    private enum CopyCount {
+        /// The first copy: registered in the index, counted from the second on.
+        case first
+        /// The campaign table has no room.
+        case tableFull
+        case counted(WindowTable.Slot, representative: UInt64, copies: Int)
+    }
+
+    /// A copy another instance counted (`evaluate`'s `counted`), counted here as well so that a
+    /// campaign spread over instances reaches its threshold on each: into the campaign index
+    /// and its campaign's count, at this instance's `now`, with no author and no reason (the
+    /// other instance judged it). A campaign recognised this way is marked as such once the
+    /// copies reach the threshold a copy with a link needs, as a refused copy would mark it.
+    public func observe(_ state: BehaviorState, fingerprint: Fingerprint, spamSignal: Bool, at now: Micros) {
+        guard enabled,
+            case .counted(let campaign, _, let copies) = countCopy(
+                state, fingerprint: fingerprint, isOwnRepeat: false, at: now),
+            copies >= authorsNeeded(spamSignal: spamSignal)
+        else { return }
+        let table = state.campaigns
         if table.load(campaign, CampaignWord.representative) & CampaignWord.recognisedBit == 0 {
             _ = table.update(campaign, CampaignWord.representative) { $0 | CampaignWord.recognisedBit }
         }
-        reasons.append(copyReason(copies: copies, needed: authors))
-        return true
     }
 
     /// The reason for a copy refused in a campaign of `copies` authors.
@@ -358,7 +415,7 @@ extension FloodRule: WindowRule {
         } else {
             evaluate(
                 event.context, fingerprint: event.fingerprint, isOwnRepeat: event.isOwnRepeat,
-                spamSignal: event.hasSpamSignal, into: &reasons)
+                spamSignal: event.hasSpamSignal, counted: &event.countedCopy, into: &reasons)
         }
     }
 }
