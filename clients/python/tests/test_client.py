@@ -18,7 +18,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
 sys.path.insert(0, os.path.dirname(HERE))
 
-from winnow_client import AsyncClient, Client, ConnectionLost, WinnowError  # noqa: E402
+from winnow_client import AsyncClient, Client, ConnectionLost, RoutedClient, WinnowError, partition  # noqa: E402
 
 WINNOW = os.path.abspath(os.environ.get("WINNOW_BIN") or os.path.join(ROOT, ".build", "debug", "winnow"))
 
@@ -200,6 +200,50 @@ class ClientTests(unittest.TestCase):
         answer = asyncio.run(run())
         self.assertEqual((answer["op"], answer["ok"]), ("queue", True))
         self.assertLessEqual(len(answer["cases"]), 1)
+
+
+class RoutedClientTests(unittest.TestCase):
+    """Two sidecars without `--shared`, each author always sent to the same one."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.sidecars = [Sidecar("--clock", "event"), Sidecar("--clock", "event")]
+        cls.alone = Sidecar("--clock", "event")
+
+    @classmethod
+    def tearDownClass(cls):
+        for sidecar in cls.sidecars + [cls.alone]:
+            sidecar.stop()
+
+    def test_the_partition_function_is_route_s_fnv1a_64(self):
+        # Published FNV-1a 64 vectors: "" and "a".
+        self.assertEqual(partition("", 1 << 63), 0xCBF29CE484222325 % (1 << 63))
+        self.assertEqual(partition("a", 1 << 63), 0xAF63DC4C8601EC8C % (1 << 63))
+
+    def test_two_sidecars_by_author_decide_as_one_sidecar_alone_and_answers_keep_their_order(self):
+        events = []
+        for k in range(60):
+            author = f"user{k % 8}"
+            word = "".join(chr(97 + (k // 26 ** i) % 26) for i in range(3))
+            text = "buy cheap followers at my shop today" if k % 8 == 3 else f"greetings {word} folks"
+            events.append({"id": f"e{k}", "author": author, "channel": "c", "ts": 1_700_000_000 + k * 0.2,
+                           "text": text})
+        with Client(self.alone.socket) as alone:
+            expected = alone.judge_many(events)
+        with RoutedClient([s.socket for s in self.sidecars]) as winnow:
+            answers = winnow.judge_many(events)
+            self.assertEqual(answers, expected)
+            # Something per author happened: user3's repeats, strikes, a timeout.
+            rules = {r["rule"] for a in answers for r in a["reasons"]}
+            self.assertTrue({"repeat", "escalation", "timeout"} <= rules, rules)
+            # The authors are spread: each sidecar judged some of them.
+            judged = [s["events"] for s in winnow.stats()]
+            self.assertEqual(sum(judged), 60)
+            self.assertTrue(all(count > 0 for count in judged), judged)
+            # A ban goes to the author's own sidecar, and holds there.
+            self.assertTrue(winnow.ban("user5")["ok"])
+            verdict = winnow.judge("user5", "hello again", channel="c", ts=1_700_000_100)
+            self.assertEqual(verdict["action"], "ban")
 
 
 class FailureTests(unittest.TestCase):
