@@ -22,6 +22,6 @@ struct ClientLibraryTests {
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "\(text)")
-        #expect(text.contains("Ran 14 tests"), "\(text)")
+        #expect(text.contains("Ran 16 tests"), "\(text)")
     }
 }
