@@ -19,18 +19,20 @@ public final class CampaignFeed {
     public let redis: RedisConnection
     public let key: String
     public let origin: String
-    /// The id of the last entry read; a new instance starts at the log's end (older copies
-    /// have left their campaigns' windows, or will before they matter).
-    public private(set) var position = "0-0"
+    /// Read from the log's end as it is at start: older copies have left their campaigns'
+    /// windows, or will before they matter.
+    private var log: SharedLog
 
     public init(_ address: SharedAddress, prefix: String = "winnow", origin: String) throws(SharedError) {
         redis = try RedisConnection(address, timeoutMilliseconds: 5000)
         key = Self.logKey(prefix: prefix)
         self.origin = origin
+        var position = "0-0"
         let last = try redis.command(["XREVRANGE", key, "+", "-", "COUNT", "1"])
         if case .array(let items) = last, case .array(let parts)? = items.first, let id = parts.first?.text {
             position = id
         }
+        log = SharedLog(key: key, origin: origin, position: position)
     }
 
     public static func logKey(prefix: String) -> String { "\(prefix):cc" }
@@ -57,34 +59,9 @@ public final class CampaignFeed {
 
     /// The copies other instances added since the last call, in order.
     public func pull(count: Int = 1000) throws(SharedError) -> [CampaignCopies.Copy] {
-        var copies: [CampaignCopies.Copy] = []
-        while true {
-            let reply = try redis.command(["XREAD", "COUNT", String(count), "STREAMS", key, position])
-            guard case .array(let streams) = reply, case .array(let pair)? = streams.first, pair.count == 2,
-                case .array(let entries) = pair[1]
-            else {
-                if case .error(let message) = reply { throw SharedError("\(redis.address): XREAD \(key): \(message)") }
-                return copies
-            }
-            for entry in entries {
-                guard case .array(let parts) = entry, parts.count == 2, let id = parts[0].text,
-                    case .array(let fields) = parts[1]
-                else { continue }
-                position = id
-                var writer: String?, text: [UInt8]?
-                var k = 0
-                while k + 1 < fields.count {
-                    switch fields[k].text {
-                    case "o": writer = fields[k + 1].text
-                    case "c": if case .bulk(let bytes) = fields[k + 1] { text = bytes }
-                    default: break
-                    }
-                    k += 2
-                }
-                guard writer != origin, let text else { continue }
-                copies += Self.copies(in: text)
-            }
-            if entries.count < count { return copies }
+        try log.readOthers(redis, count: count).flatMap { fields -> [CampaignCopies.Copy] in
+            guard case .bulk(let text)? = fields["c"] else { return [] }
+            return Self.copies(in: text)
         }
     }
 

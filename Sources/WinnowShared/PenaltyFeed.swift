@@ -21,14 +21,15 @@ public final class PenaltyFeed {
     public let prefix: String
     /// This instance's name in the log: its own entries are not applied again.
     public let origin: String
-    /// The id of the last entry read ("0-0": read the log from its start).
-    public private(set) var position = "0-0"
+    /// Read from its start: penalties in force reach a new instance.
+    private var log: SharedLog
 
     public init(_ address: SharedAddress, prefix: String = "winnow", origin: String) throws(SharedError) {
         redis = try RedisConnection(address, timeoutMilliseconds: 5000)
         self.prefix = prefix
         key = Self.logKey(prefix: prefix)
         self.origin = origin
+        log = SharedLog(key: key, origin: origin)
     }
 
     public static func logKey(prefix: String) -> String { "\(prefix):pl" }
@@ -70,35 +71,11 @@ public final class PenaltyFeed {
     /// The penalties other instances published since the last call, in the order they were
     /// written (several calls' worth at start, when the whole log is read).
     public func pull(count: Int = 10_000) throws(SharedError) -> [(author: UInt64, penalty: Penalty)] {
-        var changes: [(author: UInt64, penalty: Penalty)] = []
-        while true {
-            let reply = try redis.command(["XREAD", "COUNT", String(count), "STREAMS", key, position])
-            guard case .array(let streams) = reply, case .array(let pair)? = streams.first, pair.count == 2,
-                case .array(let entries) = pair[1]
-            else {
-                if case .error(let message) = reply { throw SharedError("\(redis.address): XREAD \(key): \(message)") }
-                return changes  // nothing new (a null reply)
-            }
-            for entry in entries {
-                guard case .array(let parts) = entry, parts.count == 2, let id = parts[0].text,
-                    case .array(let fields) = parts[1]
-                else { continue }
-                position = id
-                var author: UInt64?, penalty: Penalty?, writer: String?
-                var k = 0
-                while k + 1 < fields.count {
-                    let value = fields[k + 1].text
-                    switch fields[k].text {
-                    case "a": author = value.flatMap { UInt64($0, radix: 16) }
-                    case "p": penalty = value.flatMap(RedisWindows.penalty)
-                    case "o": writer = value
-                    default: break
-                    }
-                    k += 2
-                }
-                if let author, let penalty, writer != origin { changes.append((author, penalty)) }
-            }
-            if entries.count < count { return changes }
+        try log.readOthers(redis, count: count).compactMap { fields in
+            guard let author = fields["a"]?.text.flatMap({ UInt64($0, radix: 16) }),
+                let penalty = fields["p"]?.text.flatMap(RedisWindows.penalty)
+            else { return nil }
+            return (author, penalty)
         }
     }
 }
