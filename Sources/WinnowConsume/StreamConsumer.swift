@@ -302,7 +302,8 @@ public final class StreamConsumer {
         lines += toJudge.count
         let judged = judge.judge(lineBytes, firstLine: firstLine)
         output.removeAll()
-        var lineRanges: [Range<Int>] = []
+        // Each judged unit's verdict line in `output`, without its newline.
+        var judgedRange = [Range<Int>?](repeating: nil, count: units.count)
         var records: [AuditRecord] = []
         for (j, u) in toJudge.enumerated() {
             var verdict = judged[j].verdict
@@ -316,7 +317,8 @@ public final class StreamConsumer {
             let start = output.count
             encoder.encode(verdict, into: output)
             // The stream entry and the audit row hold the line without its newline.
-            lineRanges.append(start..<output.count - 1)
+            let range = start..<output.count - 1
+            judgedRange[u] = range
             summary.count(verdict.action)
             guard let audit else { continue }
             var record =
@@ -325,7 +327,7 @@ public final class StreamConsumer {
                 }
                 ?? AuditRecord(eventID: verdict.id?.text ?? entry.id, line: firstLine + j)
             record.settle(verdict, escalation: judge.engine.behavior.escalation)
-            record.verdict = lineRanges[j]
+            record.verdict = range
             if verdict.action == .hold || verdict.action == .flag { record.sketch = judged[j].sketch }
             record.delivery = StreamDelivery(
                 stream: stream.stream, eventKey: eventKey(of: verdict, unit: unit, in: entry), entryID: entry.id)
@@ -336,8 +338,6 @@ public final class StreamConsumer {
         }
         // One answer per entry: an `events` entry's verdict lines joined as its events were —
         // when all were judged now, the lines as the encoder wrote them, one after the other.
-        var judgedRange = [Range<Int>?](repeating: nil, count: units.count)
-        for (j, u) in toJudge.enumerated() { judgedRange[u] = lineRanges[j] }
         var answers: [(entryID: String, verdict: [UInt8], batched: Bool)] = []
         answers.reserveCapacity(entries.count)
         var events = [Int](repeating: 0, count: entries.count)
@@ -347,10 +347,8 @@ public final class StreamConsumer {
             while end < units.count, units[end].entry == k { end += 1 }
             events[k] = end - u
             var verdict: [UInt8]
-            if let first = judgedRange[u], let last = judgedRange[end - 1],
-                (u..<end).allSatisfy({ judgedRange[$0] != nil })
-            {
-                verdict = Array(output.bytes[first.lowerBound..<last.upperBound])
+            if (u..<end).allSatisfy({ recorded[$0] == nil }) {
+                verdict = Array(output.bytes[judgedRange[u]!.lowerBound..<judgedRange[end - 1]!.upperBound])
             } else {
                 verdict = []
                 for v in u..<end {
@@ -358,11 +356,7 @@ public final class StreamConsumer {
                     if let line = recorded[v] { verdict += line } else { verdict += output.bytes[judgedRange[v]!] }
                 }
             }
-            if case .events = entry.content {
-                answers.append((entry.id, verdict, true))
-            } else {
-                answers.append((entry.id, verdict, false))
-            }
+            answers.append((entry.id, verdict, entry.holdsSeveral))
             u = end
         }
         if answer(answers, events: events, to: stream), let leases, let partition = leases.partition(of: stream) {

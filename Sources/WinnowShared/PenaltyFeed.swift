@@ -39,7 +39,7 @@ public final class PenaltyFeed {
     static func commands(
         _ penalty: Penalty, author: UInt64, now: Micros, prefix: String, origin: String
     ) -> [[String]] {
-        let key = "\(prefix):p:\(RedisWindows.hex(author))"
+        let key = RedisWindows.penaltyKey(prefix: prefix, author: author)
         let set: [String]
         if penalty.kind == .none || (penalty.until != Penalty.forever && penalty.until <= now) {
             set = ["DEL", key]

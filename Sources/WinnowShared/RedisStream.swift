@@ -253,6 +253,12 @@ public struct StreamEntry: Sendable, Equatable {
         self.content = content
     }
 
+    /// Whether the entry is of several events (`events`), answered with `verdicts`.
+    public var holdsSeveral: Bool {
+        if case .events = content { return true }
+        return false
+    }
+
     /// The lines an `events` field holds: split at newlines, a trailing newline (or a stray
     /// carriage return before one) not making an extra line; an empty field holds none.
     public static func lines(of events: [UInt8]) -> [ArraySlice<UInt8>] {

@@ -454,7 +454,9 @@ public final class RedisWindows: SharedWindows {
         var strike: String
     }
 
-    public func penaltyKey(author: UInt64) -> String { "\(prefix):p:\(Self.hex(author))" }
+    public func penaltyKey(author: UInt64) -> String { Self.penaltyKey(prefix: prefix, author: author) }
+
+    static func penaltyKey(prefix: String, author: UInt64) -> String { "\(prefix):p:\(hex(author))" }
 
     /// The key of one rate limit's state: scope (`a` author, `ac` author in channel, `c`
     /// channel), the scope's hash, and the limit itself, so that a changed limit starts afresh

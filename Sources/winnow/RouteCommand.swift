@@ -90,9 +90,11 @@ struct Route: ParsableCommand {
         let reader = LineReader(fd: STDIN_FILENO, maxLineBytes: maxLineBytes)
         var batch: [InputLine] = []
         var perPartition = [Int](repeating: 0, count: partitionCount)
-        // Per partition, the entry being filled: its lines joined by newlines, and how many.
+        // Per partition, the entry being filled: its lines joined by newlines, and how many;
+        // and the partitions this read has lines for (a read touches few of many partitions).
         var pending = [[UInt8]](repeating: [], count: partitionCount)
         var pendingLines = [Int](repeating: 0, count: partitionCount)
+        var touched: [Int] = []
         var skipped = 0
         while reader.nextBatch(maxLines: batchSize, into: &batch) {
             var commands: [[[UInt8]]] = []
@@ -122,14 +124,19 @@ struct Route: ParsableCommand {
                     if pendingLines[partition] > 0, pending[partition].count + 1 + bytes.count > Self.entryBytes {
                         flush(partition)
                     }
-                    if pendingLines[partition] > 0 { pending[partition].append(UInt8(ascii: "\n")) }
+                    if pendingLines[partition] > 0 {
+                        pending[partition].append(UInt8(ascii: "\n"))
+                    } else {
+                        touched.append(partition)
+                    }
                     pending[partition].append(contentsOf: bytes)
                     pendingLines[partition] += 1
                     if pendingLines[partition] == eventsPerEntry { flush(partition) }
                 }
             }
             // What this read brought is sent now: batching never waits for more input.
-            for partition in 0..<partitionCount { flush(partition) }
+            for partition in touched { flush(partition) }
+            touched.removeAll(keepingCapacity: true)
             let replies: [RedisReply]
             do throws(SharedError) {
                 replies = try connection.pipeline(bytes: commands)

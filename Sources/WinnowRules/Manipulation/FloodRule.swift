@@ -121,16 +121,6 @@ public struct FloodRule: Sendable, Equatable {
             sketch: fingerprint.wordSet, at: context.now)
     }
 
-    public func evaluate(
-        _ context: WindowContext, fingerprint: Fingerprint, isOwnRepeat: Bool, spamSignal: Bool,
-        into reasons: inout [Reason]
-    ) {
-        var counted = false
-        evaluate(
-            context, fingerprint: fingerprint, isOwnRepeat: isOwnRepeat, spamSignal: spamSignal, counted: &counted,
-            into: &reasons)
-    }
-
     /// `counted`: set when the comment went into the campaign index as a copy (a first copy, or
     /// one more in a campaign) — what other instances are told (`observe`).
     public func evaluate(
