@@ -86,7 +86,7 @@ def main():
         shared = owners(args.winnow, redis, "global", ["--shared", redis.url, "--shared-windows", "global"],
                         args.batch_size)
         wall = time.perf_counter() - start
-        log_entries = int(redis.command("XLEN", "winnow:cc").lstrip(":"))
+        log_entries = int(redis.command("XLEN", "winnow:gw").lstrip(":"))
     finally:
         redis.stop()
         shutil.rmtree(folder, ignore_errors=True)
@@ -104,7 +104,7 @@ def main():
              "|---|---:|---:|---:|"]
     for name, n, caught, other in rows:
         lines.append(f"| {name} | {n:,} | {caught:,} of {len(truth):,} | {other:,} |")
-    lines += ["", f"The campaign log held {log_entries} entries (one per batch that counted a copy); "
+    lines += ["", f"The window log held {log_entries} entries (one per batch that counted a copy or a channel count); "
               f"the shared run took {wall:.1f} s.", ""]
     text = "\n".join(lines)
     print(text)

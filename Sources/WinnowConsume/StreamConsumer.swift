@@ -41,14 +41,19 @@ public final class StreamConsumer {
     /// With `--shared-windows global`: timeouts and bans other instances gave, taken up
     /// before each batch; those this one gives, published after it.
     public var penaltyFeed: PenaltyFeed?
-    /// With `--shared-windows global`: flood campaigns' copies other instances counted, counted
-    /// here before each batch; this one's, published after it.
-    public var campaignFeed: CampaignFeed? {
-        didSet { if campaignFeed != nil { judge.engine.campaignCopies.startRecording() } }
+    /// With `--shared-windows global`: flood campaigns' copies and channels' counts other
+    /// instances counted, counted here before each batch; this one's, published after it.
+    public var windowFeed: WindowFeed? {
+        didSet {
+            guard windowFeed != nil else { return }
+            judge.engine.campaignCopies.startRecording()
+            judge.engine.channelDeltas.startRecording()
+        }
     }
-    /// Other instances' copies not yet due (judged there at a time this instance has not
-    /// reached).
+    /// Other instances' copies and channel deltas not yet due (judged there at a time this
+    /// instance has not reached).
     private var pendingCopies: [CampaignCopies.Copy] = []
+    private var pendingDeltas: [ChannelDeltas.Delta] = []
     /// Each author's penalty as last published or taken up (packed): a penalty goes out once,
     /// not with every verdict it gives.
     private var knownPenalties: [UInt64: UInt64] = [:]
@@ -282,7 +287,7 @@ public final class StreamConsumer {
     private func handle(_ entries: [StreamEntry], of stream: RedisStream, redelivered: Bool) throws(AuditError) -> Int {
         let units = units(of: entries)
         takePublishedPenalties()
-        takePublishedCopies()
+        takePublishedWindows()
         // Verdicts found in the audit trail (a redelivered entry), by unit.
         var recorded = [[UInt8]?](repeating: nil, count: units.count)
         if redelivered, let audit {
@@ -363,7 +368,7 @@ public final class StreamConsumer {
             checkpoint(judged.compactMap { $0.event?.author }, partition: partition, in: leases)
         }
         publishPenalties(judged)
-        publishCopies()
+        publishWindows()
         return units.count
     }
 
@@ -372,16 +377,20 @@ public final class StreamConsumer {
     /// may well reach it): an instance far ahead in event time (another owner going faster
     /// through a backlog) has its copies wait here until they are due, rather than crowd a
     /// window they do not belong to; copies a window older than this instance's time are
-    /// dropped.
-    private func takePublishedCopies() {
-        guard let feed = campaignFeed else { return }
+    /// dropped. Channel deltas wait until this instance's time is at most a second behind
+    /// their first event's, and count at the latest at this instance's time
+    /// (`Engine.observeChannel`).
+    private func takePublishedWindows() {
+        guard let feed = windowFeed else { return }
         do throws(SharedError) {
-            pendingCopies += try feed.pull()
+            let (copies, deltas) = try feed.pull()
+            pendingCopies += copies
+            pendingDeltas += deltas
             feedReachable()
         } catch {
             feedUnreachable(error)
         }
-        guard !pendingCopies.isEmpty else { return }
+        guard !pendingCopies.isEmpty || !pendingDeltas.isEmpty else { return }
         let now = judge.currentTime()
         let window = judge.engine.behavior.flood.window
         pendingCopies.sort { $0.time < $1.time }
@@ -391,14 +400,22 @@ public final class StreamConsumer {
             due += 1
         }
         pendingCopies.removeFirst(due)
+        pendingDeltas.sort { $0.first < $1.first }
+        due = 0
+        while due < pendingDeltas.count, pendingDeltas[due].first <= now + Micros.perSecond {
+            judge.engine.observeChannel(pendingDeltas[due], at: now)
+            due += 1
+        }
+        pendingDeltas.removeFirst(due)
     }
 
-    /// Publishes the copies the batch's flood rule counted.
-    private func publishCopies() {
-        guard let feed = campaignFeed else { return }
+    /// Publishes the copies the batch's flood rule counted and what it counted in channels.
+    private func publishWindows() {
+        guard let feed = windowFeed else { return }
         let copies = judge.engine.campaignCopies.take()
+        let deltas = judge.engine.channelDeltas.take()
         do throws(SharedError) {
-            try feed.publish(copies)
+            try feed.publish(copies, channels: deltas)
             feedReachable()
         } catch {
             feedUnreachable(error)
@@ -455,14 +472,14 @@ public final class StreamConsumer {
     private func feedReachable() {
         guard feedFailing else { return }
         feedFailing = false
-        report("the shared logs (penalties, campaigns) are reachable again")
+        report("the shared logs (penalties, campaigns, channels) are reachable again")
     }
 
     private func feedUnreachable(_ error: SharedError) {
         guard !feedFailing else { return }
         feedFailing = true
         report(
-            "the shared logs (penalties, campaigns) are unreachable, this instance judges alone until they are back: \(error.message)"
+            "the shared logs (penalties, campaigns, channels) are unreachable, this instance judges alone until they are back: \(error.message)"
         )
     }
 

@@ -20,10 +20,15 @@ public struct WindowCount: Equatable, Sendable {
 
     /// The count after one more event at `now`: a window older than `window` starts over.
     public func adding(at now: Micros, window: Micros) -> WindowCount {
+        adding(1, at: now, window: window)
+    }
+
+    /// The count after `added` more events at `now`.
+    public func adding(_ added: Int, at now: Micros, window: Micros) -> WindowCount {
         if count == 0 || now < start || now - start >= window {
-            return WindowCount(count: 1, start: now)
+            return WindowCount(count: added, start: now)
         }
-        return WindowCount(count: count + 1, start: start)
+        return WindowCount(count: count + added, start: start)
     }
 
     /// The count at `now`: 0 once the window is over.

@@ -43,6 +43,9 @@ public final class Engine: Sendable {
     public let shared: SharedLink?
     /// The copies the flood rule counts, for other instances, while someone listens.
     public let campaignCopies = CampaignCopies()
+    /// Recorded only while an instance shares its channels' counts (`winnow consume
+    /// --shared-windows global`).
+    public let channelDeltas = ChannelDeltas()
 
     public init(
         stopwords: StopwordSet, policy: Policy, behavior: BehaviorSettings = BehaviorSettings(),
@@ -250,6 +253,7 @@ public final class Engine: Sendable {
         if event.countedCopy, campaignCopies.isRecording {
             campaignCopies.record(facts.fingerprint, spamSignal: facts.hasSpamSignal, at: now)
         }
+        if channelDeltas.isRecording { recordChannelDeltas(event, channel: channel, key: facts.channel, at: now) }
         if verdict.reasons.count > reasonsBefore { policy.merge(from: reasonsBefore, into: &verdict) }
         if event.approvedCopies > 0, policy.waive(.hold, in: &verdict) {
             verdict.reasons.append(behavior.knownSpam.approvedReason(approvals: event.approvedCopies))
@@ -383,6 +387,34 @@ public final class Engine: Sendable {
     public func observeCopy(_ copy: CampaignCopies.Copy) {
         behavior.flood.observe(
             state, fingerprint: Fingerprint(packed: copy.fingerprint), spamSignal: copy.spamSignal, at: copy.time)
+    }
+
+    private func recordChannelDeltas(_ event: WindowEvent, channel: ChannelSettings, key: UInt64, at now: Micros) {
+        if event.countedInChannel, let limit = channel.rateLimits.channel {
+            channelDeltas.record(channel: key, kind: .rate, value: limit.interval, at: now)
+        }
+        if event.countedNewcomer { channelDeltas.record(channel: key, kind: .newcomers, value: 0, at: now) }
+        if event.raidSlowModeUntil > 0 {
+            channelDeltas.record(channel: key, kind: .raid, value: event.raidSlowModeUntil, at: now)
+        }
+    }
+
+    /// What another owner of a channel's authors counted in the channel (`ChannelDeltas`),
+    /// counted here too, at the times it was judged there — or at `now`, this instance's time,
+    /// when that is earlier: a window here never moves ahead of the time it judges at (a
+    /// channel's limit would refuse its events for a time it has not reached).
+    public func observeChannel(_ delta: ChannelDeltas.Delta, at now: Micros) {
+        switch delta.kind {
+        case .rate:
+            guard needsChannels else { return }
+            RateLimitRule.observe(
+                delta.count, interval: delta.value, from: min(delta.first, now), to: min(delta.last, now), state,
+                channel: delta.channel)
+        case .newcomers:
+            behavior.raid.observeNewcomers(delta.count, state, channel: delta.channel, at: min(delta.last, now))
+        case .raid:
+            behavior.raid.observeRaid(until: delta.value, state, channel: delta.channel, at: delta.last)
+        }
     }
 
     /// Takes an author's penalty as another instance published it (`PenaltyFeed`): exactly

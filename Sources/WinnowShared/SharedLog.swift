@@ -1,6 +1,6 @@
 /// A Redis stream that instances append to and each reads from where it stopped, skipping its
-/// own entries: the penalty and campaign logs of `--shared-windows global` (`PenaltyFeed`,
-/// `CampaignFeed`). An entry's `o` field names the instance that wrote it.
+/// own entries: the penalty and window logs of `--shared-windows global` (`PenaltyFeed`,
+/// `WindowFeed`). An entry's `o` field names the instance that wrote it.
 struct SharedLog {
     let key: String
     let origin: String

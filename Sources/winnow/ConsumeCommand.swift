@@ -190,9 +190,9 @@ struct Consume: ParsableCommand {
         let consumer =
             leases.map { StreamConsumer(leases: $0, judge: judge, audit: trail, settings: settings, report: report) }
             ?? StreamConsumer(streams: streams, judge: judge, audit: trail, settings: settings, report: report)
-        if let (penalties, campaigns) = try shared.feeds(origin: name) {
+        if let (penalties, windows) = try shared.feeds(origin: name) {
             consumer.penaltyFeed = penalties
-            consumer.campaignFeed = campaigns
+            consumer.windowFeed = windows
         }
         for signalNumber in [SIGTERM, SIGINT] {
             signal(signalNumber) { _ in stopRequested.store(true, ordering: .relaxed) }

@@ -22,7 +22,7 @@ struct SharedOptions: ParsableArguments {
 
     @Option(
         help:
-            "What Redis decides: `all` (rate limits, slow-mode, repeat, flood, strikes, penalties), `limits` (rate limits, strikes, penalties; slow-mode, repeat and flood per instance, far less work for Redis), or, for `consume` owning partitions of a stream partitioned by author, `global` (timeouts, bans and flood campaigns, shared once per batch; every other window on the instance)."
+            "What Redis decides: `all` (rate limits, slow-mode, repeat, flood, strikes, penalties), `limits` (rate limits, strikes, penalties; slow-mode, repeat and flood per instance, far less work for Redis), or, for `consume` owning partitions of a stream partitioned by author, `global` (timeouts, bans, flood campaigns and channel-wide counts, shared once per batch; every other window on the instance)."
     )
     var sharedWindows: SharedScope = .all
 
@@ -32,13 +32,13 @@ struct SharedOptions: ParsableArguments {
             valueName: "N"))
     var sharedLocalAllowance = 4
 
-    /// With `--shared-windows global`: the penalty and campaign logs, connected (exit status 1
+    /// With `--shared-windows global`: the penalty and window logs, connected (exit status 1
     /// when they cannot be reached at start-up).
-    func feeds(origin: String) throws -> (penalties: PenaltyFeed, campaigns: CampaignFeed)? {
+    func feeds(origin: String) throws -> (penalties: PenaltyFeed, windows: WindowFeed)? {
         guard let shared, sharedWindows == .global else { return nil }
         let address = try parse(shared)
         do throws(SharedError) {
-            return (try PenaltyFeed(address, origin: origin), try CampaignFeed(address, origin: origin))
+            return (try PenaltyFeed(address, origin: origin), try WindowFeed(address, origin: origin))
         } catch {
             printError("winnow: --shared: \(error.message)")
             throw ExitCode(1)

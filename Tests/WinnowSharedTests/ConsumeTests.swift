@@ -411,7 +411,7 @@ extension ConsumeTests {
                 judge: BatchJudge(engine: engine, workers: 1, clock: .event, lateTolerance: 5 * Micros.perSecond),
                 audit: nil, settings: Self.quick
             ) { _ in }
-            if shares { consumer.campaignFeed = try CampaignFeed(server.address, origin: stream) }
+            if shares { consumer.windowFeed = try WindowFeed(server.address, origin: stream) }
             return consumer
         }
         func floodReasons(shares: Bool) throws -> [String] {
@@ -436,23 +436,94 @@ extension ConsumeTests {
         #expect(try floodReasons(shares: false) == [])
         #expect(try floodReasons(shares: true) == ["e5", "e6", "e7", "e8"])
         // One entry per batch that counted a copy.
-        guard case .integer(let entries) = try redis.command(["XLEN", CampaignFeed.logKey(prefix: "winnow")]) else {
+        guard case .integer(let entries) = try redis.command(["XLEN", WindowFeed.logKey(prefix: "winnow")]) else {
             Issue.record("no campaign log")
             return
         }
         #expect(entries == 8)
     }
 
+    /// Owners `a` and `b` judging eight events of eight authors in channel `main`, one a batch,
+    /// alternately, each event 0.1 s after the one before, on `behavior`; `shares`: through the
+    /// window log. Returns the ids whose verdict names `rule`.
+    static func alternating(_ behavior: BehaviorSettings, shares: Bool, rule: String) throws -> [String] {
+        let server = try RedisServer()
+        let redis = try RedisConnection(server.address)
+        let (lists, _) = WordlistDirectory.load(Self.wordlists)
+        var owners: [StreamConsumer] = []
+        for name in ["a", "b"] {
+            let engine = Engine(stopwords: try StopwordSet(lists: lists), policy: Policy(), behavior: behavior)
+            let consumer = StreamConsumer(
+                stream: try RedisStream(
+                    server.address, stream: name, group: "g", consumer: "c", verdictStream: "\(name):verdicts",
+                    verdictStreamLimit: 0),
+                judge: BatchJudge(engine: engine, workers: 1, clock: .event, lateTolerance: 5 * Micros.perSecond),
+                audit: nil, settings: Self.quick
+            ) { _ in }
+            if shares { consumer.windowFeed = try WindowFeed(server.address, origin: name) }
+            owners.append(consumer)
+        }
+        var named: [String] = []
+        for k in 1...8 {
+            let stream = ["a", "b"][(k + 1) % 2]
+            try Self.add(
+                redis, ["event", Self.event("e\(k)", "c\(k)", "hello number \(k)", at: 1000 + Double(k) / 10)],
+                stream: stream)
+            try owners[(k + 1) % 2].run { false }
+            let verdict = try Self.verdicts(redis, stream: "\(stream):verdicts").last?.verdict ?? ""
+            if verdict.contains(#""rule":"\#(rule)""#) { named.append("e\(k)") }
+        }
+        return named
+    }
+
+    /// A channel limit of 4 a minute over eight authors, their events dealt alternately to two
+    /// owners: one instance seeing all refuses the fifth to eighth; each owner alone sees four
+    /// and refuses none; with the window log each counts the other's events in the channel.
+    @Test("window log: a channel's rate limit split over two owners refuses from the fifth event, as on one")
+    func channelLimitLog() throws {
+        let behavior = BehaviorSettings(
+            defaults: ChannelSettings(rateLimits: .init(channel: RateLimit(events: 4, period: 60 * Micros.perSecond))))
+        #expect(try Self.alternating(behavior, shares: false, rule: "rate_limit") == [])
+        #expect(try Self.alternating(behavior, shares: true, rule: "rate_limit") == ["e5", "e6", "e7", "e8"])
+    }
+
+    /// A raid needing four newcomers a minute: eight first-seen authors dealt alternately to two
+    /// owners; one instance calls it a raid from the fourth, two owners alone never (two each
+    /// at the fourth… four each only at the eighth: 4 of 8), with the log from the fourth.
+    @Test("window log: newcomers split over two owners make a raid from the fourth, as on one instance")
+    func raidLog() throws {
+        let behavior = BehaviorSettings(
+            raid: RaidRule(minNewcomers: 4, factor: 1, warmUpWindows: 0, slowMode: 0))
+        #expect(try Self.alternating(behavior, shares: false, rule: "raid") == ["e7", "e8"])
+        #expect(try Self.alternating(behavior, shares: true, rule: "raid") == ["e4", "e5", "e6", "e7", "e8"])
+    }
+
+    @Test("window log records: channel deltas of 56 characters; a malformed one is skipped; a raid's end kept")
+    func channelRecords() {
+        let deltas = [
+            ChannelDeltas.Delta(
+                channel: 0xABC, kind: .rate, count: 3, first: 1_700_000_000_000_123, last: 1_700_000_001_000_999,
+                value: 15 * Micros.perSecond),
+            ChannelDeltas.Delta(channel: 7, kind: .raid, count: 1, first: 5000, last: 5000, value: 305_000_000),
+        ]
+        let text = WindowFeed.text(of: deltas)
+        #expect(text.count == 112)
+        #expect(WindowFeed.channelDeltas(in: Array(text.utf8)) == deltas)
+        #expect(deltas[0].first == 1_700_000_000_000_000 && deltas[0].last == 1_700_000_001_000_000)
+        let bad = String(text.prefix(56)) + "zz" + String(text.suffix(56))
+        #expect(WindowFeed.channelDeltas(in: Array(bad.utf8)) == [deltas[0]])
+    }
+
     @Test("campaign log records: 16 hex digits, a spam bit and 11 of milliseconds each; a malformed one is skipped")
     func campaignRecords() {
         let good = "00000000000000ff1" + "18bcfe56800" + "0123456789abcdef0" + "00000000001"
         #expect(
-            CampaignFeed.copies(in: Array(good.utf8)) == [
+            WindowFeed.copies(in: Array(good.utf8)) == [
                 CampaignCopies.Copy(fingerprint: 255, spamSignal: true, time: 1_700_000_000_000 * 1000),
                 CampaignCopies.Copy(fingerprint: 0x0123_4567_89ab_cdef, spamSignal: false, time: 1000),
             ])
         let bad = "00000000000000ff1" + "18bcfe56800" + "zz" + "0123456789abcdef0" + "00000000001"
-        #expect(CampaignFeed.copies(in: Array(bad.utf8)).count == 1)
+        #expect(WindowFeed.copies(in: Array(bad.utf8)).count == 1)
     }
 }
 

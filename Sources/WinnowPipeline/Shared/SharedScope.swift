@@ -5,8 +5,9 @@ public enum SharedScope: String, Sendable, CaseIterable {
     /// Rate limits, strikes and penalties; slow-mode, repeat and flood stay on each instance
     /// (far less work for Redis: see README, "Scale-out through Redis").
     case limits
-    /// What is global, shared once per batch through logs: timeouts and bans (`PenaltyFeed`)
-    /// and flood campaigns' copies (`CampaignFeed`); every other window stays on the instance —
+    /// What is global, shared once per batch through logs: timeouts and bans (`PenaltyFeed`),
+    /// flood campaigns' copies and channel-wide counts (`WindowFeed`); every other window stays
+    /// on the instance —
     /// for `winnow consume` owning partitions of a stream partitioned by author, where each
     /// author's windows are the owner's alone.
     case global

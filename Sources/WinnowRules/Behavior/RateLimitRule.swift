@@ -32,22 +32,43 @@ public struct RateLimitRule: Sendable, Equatable {
         self.dryRun = dryRun
     }
 
-    public func evaluate(_ context: WindowContext, limits: Limits, into reasons: inout [Reason]) {
-        guard !context.isExempt else { return }
+    /// Returns whether the channel's own limit counted the event.
+    @discardableResult
+    public func evaluate(_ context: WindowContext, limits: Limits, into reasons: inout [Reason]) -> Bool {
+        guard !context.isExempt else { return false }
         // The tables are values: no reference to the state is kept (that would retain it).
         let authors = context.state.authors, pairs = context.state.pairs, channels = context.state.channels
         if let limit = limits.author, let slot = context.author,
             !check(limit, scope: "author", table: authors, slot: slot, word: AuthorWord.rate, context, &reasons)
         {
-            return
+            return false
         }
         if let limit = limits.authorInChannel, let slot = context.pair(),
             !check(limit, scope: "author_channel", table: pairs, slot: slot, word: PairWord.rate, context, &reasons)
         {
-            return
+            return false
         }
         if let limit = limits.channel, let slot = context.channelSlot {
-            _ = check(limit, scope: "channel", table: channels, slot: slot, word: ChannelWord.rate, context, &reasons)
+            return check(
+                limit, scope: "channel", table: channels, slot: slot, word: ChannelWord.rate, context, &reasons)
+        }
+        return false
+    }
+
+    /// Events the channel's limit let through on another owner of the channel's authors
+    /// (`ChannelDeltas`): `count` of them from `first` to `last`, each an `interval` on the
+    /// channel's theoretical arrival time as if counted here — at most what counting them one by
+    /// one would give (the same when they came faster than the rate).
+    public static func observe(
+        _ count: Int, interval: Micros, from first: Micros, to last: Micros, _ state: BehaviorState,
+        channel key: UInt64
+    ) {
+        guard count > 0, interval > 0, let channel = state.channels.slot(for: key, at: last) else { return }
+        _ = state.channels.update(channel, ChannelWord.rate) { word in
+            let tat = Micros(bitPattern: word)
+            let (spread, overflow) = interval.multipliedReportingOverflow(by: Micros(count))
+            guard !overflow else { return nil }
+            return UInt64(bitPattern: max(max(tat, first) + spread, last + interval))
         }
     }
 
@@ -102,7 +123,7 @@ extension RateLimitRule: WindowRule {
                 reasons.append(reason(scope: limited.scope, limit: limited.limit, retryAfter: limited.retryAfter))
             }
         } else {
-            evaluate(event.context, limits: event.rateLimits, into: &reasons)
+            event.countedInChannel = evaluate(event.context, limits: event.rateLimits, into: &reasons)
         }
     }
 }

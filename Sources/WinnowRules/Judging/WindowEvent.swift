@@ -34,6 +34,13 @@ public struct WindowEvent {
     /// Left by `flood`: the comment went into the campaign index as a copy (what other
     /// instances that share campaigns are told: `FloodRule.observe`).
     public var countedCopy = false
+    /// Left by `rate_limit`: the channel's own limit counted the comment (what the channel's
+    /// other owners are told: `ChannelDeltas`).
+    public var countedInChannel = false
+    /// Left by `raid`: the comment's author is a newcomer the raid rule counted, and the
+    /// instant the raid's slow-mode now lasts until when this comment switched it on (0: not).
+    public var countedNewcomer = false
+    public var raidSlowModeUntil: Micros = 0
 
     public init(
         context: WindowContext, rateLimits: RateLimitRule.Limits, slowMode: Micros, raidSlowMode: Micros,

@@ -38,36 +38,25 @@ public struct RaidRule: Sendable, Equatable {
         self.dryRun = dryRun
     }
 
-    public func evaluate(_ context: WindowContext, into reasons: inout [Reason]) {
-        guard enabled, context.isFirstSeen, let channel = context.channelSlot else { return }
+    /// Counts a first-seen author's comment; returns the instant a raid's slow-mode now lasts
+    /// until when this comment switched it on or prolonged it (0: it did not) — what the
+    /// channel's other owners are told (`observeNewcomers`, `observeRaid`).
+    @discardableResult
+    public func evaluate(_ context: WindowContext, into reasons: inout [Reason]) -> Micros {
+        guard enabled, context.isFirstSeen, let channel = context.channelSlot else { return 0 }
         let table = context.state.channels
         let now = context.now
-        var closed: WindowCount?
-        let window = self.window
-        let count = WindowCount(
-            packed: table.update(channel, ChannelWord.newcomers) { word in
-                let current = WindowCount(packed: word)
-                let next = current.adding(at: now, window: window)
-                closed = next.count == 1 && current.count > 0 ? current : nil
-                return next.packed
-            }.new)
-        if let closed {
-            // Fold the window that just closed into the usual (an average over about 8 windows).
-            _ = table.update(channel, ChannelWord.newcomerBaseline) { word in
-                let average = word >> 16
-                let windows = min(word & 0xFFFF + 1, 0xFFFF)
-                let next = windows == 1 ? UInt64(closed.count) * 16 : (average * 7 + UInt64(closed.count) * 16) / 8
-                return next << 16 | windows
-            }
-        }
+        let count = countNewcomers(1, table: table, channel: channel, at: now)
         let baseline = table.load(channel, ChannelWord.newcomerBaseline)
         let windows = Int(baseline & 0xFFFF)
         let usual = Double(baseline >> 16) / 16
         guard windows >= warmUpWindows, count.count >= minNewcomers,
             Double(count.count) >= Double(factor) * max(usual, 1)
-        else { return }
+        else { return 0 }
+        var until: Micros = 0
         if !dryRun && slowMode > 0 {
-            table.store(channel, ChannelWord.raidSlowModeUntil, UInt64(bitPattern: now + coolDown))
+            until = now + coolDown
+            table.store(channel, ChannelWord.raidSlowModeUntil, UInt64(bitPattern: until))
         }
         let usualText = usual < 10 ? String(format1: usual) : String(Int(usual.rounded()))
         reasons.append(
@@ -76,6 +65,50 @@ public struct RaidRule: Sendable, Equatable {
                 message:
                     "\(count.count) first-seen authors in this channel within \(DurationText.describe(window)) (usually \(usualText))",
                 limit: "\(factor)x usual, at least \(minNewcomers)", count: count.count, dryRun: dryRun))
+        return until
+    }
+
+    /// Adds `added` newcomers at `now` to the channel's window, folding a window that closes
+    /// into the usual (an average over about 8 windows); returns the window's count.
+    private func countNewcomers(_ added: Int, table: WindowTable, channel: WindowTable.Slot, at now: Micros)
+        -> WindowCount
+    {
+        var closed: WindowCount?
+        let window = self.window
+        let count = WindowCount(
+            packed: table.update(channel, ChannelWord.newcomers) { word in
+                let current = WindowCount(packed: word)
+                let next = current.adding(added, at: now, window: window)
+                closed = next.start != current.start && current.count > 0 ? current : nil
+                return next.packed
+            }.new)
+        if let closed {
+            _ = table.update(channel, ChannelWord.newcomerBaseline) { word in
+                let average = word >> 16
+                let windows = min(word & 0xFFFF + 1, 0xFFFF)
+                let next = windows == 1 ? UInt64(closed.count) * 16 : (average * 7 + UInt64(closed.count) * 16) / 8
+                return next << 16 | windows
+            }
+        }
+        return count
+    }
+
+    /// Newcomers another owner of the channel's authors counted (`ChannelDeltas`), added at
+    /// the time of the last of them; none when that time is before the channel's window (they
+    /// belong to a window that is over here).
+    public func observeNewcomers(_ added: Int, _ state: BehaviorState, channel key: UInt64, at time: Micros) {
+        guard enabled, added > 0, let channel = state.channels.slot(for: key, at: time) else { return }
+        let current = WindowCount(packed: state.channels.load(channel, ChannelWord.newcomers))
+        guard current.count == 0 || time >= current.start else { return }
+        _ = countNewcomers(added, table: state.channels, channel: channel, at: time)
+    }
+
+    /// A raid another owner found: slow-mode in the channel until `until` here too.
+    public func observeRaid(until: Micros, _ state: BehaviorState, channel key: UInt64, at time: Micros) {
+        guard enabled, !dryRun, slowMode > 0, let channel = state.channels.slot(for: key, at: time) else { return }
+        _ = state.channels.update(channel, ChannelWord.raidSlowModeUntil) { word in
+            Micros(bitPattern: word) >= until ? nil : UInt64(bitPattern: until)
+        }
     }
 }
 
@@ -121,6 +154,7 @@ extension RaidRule: WindowRule {
     public var isActive: Bool { enabled }
     @inlinable
     public func evaluate(_ event: inout WindowEvent, into reasons: inout [Reason]) {
-        evaluate(event.context, into: &reasons)
+        event.countedNewcomer = enabled && event.context.isFirstSeen && event.context.channelSlot != nil
+        event.raidSlowModeUntil = evaluate(event.context, into: &reasons)
     }
 }
