@@ -1,3 +1,4 @@
+import Synchronization
 import NIOConcurrencyHelpers
 import WinnowCore
 import WinnowLimits
@@ -34,7 +35,15 @@ public final class RedisWindows: SharedWindows {
         }
     }
 
-    public init(_ address: SharedAddress, prefix: String = "winnow", timeoutMilliseconds: Int = 500) throws(SharedError)
+    /// How far this instance's own time goes back — the late tolerance on event time: an event
+    /// up to that far behind the latest is judged at its own time — plus a second for clocks
+    /// that disagree a little. A window's state further ahead of an event than the limit (or the
+    /// slow-mode) could ever put it was written by an instance ahead in time.
+    public var aheadMargin: Micros { margin.load(ordering: .relaxed) }
+    private let margin = Atomic<Micros>(6 * Micros.perSecond)
+
+    public init(_ address: SharedAddress, prefix: String = "winnow", timeoutMilliseconds: Int = 500)
+        throws(SharedError)
     {
         self.address = address
         self.prefix = prefix
@@ -47,7 +56,7 @@ public final class RedisWindows: SharedWindows {
     /// penalty, author rate, author-in-channel rate, channel rate, slow-mode (author in
     /// channel), repeat (the author's last three sketches), flood mark (the campaign the author
     /// posted a copy of); ARGV[1] is the key prefix (for the campaign index and the campaigns,
-    /// found from the comment's sketch), then 26 per event: now (µs), exempt (1 or 0), interval
+    /// found from the comment's sketch), ARGV[2] `aheadMargin`, then 26 per event: now (µs), exempt (1 or 0), interval
     /// and tolerance (µs) of each of the three limits (0 0: off), the slow-mode interval (0:
     /// off), the repeat window and the values needed for this comment (0: off), the comment's
     /// words and sketch, the flood window (0: off), the authors that make this comment's campaign
@@ -69,6 +78,7 @@ public final class RedisWindows: SharedWindows {
     /// small call's cost).
     public static let eventScript = """
         local prefix = ARGV[1]
+        local aheadMargin = tonumber(ARGV[2])
         local index = prefix .. ':fi'
         local function matching(x, y)
           local equal = 0
@@ -152,7 +162,7 @@ public final class RedisWindows: SharedWindows {
         end
         local out = {}
         for e = 0, #KEYS / 7 - 1 do
-          local k, a = e * 7, 1 + e * 26
+          local k, a = e * 7, 2 + e * 26
           local now = tonumber(ARGV[a + 1])
           local exempt = ARGV[a + 2] == '1'
           local r1, r2, r3 = 0, \(maxHeadroom), 0
@@ -171,13 +181,20 @@ public final class RedisWindows: SharedWindows {
               if interval > 0 then
                 local tolerance = tonumber(ARGV[a + 2 + 2 * i])
                 local tat = tonumber(got[1 + i] or '0')
+                -- Beyond what any event at or before now could have put there: written by an
+                -- instance ahead in event time. Its events are later than this one and do not
+                -- count against it; this one does not move the state back either.
+                local ahead = tat - now > tolerance + interval + aheadMargin
                 local start = math.max(tat, now)
+                if ahead then start = now end
                 if start - now > tolerance then
                   r1, r2, r3 = 2, i, start - tolerance - now
                   break
                 end
                 local new = start + interval
-                redis.call('SET', KEYS[k + 1 + i], string.format('%d', new), 'PX', math.floor((new - now) / 1000) + 1)
+                if not ahead then
+                  redis.call('SET', KEYS[k + 1 + i], string.format('%d', new), 'PX', math.floor((new - now) / 1000) + 1)
+                end
                 local room = 0
                 if i < 3 and tolerance >= new - now then room = math.floor((tolerance - (new - now)) / interval) + 1 end
                 if room < r2 then r2 = room end
@@ -190,7 +207,9 @@ public final class RedisWindows: SharedWindows {
             if slow > 0 then
               local t = math.max(1, now)
               local last = tonumber(got[5] or '0')
-              if last ~= 0 and t - last < slow then
+              if last - t > aheadMargin then
+                -- A comment of an instance ahead in event time: later than this one, and kept.
+              elseif last ~= 0 and t - last < slow then
                 slowWait = last + slow - t
               else
                 redis.call('SET', KEYS[k + 5], string.format('%d', t), 'PX', math.floor(slow / 1000) + 1)
@@ -466,6 +485,10 @@ public final class RedisWindows: SharedWindows {
     }
 
     /// Whether the connection is up (it is dropped on an error and made again on the next call).
+    public func setLateTolerance(_ tolerance: Micros) {
+        margin.store(max(0, tolerance) + Micros.perSecond, ordering: .relaxed)
+    }
+
     public var isConnected: Bool { connection.withLockedValue { $0.redis.isConnected } }
 
     private static let scopes = ["author", "author_channel", "channel"]
@@ -477,7 +500,7 @@ public final class RedisWindows: SharedWindows {
         guard !requests.isEmpty else { return [] }
         // EVALSHA, the script (filled in under the lock), the number of keys, the keys, the values.
         var command = ["EVALSHA", "", String(7 * requests.count)]
-        var values: [String] = [prefix]
+        var values: [String] = [prefix, String(aheadMargin)]
         command.reserveCapacity(3 + 28 * requests.count)
         values.reserveCapacity(1 + 26 * requests.count)
         func add(_ scope: String, _ key: UInt64, _ limit: RateLimit?) {

@@ -29,6 +29,8 @@ struct JudgingSetup {
         adjust(&configuration)
         try ClassifierModel.loadOrExit(into: &configuration)
         self.configuration = configuration
+        shared?.store.setLateTolerance(
+            (configuration.clock ?? defaultClock) == .event ? configuration.lateTolerance : 0)
         policyFile = windows.policy
         engine = Engine(
             stopwords: stopwords, policy: configuration.policy, behavior: configuration.behavior, shared: shared)

@@ -109,6 +109,47 @@ struct SharedStateTests {
         #expect(ttl > 0 && ttl <= 60_001)
     }
 
+    /// Issue 24's first defect: on event time, the instance behind was refused for the time
+    /// between it and the one ahead (a median `retry_after` of 734 s where the limit allows 2 s).
+    @Test("instances drifting apart in event time never refuse each other's events beyond the limit's period")
+    func driftingInstances() throws {
+        let server = try RedisServer()
+        let ahead = try RedisWindows(server.address)
+        let behind = try RedisWindows(server.address)
+        #expect(ahead.aheadMargin == 6 * Micros.perSecond)  // the default late tolerance, 5 s, and 1 s
+        let s = Micros.perSecond
+        let limit = RateLimit(events: 5, period: 10 * s)
+        let start: Micros = 1_700_000_000 * s
+        let burst = (0..<10).map { Micros($0) * s / 10 }
+        // The one ahead, 1,000 s on: its own limit, as alone.
+        let first = try shared(ahead, limit, author: 4, burst.map { start + 1000 * s + $0 })
+        #expect(first == model(limit, burst.map { start + 1000 * s + $0 }))
+        // The one behind: the state ahead belongs to later events and is not held against its
+        // own (before the fix: ten refusals of about 1,000 s each) …
+        let late = try shared(behind, limit, author: 4, burst.map { start + $0 })
+        #expect(late == Array(repeating: nil, count: 10))
+        // … nor moved back by them: the one ahead goes on as alone.
+        let times = burst.map { start + 1000 * s + $0 } + [start + 1001 * s, start + 1003 * s, start + 1003 * s]
+        #expect(try shared(ahead, limit, author: 4, Array(times.suffix(3))) == Array(model(limit, times).suffix(3)))
+        // Behind by less than the margin (a late event on one instance): counted as on one.
+        let near = try shared(behind, limit, author: 4, [start + 1000 * s])
+        #expect(near.count == 1 && (near[0] ?? 0) > 0 && (near[0] ?? 0) <= limit.period)
+
+        // Slow-mode alike: a comment ahead does not make the one behind wait for it.
+        func slow(_ store: RedisWindows, _ now: Micros) throws -> Micros {
+            try store.check([
+                SharedRequest(
+                    author: 8, pair: 9, channel: 7, limits: .init(), isExempt: false, now: now, slowMode: 30 * s)
+            ])[0].slowModeWait
+        }
+        #expect(try slow(ahead, start + 1000 * s) == 0)
+        #expect(try slow(behind, start) == 0)
+        // The price: the one behind's own comments are not kept either while the state ahead
+        // lasts (an author on both may comment on each as if alone; partition by author).
+        #expect(try slow(behind, start + 10 * s) == 0)
+        #expect(try slow(ahead, start + 1010 * s) == 20 * s)  // the one ahead keeps its own
+    }
+
     @Test("rate limits: after Redis lost its scripts, each check still counts once")
     func scriptsReloaded() throws {
         let server = try RedisServer()

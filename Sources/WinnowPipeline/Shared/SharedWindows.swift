@@ -21,4 +21,13 @@ public protocol SharedWindows: AnyObject, Sendable {
     /// counted again, nor is a strike of an author already under a penalty at its time. When
     /// the strikes reach the threshold, the penalty is recorded (unless `quiet`) and returned.
     func strikes(_ strikes: [SharedStrike]) throws -> [StrikeOutcome]
+
+    /// How far behind its latest event this instance judges an event at its own time (the late
+    /// tolerance on event time, 0 on the wall clock): what tells a window written by an instance
+    /// ahead in time from one of its own.
+    func setLateTolerance(_ tolerance: Micros)
+}
+
+extension SharedWindows {
+    public func setLateTolerance(_ tolerance: Micros) {}
 }
