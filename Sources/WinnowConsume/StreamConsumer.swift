@@ -117,10 +117,25 @@ public final class StreamConsumer {
         // By stream key: a partition taken anew starts from its own pending entries.
         var positions: [String: Position] = [:]
         defer { leases?.release() }
+        // On event time, an owner of several partitions judges their events in `ts` order.
+        var merge: EventTimeMerge? =
+            judge.clockMode == .event && (leases != nil || streams.count > 1)
+            ? EventTimeMerge(limit: settings.batchSize) : nil
+        defer {
+            // What is held when the run ends is judged and answered (or left pending, should
+            // the audit trail fail: a restart answers it).
+            if let ready = merge?.take(everything: true), !ready.isEmpty {
+                _ = try? handle(ready, redelivered: false, inEventTimeOrder: true)
+            }
+        }
         while !shouldStop() {
             guard let current = heldStreams(resetting: &positions) else { continue }
             let open = current.filter { positions[$0.stream]?.drained != true }
             if open.isEmpty {
+                if let ready = merge?.take(everything: true), !ready.isEmpty {
+                    try handle(ready, redelivered: false, inEventTimeOrder: true)
+                    continue
+                }
                 if settings.drain { break }
                 settings.sleep(.milliseconds(min(settings.blockMilliseconds, 100)))
                 continue
@@ -137,8 +152,12 @@ public final class StreamConsumer {
                     else { continue }
                 }
                 var position = positions[stream.stream] ?? Position()
-                try step(stream, &position, blockMilliseconds: block)
+                if merge?.isFull(stream, eventsPerEntry: position.eventsPerEntry) == true { continue }
+                try step(stream, &position, blockMilliseconds: block, merge: &merge)
                 positions[stream.stream] = position
+            }
+            if let ready = merge?.take(), !ready.isEmpty {
+                try handle(ready, redelivered: false, inEventTimeOrder: true)
             }
         }
         // Leaving cleanly with nothing pending: this consumer name is forgotten by the group.
@@ -178,8 +197,34 @@ public final class StreamConsumer {
     }
 
     /// One read of `stream` — its own pending entries, entries to claim, or new ones — and the
-    /// batch it gave judged and answered.
-    private func step(_ stream: RedisStream, _ position: inout Position, blockMilliseconds: Int) throws(AuditError) {
+    /// batch it gave judged and answered, or held in `merge` (new ones, when there is a merge).
+    private func step(
+        _ stream: RedisStream, _ position: inout Position, blockMilliseconds: Int, merge: inout EventTimeMerge?
+    ) throws(AuditError) {
+        guard let (entries, redelivered) = read(stream, &position, blockMilliseconds: blockMilliseconds) else {
+            return
+        }
+        if !redelivered, merge != nil {
+            merge!.add(entries, of: stream)
+            position.eventsPerEntry = max(1, (Self.events(in: entries) + entries.count - 1) / entries.count)
+            return
+        }
+        let events = try handle(entries, of: stream, redelivered: redelivered)
+        position.eventsPerEntry = max(1, (events + entries.count - 1) / entries.count)
+    }
+
+    private static func events(in entries: [StreamEntry]) -> Int {
+        entries.reduce(0) { sum, entry in
+            if case .events(let field) = entry.content { return sum + max(1, StreamEntry.lines(of: field).count) }
+            return sum + 1
+        }
+    }
+
+    /// One read of `stream`: its entries and whether they were delivered before (its own
+    /// pending ones, or claimed); nil when there was nothing (or Redis failed).
+    private func read(_ stream: RedisStream, _ position: inout Position, blockMilliseconds: Int) -> (
+        [StreamEntry], redelivered: Bool
+    )? {
         let entries: [StreamEntry]
         var redelivered = true
         let count = max(1, settings.batchSize / position.eventsPerEntry)
@@ -187,7 +232,7 @@ public final class StreamConsumer {
             if let after = position.ownPendingAfter {
                 entries = try stream.ownPending(after: after, count: count)
                 position.ownPendingAfter = entries.last?.id
-                if entries.isEmpty { return }
+                if entries.isEmpty { return nil }
             } else if ContinuousClock.now >= position.nextClaim {
                 let (claimed, finished) = try stream.claim(
                     minIdleMilliseconds: settings.claimIdleMilliseconds, count: count)
@@ -196,18 +241,18 @@ public final class StreamConsumer {
                 }
                 summary.claimed += claimed.count
                 entries = claimed
-                if entries.isEmpty { return }
+                if entries.isEmpty { return nil }
             } else {
                 redelivered = false
                 var fresh = try stream.readNew(count: count, blockMilliseconds: blockMilliseconds)
                 if fresh.isEmpty {
-                    guard settings.drain else { return }
+                    guard settings.drain else { return nil }
                     // Nothing new: one more look for abandoned entries, then this stream is done.
                     let (claimed, _) = try stream.claim(
                         minIdleMilliseconds: settings.claimIdleMilliseconds, count: count)
                     if claimed.isEmpty {
                         position.drained = true
-                        return
+                        return nil
                     }
                     summary.claimed += claimed.count
                     redelivered = true
@@ -221,14 +266,15 @@ public final class StreamConsumer {
             // A read whose reply was lost may have delivered entries to this consumer: its
             // pending entries are read first again.
             position.ownPendingAfter = "0-0"
-            return
+            return nil
         }
-        let events = try handle(entries, of: stream, redelivered: redelivered)
-        position.eventsPerEntry = max(1, (events + entries.count - 1) / entries.count)
+        return (entries, redelivered)
     }
 
     /// One event to answer: a whole `event` entry, or one line of an `events` entry.
     private struct Unit {
+        /// Its stream's place among the streams handled together (`handle(_:redelivered:inEventTimeOrder:)`).
+        var part = 0
         /// Its entry's place in the batch read.
         var entry: Int
         /// Its place in the entry (0 for an `event` entry).
@@ -239,6 +285,12 @@ public final class StreamConsumer {
     }
 
     /// The events of the entries, in order.
+    private func units(of entries: [StreamEntry], part: Int) -> [Unit] {
+        var units = units(of: entries)
+        for k in units.indices { units[k].part = part }
+        return units
+    }
+
     private func units(of entries: [StreamEntry]) -> [Unit] {
         var units: [Unit] = []
         units.reserveCapacity(entries.count)
@@ -285,15 +337,25 @@ public final class StreamConsumer {
     /// Returns how many events the entries held.
     @discardableResult
     private func handle(_ entries: [StreamEntry], of stream: RedisStream, redelivered: Bool) throws(AuditError) -> Int {
-        let units = units(of: entries)
+        try handle([(stream, entries)], redelivered: redelivered, inEventTimeOrder: false)
+    }
+
+    /// `handle` for the entries of several streams at once (`EventTimeMerge`): judged as one
+    /// batch — in the order of their events' `ts` when `inEventTimeOrder` (a stable sort: the
+    /// events of one partition keep their order) — each stream answered apart.
+    private func handle(
+        _ parts: [(stream: RedisStream, entries: [StreamEntry])], redelivered: Bool, inEventTimeOrder: Bool
+    ) throws(AuditError) -> Int {
+        var units: [Unit] = []
+        for (p, part) in parts.enumerated() { units += self.units(of: part.entries, part: p) }
         takePublishedPenalties()
         takePublishedWindows()
         // Verdicts found in the audit trail (a redelivered entry), by unit.
         var recorded = [[UInt8]?](repeating: nil, count: units.count)
         if redelivered, let audit {
             for (u, unit) in units.enumerated() {
-                let key = eventKey(of: unit, in: entries[unit.entry])
-                if let line = try audit.store.consumedVerdict(stream: stream.stream, eventKey: key) {
+                let key = eventKey(of: unit, in: parts[unit.part].entries[unit.entry])
+                if let line = try audit.store.consumedVerdict(stream: parts[unit.part].stream.stream, eventKey: key) {
                     recorded[u] = Array(line.utf8)
                     summary.fromAudit += 1
                 }
@@ -301,7 +363,10 @@ public final class StreamConsumer {
         }
         // Everything not answered from the trail is judged, in order, as one batch; an event
         // that cannot be judged goes in as an empty line and gets its own error below.
-        let toJudge = units.indices.filter { recorded[$0] == nil }
+        var toJudge = units.indices.filter { recorded[$0] == nil }
+        if inEventTimeOrder {
+            toJudge = EventTimeMerge.inTimeOrder(toJudge.map { ($0, units[$0].part, units[$0].line) })
+        }
         let lineBytes = toJudge.map { units[$0].problem == nil ? units[$0].line : [] }
         let firstLine = lines + 1
         lines += toJudge.count
@@ -314,7 +379,7 @@ public final class StreamConsumer {
             var verdict = judged[j].verdict
             var event = judged[j].event
             let unit = units[u]
-            let entry = entries[unit.entry]
+            let entry = parts[unit.part].entries[unit.entry]
             if let problem = unit.problem {
                 verdict = .error(line: firstLine + j, message: problem)
                 event = nil
@@ -335,37 +400,47 @@ public final class StreamConsumer {
             record.verdict = range
             if verdict.action == .hold || verdict.action == .flag { record.sketch = judged[j].sketch }
             record.delivery = StreamDelivery(
-                stream: stream.stream, eventKey: eventKey(of: verdict, unit: unit, in: entry), entryID: entry.id)
+                stream: parts[unit.part].stream.stream, eventKey: eventKey(of: verdict, unit: unit, in: entry),
+                entryID: entry.id)
             records.append(record)
         }
         if let audit, !records.isEmpty {
             try audit.commit(AuditBatch(parts: [AuditBatch.Part(records: records, verdicts: output.bytes)]))
         }
         // One answer per entry: an `events` entry's verdict lines joined as its events were —
-        // when all were judged now, the lines as the encoder wrote them, one after the other.
-        var answers: [(entryID: String, verdict: [UInt8], batched: Bool)] = []
-        answers.reserveCapacity(entries.count)
-        var events = [Int](repeating: 0, count: entries.count)
+        // when all were judged now, one after the other, the lines as the encoder wrote them.
         var u = 0
-        for (k, entry) in entries.enumerated() {
-            var end = u
-            while end < units.count, units[end].entry == k { end += 1 }
-            events[k] = end - u
-            var verdict: [UInt8]
-            if (u..<end).allSatisfy({ recorded[$0] == nil }) {
-                verdict = Array(output.bytes[judgedRange[u]!.lowerBound..<judgedRange[end - 1]!.upperBound])
-            } else {
-                verdict = []
-                for v in u..<end {
-                    if v > u { verdict.append(UInt8(ascii: "\n")) }
-                    if let line = recorded[v] { verdict += line } else { verdict += output.bytes[judgedRange[v]!] }
+        for (p, part) in parts.enumerated() {
+            var answers: [(entryID: String, verdict: [UInt8], batched: Bool)] = []
+            answers.reserveCapacity(part.entries.count)
+            var events = [Int](repeating: 0, count: part.entries.count)
+            for (k, entry) in part.entries.enumerated() {
+                var end = u
+                while end < units.count, units[end].part == p, units[end].entry == k { end += 1 }
+                events[k] = end - u
+                var verdict: [UInt8]
+                if (u..<end).allSatisfy({ recorded[$0] == nil })
+                    && (u..<end - 1).allSatisfy({ judgedRange[$0]!.upperBound + 1 == judgedRange[$0 + 1]!.lowerBound })
+                {
+                    verdict = Array(output.bytes[judgedRange[u]!.lowerBound..<judgedRange[end - 1]!.upperBound])
+                } else {
+                    verdict = []
+                    for v in u..<end {
+                        if v > u { verdict.append(UInt8(ascii: "\n")) }
+                        if let line = recorded[v] { verdict += line } else { verdict += output.bytes[judgedRange[v]!] }
+                    }
                 }
+                answers.append((entry.id, verdict, entry.holdsSeveral))
+                u = end
             }
-            answers.append((entry.id, verdict, entry.holdsSeveral))
-            u = end
-        }
-        if answer(answers, events: events, to: stream), let leases, let partition = leases.partition(of: stream) {
-            checkpoint(judged.compactMap { $0.event?.author }, partition: partition, in: leases)
+            if answer(answers, events: events, to: part.stream), let leases,
+                let partition = leases.partition(of: part.stream)
+            {
+                let authors = judged.indices.filter { units[toJudge[$0]].part == p }.compactMap {
+                    judged[$0].event?.author
+                }
+                checkpoint(authors, partition: partition, in: leases)
+            }
         }
         publishPenalties(judged)
         publishWindows()

@@ -38,6 +38,13 @@ public struct EventDecoder: Sendable {
     /// The id of a line that is not valid UTF-8, when the id itself is readable: the line is
     /// read again with its bad bytes replaced (U+FFFD), for the id only — so that the `error`
     /// verdict can be matched to the event, as for any other bad line.
+    /// An event line's `ts` (seconds), nil when it has none or cannot be read that far: what
+    /// `winnow consume` orders its partitions' events by before judging them.
+    public static func timestamp(in line: UnsafeBufferPointer<UInt8>) -> Double? {
+        var scanner = JSONScanner(bytes: line)
+        return scanner.timestampOnly()
+    }
+
     static func readableID(_ line: UnsafeBufferPointer<UInt8>) -> EventID? {
         var repaired = String(decoding: line, as: UTF8.self)
         return repaired.withUTF8 { bytes -> EventID? in
@@ -77,6 +84,33 @@ struct JSONScanner {
     private static let maxDepth = 128
 
     // MARK: Event
+
+    /// The top-level `ts` field alone, as `event` reads it, the fields before it skipped
+    /// unread and those after it not looked at; nil when there is none or the line is not a
+    /// valid event up to it.
+    mutating func timestampOnly() -> Double? {
+        do throws(DecodeError) {
+            skipWhitespace()
+            guard peek() == UInt8(ascii: "{") else { return nil }
+            i += 1
+            while true {
+                skipWhitespace()
+                guard peek() == UInt8(ascii: "\"") else { return nil }
+                let key = try fieldName(nil)
+                skipWhitespace()
+                guard peek() == UInt8(ascii: ":") else { return nil }
+                i += 1
+                skipWhitespace()
+                if key == .ts { return try timestampField(nil) }
+                try skipValue(nil)
+                skipWhitespace()
+                guard peek() == UInt8(ascii: ",") else { return nil }
+                i += 1
+            }
+        } catch {
+            return nil
+        }
+    }
 
     mutating func event(lineNumber: Int) throws(DecodeError) -> Event {
         var id: EventID?

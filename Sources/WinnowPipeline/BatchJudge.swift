@@ -12,6 +12,8 @@ public final class BatchJudge {
     public let engine: Engine
     private let step: WindowStep
     private let mode: ClockMode
+    /// Wall or event time: what `winnow consume` orders several partitions' events by.
+    public var clockMode: ClockMode { mode }
     private let clock: any Clock
     private let decoder = EventDecoder()
     private let scratches: [WorkerScratch]

@@ -46,10 +46,10 @@ public final class WindowFeed {
     /// Adds a batch's copies and channel deltas as one entry (none when both are empty).
     public func publish(_ copies: [CampaignCopies.Copy], channels: [ChannelDeltas.Delta] = []) throws(SharedError) {
         guard !copies.isEmpty || !channels.isEmpty else { return }
-        var command = ["XADD", key, "MAXLEN", "~", String(Self.maxEntries), "*", "o", origin]
-        if !copies.isEmpty { command += ["c", Self.text(of: copies)] }
-        if !channels.isEmpty { command += ["h", Self.text(of: channels)] }
-        let reply = try redis.command(command)
+        var command = ["XADD", key, "MAXLEN", "~", String(Self.maxEntries), "*", "o", origin].map { Array($0.utf8) }
+        if !copies.isEmpty { command += [Array("c".utf8), Self.bytes(of: copies)] }
+        if !channels.isEmpty { command += [Array("h".utf8), Self.bytes(of: channels)] }
+        let reply = try redis.command(bytes: command)
         if case .error(let message) = reply { throw SharedError("\(redis.address): XADD \(key): \(message)") }
     }
 
@@ -66,38 +66,64 @@ public final class WindowFeed {
         return (copies, channels)
     }
 
-    static func hex(_ value: UInt64, _ width: Int) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: max(0, width - digits.count)) + digits
-    }
+    private static let digits = Array("0123456789abcdef".utf8)
 
-    static func millis(_ time: Micros) -> String { hex(UInt64(clamping: max(0, time / 1000)) & 0xFFF_FFFF_FFFF, 11) }
-
-    public static func text(of copies: [CampaignCopies.Copy]) -> String {
-        var text = ""
-        text.reserveCapacity(copyLength * copies.count)
-        for copy in copies { text += hex(copy.fingerprint, 16) + (copy.spamSignal ? "1" : "0") + millis(copy.time) }
-        return text
-    }
-
-    public static func text(of deltas: [ChannelDeltas.Delta]) -> String {
-        var text = ""
-        text.reserveCapacity(deltaLength * deltas.count)
-        for delta in deltas {
-            text +=
-                hex(delta.channel, 16) + String(UnicodeScalar(delta.kind.rawValue))
-                + hex(UInt64(min(delta.count, ChannelDeltas.maxCount)), 4) + millis(delta.first) + millis(delta.last)
-                + hex(UInt64(clamping: max(0, delta.value)) & 0xF_FFFF_FFFF_FFFF, 13)
+    /// `value`'s low `width` hex digits, appended.
+    static func appendHex(_ value: UInt64, _ width: Int, to bytes: inout [UInt8]) {
+        for shift in stride(from: 4 * (width - 1), through: 0, by: -4) {
+            bytes.append(digits[Int(truncatingIfNeeded: value >> UInt64(shift)) & 0xF])
         }
-        return text
+    }
+
+    static func appendMillis(_ time: Micros, to bytes: inout [UInt8]) {
+        appendHex(UInt64(clamping: max(0, time / 1000)) & 0xFFF_FFFF_FFFF, 11, to: &bytes)
+    }
+
+    /// The `c` field of `copies`.
+    public static func bytes(of copies: [CampaignCopies.Copy]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(copyLength * copies.count)
+        for copy in copies {
+            appendHex(copy.fingerprint, 16, to: &bytes)
+            bytes.append(copy.spamSignal ? UInt8(ascii: "1") : UInt8(ascii: "0"))
+            appendMillis(copy.time, to: &bytes)
+        }
+        return bytes
+    }
+
+    /// The `h` field of `deltas`.
+    public static func bytes(of deltas: [ChannelDeltas.Delta]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(deltaLength * deltas.count)
+        for delta in deltas {
+            appendHex(delta.channel, 16, to: &bytes)
+            bytes.append(delta.kind.rawValue)
+            appendHex(UInt64(min(delta.count, ChannelDeltas.maxCount)), 4, to: &bytes)
+            appendMillis(delta.first, to: &bytes)
+            appendMillis(delta.last, to: &bytes)
+            appendHex(UInt64(clamping: max(0, delta.value)) & 0xF_FFFF_FFFF_FFFF, 13, to: &bytes)
+        }
+        return bytes
     }
 
     /// Characters per copy in an entry's `c` field, and per delta in its `h` field.
     static let copyLength = 28
     static let deltaLength = 56
 
+    /// The hex number `text[range]` spells (lowercase or uppercase digits), nil for anything else.
     static func number(_ text: [UInt8], _ range: Range<Int>) -> UInt64? {
-        UInt64(String(decoding: text[range], as: UTF8.self), radix: 16)
+        var value: UInt64 = 0
+        for byte in text[range] {
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            value = value << 4 | UInt64(digit)
+        }
+        return value
     }
 
     /// The copies an entry's `c` field holds (a malformed record is skipped).

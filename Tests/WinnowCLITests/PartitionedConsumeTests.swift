@@ -160,6 +160,52 @@ struct PartitionedConsumeTests {
         #expect(answered == expected)
     }
 
+    /// Read in turn, a batch of 64 events of one partition spans about a minute of the others'
+    /// event time: without merging, the next partition's first events came 50 s behind and were
+    /// judged "late" (at newest − 5 s), and the windows several partitions feed went back and
+    /// forth. Merged by `ts` (`EventTimeMerge`), one owner of all four partitions decides every
+    /// event — flood and raid included, the default late tolerance — as `filter` alone does
+    /// (entries of one event each: the merge holds whole entries, so with entries of several
+    /// events an event may go up to one entry's span of time ahead of another partition's).
+    @Test("an owner of several partitions judges their events in event-time order, as one filter alone")
+    func ownerMergesPartitionsByEventTime() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let judging = ["--wordlists", wordlists, "--clock", "event", "--no-audit"]
+        let input = Array((Self.events().joined(separator: "\n") + "\n").utf8)
+        let alone = try WinnowProcess.run(["filter"] + judging, input: input, in: scratch.directory)
+        var expected: [String: String] = [:]
+        for line in alone.stdoutText.split(separator: "\n") {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            expected[object?["id"] as? String ?? ""] = String(line)
+        }
+        #expect(expected.count == 800)
+        #expect(expected.values.filter { $0.contains(#""rule":"late""#) }.isEmpty)
+        #expect(expected.values.filter { $0.contains(#""rule":"flood""#) }.count == 65)
+        let route = try WinnowProcess.run(
+            [
+                "route", "--redis", scratch.server.url, "--redis-stream", "in", "--partition-count", "4",
+                "--batch-size", "64", "--events-per-entry", "1",
+            ],
+            input: input, in: scratch.directory)
+        #expect(route.status == 0, "\(route.stderr)")
+        let consume = try WinnowProcess.run(
+            [
+                "consume", "--redis", scratch.server.url, "--redis-stream", "in", "--group", "g", "--partitions",
+                "0-3", "--partition-count", "4", "--drain", "--batch-size", "64", "--consumer", "one",
+            ] + judging,
+            in: scratch.directory)
+        #expect(consume.status == 0, "\(consume.stderr)")
+        var answered: [String: String] = [:]
+        for p in 0..<4 {
+            answered.merge(try verdicts(scratch.redis, scratch.partitions.key(p) + ":verdicts")) { a, _ in a }
+        }
+        #expect(answered.count == 800)
+        #expect(answered.values.filter { $0.contains(#""rule":"late""#) }.count == 0)
+        let differing = expected.keys.filter { answered[$0] != expected[$0] }.sorted()
+        #expect(differing == [], "first: \(differing.first.map { answered[$0] ?? "none" } ?? "")")
+    }
+
     @Test("a list of partitions: ranges and single ones, each once; anything else is refused")
     func partitionLists() {
         let partitions = StreamPartitions(stream: "in", count: 8)

@@ -506,7 +506,7 @@ extension ConsumeTests {
                 value: 15 * Micros.perSecond),
             ChannelDeltas.Delta(channel: 7, kind: .raid, count: 1, first: 5000, last: 5000, value: 305_000_000),
         ]
-        let text = WindowFeed.text(of: deltas)
+        let text = String(decoding: WindowFeed.bytes(of: deltas), as: UTF8.self)
         #expect(text.count == 112)
         #expect(WindowFeed.channelDeltas(in: Array(text.utf8)) == deltas)
         #expect(deltas[0].first == 1_700_000_000_000_000 && deltas[0].last == 1_700_000_001_000_000)
@@ -522,8 +522,10 @@ extension ConsumeTests {
                 CampaignCopies.Copy(fingerprint: 255, spamSignal: true, time: 1_700_000_000_000 * 1000),
                 CampaignCopies.Copy(fingerprint: 0x0123_4567_89ab_cdef, spamSignal: false, time: 1000),
             ])
+        #expect(WindowFeed.bytes(of: WindowFeed.copies(in: Array(good.utf8))) == Array(good.utf8))
         let bad = "00000000000000ff1" + "18bcfe56800" + "zz" + "0123456789abcdef0" + "00000000001"
         #expect(WindowFeed.copies(in: Array(bad.utf8)).count == 1)
+        #expect(WindowFeed.copies(in: Array("-0000000000000ff1".utf8) + Array("18bcfe56800".utf8)) == [])
     }
 }
 
