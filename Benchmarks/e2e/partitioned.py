@@ -12,12 +12,17 @@ event at its own time) is:
      partition at most in one entry, 1: an entry per event);
   3. judged by 1, 2 and 4 owners (`consume --partitions`, a consumer group of its own each
      round, the partitions split evenly, all started at once, `--drain`): CPU of the consumers
-     and of Redis, events/s from the first start to the last exit.
+     and of Redis, events/s from the first start to the last exit — each owner keeping every
+     window to itself, then with `--shared-windows global` (timeouts, bans, flood campaigns and
+     channel counts shared through the logs once per batch).
 
-Rounds are interleaved (alone, 1, 2, 4 owners; again), medians reported. Standard library only;
-needs `redis-server` and ../shared for the workload. Usage (from the repository root):
+Rounds are interleaved (alone, 1, 2, 4 owners, 1, 2, 4 with the logs; again), medians reported,
+and the ratio to `filter` alone twice: as measured, and with each process's start-up taken out
+(the CPU of a `filter` of no input, measured in the same run: a consumer starts once and runs for
+days, so its steady cost is what a fleet pays). Standard library only; needs `redis-server` and
+../shared for the workload. Usage (from the repository root):
   python3 Benchmarks/e2e/partitioned.py [--events 200000] [--partitions 4] [--rounds 3]
-                                        [--events-per-entry 100] [--global-state]
+                                        [--events-per-entry 100]
                                         [--out Benchmarks/results/partitioned.md]
 """
 import argparse
@@ -52,6 +57,13 @@ def alone(winnow, events):
     return time.perf_counter() - start, children_cpu() - before
 
 
+def startup(winnow):
+    """The CPU of a `filter` of no input: loading the lists and the model, once per process."""
+    before = children_cpu()
+    subprocess.run([winnow, "filter", *JUDGING], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, check=True)
+    return children_cpu() - before
+
+
 def owners(winnow, redis, partitions, n, group, stream, extra=()):
     """n consumers owning the partitions split evenly: (wall, consumers' CPU, Redis's CPU)."""
     owned = [list(range(partitions))[k::n] for k in range(n)]
@@ -75,8 +87,6 @@ def main():
     ap.add_argument("--partitions", type=int, default=4)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--events-per-entry", type=int, default=100)
-    ap.add_argument("--global-state", action="store_true",
-                    help="the owners share timeouts, bans and flood campaigns through logs (--shared-windows global)")
     ap.add_argument("--shared", default=os.path.join(os.path.dirname(ROOT), "shared"))
     ap.add_argument("--work", default="/tmp/winnow-ab")
     ap.add_argument("--out", default=None)
@@ -94,13 +104,16 @@ def main():
                             "--events-per-entry", str(args.events_per_entry)], stdin=fin, check=True,
                            stderr=subprocess.DEVNULL)
         route = (time.perf_counter() - start, children_cpu() - before, redis.cpu() - redis_before)
-        results = {"alone": [], 1: [], 2: [], 4: []}
+        configurations = [(k, mode) for mode in ("own", "global") for k in (1, 2, 4)]
+        results = {"alone": [], "startup": [], **{c: [] for c in configurations}}
         for r in range(args.rounds):
             wall, cpu = alone(args.winnow, events)
             results["alone"].append((wall, cpu, 0.0))
-            extra = ["--shared", redis.url, "--shared-windows", "global"] if args.global_state else []
-            for k in (1, 2, 4):
-                results[k].append(owners(args.winnow, redis, args.partitions, k, f"g{r}-{k}", stream, extra))
+            results["startup"].append(startup(args.winnow))
+            for k, mode in configurations:
+                extra = ["--shared", redis.url, "--shared-windows", "global"] if mode == "global" else []
+                results[(k, mode)].append(
+                    owners(args.winnow, redis, args.partitions, k, f"g{r}-{k}-{mode}", stream, extra))
     finally:
         redis.stop()
         shutil.rmtree(folder, ignore_errors=True)
@@ -109,32 +122,39 @@ def main():
         return statistics.median(run[i] for run in runs)
 
     base = med(results["alone"], 1) / n * 1e6
+    start_cpu = statistics.median(results["startup"])
     lines = ["# A stream partitioned by author", "",
              f"Measured {time.strftime('%Y-%m-%d')} with `python3 Benchmarks/e2e/partitioned.py --events {n} "
-             f"--partitions {args.partitions} --rounds {args.rounds} --events-per-entry {args.events_per_entry}"
-             f"{' --global-state' if args.global_state else ''}` on {os.cpu_count()} cores "
-             f"({platform.processor() or platform.machine()}), `{args.winnow}`: the throughput workload, every rule on, "
-             "the built-in policy, event time (`--late-tolerance 1d`), no audit trail; one private `redis-server` "
-             "on a unix socket; CPU of every process (the winnow processes by rusage, Redis by `INFO cpu`); "
-             f"medians of {args.rounds} interleaved rounds.", "",
+             f"--partitions {args.partitions} --rounds {args.rounds} --events-per-entry {args.events_per_entry}` on "
+             f"{os.cpu_count()} cores ({platform.processor() or platform.machine()}), `{args.winnow}`: the throughput "
+             "workload, every rule on, the built-in policy, event time (`--late-tolerance 1d`), no audit trail; one "
+             "private `redis-server` on a unix socket; CPU of every process (the winnow processes by rusage, Redis by "
+             f"`INFO cpu`); medians of {args.rounds} interleaved rounds. A process's start-up (the lists and the model "
+             f"loaded: a `filter` of no input) took {start_cpu * 1000:.0f} ms of CPU.", "",
              f"Routing ({n:,} events into {args.partitions} partitions, once, `winnow route --events-per-entry "
              f"{args.events_per_entry}`): "
              f"{route[1] / n * 1e6:.2f} µs of route + {route[2] / n * 1e6:.2f} µs of Redis per event, "
              f"{n / route[0]:,.0f} events/s.", "",
-             "| configuration | CPU µs per event, winnow + Redis | against alone (median of the rounds' ratios) | Redis µs per event | events/s |",
-             "|---|---:|---:|---:|---:|",
-             f"| 1 `filter` alone | {base:.2f} + 0 | 1.00× | 0 | {n / med(results['alone'], 0):,.0f} |"]
-    for k in (1, 2, 4):
-        w, c, rc = (med(results[k], i) / n * 1e6 for i in range(3))
+             "| configuration | CPU µs per event, winnow + Redis | against alone | steady: start-ups taken out "
+             "| Redis µs per event | events/s |",
+             "|---|---:|---:|---:|---:|---:|",
+             f"| 1 `filter` alone | {base:.2f} + 0 | 1.00× | 1.00× | 0 | {n / med(results['alone'], 0):,.0f} |"]
+    for (k, mode), runs in ((c, results[c]) for c in configurations):
+        w, c, rc = (med(runs, i) / n * 1e6 for i in range(3))
         # Each round's own ratio (its configurations ran back to back), then their median: steadier
         # on a busy machine than the ratio of medians.
-        ratio = statistics.median((run[1] + run[2]) / alone_run[1] for run, alone_run in zip(results[k], results["alone"]))
-        lines.append(f"| {k} `consume --partitions` owner{'s' if k > 1 else ''} of {args.partitions} | "
-                     f"{c:.2f} + {rc:.2f} | {ratio:.2f}× | {rc:.2f} | {n / med(results[k], 0):,.0f} |")
-    lines += ["", "Each owner keeps its authors' windows in its own tables: Redis only hands out entries "
-              "(XREADGROUP) and takes verdicts (one answer script per batch, one verdict entry per input entry). "
-              "Global state (flood across "
-              "partitions, channel limits, moderators' bans) is each owner's own in this configuration.", ""]
+        ratio = statistics.median((run[1] + run[2]) / alone_run[1] for run, alone_run in zip(runs, results["alone"]))
+        steady = statistics.median((run[1] - k * s_ + run[2]) / (alone_run[1] - s_)
+                                   for run, alone_run, s_ in zip(runs, results["alone"], results["startup"]))
+        name = (f"{k} `consume --partitions` owner{'s' if k > 1 else ''} of {args.partitions}"
+                + (", `--shared-windows global`" if mode == "global" else ""))
+        lines.append(f"| {name} | {c:.2f} + {rc:.2f} | {ratio:.2f}× | {steady:.2f}× | {rc:.2f} | "
+                     f"{n / med(runs, 0):,.0f} |")
+    lines += ["", "Ratios are the median of each round's own ratio (its configurations ran back to back). Without "
+              "the logs each owner keeps every window to itself: Redis only hands out entries (XREADGROUP) and takes "
+              "verdicts (one answer script per batch, one verdict entry per input entry). With "
+              "`--shared-windows global` each owner also reads the penalty and window logs once per batch and adds "
+              "what its batch gave.", ""]
     text = "\n".join(lines)
     print(text)
     if args.out:

@@ -17,8 +17,10 @@ struct EventTimeMerge {
     private struct Held {
         let stream: RedisStream
         var entries: [StreamEntry]
-        /// Per entry, the latest `ts` of its events (−∞ when none has one).
-        var times: [Double]
+        /// Per entry, the `ts` of each of its events (−∞ when it has none).
+        var times: [[Double]]
+        /// Per entry, the latest of them.
+        var latest: [Double]
     }
 
     private var held: [Held] = []
@@ -40,40 +42,47 @@ struct EventTimeMerge {
 
     mutating func add(_ entries: [StreamEntry], of stream: RedisStream) {
         guard !entries.isEmpty else { return }
-        let times = entries.map(Self.latestTime(of:))
+        let times = entries.map(Self.times(of:))
+        let latest = times.map { $0.max() ?? -.infinity }
         if let k = held.firstIndex(where: { $0.stream === stream }) {
             held[k].entries += entries
             held[k].times += times
+            held[k].latest += latest
         } else {
-            held.append(Held(stream: stream, entries: entries, times: times))
+            held.append(Held(stream: stream, entries: entries, times: times, latest: latest))
         }
     }
 
     /// The entries to judge now, per stream in stream order: those at or before the watermark,
     /// or all of them (`everything`: the run is ending, or nothing is left to read).
-    mutating func take(everything: Bool = false) -> [(stream: RedisStream, entries: [StreamEntry])] {
+    /// Each entry's events' `ts`, to order them by (`inTimeOrder`).
+    mutating func take(everything: Bool = false) -> [(stream: RedisStream, entries: [StreamEntry], times: [[Double]])] {
         // Every partition holding entries bounds the watermark — one not read this round for
         // holding a batch's worth too: its unread entries come after the held ones.
-        let reaches = held.compactMap { $0.times.max() }
+        let reaches = held.compactMap { $0.latest.max() }
         let watermark = everything || reaches.isEmpty ? Double.infinity : reaches.min()!
-        var ready: [(stream: RedisStream, entries: [StreamEntry])] = []
+        var ready: [(stream: RedisStream, entries: [StreamEntry], times: [[Double]])] = []
         for k in held.indices {
-            let count = held[k].times.prefix { $0 <= watermark }.count
+            let count = held[k].latest.prefix { $0 <= watermark }.count
             guard count > 0 else { continue }
-            ready.append((held[k].stream, Array(held[k].entries.prefix(count))))
+            ready.append((held[k].stream, Array(held[k].entries.prefix(count)), Array(held[k].times.prefix(count))))
             held[k].entries.removeFirst(count)
             held[k].times.removeFirst(count)
+            held[k].latest.removeFirst(count)
         }
         held.removeAll { $0.entries.isEmpty }
         return ready
     }
 
-    /// The latest `ts` of an entry's events (−∞ when none has one, or it holds none).
-    static func latestTime(of entry: StreamEntry) -> Double {
+    /// The `ts` of each event an entry holds, in order (−∞ for one without; one −∞ for an entry
+    /// without events: it is answered with an error, as early as may be).
+    static func times(of entry: StreamEntry) -> [Double] {
         switch entry.content {
-        case .event(let line): return time(of: line[...]) ?? -.infinity
-        case .events(let field): return StreamEntry.lines(of: field).compactMap(time(of:)).max() ?? -.infinity
-        case .noEventField, .deleted: return -.infinity
+        case .event(let line): return [time(of: line[...]) ?? -.infinity]
+        case .events(let field):
+            let times = StreamEntry.lines(of: field).map { time(of: $0) ?? -.infinity }
+            return times.isEmpty ? [-.infinity] : times
+        case .noEventField, .deleted: return [-.infinity]
         }
     }
 
@@ -84,8 +93,9 @@ struct EventTimeMerge {
     /// The order to judge events of several streams in: each stream's events in their own
     /// order, and between streams the one whose next event is earliest first (ties: the
     /// stream given first). An event without a `ts` goes as early as its stream's order allows.
-    /// `units`: per event, its index, its stream's place, and its line; returns the indices.
-    static func inTimeOrder(_ units: [(index: Int, part: Int, line: ArraySlice<UInt8>)]) -> [Int] {
+    /// `units`: per event, its index, its stream's place, and its `ts` (−∞: none); returns the
+    /// indices.
+    static func inTimeOrder(_ units: [(index: Int, part: Int, time: Double)]) -> [Int] {
         var queues: [[(index: Int, time: Double)]] = []
         var queueOfPart: [Int: Int] = [:]
         for unit in units {
@@ -96,7 +106,7 @@ struct EventTimeMerge {
                     queueOfPart[unit.part] = queues.count - 1
                     return queues.count - 1
                 }()
-            queues[q].append((unit.index, time(of: unit.line) ?? -.infinity))
+            queues[q].append((unit.index, unit.time))
         }
         var next = [Int](repeating: 0, count: queues.count)
         var order: [Int] = []

@@ -125,7 +125,7 @@ public final class StreamConsumer {
             // What is held when the run ends is judged and answered (or left pending, should
             // the audit trail fail: a restart answers it).
             if let ready = merge?.take(everything: true), !ready.isEmpty {
-                _ = try? handle(ready, redelivered: false, inEventTimeOrder: true)
+                _ = try? handle(ready, redelivered: false)
             }
         }
         while !shouldStop() {
@@ -133,7 +133,7 @@ public final class StreamConsumer {
             let open = current.filter { positions[$0.stream]?.drained != true }
             if open.isEmpty {
                 if let ready = merge?.take(everything: true), !ready.isEmpty {
-                    try handle(ready, redelivered: false, inEventTimeOrder: true)
+                    try handle(ready, redelivered: false)
                     continue
                 }
                 if settings.drain { break }
@@ -157,7 +157,7 @@ public final class StreamConsumer {
                 positions[stream.stream] = position
             }
             if let ready = merge?.take(), !ready.isEmpty {
-                try handle(ready, redelivered: false, inEventTimeOrder: true)
+                try handle(ready, redelivered: false)
             }
         }
         // Leaving cleanly with nothing pending: this consumer name is forgotten by the group.
@@ -273,7 +273,7 @@ public final class StreamConsumer {
 
     /// One event to answer: a whole `event` entry, or one line of an `events` entry.
     private struct Unit {
-        /// Its stream's place among the streams handled together (`handle(_:redelivered:inEventTimeOrder:)`).
+        /// Its stream's place among the streams handled together (`handle(_:redelivered:)`).
         var part = 0
         /// Its entry's place in the batch read.
         var entry: Int
@@ -337,14 +337,15 @@ public final class StreamConsumer {
     /// Returns how many events the entries held.
     @discardableResult
     private func handle(_ entries: [StreamEntry], of stream: RedisStream, redelivered: Bool) throws(AuditError) -> Int {
-        try handle([(stream, entries)], redelivered: redelivered, inEventTimeOrder: false)
+        try handle([(stream, entries, nil)], redelivered: redelivered)
     }
 
     /// `handle` for the entries of several streams at once (`EventTimeMerge`): judged as one
-    /// batch — in the order of their events' `ts` when `inEventTimeOrder` (a stable sort: the
-    /// events of one partition keep their order) — each stream answered apart.
+    /// batch — in the order of their events' `ts` when each part comes with them (per entry,
+    /// per event: `EventTimeMerge.times(of:)`; each partition's events keep their order) — each
+    /// stream answered apart.
     private func handle(
-        _ parts: [(stream: RedisStream, entries: [StreamEntry])], redelivered: Bool, inEventTimeOrder: Bool
+        _ parts: [(stream: RedisStream, entries: [StreamEntry], times: [[Double]]?)], redelivered: Bool
     ) throws(AuditError) -> Int {
         var units: [Unit] = []
         for (p, part) in parts.enumerated() { units += self.units(of: part.entries, part: p) }
@@ -364,8 +365,13 @@ public final class StreamConsumer {
         // Everything not answered from the trail is judged, in order, as one batch; an event
         // that cannot be judged goes in as an empty line and gets its own error below.
         var toJudge = units.indices.filter { recorded[$0] == nil }
-        if inEventTimeOrder {
-            toJudge = EventTimeMerge.inTimeOrder(toJudge.map { ($0, units[$0].part, units[$0].line) })
+        if parts.allSatisfy({ $0.times != nil }), parts.count > 1 {
+            toJudge = EventTimeMerge.inTimeOrder(
+                toJudge.map { u in
+                    let unit = units[u]
+                    let times = parts[unit.part].times![unit.entry]
+                    return (u, unit.part, unit.index < times.count ? times[unit.index] : -.infinity)
+                })
         }
         let lineBytes = toJudge.map { units[$0].problem == nil ? units[$0].line : [] }
         let firstLine = lines + 1
