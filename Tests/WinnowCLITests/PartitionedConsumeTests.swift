@@ -414,4 +414,67 @@ struct PartitionedConsumeTests {
         #expect(answered.first { $0.hasPrefix(#"{"id":"y-later""#) }?.contains(#""action":"allow""#) == true)
         #expect(answered.filter { $0.contains(#""action":"timeout""#) }.count == 2)
     }
+
+    /// Issue 24: an owner killed (SIGKILL: no clean exit, its leases not given back) while its
+    /// partitions still have entries coming; another takes them once the leases lapse, claims
+    /// what was left pending, and keeps the timeout the first gave.
+    @Test("an owner killed mid-stream: its partitions are taken over, every event answered once, penalties kept")
+    func killedOwnerIsTakenOver() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let (directory, server, redis, partitions) = (
+            scratch.directory, scratch.server, scratch.redis, scratch.partitions
+        )
+        func event(_ id: String, _ author: String, _ ts: Double, _ text: String) -> String {
+            #"{"id":"\#(id)","author":"\#(author)","channel":"c","ts":\#(1_700_000_000 + ts),"text":"\#(text)"}"#
+        }
+        func route(_ events: [String]) throws {
+            let routed = try WinnowProcess.run(
+                [
+                    "route", "--redis", server.url, "--redis-stream", "in", "--partition-count", "4", "--batch-size",
+                    "16",
+                ],
+                input: Array((events.joined(separator: "\n") + "\n").utf8), in: directory)
+            #expect(routed.status == 0, "\(routed.stderr)")
+        }
+        let common = [
+            "consume", "--redis", server.url, "--redis-stream", "in", "--group", "g", "--partition-count", "4",
+            "--partitions", "auto", "--lease", "2", "--claim-idle", "1", "--batch-size", "16", "--wordlists",
+            wordlists, "--clock", "event", "--no-audit",
+        ]
+        // x repeats itself: three strikes, a ten-minute timeout; others chat around it.
+        var first = (0..<4).map { event("x\($0)", "x", Double($0), "the very same words again and again") }
+        first += (0..<200).map { event("f\($0)", "f\($0 % 20)", 4 + Double($0) / 10, "chat line number \($0)") }
+        try route(first)
+        let aLog = directory.appendingPathComponent("a.log")
+        let a = try WinnowProcess.start(common + ["--consumer", "a"], in: directory, log: aLog)
+        var waited = 0
+        while try answers(redis, partitions).count < first.count, waited < 1000 {
+            usleep(10_000)
+            waited += 1
+        }
+        #expect(try answers(redis, partitions).count == first.count)
+        // More comes in, x among it; A dies as it arrives (in runs here, with a few entries read
+        // and not yet answered, which B then claims: "3 to 10 claimed from other consumers").
+        var second = (200..<600).map { event("f\($0)", "f\($0 % 20)", 4 + Double($0) / 10, "chat line number \($0)") }
+        second.insert(event("x-later", "x", 30, "something new entirely"), at: 100)
+        try route(second)
+        kill(a.processIdentifier, SIGKILL)
+        a.waitUntilExit()
+        #expect(a.terminationReason == .uncaughtSignal)
+        // Its leases lapse (2 s); B takes the partitions over and drains them.
+        usleep(2_500_000)
+        let b = try WinnowProcess.run(common + ["--consumer", "b", "--drain"], in: directory)
+        #expect(b.status == 0, "\(b.stderr)")
+        #expect(b.stderr.contains("took in:{"), "\(b.stderr)")
+        let answered = try answers(redis, partitions).map(\.1)
+        let ids = answered.compactMap { line -> String? in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["id"] as? String
+        }
+        #expect(ids.count == first.count + second.count)
+        #expect(Set(ids).count == ids.count)
+        #expect(try pending(redis, partitions, group: "g") == 0)
+        let later = answered.first { $0.hasPrefix(#"{"id":"x-later""#) }
+        #expect(later?.contains(#""action":"timeout""#) == true, "\(later ?? "none")")
+    }
 }
