@@ -24,7 +24,8 @@ struct Consume: ParsableCommand {
             by its event id, not judged twice. With --partitions, the stream is partitioned by \
             author (`winnow route` writes KEY:{P}): this consumer reads the partitions it owns, \
             each answered in its own verdict stream KEY:{P}:verdicts, and keeps their authors' \
-            windows in its own tables. SIGTERM or SIGINT: the batch in hand is finished, then the \
+            windows in its own tables; on event time it judges their events in `ts` order. \
+            SIGTERM or SIGINT: the batch in hand is finished, then the \
             run ends (status 0).
             """
     )
