@@ -32,6 +32,12 @@ struct SharedOptions: ParsableArguments {
             valueName: "N"))
     var sharedLocalAllowance = 4
 
+    @Option(
+        help: ArgumentHelp(
+            "How long to wait for the shared Redis's answer before taking it as unreachable (--shared-failure decides then).",
+            valueName: "ms"))
+    var sharedTimeout = 500
+
     /// With `--shared-windows global`: the penalty and window logs, connected (exit status 1
     /// when they cannot be reached at start-up).
     func feeds(origin: String) throws -> (penalties: PenaltyFeed, windows: WindowFeed)? {
@@ -73,8 +79,11 @@ struct SharedOptions: ParsableArguments {
             return nil
         }
         let address = try parse(shared)
+        guard (1...600_000).contains(sharedTimeout) else {
+            throw ValidationError("--shared-timeout takes 1 to 600000 milliseconds, not \(sharedTimeout)")
+        }
         do throws(SharedError) {
-            let store = try RedisWindows(address)
+            let store = try RedisWindows(address, timeoutMilliseconds: sharedTimeout)
             return SharedLink(
                 store: store, policy: sharedFailure, scope: sharedWindows, localAllowance: sharedLocalAllowance
             ) {

@@ -249,6 +249,10 @@ struct PartitionedConsumeTests {
             ["filter", "--shared", "redis://127.0.0.1:1", "--shared-windows", "global"], input: [])
         #expect(filter.status == 64)
         #expect(filter.stderr.contains("--shared-windows global is for `winnow consume`"), "\(filter.stderr)")
+        let timeout = try WinnowProcess.run(
+            ["filter", "--shared", "redis://127.0.0.1:1", "--shared-timeout", "0"], input: [])
+        #expect(timeout.status == 64)
+        #expect(timeout.stderr.contains("--shared-timeout takes 1 to 600000 milliseconds, not 0"), "\(timeout.stderr)")
     }
 
     /// Every verdict of the four partitions' verdict streams: (partition/entry id/place, verdict).
