@@ -72,6 +72,22 @@ struct PartitionedConsumeTests {
         }
 
         func remove() { try? FileManager.default.removeItem(at: directory) }
+
+        /// An event of channel `c`, `ts` seconds after 1,700,000,000.
+        static func event(_ id: String, _ author: String, _ ts: Double, _ text: String) -> String {
+            #"{"id":"\#(id)","author":"\#(author)","channel":"c","ts":\#(1_700_000_000 + ts),"text":"\#(text)"}"#
+        }
+
+        /// `events` routed into the four partitions of `in`, `batchSize` lines a read.
+        func route(_ events: [String], batchSize: Int = 1024) throws {
+            let routed = try WinnowProcess.run(
+                [
+                    "route", "--redis", server.url, "--redis-stream", "in", "--partition-count", "4", "--batch-size",
+                    String(batchSize),
+                ],
+                input: Array((events.joined(separator: "\n") + "\n").utf8), in: directory)
+            #expect(routed.status == 0, "\(routed.stderr)")
+        }
     }
 
     struct PerAuthorRun {
@@ -386,15 +402,7 @@ struct PartitionedConsumeTests {
         let (directory, server, redis, partitions) = (
             scratch.directory, scratch.server, scratch.redis, scratch.partitions
         )
-        func event(_ id: String, _ author: String, _ ts: Double, _ text: String) -> String {
-            #"{"id":"\#(id)","author":"\#(author)","channel":"c","ts":\#(1_700_000_000 + ts),"text":"\#(text)"}"#
-        }
-        func route(_ events: [String]) throws {
-            let routed = try WinnowProcess.run(
-                ["route", "--redis", server.url, "--redis-stream", "in", "--partition-count", "4"],
-                input: Array((events.joined(separator: "\n") + "\n").utf8), in: directory)
-            #expect(routed.status == 0, "\(routed.stderr)")
-        }
+        let event = Scratch.event
         func consume(_ name: String) throws -> WinnowProcess.Result {
             try WinnowProcess.run(
                 [
@@ -404,11 +412,11 @@ struct PartitionedConsumeTests {
                 ], in: directory)
         }
         // x repeats itself: three strikes, a ten-minute timeout. A judges it, then leaves.
-        try route((0..<4).map { event("x\($0)", "x", Double($0), "the very same words again and again") })
+        try scratch.route((0..<4).map { event("x\($0)", "x", Double($0), "the very same words again and again") })
         let a = try consume("a")
         #expect(a.status == 0, "\(a.stderr)")
         // A minute later x writes again; B, which never saw x, takes the partitions over.
-        try route([event("x-later", "x", 60, "something new entirely"), event("y-later", "y", 60, "hello all")])
+        try scratch.route([event("x-later", "x", 60, "something new entirely"), event("y-later", "y", 60, "hello all")])
         let b = try consume("b")
         #expect(b.status == 0, "\(b.stderr)")
         #expect(b.stderr.contains("1 authors' standing taken up"), "\(b.stderr)")
@@ -429,18 +437,7 @@ struct PartitionedConsumeTests {
         let (directory, server, redis, partitions) = (
             scratch.directory, scratch.server, scratch.redis, scratch.partitions
         )
-        func event(_ id: String, _ author: String, _ ts: Double, _ text: String) -> String {
-            #"{"id":"\#(id)","author":"\#(author)","channel":"c","ts":\#(1_700_000_000 + ts),"text":"\#(text)"}"#
-        }
-        func route(_ events: [String]) throws {
-            let routed = try WinnowProcess.run(
-                [
-                    "route", "--redis", server.url, "--redis-stream", "in", "--partition-count", "4", "--batch-size",
-                    "16",
-                ],
-                input: Array((events.joined(separator: "\n") + "\n").utf8), in: directory)
-            #expect(routed.status == 0, "\(routed.stderr)")
-        }
+        let event = Scratch.event
         let common = [
             "consume", "--redis", server.url, "--redis-stream", "in", "--group", "g", "--partition-count", "4",
             "--partitions", "auto", "--lease", "2", "--claim-idle", "1", "--batch-size", "16", "--wordlists",
@@ -449,7 +446,7 @@ struct PartitionedConsumeTests {
         // x repeats itself: three strikes, a ten-minute timeout; others chat around it.
         var first = (0..<4).map { event("x\($0)", "x", Double($0), "the very same words again and again") }
         first += (0..<200).map { event("f\($0)", "f\($0 % 20)", 4 + Double($0) / 10, "chat line number \($0)") }
-        try route(first)
+        try scratch.route(first, batchSize: 16)
         let aLog = directory.appendingPathComponent("a.log")
         let a = try WinnowProcess.start(common + ["--consumer", "a"], in: directory, log: aLog)
         var waited = 0
@@ -462,7 +459,7 @@ struct PartitionedConsumeTests {
         // and not yet answered, which B then claims: "3 to 10 claimed from other consumers").
         var second = (200..<600).map { event("f\($0)", "f\($0 % 20)", 4 + Double($0) / 10, "chat line number \($0)") }
         second.insert(event("x-later", "x", 30, "something new entirely"), at: 100)
-        try route(second)
+        try scratch.route(second, batchSize: 16)
         kill(a.processIdentifier, SIGKILL)
         a.waitUntilExit()
         #expect(a.terminationReason == .uncaughtSignal)

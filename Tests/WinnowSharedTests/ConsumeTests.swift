@@ -397,56 +397,22 @@ extension ConsumeTests {
     /// owner ever sees five.
     @Test("campaign log: a flood split over two owners is refused from its fifth copy, as on one instance")
     func campaignLog() throws {
-        let server = try RedisServer()
-        let redis = try RedisConnection(server.address)
-        func owner(_ stream: String, shares: Bool) throws -> StreamConsumer {
-            let (lists, _) = WordlistDirectory.load(Self.wordlists)
-            let engine = Engine(
-                stopwords: try StopwordSet(lists: lists), policy: Policy(),
-                behavior: BehaviorSettings(flood: FloodRule()))
-            let consumer = StreamConsumer(
-                stream: try RedisStream(
-                    server.address, stream: stream, group: "g", consumer: "c", verdictStream: "\(stream):verdicts",
-                    verdictStreamLimit: 0),
-                judge: BatchJudge(engine: engine, workers: 1, clock: .event, lateTolerance: 5 * Micros.perSecond),
-                audit: nil, settings: Self.quick
-            ) { _ in }
-            if shares { consumer.windowFeed = try WindowFeed(server.address, origin: stream) }
-            return consumer
-        }
-        func floodReasons(shares: Bool) throws -> [String] {
-            let names = shares ? ["a", "b"] : ["a0", "b0"]
-            let owners = try names.map { try owner($0, shares: shares) }
-            var refused: [String] = []
-            for k in 1...8 {
-                let stream = names[(k + 1) % 2]
-                try Self.add(
-                    redis,
-                    [
-                        "event",
-                        Self.event("e\(k)", "c\(k)", "visit quantum gadgets warehouse tonight", at: 1000 + Double(k)),
-                    ],
-                    stream: stream)
-                try owners[(k + 1) % 2].run { false }
-                let verdict = try Self.verdicts(redis, stream: "\(stream):verdicts").last?.verdict ?? ""
-                if verdict.contains(#""rule":"flood""#) { refused.append("e\(k)") }
-            }
-            return refused
-        }
-        #expect(try floodReasons(shares: false) == [])
-        #expect(try floodReasons(shares: true) == ["e5", "e6", "e7", "e8"])
+        let behavior = BehaviorSettings(flood: FloodRule())
+        let text = { (_: Int) in "visit quantum gadgets warehouse tonight" }
+        #expect(try Self.alternating(behavior, shares: false, rule: "flood", text: text).named == [])
+        let shared = try Self.alternating(behavior, shares: true, rule: "flood", text: text)
+        #expect(shared.named == ["e5", "e6", "e7", "e8"])
         // One entry per batch that counted a copy.
-        guard case .integer(let entries) = try redis.command(["XLEN", WindowFeed.logKey(prefix: "winnow")]) else {
-            Issue.record("no campaign log")
-            return
-        }
-        #expect(entries == 8)
+        #expect(shared.logEntries == 8)
     }
 
     /// Owners `a` and `b` judging eight events of eight authors in channel `main`, one a batch,
     /// alternately, each event 0.1 s after the one before, on `behavior`; `shares`: through the
-    /// window log. Returns the ids whose verdict names `rule`.
-    static func alternating(_ behavior: BehaviorSettings, shares: Bool, rule: String) throws -> [String] {
+    /// window log; `text`: the k-th event's. Returns the ids whose verdict names `rule`, and
+    /// how many entries the window log holds.
+    static func alternating(
+        _ behavior: BehaviorSettings, shares: Bool, rule: String, text: (Int) -> String = { "hello number \($0)" }
+    ) throws -> (named: [String], logEntries: Int64) {
         let server = try RedisServer()
         let redis = try RedisConnection(server.address)
         let (lists, _) = WordlistDirectory.load(Self.wordlists)
@@ -467,13 +433,16 @@ extension ConsumeTests {
         for k in 1...8 {
             let stream = ["a", "b"][(k + 1) % 2]
             try Self.add(
-                redis, ["event", Self.event("e\(k)", "c\(k)", "hello number \(k)", at: 1000 + Double(k) / 10)],
+                redis, ["event", Self.event("e\(k)", "c\(k)", text(k), at: 1000 + Double(k) / 10)],
                 stream: stream)
             try owners[(k + 1) % 2].run { false }
             let verdict = try Self.verdicts(redis, stream: "\(stream):verdicts").last?.verdict ?? ""
             if verdict.contains(#""rule":"\#(rule)""#) { named.append("e\(k)") }
         }
-        return named
+        guard case .integer(let entries) = try redis.command(["XLEN", WindowFeed.logKey(prefix: "winnow")]) else {
+            return (named, 0)
+        }
+        return (named, entries)
     }
 
     /// A channel limit of 4 a minute over eight authors, their events dealt alternately to two
@@ -483,8 +452,8 @@ extension ConsumeTests {
     func channelLimitLog() throws {
         let behavior = BehaviorSettings(
             defaults: ChannelSettings(rateLimits: .init(channel: RateLimit(events: 4, period: 60 * Micros.perSecond))))
-        #expect(try Self.alternating(behavior, shares: false, rule: "rate_limit") == [])
-        #expect(try Self.alternating(behavior, shares: true, rule: "rate_limit") == ["e5", "e6", "e7", "e8"])
+        #expect(try Self.alternating(behavior, shares: false, rule: "rate_limit").named == [])
+        #expect(try Self.alternating(behavior, shares: true, rule: "rate_limit").named == ["e5", "e6", "e7", "e8"])
     }
 
     /// A raid needing four newcomers a minute: eight first-seen authors dealt alternately to two
@@ -494,8 +463,8 @@ extension ConsumeTests {
     func raidLog() throws {
         let behavior = BehaviorSettings(
             raid: RaidRule(minNewcomers: 4, factor: 1, warmUpWindows: 0, slowMode: 0))
-        #expect(try Self.alternating(behavior, shares: false, rule: "raid") == ["e7", "e8"])
-        #expect(try Self.alternating(behavior, shares: true, rule: "raid") == ["e4", "e5", "e6", "e7", "e8"])
+        #expect(try Self.alternating(behavior, shares: false, rule: "raid").named == ["e7", "e8"])
+        #expect(try Self.alternating(behavior, shares: true, rule: "raid").named == ["e4", "e5", "e6", "e7", "e8"])
     }
 
     @Test("window log records: channel deltas of 56 characters; a malformed one is skipped; a raid's end kept")
