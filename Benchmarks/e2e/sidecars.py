@@ -7,7 +7,10 @@ The throughput workload (every rule on, the built-in policy, event time, no audi
   1. judged by one `winnow filter` alone (CPU by rusage);
   2. sent to two `winnow serve` sidecars by `clients/python`'s `RoutedClient` (pipelined,
      `judge_many` in chunks of 1,024): each author to one sidecar, no Redis;
-  3. sent to two sidecars with `--shared` (every window in one private `redis-server`), the events
+  3. the same through `RoutedClient`, the sidecars sharing what is global through the logs
+     (`--shared ADDRESS --shared-windows global`: timeouts, bans, flood campaigns and channel
+     counts, every 100 ms);
+  4. sent to two sidecars with `--shared` (every window in one private `redis-server`), the events
      dealt round robin (a bot's connections reach any sidecar).
 
 CPU of every server process (the sidecars from /proc/PID/stat, Redis by `INFO cpu`), per event;
@@ -103,6 +106,16 @@ def main():
 
         redis = PrivateRedis(folder)
         try:
+            sidecars = start_sidecars(args.winnow, folder, ["--shared", redis.url, "--shared-windows", "global"])
+            r0, c0, start = redis.cpu(), client_cpu(), time.perf_counter()
+            global_answers = []
+            with RoutedClient([p for _, p in sidecars], timeout=60) as winnow:
+                for k in range(0, n, 1024):
+                    global_answers += winnow.judge_many(events[k:k + 1024])
+            wall, ccpu = time.perf_counter() - start, client_cpu() - c0
+            rows.append(("two sidecars, `RoutedClient`, `--shared-windows global`", stop(sidecars),
+                         redis.cpu() - r0, ccpu, n / wall))
+            redis.command("FLUSHALL")
             sidecars = start_sidecars(args.winnow, folder, ["--shared", redis.url])
             r0, c0, start = redis.cpu(), client_cpu(), time.perf_counter()
             clients = [Client(p, timeout=60) for _, p in sidecars]

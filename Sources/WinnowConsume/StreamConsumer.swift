@@ -38,27 +38,17 @@ public final class StreamConsumer {
     private var lines = 0
     /// While Redis is unreachable: the wait before the next attempt.
     private var retryDelay: Duration?
-    /// With `--shared-windows global`: timeouts and bans other instances gave, taken up
-    /// before each batch; those this one gives, published after it.
-    public var penaltyFeed: PenaltyFeed?
-    /// With `--shared-windows global`: flood campaigns' copies and channels' counts other
-    /// instances counted, counted here before each batch; this one's, published after it.
-    public var windowFeed: WindowFeed? {
-        didSet {
-            guard windowFeed != nil else { return }
-            judge.engine.campaignCopies.startRecording()
-            judge.engine.channelDeltas.startRecording()
-        }
+    /// With `--shared-windows global`: the penalty and window logs, taken up before each batch
+    /// and added to after it.
+    private let logs: GlobalLogs
+    public var penaltyFeed: PenaltyFeed? {
+        get { logs.penalties }
+        set { logs.penalties = newValue }
     }
-    /// Other instances' copies and channel deltas not yet due (judged there at a time this
-    /// instance has not reached).
-    private var pendingCopies: [CampaignCopies.Copy] = []
-    private var pendingDeltas: [ChannelDeltas.Delta] = []
-    /// Each author's penalty as last published or taken up (packed): a penalty goes out once,
-    /// not with every verdict it gives.
-    private var knownPenalties: [UInt64: UInt64] = [:]
-    /// Whether the penalty log failed last time (reported once per outage).
-    private var feedFailing = false
+    public var windowFeed: WindowFeed? {
+        get { logs.windows }
+        set { logs.windows = newValue }
+    }
 
     public convenience init(
         stream: RedisStream, judge: BatchJudge, audit: AuditTrail?, settings: ConsumeSettings,
@@ -78,6 +68,7 @@ public final class StreamConsumer {
         self.audit = audit
         self.settings = settings
         self.report = report
+        logs = GlobalLogs(report: report)
     }
 
     /// Reads the partitions `leases` holds, taking free ones and dropping lapsed ones as it goes.
@@ -91,6 +82,7 @@ public final class StreamConsumer {
         self.audit = audit
         self.settings = settings
         self.report = report
+        logs = GlobalLogs(report: report)
     }
 
     /// Where reading one stream stands.
@@ -349,8 +341,7 @@ public final class StreamConsumer {
     ) throws(AuditError) -> Int {
         var units: [Unit] = []
         for (p, part) in parts.enumerated() { units += self.units(of: part.entries, part: p) }
-        takePublishedPenalties()
-        takePublishedWindows()
+        logs.takeUp(into: judge.engine, now: judge.currentTime())
         // Verdicts found in the audit trail (a redelivered entry), by unit.
         var recorded = [[UInt8]?](repeating: nil, count: units.count)
         if redelivered, let audit {
@@ -448,120 +439,8 @@ public final class StreamConsumer {
                 checkpoint(authors, partition: partition, in: leases)
             }
         }
-        publishPenalties(judged)
-        publishWindows()
+        logs.publish(from: judge.engine, now: judge.currentTime())
         return units.count
-    }
-
-    /// Counts the campaigns' copies other instances published, each at its own time, once
-    /// this instance's time is at most a quarter of the flood window behind it (its next batch
-    /// may well reach it): an instance far ahead in event time (another owner going faster
-    /// through a backlog) has its copies wait here until they are due, rather than crowd a
-    /// window they do not belong to; copies a window older than this instance's time are
-    /// dropped. Channel deltas wait until this instance's time is at most a second behind
-    /// their first event's, and count at the latest at this instance's time
-    /// (`Engine.observeChannel`).
-    private func takePublishedWindows() {
-        guard let feed = windowFeed else { return }
-        do throws(SharedError) {
-            let (copies, deltas) = try feed.pull()
-            pendingCopies += copies
-            pendingDeltas += deltas
-            feedReachable()
-        } catch {
-            feedUnreachable(error)
-        }
-        guard !pendingCopies.isEmpty || !pendingDeltas.isEmpty else { return }
-        let now = judge.currentTime()
-        let window = judge.engine.behavior.flood.window
-        pendingCopies.sort { $0.time < $1.time }
-        var due = 0
-        while due < pendingCopies.count, pendingCopies[due].time <= now + window / 4 {
-            if now - pendingCopies[due].time < window { judge.engine.observeCopy(pendingCopies[due]) }
-            due += 1
-        }
-        pendingCopies.removeFirst(due)
-        pendingDeltas.sort { $0.first < $1.first }
-        due = 0
-        while due < pendingDeltas.count, pendingDeltas[due].first <= now + Micros.perSecond {
-            judge.engine.observeChannel(pendingDeltas[due], at: now)
-            due += 1
-        }
-        pendingDeltas.removeFirst(due)
-    }
-
-    /// Publishes the copies the batch's flood rule counted and what it counted in channels.
-    private func publishWindows() {
-        guard let feed = windowFeed else { return }
-        let copies = judge.engine.campaignCopies.take()
-        let deltas = judge.engine.channelDeltas.take()
-        do throws(SharedError) {
-            try feed.publish(copies, channels: deltas)
-            feedReachable()
-        } catch {
-            feedUnreachable(error)
-        }
-    }
-
-    /// Takes up the timeouts and bans other instances published since the last batch.
-    private func takePublishedPenalties() {
-        guard let feed = penaltyFeed else { return }
-        do throws(SharedError) {
-            let now = judge.currentTime()
-            for (author, penalty) in try feed.pull() {
-                judge.engine.takePublished(penalty, author: author, at: now)
-                knownPenalties[author] = penalty.packed
-            }
-            feedReachable()
-        } catch {
-            feedUnreachable(error)
-        }
-    }
-
-    /// Publishes the penalties the batch's verdicts gave that are new: an author's timeout or
-    /// ban not published (nor taken up) before.
-    private func publishPenalties(_ judged: [BatchJudge.Judged]) {
-        guard let feed = penaltyFeed else { return }
-        var changes: [(author: UInt64, penalty: Penalty)] = []
-        for item in judged where item.verdict.action == .timeout || item.verdict.action == .ban {
-            guard let author = item.event?.author else { continue }
-            let key = BehaviorState.authorKey(author)
-            guard let standing = judge.engine.standing(ofAuthor: key), standing.penalty != 0,
-                knownPenalties[key] != standing.penalty
-            else { continue }
-            knownPenalties[key] = standing.penalty
-            changes.append((key, Penalty(packed: standing.penalty)))
-        }
-        guard !changes.isEmpty else { return }
-        let now = judge.currentTime()
-        do throws(SharedError) {
-            try feed.publish(changes, now: now)
-            feedReachable()
-        } catch {
-            // Published with the author's next penalty verdict, then.
-            for change in changes { knownPenalties[change.author] = nil }
-            feedUnreachable(error)
-        }
-        if knownPenalties.count > Self.knownPenaltiesLimit {
-            knownPenalties = knownPenalties.filter { Penalty(packed: $0.value).isActive(at: now) }
-        }
-    }
-
-    /// Authors whose published penalty is remembered before the ended ones are dropped.
-    private static let knownPenaltiesLimit = 200_000
-
-    private func feedReachable() {
-        guard feedFailing else { return }
-        feedFailing = false
-        report("the shared logs (penalties, campaigns, channels) are reachable again")
-    }
-
-    private func feedUnreachable(_ error: SharedError) {
-        guard !feedFailing else { return }
-        feedFailing = true
-        report(
-            "the shared logs (penalties, campaigns, channels) are unreachable, this instance judges alone until they are back: \(error.message)"
-        )
     }
 
     /// Writes the standing of the batch's authors who have one, for whoever takes the partition

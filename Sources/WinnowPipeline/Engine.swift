@@ -46,6 +46,8 @@ public final class Engine: Sendable {
     /// Recorded only while an instance shares its channels' counts (`winnow consume
     /// --shared-windows global`).
     public let channelDeltas = ChannelDeltas()
+    /// Recorded only while an instance publishes its penalties (`--shared-windows global`).
+    public let penaltyChanges = PenaltyChanges()
 
     public init(
         stopwords: StopwordSet, policy: Policy, behavior: BehaviorSettings = BehaviorSettings(),
@@ -286,6 +288,9 @@ public final class Engine: Sendable {
         } else {
             behavior.escalation.apply(to: &verdict, context, dryRunAll: policy.dryRun)
         }
+        if penaltyChanges.isRecording, verdict.action == .timeout || verdict.action == .ban {
+            penaltyChanges.record(facts.author)
+        }
         return skipped || verdict.reasons.count != reasonsBefore
     }
 
@@ -379,6 +384,7 @@ public final class Engine: Sendable {
             return Penalty(kind: kind, until: kind == .none ? 0 : until, timeouts: timeouts).packed
         }
         shared?.impose(Penalty(packed: new), author: BehaviorState.authorKey(author), now: now)
+        if penaltyChanges.isRecording { penaltyChanges.record(key) }
         return Penalty(packed: old)
     }
 
@@ -498,7 +504,10 @@ public final class Engine: Sendable {
             return strikes.current(at: now, window: behavior.escalation.window)
                 < current.current(at: now, window: behavior.escalation.window) ? strikes.packed : word
         }
-        if old != new { shared?.impose(Penalty(packed: new), author: key, now: now) }
+        if old != new {
+            shared?.impose(Penalty(packed: new), author: key, now: now)
+            if penaltyChanges.isRecording { penaltyChanges.record(key) }
+        }
         return (Penalty(packed: old), Penalty(packed: new))
     }
 

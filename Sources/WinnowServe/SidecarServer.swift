@@ -23,15 +23,18 @@ public final class SidecarServer: Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let logger: Logger
 
+    /// `globalSync`: with `--shared-windows global`, what this sidecar shares with the others
+    /// (`GlobalLogs`: take up, then publish), run on a timer.
     public init(
         settings: ServeSettings, engines: EngineHolder, clock: ClockMode, lateTolerance: Micros, audit: AuditTrail?,
-        logger: Logger
+        globalSync: (@Sendable (Engine, Micros) -> Void)? = nil, logger: Logger
     ) {
         self.settings = settings
         self.logger = logger
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, settings.threads))
         service = SidecarService(
-            engines: engines, clock: clock, lateTolerance: lateTolerance, audit: audit, logger: logger)
+            engines: engines, clock: clock, lateTolerance: lateTolerance, audit: audit, globalSync: globalSync,
+            logger: logger)
     }
 
     /// Refuses a socket path in use by a live server, or that is not a socket; removes a stale

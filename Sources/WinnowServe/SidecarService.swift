@@ -80,6 +80,8 @@ final class SidecarService: Sendable {
     let queueMetrics: QueueMetrics?
     /// Decisions carried into the authors' state (nil without a trail, or when it cannot be read).
     let follower: DecisionFollower?
+    /// With `--shared-windows global`: the logs read and added to on a timer.
+    private let globalTimer: GlobalLogsTimer?
 
     /// Buffers of one event-loop thread (thread-local: never shared).
     final class LoopScratch: @unchecked Sendable {
@@ -87,11 +89,15 @@ final class SidecarService: Sendable {
         let output = WinnowIO.ByteBuffer(capacity: 4096)
     }
 
-    init(engines: EngineHolder, clock: ClockMode, lateTolerance: Micros, audit: AuditTrail?, logger: Logger) {
+    init(
+        engines: EngineHolder, clock: ClockMode, lateTolerance: Micros, audit: AuditTrail?,
+        globalSync: (@Sendable (Engine, Micros) -> Void)? = nil, logger: Logger
+    ) {
         self.engines = engines
         self.logger = logger
         windowStep = NIOLockedValueBox(
             WindowStep(timeline: Timeline(mode: clock, lateTolerance: lateTolerance, clock: WallClock())))
+        globalTimer = globalSync.map(GlobalLogsTimer.init(sync:))
         self.audit = audit.map { AuditQueue(trail: $0, logger: logger) }
         textMode = audit?.textMode ?? .full
         review = audit.map { ReviewAccess(path: $0.store.path) }
@@ -112,10 +118,19 @@ final class SidecarService: Sendable {
             follower = nil
         }
         follower?.start()
+        let stepBox = windowStep
+        globalTimer?.start(interval: Self.globalLogsInterval) { step in
+            stepBox.withLockedValue { windowStep in step(engines.engine, windowStep.now) }
+        }
     }
+
+    /// How often a sidecar with `--shared-windows global` reads and adds to the logs: the bound
+    /// on how late a ban or a campaign's copies from another sidecar count here.
+    static let globalLogsInterval = 0.1
 
     /// Commits what the audit trail still holds and stops its threads.
     func close() {
+        globalTimer?.stop()
         follower?.stop()
         decisions?.stop()
         audit?.close()

@@ -221,7 +221,7 @@ struct Consume: ParsableCommand {
         }
     }
 
-    private static func defaultConsumerName() -> String {
+    static func defaultConsumerName() -> String {
         var host = [CChar](repeating: 0, count: 256)
         gethostname(&host, host.count - 1)
         return "\(String(cString: host))-\(getpid())"

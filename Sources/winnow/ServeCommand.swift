@@ -9,6 +9,7 @@ import WinnowLimits
 import WinnowMatch
 import WinnowPipeline
 import WinnowServe
+import WinnowShared
 
 /// `winnow serve`: the Unix-socket sidecar for chat bots.
 struct Serve: ParsableCommand {
@@ -151,10 +152,15 @@ struct Serve: ParsableCommand {
         MetricsSystem.bootstrap(MetricsEndpoint.factory)
 
         // One link for the whole run: a reload keeps it, like the windows' state.
-        let link = try shared.link()
+        let link = try shared.link(allowingGlobal: true)
+        // With `--shared-windows global`: the logs, read and added to on a timer.
+        let logs = try shared.feeds(origin: "serve-" + Consume.defaultConsumerName()).map { feeds in
+            GlobalLogs(penalties: feeds.penalties, windows: feeds.windows) { printError("winnow: \($0)") }
+        }
         let setup = try JudgingSetup(
             wordlists: wordlists, overrides: overrides, windows: windows, defaultClock: .wall, shared: link,
             command: Self.self)
+        logs?.listen(setup.engine)
         let trail = try setup.openAudit(audit, source: "serve")
         let (wordlists, overrides, windows) = (self.wordlists, self.overrides, self.windows)
         // A reload reads the same files again: the lists, the policy file, the same flags on top.
@@ -202,9 +208,16 @@ struct Serve: ParsableCommand {
         settings.metricsAddress = metrics.flatMap(Self.address)
         settings.maxMetricsConnections = metricsMaxConnections
         settings.metricsIdleTimeoutSeconds = metricsIdleTimeout
+        var globalSync: (@Sendable (Engine, Micros) -> Void)?
+        if let logs {
+            globalSync = { engine, now in
+                logs.takeUp(into: engine, now: now)
+                logs.publish(from: engine, now: now)
+            }
+        }
         let server = SidecarServer(
             settings: settings, engines: engines, clock: setup.clock, lateTolerance: setup.configuration.lateTolerance,
-            audit: trail, logger: logger)
+            audit: trail, globalSync: globalSync, logger: logger)
         do {
             try server.run()
         } catch let error as ServeError {

@@ -22,7 +22,7 @@ struct SharedOptions: ParsableArguments {
 
     @Option(
         help:
-            "What Redis decides: `all` (rate limits, slow-mode, repeat, flood, strikes, penalties), `limits` (rate limits, strikes, penalties; slow-mode, repeat and flood per instance, far less work for Redis), or, for `consume` owning partitions of a stream partitioned by author, `global` (timeouts, bans, flood campaigns and channel-wide counts, shared once per batch; every other window on the instance)."
+            "What Redis decides: `all` (rate limits, slow-mode, repeat, flood, strikes, penalties), `limits` (rate limits, strikes, penalties; slow-mode, repeat and flood per instance, far less work for Redis), or, for `consume` owning partitions of a stream partitioned by author and `serve` sidecars a client feeds by author, `global` (timeouts, bans, flood campaigns and channel-wide counts, shared once per batch or every 100 ms; every other window on the instance)."
     )
     var sharedWindows: SharedScope = .all
 
@@ -68,13 +68,14 @@ struct SharedOptions: ParsableArguments {
 
     /// Connects (an unreachable Redis at start-up stops the run with exit status 1: a typo in
     /// the address should not quietly run alone) and loads the scripts. None for `global`
-    /// (`feeds`), which only `consume` takes.
+    /// (`feeds`), which `consume` and `serve` take.
     func link(allowingGlobal: Bool = false) throws -> SharedLink? {
         guard let shared else { return nil }
         if sharedWindows == .global {
             guard allowingGlobal else {
                 throw ValidationError(
-                    "--shared-windows global is for `winnow consume` owning partitions (docs/scale-out.md)")
+                    "--shared-windows global is for `winnow consume` owning partitions and `winnow serve` fed by author (docs/scale-out.md)"
+                )
             }
             return nil
         }

@@ -204,6 +204,64 @@ struct ServeTests {
         #expect(b.stop().status == 0)
     }
 
+    /// Sidecars a client feeds by author (`RoutedClient`) keep every window to themselves and
+    /// share only what is global through the logs, every 100 ms: a moderator's ban and unban,
+    /// an escalation's timeout, a flood campaign spread over both.
+    @Test("two sidecars with --shared-windows global: bans, lifts, timeouts and a campaign reach the other")
+    func twoSidecarsShareTheGlobalLogs() throws {
+        let directory = try WinnowProcess.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let redis = try PrivateRedis(in: directory)
+        let options = ["--wordlists", wordlists, "--no-audit", "--shared", redis.url, "--shared-windows", "global"]
+        let a = try ServeProcess(options)
+        let b = try ServeProcess(options)
+        defer {
+            a.removeDirectory()
+            b.removeDirectory()
+        }
+        func ask(_ server: ServeProcess, _ line: String) throws -> [String: Any] {
+            let client = try server.client()
+            client.send(line + "\n")
+            return json(client.readLine())
+        }
+        /// `author`'s action on `server` once it is `action`: asked every 300 ms (the logs are
+        /// read every 100 ms), at most five times, each time with other words (five comments
+        /// stay within the built-in rate limit and make no repeat: b itself gives no strike).
+        func eventually(_ server: ServeProcess, _ author: String, _ action: String) throws -> String? {
+            var last: String?
+            for text in ["hello there", "nice stream today", "what a play", "good game all", "see you soon"] {
+                usleep(300_000)
+                last = try ask(server, #"{"author":"\#(author)","text":"\#(text)"}"#)["action"] as? String
+                if last == action { break }
+            }
+            return last
+        }
+        #expect(try ask(a, #"{"op":"ban","author":"raider"}"#)["ok"] as? Bool == true)
+        #expect(try eventually(b, "raider", "ban") == "ban")
+        #expect(try ask(a, #"{"op":"unban","author":"raider"}"#)["ok"] as? Bool == true)
+        #expect(try eventually(b, "raider", "allow") == "allow")
+        // Three strikes on a time the author out there; b holds it too.
+        for k in 1...3 {
+            #expect(try ask(a, #"{"id":"s\#(k)","author":"troll","text":"zorblax"}"#)["action"] != nil)
+        }
+        #expect(try eventually(b, "troll", "timeout") == "timeout")
+        // Eight authors post one text, dealt alternately: each sidecar sees four, neither alone
+        // would reach the flood's five; with the window log the later copies are refused.
+        var flooded: [Int] = []
+        for k in 1...8 {
+            let verdict = try ask(
+                k % 2 == 0 ? b : a,
+                #"{"id":"f\#(k)","author":"c\#(k)","text":"visit quantum gadgets warehouse tonight"}"#)
+            if (verdict["reasons"] as? [[String: Any]])?.contains(where: { $0["rule"] as? String == "flood" }) == true {
+                flooded.append(k)
+            }
+            usleep(250_000)  // more than a round of the logs
+        }
+        #expect(flooded == [5, 6, 7, 8])
+        #expect(a.stop().status == 0)
+        #expect(b.stop().status == 0)
+    }
+
     @Test(
         "--shared: 16 clients pipelining one author's events get the rate limit once in all, answers in order; an op waits for the events before it"
     )
