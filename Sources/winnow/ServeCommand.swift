@@ -187,6 +187,8 @@ struct Serve: ParsableCommand {
             let engine = Engine(
                 stopwords: stopwords, policy: configuration.policy, behavior: configuration.behavior, state: state,
                 shared: link)
+            // Recording from the first event on (a moderator's ban right after the reload too).
+            logs?.listen(engine)
             return (
                 engine,
                 AuditedConfiguration(stopwords: stopwords, configuration: configuration, policyFile: windows.policy)
