@@ -25,6 +25,17 @@ public final class RedisWindows: SharedWindows {
 
         /// Runs a script by its SHA1 (`command[1]`, filled in here); when Redis lost its scripts
         /// (a restart) the call did not run: they are loaded again and it runs once.
+        mutating func run(bytes command: inout [[UInt8]], _ sha: (Scripts) -> String) throws(SharedError)
+            -> RedisReply
+        {
+            command[1] = Array(sha(scripts).utf8)
+            let reply = try redis.command(bytes: command)
+            guard case .error(let message) = reply, message.hasPrefix("NOSCRIPT") else { return reply }
+            scripts = try RedisWindows.load(redis)
+            command[1] = Array(sha(scripts).utf8)
+            return try redis.command(bytes: command)
+        }
+
         mutating func run(_ command: inout [String], _ sha: (Scripts) -> String) throws(SharedError) -> RedisReply {
             command[1] = sha(scripts)
             let reply = try redis.command(command)
@@ -56,7 +67,8 @@ public final class RedisWindows: SharedWindows {
     /// penalty, author rate, author-in-channel rate, channel rate, slow-mode (author in
     /// channel), repeat (the author's last three sketches), flood mark (the campaign the author
     /// posted a copy of); ARGV[1] is the key prefix (for the campaign index and the campaigns,
-    /// found from the comment's sketch), ARGV[2] `aheadMargin`, then 26 per event: now (µs), exempt (1 or 0), interval
+    /// found from the comment's sketch), ARGV[2] `aheadMargin`, then one per event, its numbers
+    /// packed as `argumentFormat` lays them out: now (µs), exempt (1 or 0), interval
     /// and tolerance (µs) of each of the three limits (0 0: off), the slow-mode interval (0:
     /// off), the repeat window and the values needed for this comment (0: off), the comment's
     /// words and sketch, the flood window (0: off), the authors that make this comment's campaign
@@ -162,9 +174,11 @@ public final class RedisWindows: SharedWindows {
         end
         local out = {}
         for e = 0, #KEYS / 7 - 1 do
-          local k, a = e * 7, 2 + e * 26
-          local now = tonumber(ARGV[a + 1])
-          local exempt = ARGV[a + 2] == '1'
+          -- The event's numbers in one argument (`argumentFormat`): one call reads them all.
+          local k = e * 7
+          local A = {struct.unpack('\(RedisWindows.argumentFormat)', ARGV[3 + e])}
+          local now = A[1]
+          local exempt = A[2] == 1
           local r1, r2, r3 = 0, \(maxHeadroom), 0
           local slowWait, repCopies, repMost, repNewest, floodKind, floodCopies = 0, 0, -100, 0, 0, 0
           -- Every fixed key of the event in one read (a key that is off is '-', never set).
@@ -177,9 +191,9 @@ public final class RedisWindows: SharedWindows {
           if exempt then r2 = 0 end
           if r1 == 0 and not exempt then
             for i = 1, 3 do
-              local interval = tonumber(ARGV[a + 1 + 2 * i])
+              local interval = A[1 + 2 * i]
               if interval > 0 then
-                local tolerance = tonumber(ARGV[a + 2 + 2 * i])
+                local tolerance = A[2 + 2 * i]
                 local tat = tonumber(got[1 + i] or '0')
                 -- Beyond what any event at or before now could have put there: written by an
                 -- instance ahead in event time. Its events are later than this one and do not
@@ -203,7 +217,7 @@ public final class RedisWindows: SharedWindows {
           end
           if r1 ~= 1 and not exempt then
             -- Slow-mode: once per interval in the channel; only a comment let through starts one.
-            local slow = tonumber(ARGV[a + 9])
+            local slow = A[9]
             if slow > 0 then
               local t = math.max(1, now)
               local last = tonumber(got[5] or '0')
@@ -217,18 +231,18 @@ public final class RedisWindows: SharedWindows {
             end
             -- Repeat: the author's last three sketches with their whole seconds (RepeatRule; the
             -- values needed, from the comment alone, come with the request).
-            local repeatWindow = tonumber(ARGV[a + 10])
-            local words = tonumber(ARGV[a + 12])
-            local sketch = tonumber(ARGV[a + 13])
+            local repeatWindow = A[10]
+            local words = A[12]
+            local sketch = A[13]
             if repeatWindow > 0 and words > 0 then
               local sec = math.floor(now / 1000000)
               local w = math.min(words, 15)
-              local needed = tonumber(ARGV[a + 11])
+              local needed = A[11]
               local windowSeconds = math.floor(repeatWindow / 1000000)
-              local keep, keepWords = tonumber(ARGV[a + 23]), tonumber(ARGV[a + 24])
+              local keep, keepWords = A[23], A[24]
               local mine = {}
-              for v in string.gmatch(ARGV[a + 25], '%d+') do mine[#mine + 1] = tonumber(v) end
-              local allWordsFull = tonumber(ARGV[a + 26])
+              for j = 1, A[26] do mine[j] = A[26 + j] end
+              local allWordsFull = tonumber(A[25])
               local allWords = math.min(allWordsFull, 15)
               local marker = 140737488355328 -- 2^47: kept as words
               local plainSketch = sketch
@@ -294,21 +308,23 @@ public final class RedisWindows: SharedWindows {
               end
               entries[oldest] = string.format('%d %d %d', keep, keepWords, sec)
               last = '-'
-              if #mine > 0 then last = string.format('%d %d ', sec, allWordsFull) .. ARGV[a + 25] end
+              if #mine > 0 then last = string.format('%d %d ', sec, allWordsFull) .. table.concat(mine, ' ') end
               redis.call('SET', KEYS[k + 6], table.concat(entries, ';') .. ';' .. last, 'EX', 4096)
             end
             -- Flood: the campaign through the sketch's bands, its authors on a sliding window (FloodRule).
-            local floodWindow = tonumber(ARGV[a + 14])
+            local floodWindow = A[14]
             if floodWindow > 0 then
-              local authors = tonumber(ARGV[a + 15])
+              local authors = A[15]
               local nowSecond = math.floor(now / 1000000)
               local refused = false
               local markSet, firstMark = nil, false
               -- Whether the comment can be a copy (FloodRule.counts) comes with the request.
-              if ARGV[a + 16] == '1' then
-                local minMatches = tonumber(ARGV[a + 17])
+              if A[16] == 1 then
+                local minMatches = A[17]
                 local rep = nil
-                local bands = redis.call('HMGET', index, ARGV[a + 18], ARGV[a + 19], ARGV[a + 20], ARGV[a + 21])
+                local f1, f2 = string.format('%d', A[18]), string.format('%d', A[19])
+                local f3, f4 = string.format('%d', A[20]), string.format('%d', A[21])
+                local bands = redis.call('HMGET', index, f1, f2, f3, f4)
                 for b = 1, 4 do
                   local c = tonumber(bands[b] or '0')
                   if c ~= 0 and matching(c, sketch) >= minMatches then
@@ -317,8 +333,7 @@ public final class RedisWindows: SharedWindows {
                   end
                 end
                 local registered = string.format('%d', rep or sketch)
-                redis.call('HSET', index, ARGV[a + 18], registered, ARGV[a + 19], registered, ARGV[a + 20], registered,
-                  ARGV[a + 21], registered)
+                redis.call('HSET', index, f1, registered, f2, registered, f3, registered, f4, registered)
                 if rep then
                   local key, p, c, s, r = campaign(registered)
                   local changed = false
@@ -363,7 +378,7 @@ public final class RedisWindows: SharedWindows {
                   if rep then
                     local _, p, c, s, r = campaign(rep)
                     local copies = current(p, c, s, now, floodWindow)
-                    if r == 1 and copies >= tonumber(ARGV[a + 22]) then
+                    if r == 1 and copies >= A[22] then
                       floodKind, floodCopies = 2, copies
                       if markSet == nil or mark == markSet then redis.call('DEL', KEYS[k + 7]) end
                     end
@@ -493,61 +508,81 @@ public final class RedisWindows: SharedWindows {
 
     private static let scopes = ["author", "author_channel", "channel"]
 
+    /// One event's numbers in the event script's arguments (`struct.unpack`, little-endian):
+    /// now, exempt, the three limits' interval and tolerance, slow-mode, the repeat's window,
+    /// values needed, words and sketch, the flood's window, authors needed, whether a copy,
+    /// values needed, the four bands' fields, the participants' authors, what the repeat keeps
+    /// and its words, the words in all (doubles); how many word values (a byte) and fifteen
+    /// 16-bit word values. One call reads them, where 26 text arguments each took a `tonumber`.
+    static let argumentFormat = "<" + String(repeating: "d", count: 25) + "B" + String(repeating: "H", count: 15)
+    static let argumentSize = 25 * 8 + 1 + 15 * 2
+
     /// The headroom reported when no limit is on.
     public static let maxHeadroom = 1_000_000
 
     public func check(_ requests: [SharedRequest]) throws -> [SharedCheck] {
         guard !requests.isEmpty else { return [] }
         // EVALSHA, the script (filled in under the lock), the number of keys, the keys, the values.
-        var command = ["EVALSHA", "", String(7 * requests.count)]
-        var values: [String] = [prefix, String(aheadMargin)]
-        command.reserveCapacity(3 + 28 * requests.count)
-        values.reserveCapacity(1 + 26 * requests.count)
-        func add(_ scope: String, _ key: UInt64, _ limit: RateLimit?) {
-            // A limit that is off is never read: no key to build for it.
-            command.append(limit.map { rateKey(scope, key, $0) } ?? "-")
-            values.append(String(limit?.interval ?? 0))
-            values.append(String(limit?.tolerance ?? 0))
-        }
+        var command: [[UInt8]] = [Array("EVALSHA".utf8), [], Array(String(7 * requests.count).utf8)]
+        var values: [[UInt8]] = [Array(prefix.utf8), Array(String(aheadMargin).utf8)]
+        command.reserveCapacity(3 + 7 * requests.count + 2 + requests.count)
+        values.reserveCapacity(2 + requests.count)
+        func key(_ text: String) { command.append(Array(text.utf8)) }
         for request in requests {
+            // The event's numbers, as `argumentFormat` lays them out (every one an integer below
+            // 2^53: exact as a double).
+            var numbers: [UInt8] = []
+            numbers.reserveCapacity(Self.argumentSize)
+            func number<N: BinaryInteger>(_ value: N) {
+                withUnsafeBytes(of: Double(value).bitPattern.littleEndian) { numbers.append(contentsOf: $0) }
+            }
+            func limit(_ scope: String, _ keyValue: UInt64, _ limit: RateLimit?) {
+                // A limit that is off is never read: no key to build for it.
+                key(limit.map { rateKey(scope, keyValue, $0) } ?? "-")
+                number(limit?.interval ?? 0)
+                number(limit?.tolerance ?? 0)
+            }
             let author = Self.hex(request.author)
-            command.append(penaltyKey(author: request.author))
-            values.append(String(request.now))
-            values.append(request.isExempt ? "1" : "0")
-            add("a", request.author, request.limits.author)
-            add("ac", request.pair, request.limits.authorInChannel)
-            add("c", request.channel, request.limits.channel)
-            command.append(request.slowMode > 0 ? "\(prefix):sm:\(Self.hex(request.pair))" : "-")
-            command.append(request.repeatRule != nil ? "\(prefix):rp:\(author)" : "-")
-            command.append(request.flood != nil ? "\(prefix):fm:\(author)" : "-")
-            let sketch = request.fingerprint.wordSet & 0xFFFF_FFFF_FFFF
-            values.append(String(request.slowMode))
-            values.append(String(request.repeatRule?.window ?? 0))
+            key(penaltyKey(author: request.author))
+            number(request.now)
+            number(request.isExempt ? 1 : 0)
+            limit("a", request.author, request.limits.author)
+            limit("ac", request.pair, request.limits.authorInChannel)
+            limit("c", request.channel, request.limits.channel)
+            key(request.slowMode > 0 ? "\(prefix):sm:\(Self.hex(request.pair))" : "-")
+            key(request.repeatRule != nil ? "\(prefix):rp:\(author)" : "-")
+            key(request.flood != nil ? "\(prefix):fm:\(author)" : "-")
+            number(request.slowMode)
+            number(request.repeatRule?.window ?? 0)
             // What the rules decide from the comment alone is decided here, once, for both paths.
-            values.append(String(request.repeatRule?.needed(for: request.fingerprint) ?? 0))
-            values.append(String(request.fingerprint.words))
-            values.append(String(sketch))
-            values.append(String(request.flood?.window ?? 0))
-            values.append(String(request.flood?.authorsNeeded(spamSignal: request.spamSignal) ?? 0))
-            values.append(
-                request.flood.map {
-                    $0.counts(request.fingerprint, spamSignal: request.spamSignal, unusualWords: request.unusualWords)
-                        ? "1" : "0"
-                } ?? "0")
-            values.append(String(request.flood?.needed(for: request.fingerprint) ?? 0))
-            for band in 0..<4 { values.append(String(CampaignIndex.index(band, request.fingerprint.wordSet))) }
-            values.append(String(request.flood?.authorsNeeded(spamSignal: true) ?? 0))
+            number(request.repeatRule?.needed(for: request.fingerprint) ?? 0)
+            number(request.fingerprint.words)
+            number(request.fingerprint.wordSet & 0xFFFF_FFFF_FFFF)
+            number(request.flood?.window ?? 0)
+            number(request.flood?.authorsNeeded(spamSignal: request.spamSignal) ?? 0)
+            let canCopy =
+                request.flood?.counts(
+                    request.fingerprint, spamSignal: request.spamSignal, unusualWords: request.unusualWords) ?? false
+            number(canCopy ? 1 : 0)
+            number(request.flood?.needed(for: request.fingerprint) ?? 0)
+            for band in 0..<4 { number(CampaignIndex.index(band, request.fingerprint.wordSet)) }
+            number(request.flood?.authorsNeeded(spamSignal: true) ?? 0)
             // The repeat's words (see RepeatRule.evaluate).
             let kept = RepeatRule.kept(request.fingerprint)
-            values.append(String(kept & 0xFFFF_FFFF_FFFF))
-            values.append(String(kept >> 48))
-            values.append(
-                request.fingerprint.wordValues.values.map(String.init).joined(separator: " "))
-            values.append(String(request.fingerprint.allWords))
+            number(kept & 0xFFFF_FFFF_FFFF)
+            number(kept >> 48)
+            number(request.fingerprint.allWords)
+            let words = request.fingerprint.wordValues.values.prefix(15)
+            numbers.append(UInt8(words.count))
+            for slot in 0..<15 {
+                let value = slot < words.count ? UInt16(truncatingIfNeeded: words[words.startIndex + slot]) : 0
+                withUnsafeBytes(of: value.littleEndian) { numbers.append(contentsOf: $0) }
+            }
+            values.append(numbers)
         }
         command.append(contentsOf: values)
         let reply = try connection.withLockedValue { (connection: inout Connection) throws(SharedError) -> RedisReply in
-            try connection.run(&command, \.event)
+            try connection.run(bytes: &command, \.event)
         }
         guard case .array(let parts) = reply, parts.count == 9 * requests.count else {
             throw SharedError("\(address): unexpected reply to the event script: \(reply)")
