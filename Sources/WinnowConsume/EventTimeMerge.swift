@@ -40,8 +40,9 @@ struct EventTimeMerge {
         return h.entries.count * eventsPerEntry >= limit
     }
 
-    mutating func add(_ entries: [StreamEntry], of stream: RedisStream) {
-        guard !entries.isEmpty else { return }
+    /// Holds `entries` of `stream`; returns how many events they hold.
+    mutating func add(_ entries: [StreamEntry], of stream: RedisStream) -> Int {
+        guard !entries.isEmpty else { return 0 }
         let times = entries.map(Self.times(of:))
         let latest = times.map { $0.max() ?? -.infinity }
         if let k = held.firstIndex(where: { $0.stream === stream }) {
@@ -51,6 +52,7 @@ struct EventTimeMerge {
         } else {
             held.append(Held(stream: stream, entries: entries, times: times, latest: latest))
         }
+        return times.reduce(0) { $0 + $1.count }
     }
 
     /// The entries to judge now, per stream in stream order: those at or before the watermark,

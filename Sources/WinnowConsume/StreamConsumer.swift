@@ -196,20 +196,10 @@ public final class StreamConsumer {
         guard let (entries, redelivered) = read(stream, &position, blockMilliseconds: blockMilliseconds) else {
             return
         }
-        if !redelivered, merge != nil {
-            merge!.add(entries, of: stream)
-            position.eventsPerEntry = max(1, (Self.events(in: entries) + entries.count - 1) / entries.count)
-            return
-        }
-        let events = try handle(entries, of: stream, redelivered: redelivered)
+        let events =
+            !redelivered && merge != nil
+            ? merge!.add(entries, of: stream) : try handle(entries, of: stream, redelivered: redelivered)
         position.eventsPerEntry = max(1, (events + entries.count - 1) / entries.count)
-    }
-
-    private static func events(in entries: [StreamEntry]) -> Int {
-        entries.reduce(0) { sum, entry in
-            if case .events(let field) = entry.content { return sum + max(1, StreamEntry.lines(of: field).count) }
-            return sum + 1
-        }
     }
 
     /// One read of `stream`: its entries and whether they were delivered before (its own
@@ -266,7 +256,7 @@ public final class StreamConsumer {
     /// One event to answer: a whole `event` entry, or one line of an `events` entry.
     private struct Unit {
         /// Its stream's place among the streams handled together (`handle(_:redelivered:)`).
-        var part = 0
+        var part: Int
         /// Its entry's place in the batch read.
         var entry: Int
         /// Its place in the entry (0 for an `event` entry).
@@ -276,42 +266,37 @@ public final class StreamConsumer {
         var problem: String?
     }
 
-    /// The events of the entries, in order.
+    /// The events of the entries, in order (`part`: their stream's place among those handled
+    /// together).
     private func units(of entries: [StreamEntry], part: Int) -> [Unit] {
-        var units = units(of: entries)
-        for k in units.indices { units[k].part = part }
-        return units
-    }
-
-    private func units(of entries: [StreamEntry]) -> [Unit] {
         var units: [Unit] = []
         units.reserveCapacity(entries.count)
         for (k, entry) in entries.enumerated() {
             switch entry.content {
             case .event(let line):
-                units.append(Unit(entry: k, index: 0, line: line[...], problem: tooLong(line.count)))
+                units.append(Unit(part: part, entry: k, index: 0, line: line[...], problem: tooLong(line.count)))
             case .events(let field):
                 let lines = StreamEntry.lines(of: field)
                 if lines.isEmpty {
                     units.append(
                         Unit(
-                            entry: k, index: 0, line: [],
+                            part: part, entry: k, index: 0, line: [],
                             problem: "stream entry \(entry.id) has an empty '\(StreamEntry.eventsField)' field"))
                 }
                 for (index, line) in lines.enumerated() {
-                    units.append(Unit(entry: k, index: index, line: line, problem: tooLong(line.count)))
+                    units.append(Unit(part: part, entry: k, index: index, line: line, problem: tooLong(line.count)))
                 }
             case .noEventField:
                 units.append(
                     Unit(
-                        entry: k, index: 0, line: [],
+                        part: part, entry: k, index: 0, line: [],
                         problem:
                             "stream entry \(entry.id) has no '\(StreamEntry.eventField)' or '\(StreamEntry.eventsField)' field"
                     ))
             case .deleted:
                 units.append(
                     Unit(
-                        entry: k, index: 0, line: [],
+                        part: part, entry: k, index: 0, line: [],
                         problem: "stream entry \(entry.id) was deleted before it was judged"))
             }
         }
@@ -406,6 +391,11 @@ public final class StreamConsumer {
         }
         // One answer per entry: an `events` entry's verdict lines joined as its events were —
         // when all were judged now, one after the other, the lines as the encoder wrote them.
+        // The authors judged, by stream: each partition's checkpoint takes its own.
+        var authors = [[String]](repeating: [], count: parts.count)
+        for (j, u) in toJudge.enumerated() {
+            if let author = judged[j].event?.author { authors[units[u].part].append(author) }
+        }
         var u = 0
         for (p, part) in parts.enumerated() {
             var answers: [(entryID: String, verdict: [UInt8], batched: Bool)] = []
@@ -433,10 +423,7 @@ public final class StreamConsumer {
             if answer(answers, events: events, to: part.stream), let leases,
                 let partition = leases.partition(of: part.stream)
             {
-                let authors = judged.indices.filter { units[toJudge[$0]].part == p }.compactMap {
-                    judged[$0].event?.author
-                }
-                checkpoint(authors, partition: partition, in: leases)
+                checkpoint(authors[p], partition: partition, in: leases)
             }
         }
         logs.publish(from: judge.engine, now: judge.currentTime())

@@ -155,35 +155,18 @@ struct JSONScanner {
         return nil
     }
 
-    /// `1700000000` or `1700000000.123` (up to 6 decimals) at `index`, ended by `,`, `}` or
-    /// white space, within the event range — exactly as `plainDecimal` reads it; nil for
-    /// anything else (which `timestampValueOnly` then reads).
+    /// A plain decimal at `index` (`plainDecimal`: `1700000000`, `1700000000.123`), ended by
+    /// `,`, `}`, white space or the line's end, within the event range; nil for anything else
+    /// (which `timestampValueOnly` then reads) — without the scanner's general number path.
     func plainSeconds(at index: Int) -> Double? {
-        var value: Int64 = 0
-        var scale: Int64 = 1
-        var fraction = false
-        var k = index
-        while k < b.count {
-            let c = b[k]
-            if c >= 0x30 && c <= 0x39 {
-                guard value < 1 << 49 else { return nil }
-                value = value * 10 + Int64(c - 0x30)
-                if fraction {
-                    scale *= 10
-                    if scale > 1_000_000 { return nil }
-                }
-            } else if c == UInt8(ascii: ".") && !fraction && k > index {
-                fraction = true
-            } else {
-                guard k > index, c == UInt8(ascii: ",") || c == UInt8(ascii: "}") || c == 0x20 || c == 0x09 else {
-                    return nil
-                }
-                break
-            }
-            k += 1
-        }
-        let seconds = Double(value) / Double(scale)
-        return k > index && Timestamp.isEventTime(seconds) ? seconds : nil
+        var end = index
+        while end < b.count, (b[end] >= 0x30 && b[end] <= 0x39) || b[end] == UInt8(ascii: ".") { end += 1 }
+        guard end > index, b[index] != UInt8(ascii: "."),
+            end == b.count || b[end] == UInt8(ascii: ",") || b[end] == UInt8(ascii: "}") || b[end] == 0x20
+                || b[end] == 0x09,
+            let seconds = Self.plainDecimal(b[index..<end]), Timestamp.isEventTime(seconds)
+        else { return nil }
+        return seconds
     }
 
     /// The `ts` value starting at `index`, read as `event` reads it.

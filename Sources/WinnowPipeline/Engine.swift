@@ -42,12 +42,15 @@ public final class Engine: Sendable {
     /// (see `SharedWindows`); the other windows stay on this instance.
     public let shared: SharedLink?
     /// The copies the flood rule counts, for other instances, while someone listens.
-    public let campaignCopies = CampaignCopies()
+    public let campaignCopies = Recorder<CampaignCopy>()
     /// Recorded only while an instance shares its channels' counts (`winnow consume
     /// --shared-windows global`).
     public let channelDeltas = ChannelDeltas()
-    /// Recorded only while an instance publishes its penalties (`--shared-windows global`).
-    public let penaltyChanges = PenaltyChanges()
+    /// The authors whose timeout or ban changed — by escalation, or by a moderator (an op, a
+    /// decision taken back) — recorded only while an instance publishes its penalties
+    /// (`--shared-windows global`): keys, not penalties; what goes out is the author's standing
+    /// when it is published.
+    public let penaltyChanges = Recorder<UInt64>()
 
     public init(
         stopwords: StopwordSet, policy: Policy, behavior: BehaviorSettings = BehaviorSettings(),
@@ -253,7 +256,8 @@ public final class Engine: Sendable {
             looksLikeSpam: facts.looksLikeSpam, shared: sharedCheck, sharesWindows: shared?.scope == .all)
         runWindowRules(&event, into: &verdict.reasons)
         if event.countedCopy, campaignCopies.isRecording {
-            campaignCopies.record(facts.fingerprint, spamSignal: facts.hasSpamSignal, at: now)
+            campaignCopies.record(
+                CampaignCopy(fingerprint: facts.fingerprint.packed, spamSignal: facts.hasSpamSignal, time: now))
         }
         if channelDeltas.isRecording { recordChannelDeltas(event, channel: channel, key: facts.channel, at: now) }
         if verdict.reasons.count > reasonsBefore { policy.merge(from: reasonsBefore, into: &verdict) }
@@ -288,7 +292,7 @@ public final class Engine: Sendable {
         } else {
             behavior.escalation.apply(to: &verdict, context, dryRunAll: policy.dryRun)
         }
-        if penaltyChanges.isRecording, verdict.action == .timeout || verdict.action == .ban {
+        if verdict.action == .timeout || verdict.action == .ban, penaltyChanges.isRecording {
             penaltyChanges.record(facts.author)
         }
         return skipped || verdict.reasons.count != reasonsBefore
@@ -388,9 +392,9 @@ public final class Engine: Sendable {
         return Penalty(packed: old)
     }
 
-    /// A campaign's copy another instance counted (`CampaignCopies`), counted here too
+    /// A campaign's copy another instance counted (`CampaignCopy`), counted here too
     /// (`FloodRule.observe`) at the time it was judged there.
-    public func observeCopy(_ copy: CampaignCopies.Copy) {
+    public func observeCopy(_ copy: CampaignCopy) {
         behavior.flood.observe(
             state, fingerprint: Fingerprint(packed: copy.fingerprint), spamSignal: copy.spamSignal, at: copy.time)
     }

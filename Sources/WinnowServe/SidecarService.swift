@@ -97,7 +97,7 @@ final class SidecarService: Sendable {
         self.logger = logger
         windowStep = NIOLockedValueBox(
             WindowStep(timeline: Timeline(mode: clock, lateTolerance: lateTolerance, clock: WallClock())))
-        globalTimer = globalSync.map(GlobalLogsTimer.init(sync:))
+        globalTimer = globalSync == nil ? nil : GlobalLogsTimer()
         self.audit = audit.map { AuditQueue(trail: $0, logger: logger) }
         textMode = audit?.textMode ?? .full
         review = audit.map { ReviewAccess(path: $0.store.path) }
@@ -119,8 +119,12 @@ final class SidecarService: Sendable {
         }
         follower?.start()
         let stepBox = windowStep
-        globalTimer?.start(interval: Self.globalLogsInterval) { step in
-            stepBox.withLockedValue { windowStep in step(engines.engine, windowStep.now) }
+        if let globalSync {
+            // Under the window step's lock: what is taken up lands between two events, never
+            // inside one's window step.
+            globalTimer?.start(every: Self.globalLogsInterval) {
+                stepBox.withLockedValue { step in globalSync(engines.engine, step.now) }
+            }
         }
     }
 

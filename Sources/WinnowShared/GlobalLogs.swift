@@ -16,7 +16,7 @@ public final class GlobalLogs: @unchecked Sendable {
     private let report: (String) -> Void
     /// Other instances' copies and channel deltas not yet due (judged there at a time this
     /// instance has not reached).
-    private var pendingCopies: [CampaignCopies.Copy] = []
+    private var pendingCopies: [CampaignCopy] = []
     private var pendingDeltas: [ChannelDeltas.Delta] = []
     /// Each author's penalty as last published or taken up (packed): a penalty goes out once,
     /// not with every verdict it gives.

@@ -36,13 +36,9 @@ public final class RedisWindows: SharedWindows {
             return try redis.command(bytes: command)
         }
 
-        mutating func run(_ command: inout [String], _ sha: (Scripts) -> String) throws(SharedError) -> RedisReply {
-            command[1] = sha(scripts)
-            let reply = try redis.command(command)
-            guard case .error(let message) = reply, message.hasPrefix("NOSCRIPT") else { return reply }
-            scripts = try RedisWindows.load(redis)
-            command[1] = sha(scripts)
-            return try redis.command(command)
+        mutating func run(_ command: [String], _ sha: (Scripts) -> String) throws(SharedError) -> RedisReply {
+            var bytes = command.map { Array($0.utf8) }
+            return try run(bytes: &bytes, sha)
         }
     }
 
@@ -242,7 +238,7 @@ public final class RedisWindows: SharedWindows {
               local keep, keepWords = A[23], A[24]
               local mine = {}
               for j = 1, A[26] do mine[j] = A[26 + j] end
-              local allWordsFull = tonumber(A[25])
+              local allWordsFull = A[25]
               local allWords = math.min(allWordsFull, 15)
               local marker = 140737488355328 -- 2^47: kept as words
               local plainSketch = sketch
@@ -655,7 +651,7 @@ public final class RedisWindows: SharedWindows {
         }
         command.append(contentsOf: values)
         let reply = try connection.withLockedValue { (connection: inout Connection) throws(SharedError) -> RedisReply in
-            try connection.run(&command, \.strike)
+            try connection.run(command, \.strike)
         }
         guard case .array(let parts) = reply, parts.count == 4 * strikes.count else {
             throw SharedError("\(address): unexpected reply to the strike script: \(reply)")

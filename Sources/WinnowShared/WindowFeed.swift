@@ -44,7 +44,7 @@ public final class WindowFeed {
     public static func logKey(prefix: String) -> String { "\(prefix):gw" }
 
     /// Adds a batch's copies and channel deltas as one entry (none when both are empty).
-    public func publish(_ copies: [CampaignCopies.Copy], channels: [ChannelDeltas.Delta] = []) throws(SharedError) {
+    public func publish(_ copies: [CampaignCopy], channels: [ChannelDeltas.Delta] = []) throws(SharedError) {
         guard !copies.isEmpty || !channels.isEmpty else { return }
         var command = ["XADD", key, "MAXLEN", "~", String(Self.maxEntries), "*", "o", origin].map { Array($0.utf8) }
         if !copies.isEmpty { command += [Array("c".utf8), Self.bytes(of: copies)] }
@@ -55,9 +55,9 @@ public final class WindowFeed {
 
     /// The copies and channel deltas other instances added since the last call, in order.
     public func pull(count: Int = 1000) throws(SharedError) -> (
-        copies: [CampaignCopies.Copy], channels: [ChannelDeltas.Delta]
+        copies: [CampaignCopy], channels: [ChannelDeltas.Delta]
     ) {
-        var copies: [CampaignCopies.Copy] = []
+        var copies: [CampaignCopy] = []
         var channels: [ChannelDeltas.Delta] = []
         for fields in try log.readOthers(redis, count: count) {
             if case .bulk(let text)? = fields["c"] { copies += Self.copies(in: text) }
@@ -80,7 +80,7 @@ public final class WindowFeed {
     }
 
     /// The `c` field of `copies`.
-    public static func bytes(of copies: [CampaignCopies.Copy]) -> [UInt8] {
+    public static func bytes(of copies: [CampaignCopy]) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(copyLength * copies.count)
         for copy in copies {
@@ -127,13 +127,13 @@ public final class WindowFeed {
     }
 
     /// The copies an entry's `c` field holds (a malformed record is skipped).
-    public static func copies(in text: [UInt8]) -> [CampaignCopies.Copy] {
-        var copies: [CampaignCopies.Copy] = []
+    public static func copies(in text: [UInt8]) -> [CampaignCopy] {
+        var copies: [CampaignCopy] = []
         var start = 0
         while start + copyLength <= text.count {
             if let fingerprint = number(text, start..<start + 16), let millis = number(text, start + 17..<start + 28) {
                 copies.append(
-                    CampaignCopies.Copy(
+                    CampaignCopy(
                         fingerprint: fingerprint, spamSignal: text[start + 16] == UInt8(ascii: "1"),
                         time: Micros(millis) * 1000))
             }

@@ -16,6 +16,13 @@ struct ServeTests {
         (line.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } as? [String: Any]) ?? [:]
     }
 
+    /// One request on a connection of its own, and its answer.
+    func ask(_ server: ServeProcess, _ line: String) throws -> [String: Any] {
+        let client = try server.client()
+        client.send(line + "\n")
+        return json(client.readLine())
+    }
+
     @Test("pipelined requests: one answer each, in order; ops; a bad line gets an error and the stream goes on")
     func protocolInOrder() throws {
         let server = try ServeProcess(["--wordlists", wordlists])
@@ -143,11 +150,7 @@ struct ServeTests {
     func sharedState() throws {
         let server = try ServeProcess(["--wordlists", wordlists, "--rate-limit", "2/1m", "--no-audit"])
         defer { server.removeDirectory() }
-        func ask(_ line: String) throws -> [String: Any] {
-            let client = try server.client()
-            client.send(line + "\n")
-            return json(client.readLine())
-        }
+        func ask(_ line: String) throws -> [String: Any] { try self.ask(server, line) }
         #expect(try ask(#"{"author":"x","text":"one"}"#)["action"] as? String == "allow")
         #expect(try ask(#"{"author":"x","text":"two"}"#)["action"] as? String == "allow")
         let third = try ask(#"{"author":"x","text":"three"}"#)
@@ -175,11 +178,6 @@ struct ServeTests {
         defer {
             a.removeDirectory()
             b.removeDirectory()
-        }
-        func ask(_ server: ServeProcess, _ line: String) throws -> [String: Any] {
-            let client = try server.client()
-            client.send(line + "\n")
-            return json(client.readLine())
         }
         #expect(try ask(a, #"{"author":"x","text":"one"}"#)["action"] as? String == "allow")
         #expect(try ask(b, #"{"author":"x","text":"two"}"#)["action"] as? String == "allow")
@@ -218,11 +216,6 @@ struct ServeTests {
         defer {
             a.removeDirectory()
             b.removeDirectory()
-        }
-        func ask(_ server: ServeProcess, _ line: String) throws -> [String: Any] {
-            let client = try server.client()
-            client.send(line + "\n")
-            return json(client.readLine())
         }
         /// `author`'s action on `server` once it is `action`: asked every 300 ms (the logs are
         /// read every 100 ms), at most five times, each time with other words (five comments

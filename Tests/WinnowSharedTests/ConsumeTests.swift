@@ -488,8 +488,8 @@ extension ConsumeTests {
         let good = "00000000000000ff1" + "18bcfe56800" + "0123456789abcdef0" + "00000000001"
         #expect(
             WindowFeed.copies(in: Array(good.utf8)) == [
-                CampaignCopies.Copy(fingerprint: 255, spamSignal: true, time: 1_700_000_000_000 * 1000),
-                CampaignCopies.Copy(fingerprint: 0x0123_4567_89ab_cdef, spamSignal: false, time: 1000),
+                CampaignCopy(fingerprint: 255, spamSignal: true, time: 1_700_000_000_000 * 1000),
+                CampaignCopy(fingerprint: 0x0123_4567_89ab_cdef, spamSignal: false, time: 1000),
             ])
         #expect(WindowFeed.bytes(of: WindowFeed.copies(in: Array(good.utf8))) == Array(good.utf8))
         let bad = "00000000000000ff1" + "18bcfe56800" + "zz" + "0123456789abcdef0" + "00000000001"
