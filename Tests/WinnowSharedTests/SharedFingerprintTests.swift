@@ -108,4 +108,36 @@ struct SharedFingerprintTests {
         #expect(local.map { $0.reasons.map(\.message) } == shared.map { $0.reasons.map(\.message) })
         _ = server
     }
+
+    /// The event script kept an author's limit, repeat and flood mark in three keys, each number
+    /// written as text and read back with strtod (a quarter of Redis's instructions).
+    @Test("an author's limit, repeat and flood mark are one packed value: one key per author, no text numbers")
+    func authorWindowsInOneValue() throws {
+        let behavior = BehaviorSettings(
+            repeatRule: RepeatRule(), flood: FloodRule(), escalation: Self.quiet,
+            defaults: ChannelSettings(
+                rateLimits: .init(author: RateLimit(events: 5, period: 60 * Self.s)), slowMode: 2 * Self.s))
+        let (a, b, server) = try Self.pair(behavior)
+        let text = "free robux at my profile link go now"
+        for k in 0..<4 { _ = (k % 2 == 0 ? a : b).post("bot\(k)", text, at: 100 + Double(k)) }
+        #expect(a.post("bot0", "something else entirely", at: 110).action == .allow)
+        let redis = try RedisConnection(server.address)
+        guard case .array(let replies) = try redis.command(["KEYS", "winnow:*"]) else {
+            Issue.record("KEYS did not answer an array")
+            return
+        }
+        let keys = replies.compactMap(\.text).sorted()
+        let authorKeys = keys.filter { $0.hasPrefix("winnow:a:") }
+        #expect(authorKeys.count == 4)  // bot0 to bot3, one value each
+        // Slow-mode (author in channel) keeps its own key; the campaign index and one campaign.
+        #expect(keys.filter { $0.hasPrefix("winnow:sb:") }.count == 4)
+        #expect(keys.contains("winnow:fi"))
+        #expect(keys.filter { $0.hasPrefix("winnow:fb:") }.count == 1)
+        #expect(keys.count == 4 + 4 + 1 + 1)
+        // authorFormat: 12 doubles, a byte, 15 16-bit values, a byte, 2 doubles.
+        let packedSize: Int64 = 144
+        for key in authorKeys {
+            #expect(try redis.command(["STRLEN", key]) == .integer(packedSize))
+        }
+    }
 }

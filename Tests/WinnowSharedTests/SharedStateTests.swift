@@ -104,9 +104,20 @@ struct SharedStateTests {
             conforming += 1
         }
         #expect(conforming == 3)  // not 3 per instance
-        let ttl = try milliseconds(toLive: a.rateKey("a", 9, limit), on: server)
-        // The TAT is 60 s past the first event (3 × 20 s): the key lives no longer than that.
-        #expect(ttl > 0 && ttl <= 60_001)
+        // The author's limit is in the author's value, kept as long as the repeat's memory
+        // (4096 s) and a second: the longest of the author's windows.
+        let authorTTL = try milliseconds(toLive: a.authorKey(author: 9), on: server)
+        #expect(authorTTL > 4_096_000 && authorTTL <= 4_097_000)
+        // Without repeat and flood, the value is the arrival time alone: one packed double.
+        let redis = try RedisConnection(server.address)
+        #expect(try redis.command(["STRLEN", a.authorKey(author: 9)]) == .integer(8))
+        // An author-in-channel limit has a key of its own: the TAT is 60 s past the first event
+        // (3 × 20 s), and the key lives no longer than that.
+        let request = SharedRequest(
+            author: 9, pair: 10, channel: 7, limits: .init(authorInChannel: limit), isExempt: false, now: now)
+        #expect(try b.check([request]) == [SharedCheck(headroom: 2)])
+        let ttl = try milliseconds(toLive: a.rateKey("ac", 10, limit), on: server)
+        #expect(ttl > 0 && ttl <= 20_001)
     }
 
     /// Issue 24's first defect: on event time, the instance behind was refused for the time
