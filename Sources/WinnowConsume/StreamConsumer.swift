@@ -266,11 +266,9 @@ public final class StreamConsumer {
         var problem: String?
     }
 
-    /// The events of the entries, in order (`part`: their stream's place among those handled
-    /// together).
-    private func units(of entries: [StreamEntry], part: Int) -> [Unit] {
-        var units: [Unit] = []
-        units.reserveCapacity(entries.count)
+    /// The events of the entries, in order, appended to `units` (`part`: their stream's place
+    /// among those handled together).
+    private func units(of entries: [StreamEntry], part: Int, into units: inout [Unit]) {
         for (k, entry) in entries.enumerated() {
             switch entry.content {
             case .event(let line):
@@ -300,7 +298,6 @@ public final class StreamConsumer {
                         problem: "stream entry \(entry.id) was deleted before it was judged"))
             }
         }
-        return units
     }
 
     private func tooLong(_ count: Int) -> String? {
@@ -325,7 +322,7 @@ public final class StreamConsumer {
         _ parts: [(stream: RedisStream, entries: [StreamEntry], times: [[Double]]?)], redelivered: Bool
     ) throws(AuditError) -> Int {
         var units: [Unit] = []
-        for (p, part) in parts.enumerated() { units += self.units(of: part.entries, part: p) }
+        for (p, part) in parts.enumerated() { self.units(of: part.entries, part: p, into: &units) }
         logs.takeUp(into: judge.engine, now: judge.currentTime())
         // Verdicts found in the audit trail (a redelivered entry), by unit.
         var recorded = [[UInt8]?](repeating: nil, count: units.count)
@@ -357,34 +354,37 @@ public final class StreamConsumer {
         // Each judged unit's verdict line in `output`, without its newline.
         var judgedRange = [Range<Int>?](repeating: nil, count: units.count)
         var records: [AuditRecord] = []
-        for (j, u) in toJudge.enumerated() {
-            var verdict = judged[j].verdict
-            var event = judged[j].event
+        // One judged unit's verdict line and audit row; its verdict and event borrowed from
+        // `judged`, not copied.
+        func settle(_ verdict: Verdict, _ event: Event?, judgedAs j: Int, unit u: Int) {
             let unit = units[u]
             let entry = parts[unit.part].entries[unit.entry]
-            if let problem = unit.problem {
-                verdict = .error(line: firstLine + j, message: problem)
-                event = nil
-            }
             let start = output.count
             encoder.encode(verdict, into: output)
             // The stream entry and the audit row hold the line without its newline.
             let range = start..<output.count - 1
             judgedRange[u] = range
             summary.count(verdict.action)
-            guard let audit else { continue }
+            guard let audit else { return }
             var record =
                 event.map {
-                    AuditRecord($0, timestamp: $0.timestamp ?? judged[j].time.seconds, textMode: audit.textMode)
+                    AuditRecord($0, timestamp: $0.timestamp ?? judged.times[j].seconds, textMode: audit.textMode)
                 }
                 ?? AuditRecord(eventID: verdict.id?.text ?? entry.id, line: firstLine + j)
             record.settle(verdict, escalation: judge.engine.behavior.escalation)
             record.verdict = range
-            if verdict.action == .hold || verdict.action == .flag { record.sketch = judged[j].sketch }
+            if verdict.action == .hold || verdict.action == .flag { record.sketch = judged.sketches[j] }
             record.delivery = StreamDelivery(
                 stream: parts[unit.part].stream.stream, eventKey: eventKey(of: verdict, unit: unit, in: entry),
                 entryID: entry.id)
             records.append(record)
+        }
+        for (j, u) in toJudge.enumerated() {
+            if let problem = units[u].problem {
+                settle(.error(line: firstLine + j, message: problem), nil, judgedAs: j, unit: u)
+            } else {
+                settle(judged.verdicts[j], judged.events[j], judgedAs: j, unit: u)
+            }
         }
         if let audit, !records.isEmpty {
             try audit.commit(AuditBatch(parts: [AuditBatch.Part(records: records, verdicts: output.bytes)]))
@@ -394,7 +394,7 @@ public final class StreamConsumer {
         // The authors judged, by stream: each partition's checkpoint takes its own.
         var authors = [[String]](repeating: [], count: parts.count)
         for (j, u) in toJudge.enumerated() {
-            if let author = judged[j].event?.author { authors[units[u].part].append(author) }
+            if let author = judged.events[j]?.author { authors[units[u].part].append(author) }
         }
         var u = 0
         for (p, part) in parts.enumerated() {

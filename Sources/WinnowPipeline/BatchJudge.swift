@@ -18,14 +18,17 @@ public final class BatchJudge {
     private let decoder = EventDecoder()
     private let scratches: [WorkerScratch]
 
-    /// One judged line: its final verdict and the event it carried (nil when it could not be read).
+    /// A judged batch, line by line: the final verdicts, the events the lines carried (nil
+    /// where one could not be read), the times they were judged at (event or wall time), and
+    /// the comments' sketches (`WindowFacts.sketch`: a held comment joins its copies' review
+    /// case). Arrays side by side, not one struct per line: the caller borrows each element in
+    /// place, where a struct per line cost a copy of every verdict and event (their strings
+    /// retained and released) at each step.
     public struct Judged {
-        public var verdict: Verdict
-        public var event: Event?
-        /// The time it was judged at (event or wall time).
-        public var time: Micros
-        /// The comment's sketch (`WindowFacts.sketch`): a held comment joins its copies' review case.
-        public var sketch: UInt64 = 0
+        public var verdicts: [Verdict]
+        public var events: [Event?]
+        public var times: [Micros]
+        public var sketches: [UInt64]
     }
 
     /// Below this many lines a batch is analyzed on the calling thread: dispatching costs more.
@@ -49,11 +52,11 @@ public final class BatchJudge {
 
     /// The verdicts on `lines`, in order; `lines[k]` is line `firstLine + k` of the run (error
     /// verdicts name it).
-    public func judge(_ lines: [ArraySlice<UInt8>], firstLine: Int) -> [Judged] {
+    public func judge(_ lines: [ArraySlice<UInt8>], firstLine: Int) -> Judged {
         let arrival = Micros(seconds: clock.now())
         let windows = engine.usesWindows
         let workers = lines.count >= Self.parallelThreshold ? scratches.count : 1
-        let parts = (0..<workers).map { _ in Part() }
+        let parts = (0..<workers).map { _ in Part(capacity: workers == 1 ? lines.count : lines.count / 2) }
         let next = SliceCounter()
         let engine = engine, decoder = decoder, scratches = scratches, mode = mode
         // Each worker takes slices of 16 lines until none is left: a slow line does not leave a core idle.
@@ -74,24 +77,41 @@ public final class BatchJudge {
         } else {
             DispatchQueue.concurrentPerform(iterations: workers, execute: analyzeSome)
         }
-        var items = parts.flatMap(\.items)
-        items.sort { $0.index < $1.index }
+        // The first part's array taken over, not copied; the others' items appended to it.
+        var merged = parts[0].items
+        parts[0].items = []
+        for part in parts.dropFirst() { merged.append(contentsOf: part.items) }
+        if workers > 1 { merged.sort { $0.index < $1.index } }
+        let items = merged
 
         // The window step, in order (with a shared store, in runs of one round trip each). Only
         // events that go through it move the timeline (as in `filter`): a broken line does not.
-        var verdicts = items.map(\.verdict)
+        // Fields are read by index from the `let` array: each read copies that field alone.
+        var verdicts: [Verdict] = []
+        var events: [Event?] = []
+        var sketches: [UInt64] = []
+        verdicts.reserveCapacity(items.count)
+        events.reserveCapacity(items.count)
+        sketches.reserveCapacity(items.count)
+        for k in items.indices {
+            verdicts.append(items[k].verdict)
+            events.append(items[k].event)
+            sketches.append(items[k].sketch)
+        }
         var times = [Micros](repeating: arrival, count: items.count)
         if windows {
-            let pending = items.indices.compactMap { k in
-                items[k].facts.map { PendingEvent(facts: $0, index: k, timestamp: items[k].event?.timestamp) }
+            var pending: [PendingEvent] = []
+            pending.reserveCapacity(items.count)
+            for k in items.indices {
+                if let facts = items[k].facts {
+                    pending.append(PendingEvent(facts: facts, index: k, timestamp: items[k].event?.timestamp))
+                }
             }
             step.judge(
                 pending, verdicts: &verdicts, engine: engine, skippedEvent: { items[pending[$0].index].event! },
                 judgedAt: { times[pending[$0].index] = $1 }, changed: { _ in })
         }
-        return items.indices.map {
-            Judged(verdict: verdicts[$0], event: items[$0].event, time: times[$0], sketch: items[$0].sketch)
-        }
+        return Judged(verdicts: verdicts, events: events, times: times, sketches: sketches)
     }
 
     private static func analyze(
@@ -134,5 +154,7 @@ public final class BatchJudge {
     /// What one worker analyzed; only that worker touches it until `concurrentPerform` returns.
     private final class Part: @unchecked Sendable {
         var items: [Item] = []
+
+        init(capacity: Int) { items.reserveCapacity(capacity) }
     }
 }

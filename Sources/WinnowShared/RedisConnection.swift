@@ -115,6 +115,9 @@ public final class RedisConnection {
     ) -> R {
         var bytes: [UInt8] = []
         var lengths: [Int] = []
+        // Sized once: an answer's arguments are a batch's verdicts, hundreds of kilobytes.
+        bytes.reserveCapacity(arguments.reduce(1) { $0 + $1.count })
+        lengths.reserveCapacity(arguments.count)
         for argument in arguments {
             bytes.append(contentsOf: argument)
             lengths.append(argument.count)

@@ -483,18 +483,28 @@ extension ConsumeTests {
         #expect(WindowFeed.channelDeltas(in: Array(bad.utf8)) == [deltas[0]])
     }
 
-    @Test("campaign log records: 16 hex digits, a spam bit and 11 of milliseconds each; a malformed one is skipped")
+    @Test(
+        "campaign log records: 16 bytes each, the fingerprint then milliseconds and the spam bit; a torn tail ignored")
     func campaignRecords() {
-        let good = "00000000000000ff1" + "18bcfe56800" + "0123456789abcdef0" + "00000000001"
+        let copies = [
+            CampaignCopy(fingerprint: 255, spamSignal: true, time: 1_700_000_000_000 * 1000 + 999),
+            CampaignCopy(fingerprint: 0x0123_4567_89ab_cdef, spamSignal: false, time: 1000),
+        ]
+        let bytes = WindowFeed.bytes(of: copies)
+        // Little-endian: 255, then 1,700,000,000,000 << 1 | 1 = 0x3179FCAD001.
+        #expect(bytes.count == 32)
+        #expect(Array(bytes[0..<8]) == [255, 0, 0, 0, 0, 0, 0, 0])
+        #expect(Array(bytes[8..<16]) == [0x01, 0xD0, 0xCA, 0x9F, 0x17, 0x03, 0, 0])
+        #expect(Array(bytes[16..<24]) == [0xEF, 0xCD, 0xAB, 0x89, 0x67, 0x45, 0x23, 0x01])
+        // Read back to the millisecond (the 999 µs are not sent).
+        let read = WindowFeed.copies(in: bytes)
         #expect(
-            WindowFeed.copies(in: Array(good.utf8)) == [
+            read == [
                 CampaignCopy(fingerprint: 255, spamSignal: true, time: 1_700_000_000_000 * 1000),
                 CampaignCopy(fingerprint: 0x0123_4567_89ab_cdef, spamSignal: false, time: 1000),
             ])
-        #expect(WindowFeed.bytes(of: WindowFeed.copies(in: Array(good.utf8))) == Array(good.utf8))
-        let bad = "00000000000000ff1" + "18bcfe56800" + "zz" + "0123456789abcdef0" + "00000000001"
-        #expect(WindowFeed.copies(in: Array(bad.utf8)).count == 1)
-        #expect(WindowFeed.copies(in: Array("-0000000000000ff1".utf8) + Array("18bcfe56800".utf8)) == [])
+        #expect(WindowFeed.copies(in: bytes + [1, 2, 3]) == read)
+        #expect(WindowFeed.copies(in: Array(bytes.prefix(15))) == [])
     }
 }
 

@@ -108,7 +108,7 @@ struct SharedStrikeTests {
                 line("3", "troll", "zorblax", 102), line("4", "ann", "hello", 103), line("5", "troll", "hello", 104),
                 line("6", "troll", "zorblax", 105), line("7", "troll", "hello", 140),
             ], firstLine: 1
-        ).map(\.verdict)
+        ).verdicts
         #expect(judged.map(\.action) == [.timeout, .allow, .timeout, .timeout, .allow])
         #expect(judged[0].reasons.last?.message == "strike 3 of 3 in 1m: timed out for 30s (timeout 1)")
         #expect(judged[2].reasons.map(\.rule) == ["timeout"])
