@@ -47,6 +47,7 @@ struct Audit: ParsableCommand {
 
     struct Stats: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "stats",
             abstract: "Counts per action, rule, list and channel over a time range.")
 
         @OptionGroup var location: Location
@@ -87,6 +88,7 @@ struct Audit: ParsableCommand {
 
     struct Explain: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "explain",
             abstract: "Why an event got its verdict: the event, each reason, and the configuration in force.")
 
         @Argument(help: "The event's id, as in its verdict (the line number for events without one).")
@@ -149,6 +151,7 @@ struct Audit: ParsableCommand {
 
     struct Author: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "author",
             abstract: "An author's history: verdicts, reasons, timeouts and bans, the latest events.")
 
         @Argument(help: "The author, as in the events.")
@@ -208,6 +211,7 @@ struct Audit: ParsableCommand {
 
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Every event of a time range with its verdict, as NDJSON or CSV, oldest first.")
 
         enum Format: String, ExpressibleByArgument, CaseIterable { case ndjson, csv }
@@ -285,6 +289,7 @@ struct Audit: ParsableCommand {
 
     struct Prune: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "prune",
             abstract: "Delete events older than a time (retention), keeping the trail consistent.",
             discussion: """
                 Events whose timeout or ban is still in force are kept, with the runs and \

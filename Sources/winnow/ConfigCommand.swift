@@ -12,6 +12,7 @@ struct Config: ParsableCommand {
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Validate a policy file against the wordlists; list every problem (status 2) or print a summary.")
 
         @Argument(help: "The policy file (YAML).")
@@ -36,6 +37,7 @@ struct Config: ParsableCommand {
 
     struct Default: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "default",
             abstract: "Print the built-in policy as a commented policy file to start from.")
 
         func run() {

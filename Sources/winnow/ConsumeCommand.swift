@@ -15,6 +15,7 @@ private let stopRequested = Atomic<Bool>(false)
 
 struct Consume: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "consume",
         abstract: "Judge events from a Redis Stream as a consumer group member; verdicts go to another stream.",
         discussion: """
             Each entry's `event` field holds one NDJSON event. Its verdict is added to the verdict \

@@ -13,6 +13,7 @@ import WinnowPolicy
 
 struct Filter: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "filter",
         abstract: "Filter NDJSON events from stdin into one NDJSON verdict per line on stdout.",
         discussion: """
             Every input line gets exactly one output line, in input order; a line that cannot be \

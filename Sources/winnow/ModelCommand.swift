@@ -10,6 +10,7 @@ import WinnowText
 /// `winnow model info|evaluate`: what a model file is, and how it scores a labelled dump.
 struct Model: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "model",
         abstract: "Inspect a classifier model file, or score labelled dumps with it.",
         subcommands: [Info.self, Evaluate.self])
 
@@ -48,6 +49,7 @@ struct Model: ParsableCommand {
 
     struct Info: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "info",
             abstract: "Print what a model file holds: labels, features, training, evaluation, hash.")
 
         @Argument(help: "The model file (default: the one shipped with Winnow).")
@@ -103,6 +105,7 @@ struct Model: ParsableCommand {
 
     struct Evaluate: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "evaluate",
             abstract: "Score labelled dumps with a model: precision, recall, F1 and false positives per threshold.")
 
         @Argument(help: "Labelled dump files (NDJSON, or CSV).")
@@ -180,6 +183,7 @@ struct Model: ParsableCommand {
 /// `winnow classify`: a model's scores for texts, with the features that pushed them.
 struct Classify: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "classify",
         abstract:
             "Score texts with a classifier model and say why: each label's score and the features that pushed it most.")
 

@@ -5,6 +5,7 @@ extension Queue {
     /// `winnow queue appeal`: an author asks for a past verdict to be looked at again.
     struct Appeal: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "appeal",
             abstract: "Appeal a past verdict (removed, timed out, banned): a case at the head of the queue.",
             discussion: """
                 A moderator decides it with `winnow queue decide ID uphold|overturn`; overturn \

@@ -12,6 +12,7 @@ import WinnowLimits
 /// `filter` or `serve` writes to it.
 struct Queue: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "queue",
         abstract: "The review queue: held comments as cases to decide.",
         discussion: """
             Every held comment opens a case in the audit trail, or joins the open case of its \
@@ -53,6 +54,7 @@ struct Queue: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "The open cases, most urgent first (holds, then larger campaigns, then the oldest).")
 
         @OptionGroup var trail: Trail
@@ -104,6 +106,7 @@ struct Queue: ParsableCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "One case: its comments with their reasons, and its decision.")
 
         @OptionGroup var trail: Trail
@@ -160,6 +163,7 @@ struct Queue: ParsableCommand {
 
     struct Decide: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "decide",
             abstract: "Approve or remove a case, once for all its comments; uphold or overturn an appeal.",
             discussion: """
                 The first decision wins. Approve and overturn take the verdicts back in full: a \
@@ -242,6 +246,7 @@ struct Queue: ParsableCommand {
 
     struct Decisions: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "decisions",
             abstract: "The decisions as NDJSON, oldest first: case, outcome, moderator, note, time, comment ids.")
 
         @OptionGroup var trail: Trail
@@ -277,6 +282,7 @@ struct Queue: ParsableCommand {
 
     struct Labels: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "labels",
             abstract: "Moderators' decisions as labelled comments (NDJSON) for `winnow train`.",
             discussion: """
                 One line per comment of every case a moderator decided: the event (id, author, \
@@ -311,6 +317,7 @@ struct Queue: ParsableCommand {
 
     struct Stats: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "stats",
             abstract:
                 "Response-time figures: open cases, time to decision, share within the SLA, expiries, appeals.")
 

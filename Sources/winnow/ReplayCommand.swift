@@ -16,6 +16,7 @@ import WinnowReplay
 /// for labeled dumps, precision and recall.
 struct Replay: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "replay",
         abstract: "Replay comment dumps (NDJSON, CSV) through the engine on event time, with a report.",
         discussion: """
             Events of all files are judged in time order (stable for equal times). CSV needs a header \

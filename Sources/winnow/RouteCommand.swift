@@ -11,6 +11,7 @@ import WinnowShared
 /// `winnow consume --partitions` instances each own a set of authors.
 struct Route: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "route",
         abstract: "Add NDJSON events from stdin to a partitioned Redis Stream, by author.",
         discussion: """
             Event N goes to KEY:{P}, P = FNV-1a 64 of its author's UTF-8 modulo --partition-count, \

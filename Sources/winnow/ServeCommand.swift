@@ -14,6 +14,7 @@ import WinnowShared
 /// `winnow serve`: the Unix-socket sidecar for chat bots.
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "serve",
         abstract: "Answer NDJSON events with verdicts over a Unix stream socket, for many clients at once.",
         discussion: """
             One verdict line per event line, in order, on the same connection; all connections share \

@@ -11,6 +11,7 @@ import WinnowText
 /// comments it did not learn from, and written only if it is not worse than the model there.
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "train",
         abstract: "Train a classifier label (spam, toxic, ...) from labelled comment dumps or moderators' decisions.",
         discussion: """
             Reads the dumps as `winnow replay` does (NDJSON or CSV, --map, --label, --positive), and \

@@ -11,6 +11,7 @@ struct Wordlists: ParsableCommand {
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract:
                 "Validate a wordlist directory: per-list counts, compile time, patterns that backtrack catastrophically; exit 1 on any error."
         )
