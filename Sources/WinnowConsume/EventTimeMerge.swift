@@ -84,7 +84,7 @@ struct EventTimeMerge {
         case .events(let field):
             let times = StreamEntry.lines(of: field).map { time(of: $0) ?? -.infinity }
             return times.isEmpty ? [-.infinity] : times
-        case .noEventField, .deleted: return [-.infinity]
+        case .skipped, .noEventField, .deleted: return [-.infinity]
         }
     }
 

@@ -284,6 +284,11 @@ public final class StreamConsumer {
                 for (index, line) in lines.enumerated() {
                     units.append(Unit(part: part, entry: k, index: index, line: line, problem: tooLong(line.count)))
                 }
+            case .skipped(let reason):
+                units.append(
+                    Unit(
+                        part: part, entry: k, index: 0, line: [],
+                        problem: "stream entry \(entry.id) stands for a line its producer skipped: \(reason)"))
             case .noEventField:
                 units.append(
                     Unit(

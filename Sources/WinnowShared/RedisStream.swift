@@ -209,6 +209,8 @@ public final class RedisStream {
                     switch fields[k].text {
                     case StreamEntry.eventField: return StreamEntry(id: id, content: .event(value))
                     case StreamEntry.eventsField: return StreamEntry(id: id, content: .events(value))
+                    case StreamEntry.skippedField:
+                        return StreamEntry(id: id, content: .skipped(String(decoding: value, as: UTF8.self)))
                     default: break
                     }
                 }
@@ -234,11 +236,17 @@ public struct StreamEntry: Sendable, Equatable {
     /// The field that holds several events, NDJSON lines joined by newlines; answered with a
     /// `verdicts` field of their verdict lines, in the same order, joined the same way.
     public static let eventsField = "events"
+    /// The field a producer writes in place of a line it could not carry (`winnow route`: a
+    /// line longer than its `--max-line-bytes`), saying why: answered with an error verdict
+    /// that says it, so that the line is not lost without a word.
+    public static let skippedField = "skipped"
 
     public enum Content: Sendable, Equatable {
         case event([UInt8])
         /// Several events, NDJSON lines separated by `\n`.
         case events([UInt8])
+        /// A line the producer could not carry, and why (`skippedField`).
+        case skipped(String)
         /// The entry has neither field.
         case noEventField
         /// The entry was deleted (the stream trimmed) after it was delivered.

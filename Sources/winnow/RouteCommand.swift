@@ -20,9 +20,10 @@ struct Route: ParsableCommand {
             a trickle of input makes entries of one event, a flood entries of many, which Redis \
             reads, acknowledges and answers as one. With --events-per-entry 1 every line gets an \
             entry whose `event` field holds it. A line that is not an event (invalid JSON, no \
-            author) goes to partition 0, where the consumer answers it with an error verdict; a \
-            line longer than --max-line-bytes is skipped and named on stderr (status 1). Events \
-            are added in input order within each partition, one pipelined round trip per batch.
+            author) goes to partition 0, where the consumer answers it with an error verdict; so \
+            does a line longer than --max-line-bytes, as an entry whose `skipped` field says so \
+            (the line itself is not kept; it is also named on stderr). Events are added in input \
+            order within each partition, one pipelined round trip per batch.
             """
     )
 
@@ -45,7 +46,7 @@ struct Route: ParsableCommand {
     @Option(help: "Most events in one entry of a partition (1: an `event` entry per line).")
     var eventsPerEntry = 100
 
-    @Option(help: "Longest line routed, in bytes; a longer one is skipped.")
+    @Option(help: "Longest line routed, in bytes; a longer one is answered with an error verdict.")
     var maxLineBytes = 1 << 20
 
     func validate() throws {
@@ -87,6 +88,9 @@ struct Route: ParsableCommand {
         let prefixes = (0..<partitionCount).map { partition in
             (["XADD", partitions.key(partition)] + trim + ["*", field]).map { Array($0.utf8) }
         }
+        let skippedPrefix = (["XADD", partitions.key(0)] + trim + ["*", StreamEntry.skippedField]).map {
+            Array($0.utf8)
+        }
         let decoder = EventDecoder()
         let reader = LineReader(fd: STDIN_FILENO, maxLineBytes: maxLineBytes)
         var batch: [InputLine] = []
@@ -109,9 +113,14 @@ struct Route: ParsableCommand {
             for line in batch {
                 switch line {
                 case .tooLong(let number, let atLeast):
-                    printError(
-                        "winnow: route: line \(number) skipped: longer than --max-line-bytes \(maxLineBytes) (at least \(atLeast) bytes)"
-                    )
+                    // In its place, in partition 0's order, an entry saying why: the consumer
+                    // answers it with an error verdict, as `filter` answers such a line.
+                    let reason =
+                        "line \(number) of route's input is longer than --max-line-bytes \(maxLineBytes) (at least \(atLeast) bytes)"
+                    printError("winnow: route: \(reason); an error entry stands for it")
+                    flush(0)
+                    commands.append(skippedPrefix + [Array(reason.utf8)])
+                    perPartition[0] += 1
                     skipped += 1
                 case .line(let number, let range):
                     let bytes = UnsafeRawBufferPointer(rebasing: reader.bytes[range])
@@ -155,7 +164,6 @@ struct Route: ParsableCommand {
         printError(
             "winnow: route: \(routed) events to \(partitionCount) partitions of \(redisStream) (most in one: "
                 + "\(perPartition.max() ?? 0), fewest: \(perPartition.min() ?? 0))"
-                + (skipped > 0 ? "; \(skipped) lines skipped" : ""))
-        if skipped > 0 { throw ExitCode(1) }
+                + (skipped > 0 ? "; \(skipped) of them lines too long, each an error entry" : ""))
     }
 }

@@ -222,6 +222,48 @@ struct PartitionedConsumeTests {
         #expect(differing == [], "first: \(differing.first.map { answered[$0] ?? "none" } ?? "")")
     }
 
+    /// `route` skipped a line longer than its `--max-line-bytes` with a message on stderr alone:
+    /// the line never reached the verdict stream.
+    @Test("a line too long for route is answered with an error verdict in partition 0, in its place")
+    func routedLineTooLongIsAnswered() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        // Two events of authors in partition 0, with a 300-byte line between them.
+        let authors = (0..<200).map { "a\($0)" }.filter { scratch.partitions.partition(ofAuthor: $0) == 0 }
+        let first = Scratch.event("e1", authors[0], 1, "hello there")
+        let second = Scratch.event("e2", authors[1], 2, "hello again")
+        let long = Scratch.event("e-long", authors[0], 1.5, String(repeating: "x", count: 300))
+        let route = try WinnowProcess.run(
+            [
+                "route", "--redis", scratch.server.url, "--redis-stream", "in", "--partition-count", "4",
+                "--max-line-bytes", "200",
+            ],
+            input: Array([first, long, second].joined(separator: "\n").utf8 + [0x0A]), in: scratch.directory)
+        #expect(route.status == 0, "\(route.stderr)")
+        let reason = "line 2 of route's input is longer than --max-line-bytes 200 (at least \(long.utf8.count) bytes)"
+        #expect(route.stderr.contains("winnow: route: \(reason); an error entry stands for it"), "\(route.stderr)")
+        // In partition 0, in input order: the first event's entry, the error entry, the second's.
+        let entries = try Self.entryLines(scratch.redis, scratch.partitions.key(0))
+        try #require(entries.map(\.lines.count) == [1, 1, 1])
+        #expect(entries[1].lines == [reason])
+        let consume = try WinnowProcess.run(
+            [
+                "consume", "--redis", scratch.server.url, "--redis-stream", "in", "--group", "g", "--partitions",
+                "0-3", "--partition-count", "4", "--drain", "--consumer", "one", "--wordlists", wordlists,
+                "--no-audit",
+            ],
+            in: scratch.directory)
+        #expect(consume.status == 0, "\(consume.stderr)")
+        let answers = try Self.entryLines(scratch.redis, scratch.partitions.key(0) + ":verdicts").flatMap(\.lines)
+        try #require(answers.count == 3)
+        #expect(answers[0].contains(#""id":"e1""#) && answers[2].contains(#""id":"e2""#))
+        let error = try JSONSerialization.jsonObject(with: Data(answers[1].utf8)) as? [String: Any]
+        #expect(error?["action"] as? String == "error")
+        #expect(
+            error?["error"] as? String
+                == "stream entry \(entries[1].entry) stands for a line its producer skipped: \(reason)")
+    }
+
     @Test("a list of partitions: ranges and single ones, each once; anything else is refused")
     func partitionLists() {
         let partitions = StreamPartitions(stream: "in", count: 8)
