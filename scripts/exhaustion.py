@@ -80,7 +80,10 @@ def many_connections(work, count=10_000):
     want = count + 1024
     resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, want), max(hard, want)))
     path = os.path.join(work, "s.sock")
+    # Every client is this process's uid: the per-uid cap (256 by default) must let them all in,
+    # or all but 256 get an error line in place of a verdict.
     server = subprocess.Popen([WINNOW, "serve", "--socket", path, "--no-audit", "--max-connections", str(count + 10),
+                               "--max-connections-per-uid", str(count + 10),
                                "--log-level", "error", "--rate-limit", "off"], cwd=work,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(400):
@@ -98,6 +101,7 @@ def many_connections(work, count=10_000):
     for k, s in enumerate(clients):
         s.sendall(json.dumps({"id": k, "author": f"a{k}", "text": "hello there"}).encode() + b"\n")
     answered = 0
+    verdicts = 0
     for s in clients:
         s.settimeout(30)
         data = b""
@@ -107,6 +111,8 @@ def many_connections(work, count=10_000):
                 break
             data += chunk
         answered += data.count(b"\n")
+        # A verdict, not an error line in its place (a refused connection is answered too).
+        verdicts += data.count(b'"action":"allow"')
     elapsed = time.monotonic() - start
     rss = 0
     with open(f"/proc/{server.pid}/status") as fh:
@@ -122,9 +128,9 @@ def many_connections(work, count=10_000):
     health.close()
     server.terminate()
     status = server.wait()
-    ok = answered == count and status == 0
+    ok = answered == count and verdicts == count and status == 0
     return (f"{count:,} connections to `winnow serve` at once, one event each",
-            f"{answered:,} answered; all connected in {connected:.1f} s, all answered {elapsed:.1f} s after the first "
+            f"{answered:,} answered, {verdicts:,} of them with a verdict; all connected in {connected:.1f} s, all answered {elapsed:.1f} s after the first "
             f"connect; the `health` op then saw {reply.get('connections')} open; peak RSS {rss / 1024:.0f} MiB; "
             f"exit status {status} after SIGTERM", ok)
 
