@@ -23,9 +23,9 @@ struct TermPatternBuilder {
     ///
     /// The trie is never built as nodes: the terms sorted by skeleton are one, read depth by
     /// depth — the terms under a node are a run of the sorted array sharing its prefix, a child
-    /// a sub-run sharing one more scalar. A node per scalar, each with a dictionary of children,
-    /// and every subtree's text copied into its parent's cost 48M instructions of every start-up
-    /// for 876 bundled entries (`ReferenceTermPatternBuilder` in the tests builds that trie and
+    /// a sub-run sharing one more scalar, the pattern's UTF-8 appended to one buffer. A node per
+    /// scalar, each with a dictionary of children, and every subtree's text copied into its
+    /// parent's cost 48M instructions of every start-up for 876 bundled entries (`ReferenceTermPatternBuilder` in the tests builds that trie and
     /// must give the same pattern).
     static func pattern(for terms: [Term]) -> String? {
         var anchoredAtWord: [Term] = []  // word and prefix terms starting with a word character
@@ -46,9 +46,9 @@ struct TermPatternBuilder {
                 root[$0].skeleton.lexicographicallyPrecedes(root[$1].skeleton)
                     || (root[$0].skeleton == root[$1].skeleton && $0 < $1)
             }.map { root[$0] }
-            var text = lead
+            var text = Array(lead.utf8)
             emit(sorted, sorted.indices, depth: 0, after: nil, into: &text)
-            parts.append(text)
+            parts.append(String(decoding: text, as: UTF8.self))
         }
         return parts.isEmpty ? nil : parts.joined(separator: "|")
     }
@@ -56,7 +56,7 @@ struct TermPatternBuilder {
     /// Appends the pattern for the node whose terms are `terms[range]` (sorted, sharing their
     /// first `depth` scalars), reached through the scalar `after`.
     private static func emit(
-        _ terms: [Term], _ range: Range<Int>, depth: Int, after last: UInt32?, into text: inout String
+        _ terms: [Term], _ range: Range<Int>, depth: Int, after last: UInt32?, into text: inout [UInt8]
     ) {
         // The terms that end here sort first.
         var start = range.lowerBound
@@ -81,23 +81,23 @@ struct TermPatternBuilder {
             k = end
         }
         let alternatives = children.count + (boundedEnd == nil ? 0 : 1) + (openEnd == nil ? 0 : 1)
-        if alternatives > 1 { text += "(?:" }
+        if alternatives > 1 { text += "(?:".utf8 }
         for (n, child) in children.enumerated() {
-            if n > 0 { text += "|" }
+            if n > 0 { text.append(UInt8(ascii: "|")) }
             appendRegex(for: child.scalar, to: &text)
             emit(terms, child.range, depth: depth + 1, after: child.scalar, into: &text)
         }
         // A term that ends here is tried after the longer terms that continue from here.
         if let mark = boundedEnd {
-            if !children.isEmpty { text += "|" }
-            text += last.map(isWordCharacter) ?? false ? "\\b" : "(?!\\w)"
-            text += "(*:" + String(mark) + ")"
+            if !children.isEmpty { text.append(UInt8(ascii: "|")) }
+            text += (last.map(isWordCharacter) ?? false ? "\\b" : "(?!\\w)").utf8
+            text += "(*:\(mark))".utf8
         }
         if let mark = openEnd {
-            if !children.isEmpty || boundedEnd != nil { text += "|" }
-            text += "(*:" + String(mark) + ")"
+            if !children.isEmpty || boundedEnd != nil { text.append(UInt8(ascii: "|")) }
+            text += "(*:\(mark))".utf8
         }
-        if alternatives > 1 { text += ")" }
+        if alternatives > 1 { text.append(UInt8(ascii: ")")) }
     }
 
     /// What PCRE2's `\w` matches in skeleton text: letters and digits (no `_` is left there).
@@ -109,14 +109,13 @@ struct TermPatternBuilder {
 
     /// The scalar as a pattern: a space matches a space, `.`, `-` or nothing; ASCII other than
     /// letters and digits is escaped.
-    private static func appendRegex(for c: UInt32, to text: inout String) {
+    private static func appendRegex(for c: UInt32, to text: inout [UInt8]) {
         if c == 0x20 {
-            text += "[ .\\-]?"
+            text += "[ .\\-]?".utf8
             return
         }
-        let scalar = Unicode.Scalar(c)!
         let isLetterOrDigit = (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39)
-        if c < 0x80 && !isLetterOrDigit { text.unicodeScalars.append("\\") }
-        text.unicodeScalars.append(scalar)
+        if c < 0x80 && !isLetterOrDigit { text.append(UInt8(ascii: "\\")) }
+        UTF8.encode(Unicode.Scalar(c)!) { text.append($0) }
     }
 }
