@@ -396,10 +396,12 @@ public final class StreamConsumer {
         }
         // One answer per entry: an `events` entry's verdict lines joined as its events were —
         // when all were judged now, one after the other, the lines as the encoder wrote them.
-        // The authors judged, by stream: each partition's checkpoint takes its own.
+        // The authors judged, by stream: each leased partition's checkpoint takes its own.
         var authors = [[String]](repeating: [], count: parts.count)
-        for (j, u) in toJudge.enumerated() {
-            if let author = judged.events[j]?.author { authors[units[u].part].append(author) }
+        if leases != nil {
+            for (j, u) in toJudge.enumerated() {
+                if let author = judged.events[j]?.author { authors[units[u].part].append(author) }
+            }
         }
         var u = 0
         for (p, part) in parts.enumerated() {

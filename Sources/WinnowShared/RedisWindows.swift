@@ -521,7 +521,13 @@ public final class RedisWindows: SharedWindows {
 
     public func penaltyKey(author: UInt64) -> String { Self.penaltyKey(prefix: prefix, author: author) }
 
-    static func penaltyKey(prefix: String, author: UInt64) -> String { "\(prefix):p:\(hex(author))" }
+    static func penaltyKey(prefix: String, author: UInt64) -> String {
+        penaltyKey(prefix: prefix, authorHex: hex(author))
+    }
+
+    /// Keys from the author's hash already in hex: an event's two author keys share one `hex`.
+    private static func penaltyKey(prefix: String, authorHex: String) -> String { "\(prefix):p:\(authorHex)" }
+    private static func authorKey(prefix: String, authorHex: String) -> String { "\(prefix):a:\(authorHex)" }
 
     /// The key of one rate limit's state (its theoretical arrival time, a packed double): scope
     /// (`ac` author in channel, `c` channel; the author's own limit is in `authorKey`'s value),
@@ -532,13 +538,14 @@ public final class RedisWindows: SharedWindows {
     }
 
     /// The key of an author's windows (`authorFormat`).
-    public func authorKey(author: UInt64) -> String { "\(prefix):a:\(Self.hex(author))" }
+    public func authorKey(author: UInt64) -> String { Self.authorKey(prefix: prefix, authorHex: Self.hex(author)) }
 
-    /// Whether the connection is up (it is dropped on an error and made again on the next call).
+    /// Sets `aheadMargin` from this instance's late tolerance.
     public func setLateTolerance(_ tolerance: Micros) {
         margin.store(max(0, tolerance) + Micros.perSecond, ordering: .relaxed)
     }
 
+    /// Whether the connection is up (it is dropped on an error and made again on the next call).
     public var isConnected: Bool { connection.withLockedValue { $0.redis.isConnected } }
 
     private static let scopes = ["author", "author_channel", "channel"]
@@ -606,9 +613,10 @@ public final class RedisWindows: SharedWindows {
                 number(limit?.interval ?? 0)
                 number(limit?.tolerance ?? 0)
             }
-            key(penaltyKey(author: request.author))
+            let authorHex = Self.hex(request.author)
+            key(Self.penaltyKey(prefix: prefix, authorHex: authorHex))
             let authorWindows = request.limits.author != nil || request.repeatRule != nil || request.flood != nil
-            key(authorWindows ? authorKey(author: request.author) : "-")
+            key(authorWindows ? Self.authorKey(prefix: prefix, authorHex: authorHex) : "-")
             number(request.now)
             number(request.isExempt ? 1 : 0)
             number(request.limits.author?.interval ?? 0)
